@@ -1,0 +1,363 @@
+//! The reader for canonical JSON (`declaration/v1`, spec section 2): a canonical file is itself
+//! a submission and reads back to the same declaration. Wrong types become diagnostics that
+//! name the JSON path; nesting beyond serde_json's recursion limit is refused, not overflowed.
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::{
+    BudgetLine, Declaration, Expenditure, Goal, Income, Indicator, SourceMap, YearMap, SCHEMA,
+};
+use rust_decimal::Decimal;
+use serde_json::{Map, Value};
+
+/// A canonical file read: its declaration and what was wrong with single values.
+#[derive(Debug, Clone)]
+pub struct ParsedJson {
+    pub declaration: Declaration,
+    pub source: SourceMap,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads canonical JSON. `Err` is a `not-a-declaration` diagnostic.
+pub fn parse(text: &str, file: &str) -> Result<ParsedJson, Diagnostic> {
+    let not_a_declaration = |message: String| Diagnostic::new(Code::NotADeclaration, file, message);
+    let value: Value = serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
+        not_a_declaration(format!(
+            "JSON 无法解析（第 {} 行第 {} 列：{}），请提交 declaration/v1 格式的文件",
+            e.line(),
+            e.column(),
+            e
+        ))
+        .at(u32::try_from(e.line()).ok().filter(|&l| l > 0))
+    })?;
+    let Value::Object(root) = value else {
+        return Err(not_a_declaration(
+            "JSON 顶层不是对象，不是 declaration/v1 申报表".to_owned(),
+        ));
+    };
+    match root.get("schema") {
+        Some(Value::String(s)) if s == SCHEMA => {}
+        other => {
+            let found = other.map_or("（缺失）".to_owned(), |v| truncate(&v.to_string()));
+            return Err(not_a_declaration(format!(
+                "JSON 的 schema 为 {found}，应为 \"{SCHEMA}\""
+            )));
+        }
+    }
+    let mut r = Reader {
+        file,
+        diagnostics: Vec::new(),
+        source: SourceMap::default(),
+    };
+    let declaration = r.declaration(&root);
+    Ok(ParsedJson {
+        declaration,
+        source: r.source,
+        diagnostics: r.diagnostics,
+    })
+}
+
+fn truncate(s: &str) -> String {
+    let mut t: String = s.chars().take(40).collect();
+    if s.chars().count() > 40 {
+        t.push('…');
+    }
+    t
+}
+
+struct Reader<'a> {
+    file: &'a str,
+    diagnostics: Vec<Diagnostic>,
+    source: SourceMap,
+}
+
+impl Reader<'_> {
+    fn wrong(&mut self, code: Code, path: &str, expected: &str, found: &Value) {
+        self.diagnostics.push(Diagnostic::new(
+            code,
+            self.file,
+            format!(
+                "JSON 字段 {path} 应为{expected}，实际为 {}",
+                truncate(&found.to_string())
+            ),
+        ));
+    }
+
+    fn declaration(&mut self, root: &Map<String, Value>) -> Declaration {
+        let mut d = Declaration::new();
+        d.fiscal_year = self.year(root.get("fiscal_year"), "fiscal_year");
+        d.department = self.string(root, "department", "department");
+        d.filled_by = self.string(root, "filled_by", "filled_by");
+        d.phone = self.string(root, "phone", "phone");
+        d.unit = self.string(root, "unit", "unit");
+        let income = self.object(root, "income");
+        d.income = Income {
+            fiscal_appropriation: self.line(
+                &income,
+                "income",
+                "fiscal_appropriation",
+                crate::model::Row::FiscalAppropriation,
+            ),
+            other: self.line(&income, "income", "other", crate::model::Row::Other),
+            total: self.line(&income, "income", "total", crate::model::Row::IncomeTotal),
+        };
+        let expenditure = self.object(root, "expenditure");
+        d.expenditure = Expenditure {
+            basic: self.line(
+                &expenditure,
+                "expenditure",
+                "basic",
+                crate::model::Row::Basic,
+            ),
+            project: self.line(
+                &expenditure,
+                "expenditure",
+                "project",
+                crate::model::Row::Project,
+            ),
+            total: self.line(
+                &expenditure,
+                "expenditure",
+                "total",
+                crate::model::Row::ExpenditureTotal,
+            ),
+        };
+        d.functions = self.strings(root, "functions");
+        d.annual_tasks = self.strings(root, "annual_tasks");
+        d.long_term_goal = self.string(root, "long_term_goal", "long_term_goal");
+        d.annual_goal = self.string(root, "annual_goal", "annual_goal");
+        d.overall_goals = self.strings(root, "overall_goals");
+        d.goals = self.goals(root);
+        d
+    }
+
+    fn object(&mut self, parent: &Map<String, Value>, key: &str) -> Map<String, Value> {
+        match parent.get(key) {
+            Some(Value::Object(m)) => m.clone(),
+            None | Some(Value::Null) => Map::new(),
+            Some(other) => {
+                self.wrong(Code::NotADeclaration, key, "对象", other);
+                Map::new()
+            }
+        }
+    }
+
+    fn year(&mut self, value: Option<&Value>, path: &str) -> Option<i32> {
+        match value {
+            None | Some(Value::Null) => None,
+            Some(Value::Number(n)) => match n.as_i64().and_then(|y| i32::try_from(y).ok()) {
+                Some(y) if (1000..=9999).contains(&y) => Some(y),
+                _ => {
+                    self.wrong(
+                        Code::BadNumber,
+                        path,
+                        "四位年份",
+                        value.unwrap_or(&Value::Null),
+                    );
+                    None
+                }
+            },
+            Some(other) => {
+                self.wrong(Code::BadNumber, path, "整数年份", other);
+                None
+            }
+        }
+    }
+
+    fn string(&mut self, parent: &Map<String, Value>, key: &str, path: &str) -> Option<String> {
+        match parent.get(key) {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(other) => {
+                self.wrong(Code::NotADeclaration, path, "字符串", other);
+                None
+            }
+        }
+    }
+
+    fn strings(&mut self, parent: &Map<String, Value>, key: &str) -> Vec<String> {
+        match parent.get(key) {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(items)) => items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| match v {
+                    Value::String(s) => Some(s.clone()),
+                    other => {
+                        self.wrong(
+                            Code::NotADeclaration,
+                            &format!("{key}[{i}]"),
+                            "字符串",
+                            other,
+                        );
+                        None
+                    }
+                })
+                .collect(),
+            Some(other) => {
+                self.wrong(Code::NotADeclaration, key, "字符串数组", other);
+                Vec::new()
+            }
+        }
+    }
+
+    fn amount(&mut self, value: Option<&Value>, path: &str, bad: &mut bool) -> Option<Decimal> {
+        match value {
+            None | Some(Value::Null) => None,
+            Some(Value::Number(n)) => match crate::ingest::cells::parse_amount(&n.to_string()) {
+                Ok(Some(d)) => Some(d),
+                Ok(None) | Err(_) => {
+                    self.wrong(
+                        Code::BadNumber,
+                        path,
+                        "可精确表示的金额",
+                        value.unwrap_or(&Value::Null),
+                    );
+                    *bad = true;
+                    None
+                }
+            },
+            Some(other) => {
+                self.wrong(Code::BadNumber, path, "数字或 null", other);
+                *bad = true;
+                None
+            }
+        }
+    }
+
+    fn line(
+        &mut self,
+        parent: &Map<String, Value>,
+        group: &str,
+        key: &str,
+        row: crate::model::Row,
+    ) -> BudgetLine {
+        use crate::model::Column;
+        let path = format!("{group}.{key}");
+        let m = self.object(parent, key);
+        let mut bad = false;
+        let budget = self.amount(m.get("budget"), &format!("{path}.budget"), &mut bad);
+        if std::mem::take(&mut bad) {
+            self.source.bad_cells.push((row, Column::Budget));
+        }
+        let share_percent = self.amount(
+            m.get("share_percent"),
+            &format!("{path}.share_percent"),
+            &mut bad,
+        );
+        if std::mem::take(&mut bad) {
+            self.source.bad_cells.push((row, Column::Share));
+        }
+        let prior_map = self.object(&m, "prior_years");
+        let mut prior = Vec::new();
+        for (year_key, value) in &prior_map {
+            let Some(year) = year_key
+                .parse::<i32>()
+                .ok()
+                .filter(|y| (1000..=9999).contains(y))
+            else {
+                self.wrong(
+                    Code::NotADeclaration,
+                    &format!("{path}.prior_years"),
+                    "以年份为键的对象",
+                    &Value::String(year_key.clone()),
+                );
+                continue;
+            };
+            let v = self.amount(Some(value), &format!("{path}.prior_years.{year}"), &mut bad);
+            if std::mem::take(&mut bad) {
+                self.source.bad_cells.push((row, Column::Prior(year)));
+            }
+            prior.push((year, v));
+        }
+        // Latest year first, as the form's header lists them.
+        prior.sort_by(|a, b| b.0.cmp(&a.0));
+        BudgetLine {
+            budget,
+            share_percent,
+            prior_years: YearMap(prior),
+        }
+    }
+
+    fn goals(&mut self, root: &Map<String, Value>) -> Vec<Goal> {
+        let items = match root.get("goals") {
+            None | Some(Value::Null) => return Vec::new(),
+            Some(Value::Array(items)) => items,
+            Some(other) => {
+                self.wrong(Code::NotADeclaration, "goals", "数组", other);
+                return Vec::new();
+            }
+        };
+        let mut goals = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let path = format!("goals[{i}]");
+            let Value::Object(g) = item else {
+                self.wrong(Code::NotADeclaration, &path, "对象", item);
+                continue;
+            };
+            let number = match g.get("number") {
+                Some(Value::Number(n)) => n.as_u64().and_then(|n| u32::try_from(n).ok()),
+                _ => None,
+            }
+            .unwrap_or_else(|| (i + 1) as u32);
+            let name = self.string(g, "name", &format!("{path}.name"));
+            let mut indicators = Vec::new();
+            match g.get("indicators") {
+                None | Some(Value::Null) => {}
+                Some(Value::Array(list)) => {
+                    for (j, ind) in list.iter().enumerate() {
+                        let ipath = format!("{path}.indicators[{j}]");
+                        let Value::Object(m) = ind else {
+                            self.wrong(Code::NotADeclaration, &ipath, "对象", ind);
+                            continue;
+                        };
+                        indicators.push(self.indicator(m, &ipath));
+                    }
+                }
+                Some(other) => self.wrong(
+                    Code::NotADeclaration,
+                    &format!("{path}.indicators"),
+                    "数组",
+                    other,
+                ),
+            }
+            goals.push(Goal {
+                number,
+                name,
+                indicators,
+            });
+        }
+        goals
+    }
+
+    fn indicator(&mut self, m: &Map<String, Value>, path: &str) -> Indicator {
+        let prior_map = self.object(m, "prior_years");
+        let mut prior = Vec::new();
+        for (k, v) in &prior_map {
+            let Ok(year) = k.parse::<i32>() else { continue };
+            let text = match v {
+                Value::Null => None,
+                Value::String(s) => Some(s.clone()),
+                Value::Number(n) => Some(n.to_string()),
+                other => {
+                    self.wrong(
+                        Code::NotADeclaration,
+                        &format!("{path}.prior_years.{k}"),
+                        "字符串",
+                        other,
+                    );
+                    None
+                }
+            };
+            prior.push((year, text));
+        }
+        prior.sort_by(|a, b| b.0.cmp(&a.0));
+        Indicator {
+            level1: self.string(m, "level1", &format!("{path}.level1")),
+            level2: self.string(m, "level2", &format!("{path}.level2")),
+            name: self.string(m, "name", &format!("{path}.name")),
+            prior_years: YearMap(prior),
+            target: self.string(m, "target", &format!("{path}.target")),
+            standard: self.string(m, "standard", &format!("{path}.standard")),
+        }
+    }
+}

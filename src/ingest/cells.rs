@@ -1,0 +1,451 @@
+//! The cell level of a text export: splitting lines into tab-separated cells (with Excel's
+//! quoted multi-line cells), normalising labels, and reading amounts, shares and paragraphs
+//! in the spellings departments actually use (full-width digits, thousands separators, `%`).
+
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+/// One table row of the export: its 1-based source line and its trimmed cells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawRow {
+    pub line: u32,
+    pub cells: Vec<String>,
+}
+
+impl RawRow {
+    pub fn is_blank(&self) -> bool {
+        self.cells.iter().all(|c| c.is_empty())
+    }
+    /// Index of the first non-empty cell.
+    pub fn first_filled(&self) -> Option<usize> {
+        self.cells.iter().position(|c| !c.is_empty())
+    }
+    /// The first non-empty cell after `index`.
+    pub fn next_filled(&self, index: usize) -> Option<(usize, &str)> {
+        self.cells
+            .iter()
+            .enumerate()
+            .skip(index + 1)
+            .find(|(_, c)| !c.is_empty())
+            .map(|(i, c)| (i, c.as_str()))
+    }
+}
+
+/// Splits decoded text into rows of cells. Line ends may be LF, CRLF or CR. A cell that opens
+/// with `"` and closes with `"` before a tab or line end is an Excel-quoted cell: it may span
+/// lines and `""` stands for `"`. An opening quote that never closes is taken literally.
+pub fn split_rows(text: &str) -> Vec<RawRow> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut rows = Vec::new();
+    let mut cells: Vec<String> = Vec::new();
+    let mut cell = String::new();
+    let mut line: u32 = 1;
+    let mut row_line: u32 = 1;
+    let mut i = 0;
+    // Once a search for a closing quote from position p fails, every search from a later
+    // position fails too: remembering it keeps hostile input linear.
+    let mut no_close_from = usize::MAX;
+    let mut at_cell_start = true;
+    while i < chars.len() {
+        let c = chars[i];
+        if at_cell_start && c == '"' && i < no_close_from {
+            if let Some((content, end, newlines)) = quoted_cell(&chars, i) {
+                cell.push_str(&content);
+                line += newlines;
+                i = end;
+                at_cell_start = false;
+                continue;
+            }
+            no_close_from = i;
+        }
+        at_cell_start = false;
+        match c {
+            '\t' => {
+                cells.push(clean_cell(&cell));
+                cell.clear();
+                at_cell_start = true;
+            }
+            '\r' | '\n' => {
+                if c == '\r' && chars.get(i + 1) == Some(&'\n') {
+                    i += 1;
+                }
+                cells.push(clean_cell(&cell));
+                cell.clear();
+                rows.push(RawRow {
+                    line: row_line,
+                    cells: std::mem::take(&mut cells),
+                });
+                line += 1;
+                row_line = line;
+                at_cell_start = true;
+            }
+            _ => cell.push(c),
+        }
+        i += 1;
+    }
+    if !cell.is_empty() || !cells.is_empty() {
+        cells.push(clean_cell(&cell));
+        rows.push(RawRow {
+            line: row_line,
+            cells,
+        });
+    }
+    rows
+}
+
+/// Reads a quoted cell starting at `start` (the opening quote). Returns its content, the index
+/// just past the closing quote, and how many line breaks it spanned.
+fn quoted_cell(chars: &[char], start: usize) -> Option<(String, usize, u32)> {
+    let mut content = String::new();
+    let mut newlines = 0;
+    let mut i = start + 1;
+    while i < chars.len() {
+        match chars[i] {
+            '"' if chars.get(i + 1) == Some(&'"') => {
+                content.push('"');
+                i += 2;
+            }
+            '"' => {
+                return match chars.get(i + 1) {
+                    None | Some('\t') | Some('\n') | Some('\r') => Some((content, i + 1, newlines)),
+                    Some(_) => None,
+                };
+            }
+            '\r' => {
+                if chars.get(i + 1) != Some(&'\n') {
+                    newlines += 1;
+                    content.push('\n');
+                }
+                i += 1;
+            }
+            c => {
+                if c == '\n' {
+                    newlines += 1;
+                }
+                content.push(c);
+                i += 1;
+            }
+        }
+    }
+    None
+}
+
+fn is_padding(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '\u{feff}' | '\u{200b}' | '\u{200c}' | '\u{200d}')
+}
+
+fn clean_cell(raw: &str) -> String {
+    raw.trim_matches(is_padding).to_owned()
+}
+
+/// Full-width ASCII (`２８６．４１`, `：`, `％`) to half-width; the ideographic space to a space.
+pub fn to_half_width(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            _ => c,
+        })
+        .collect()
+}
+
+/// A label as compared against the form's words: half-width, without spaces, without a
+/// trailing colon. `部 门 名 称：` → `部门名称`.
+pub fn label(cell: &str) -> String {
+    let s: String = to_half_width(cell)
+        .chars()
+        .filter(|c| !is_padding(*c))
+        .collect();
+    s.trim_end_matches(':').to_owned()
+}
+
+/// Why a cell could not be read as a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NumberError {
+    #[error("不是数字")]
+    NotANumber,
+    #[error("数字位数过多")]
+    TooLong,
+}
+
+/// Integer digits beyond this are not an amount of money in 万元 but a typing accident.
+const MAX_INTEGER_DIGITS: usize = 15;
+const MAX_FRACTION_DIGITS: usize = 6;
+
+/// Reads an amount cell. Empty (or a lone dash/slash, which forms use for "none") is `None`.
+/// Accepts full-width digits, thousands separators and a trailing `万元`.
+pub fn parse_amount(cell: &str) -> Result<Option<Decimal>, NumberError> {
+    let s = normalise_number(cell);
+    let s = s.strip_suffix("万元").unwrap_or(&s);
+    parse_plain(s)
+}
+
+/// Reads a share cell (`93.58%`, `93.58`), as percentage points.
+pub fn parse_share(cell: &str) -> Result<Option<Decimal>, NumberError> {
+    let s = normalise_number(cell);
+    let s = s.strip_suffix('%').unwrap_or(&s);
+    parse_plain(s.trim_end())
+}
+
+fn normalise_number(cell: &str) -> String {
+    let half = to_half_width(cell);
+    let chars: Vec<char> = half.chars().filter(|c| !is_padding(*c)).collect();
+    let mut out = String::with_capacity(chars.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let between_digits = i > 0
+            && chars[i - 1].is_ascii_digit()
+            && chars.get(i + 1).is_some_and(|n| n.is_ascii_digit());
+        // `，` is already half-width here; a separator only counts between digits.
+        if c == ',' && between_digits {
+            continue;
+        }
+        out.push(match c {
+            '−' | '—' | '–' => '-',
+            _ => c,
+        });
+    }
+    out
+}
+
+fn parse_plain(s: &str) -> Result<Option<Decimal>, NumberError> {
+    if s.is_empty() || matches!(s, "-" | "/" | "--") {
+        return Ok(None);
+    }
+    let unsigned = s
+        .strip_prefix('-')
+        .or_else(|| s.strip_prefix('+'))
+        .unwrap_or(s);
+    let (int, frac) = match unsigned.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (unsigned, None),
+    };
+    let digits_ok = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
+    if int.is_empty() || !digits_ok(int) || frac.is_some_and(|f| f.is_empty() || !digits_ok(f)) {
+        return Err(NumberError::NotANumber);
+    }
+    let significant = int.trim_start_matches('0');
+    if significant.len() > MAX_INTEGER_DIGITS || frac.map_or(0, str::len) > MAX_FRACTION_DIGITS {
+        return Err(NumberError::TooLong);
+    }
+    Decimal::from_str(s)
+        .map(Some)
+        .map_err(|_| NumberError::NotANumber)
+}
+
+/// Splits a `部门职能概述` / `年度工作任务` cell into paragraphs: HTML `<p>` paragraphs with the
+/// tags removed, or plain text split at line breaks and at numbering such as ` 2、`.
+pub fn paragraphs(cell: &str) -> Vec<String> {
+    if looks_like_html(cell) {
+        split_html(cell)
+    } else {
+        cell.lines().flat_map(split_numbered).collect()
+    }
+}
+
+fn looks_like_html(s: &str) -> bool {
+    let lower = s.to_ascii_lowercase();
+    ["<p", "</p", "<br", "<div", "</div", "<span", "<li"]
+        .iter()
+        .any(|t| lower.contains(t))
+}
+
+fn split_html(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut rest = s;
+    while let Some(open) = rest.find('<') {
+        current.push_str(&rest[..open]);
+        let after = &rest[open..];
+        let Some(close) = after.find('>') else {
+            // An unclosed `<` is text, not a tag.
+            current.push_str(after);
+            rest = "";
+            break;
+        };
+        let tag = after[1..close].trim().to_ascii_lowercase();
+        let name = tag
+            .trim_start_matches('/')
+            .split(|c: char| c.is_whitespace() || c == '/')
+            .next()
+            .unwrap_or("");
+        if matches!(name, "p" | "br" | "div" | "li" | "tr" | "h1" | "h2" | "h3") {
+            push_paragraph(&mut out, &current);
+            current.clear();
+        }
+        rest = &after[close + 1..];
+    }
+    current.push_str(rest);
+    push_paragraph(&mut out, &current);
+    out
+}
+
+fn push_paragraph(out: &mut Vec<String>, text: &str) {
+    let text = decode_entities(text);
+    let text = text.trim_matches(is_padding);
+    if !text.is_empty() {
+        out.push(text.to_owned());
+    }
+}
+
+/// The HTML entities a text export contains; anything else stays as written.
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_owned();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let after = &rest[amp..];
+        let entity_end = after.find(';').filter(|&e| e <= 10);
+        let decoded = entity_end.and_then(|e| {
+            let name = &after[1..e];
+            let c = match name {
+                "nbsp" => Some(' '),
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" | "#39" => Some('\''),
+                _ => name
+                    .strip_prefix("#x")
+                    .or_else(|| name.strip_prefix("#X"))
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
+                    .and_then(char::from_u32),
+            };
+            c.map(|c| (c, e))
+        });
+        match decoded {
+            Some((c, e)) => {
+                out.push(c);
+                rest = &after[e + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &after[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Splits plain text where a new number starts after white space: `1、甲 2、乙` → two items.
+fn split_numbered(line: &str) -> Vec<String> {
+    let chars: Vec<char> = line.chars().collect();
+    let mut starts = vec![0];
+    for i in 1..chars.len() {
+        if is_padding(chars[i - 1]) && !is_padding(chars[i]) && numbering_at(&chars[i..]) {
+            starts.push(i);
+        }
+    }
+    starts.push(chars.len());
+    starts
+        .windows(2)
+        .map(|w| chars[w[0]..w[1]].iter().collect::<String>())
+        .map(|p| p.trim_matches(is_padding).to_owned())
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// `12、` `3.` `4．` `（5）` `(6)` at the start of `chars`.
+fn numbering_at(chars: &[char]) -> bool {
+    let digits = chars
+        .iter()
+        .take_while(|c| c.is_ascii_digit() || ('０'..='９').contains(c))
+        .count();
+    if digits > 0 && digits <= 3 {
+        return matches!(chars.get(digits), Some('、' | '.' | '．' | ')' | '）'));
+    }
+    if matches!(chars.first(), Some('(' | '（')) {
+        let inner = chars[1..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit() || ('０'..='９').contains(c))
+            .count();
+        return inner > 0 && inner <= 3 && matches!(chars.get(1 + inner), Some(')' | '）'));
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Option<Decimal> {
+        Some(Decimal::from_str(s).unwrap())
+    }
+
+    #[test]
+    fn splits_cells_lines_and_quoted_cells() {
+        let rows = split_rows("a\t b \tc\r\n\t\r\n\"x\n\"\"y\"\"\"\tz\nlast");
+        assert_eq!(rows[0].cells, ["a", "b", "c"]);
+        assert_eq!(rows[0].line, 1);
+        assert_eq!(rows[1].cells, ["", ""]);
+        assert_eq!(rows[2].cells, ["x\n\"y\"", "z"]);
+        assert_eq!(rows[2].line, 3);
+        assert_eq!(rows[3].cells, ["last"]);
+        assert_eq!(rows[3].line, 5);
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_literal_and_linear() {
+        let rows = split_rows("\"open\tb\n\"again\n");
+        assert_eq!(rows[0].cells, ["\"open", "b"]);
+        assert_eq!(rows[1].cells, ["\"again"]);
+        let hostile = "\"x\t".repeat(200_000);
+        assert_eq!(split_rows(&hostile)[0].cells.len(), 200_001);
+    }
+
+    #[test]
+    fn reads_amounts_in_every_spelling() {
+        assert_eq!(parse_amount("286.41"), Ok(d("286.41")));
+        assert_eq!(parse_amount("２８６．４１"), Ok(d("286.41")));
+        assert_eq!(parse_amount("1,286.41"), Ok(d("1286.41")));
+        assert_eq!(parse_amount("1，286.41"), Ok(d("1286.41")));
+        assert_eq!(parse_amount(" 31 "), Ok(d("31")));
+        assert_eq!(parse_amount("12万元"), Ok(d("12")));
+        assert_eq!(parse_amount("-5"), Ok(d("-5")));
+        assert_eq!(parse_amount(""), Ok(None));
+        assert_eq!(parse_amount("-"), Ok(None));
+        for bad in [
+            "abc", "12.3.4", "NaN", "inf", "1e5", ".5", "5.", "1,2,3a", "0x10",
+        ] {
+            assert_eq!(parse_amount(bad), Err(NumberError::NotANumber), "{bad}");
+        }
+        assert_eq!(parse_amount(&"9".repeat(400)), Err(NumberError::TooLong));
+        assert_eq!(parse_amount("1.1234567"), Err(NumberError::TooLong));
+    }
+
+    #[test]
+    fn reads_shares() {
+        assert_eq!(parse_share("93.58%"), Ok(d("93.58")));
+        assert_eq!(parse_share("93.58％"), Ok(d("93.58")));
+        assert_eq!(parse_share("100"), Ok(d("100")));
+        assert_eq!(parse_share(""), Ok(None));
+        assert!(parse_share("%").is_err());
+    }
+
+    #[test]
+    fn normalises_labels() {
+        assert_eq!(label("部 门 名 称："), "部门名称");
+        assert_eq!(label("单位:"), "单位");
+        assert_eq!(label("年度目标１："), "年度目标1");
+    }
+
+    #[test]
+    fn paragraphs_from_html_and_plain_text() {
+        assert_eq!(
+            paragraphs("<p>1、甲&amp;乙。</p> <p>2、丙</p>"),
+            ["1、甲&乙。", "2、丙"]
+        );
+        assert_eq!(
+            paragraphs("1、甲,乙 2、丙 3.丁"),
+            ["1、甲,乙", "2、丙", "3.丁"]
+        );
+        assert_eq!(paragraphs("1、甲\n（2）乙"), ["1、甲", "（2）乙"]);
+        assert_eq!(paragraphs("共 3 家"), ["共 3 家"]);
+        assert_eq!(paragraphs("a < b"), ["a < b"]);
+        assert_eq!(paragraphs("<p>x<br/>y</p><p></p>"), ["x", "y"]);
+    }
+}

@@ -1,0 +1,684 @@
+//! The reader for the form's text export (spec section 1). Rows are recognised by the words in
+//! their cells, never by column numbers: page headers may stand anywhere, merged cells shift a
+//! row left or put `年度绩效指标` on a data row, and level-1 indicator cells are carried down.
+
+use super::cells::{self, label, paragraphs, parse_amount, parse_share, NumberError, RawRow};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::{
+    BudgetLine, Column, Declaration, Goal, GoalLines, Indicator, Row, SourceMap, YearMap,
+};
+
+/// A form read from text: the declaration, where its rows stood, and what reading it found
+/// (`bad-number`, `placeholder-row`). Arithmetic and completeness are `validate`'s job.
+#[derive(Debug, Clone)]
+pub struct ParsedForm {
+    pub declaration: Declaration,
+    pub source: SourceMap,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses the decoded text of a form. `Err` is a `not-a-declaration` diagnostic.
+pub fn parse(text: &str, file: &str) -> Result<ParsedForm, Diagnostic> {
+    let rows = cells::split_rows(text);
+    let mut parser = Parser::new(file);
+    for row in &rows {
+        if parser.stopped {
+            break;
+        }
+        parser.row(row);
+    }
+    parser.finish()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Group {
+    Income,
+    Expenditure,
+}
+
+/// Where the indicator table's columns stand, from its header row.
+#[derive(Debug, Clone, Copy)]
+struct TableLayout {
+    level1: usize,
+}
+
+impl Default for TableLayout {
+    fn default() -> Self {
+        // The columns of the official template.
+        TableLayout { level1: 1 }
+    }
+}
+
+struct Parser<'a> {
+    file: &'a str,
+    decl: Declaration,
+    source: SourceMap,
+    diagnostics: Vec<Diagnostic>,
+    /// Whether anything of the form's structure (title or a known row) was seen.
+    structure_seen: bool,
+    stopped: bool,
+    group: Option<Group>,
+    prior_years: Vec<i32>,
+    indicator_years: Vec<i32>,
+    in_goals: bool,
+    layout: TableLayout,
+    level1_carry: Option<String>,
+    /// Columns of `长期目标` and `年度目标` when their values may follow on the next row.
+    pending_goal_texts: Option<(usize, usize)>,
+}
+
+impl<'a> Parser<'a> {
+    fn new(file: &'a str) -> Self {
+        Parser {
+            file,
+            decl: Declaration::new(),
+            source: SourceMap::default(),
+            diagnostics: Vec::new(),
+            structure_seen: false,
+            stopped: false,
+            group: None,
+            prior_years: Vec::new(),
+            indicator_years: Vec::new(),
+            in_goals: false,
+            layout: TableLayout::default(),
+            level1_carry: None,
+            pending_goal_texts: None,
+        }
+    }
+
+    fn diag(&mut self, code: Code, line: u32, message: String) {
+        self.diagnostics
+            .push(Diagnostic::new(code, self.file, message).at(Some(line)));
+    }
+
+    fn row(&mut self, row: &RawRow) {
+        if row.is_blank() {
+            return;
+        }
+        let labels: Vec<String> = row.cells.iter().map(|c| label(c)).collect();
+        let first = row.first_filled().unwrap_or(0);
+        let head = labels[first].as_str();
+
+        if let Some(year) = title_year(head) {
+            self.structure_seen = true;
+            if self.source.title.is_none() {
+                self.source.title = Some(row.line);
+                self.decl.fiscal_year = year;
+            }
+            return;
+        }
+        if head.contains(crate::model::FORM_NAME) && head.len() < 120 {
+            // A title without a year: the form is there, the budget year is not.
+            self.structure_seen = true;
+            self.source.title.get_or_insert(row.line);
+            return;
+        }
+        if let Some(unit) = head.strip_prefix("单位") {
+            let unit = unit.trim_start_matches(':');
+            if self.decl.unit.is_none() && !unit.is_empty() {
+                self.decl.unit = Some(unit.to_owned());
+            }
+            return;
+        }
+        if head.starts_with("附件") && row.next_filled(first).is_none() {
+            return;
+        }
+        if head.starts_with("备注") || head.starts_with("-备注") {
+            self.stopped = true;
+            return;
+        }
+
+        let pending = self.pending_goal_texts.take();
+        let find = |word: &str| labels.iter().position(|l| l == word);
+
+        if let Some(i) = find("部门名称") {
+            self.structure_seen = true;
+            self.decl.department = value_after(row, &labels, i);
+            self.source.department = Some(row.line);
+            return;
+        }
+        if find("填报人").is_some() || find("联系电话").is_some() {
+            self.structure_seen = true;
+            if let Some(i) = find("填报人") {
+                self.decl.filled_by = value_after(row, &labels, i);
+            }
+            if let Some(i) = find("联系电话") {
+                self.decl.phone = value_after(row, &labels, i);
+            }
+            return;
+        }
+        if !self.in_goals && self.money_row(row, &labels) {
+            self.structure_seen = true;
+            return;
+        }
+        if let Some(i) = find("部门职能概述") {
+            self.structure_seen = true;
+            self.decl.functions = paragraphs_after(row, i);
+            return;
+        }
+        if let Some(i) = find("年度工作任务") {
+            self.structure_seen = true;
+            self.decl.annual_tasks = paragraphs_after(row, i);
+            return;
+        }
+        let long = find("长期目标").or_else(|| find("中长期目标"));
+        if let Some(long) = long {
+            self.structure_seen = true;
+            let annual = find("年度目标").unwrap_or(row.cells.len());
+            self.decl.long_term_goal = joined(row, long + 1, annual);
+            self.decl.annual_goal = if annual < row.cells.len() {
+                joined(row, annual + 1, row.cells.len())
+            } else {
+                None
+            };
+            if self.decl.long_term_goal.is_none() && self.decl.annual_goal.is_none() {
+                self.pending_goal_texts = Some((long, annual));
+            }
+            return;
+        }
+        if let Some(i) = find("整体绩效目标") {
+            self.structure_seen = true;
+            self.in_goals = true;
+            let text = joined(row, i + 1, row.cells.len()).unwrap_or_default();
+            self.decl.overall_goals = split_overall_goals(&text);
+            self.source.overall_goals = Some(row.line);
+            return;
+        }
+        if let Some((i, number, name_in_cell)) = labels
+            .iter()
+            .enumerate()
+            .find_map(|(i, l)| goal_header(l).map(|(n, name)| (i, n, name)))
+        {
+            self.structure_seen = true;
+            self.in_goals = true;
+            let name = name_in_cell
+                .map(|_| {
+                    let raw = &row.cells[i];
+                    let cut = raw
+                        .char_indices()
+                        .find(|(_, c)| matches!(c, ':' | '：'))
+                        .map(|(p, c)| p + c.len_utf8())
+                        .unwrap_or(0);
+                    raw[cut..].trim().to_owned()
+                })
+                .filter(|n| !n.is_empty())
+                .or_else(|| row.next_filled(i).map(|(_, c)| c.to_owned()));
+            self.decl.goals.push(Goal {
+                number,
+                name,
+                indicators: Vec::new(),
+            });
+            self.source.goals.push(GoalLines {
+                header: Some(row.line),
+                indicators: Vec::new(),
+            });
+            self.level1_carry = None;
+            return;
+        }
+        if self.table_header(&labels) {
+            self.structure_seen = true;
+            return;
+        }
+        if self.in_goals && !self.decl.goals.is_empty() {
+            self.indicator_row(row, &labels);
+            return;
+        }
+        if let Some((long, annual)) = pending {
+            self.decl.long_term_goal = joined(row, long, annual);
+            self.decl.annual_goal = joined(row, annual, row.cells.len());
+        }
+    }
+
+    /// A row of the budget table, recognised by its label cell. Returns whether it was one.
+    fn money_row(&mut self, row: &RawRow, labels: &[String]) -> bool {
+        if labels.iter().any(|l| l == "收入构成") {
+            self.group = Some(Group::Income);
+        }
+        if labels.iter().any(|l| l == "支出构成") {
+            self.group = Some(Group::Expenditure);
+        }
+        if labels
+            .iter()
+            .any(|l| l.contains("部门总体资金情况") || l == "总体资金情况" || l == "当年预算收支")
+        {
+            return true;
+        }
+        let years: Vec<i32> = labels.iter().filter_map(|l| year_cell(l)).collect();
+        if !years.is_empty()
+            && labels
+                .iter()
+                .all(|l| l.is_empty() || year_cell(l).is_some())
+        {
+            if self.prior_years.is_empty() {
+                self.prior_years = years;
+            }
+            return true;
+        }
+        let found = labels.iter().enumerate().find_map(|(i, l)| {
+            let row_kind = match l.as_str() {
+                "财政拨款" | "财政拨款收入" => Row::FiscalAppropriation,
+                "其他资金" | "其他收入" => Row::Other,
+                "基本支出" => Row::Basic,
+                "项目支出" => Row::Project,
+                "合计" | "收入合计" | "支出合计" => match (l.as_str(), self.group) {
+                    ("收入合计", _) => Row::IncomeTotal,
+                    ("支出合计", _) => Row::ExpenditureTotal,
+                    (_, Some(Group::Expenditure)) => Row::ExpenditureTotal,
+                    (_, _) if self.source.row(Row::IncomeTotal).is_some() => Row::ExpenditureTotal,
+                    _ => Row::IncomeTotal,
+                },
+                _ => return None,
+            };
+            Some((i, row_kind))
+        });
+        let Some((index, kind)) = found else {
+            return labels.iter().any(|l| l == "收入构成" || l == "支出构成");
+        };
+        match kind {
+            Row::FiscalAppropriation | Row::Other | Row::IncomeTotal => {
+                self.group.get_or_insert(Group::Income);
+            }
+            _ => {
+                self.group = Some(Group::Expenditure);
+            }
+        }
+        let values = money_values(&row.cells[index + 1..]);
+        let years = self.budget_years();
+        let mut line = BudgetLine::default();
+        let cell = |i: usize| values.get(i).map(String::as_str).unwrap_or("");
+        line.budget = self.number(row.line, kind, Column::Budget, cell(0), parse_amount);
+        line.share_percent = self.number(row.line, kind, Column::Share, cell(1), parse_share);
+        let mut prior = Vec::new();
+        for (k, &year) in years.iter().enumerate() {
+            let v = self.number(
+                row.line,
+                kind,
+                Column::Prior(year),
+                cell(2 + k),
+                parse_amount,
+            );
+            prior.push((year, v));
+        }
+        line.prior_years = YearMap(prior);
+        *self.decl.budget_line_mut(kind) = line;
+        self.source.rows.retain(|(r, _)| *r != kind);
+        self.source.rows.push((kind, row.line));
+        true
+    }
+
+    fn budget_years(&self) -> Vec<i32> {
+        if !self.prior_years.is_empty() {
+            return self.prior_years.clone();
+        }
+        match self.decl.fiscal_year {
+            Some(y) => vec![y - 1, y - 2],
+            None => Vec::new(),
+        }
+    }
+
+    fn number(
+        &mut self,
+        line: u32,
+        row: Row,
+        column: Column,
+        text: &str,
+        parse: fn(&str) -> Result<Option<rust_decimal::Decimal>, NumberError>,
+    ) -> Option<rust_decimal::Decimal> {
+        match parse(text) {
+            Ok(v) => v,
+            Err(e) => {
+                let what = match column {
+                    Column::Budget => "当年预算".to_owned(),
+                    Column::Share => "占比".to_owned(),
+                    Column::Prior(y) => format!("{y}年"),
+                };
+                let shown: String = text.chars().take(40).collect();
+                let ellipsis = if text.chars().count() > 40 { "…" } else { "" };
+                self.diag(
+                    Code::BadNumber,
+                    line,
+                    format!(
+                        "{}（{what}）填写的“{shown}{ellipsis}”{e}，请填写数字金额（万元）或留空",
+                        row.label()
+                    ),
+                );
+                self.source.bad_cells.push((row, column));
+                None
+            }
+        }
+    }
+
+    /// Header rows of an indicator table (`一级指标` …, `近两年指标值` …, the year cells).
+    fn table_header(&mut self, labels: &[String]) -> bool {
+        let pos = |w: &str| labels.iter().position(|l| l == w);
+        if let Some(level1) = pos("一级指标") {
+            self.layout = TableLayout { level1 };
+            return true;
+        }
+        if labels.iter().any(|l| {
+            matches!(
+                l.as_str(),
+                "近两年指标值" | "预期当年实现值" | "指标名称" | "指标值" | "绩效标准"
+            )
+        }) {
+            return true;
+        }
+        let years: Vec<i32> = labels.iter().filter_map(|l| year_cell(l)).collect();
+        if !years.is_empty()
+            && labels
+                .iter()
+                .all(|l| l.is_empty() || year_cell(l).is_some())
+        {
+            if self.in_goals {
+                self.indicator_years = years;
+            } else if self.prior_years.is_empty() {
+                self.prior_years = years;
+            }
+            return true;
+        }
+        // `年度绩效指标` alone on a row is the merged label of the table, not an indicator.
+        let filled: Vec<&String> = labels.iter().filter(|l| !l.is_empty()).collect();
+        filled.len() == 1 && filled[0] == "年度绩效指标"
+    }
+
+    fn indicator_row(&mut self, row: &RawRow, labels: &[String]) {
+        let cells: Vec<&str> = row
+            .cells
+            .iter()
+            .zip(labels)
+            .map(|(c, l)| {
+                if l == "年度绩效指标" {
+                    ""
+                } else {
+                    c.as_str()
+                }
+            })
+            .collect();
+        let Some(k) = cells.iter().position(|c| !c.is_empty()) else {
+            return;
+        };
+        let first = label(cells[k]);
+        let starts_with_level1 = if is_level1(&first) {
+            true
+        } else if is_known_level2(&first) || is_template_level2(&first) {
+            false
+        } else {
+            // An unknown word: its column decides. A row that lost its leading empty cell
+            // stands one column left, so the level-1 column and anything before it is level 1.
+            k <= self.layout.level1
+        };
+        let (level1, rest) = if starts_with_level1 {
+            (Some(cells[k].to_owned()), k + 1)
+        } else {
+            (self.level1_carry.clone(), k)
+        };
+        if starts_with_level1 {
+            self.level1_carry = level1.clone();
+        }
+        let cell = |i: usize| {
+            cells
+                .get(i)
+                .filter(|c| !c.is_empty())
+                .map(|c| (*c).to_owned())
+        };
+        let level2 = cell(rest);
+        let name = cell(rest + 1);
+        let years = if self.indicator_years.is_empty() {
+            self.budget_years()
+        } else {
+            self.indicator_years.clone()
+        };
+        let prior: Vec<(i32, Option<String>)> = years
+            .iter()
+            .enumerate()
+            .map(|(j, &y)| (y, cell(rest + 2 + j)))
+            .collect();
+        let target = cell(rest + 2 + years.len());
+        let standard = cell(rest + 3 + years.len());
+        let goal_index = self.decl.goals.len() - 1;
+        let goal_number = self.decl.goals[goal_index].number;
+
+        let template = level2
+            .as_deref()
+            .map(label)
+            .is_some_and(|l| is_template_level2(&l));
+        let nothing_filled = name.is_none()
+            && target.is_none()
+            && standard.is_none()
+            && prior.iter().all(|(_, v)| v.is_none());
+        if template || nothing_filled {
+            let what = level2.as_deref().unwrap_or("（空）");
+            self.diag(
+                Code::PlaceholderRow,
+                row.line,
+                format!(
+                    "年度目标{goal_number}中有未填写的模板行（二级指标“{what}”），请填写指标或删除该行"
+                ),
+            );
+            return;
+        }
+        self.decl.goals[goal_index].indicators.push(Indicator {
+            level1,
+            level2,
+            name,
+            prior_years: YearMap(prior),
+            target,
+            standard,
+        });
+        self.source.goals[goal_index].indicators.push(row.line);
+    }
+
+    fn finish(mut self) -> Result<ParsedForm, Diagnostic> {
+        if !self.structure_seen {
+            return Err(Diagnostic::new(
+                Code::NotADeclaration,
+                self.file,
+                "未找到“部门整体支出绩效目标申报表”的标题或表格结构，请确认提交的是申报表的文本导出",
+            ));
+        }
+        if self.decl.unit.is_none() && self.source.title.is_some() {
+            self.decl.unit = Some("万元".to_owned());
+        }
+        let years = self.budget_years();
+        for row in Row::ALL {
+            let line = self.decl.budget_line_mut(row);
+            if line.prior_years.0.is_empty() && !years.is_empty() {
+                line.prior_years = YearMap(years.iter().map(|&y| (y, None)).collect());
+            }
+        }
+        Ok(ParsedForm {
+            declaration: self.decl,
+            source: self.source,
+            diagnostics: self.diagnostics,
+        })
+    }
+}
+
+/// `2020年度部门整体支出绩效目标申报表` → `Some(Some(2020))`.
+fn title_year(label: &str) -> Option<Option<i32>> {
+    let at = label.find(crate::model::FORM_NAME)?;
+    let before = label[..at].trim_end_matches('度').trim_end_matches('年');
+    let digits: String = before
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_digit())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    if digits.len() == 4 && before.len() - digits.len() < 40 {
+        Some(digits.parse().ok())
+    } else {
+        None
+    }
+}
+
+/// `2019年` → 2019.
+fn year_cell(label: &str) -> Option<i32> {
+    let digits = label.strip_suffix('年')?;
+    if digits.len() == 4 && digits.bytes().all(|b| b.is_ascii_digit()) {
+        digits.parse().ok()
+    } else {
+        None
+    }
+}
+
+/// `年度目标1` / `年度目标1:金秋助学` → (1, whether a name follows in the same cell).
+fn goal_header(label: &str) -> Option<(u32, Option<()>)> {
+    let rest = label.strip_prefix("年度目标")?;
+    let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+    if digits.is_empty() || digits.len() > 4 {
+        return None;
+    }
+    let after = rest[digits.len()..].trim_start_matches(':');
+    let number = digits.parse().ok()?;
+    Some((number, (!after.is_empty()).then_some(())))
+}
+
+fn value_after(row: &RawRow, labels: &[String], index: usize) -> Option<String> {
+    let (i, value) = row.next_filled(index)?;
+    let is_other_label = matches!(labels[i].as_str(), "填报人" | "联系电话" | "部门名称");
+    (!is_other_label).then(|| value.to_owned())
+}
+
+fn paragraphs_after(row: &RawRow, index: usize) -> Vec<String> {
+    row.cells[index + 1..]
+        .iter()
+        .filter(|c| !c.is_empty())
+        .flat_map(|c| paragraphs(c))
+        .collect()
+}
+
+/// The non-empty cells in `from..to`, joined by a space.
+fn joined(row: &RawRow, from: usize, to: usize) -> Option<String> {
+    let parts: Vec<&str> = row
+        .cells
+        .get(from..to.min(row.cells.len()))?
+        .iter()
+        .filter(|c| !c.is_empty())
+        .map(String::as_str)
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(" "))
+}
+
+/// The cells after a budget label: budget, share, then the prior years. A share written with
+/// `%` anchors the row; otherwise a row that lost a leading cell keeps its last values.
+fn money_values(after: &[String]) -> Vec<String> {
+    let is_share = |c: &String| c.ends_with('%') || c.ends_with('％');
+    if let Some(p) = after.iter().position(is_share) {
+        let mut out = Vec::new();
+        out.push(if p > 0 {
+            after[p - 1].clone()
+        } else {
+            String::new()
+        });
+        out.extend(after[p..].iter().cloned());
+        return out;
+    }
+    let end = after
+        .iter()
+        .rposition(|c| !c.is_empty())
+        .map_or(0, |i| i + 1);
+    let trimmed = &after[..end];
+    let expected = 4;
+    if trimmed.len() > expected {
+        trimmed[trimmed.len() - expected..].to_vec()
+    } else {
+        trimmed.to_vec()
+    }
+}
+
+/// Splits `目标1：甲 目标2：乙` into `["甲", "乙"]`; text without markers is one goal a line.
+pub fn split_overall_goals(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut marks = Vec::new();
+    let mut i = 0;
+    while i + 2 < chars.len() {
+        if chars[i] == '目' && chars[i + 1] == '标' {
+            let digits = chars[i + 2..]
+                .iter()
+                .take_while(|c| c.is_ascii_digit() || ('０'..='９').contains(c))
+                .count();
+            let colon = chars.get(i + 2 + digits);
+            if digits > 0 && matches!(colon, Some(':' | '：')) {
+                marks.push((i, i + 3 + digits));
+                i += 3 + digits;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    if marks.is_empty() {
+        return paragraphs(text);
+    }
+    let mut out = Vec::new();
+    for (k, &(_, content_start)) in marks.iter().enumerate() {
+        let end = marks.get(k + 1).map_or(chars.len(), |m| m.0);
+        let goal: String = chars[content_start..end].iter().collect();
+        let goal = goal.trim();
+        if !goal.is_empty() {
+            out.push(goal.to_owned());
+        }
+    }
+    out
+}
+
+/// Level-1 categories of the taxonomy, with or without the trailing `指标`.
+pub fn is_level1(label: &str) -> bool {
+    matches!(
+        label.strip_suffix("指标").unwrap_or(label),
+        "产出" | "效益" | "满意度" | "成本"
+    )
+}
+
+fn is_known_level2(label: &str) -> bool {
+    crate::validate::taxonomy::all_level2().contains(&label.strip_suffix("指标").unwrap_or(label))
+}
+
+/// `_____指标`, `___`: a template row nobody filled.
+fn is_template_level2(label: &str) -> bool {
+    let stem = label.strip_suffix("指标").unwrap_or(label);
+    !stem.is_empty() && stem.chars().all(|c| matches!(c, '_' | '＿' | '-'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_values_follow_the_share_or_the_right_edge() {
+        let v = |cells: &[&str]| cells.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            money_values(&v(&["", "286.41", "100%", "234.35", "231.55", ""])),
+            v(&["286.41", "100%", "234.35", "231.55", ""])
+        );
+        assert_eq!(
+            money_values(&v(&["", "286.41", "", "234.35", "231.55", ""])),
+            v(&["286.41", "", "234.35", "231.55"])
+        );
+        assert_eq!(money_values(&v(&["", "", "", ""])), Vec::<String>::new());
+        assert_eq!(money_values(&v(&["", "", "5", ""])), v(&["", "", "5"]));
+    }
+
+    #[test]
+    fn splits_overall_goals_on_their_markers() {
+        assert_eq!(
+            split_overall_goals("目标1：甲，乙 目标2:丙 目标３：丁"),
+            ["甲，乙", "丙", "丁"]
+        );
+        assert_eq!(split_overall_goals("做好工作"), ["做好工作"]);
+    }
+
+    #[test]
+    fn recognises_titles_years_and_goal_headers() {
+        assert_eq!(
+            title_year("2020年度部门整体支出绩效目标申报表"),
+            Some(Some(2020))
+        );
+        assert_eq!(title_year("部门整体支出绩效目标申报表"), None);
+        assert_eq!(year_cell("2019年"), Some(2019));
+        assert_eq!(goal_header("年度目标12"), Some((12, None)));
+        assert_eq!(goal_header("年度目标1:金秋助学"), Some((1, Some(()))));
+        assert_eq!(goal_header("年度目标"), None);
+    }
+}

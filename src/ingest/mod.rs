@@ -1,0 +1,255 @@
+//! Ingest: finds declaration files under the given paths (walkdir: no symlink loops, hidden
+//! entries skipped, a size limit), reads each in parallel, decodes it and parses it as a text
+//! export or canonical JSON. Every failure becomes a diagnostic on that file; nothing here
+//! stops the other files from being read.
+
+pub mod canonical;
+pub mod cells;
+pub mod decode;
+pub mod form;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::{Declaration, SourceMap};
+use rayon::prelude::*;
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Files larger than this are refused: a real form is a few KiB.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Extensions read when walking a folder. A file named explicitly is read whatever its name.
+pub const EXTENSIONS: &[&str] = &["txt", "tsv", "json"];
+
+#[derive(Debug, Clone)]
+pub struct IngestOptions {
+    pub max_file_bytes: u64,
+}
+
+impl Default for IngestOptions {
+    fn default() -> Self {
+        IngestOptions {
+            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+        }
+    }
+}
+
+/// Failures that stop a run before any file is read (exit status 2).
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("路径不存在或无法访问：{path}（{source}）")]
+    Path {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// A file to read: its path on disk and the name diagnostics use (forward slashes).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SourceFile {
+    pub display: String,
+    pub path: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+/// What reading one file produced.
+#[derive(Debug, Clone)]
+pub struct FileOutcome {
+    pub file: SourceFile,
+    /// The declaration, unless the file was unreadable or not a declaration at all.
+    pub declaration: Option<Loaded>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub declaration: Declaration,
+    pub source: SourceMap,
+    pub format: Format,
+    pub encoding: &'static str,
+}
+
+fn display_path(path: &Path) -> String {
+    let s = path.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").map(str::to_owned).unwrap_or(s)
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_string_lossy().starts_with('.')
+}
+
+/// Finds the files under `paths`, sorted by display name. Entries that cannot be walked (a
+/// symlink loop, a folder without permission) come back as `unreadable-file` diagnostics.
+pub fn discover(paths: &[PathBuf]) -> Result<(Vec<SourceFile>, Vec<Diagnostic>), IngestError> {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for root in paths {
+        let meta = std::fs::metadata(root).map_err(|source| IngestError::Path {
+            path: root.clone(),
+            source,
+        })?;
+        if meta.is_file() {
+            files.push(SourceFile {
+                display: display_path(root),
+                path: root.clone(),
+            });
+            continue;
+        }
+        let walker = walkdir::WalkDir::new(root)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+        for entry in walker {
+            match entry {
+                Ok(e) if e.file_type().is_file() => {
+                    let wanted = e
+                        .path()
+                        .extension()
+                        .map(|x| x.to_string_lossy().to_ascii_lowercase())
+                        .is_some_and(|x| EXTENSIONS.contains(&x.as_str()));
+                    if wanted {
+                        files.push(SourceFile {
+                            display: display_path(e.path()),
+                            path: e.path().to_path_buf(),
+                        });
+                    }
+                }
+                Ok(_) => {}
+                Err(err) => {
+                    let where_ = err.path().map_or_else(|| display_path(root), display_path);
+                    let why = if err.loop_ancestor().is_some() {
+                        "符号链接形成循环，已跳过".to_owned()
+                    } else {
+                        format!(
+                            "无法读取：{}",
+                            err.io_error()
+                                .map_or_else(|| err.to_string(), |e| e.to_string())
+                        )
+                    };
+                    problems.push(Diagnostic::new(Code::UnreadableFile, where_, why));
+                }
+            }
+        }
+    }
+    files.sort();
+    files.dedup();
+    Ok((files, problems))
+}
+
+/// Reads, decodes and parses every file in parallel; the result keeps the input order.
+pub fn read_all(files: &[SourceFile], options: &IngestOptions) -> Vec<FileOutcome> {
+    files.par_iter().map(|f| read_one(f, options)).collect()
+}
+
+/// Reads one file. Never panics on content: every failure is a diagnostic.
+pub fn read_one(file: &SourceFile, options: &IngestOptions) -> FileOutcome {
+    let fail = |code: Code, message: String| FileOutcome {
+        file: file.clone(),
+        declaration: None,
+        diagnostics: vec![Diagnostic::new(code, &file.display, message)],
+    };
+    let bytes = match read_limited(&file.path, options.max_file_bytes) {
+        Ok(b) => b,
+        Err(ReadError::TooLarge(size)) => {
+            return fail(
+                Code::UnreadableFile,
+                format!(
+                    "文件过大（{} 字节，上限 {} 字节），不像一份申报表，请检查是否提交错了文件",
+                    size, options.max_file_bytes
+                ),
+            )
+        }
+        Err(ReadError::Io(e)) => return fail(Code::UnreadableFile, format!("无法读取文件：{e}")),
+    };
+    parse_bytes(file, &bytes)
+}
+
+/// Decodes and parses a file's bytes (the part of `read_one` after I/O; fuzzed directly).
+pub fn parse_bytes(file: &SourceFile, bytes: &[u8]) -> FileOutcome {
+    let decoded = match decode::decode(bytes) {
+        Ok(d) => d,
+        Err(e) => {
+            return FileOutcome {
+                file: file.clone(),
+                declaration: None,
+                diagnostics: vec![Diagnostic::new(
+                    Code::UnreadableFile,
+                    &file.display,
+                    e.to_string(),
+                )],
+            }
+        }
+    };
+    let format = sniff_format(&file.path, &decoded.text);
+    let parsed = match format {
+        Format::Json => canonical::parse(&decoded.text, &file.display)
+            .map(|p| (p.declaration, p.source, p.diagnostics)),
+        Format::Text => form::parse(&decoded.text, &file.display)
+            .map(|p| (p.declaration, p.source, p.diagnostics)),
+    };
+    match parsed {
+        Ok((declaration, source, diagnostics)) => FileOutcome {
+            file: file.clone(),
+            declaration: Some(Loaded {
+                declaration,
+                source,
+                format,
+                encoding: decoded.encoding,
+            }),
+            diagnostics,
+        },
+        Err(d) => FileOutcome {
+            file: file.clone(),
+            declaration: None,
+            diagnostics: vec![d],
+        },
+    }
+}
+
+fn sniff_format(path: &Path, text: &str) -> Format {
+    let ext = path
+        .extension()
+        .map(|x| x.to_string_lossy().to_ascii_lowercase());
+    match ext.as_deref() {
+        Some("json") => Format::Json,
+        Some("txt" | "tsv") => Format::Text,
+        _ if text
+            .trim_start_matches('\u{feff}')
+            .trim_start()
+            .starts_with('{') =>
+        {
+            Format::Json
+        }
+        _ => Format::Text,
+    }
+}
+
+enum ReadError {
+    TooLarge(u64),
+    Io(std::io::Error),
+}
+
+/// Reads at most `limit` bytes; a longer file is refused without reading it whole, even if it
+/// grows between the size check and the read.
+fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let file = File::open(path).map_err(ReadError::Io)?;
+    let size = file.metadata().map_err(ReadError::Io)?.len();
+    if size > limit {
+        return Err(ReadError::TooLarge(size));
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge(bytes.len() as u64));
+    }
+    Ok(bytes)
+}

@@ -1,0 +1,17 @@
+//! budgetsite turns departments' budget performance-target declarations
+//! (`部门整体支出绩效目标申报表`) into a validated, published static website.
+//!
+//! The pipeline runs one way through typed data: `ingest` (find, decode, parse) → `model` →
+//! `validate` (rule catalog) → `batch` (one run, sorted diagnostics) → `report` (renderers).
+//! The binary only parses arguments and maps a `Batch` to an exit status.
+
+pub mod batch;
+pub mod diagnostic;
+pub mod ingest;
+pub mod model;
+pub mod report;
+pub mod validate;
+
+pub use batch::{load, Batch};
+pub use diagnostic::{Code, Diagnostic, Severity};
+pub use model::Declaration;

@@ -1,0 +1,146 @@
+//! Renderers for diagnostics: text for people (grouped by file, coloured on a terminal, with a
+//! summary line), the JSON contract of `check --format json`, and GitHub workflow annotations.
+
+use crate::batch::Batch;
+use crate::diagnostic::{Diagnostic, Severity};
+use serde::Serialize;
+use std::fmt::Write as _;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    #[default]
+    Text,
+    Json,
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TextStyle {
+    pub color: bool,
+}
+
+pub fn render(batch: &Batch, format: Format, style: TextStyle) -> String {
+    match format {
+        Format::Text => text(batch, style),
+        Format::Json => json(batch),
+        Format::Github => github(&batch.diagnostics),
+    }
+}
+
+/// `{"files": N, "declarations": N, "diagnostics": [...]}` with a trailing newline.
+pub fn json(batch: &Batch) -> String {
+    #[derive(Serialize)]
+    struct Report<'a> {
+        files: usize,
+        declarations: usize,
+        diagnostics: &'a [Diagnostic],
+    }
+    let report = Report {
+        files: batch.files.len(),
+        declarations: batch.declarations(),
+        diagnostics: &batch.diagnostics,
+    };
+    let mut s = serde_json::to_string_pretty(&report).expect("report serialises");
+    s.push('\n');
+    s
+}
+
+/// One `::error file=…,line=…,title=…::message` line per diagnostic.
+pub fn github(diagnostics: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        let kind = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut props = format!("file={}", escape_property(&d.file));
+        if let Some(line) = d.line {
+            let _ = write!(props, ",line={line}");
+        }
+        let _ = write!(props, ",title={}", escape_property(d.code.as_str()));
+        let _ = writeln!(out, "::{kind} {props}::{}", escape_data(&d.message));
+    }
+    out
+}
+
+/// GitHub's workflow-command escaping for the message part.
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// … and for property values, which also escape `:` and `,`.
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+pub fn text(batch: &Batch, style: TextStyle) -> String {
+    let paint = |code: &str, s: &str| {
+        if style.color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_owned()
+        }
+    };
+    let mut out = String::new();
+    let mut current: Option<&str> = None;
+    for d in &batch.diagnostics {
+        if current != Some(d.file.as_str()) {
+            if current.is_some() {
+                out.push('\n');
+            }
+            let _ = writeln!(out, "{}", paint("1", &d.file));
+            current = Some(&d.file);
+        }
+        let severity = match d.severity {
+            Severity::Error => paint("1;31", d.severity.label_zh()),
+            Severity::Warning => paint("1;33", d.severity.label_zh()),
+        };
+        let line = d.line.map_or_else(|| "-".to_owned(), |l| l.to_string());
+        let _ = writeln!(
+            out,
+            "  {}:{line} {severity} [{}] {}",
+            d.file,
+            paint("36", d.code.as_str()),
+            d.message
+        );
+    }
+    if !batch.diagnostics.is_empty() {
+        out.push('\n');
+    }
+    let c = batch.counts();
+    let summary = format!(
+        "检查了 {} 个文件、{} 份申报表：{} 个错误，{} 个警告",
+        batch.files.len(),
+        batch.declarations(),
+        c.errors,
+        c.warnings
+    );
+    let summary = if c.errors > 0 {
+        paint("1;31", &summary)
+    } else if c.warnings > 0 {
+        paint("1;33", &summary)
+    } else {
+        paint("1;32", &summary)
+    };
+    let _ = writeln!(out, "{summary}");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Code;
+
+    #[test]
+    fn github_lines_escape_properties_and_data() {
+        let d = Diagnostic::new(Code::Balance, "a,b:c.txt", "100% 不平衡\n第二行").at(Some(7));
+        assert_eq!(
+            github(&[d]),
+            "::error file=a%2Cb%3Ac.txt,line=7,title=balance::100%25 不平衡%0A第二行\n"
+        );
+        let w = Diagnostic::new(Code::VagueTarget, "x.txt", "m");
+        assert_eq!(github(&[w]), "::warning file=x.txt,title=vague-target::m\n");
+    }
+}

@@ -1,0 +1,133 @@
+//! Rules across files: `duplicate-submission` (two files, one department and budget year) and
+//! `prior-year-revised` (a later form reports other actuals for a year than an earlier one).
+//! Departments match by name after normalising spaces and full-width characters.
+
+use super::{fmt_amount, money_tolerance};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::ingest::cells::to_half_width;
+use crate::model::{Declaration, Row, SourceMap};
+use std::collections::BTreeMap;
+
+/// A declaration with the file it came from, as the cross-file rules see it.
+pub struct Entry<'a> {
+    pub file: &'a str,
+    pub declaration: &'a Declaration,
+    pub source: &'a SourceMap,
+}
+
+/// The key departments are matched by: no spaces, half-width.
+pub fn department_key(name: &str) -> String {
+    to_half_width(name)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+pub fn check(entries: &[Entry<'_>]) -> Vec<Diagnostic> {
+    let mut by_department: BTreeMap<String, Vec<&Entry<'_>>> = BTreeMap::new();
+    for e in entries {
+        if let (Some(name), Some(_)) = (&e.declaration.department, e.declaration.fiscal_year) {
+            let key = department_key(name);
+            if !key.is_empty() {
+                by_department.entry(key).or_default().push(e);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for forms in by_department.values_mut() {
+        forms.sort_by(|a, b| {
+            (a.declaration.fiscal_year, a.file).cmp(&(b.declaration.fiscal_year, b.file))
+        });
+        duplicates(forms, &mut out);
+        revisions(forms, &mut out);
+    }
+    out
+}
+
+fn duplicates(forms: &[&Entry<'_>], out: &mut Vec<Diagnostic>) {
+    let mut by_year: BTreeMap<i32, Vec<&Entry<'_>>> = BTreeMap::new();
+    for f in forms {
+        if let Some(y) = f.declaration.fiscal_year {
+            by_year.entry(y).or_default().push(f);
+        }
+    }
+    for (year, same) in by_year {
+        if same.len() < 2 {
+            continue;
+        }
+        for f in &same {
+            let others: Vec<&str> = same
+                .iter()
+                .filter(|o| o.file != f.file)
+                .map(|o| o.file)
+                .collect();
+            let department = f.declaration.department.as_deref().unwrap_or_default();
+            out.push(
+                Diagnostic::new(
+                    Code::DuplicateSubmission,
+                    f.file,
+                    format!(
+                        "{department}的{year}年度申报表重复提交，另见：{}；请只保留一份",
+                        others.join("、")
+                    ),
+                )
+                .at(f.source.title.or(f.source.department)),
+            );
+        }
+    }
+}
+
+fn revisions(forms: &[&Entry<'_>], out: &mut Vec<Diagnostic>) {
+    // Per (year, row): the forms reporting an actual for it, in budget-year order.
+    let mut reported: BTreeMap<(i32, Row), Vec<(&Entry<'_>, rust_decimal::Decimal)>> =
+        BTreeMap::new();
+    for f in forms {
+        for row in Row::ALL {
+            for (year, value) in &f.declaration.budget_line(row).prior_years.0 {
+                if let Some(v) = value {
+                    reported.entry((*year, row)).or_default().push((f, *v));
+                }
+            }
+        }
+    }
+    for ((year, row), values) in reported {
+        for pair in values.windows(2) {
+            let (earlier, a) = pair[0];
+            let (later, b) = pair[1];
+            if earlier.declaration.fiscal_year == later.declaration.fiscal_year {
+                continue; // a duplicate submission, reported as such
+            }
+            if (a - b).abs() > money_tolerance() {
+                let earlier_year = earlier.declaration.fiscal_year.unwrap_or_default();
+                out.push(
+                    Diagnostic::new(
+                        Code::PriorYearRevised,
+                        later.file,
+                        format!(
+                            "{year}年{}实际数本表填 {}，与{earlier_year}年度申报表（{}）填的 {} 不一致，请核实并说明调整原因",
+                            row.label(),
+                            fmt_amount(b),
+                            earlier.file,
+                            fmt_amount(a)
+                        ),
+                    )
+                    .at(later.source.row(row)),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn department_names_match_across_widths_and_spaces() {
+        assert_eq!(
+            department_key("示例区 教育局"),
+            department_key("示例区教育局")
+        );
+        assert_eq!(department_key("示例区（Ａ）局"), "示例区（A）局");
+    }
+}
