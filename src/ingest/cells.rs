@@ -183,8 +183,11 @@ pub fn parse_amount(cell: &str) -> Result<Option<Decimal>, NumberError> {
 /// Reads a share cell (`93.58%`, `93.58`), as percentage points.
 pub fn parse_share(cell: &str) -> Result<Option<Decimal>, NumberError> {
     let s = normalise_number(cell);
-    let s = s.strip_suffix('%').unwrap_or(&s);
-    parse_plain(s.trim_end())
+    match s.strip_suffix('%') {
+        Some("") => Err(NumberError::NotANumber),
+        Some(number) => parse_plain(number),
+        None => parse_plain(&s),
+    }
 }
 
 fn normalise_number(cell: &str) -> String {

@@ -128,6 +128,6 @@ mod tests {
             department_key("示例区 教育局"),
             department_key("示例区教育局")
         );
-        assert_eq!(department_key("示例区（Ａ）局"), "示例区（A）局");
+        assert_eq!(department_key("示例区（Ａ）局"), "示例区(A)局");
     }
 }

@@ -1,0 +1,119 @@
+//! Helpers shared by the integration tests: the real sample, the binary, temp folders.
+#![allow(dead_code)]
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub const SAMPLE_NAME: &str = "武汉市新洲区总工会-2020";
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+pub fn sample_path() -> PathBuf {
+    fixtures().join("sample").join(format!("{SAMPLE_NAME}.txt"))
+}
+
+pub fn sample_text() -> String {
+    std::fs::read_to_string(sample_path()).unwrap()
+}
+
+pub fn expected_json() -> Value {
+    let p = fixtures()
+        .join("sample")
+        .join(format!("{SAMPLE_NAME}.expected.json"));
+    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+}
+
+pub fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_budgetsite"));
+    c.env_remove("NO_COLOR");
+    c
+}
+
+pub fn run(args: &[&str], dir: &Path) -> Output {
+    bin().args(args).current_dir(dir).output().unwrap()
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+/// `check --format json` on `paths` (run in `dir`): the exit code and the parsed report.
+pub fn check_json(dir: &Path, paths: &[&str]) -> (i32, Value) {
+    let mut args = vec!["check", "--format", "json"];
+    args.extend_from_slice(paths);
+    let o = run(&args, dir);
+    let report = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "check did not print JSON ({e}); stderr: {}",
+            String::from_utf8_lossy(&o.stderr)
+        )
+    });
+    (o.status.code().unwrap(), report)
+}
+
+/// The diagnostics of a report as (file, code) pairs.
+pub fn codes(report: &Value) -> Vec<(String, String)> {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap().to_owned(),
+                d["code"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// How many times each code appears, as a sorted list of (code, count).
+pub fn code_counts(report: &Value) -> Vec<(String, usize)> {
+    let mut m = std::collections::BTreeMap::new();
+    for (_, c) in codes(report) {
+        *m.entry(c).or_insert(0) += 1;
+    }
+    m.into_iter().collect()
+}
+
+pub fn write(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+    let p = dir.join(name);
+    if let Some(parent) = p.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+/// The sample's diagnostics by code: no errors; 11 vague targets, 2 placeholders, 1 benefit.
+pub fn sample_code_counts() -> Vec<(String, usize)> {
+    vec![
+        ("missing-benefit".to_owned(), 1),
+        ("placeholder-row".to_owned(), 2),
+        ("vague-target".to_owned(), 11),
+    ]
+}
+
+/// A JSON value with every number rewritten in one canonical decimal spelling, so values
+/// compare by value (`100` equals `100.0`) as the spec says; serde_json's arbitrary precision
+/// would otherwise compare the digits as written.
+pub fn by_value(v: &Value) -> Value {
+    match v {
+        Value::Number(n) => {
+            let d: rust_decimal::Decimal = n.to_string().parse().unwrap();
+            let s = d.normalize().to_string();
+            Value::Number(s.parse().unwrap())
+        }
+        Value::Array(a) => Value::Array(a.iter().map(by_value).collect()),
+        Value::Object(m) => Value::Object(m.iter().map(|(k, v)| (k.clone(), by_value(v))).collect()),
+        other => other.clone(),
+    }
+}
+
+/// Asserts two JSON documents are equal by value.
+#[track_caller]
+pub fn assert_json_eq(got: &Value, expected: &Value, what: &str) {
+    assert_eq!(by_value(got), by_value(expected), "{what}");
+}
