@@ -22,6 +22,10 @@ impl<T> YearMap<T> {
     pub fn years(&self) -> impl Iterator<Item = i32> + '_ {
         self.0.iter().map(|(y, _)| *y)
     }
+    /// Latest year first, the order of the official form, whatever order a file used.
+    pub fn sort_latest_first(&mut self) {
+        self.0.sort_by_key(|(year, _)| std::cmp::Reverse(*year));
+    }
 }
 
 /// One row of the budget table: the budget-year amount, its declared share, and the actuals of

@@ -22,14 +22,21 @@ fn every_quirk_fixture_reads_to_its_expected_declaration() {
     assert!(files.len() >= 13, "{files:?}");
     for f in files {
         let stem = f.file_stem().unwrap().to_string_lossy().into_owned();
-        let own = fixtures().join("quirks").join(format!("{stem}.expected.json"));
+        let own = fixtures()
+            .join("quirks")
+            .join(format!("{stem}.expected.json"));
         let expected: Value = if own.exists() {
             serde_json::from_str(&std::fs::read_to_string(own).unwrap()).unwrap()
         } else {
             expected_json()
         };
         let o = bin().arg("convert").arg(&f).output().unwrap();
-        assert_eq!(o.status.code(), Some(0), "{stem}: {}", String::from_utf8_lossy(&o.stderr));
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{stem}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         let got: Value = serde_json::from_slice(&o.stdout).unwrap();
         assert_json_eq(&got, &expected, &stem);
     }

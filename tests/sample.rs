@@ -8,7 +8,12 @@ use serde_json::Value;
 #[test]
 fn convert_prints_exactly_the_expected_json() {
     let o = bin().arg("convert").arg(sample_path()).output().unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let got: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_json_eq(&got, &expected_json(), "sample");
     // Exact decimals: the amounts are written as declared, with no float noise.
@@ -55,7 +60,12 @@ fn check_reports_exactly_the_sample_warnings() {
     // Sorted by file, line, code.
     let keys: Vec<(u64, String)> = diags
         .iter()
-        .map(|d| (d["line"].as_u64().unwrap(), d["code"].as_str().unwrap().to_owned()))
+        .map(|d| {
+            (
+                d["line"].as_u64().unwrap(),
+                d["code"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
     let mut sorted = keys.clone();
     sorted.sort();
@@ -108,8 +118,14 @@ fn check_defaults_to_submissions_and_usage_errors_exit_2() {
     let (code, report) = check_json(dir.path(), &[]);
     assert_eq!(code, 0);
     assert_eq!(report["files"], 1);
-    assert_eq!(run(&["check", "nowhere"], dir.path()).status.code(), Some(2));
-    assert_eq!(run(&["check", "--format", "xml"], dir.path()).status.code(), Some(2));
+    assert_eq!(
+        run(&["check", "nowhere"], dir.path()).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        run(&["check", "--format", "xml"], dir.path()).status.code(),
+        Some(2)
+    );
     assert_eq!(run(&["convert"], dir.path()).status.code(), Some(2));
 }
 
@@ -122,8 +138,14 @@ fn convert_exits_1_and_explains_on_stderr_when_the_form_has_errors() {
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("expenditure-sum"), "{err}");
-    assert!(err.contains("支出合计 286.41 ≠ 基本支出 268.03 + 项目支出 28.38（2020年预算）"), "{err}");
+    assert!(
+        err.contains("支出合计 286.41 ≠ 基本支出 268.03 + 项目支出 28.38（2020年预算）"),
+        "{err}"
+    );
     // The declaration is still printed, so nothing the clerk typed is lost.
     let json: Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(json["expenditure"]["project"]["budget"], serde_json::json!(28.38));
+    assert_eq!(
+        json["expenditure"]["project"]["budget"],
+        serde_json::json!(28.38)
+    );
 }

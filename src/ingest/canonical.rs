@@ -269,12 +269,12 @@ impl Reader<'_> {
             }
             prior.push((year, v));
         }
-        // Latest year first, as the form's header lists them.
-        prior.sort_by(|a, b| b.0.cmp(&a.0));
+        let mut prior_years = YearMap(prior);
+        prior_years.sort_latest_first();
         BudgetLine {
             budget,
             share_percent,
-            prior_years: YearMap(prior),
+            prior_years,
         }
     }
 
@@ -350,12 +350,13 @@ impl Reader<'_> {
             };
             prior.push((year, text));
         }
-        prior.sort_by(|a, b| b.0.cmp(&a.0));
+        let mut prior_years = YearMap(prior);
+        prior_years.sort_latest_first();
         Indicator {
             level1: self.string(m, "level1", &format!("{path}.level1")),
             level2: self.string(m, "level2", &format!("{path}.level2")),
             name: self.string(m, "name", &format!("{path}.name")),
-            prior_years: YearMap(prior),
+            prior_years,
             target: self.string(m, "target", &format!("{path}.target")),
             standard: self.string(m, "standard", &format!("{path}.standard")),
         }

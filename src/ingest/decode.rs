@@ -38,7 +38,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
             Some(endian) => utf16(bytes, endian)?,
             None => return Err(DecodeError::Binary),
         }
-    } else if let Ok(text) = std::str::from_utf8(bytes) {
+    } else if let Some(text) = utf8_allowing_truncation(bytes) {
         Decoded {
             text: text.to_owned(),
             encoding: "UTF-8",
@@ -64,6 +64,18 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
         return Err(DecodeError::Binary);
     }
     Ok(decoded)
+}
+
+/// UTF-8, also when the file was cut off inside its last character (a truncated upload):
+/// the incomplete character is dropped and the rest is read.
+fn utf8_allowing_truncation(bytes: &[u8]) -> Option<&str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Some(text),
+        Err(e) if e.error_len().is_none() && e.valid_up_to() + 4 > bytes.len() => {
+            std::str::from_utf8(&bytes[..e.valid_up_to()]).ok()
+        }
+        Err(_) => None,
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -182,5 +194,14 @@ mod tests {
             Err(DecodeError::Binary)
         );
         assert_eq!(decode(b"abc\0def"), Err(DecodeError::Binary));
+    }
+
+    #[test]
+    fn a_utf8_file_cut_inside_a_character_keeps_what_came_before() {
+        let bytes = "部门名称\t总工会".as_bytes();
+        let cut = &bytes[..bytes.len() - 1];
+        let d = decode(cut).unwrap();
+        assert_eq!(d.text, "部门名称\t总工");
+        assert_eq!(d.encoding, "UTF-8");
     }
 }

@@ -485,6 +485,12 @@ impl<'a> Parser<'a> {
             if line.prior_years.0.is_empty() && !years.is_empty() {
                 line.prior_years = YearMap(years.iter().map(|&y| (y, None)).collect());
             }
+            line.prior_years.sort_latest_first();
+        }
+        for goal in &mut self.decl.goals {
+            for indicator in &mut goal.indicators {
+                indicator.prior_years.sort_latest_first();
+            }
         }
         Ok(ParsedForm {
             declaration: self.decl,

@@ -107,7 +107,9 @@ pub fn by_value(v: &Value) -> Value {
             Value::Number(s.parse().unwrap())
         }
         Value::Array(a) => Value::Array(a.iter().map(by_value).collect()),
-        Value::Object(m) => Value::Object(m.iter().map(|(k, v)| (k.clone(), by_value(v))).collect()),
+        Value::Object(m) => {
+            Value::Object(m.iter().map(|(k, v)| (k.clone(), by_value(v))).collect())
+        }
         other => other.clone(),
     }
 }
