@@ -138,6 +138,50 @@ fn clean_cell(raw: &str) -> String {
     raw.trim_matches(is_padding).to_owned()
 }
 
+/// An ASCII or full-width digit.
+pub fn is_any_digit(c: char) -> bool {
+    c.is_ascii_digit() || ('０'..='９').contains(&c)
+}
+
+/// A number at the start of `chars`: digits (ASCII or full-width) or Chinese numerals up to
+/// 九十九 (`目标三`, `年度目标十二`). Returns the value and how many chars it took.
+pub fn leading_number(chars: &[char]) -> Option<(u32, usize)> {
+    let digits: String = chars.iter().take_while(|c| is_any_digit(**c)).collect();
+    if !digits.is_empty() {
+        let count = digits.chars().count();
+        if count > 4 {
+            return None;
+        }
+        return to_half_width(&digits).parse().ok().map(|n| (n, count));
+    }
+    let value = |c: char| {
+        "零一二三四五六七八九"
+            .chars()
+            .position(|d| d == c)
+            .map(|p| p as u32)
+    };
+    let mut n = 0;
+    let mut used = 0;
+    let mut tens = false;
+    for &c in chars.iter().take(3) {
+        match (c, value(c)) {
+            ('十', _) if !tens => {
+                n = if used == 0 { 10 } else { n * 10 };
+                tens = true;
+            }
+            (_, Some(v)) if !tens && used == 0 => n = v,
+            (_, Some(v)) if tens => {
+                n += v;
+                used += 1;
+                break;
+            }
+            _ => break,
+        }
+        used += 1;
+    }
+    (used > 0 && n > 0).then_some((n, used))
+}
+
 /// Full-width ASCII (`２８６．４１`, `：`, `％`) to half-width; the ideographic space to a space.
 pub fn to_half_width(s: &str) -> String {
     s.chars()
@@ -354,18 +398,12 @@ fn split_numbered(line: &str) -> Vec<String> {
 
 /// `12、` `3.` `4．` `（5）` `(6)` at the start of `chars`.
 fn numbering_at(chars: &[char]) -> bool {
-    let digits = chars
-        .iter()
-        .take_while(|c| c.is_ascii_digit() || ('０'..='９').contains(c))
-        .count();
+    let digits = chars.iter().take_while(|c| is_any_digit(**c)).count();
     if digits > 0 && digits <= 3 {
         return matches!(chars.get(digits), Some('、' | '.' | '．' | ')' | '）'));
     }
     if matches!(chars.first(), Some('(' | '（')) {
-        let inner = chars[1..]
-            .iter()
-            .take_while(|c| c.is_ascii_digit() || ('０'..='９').contains(c))
-            .count();
+        let inner = chars[1..].iter().take_while(|c| is_any_digit(**c)).count();
         return inner > 0 && inner <= 3 && matches!(chars.get(1 + inner), Some(')' | '）'));
     }
     false
@@ -427,6 +465,20 @@ mod tests {
         assert_eq!(parse_share("100"), Ok(d("100")));
         assert_eq!(parse_share(""), Ok(None));
         assert!(parse_share("%").is_err());
+    }
+
+    #[test]
+    fn leading_numbers_in_digits_and_chinese() {
+        let n = |s: &str| leading_number(&s.chars().collect::<Vec<_>>());
+        assert_eq!(n("12："), Some((12, 2)));
+        assert_eq!(n("３："), Some((3, 1)));
+        assert_eq!(n("三："), Some((3, 1)));
+        assert_eq!(n("十："), Some((10, 1)));
+        assert_eq!(n("十二："), Some((12, 2)));
+        assert_eq!(n("二十："), Some((20, 2)));
+        assert_eq!(n("二十一"), Some((21, 3)));
+        assert_eq!(n("："), None);
+        assert_eq!(n("零"), None);
     }
 
     #[test]

@@ -532,12 +532,10 @@ fn year_cell(label: &str) -> Option<i32> {
 /// `年度目标1` / `年度目标1:金秋助学` → (1, whether a name follows in the same cell).
 fn goal_header(label: &str) -> Option<(u32, Option<()>)> {
     let rest = label.strip_prefix("年度目标")?;
-    let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
-    if digits.is_empty() || digits.len() > 4 {
-        return None;
-    }
-    let after = rest[digits.len()..].trim_start_matches(':');
-    let number = digits.parse().ok()?;
+    let chars: Vec<char> = rest.chars().collect();
+    let (number, used) = cells::leading_number(&chars)?;
+    let after: String = chars[used..].iter().collect();
+    let after = after.trim_start_matches(':');
     Some((number, (!after.is_empty()).then_some(())))
 }
 
@@ -601,15 +599,12 @@ pub fn split_overall_goals(text: &str) -> Vec<String> {
     let mut i = 0;
     while i + 2 < chars.len() {
         if chars[i] == '目' && chars[i + 1] == '标' {
-            let digits = chars[i + 2..]
-                .iter()
-                .take_while(|c| c.is_ascii_digit() || ('０'..='９').contains(c))
-                .count();
-            let colon = chars.get(i + 2 + digits);
-            if digits > 0 && matches!(colon, Some(':' | '：')) {
-                marks.push((i, i + 3 + digits));
-                i += 3 + digits;
-                continue;
+            if let Some((_, used)) = cells::leading_number(&chars[i + 2..]) {
+                if matches!(chars.get(i + 2 + used), Some(':' | '：')) {
+                    marks.push((i, i + 3 + used));
+                    i += 3 + used;
+                    continue;
+                }
             }
         }
         i += 1;
@@ -673,6 +668,7 @@ mod tests {
             ["甲，乙", "丙", "丁"]
         );
         assert_eq!(split_overall_goals("做好工作"), ["做好工作"]);
+        assert_eq!(split_overall_goals("目标一：甲 目标二：乙"), ["甲", "乙"]);
     }
 
     #[test]
@@ -686,5 +682,6 @@ mod tests {
         assert_eq!(goal_header("年度目标12"), Some((12, None)));
         assert_eq!(goal_header("年度目标1:金秋助学"), Some((1, Some(()))));
         assert_eq!(goal_header("年度目标"), None);
+        assert_eq!(goal_header("年度目标三:党建"), Some((3, Some(()))));
     }
 }

@@ -372,9 +372,7 @@ impl Rules<'_> {
 
 /// A target is measurable when it carries a number: `≥95%`, `100人次`, `3个`.
 pub fn is_measurable(target: &str) -> bool {
-    target
-        .chars()
-        .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+    target.chars().any(crate::ingest::cells::is_any_digit)
 }
 
 #[cfg(test)]
