@@ -398,14 +398,16 @@ impl<'a> Parser<'a> {
             return;
         };
         let first = label(cells[k]);
-        let starts_with_level1 = if is_level1(&first) {
-            true
-        } else if is_known_level2(&first) || is_template_level2(&first) {
-            false
-        } else {
-            // An unknown word: its column decides. A row that lost its leading empty cell
-            // stands one column left, so the level-1 column and anything before it is level 1.
-            k <= self.layout.level1
+        // The column decides, words only where it is ambiguous: a row that lost its leading
+        // empty cell stands one column left, so the level-1 column may hold a level-2 name, and
+        // 成本 is both a level-1 category and a level-2 name under 产出.
+        let level1_col = self.layout.level1;
+        let starts_with_level1 = match k.cmp(&level1_col) {
+            std::cmp::Ordering::Less => true,
+            std::cmp::Ordering::Greater => false,
+            std::cmp::Ordering::Equal => {
+                is_level1(&first) || !(is_known_level2(&first) || is_template_level2(&first))
+            }
         };
         let (level1, rest) = if starts_with_level1 {
             (Some(cells[k].to_owned()), k + 1)
