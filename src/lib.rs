@@ -2,14 +2,19 @@
 //! (`部门整体支出绩效目标申报表`) into a validated, published static website.
 //!
 //! The pipeline runs one way through typed data: `ingest` (find, decode, parse) → `model` →
-//! `validate` (rule catalog) → `batch` (one run, sorted diagnostics) → `report` (renderers).
-//! The binary only parses arguments and maps a `Batch` to an exit status.
+//! `validate` (rule catalog) → `batch` (one run, sorted diagnostics) → `analyze` (districts,
+//! departments, series) → `views` + `charts` + `tables` → `render` (templates) → `site`
+//! (atomic writer); `build` drives the last stages and `report` renders diagnostics.
+//! The binary only parses arguments and maps the outcome to an exit status.
 
 pub mod batch;
+pub mod charts;
 pub mod diagnostic;
+pub mod format;
 pub mod ingest;
 pub mod model;
 pub mod report;
+pub mod tables;
 pub mod validate;
 
 pub use batch::{load, Batch};

@@ -1,0 +1,71 @@
+//! Number formatting for people: amounts as `1,234.56`, shares as `93.58%`, rounded half away
+//! from zero only here, at display time; the figures themselves stay exact.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// Rounds to `dp` places, half away from zero, never producing `-0`.
+pub fn round(d: Decimal, dp: u32) -> Decimal {
+    let r = d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
+    if r.is_zero() {
+        Decimal::ZERO.round_dp(dp)
+    } else {
+        r
+    }
+}
+
+/// `1234.5` → `1,234.50`.
+pub fn thousands(d: Decimal) -> String {
+    let r = round(d, 2);
+    let s = format!("{:.2}", r.abs());
+    let (int, frac) = s.split_once('.').unwrap_or((&s, "00"));
+    let mut grouped = String::with_capacity(int.len() + int.len() / 3);
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if r.is_sign_negative() && !r.is_zero() {
+        "-"
+    } else {
+        ""
+    };
+    format!("{sign}{grouped}.{frac}")
+}
+
+/// An amount or `—` for a blank cell.
+pub fn money(d: Option<Decimal>) -> String {
+    d.map_or_else(|| "—".to_owned(), thousands)
+}
+
+/// A percentage with two decimals, or `—`.
+pub fn percent(d: Option<Decimal>) -> String {
+    d.map_or_else(|| "—".to_owned(), |v| format!("{}%", thousands(v)))
+}
+
+/// A plain machine-readable number with two decimals (for sorting and data attributes).
+pub fn plain(d: Option<Decimal>) -> String {
+    d.map_or_else(String::new, |v| format!("{:.2}", round(v, 2)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn formats_for_people() {
+        assert_eq!(thousands(d("1234.5")), "1,234.50");
+        assert_eq!(thousands(d("99999999.995")), "100,000,000.00");
+        assert_eq!(thousands(d("-1234567.004")), "-1,234,567.00");
+        assert_eq!(thousands(d("-0.001")), "0.00");
+        assert_eq!(thousands(d("0.005")), "0.01");
+        assert_eq!(thousands(d("286.41")), "286.41");
+        assert_eq!(money(None), "—");
+        assert_eq!(percent(Some(d("93.575"))), "93.58%");
+        assert_eq!(plain(Some(d("-0.004"))), "0.00");
+    }
+}

@@ -1,0 +1,928 @@
+//! Downloadable tables: one [`Table`] rendered as CSV ([`Table::to_csv`]) or XLSX
+//! ([`Table::to_xlsx`]) for finance-bureau staff who open them in Excel.
+//!
+//! Both renderers are pure functions of the table: the same table always yields the same
+//! bytes (the XLSX carries a fixed creation time and fixed zip entry times), so published
+//! sites are reproducible and diffable.
+//!
+//! Number conventions shared by both formats:
+//! - [`Cell::Amount`] is money in 万元, rounded half away from zero to 2 decimals and always
+//!   written with 2 decimals; `-0.00` never appears.
+//! - [`Cell::Percent`] holds percentage points (`93.58` means 93.58%), rounded the same way.
+//! - `None` is an empty field / empty cell, never `0`.
+//!
+//! Text is always text: CSV fields that Excel would run as formulas get a leading apostrophe,
+//! and XLSX cells are written as strings, never as formulas.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use rust_xlsxwriter::{
+    ColNum, DocProperties, ExcelDateTime, Format, FormatAlign, IgnoreError, RowNum, Workbook,
+    Worksheet, XlsxError,
+};
+
+/// One cell of a [`Table`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    /// Money in 万元, exact; written with 2 decimals.
+    Amount(Option<Decimal>),
+    /// Percentage points (93.58 means 93.58%); written with 2 decimals.
+    Percent(Option<Decimal>),
+    Integer(i64),
+}
+
+/// A table: one header row and data rows. Rows may be shorter or longer than the header;
+/// missing cells are simply absent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// Sheet name in XLSX (sanitised to Excel's rules: ≤ 31 characters, none of `[]:*?/\`,
+    /// no leading/trailing apostrophe) and the XLSX document title. Not written as a row.
+    pub name: String,
+    /// Header row. When empty, no header row is written (and nothing is frozen or filtered).
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// Failure to render a table.
+#[derive(Debug, thiserror::Error)]
+pub enum TableError {
+    #[error("生成 Excel 文件失败：{0}")]
+    Xlsx(String),
+}
+
+impl From<XlsxError> for TableError {
+    fn from(e: XlsxError) -> Self {
+        TableError::Xlsx(e.to_string())
+    }
+}
+
+/// UTF-8 byte order mark; Excel needs it to read a CSV as UTF-8 rather than the ANSI code page.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Excel number format for amounts (万元).
+const AMOUNT_FORMAT: &str = "#,##0.00";
+/// Excel number format for percentage points: the value 93.58 shows as `93.58%`.
+const PERCENT_FORMAT: &str = "0.00\"%\"";
+/// Excel number format for integers: plain digits, never scientific notation.
+const INTEGER_FORMAT: &str = "0";
+
+/// Fixed document creation time, so the XLSX bytes do not depend on when they were made.
+const CREATED: (u16, u8, u8) = (2000, 1, 1);
+
+/// Excel's limits.
+const MAX_ROWS: usize = 1_048_576;
+const MAX_COLS: usize = 16_384;
+const MAX_SHEET_NAME_UTF16: usize = 31;
+
+/// Column widths in Excel character units (a CJK character counts as 2).
+const MIN_COL_WIDTH: usize = 6;
+const MAX_COL_WIDTH: usize = 60;
+/// Space around the content.
+const COL_PADDING: usize = 2;
+/// Room for the autofilter drop-down button in the header cell.
+const FILTER_BUTTON_WIDTH: usize = 2;
+/// Height of one line of 11 pt text (Excel's default row height), and Excel's maximum.
+const LINE_HEIGHT_PT: f64 = 15.0;
+const MAX_ROW_HEIGHT_PT: f64 = 409.0;
+
+impl Table {
+    /// CSV for Excel: UTF-8 with BOM, CRLF line ends, RFC 4180 quoting, amounts as plain
+    /// numbers with 2 decimals (no thousands separators, so Excel reads numbers), percents as
+    /// numbers with 2 decimals (header says "（%）"), None as an empty field.
+    /// Guard against CSV/formula injection: a Text cell starting with = + - @ or a tab/CR gets a
+    /// leading apostrophe (') — but NOT for Amount/Percent cells (negative numbers stay numbers).
+    pub fn to_csv(&self) -> Vec<u8> {
+        let mut out = String::new();
+        if !self.headers.is_empty() {
+            push_csv_record(&mut out, self.headers.iter().map(|h| csv_text(h)));
+        }
+        for row in &self.rows {
+            push_csv_record(&mut out, row.iter().map(csv_cell));
+        }
+        let mut bytes = Vec::with_capacity(BOM.len() + out.len());
+        bytes.extend_from_slice(BOM);
+        bytes.extend_from_slice(out.as_bytes());
+        bytes
+    }
+
+    /// XLSX: one sheet, bold header row frozen, autofilter on the header, column widths that fit
+    /// Chinese text (count CJK chars as 2), amounts as real numbers with number format "#,##0.00",
+    /// percents as numbers with format `0.00"%"` (value 93.58 shows as 93.58%), None as an empty
+    /// cell, text as strings (never interpreted as formulas).
+    /// DETERMINISTIC: the same table gives byte-identical files on every run and machine: the
+    /// document creation time is fixed at 2000-01-01T00:00:00Z and rust_xlsxwriter stamps every
+    /// zip entry with the DOS epoch (1980-01-01 00:00).
+    ///
+    /// Rows holding wrapped text (line breaks, or text wider than the 60-unit column cap) get
+    /// an explicit height, so every line shows. Errors: more rows or columns than Excel allows,
+    /// or a text longer than Excel's 32,767 characters.
+    pub fn to_xlsx(&self) -> Result<Vec<u8>, TableError> {
+        let header_rows = usize::from(!self.headers.is_empty());
+        let ncols = self
+            .rows
+            .iter()
+            .map(Vec::len)
+            .chain(std::iter::once(self.headers.len()))
+            .max()
+            .unwrap_or(0);
+        if self.rows.len() + header_rows > MAX_ROWS {
+            return Err(TableError::Xlsx(format!(
+                "表格共 {} 行，超过 Excel 上限 {MAX_ROWS} 行",
+                self.rows.len() + header_rows
+            )));
+        }
+        if ncols > MAX_COLS {
+            return Err(TableError::Xlsx(format!(
+                "表格共 {ncols} 列，超过 Excel 上限 {MAX_COLS} 列"
+            )));
+        }
+
+        let mut workbook = Workbook::new();
+        let created = ExcelDateTime::from_ymd(CREATED.0, CREATED.1, CREATED.2)?;
+        workbook.set_properties(
+            &DocProperties::new()
+                .set_title(self.name.as_str())
+                .set_creation_datetime(&created),
+        );
+
+        let header_format = Format::new()
+            .set_bold()
+            .set_text_wrap()
+            .set_align(FormatAlign::VerticalCenter);
+        let wrap_format = Format::new().set_text_wrap();
+        let amount_format = Format::new().set_num_format(AMOUNT_FORMAT);
+        let percent_format = Format::new().set_num_format(PERCENT_FORMAT);
+        let integer_format = Format::new().set_num_format(INTEGER_FORMAT);
+
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(sheet_name(&self.name))?;
+
+        let widths = column_widths(&self.headers, &self.rows, ncols);
+        for (c, width) in widths.iter().enumerate() {
+            // Widths are small integers, exactly representable.
+            sheet.set_column_width(col_num(c), *width as f64)?;
+        }
+
+        if !self.headers.is_empty() {
+            let mut lines = 1;
+            for (c, header) in self.headers.iter().enumerate() {
+                write_text(sheet, 0, col_num(c), header, &header_format)?;
+                lines = lines.max(wrapped_lines(header, FILTER_BUTTON_WIDTH, widths[c]));
+            }
+            set_row_lines(sheet, 0, lines)?;
+        }
+
+        for (r, row) in self.rows.iter().enumerate() {
+            let row_num = row_num(r + header_rows);
+            let mut lines = 1;
+            for (c, cell) in row.iter().enumerate() {
+                let col = col_num(c);
+                match cell {
+                    Cell::Text(s) => {
+                        let cell_lines = wrapped_lines(s, 0, widths[c]);
+                        let format = if cell_lines > 1 {
+                            &wrap_format
+                        } else {
+                            &Format::default()
+                        };
+                        write_text(sheet, row_num, col, s, format)?;
+                        lines = lines.max(cell_lines);
+                    }
+                    Cell::Amount(v) => write_decimal(sheet, row_num, col, *v, &amount_format)?,
+                    Cell::Percent(v) => write_decimal(sheet, row_num, col, *v, &percent_format)?,
+                    Cell::Integer(i) => {
+                        // Excel stores doubles; integers beyond ±2^53 lose precision, as they
+                        // would if typed into Excel.
+                        sheet.write_number_with_format(row_num, col, *i as f64, &integer_format)?;
+                    }
+                }
+            }
+            set_row_lines(sheet, row_num, lines)?;
+        }
+
+        if !self.headers.is_empty() {
+            sheet.set_freeze_panes(1, 0)?;
+            let last_row = row_num(self.rows.len());
+            sheet.autofilter(0, 0, last_row, col_num(self.headers.len() - 1))?;
+        }
+
+        if ncols > 0 && !self.rows.is_empty() {
+            // Codes such as 功能科目 "2010101" are text on purpose: no green warning triangles.
+            sheet.ignore_error_range(
+                row_num(header_rows),
+                0,
+                row_num(header_rows + self.rows.len() - 1),
+                col_num(ncols - 1),
+                IgnoreError::NumberStoredAsText,
+            )?;
+        }
+
+        Ok(workbook.save_to_buffer()?)
+    }
+}
+
+/// Column widths in Excel character units: the widest content as displayed (CJK counts as 2,
+/// amounts with thousands separators, the header plus its filter button), plus padding,
+/// clamped to [`MIN_COL_WIDTH`]..=[`MAX_COL_WIDTH`]; longer text wraps.
+fn column_widths(headers: &[String], rows: &[Vec<Cell>], ncols: usize) -> Vec<usize> {
+    let mut widths = vec![0usize; ncols];
+    for (c, header) in headers.iter().enumerate() {
+        widths[c] = text_width(header) + FILTER_BUTTON_WIDTH;
+    }
+    for row in rows {
+        for (c, cell) in row.iter().enumerate() {
+            let width = match cell {
+                Cell::Text(s) => text_width(s),
+                Cell::Amount(v) => v.map_or(0, |d| group_thousands(&format_2dp(d)).len()),
+                Cell::Percent(v) => v.map_or(0, |d| format_2dp(d).len() + 1),
+                Cell::Integer(i) => i.to_string().len(),
+            };
+            widths[c] = widths[c].max(width);
+        }
+    }
+    widths
+        .into_iter()
+        .map(|w| (w + COL_PADDING).clamp(MIN_COL_WIDTH, MAX_COL_WIDTH))
+        .collect()
+}
+
+/// How many lines `text` (plus `extra` units on its widest line, e.g. a filter button)
+/// takes in a wrapping cell of `col_width` units. An estimate that errs towards more lines,
+/// so wrapped text is never cut off.
+fn wrapped_lines(text: &str, extra: usize, col_width: usize) -> usize {
+    let usable = col_width.saturating_sub(1).max(1);
+    text.split('\n')
+        .map(|line| (line_width(line) + extra).div_ceil(usable).max(1))
+        .sum()
+}
+
+/// Gives a row of wrapped text an explicit height: Excel autofits such rows only when it edits
+/// them, and LibreOffice not at all on import, so multi-line cells would show one line.
+fn set_row_lines(sheet: &mut Worksheet, row: RowNum, lines: usize) -> Result<(), TableError> {
+    if lines > 1 {
+        let height = (lines as f64 * LINE_HEIGHT_PT).min(MAX_ROW_HEIGHT_PT);
+        sheet.set_row_height(row, height)?;
+    }
+    Ok(())
+}
+
+/// Formats a decimal rounded half away from zero to exactly 2 decimals, without `-0.00`.
+/// Never goes through `f64`.
+fn format_2dp(d: Decimal) -> String {
+    let mut rounded = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    if rounded.is_zero() {
+        rounded.set_sign_positive(true);
+    }
+    // `{:.2}` pads with zeros (also when the scale cannot grow at Decimal's 28-digit limit);
+    // the value already has at most 2 decimals, so nothing is cut.
+    format!("{rounded:.2}")
+}
+
+/// `1234567.89` → `1,234,567.89` (what the `#,##0.00` format shows), for column widths.
+fn group_thousands(plain: &str) -> String {
+    let (sign, unsigned) = match plain.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", plain),
+    };
+    let (int, frac) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    let mut grouped = String::with_capacity(plain.len() + int.len() / 3);
+    grouped.push_str(sign);
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    if !frac.is_empty() {
+        grouped.push('.');
+        grouped.push_str(frac);
+    }
+    grouped
+}
+
+/// The text of one CSV field before quoting.
+fn csv_cell(cell: &Cell) -> String {
+    match cell {
+        Cell::Text(s) => csv_text(s),
+        Cell::Amount(v) | Cell::Percent(v) => v.map(format_2dp).unwrap_or_default(),
+        Cell::Integer(i) => i.to_string(),
+    }
+}
+
+/// Text neutralised against formula injection: Excel runs a field starting with
+/// `=`, `+`, `-`, `@`, tab or CR as a formula; a leading apostrophe stops that.
+fn csv_text(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    }
+}
+
+/// Appends one CSV record (RFC 4180 quoting) terminated by CRLF.
+fn push_csv_record(out: &mut String, fields: impl Iterator<Item = String>) {
+    for (i, field) in fields.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        if field.contains([',', '"', '\r', '\n']) {
+            out.push('"');
+            out.push_str(&field.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(&field);
+        }
+    }
+    out.push_str("\r\n");
+}
+
+/// Writes a string cell (never a formula). An empty string leaves the cell empty.
+fn write_text(
+    sheet: &mut Worksheet,
+    row: RowNum,
+    col: ColNum,
+    text: &str,
+    format: &Format,
+) -> Result<(), TableError> {
+    if text.is_empty() {
+        return Ok(());
+    }
+    // rust_xlsxwriter escapes control characters as `_xHHHH_` and protects literal
+    // `_xHHHH_` text as `_x005F_xHHHH_`, as Excel does; the round-trip test checks it.
+    sheet.write_string_with_format(row, col, text, format)?;
+    Ok(())
+}
+
+/// Writes an amount or percent as a number rounded to 2 decimals; `None` is a blank cell that
+/// keeps the number format (so a value typed in later is formatted like its neighbours).
+fn write_decimal(
+    sheet: &mut Worksheet,
+    row: RowNum,
+    col: ColNum,
+    value: Option<Decimal>,
+    format: &Format,
+) -> Result<(), TableError> {
+    match value {
+        None => {
+            sheet.write_blank(row, col, format)?;
+        }
+        Some(d) => {
+            // Parse the exact 2-decimal text: Rust's float parsing is correctly rounded, so
+            // the cell holds the same double Excel would store for the typed value (the
+            // `rust_decimal` feature's `Decimal::to_f64` is not guaranteed to be nearest).
+            let text = format_2dp(d);
+            let number: f64 = text
+                .parse()
+                .map_err(|_| TableError::Xlsx(format!("无法将金额 {text} 写为数值")))?;
+            sheet.write_number_with_format(row, col, number, format)?;
+        }
+    }
+    Ok(())
+}
+
+/// A valid, non-reserved Excel sheet name derived from `name`: `[]:*?/\` and control
+/// characters become `_`, at most 31 UTF-16 units, no leading/trailing apostrophe,
+/// never blank (`Sheet1`) and never Excel's reserved `History`.
+fn sheet_name(name: &str) -> String {
+    let mut out = String::new();
+    let mut units = 0;
+    for ch in name.chars() {
+        let ch = if matches!(ch, '[' | ']' | ':' | '*' | '?' | '/' | '\\') || ch.is_control() {
+            '_'
+        } else {
+            ch
+        };
+        if units + ch.len_utf16() > MAX_SHEET_NAME_UTF16 {
+            break;
+        }
+        units += ch.len_utf16();
+        out.push(ch);
+    }
+    let out = out.trim_matches('\'').trim();
+    if out.is_empty() {
+        "Sheet1".to_owned()
+    } else if out.eq_ignore_ascii_case("history") {
+        format!("{out}_")
+    } else {
+        out.to_owned()
+    }
+}
+
+/// Display width in Excel character units of the widest line: East Asian wide and full-width
+/// characters count as 2, everything else as 1.
+fn text_width(s: &str) -> usize {
+    s.split('\n').map(line_width).max().unwrap_or(0)
+}
+
+/// Display width of one line (see [`text_width`]).
+fn line_width(line: &str) -> usize {
+    line.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
+}
+
+fn is_wide(c: char) -> bool {
+    matches!(u32::from(c),
+        0x1100..=0x115F        // Hangul Jamo
+        | 0x2E80..=0x303E      // CJK radicals, Kangxi, CJK symbols and punctuation (、。「」)
+        | 0x3041..=0x33FF      // Kana, Bopomofo, CJK compatibility
+        | 0x3400..=0x4DBF      // CJK Extension A
+        | 0x4E00..=0x9FFF      // CJK Unified Ideographs
+        | 0xA000..=0xA4CF      // Yi
+        | 0xAC00..=0xD7A3      // Hangul syllables
+        | 0xF900..=0xFAFF      // CJK compatibility ideographs
+        | 0xFE30..=0xFE4F      // CJK compatibility forms
+        | 0xFF00..=0xFF60      // Full-width forms (，（）％)
+        | 0xFFE0..=0xFFE6      // Full-width signs (￥)
+        | 0x20000..=0x3FFFD    // CJK Extensions B and later
+    )
+}
+
+/// Row index for rust_xlsxwriter; callers have checked the table against [`MAX_ROWS`].
+fn row_num(i: usize) -> RowNum {
+    RowNum::try_from(i).expect("row count checked against Excel's limit")
+}
+
+/// Column index for rust_xlsxwriter; callers have checked the table against [`MAX_COLS`].
+fn col_num(i: usize) -> ColNum {
+    ColNum::try_from(i).expect("column count checked against Excel's limit")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn dec(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    fn csv_string(t: &Table) -> String {
+        let bytes = t.to_csv();
+        assert!(bytes.starts_with(BOM), "CSV must start with a UTF-8 BOM");
+        String::from_utf8(bytes[BOM.len()..].to_vec()).unwrap()
+    }
+
+    fn sample() -> Table {
+        Table {
+            name: "收入预算表".into(),
+            headers: vec![
+                "项目".into(),
+                "金额（万元）".into(),
+                "完成率（%）".into(),
+                "个数".into(),
+            ],
+            rows: vec![
+                vec![
+                    Cell::Text("一般公共预算拨款收入".into()),
+                    Cell::Amount(Some(dec("1234567.895"))),
+                    Cell::Percent(Some(dec("93.58"))),
+                    Cell::Integer(12),
+                ],
+                vec![
+                    Cell::Text("=1+2".into()),
+                    Cell::Amount(Some(dec("-0.5"))),
+                    Cell::Percent(None),
+                    Cell::Integer(-3),
+                ],
+                vec![
+                    Cell::Text("2010101".into()),
+                    Cell::Amount(None),
+                    Cell::Percent(Some(dec("100"))),
+                    Cell::Integer(0),
+                ],
+            ],
+        }
+    }
+
+    // ---- number formatting ----
+
+    #[test]
+    fn format_2dp_rounds_half_away_from_zero_and_pads() {
+        for (input, want) in [
+            ("0", "0.00"),
+            ("5", "5.00"),
+            ("1.5", "1.50"),
+            ("1.234", "1.23"),
+            ("1.235", "1.24"),
+            ("1.245", "1.25"), // not banker's rounding
+            ("2.675", "2.68"), // classic f64 trap: 2.675 is 2.67499.. as a double
+            ("-1.235", "-1.24"),
+            ("-1.2", "-1.20"),
+            ("-0.004", "0.00"), // no negative zero
+            ("-0.005", "-0.01"),
+            ("-0", "0.00"),
+            ("0.001", "0.00"),
+            ("123456789012345678.125", "123456789012345678.13"),
+            (
+                "79228162514264337593543950335",
+                "79228162514264337593543950335.00",
+            ),
+        ] {
+            assert_eq!(format_2dp(dec(input)), want, "format_2dp({input})");
+        }
+    }
+
+    #[test]
+    fn group_thousands_matches_excel_display() {
+        assert_eq!(group_thousands("0.00"), "0.00");
+        assert_eq!(group_thousands("999.00"), "999.00");
+        assert_eq!(group_thousands("1000.00"), "1,000.00");
+        assert_eq!(group_thousands("-1234567.89"), "-1,234,567.89");
+        assert_eq!(group_thousands("123456"), "123,456");
+    }
+
+    // ---- CSV ----
+
+    #[test]
+    fn csv_has_bom_and_crlf_line_ends() {
+        let bytes = sample().to_csv();
+        assert_eq!(&bytes[..3], b"\xEF\xBB\xBF");
+        let text = csv_string(&sample());
+        assert!(text.ends_with("\r\n"));
+        assert_eq!(text.matches("\r\n").count(), 4);
+        assert_eq!(text.matches('\n').count(), 4, "no bare LF line ends");
+        assert!(text.starts_with("项目,金额（万元）,完成率（%）,个数\r\n"));
+    }
+
+    #[test]
+    fn csv_renders_numbers_plainly_and_none_as_empty() {
+        let text = csv_string(&sample());
+        let lines: Vec<&str> = text.split("\r\n").collect();
+        assert_eq!(lines[1], "一般公共预算拨款收入,1234567.90,93.58,12");
+        assert_eq!(lines[2], "'=1+2,-0.50,,-3");
+        assert_eq!(lines[3], "2010101,,100.00,0");
+        assert_eq!(lines[4], "");
+    }
+
+    #[test]
+    fn csv_quotes_commas_quotes_and_newlines() {
+        let t = Table {
+            name: "t".into(),
+            headers: vec!["a,b".into(), "say \"hi\"".into()],
+            rows: vec![vec![
+                Cell::Text("line1\nline2".into()),
+                Cell::Text("cr\rhere".into()),
+                Cell::Text("plain".into()),
+                Cell::Text("中文，全角逗号".into()),
+            ]],
+        };
+        let text = csv_string(&t);
+        assert_eq!(
+            text,
+            "\"a,b\",\"say \"\"hi\"\"\"\r\n\"line1\nline2\",\"cr\rhere\",plain,中文，全角逗号\r\n"
+        );
+    }
+
+    #[test]
+    fn csv_guards_text_against_formula_injection() {
+        let cases = [
+            ("=SUM(A1:A2)", "'=SUM(A1:A2)"),
+            ("+1", "'+1"),
+            ("-1", "'-1"),
+            ("@cmd", "'@cmd"),
+            ("\tx", "'\tx"),
+            ("\rx", "\"'\rx\""),
+            (
+                "=HYPERLINK(\"http://x\",\"a,b\")",
+                "\"'=HYPERLINK(\"\"http://x\"\",\"\"a,b\"\")\"",
+            ),
+            ("a=b", "a=b"),
+            ("合计", "合计"),
+            ("", ""),
+        ];
+        for (input, want) in cases {
+            let t = Table {
+                name: "t".into(),
+                headers: vec![],
+                rows: vec![vec![Cell::Text(input.into())]],
+            };
+            assert_eq!(csv_string(&t), format!("{want}\r\n"), "input {input:?}");
+        }
+        // Headers are text too.
+        let t = Table {
+            name: "t".into(),
+            headers: vec!["=cmd".into()],
+            rows: vec![],
+        };
+        assert_eq!(csv_string(&t), "'=cmd\r\n");
+    }
+
+    #[test]
+    fn csv_negative_numbers_stay_numbers() {
+        let t = Table {
+            name: "t".into(),
+            headers: vec![],
+            rows: vec![vec![
+                Cell::Amount(Some(dec("-12.345"))),
+                Cell::Percent(Some(dec("-5"))),
+                Cell::Integer(-7),
+            ]],
+        };
+        assert_eq!(csv_string(&t), "-12.35,-5.00,-7\r\n");
+    }
+
+    #[test]
+    fn csv_of_empty_table_is_just_the_bom() {
+        let t = Table {
+            name: String::new(),
+            headers: vec![],
+            rows: vec![],
+        };
+        assert_eq!(t.to_csv(), BOM);
+    }
+
+    // ---- sheet names and widths ----
+
+    #[test]
+    fn sheet_names_are_sanitised() {
+        assert_eq!(sheet_name("收入预算表"), "收入预算表");
+        assert_eq!(sheet_name("a[b]c:d*e?f/g\\h"), "a_b_c_d_e_f_g_h");
+        assert_eq!(sheet_name(""), "Sheet1");
+        assert_eq!(sheet_name("''"), "Sheet1");
+        assert_eq!(sheet_name("'quoted'"), "quoted");
+        assert_eq!(sheet_name("tab\there"), "tab_here");
+        assert_eq!(sheet_name("History"), "History_");
+        let long = "一二三四五六七八九十".repeat(4);
+        assert_eq!(sheet_name(&long).chars().count(), 31);
+        // Astral characters take two UTF-16 units and are never split.
+        let astral = "𠀀".repeat(20);
+        assert_eq!(sheet_name(&astral), "𠀀".repeat(15));
+        // Truncation that ends on an apostrophe is trimmed again.
+        let edge = format!("{}'x", "a".repeat(30));
+        assert_eq!(sheet_name(&edge), "a".repeat(30));
+    }
+
+    #[test]
+    fn text_width_counts_cjk_as_two() {
+        assert_eq!(text_width("abc"), 3);
+        assert_eq!(text_width("项目"), 4);
+        assert_eq!(text_width("金额（万元）"), 12);
+        assert_eq!(text_width("短\n长一点的行"), 10);
+        assert_eq!(text_width(""), 0);
+    }
+
+    #[test]
+    fn column_widths_fit_content_within_bounds() {
+        let headers = vec!["项目".to_owned(), "金额（万元）".to_owned(), "x".to_owned()];
+        let rows = vec![
+            vec![
+                Cell::Text("一般公共预算".into()),
+                Cell::Amount(Some(dec("-1234567.891"))),
+                Cell::Text("很长".repeat(40)),
+            ],
+            vec![
+                Cell::Integer(7),
+                Cell::Amount(None),
+                Cell::Percent(None),
+                Cell::Integer(1),
+            ],
+        ];
+        // 项目: max(4 + 2 filter, 12) + 2; 金额: max(12 + 2, "-1,234,567.89" = 13) + 2;
+        // long text capped; a column with only a 1-digit integer gets the minimum.
+        assert_eq!(
+            column_widths(&headers, &rows, 4),
+            vec![14, 16, MAX_COL_WIDTH, MIN_COL_WIDTH]
+        );
+    }
+
+    #[test]
+    fn wrapped_lines_estimates_generously() {
+        assert_eq!(wrapped_lines("", 0, 10), 1);
+        assert_eq!(wrapped_lines("短文本", 0, 10), 1);
+        assert_eq!(wrapped_lines("多行\n文本", 0, 10), 2);
+        assert_eq!(
+            wrapped_lines("一二三四五", 0, 10),
+            2,
+            "10 units do not fit in 10 - 1"
+        );
+        assert_eq!(wrapped_lines(&"长".repeat(60), 0, MAX_COL_WIDTH), 3);
+        assert_eq!(wrapped_lines("表头", FILTER_BUTTON_WIDTH, 6), 2);
+    }
+
+    // ---- XLSX ----
+
+    #[test]
+    fn xlsx_is_a_zip() {
+        let bytes = sample().to_xlsx().unwrap();
+        assert!(bytes.starts_with(b"PK\x03\x04"));
+    }
+
+    #[test]
+    fn xlsx_is_deterministic_across_time() {
+        let first = sample().to_xlsx().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(2100));
+        let second = sample().to_xlsx().unwrap();
+        assert!(first == second, "XLSX bytes differ between runs");
+        // A different table does give different bytes (the comparison is meaningful).
+        let mut other = sample();
+        other.rows[0][3] = Cell::Integer(13);
+        assert!(other.to_xlsx().unwrap() != first);
+    }
+
+    #[test]
+    fn xlsx_zip_entries_have_fixed_dates() {
+        let bytes = sample().to_xlsx().unwrap();
+        // Every local file header carries the DOS time/date 1980-01-01 00:00 (0x0000, 0x0021).
+        let mut count = 0;
+        for i in 0..bytes.len().saturating_sub(14) {
+            if &bytes[i..i + 4] == b"PK\x03\x04" {
+                assert_eq!(&bytes[i + 10..i + 14], &[0, 0, 0x21, 0], "entry at {i}");
+                count += 1;
+            }
+        }
+        assert!(count >= 8, "found {count} zip entries");
+    }
+
+    #[test]
+    fn xlsx_rejects_nothing_for_odd_tables() {
+        // No headers, ragged rows, a name that needs sanitising, empty table.
+        let odd = Table {
+            name: "[bad]/name:*?".into(),
+            headers: vec![],
+            rows: vec![
+                vec![Cell::Integer(1)],
+                vec![],
+                vec![Cell::Text("x".into()); 3],
+            ],
+        };
+        assert!(odd.to_xlsx().is_ok());
+        let empty = Table {
+            name: String::new(),
+            headers: vec![],
+            rows: vec![],
+        };
+        assert!(empty.to_xlsx().is_ok());
+        let wide_rows = Table {
+            name: "t".into(),
+            headers: vec!["a".into()],
+            rows: vec![vec![Cell::Integer(1), Cell::Integer(2)]],
+        };
+        assert!(wide_rows.to_xlsx().is_ok());
+    }
+
+    #[test]
+    fn xlsx_errors_are_reported_in_chinese() {
+        let t = Table {
+            name: "t".into(),
+            headers: vec![],
+            rows: vec![vec![Cell::Text("长".repeat(40_000))]],
+        };
+        let err = t.to_xlsx().unwrap_err();
+        assert!(
+            err.to_string().starts_with("生成 Excel 文件失败："),
+            "{err}"
+        );
+    }
+
+    // ---- XLSX read back with calamine ----
+
+    fn read_back(
+        bytes: Vec<u8>,
+        sheet: &str,
+    ) -> (calamine::Range<calamine::Data>, calamine::StyleRange) {
+        use calamine::Reader;
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        assert_eq!(book.sheet_names(), vec![sheet.to_owned()]);
+        let range = book.worksheet_range(sheet).unwrap();
+        let styles = book.worksheet_style(sheet).unwrap();
+        (range, styles)
+    }
+
+    fn number_format(styles: &calamine::StyleRange, pos: (u32, u32)) -> Option<String> {
+        styles
+            .get(pos)
+            .and_then(|s| s.number_format.as_ref())
+            .map(|f| f.format_code.clone())
+    }
+
+    #[test]
+    fn xlsx_reads_back_with_types_and_formats() {
+        use calamine::Data;
+        let (range, styles) = read_back(sample().to_xlsx().unwrap(), "收入预算表");
+        assert_eq!(range.start(), Some((0, 0)));
+        assert_eq!(range.get_size(), (4, 4));
+        let cell = |r: u32, c: u32| range.get_value((r, c)).cloned().unwrap_or(Data::Empty);
+
+        assert_eq!(cell(0, 0), Data::String("项目".into()));
+        assert_eq!(cell(0, 1), Data::String("金额（万元）".into()));
+        assert!(styles.get((0, 0)).unwrap().font.as_ref().unwrap().is_bold());
+
+        // Numbers are numbers, rounded to 2 decimals; the double is the nearest to the text.
+        assert_eq!(cell(1, 0), Data::String("一般公共预算拨款收入".into()));
+        assert_eq!(cell(1, 1), Data::Float(1234567.90));
+        assert_eq!(cell(1, 2), Data::Float(93.58));
+        assert_eq!(cell(1, 3), Data::Float(12.0));
+        assert_eq!(
+            number_format(&styles, (1, 1)).as_deref(),
+            Some(AMOUNT_FORMAT)
+        );
+        assert_eq!(
+            number_format(&styles, (1, 2)).as_deref(),
+            Some(PERCENT_FORMAT)
+        );
+        assert_eq!(
+            number_format(&styles, (1, 3)).as_deref(),
+            Some(INTEGER_FORMAT)
+        );
+
+        // Text is text, never a formula; negative amounts stay numbers.
+        assert_eq!(cell(2, 0), Data::String("=1+2".into()));
+        assert_eq!(cell(2, 1), Data::Float(-0.5));
+        assert_eq!(cell(2, 2), Data::Empty, "None is an empty cell");
+        assert_eq!(
+            number_format(&styles, (2, 2)).as_deref(),
+            Some(PERCENT_FORMAT)
+        );
+        assert_eq!(cell(2, 3), Data::Float(-3.0));
+
+        // A numeric-looking code written as Text stays a string.
+        assert_eq!(cell(3, 0), Data::String("2010101".into()));
+        assert_eq!(cell(3, 1), Data::Empty);
+        assert_eq!(cell(3, 2), Data::Float(100.0));
+        assert_eq!(cell(3, 3), Data::Float(0.0));
+    }
+
+    #[test]
+    fn xlsx_has_no_formulas() {
+        use calamine::Reader;
+        let bytes = sample().to_xlsx().unwrap();
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        let formulas = book.worksheet_formula("收入预算表").unwrap();
+        assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()));
+    }
+
+    #[test]
+    fn xlsx_text_round_trips_literally() {
+        use calamine::Data;
+        let texts = [
+            "_x0041_ stays literal",
+            "多行\n文本",
+            "  leading and trailing spaces  ",
+            "<&>\"'",
+            "ctrl\u{1}char",
+            "@SUM(A1)",
+            "𠀀 astral",
+        ];
+        let t = Table {
+            name: "文本".into(),
+            headers: vec!["说明".into()],
+            rows: texts
+                .iter()
+                .map(|s| vec![Cell::Text((*s).into())])
+                .collect(),
+        };
+        let (range, _) = read_back(t.to_xlsx().unwrap(), "文本");
+        for (i, want) in texts.iter().enumerate() {
+            let got = range.get_value((i as u32 + 1, 0)).cloned();
+            assert_eq!(got, Some(Data::String((*want).into())), "row {i}");
+        }
+    }
+
+    #[test]
+    fn xlsx_uses_sanitised_sheet_name() {
+        let t = Table {
+            name: "2025年[部门]预算/绩效目标:申报表*汇总?附表\\一二三四五六七八九十".into(),
+            headers: vec!["a".into()],
+            rows: vec![],
+        };
+        let want = sheet_name(&t.name);
+        assert_eq!(want, "2025年_部门_预算_绩效目标_申报表_汇总_附表_一二三四");
+        let (range, _) = read_back(t.to_xlsx().unwrap(), &want);
+        assert_eq!(
+            range.get_value((0, 0)),
+            Some(&calamine::Data::String("a".into()))
+        );
+    }
+
+    #[test]
+    fn xlsx_amounts_are_the_nearest_double_to_the_rounded_text() {
+        use calamine::Data;
+        let inputs = [
+            "0.1",
+            "0.29",
+            "1.005",
+            "8.675",
+            "123456789.99",
+            "-9999999.995",
+            "0.004",
+        ];
+        let t = Table {
+            name: "t".into(),
+            headers: vec![],
+            rows: inputs
+                .iter()
+                .map(|s| vec![Cell::Amount(Some(dec(s)))])
+                .collect(),
+        };
+        let (range, _) = read_back(t.to_xlsx().unwrap(), "t");
+        for (i, input) in inputs.iter().enumerate() {
+            let want: f64 = format_2dp(dec(input)).parse().unwrap();
+            assert_eq!(
+                range.get_value((i as u32, 0)),
+                Some(&Data::Float(want)),
+                "{input}"
+            );
+        }
+    }
+}
