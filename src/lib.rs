@@ -7,15 +7,21 @@
 //! (atomic writer); `build` drives the last stages and `report` renders diagnostics.
 //! The binary only parses arguments and maps the outcome to an exit status.
 
+pub mod analyze;
 pub mod batch;
+pub mod build;
 pub mod charts;
+pub mod config;
 pub mod diagnostic;
 pub mod format;
 pub mod ingest;
 pub mod model;
+pub mod render;
 pub mod report;
+pub mod site;
 pub mod tables;
 pub mod validate;
+pub mod views;
 
 pub use batch::{load, Batch};
 pub use diagnostic::{Code, Diagnostic, Severity};

@@ -2,6 +2,7 @@
 //! exit status in one place (0 clean, 1 findings, 2 usage or I/O failure).
 
 use anyhow::Context;
+use budgetsite::build::BuildOptions;
 use budgetsite::ingest::IngestOptions;
 use budgetsite::report::{self, TextStyle};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -36,6 +37,24 @@ enum Command {
         #[arg(long, value_enum, default_value_t = FormatArg::Text)]
         format: FormatArg,
         /// 有警告也视为失败（退出码 1）
+        #[arg(long)]
+        strict: bool,
+    },
+    /// 校验全部申报表并生成静态网站
+    Build {
+        /// 申报表所在文件夹
+        #[arg(long, default_value = "submissions")]
+        input: PathBuf,
+        /// 输出文件夹（整体替换，构建失败时保持原样）
+        #[arg(long, default_value = "public")]
+        output: PathBuf,
+        /// 模板文件夹（缺少的模板使用内置模板）
+        #[arg(long, default_value = "site-templates")]
+        templates: PathBuf,
+        /// 配置文件（默认 site.toml，不存在时使用默认配置）
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// 有任何错误或警告时不发布，退出码 1
         #[arg(long)]
         strict: bool,
     },
@@ -112,6 +131,73 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             };
             write_stdout(&report::render(&batch, format, style))?;
             Ok(batch.exit_code(strict) as u8)
+        }
+        Command::Build {
+            input,
+            output,
+            templates,
+            config,
+            strict,
+        } => {
+            let stderr = std::io::stderr();
+            let options = BuildOptions {
+                input,
+                output: output.clone(),
+                templates,
+                config_required: config.is_some(),
+                config: config.unwrap_or_else(|| PathBuf::from("site.toml")),
+                strict,
+                progress: stderr.is_terminal(),
+                ingest: IngestOptions::default(),
+            };
+            let started = std::time::Instant::now();
+            let outcome = budgetsite::build::build(&options)?;
+            let style = TextStyle {
+                color: stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+            };
+            let problems: Vec<_> = outcome
+                .batch
+                .diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .cloned()
+                .collect();
+            if !problems.is_empty() {
+                let text = report::text(
+                    &budgetsite::Batch {
+                        files: Vec::new(),
+                        diagnostics: problems,
+                    },
+                    style,
+                );
+                // Only the errors (the summary line of that listing is dropped: the build's own
+                // summary follows).
+                let body = text.rsplit_once("\n\n").map_or("", |(b, _)| b);
+                eprintln!("{body}\n");
+            }
+            let counts = outcome.batch.counts();
+            let elapsed = started.elapsed().as_secs_f64();
+            match outcome.written {
+                Some(w) => eprintln!(
+                    "已发布到 {}：{} 个地区、{} 个部门、{} 份申报表，{} 个文件（{:.1} MB）；{} 份文件因错误未发布；{} 个错误，{} 个警告；用时 {elapsed:.2} 秒",
+                    output.display(),
+                    outcome.districts,
+                    outcome.departments,
+                    outcome.published_forms,
+                    w.files,
+                    w.bytes as f64 / 1_000_000.0,
+                    outcome.unpublished_files,
+                    counts.errors,
+                    counts.warnings
+                ),
+                None => eprintln!(
+                    "--strict：有 {} 个错误、{} 个警告，未发布，{} 保持原样",
+                    counts.errors,
+                    counts.warnings,
+                    output.display()
+                ),
+            }
+            Ok(outcome.exit_code(strict) as u8)
         }
     }
 }

@@ -100,7 +100,7 @@ fn utf16(bytes: &[u8], endian: Endian) -> Result<Decoded, DecodeError> {
 }
 
 fn sniff_bomless_utf16(bytes: &[u8]) -> Option<Endian> {
-    if bytes.len() < 4 || bytes.len() % 2 != 0 {
+    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
         return None;
     }
     let pairs = bytes.len() / 2;

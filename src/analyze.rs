@@ -1,0 +1,346 @@
+//! Analyze: turns a validated `Batch` into what the site publishes — districts (first folder
+//! level under the input), departments matched across years by normalised name, the forms that
+//! may be published (no error), and per department the series of budget and actual figures.
+//! Everything is exact `Decimal` and ordered (`BTreeMap`, sorted vectors) for deterministic
+//! output.
+
+use crate::batch::Batch;
+use crate::config::SiteConfig;
+use crate::diagnostic::Diagnostic;
+use crate::ingest::FileOutcome;
+use crate::model::{Declaration, Row};
+use crate::validate::cross::department_key;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The six figures of a budget or actual column; a blank cell counts as 0.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Amounts {
+    pub income_total: Decimal,
+    pub fiscal_appropriation: Decimal,
+    pub other: Decimal,
+    pub expenditure_total: Decimal,
+    pub basic: Decimal,
+    pub project: Decimal,
+}
+
+impl Amounts {
+    fn add(&mut self, o: &Amounts) {
+        self.income_total += o.income_total;
+        self.fiscal_appropriation += o.fiscal_appropriation;
+        self.other += o.other;
+        self.expenditure_total += o.expenditure_total;
+        self.basic += o.basic;
+        self.project += o.project;
+    }
+
+    /// The budget-year column of a declaration.
+    pub fn budget_of(d: &Declaration) -> Amounts {
+        Self::column(d, |r| d.budget_line(r).budget)
+    }
+
+    /// A prior-year column, if the form reports anything for that year.
+    pub fn actual_of(d: &Declaration, year: i32) -> Option<Amounts> {
+        let any = Row::ALL.iter().any(|&r| {
+            d.budget_line(r)
+                .prior_years
+                .get(year)
+                .copied()
+                .flatten()
+                .is_some()
+        });
+        any.then(|| {
+            Self::column(d, |r| {
+                d.budget_line(r).prior_years.get(year).copied().flatten()
+            })
+        })
+    }
+
+    fn column(_d: &Declaration, get: impl Fn(Row) -> Option<Decimal>) -> Amounts {
+        let v = |r| get(r).unwrap_or_default();
+        Amounts {
+            income_total: v(Row::IncomeTotal),
+            fiscal_appropriation: v(Row::FiscalAppropriation),
+            other: v(Row::Other),
+            expenditure_total: v(Row::ExpenditureTotal),
+            basic: v(Row::Basic),
+            project: v(Row::Project),
+        }
+    }
+
+    /// `part ÷ whole × 100`, exact until rounded for display; None when the whole is zero.
+    pub fn percent(part: Decimal, whole: Decimal) -> Option<Decimal> {
+        if whole.is_zero() {
+            None
+        } else {
+            part.checked_div(whole).map(|r| r * Decimal::ONE_HUNDRED)
+        }
+    }
+}
+
+/// Budget and actual of one year for one department or a whole district.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct YearPoint {
+    pub budget: Option<Amounts>,
+    pub actual: Option<Amounts>,
+}
+
+/// A form that may be published: it has a department and a year, and no error.
+#[derive(Debug, Clone)]
+pub struct Form<'a> {
+    pub file: &'a str,
+    pub year: i32,
+    pub declaration: &'a Declaration,
+    /// Its warnings, in report order (shown as quality notes).
+    pub notes: Vec<&'a Diagnostic>,
+}
+
+impl Form<'_> {
+    pub fn indicator_count(&self) -> usize {
+        self.declaration
+            .goals
+            .iter()
+            .map(|g| g.indicators.len())
+            .sum()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Department<'a> {
+    /// The matching key (normalised name).
+    pub key: String,
+    /// The name as written in its latest form.
+    pub name: String,
+    pub slug: String,
+    /// Published forms, latest budget year first.
+    pub forms: Vec<Form<'a>>,
+    /// Budget (from the form of that year) and actual (from the latest form reporting that year
+    /// as a prior year), for every year any form mentions.
+    pub series: BTreeMap<i32, YearPoint>,
+}
+
+impl<'a> Department<'a> {
+    pub fn latest(&self) -> &Form<'a> {
+        &self.forms[0]
+    }
+    pub fn form_of(&self, year: i32) -> Option<&Form<'a>> {
+        self.forms.iter().find(|f| f.year == year)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct District<'a> {
+    /// The folder under the input ("" for forms directly in it).
+    pub folder: String,
+    pub name: String,
+    pub slug: String,
+    pub sample_data: bool,
+    pub departments: Vec<Department<'a>>,
+    /// Budget years with at least one published form, ascending.
+    pub years: Vec<i32>,
+    /// Sums over departments, per year.
+    pub totals: BTreeMap<i32, YearPoint>,
+    /// Departments with a published budget per year.
+    pub counts: BTreeMap<i32, usize>,
+}
+
+impl District<'_> {
+    pub fn latest_year(&self) -> Option<i32> {
+        self.years.last().copied()
+    }
+}
+
+/// A file that is not published, and why (its errors).
+#[derive(Debug, Clone)]
+pub struct Unpublished<'a> {
+    pub file: &'a str,
+    pub errors: Vec<&'a Diagnostic>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SiteModel<'a> {
+    pub districts: Vec<District<'a>>,
+    pub unpublished: Vec<Unpublished<'a>>,
+}
+
+/// A short stable ASCII slug for a name: FNV-1a, 48 bits as 12 hex digits. Stable across runs
+/// and machines, so page addresses survive rebuilds and new departments.
+pub fn slug(name: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in name.as_bytes() {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{:012x}", h >> 16)
+}
+
+/// The district folder of a file: the first folder level under the input root.
+fn district_folder(file: &FileOutcome, input: &Path) -> String {
+    let rel = file
+        .file
+        .path
+        .strip_prefix(input)
+        .unwrap_or(&file.file.path);
+    let mut parts = rel.components();
+    match (parts.next(), parts.next()) {
+        (Some(first), Some(_)) => first.as_os_str().to_string_lossy().into_owned(),
+        _ => String::new(),
+    }
+}
+
+pub fn analyze<'a>(batch: &'a Batch, input: &Path, config: &SiteConfig) -> SiteModel<'a> {
+    let mut unpublished = Vec::new();
+    // district folder → department key → forms
+    let mut grouped: BTreeMap<String, BTreeMap<String, Vec<Form<'a>>>> = BTreeMap::new();
+    for outcome in &batch.files {
+        let errors: Vec<&Diagnostic> = outcome
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .collect();
+        let publishable = outcome.declaration.as_ref().and_then(|l| {
+            let d = &l.declaration;
+            match (&d.department, d.fiscal_year) {
+                (Some(name), Some(year))
+                    if errors.is_empty() && !department_key(name).is_empty() =>
+                {
+                    Some((department_key(name), year, d))
+                }
+                _ => None,
+            }
+        });
+        match publishable {
+            Some((key, year, declaration)) => {
+                grouped
+                    .entry(district_folder(outcome, input))
+                    .or_default()
+                    .entry(key)
+                    .or_default()
+                    .push(Form {
+                        file: &outcome.file.display,
+                        year,
+                        declaration,
+                        notes: outcome.diagnostics.iter().collect(),
+                    });
+            }
+            None => unpublished.push(Unpublished {
+                file: &outcome.file.display,
+                errors,
+            }),
+        }
+    }
+    let districts = grouped
+        .into_iter()
+        .map(|(folder, departments)| district(folder, departments, config))
+        .collect();
+    SiteModel {
+        districts,
+        unpublished,
+    }
+}
+
+fn district<'a>(
+    folder: String,
+    departments: BTreeMap<String, Vec<Form<'a>>>,
+    config: &SiteConfig,
+) -> District<'a> {
+    let settings = config.district(&folder);
+    let name = settings.display_name.clone().unwrap_or_else(|| {
+        if folder.is_empty() {
+            config.district_name.clone()
+        } else {
+            folder.clone()
+        }
+    });
+    let mut used_slugs = BTreeMap::new();
+    let mut list: Vec<Department<'a>> = departments
+        .into_iter()
+        .map(|(key, mut forms)| {
+            forms.sort_by(|a, b| b.year.cmp(&a.year).then_with(|| a.file.cmp(b.file)));
+            let name = forms[0]
+                .declaration
+                .department
+                .clone()
+                .unwrap_or_else(|| key.clone());
+            let mut s = slug(&key);
+            // A 48-bit collision is unlikely but must not merge two pages.
+            let n = used_slugs.entry(s.clone()).or_insert(0);
+            *n += 1;
+            if *n > 1 {
+                s = format!("{s}-{n}");
+            }
+            let series = series(&forms);
+            Department {
+                key,
+                name,
+                slug: s,
+                forms,
+                series,
+            }
+        })
+        .collect();
+    list.sort_by(|a, b| a.key.cmp(&b.key));
+
+    let mut totals: BTreeMap<i32, YearPoint> = BTreeMap::new();
+    let mut counts: BTreeMap<i32, usize> = BTreeMap::new();
+    for d in &list {
+        for (&year, point) in &d.series {
+            let t = totals.entry(year).or_default();
+            if let Some(b) = &point.budget {
+                t.budget.get_or_insert_with(Amounts::default).add(b);
+                *counts.entry(year).or_default() += 1;
+            }
+            if let Some(a) = &point.actual {
+                t.actual.get_or_insert_with(Amounts::default).add(a);
+            }
+        }
+    }
+    let years: Vec<i32> = counts.keys().copied().collect();
+    District {
+        slug: slug(&format!("district:{name}")),
+        name,
+        folder,
+        sample_data: settings.sample_data,
+        departments: list,
+        years,
+        totals,
+        counts,
+    }
+}
+
+/// Budget of Y from the form of Y; actual of Y from the latest form that reports Y.
+/// `forms` is sorted latest first.
+fn series(forms: &[Form<'_>]) -> BTreeMap<i32, YearPoint> {
+    let mut out: BTreeMap<i32, YearPoint> = BTreeMap::new();
+    for f in forms {
+        let point = out.entry(f.year).or_default();
+        if point.budget.is_none() {
+            point.budget = Some(Amounts::budget_of(f.declaration));
+        }
+        for year in f.declaration.prior_years() {
+            let point = out.entry(year).or_default();
+            if point.actual.is_none() {
+                point.actual = Amounts::actual_of(f.declaration, year);
+            }
+        }
+    }
+    out.retain(|_, p| p.budget.is_some() || p.actual.is_some());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_stable_ascii_and_distinct() {
+        assert_eq!(slug("武汉市新洲区总工会"), slug("武汉市新洲区总工会"));
+        assert_eq!(slug("a").len(), 12);
+        assert!(slug("武汉市新洲区总工会")
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit()));
+        assert_ne!(slug("示例区教育局"), slug("示例区财政局"));
+    }
+}

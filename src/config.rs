@@ -1,0 +1,141 @@
+//! `site.toml`: what the finance bureau configures about its site. Unknown keys are refused
+//! with a message naming them, so a typo never silently does nothing.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct SiteConfig {
+    /// The site's title, on every page.
+    pub title: String,
+    /// Name of the district whose forms lie directly in the input folder (not in a subfolder).
+    pub district_name: String,
+    /// Where the site is published, e.g. `https://czj.example.gov.cn/yusuan/`. Used only for
+    /// canonical links; every link inside the site is relative, so the site works under any
+    /// path and from `file://` whatever this says.
+    pub base_path: String,
+    /// Footer text on every page (plain text).
+    pub footer: String,
+    /// Publish 填报人 and 联系电话 (off unless the bureau decides to).
+    pub publish_contacts: bool,
+    /// Per district folder: settings.
+    pub districts: BTreeMap<String, DistrictConfig>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct DistrictConfig {
+    /// Fictional sample data: every page of the district says 示例数据 prominently.
+    pub sample_data: bool,
+    /// A display name other than the folder's name.
+    pub display_name: Option<String>,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        SiteConfig {
+            title: "部门整体支出绩效目标公开".to_owned(),
+            district_name: "本级".to_owned(),
+            base_path: String::new(),
+            footer: "本站由 budgetsite 根据各部门报送的《部门整体支出绩效目标申报表》生成。"
+                .to_owned(),
+            publish_contacts: false,
+            districts: BTreeMap::new(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("无法读取配置文件 {path}：{source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("配置文件 {path} 有误：{message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+impl SiteConfig {
+    /// Reads `path`. A missing file is the default configuration only when `required` is
+    /// false (the default `site.toml`); a file named on the command line must exist.
+    pub fn load(path: &Path, required: bool) -> Result<SiteConfig, ConfigError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
+                return Ok(SiteConfig::default())
+            }
+            Err(source) => {
+                return Err(ConfigError::Read {
+                    path: path.to_owned(),
+                    source,
+                })
+            }
+        };
+        Self::parse(&text).map_err(|message| ConfigError::Invalid {
+            path: path.to_owned(),
+            message,
+        })
+    }
+
+    pub fn parse(text: &str) -> Result<SiteConfig, String> {
+        toml::from_str(text).map_err(|e| {
+            let msg = e.message().to_owned();
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+            let hint = if msg.contains("unquoted key") {
+                "（中文名称作键时请加引号，如 [districts.\"示例区\"]）"
+            } else {
+                ""
+            };
+            let msg = msg
+                .replace("unknown field", "未知的配置项")
+                .replace("expected one of", "可用的配置项为")
+                .replace("invalid type", "类型错误");
+            match line {
+                Some(l) => format!("第 {l} 行：{msg}{hint}"),
+                None => format!("{msg}{hint}"),
+            }
+        })
+    }
+
+    pub fn district(&self, folder: &str) -> DistrictConfig {
+        self.districts.get(folder).cloned().unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_overrides() {
+        let c = SiteConfig::parse("").unwrap();
+        assert_eq!(c, SiteConfig::default());
+        assert!(!c.publish_contacts);
+        let c = SiteConfig::parse(
+            "title = \"某区预算公开\"\npublish_contacts = true\n[districts.\"示例区\"]\nsample_data = true\n",
+        )
+        .unwrap();
+        assert_eq!(c.title, "某区预算公开");
+        assert!(c.publish_contacts);
+        assert!(c.district("示例区").sample_data);
+        assert!(!c.district("别的区").sample_data);
+    }
+
+    #[test]
+    fn unknown_keys_are_refused_with_the_line() {
+        let e = SiteConfig::parse("title = \"x\"\npublish_contact = true\n").unwrap_err();
+        assert!(e.contains("第 2 行"), "{e}");
+        assert!(e.contains("publish_contact"), "{e}");
+        assert!(e.contains("未知的配置项"), "{e}");
+        let e = SiteConfig::parse("[districts.a]\nsample = true\n").unwrap_err();
+        assert!(e.contains("sample"), "{e}");
+        let e = SiteConfig::parse("[districts.示例区]\nsample_data = true\n").unwrap_err();
+        assert!(e.contains("[districts.\"示例区\"]"), "{e}");
+    }
+}

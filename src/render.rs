@@ -1,0 +1,253 @@
+//! Render: the Tera environment and the Markdown content pages. Templates come from the
+//! templates folder (`site-templates/` by default); any template, stylesheet or content page
+//! missing there falls back to the copy built into the binary, so users override only what
+//! they change. Everything a form contains is escaped by Tera's autoescape; Markdown (the
+//! bureau's own text) is sanitized with ammonia.
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Templates, static assets and content pages built into the binary.
+pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../site-templates/base.html")),
+    ("chart.html", include_str!("../site-templates/chart.html")),
+    (
+        "district_body.html",
+        include_str!("../site-templates/district_body.html"),
+    ),
+    ("home.html", include_str!("../site-templates/home.html")),
+    (
+        "district.html",
+        include_str!("../site-templates/district.html"),
+    ),
+    (
+        "department.html",
+        include_str!("../site-templates/department.html"),
+    ),
+    ("report.html", include_str!("../site-templates/report.html")),
+    (
+        "content.html",
+        include_str!("../site-templates/content.html"),
+    ),
+];
+
+pub const BUILTIN_STATIC: &[(&str, &str)] = &[
+    (
+        "style.css",
+        include_str!("../site-templates/static/style.css"),
+    ),
+    ("site.js", include_str!("../site-templates/static/site.js")),
+];
+
+pub const BUILTIN_CONTENT: &[(&str, &str)] = &[(
+    "about.md",
+    include_str!("../site-templates/content/about.md"),
+)];
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("模板 {name} 有误：{message}")]
+    Template { name: String, message: String },
+    #[error("渲染 {page} 失败（模板 {template}）：{message}")]
+    Render {
+        page: String,
+        template: String,
+        message: String,
+    },
+    #[error("无法读取模板文件 {path}：{source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Files of the templates folder with built-in fallbacks, by name.
+fn layered(
+    dir: &Path,
+    sub: &str,
+    builtin: &[(&str, &str)],
+    ext: &str,
+) -> Result<BTreeMap<String, String>, RenderError> {
+    let mut out: BTreeMap<String, String> = builtin
+        .iter()
+        .map(|(n, c)| ((*n).to_owned(), (*c).to_owned()))
+        .collect();
+    let folder = dir.join(sub);
+    let Ok(entries) = std::fs::read_dir(&folder) else {
+        return Ok(out);
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == ext))
+        .collect();
+    paths.sort();
+    for path in paths {
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).map_err(|source| RenderError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        out.insert(name, text);
+    }
+    Ok(out)
+}
+
+fn assets(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, RenderError> {
+    let mut out: BTreeMap<String, Vec<u8>> = BUILTIN_STATIC
+        .iter()
+        .map(|(n, c)| ((*n).to_owned(), c.as_bytes().to_vec()))
+        .collect();
+    let folder = dir.join("static");
+    let Ok(entries) = std::fs::read_dir(&folder) else {
+        return Ok(out);
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
+        .collect();
+    paths.sort();
+    for path in paths {
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
+        let bytes = std::fs::read(&path).map_err(|source| RenderError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        out.insert(name, bytes);
+    }
+    Ok(out)
+}
+
+/// The loaded templates, assets and content of one build.
+pub struct Renderer {
+    tera: tera::Tera,
+    /// Files copied to `assets/`: the built-in stylesheet and script, plus anything in the
+    /// templates folder's `static/` (a logo, say), which wins on a name clash.
+    pub assets: BTreeMap<String, Vec<u8>>,
+    pub content: BTreeMap<String, String>,
+}
+
+impl Renderer {
+    pub fn load(dir: &Path) -> Result<Renderer, RenderError> {
+        let templates = layered(dir, "", BUILTIN_TEMPLATES, "html")?;
+        let mut tera = tera::Tera::new();
+        tera.add_raw_templates(templates.iter().map(|(n, c)| (n.as_str(), c.as_str())))
+            .map_err(|e| RenderError::Template {
+                name: "site-templates".to_owned(),
+                message: error_chain(&e),
+            })?;
+        Ok(Renderer {
+            tera,
+            assets: assets(dir)?,
+            content: layered(dir, "content", BUILTIN_CONTENT, "md")?,
+        })
+    }
+
+    /// Renders `template` with `view` as the context (its fields are top-level variables).
+    pub fn render<T: Serialize>(
+        &self,
+        template: &str,
+        page: &str,
+        view: &T,
+    ) -> Result<String, RenderError> {
+        let context = tera::Context::from_serialize(view).map_err(|e| RenderError::Render {
+            page: page.to_owned(),
+            template: template.to_owned(),
+            message: error_chain(&e),
+        })?;
+        self.tera
+            .render(template, &context)
+            .map_err(|e| RenderError::Render {
+                page: page.to_owned(),
+                template: template.to_owned(),
+                message: error_chain(&e),
+            })
+    }
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut source = e.source();
+    while let Some(inner) = source {
+        s.push('：');
+        s.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    s
+}
+
+/// Markdown to sanitized HTML. The first `# heading` is the page title.
+pub fn markdown(text: &str) -> (Option<String>, String) {
+    use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+    let mut title = None;
+    let mut in_h1 = false;
+    let mut events = Vec::new();
+    for event in Parser::new_ext(text, Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES) {
+        match &event {
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                ..
+            }) if title.is_none() => {
+                in_h1 = true;
+                title = Some(String::new());
+                continue;
+            }
+            Event::End(TagEnd::Heading(HeadingLevel::H1)) if in_h1 => {
+                in_h1 = false;
+                continue;
+            }
+            Event::Text(t) | Event::Code(t) if in_h1 => {
+                if let Some(title) = title.as_mut() {
+                    title.push_str(t);
+                }
+                continue;
+            }
+            _ if in_h1 => continue,
+            _ => {}
+        }
+        events.push(event);
+    }
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    (title, ammonia::clean(&html))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_is_sanitized_and_titled() {
+        let (title, html) =
+            markdown("# 说明\n\n正文 <script>alert(1)</script> <b onclick=\"x()\">粗</b>\n");
+        assert_eq!(title.as_deref(), Some("说明"));
+        assert!(!html.contains("<script"));
+        assert!(!html.contains("onclick"));
+        assert!(html.contains("<b>粗</b>"));
+    }
+
+    #[test]
+    fn builtin_templates_parse() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = Renderer::load(dir.path()).unwrap();
+        assert!(r.assets.contains_key("style.css"));
+        assert!(r.content.contains_key("about.md"));
+    }
+}

@@ -1,0 +1,123 @@
+//! Opens a built site in headless Chromium: the overview and a department page render, their
+//! charts are there, the sorting script ran, and screenshots are saved for CI's artifacts.
+//! Required in CI (`CI` set); elsewhere skipped, with the reason printed, when Chromium is absent.
+
+mod common;
+use common::*;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn chromium() -> Option<PathBuf> {
+    ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .filter_map(|name| {
+            std::env::var_os("PATH").and_then(|paths| {
+                std::env::split_paths(&paths)
+                    .map(|p| p.join(name))
+                    .find(|p| p.is_file())
+            })
+        })
+        .next()
+}
+
+fn headless(browser: &Path, profile: &Path) -> Command {
+    let mut c = Command::new(browser);
+    c.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+        "--allow-file-access-from-files",
+    ])
+    .arg(format!("--user-data-dir={}", profile.display()));
+    c
+}
+
+fn url(path: &Path) -> String {
+    format!("file://{}", path.display())
+}
+
+#[test]
+fn the_built_site_renders_in_a_real_browser() {
+    let Some(browser) = chromium() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "Chromium is required in CI (.ci/run installs it)"
+        );
+        println!("SKIPPED: Chromium is not installed (apt-get install chromium); the browser test runs in CI");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let s = sample_text();
+    write(dir.path(), "submissions/武汉市新洲区/a-2020.txt", &s);
+    write(
+        dir.path(),
+        "submissions/武汉市新洲区/b-2020.txt",
+        s.replace("武汉市新洲区总工会", "武汉市新洲区妇联"),
+    );
+    let o = run(&["build"], dir.path());
+    assert!(
+        o.status.code().unwrap() <= 1,
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let public = dir.path().join("public");
+    let department = walkdir::WalkDir::new(&public)
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .find(|p| {
+            p.extension().is_some_and(|x| x == "html")
+                && std::fs::read_to_string(p)
+                    .unwrap()
+                    .contains("<h1>武汉市新洲区总工会</h1>")
+        })
+        .expect("a department page");
+    let profile = tempfile::tempdir().unwrap();
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+
+    for (name, page, size) in [
+        ("overview", public.join("index.html"), "1280,1800"),
+        ("department", department.clone(), "1280,3000"),
+        ("department-phone", department, "360,3000"),
+    ] {
+        let dom = headless(&browser, profile.path())
+            .args(["--dump-dom", "--virtual-time-budget=3000"])
+            .arg(url(&page))
+            .output()
+            .unwrap();
+        let dom = String::from_utf8_lossy(&dom.stdout);
+        assert!(
+            dom.contains("<svg"),
+            "{name}: no chart in the rendered page"
+        );
+        assert!(dom.contains("class=\"chart-figure\""), "{name}");
+        if name == "overview" {
+            // site.js ran: the sortable headers became buttons.
+            assert!(
+                dom.contains("<button type=\"button\" class=\"sort\">"),
+                "{name}: script did not run"
+            );
+            assert!(dom.contains("武汉市新洲区妇联"));
+        }
+        let shot = shots.join(format!("{name}.png"));
+        let _ = std::fs::remove_file(&shot);
+        let out = headless(&browser, profile.path())
+            .arg(format!("--screenshot={}", shot.display()))
+            .arg(format!("--window-size={size}"))
+            .arg(url(&page))
+            .output()
+            .unwrap();
+        assert!(
+            shot.metadata().map(|m| m.len() > 10_000).unwrap_or(false),
+            "{name}: no screenshot ({})",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        println!("screenshot: {}", shot.display());
+    }
+}
