@@ -9,7 +9,6 @@ use crate::config::SiteConfig;
 use crate::diagnostic::Diagnostic;
 use crate::ingest::FileOutcome;
 use crate::model::{Declaration, Row};
-use crate::validate::cross::department_key;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -191,6 +190,7 @@ fn district_folder(file: &FileOutcome, input: &Path) -> String {
 }
 
 pub fn analyze<'a>(batch: &'a Batch, input: &Path, config: &SiteConfig) -> SiteModel<'a> {
+    let aliases = config.aliases();
     let mut unpublished = Vec::new();
     // district folder → department key → forms
     let mut grouped: BTreeMap<String, BTreeMap<String, Vec<Form<'a>>>> = BTreeMap::new();
@@ -203,10 +203,8 @@ pub fn analyze<'a>(batch: &'a Batch, input: &Path, config: &SiteConfig) -> SiteM
         let publishable = outcome.declaration.as_ref().and_then(|l| {
             let d = &l.declaration;
             match (&d.department, d.fiscal_year) {
-                (Some(name), Some(year))
-                    if errors.is_empty() && !department_key(name).is_empty() =>
-                {
-                    Some((department_key(name), year, d))
+                (Some(name), Some(year)) if errors.is_empty() && !aliases.key(name).is_empty() => {
+                    Some((aliases.key(name), year, d))
                 }
                 _ => None,
             }

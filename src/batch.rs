@@ -3,6 +3,7 @@
 //! from a `Batch`; the exit status is decided from it once, at the end.
 
 use crate::diagnostic::{self, Counts, Diagnostic};
+use crate::identity::Aliases;
 use crate::ingest::{self, FileOutcome, IngestError, IngestOptions};
 use crate::validate;
 use rayon::prelude::*;
@@ -41,12 +42,22 @@ impl Batch {
     }
 }
 
-/// Reads and validates every declaration under `paths`.
+/// Reads and validates every declaration under `paths`, without aliases.
 pub fn load(paths: &[PathBuf], options: &IngestOptions) -> Result<Batch, IngestError> {
+    load_with(paths, options, &Aliases::default())
+}
+
+/// Reads and validates every declaration under `paths`; `aliases` tell the cross-file rules
+/// which names are the same department.
+pub fn load_with(
+    paths: &[PathBuf],
+    options: &IngestOptions,
+    aliases: &Aliases,
+) -> Result<Batch, IngestError> {
     let (files, walk_problems) = ingest::discover(paths)?;
     let mut outcomes = ingest::read_all(&files, options);
     outcomes.par_iter_mut().for_each(validate_file);
-    cross_validate(&mut outcomes);
+    cross_validate(&mut outcomes, aliases);
     for o in &mut outcomes {
         annotate(o);
         diagnostic::sort(&mut o.diagnostics);
@@ -67,7 +78,7 @@ fn validate_file(outcome: &mut FileOutcome) {
     }
 }
 
-fn cross_validate(outcomes: &mut [FileOutcome]) {
+fn cross_validate(outcomes: &mut [FileOutcome], aliases: &Aliases) {
     let entries: Vec<validate::cross::Entry<'_>> = outcomes
         .iter()
         .filter_map(|o| {
@@ -78,7 +89,7 @@ fn cross_validate(outcomes: &mut [FileOutcome]) {
             })
         })
         .collect();
-    let found = validate::cross::check(&entries);
+    let found = validate::cross::check(&entries, aliases);
     drop(entries);
     for d in found {
         // Outcomes are sorted by display path, so the owner is found by binary search.

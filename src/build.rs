@@ -93,7 +93,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
     // Templates first: a broken template fails the build before anything is read or written.
     let renderer = Renderer::load(&options.templates)?;
     check_output(options)?;
-    let batch = batch::load(std::slice::from_ref(&options.input), &options.ingest)?;
+    let batch = batch::load_with(
+        std::slice::from_ref(&options.input),
+        &options.ingest,
+        &config.aliases(),
+    )?;
     let model = analyze::analyze(&batch, &options.input, &config);
     let refused = options.strict && batch.exit_code(true) != 0;
     let written = if refused {

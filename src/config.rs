@@ -22,6 +22,8 @@ pub struct SiteConfig {
     pub publish_contacts: bool,
     /// Per district folder: settings.
     pub districts: BTreeMap<String, DistrictConfig>,
+    /// Old department name → new name (机构改革): a renamed department keeps one series.
+    pub aliases: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
@@ -43,6 +45,7 @@ impl Default for SiteConfig {
                 .to_owned(),
             publish_contacts: false,
             districts: BTreeMap::new(),
+            aliases: BTreeMap::new(),
         }
     }
 }
@@ -101,6 +104,10 @@ impl SiteConfig {
                 None => format!("{msg}{hint}"),
             }
         })
+    }
+
+    pub fn aliases(&self) -> crate::identity::Aliases {
+        crate::identity::Aliases::new(&self.aliases)
     }
 
     pub fn district(&self, folder: &str) -> DistrictConfig {

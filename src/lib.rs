@@ -14,6 +14,7 @@ pub mod charts;
 pub mod config;
 pub mod diagnostic;
 pub mod format;
+pub mod identity;
 pub mod ingest;
 pub mod model;
 pub mod render;

@@ -3,11 +3,12 @@
 
 use anyhow::Context;
 use budgetsite::build::BuildOptions;
+use budgetsite::config::SiteConfig;
 use budgetsite::ingest::IngestOptions;
 use budgetsite::report::{self, TextStyle};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -39,6 +40,9 @@ enum Command {
         /// 有警告也视为失败（退出码 1）
         #[arg(long)]
         strict: bool,
+        /// 配置文件，用于部门更名对照表 [aliases]（默认 site.toml，不存在时忽略）
+        #[arg(long)]
+        config: Option<PathBuf>,
     },
     /// 校验全部申报表并生成静态网站
     Build {
@@ -114,13 +118,18 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             paths,
             format,
             strict,
+            config,
         } => {
+            let config = SiteConfig::load(
+                config.as_deref().unwrap_or(Path::new("site.toml")),
+                config.is_some(),
+            )?;
             let paths = if paths.is_empty() {
                 vec![PathBuf::from("submissions")]
             } else {
                 paths
             };
-            let batch = budgetsite::load(&paths, &options)?;
+            let batch = budgetsite::batch::load_with(&paths, &options, &config.aliases())?;
             let format = match format {
                 FormatArg::Text => report::Format::Text,
                 FormatArg::Json => report::Format::Json,

@@ -1,10 +1,10 @@
 //! Rules across files: `duplicate-submission` (two files, one department and budget year) and
 //! `prior-year-revised` (a later form reports other actuals for a year than an earlier one).
-//! Departments match by name after normalising spaces and full-width characters.
+//! Departments match by `identity::Aliases::key` (normalised name, aliases followed).
 
 use super::{fmt_amount, money_tolerance};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::ingest::cells::to_half_width;
+use crate::identity::Aliases;
 use crate::model::{Declaration, Row, SourceMap};
 use std::collections::BTreeMap;
 
@@ -15,19 +15,11 @@ pub struct Entry<'a> {
     pub source: &'a SourceMap,
 }
 
-/// The key departments are matched by: no spaces, half-width.
-pub fn department_key(name: &str) -> String {
-    to_half_width(name)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect()
-}
-
-pub fn check(entries: &[Entry<'_>]) -> Vec<Diagnostic> {
+pub fn check(entries: &[Entry<'_>], aliases: &Aliases) -> Vec<Diagnostic> {
     let mut by_department: BTreeMap<String, Vec<&Entry<'_>>> = BTreeMap::new();
     for e in entries {
         if let (Some(name), Some(_)) = (&e.declaration.department, e.declaration.fiscal_year) {
-            let key = department_key(name);
+            let key = aliases.key(name);
             if !key.is_empty() {
                 by_department.entry(key).or_default().push(e);
             }
@@ -115,19 +107,5 @@ fn revisions(forms: &[&Entry<'_>], out: &mut Vec<Diagnostic>) {
                 );
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn department_names_match_across_widths_and_spaces() {
-        assert_eq!(
-            department_key("示例区 教育局"),
-            department_key("示例区教育局")
-        );
-        assert_eq!(department_key("示例区（Ａ）局"), "示例区(A)局");
     }
 }
