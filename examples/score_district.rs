@@ -21,7 +21,9 @@ fn main() {
     };
     let options = GenOptions {
         seed: arg("--seed").and_then(|s| s.parse().ok()).unwrap_or(1),
-        departments: arg("--departments").and_then(|s| s.parse().ok()).unwrap_or(2000),
+        departments: arg("--departments")
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(2000),
         years: vec![2020, 2021, 2022],
         quirks: match arg("--quirks").as_deref() {
             Some("none") => QuirkLevel::None,
@@ -29,14 +31,19 @@ fn main() {
             _ => QuirkLevel::Some,
         },
         plant: Plant::All,
-        plant_count: arg("--plant-count").and_then(|s| s.parse().ok()).unwrap_or(10),
-        json_share: arg("--json-share").and_then(|s| s.parse().ok()).unwrap_or(10),
+        plant_count: arg("--plant-count")
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(10),
+        json_share: arg("--json-share")
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(10),
         ..GenOptions::default()
     };
     let dir = tempfile_dir();
     let truth = generate(&options, &dir).expect("generate");
     let started = std::time::Instant::now();
-    let batch = budgetsite::load(std::slice::from_ref(&dir), &IngestOptions::default()).expect("load");
+    let batch =
+        budgetsite::load(std::slice::from_ref(&dir), &IngestOptions::default()).expect("load");
     let elapsed = started.elapsed();
     let prefix = format!("{}/", dir.to_string_lossy());
     let s = score::score(&truth, &batch.files, &prefix);
@@ -54,14 +61,24 @@ fn main() {
             }
         }
     }
-    println!("files: {}  ({} clean, {} with planted errors)", s.files, s.clean_files, s.files - s.clean_files);
+    println!(
+        "files: {}  ({} clean, {} with planted errors)",
+        s.files,
+        s.clean_files,
+        s.files - s.clean_files
+    );
     println!(
         "field accuracy: {}/{} = {:.4}%",
         s.fields_right,
         s.fields,
         s.field_accuracy() * 100.0
     );
-    println!("rule recall: {}/{} = {:.2}%", s.found, s.planted, s.recall() * 100.0);
+    println!(
+        "rule recall: {}/{} = {:.2}%",
+        s.found,
+        s.planted,
+        s.recall() * 100.0
+    );
     for (code, (planted, missed)) in &per_code {
         println!("  {code:<22} {}/{planted}", planted - missed);
     }
@@ -71,7 +88,13 @@ fn main() {
         s.clean_files
     );
     println!("read + validate: {:.3} s", elapsed.as_secs_f64());
-    for w in s.wrong_fields.iter().chain(&s.missed).chain(&s.clean_with_findings).take(20) {
+    for w in s
+        .wrong_fields
+        .iter()
+        .chain(&s.missed)
+        .chain(&s.clean_with_findings)
+        .take(20)
+    {
         println!("  ! {w}");
     }
     let _ = std::fs::remove_dir_all(&dir);

@@ -15,18 +15,38 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 /// The six figures of a budget or actual column; a blank cell counts as 0.
+/// Serialised as exact JSON numbers, in the key order of the `district/v1` contract.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Amounts {
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
     pub income_total: Decimal,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
     pub fiscal_appropriation: Decimal,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
     pub other: Decimal,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
     pub expenditure_total: Decimal,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
     pub basic: Decimal,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
     pub project: Decimal,
 }
 
 impl Amounts {
-    fn add(&mut self, o: &Amounts) {
+    /// Every figure rounded to `dp` places (half away from zero), for publishing.
+    pub fn rounded(&self, dp: u32) -> Amounts {
+        let r = |d: Decimal| crate::format::round(d, dp);
+        Amounts {
+            income_total: r(self.income_total),
+            fiscal_appropriation: r(self.fiscal_appropriation),
+            other: r(self.other),
+            expenditure_total: r(self.expenditure_total),
+            basic: r(self.basic),
+            project: r(self.project),
+        }
+    }
+
+    pub fn add(&mut self, o: &Amounts) {
         self.income_total += o.income_total;
         self.fiscal_appropriation += o.fiscal_appropriation;
         self.other += o.other;

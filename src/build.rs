@@ -5,10 +5,12 @@
 use crate::analyze::{self, SiteModel};
 use crate::batch::{self, Batch};
 use crate::config::{ConfigError, SiteConfig};
+use crate::dataset;
 use crate::ingest::{IngestError, IngestOptions};
 use crate::render::{self, RenderError, Renderer};
 use crate::site::{Staging, WriteError, WriteStats};
-use crate::tables::{Cell, Table, TableError};
+use crate::stats::{self, DistrictFigures};
+use crate::tables::{Table, TableError};
 use crate::views;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -76,16 +78,28 @@ impl BuildOutcome {
     }
 }
 
-/// One file of the site to produce.
+/// One file (or a page with its downloads) of the site to produce.
 enum Job<'m> {
     Home,
     Report,
+    SiteData,
     Content(&'m str),
     Asset(&'m str),
     District(usize),
-    Tables(usize),
+    Dashboard(usize),
+    Year(usize, i32),
     Department(usize, usize),
     Declaration(usize, usize, usize),
+}
+
+/// Everything the jobs of one build read.
+struct Site<'m, 'a> {
+    batch: &'a Batch,
+    model: &'m SiteModel<'a>,
+    figures: Vec<DistrictFigures>,
+    data: Vec<dataset::DistrictJson>,
+    config: &'m SiteConfig,
+    renderer: &'m Renderer,
 }
 
 pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
@@ -145,17 +159,31 @@ fn publish(
     renderer: &Renderer,
     options: &BuildOptions,
 ) -> Result<WriteStats, BuildError> {
-    let mut jobs: Vec<Job<'_>> = vec![Job::Home, Job::Report];
+    let figures: Vec<DistrictFigures> = model.districts.par_iter().map(stats::district).collect();
+    let data = model
+        .districts
+        .iter()
+        .zip(&figures)
+        .map(|(d, f)| dataset::district(d, f))
+        .collect();
+    let site = Site {
+        batch,
+        model,
+        figures,
+        data,
+        config,
+        renderer,
+    };
+    let mut jobs: Vec<Job<'_>> = vec![Job::Home, Job::Report, Job::SiteData];
     jobs.extend(renderer.content.keys().map(|k| Job::Content(k.as_str())));
     jobs.extend(renderer.assets.keys().map(|k| Job::Asset(k.as_str())));
     for (di, d) in model.districts.iter().enumerate() {
         jobs.push(Job::District(di));
-        jobs.push(Job::Tables(di));
+        jobs.push(Job::Dashboard(di));
+        jobs.extend(d.years.iter().map(|&y| Job::Year(di, y)));
         for (pi, dep) in d.departments.iter().enumerate() {
             jobs.push(Job::Department(di, pi));
-            for fi in 0..dep.forms.len() {
-                jobs.push(Job::Declaration(di, pi, fi));
-            }
+            jobs.extend((0..dep.forms.len()).map(|fi| Job::Declaration(di, pi, fi)));
         }
     }
     let progress = if options.progress {
@@ -170,7 +198,7 @@ fn publish(
     };
     let staging = Staging::begin(&options.output)?;
     jobs.par_iter().try_for_each(|job| {
-        let result = run_job(job, batch, model, config, renderer, &staging);
+        let result = run_job(job, &site, &staging);
         progress.inc(1);
         result
     })?;
@@ -186,39 +214,53 @@ struct ContentView {
     taxonomy: Vec<views::TaxonomyRow>,
 }
 
-fn run_job(
-    job: &Job<'_>,
-    batch: &Batch,
-    model: &SiteModel<'_>,
-    config: &SiteConfig,
-    renderer: &Renderer,
+fn page<T: Serialize>(
+    site: &Site<'_, '_>,
     out: &Staging,
+    template: &str,
+    path: &str,
+    view: &T,
 ) -> Result<(), BuildError> {
+    let html = site.renderer.render(template, path, view)?;
+    out.write(path, html.as_bytes())?;
+    Ok(())
+}
+
+fn tables(out: &Staging, table: &Table, csv: &str, xlsx: &str) -> Result<(), BuildError> {
+    out.write(csv, &table.to_csv())?;
+    out.write(xlsx, &table.to_xlsx()?)?;
+    Ok(())
+}
+
+fn run_job(job: &Job<'_>, site: &Site<'_, '_>, out: &Staging) -> Result<(), BuildError> {
+    let (model, config) = (site.model, site.config);
     match *job {
         Job::Home => {
             let mut view = views::home(model, config);
-            if let [only] = model.districts.as_slice() {
-                let mut single = views::district(only, config, "index.html");
+            if let ([only], [figures]) = (model.districts.as_slice(), site.figures.as_slice()) {
+                let mut single = views::district(only, figures, config, "index.html");
                 single.meta = view.meta.clone();
                 view.meta.sample_data = only.sample_data;
                 view.single = Some(single);
             }
-            let html = renderer.render("home.html", "index.html", &view)?;
-            out.write("index.html", html.as_bytes())?;
+            page(site, out, "home.html", "index.html", &view)?;
         }
         Job::Report => {
-            let view = views::report(batch, model, config);
-            let html = renderer.render("report.html", "report.html", &view)?;
-            out.write("report.html", html.as_bytes())?;
+            let view = views::report(site.batch, model, config);
+            page(site, out, "report.html", "report.html", &view)?;
+        }
+        Job::SiteData => {
+            let all = dataset::site(model, &site.data, &config.title);
+            out.write("data/district.json", dataset::to_json(&all).as_bytes())?;
         }
         Job::Content(name) => {
             let stem = name.trim_end_matches(".md");
-            let page = format!("{stem}.html");
-            let (title, body) = render::markdown(&renderer.content[name]);
+            let path = format!("{stem}.html");
+            let (title, body) = render::markdown(&site.renderer.content[name]);
             let title = title.unwrap_or_else(|| stem.to_owned());
             let is_method = stem == "about";
             let view = ContentView {
-                meta: views::PageMeta::new(config, &title, &page, "content"),
+                meta: views::PageMeta::new(config, &title, &path, "content"),
                 body,
                 catalog: if is_method {
                     views::rule_catalog()
@@ -231,34 +273,66 @@ fn run_job(
                     Vec::new()
                 },
             };
-            let html = renderer.render("content.html", &page, &view)?;
-            out.write(&page, html.as_bytes())?;
+            page(site, out, "content.html", &path, &view)?;
         }
-        Job::Asset(name) => out.write(&format!("assets/{name}"), &renderer.assets[name])?,
+        Job::Asset(name) => out.write(&format!("assets/{name}"), &site.renderer.assets[name])?,
         Job::District(di) => {
-            let d = &model.districts[di];
-            let page = views::district_index(d);
-            let view = views::district(d, config, &page);
+            let (d, figures) = (&model.districts[di], &site.figures[di]);
+            let path = views::district_index(d);
+            let view = views::district(d, figures, config, &path);
             let page_view = views::DistrictPage {
                 meta: view.meta.clone(),
                 d: view,
             };
-            let html = renderer.render("district.html", &page, &page_view)?;
-            out.write(&page, html.as_bytes())?;
+            page(site, out, "district.html", &path, &page_view)?;
+            if let Some(year) = d.latest_year() {
+                let table = dataset::year_table(d, figures, year);
+                tables(
+                    out,
+                    &table,
+                    &views::district_table(d, "csv"),
+                    &views::district_table(d, "xlsx"),
+                )?;
+            }
+            out.write(
+                &views::district_json(d),
+                dataset::to_json(&site.data[di]).as_bytes(),
+            )?;
         }
-        Job::Tables(di) => {
-            let d = &model.districts[di];
-            let table = district_table(d);
-            out.write(&views::district_table(d, "csv"), &table.to_csv())?;
-            out.write(&views::district_table(d, "xlsx"), &table.to_xlsx()?)?;
+        Job::Dashboard(di) => {
+            let (d, figures) = (&model.districts[di], &site.figures[di]);
+            let view = views::dashboard(d, figures, config);
+            page(
+                site,
+                out,
+                "dashboard.html",
+                &views::dashboard_page(d),
+                &view,
+            )?;
+        }
+        Job::Year(di, year) => {
+            let (d, figures) = (&model.districts[di], &site.figures[di]);
+            let view = views::year(d, figures, config, year);
+            page(site, out, "year.html", &views::year_page(d, year), &view)?;
+            let table = dataset::year_table(d, figures, year);
+            tables(
+                out,
+                &table,
+                &views::year_table(d, year, "csv"),
+                &views::year_table(d, year, "xlsx"),
+            )?;
         }
         Job::Department(di, pi) => {
             let d = &model.districts[di];
             let dep = &d.departments[pi];
-            let page = views::department_page(d, dep);
-            let view = views::department(d, dep, config);
-            let html = renderer.render("department.html", &page, &view)?;
-            out.write(&page, html.as_bytes())?;
+            let view = views::department(d, dep, &site.figures[di].departments[pi], config);
+            page(
+                site,
+                out,
+                "department.html",
+                &views::department_page(d, dep),
+                &view,
+            )?;
         }
         Job::Declaration(di, pi, fi) => {
             let d = &model.districts[di];
@@ -276,56 +350,4 @@ fn run_job(
         }
     }
     Ok(())
-}
-
-/// The district table as a download: one row per department, figures of the latest year.
-pub fn district_table(d: &analyze::District<'_>) -> Table {
-    let year = d.latest_year();
-    let rows = d
-        .departments
-        .iter()
-        .map(|dep| {
-            let f = views::row_figures(dep, year);
-            let form = f.year.and_then(|y| dep.form_of(y));
-            let a = form.map(|f| analyze::Amounts::budget_of(f.declaration));
-            vec![
-                Cell::Text(dep.name.clone()),
-                Cell::Integer(f.year.map_or(0, i64::from)),
-                Cell::Amount(a.map(|a| a.income_total)),
-                Cell::Amount(a.map(|a| a.fiscal_appropriation)),
-                Cell::Amount(a.map(|a| a.other)),
-                Cell::Amount(a.map(|a| a.expenditure_total)),
-                Cell::Amount(a.map(|a| a.basic)),
-                Cell::Amount(a.map(|a| a.project)),
-                Cell::Percent(f.basic_share.map(|v| crate::format::round(v, 2))),
-                Cell::Percent(f.project_share.map(|v| crate::format::round(v, 2))),
-                Cell::Integer(f.indicators as i64),
-                Cell::Integer(f.warnings as i64),
-            ]
-        })
-        .collect();
-    Table {
-        name: format!(
-            "{}部门预算",
-            year.map(|y| format!("{y}年")).unwrap_or_default()
-        ),
-        headers: [
-            "部门",
-            "预算年度",
-            "收入合计（万元）",
-            "财政拨款（万元）",
-            "其他资金（万元）",
-            "支出合计（万元）",
-            "基本支出（万元）",
-            "项目支出（万元）",
-            "基本支出占比（%）",
-            "项目支出占比（%）",
-            "绩效指标数",
-            "提示数",
-        ]
-        .iter()
-        .map(|s| (*s).to_owned())
-        .collect(),
-        rows,
-    }
 }

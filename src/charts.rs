@@ -217,7 +217,7 @@ impl Chart {
                     let cell = match self.value(s, c) {
                         None => NO_VALUE.to_string(),
                         Some(v) => {
-                            let amount = fmt_thousands(v);
+                            let amount = self.value_text(v);
                             match (self.kind, share_pct(v, total)) {
                                 (ChartKind::Shares, Some(p)) => {
                                     format!("{amount}（{}%）", fmt_decimal(p, 2))
@@ -413,7 +413,15 @@ impl Chart {
     }
 
     fn amount(&self, v: Decimal) -> String {
-        with_unit(&fmt_thousands(v), &self.unit)
+        with_unit(&self.value_text(v), &self.unit)
+    }
+
+    /// Counts (every value whole, unit not money) print without decimals; everything else
+    /// with two.
+    fn value_text(&self, v: Decimal) -> String {
+        let whole = self.values().all(|(_, _, x)| x.fract().is_zero());
+        let money = self.unit.contains('元') || self.unit.trim() == "%";
+        fmt_decimal(v, if whole && !money { 0 } else { 2 })
     }
 
     fn summary_grouped(&self) -> String {
@@ -1163,7 +1171,7 @@ impl Chart {
         for (_, _, v) in self.values() {
             hi = hi.max(v);
             lo = lo.min(v);
-            let w = text_width(&fmt_thousands(v), FS_SMALL) + 6.0;
+            let w = text_width(&self.value_text(v), FS_SMALL) + 6.0;
             if v.is_sign_negative() && !v.is_zero() {
                 neg_w = neg_w.max(w);
             } else {
@@ -1237,7 +1245,7 @@ impl Chart {
             let Some(v) = self.value(0, c) else { continue };
             let x = scale.at(v);
             scene.rect(zero, bar_y0, x, bar_y1, colour(0));
-            let label = fmt_thousands(v);
+            let label = self.value_text(v);
             if v.is_sign_negative() && !v.is_zero() {
                 scene.text(
                     &label,
@@ -1875,5 +1883,23 @@ mod tests {
             serde_json::to_string(&ChartKind::Ranking).unwrap(),
             "\"ranking\""
         );
+    }
+
+    #[test]
+    fn counts_print_without_decimals_and_money_with_two() {
+        let chart = |unit: &str, v: &str| Chart {
+            id: "c".into(),
+            title: "t".into(),
+            unit: unit.into(),
+            kind: ChartKind::Grouped,
+            categories: vec!["a".into()],
+            series: vec![Series {
+                name: "n".into(),
+                values: vec![Some(d(v))],
+            }],
+        };
+        assert_eq!(chart("个", "19").table().rows[0][1], "19");
+        assert_eq!(chart("万元", "19").table().rows[0][1], "19.00");
+        assert_eq!(chart("个", "1.5").table().rows[0][1], "1.50");
     }
 }

@@ -27,6 +27,11 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ),
     ("report.html", include_str!("../site-templates/report.html")),
     (
+        "dashboard.html",
+        include_str!("../site-templates/dashboard.html"),
+    ),
+    ("year.html", include_str!("../site-templates/year.html")),
+    (
         "content.html",
         include_str!("../site-templates/content.html"),
     ),

@@ -8,6 +8,7 @@ use crate::config::SiteConfig;
 use crate::diagnostic::{Code, Counts, Diagnostic, Severity};
 use crate::format::{money, percent, plain};
 use crate::model::{BudgetLine, Declaration, Row};
+use crate::stats::{DepartmentFigures, DistrictFigures, OutlierKind, Quality, Spread, YearFigures};
 use crate::validate::taxonomy;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -114,14 +115,53 @@ pub struct DepartmentView {
     pub years: Vec<i32>,
     pub forms: Vec<FormView>,
     pub charts: Vec<ChartView>,
-    pub series: Vec<SeriesRow>,
+    /// Year by year, latest first: budget, actual, growth, execution, structure.
+    pub figures: Vec<FigureRow>,
+    /// Compound annual growth of the budget over the years known.
+    pub cagr: Option<String>,
+    pub cagr_span: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct SeriesRow {
+pub struct FigureRow {
     pub year: i32,
-    pub budget: String,
-    pub actual: String,
+    pub budget_income: String,
+    pub budget_expenditure: String,
+    pub actual_expenditure: String,
+    pub growth: String,
+    pub execution: String,
+    pub fiscal_dependence: String,
+    pub basic_share: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QualityView {
+    pub score: String,
+    pub goals: usize,
+    pub indicators: usize,
+    pub per_goal: String,
+    pub measurable: usize,
+    pub measurable_share: String,
+    pub coverage: usize,
+    pub complete_goals: usize,
+}
+
+impl From<&Quality> for QualityView {
+    fn from(q: &Quality) -> Self {
+        QualityView {
+            score: score_text(Some(q.score)),
+            goals: q.goals,
+            indicators: q.indicators,
+            per_goal: q.per_goal.map_or_else(
+                || "—".to_owned(),
+                |v| format!("{:.1}", crate::format::round(v, 1)),
+            ),
+            measurable: q.measurable,
+            measurable_share: percent(q.measurable_share),
+            coverage: q.level2_coverage,
+            complete_goals: q.complete_goals,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -142,6 +182,7 @@ pub struct FormView {
     pub goals: Vec<GoalView>,
     pub notes: Vec<NoteView>,
     pub indicator_count: usize,
+    pub quality: QualityView,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -220,7 +261,7 @@ fn money_row(label: &str, line: &BudgetLine, years: &[i32], is_total: bool) -> M
 fn form_view(
     d: &District<'_>,
     dep: &Department<'_>,
-    f: &Form<'_>,
+    (f, quality): (&Form<'_>, &Quality),
     config: &SiteConfig,
     root: &str,
 ) -> FormView {
@@ -289,10 +330,16 @@ fn form_view(
         goals,
         notes: f.notes.iter().map(|d| NoteView::from(*d)).collect(),
         indicator_count: f.indicator_count(),
+        quality: QualityView::from(quality),
     }
 }
 
-pub fn department(d: &District<'_>, dep: &Department<'_>, config: &SiteConfig) -> DepartmentView {
+pub fn department(
+    d: &District<'_>,
+    dep: &Department<'_>,
+    figures: &DepartmentFigures,
+    config: &SiteConfig,
+) -> DepartmentView {
     let path = department_page(d, dep);
     let mut meta = PageMeta::new(config, &dep.name, &path, "department");
     meta.sample_data = d.sample_data;
@@ -331,20 +378,32 @@ pub fn department(d: &District<'_>, dep: &Department<'_>, config: &SiteConfig) -
         &format!("{}历年预算与实际支出", dep.name),
         &dep.series,
     )));
-    let series = dep
-        .series
+    let rows = figures
+        .years
         .iter()
         .rev()
-        .map(|(&year, p)| SeriesRow {
-            year,
-            budget: money(p.budget.map(|a| a.expenditure_total)),
-            actual: money(p.actual.map(|a| a.expenditure_total)),
+        .map(|y| FigureRow {
+            year: y.year,
+            budget_income: money(y.budget.map(|a| a.income_total)),
+            budget_expenditure: money(y.budget.map(|a| a.expenditure_total)),
+            actual_expenditure: money(y.actual.map(|a| a.expenditure_total)),
+            growth: percent(y.budget_growth),
+            execution: percent(y.execution),
+            fiscal_dependence: percent(y.fiscal_dependence),
+            basic_share: percent(y.basic_share),
         })
+        .collect();
+    let budget_years: Vec<i32> = figures
+        .years
+        .iter()
+        .filter(|y| y.budget.is_some())
+        .map(|y| y.year)
         .collect();
     let district_href = format!("{}{}", meta.root, district_index(d));
     let forms = dep
         .forms
         .iter()
+        .zip(&figures.quality)
         .map(|f| form_view(d, dep, f, config, &meta.root))
         .collect();
     DepartmentView {
@@ -355,7 +414,12 @@ pub fn department(d: &District<'_>, dep: &Department<'_>, config: &SiteConfig) -
         years,
         forms,
         charts,
-        series,
+        figures: rows,
+        cagr: figures.cagr.map(|c| percent(Some(c))),
+        cagr_span: match (budget_years.first(), budget_years.last()) {
+            (Some(a), Some(b)) if a < b => Some(format!("{a}—{b}年")),
+            _ => None,
+        },
     }
 }
 
@@ -395,10 +459,12 @@ pub struct DistrictView {
     pub department_count: usize,
     pub form_count: usize,
     pub totals: Option<TotalsView>,
-    pub rows: Vec<DepartmentRow>,
+    pub rows: Vec<YearRow>,
     pub charts: Vec<ChartView>,
     pub csv_href: String,
     pub xlsx_href: String,
+    pub json_href: String,
+    pub dashboard_href: String,
     pub years: Vec<YearTotalsRow>,
 }
 
@@ -429,130 +495,223 @@ impl From<&Amounts> for TotalsView {
     }
 }
 
+/// A district's figures for one year, for the overview's and the dashboard's year tables.
 #[derive(Debug, Clone, Serialize)]
 pub struct YearTotalsRow {
     pub year: i32,
+    pub href: Option<String>,
     pub departments: usize,
     pub budget: String,
     pub actual: String,
+    pub execution: String,
+    pub growth: String,
+    pub basic_share: String,
+    pub project_share: String,
+    pub fiscal_dependence: String,
+    pub top_share: String,
+    pub growth_spread: Option<SpreadView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct DepartmentRow {
+pub struct SpreadView {
+    pub count: usize,
+    pub min: String,
+    pub q1: String,
+    pub median: String,
+    pub q3: String,
+    pub max: String,
+}
+
+impl From<&Spread> for SpreadView {
+    fn from(s: &Spread) -> Self {
+        SpreadView {
+            count: s.count,
+            min: percent(Some(s.min)),
+            q1: percent(Some(s.q1)),
+            median: percent(Some(s.median)),
+            q3: percent(Some(s.q3)),
+            max: percent(Some(s.max)),
+        }
+    }
+}
+
+/// One department in a year's table (overview, year pages, downloads).
+#[derive(Debug, Clone, Serialize)]
+pub struct YearRow {
     pub name: String,
     pub href: String,
-    pub year: Option<i32>,
-    pub budget: String,
-    pub budget_sort: String,
+    pub filed: bool,
+    pub income: String,
+    pub income_sort: String,
+    pub expenditure: String,
+    pub expenditure_sort: String,
     pub basic_share: String,
     pub basic_share_sort: String,
     pub project_share: String,
     pub project_share_sort: String,
+    pub fiscal_dependence: String,
+    pub fiscal_dependence_sort: String,
+    pub growth: String,
+    pub growth_sort: String,
+    pub execution: String,
+    pub execution_sort: String,
     pub indicators: usize,
+    pub score: String,
+    pub score_sort: String,
     pub warnings: usize,
     pub status: String,
 }
 
-/// The district table's figures for one department in `year` (or its latest form).
-pub struct RowFigures {
-    pub year: Option<i32>,
-    pub budget: Option<Decimal>,
-    pub basic_share: Option<Decimal>,
-    pub project_share: Option<Decimal>,
-    pub indicators: usize,
-    pub warnings: usize,
+/// The exact figures behind a `YearRow`, shared with the CSV/XLSX downloads.
+pub struct YearFiguresRow<'m> {
+    pub department: &'m Department<'m>,
+    pub form: Option<&'m Form<'m>>,
+    pub figures: Option<&'m YearFigures>,
+    pub quality: Option<&'m Quality>,
 }
 
-pub fn row_figures(dep: &Department<'_>, year: Option<i32>) -> RowFigures {
-    let form = year.and_then(|y| dep.form_of(y));
-    match form {
-        Some(f) => {
-            let a = Amounts::budget_of(f.declaration);
-            RowFigures {
-                year: Some(f.year),
-                budget: Some(a.expenditure_total),
-                basic_share: Amounts::percent(a.basic, a.expenditure_total),
-                project_share: Amounts::percent(a.project, a.expenditure_total),
-                indicators: f.indicator_count(),
-                warnings: f
-                    .notes
-                    .iter()
-                    .filter(|n| n.severity == Severity::Warning)
-                    .count(),
-            }
-        }
-        None => RowFigures {
-            year: None,
-            budget: None,
-            basic_share: None,
-            project_share: None,
-            indicators: 0,
-            warnings: 0,
-        },
+impl YearFiguresRow<'_> {
+    pub fn warnings(&self) -> usize {
+        self.form.map_or(0, |f| {
+            f.notes
+                .iter()
+                .filter(|n| n.severity == Severity::Warning)
+                .count()
+        })
     }
 }
 
-pub fn district(d: &District<'_>, config: &SiteConfig, path: &str) -> DistrictView {
-    let mut meta = PageMeta::new(config, &d.name, path, "district");
-    meta.sample_data = d.sample_data;
-    let year = d.latest_year();
-    let root = meta.root.clone();
-    let link = |target: String| format!("{root}{target}");
-    let rows: Vec<DepartmentRow> = d
-        .departments
+/// Every department of the district with its figures for `year`.
+pub fn year_figures<'m>(
+    d: &'m District<'m>,
+    figures: &'m DistrictFigures,
+    year: i32,
+) -> Vec<YearFiguresRow<'m>> {
+    d.departments
         .iter()
-        .map(|dep| {
-            let f = row_figures(dep, year);
-            let status = match (f.year, f.warnings) {
-                (None, _) => format!("未报送{}年度", year.unwrap_or_default()),
+        .zip(&figures.departments)
+        .map(|(dep, f)| {
+            let form_index = dep.forms.iter().position(|x| x.year == year);
+            YearFiguresRow {
+                department: dep,
+                form: form_index.map(|i| &dep.forms[i]),
+                figures: f.year(year),
+                quality: form_index.map(|i| &f.quality[i]),
+            }
+        })
+        .collect()
+}
+
+fn year_rows(d: &District<'_>, figures: &DistrictFigures, year: i32, root: &str) -> Vec<YearRow> {
+    year_figures(d, figures, year)
+        .into_iter()
+        .map(|r| {
+            let y = r.figures;
+            let budget = y.and_then(|y| y.budget).filter(|_| r.form.is_some());
+            let warnings = r.warnings();
+            let status = match (r.form, warnings) {
+                (None, _) => format!("未报送{year}年度"),
                 (Some(_), 0) => "通过".to_owned(),
                 (Some(_), n) => format!("{n} 条提示"),
             };
-            DepartmentRow {
-                name: dep.name.clone(),
-                href: link(department_page(d, dep)),
-                year: f.year,
-                budget: money(f.budget),
-                budget_sort: plain(f.budget),
-                basic_share: percent(f.basic_share),
-                basic_share_sort: plain(f.basic_share),
-                project_share: percent(f.project_share),
-                project_share_sort: plain(f.project_share),
-                indicators: f.indicators,
-                warnings: f.warnings,
+            let pair = |v: Option<Decimal>, f: fn(Option<Decimal>) -> String| (f(v), plain(v));
+            let (income, income_sort) = pair(budget.map(|b| b.income_total), money);
+            let (expenditure, expenditure_sort) = pair(budget.map(|b| b.expenditure_total), money);
+            let (basic_share, basic_share_sort) = pair(y.and_then(|y| y.basic_share), percent);
+            let (project_share, project_share_sort) =
+                pair(y.and_then(|y| y.project_share), percent);
+            let (fiscal_dependence, fiscal_dependence_sort) =
+                pair(y.and_then(|y| y.fiscal_dependence), percent);
+            let (growth, growth_sort) = pair(y.and_then(|y| y.budget_growth), percent);
+            let (execution, execution_sort) = pair(y.and_then(|y| y.execution), percent);
+            let (score, score_sort) = pair(r.quality.map(|q| q.score), score_text);
+            YearRow {
+                name: r.department.name.clone(),
+                href: format!("{root}{}", department_page(d, r.department)),
+                filed: r.form.is_some(),
+                income,
+                income_sort,
+                expenditure,
+                expenditure_sort,
+                basic_share,
+                basic_share_sort,
+                project_share,
+                project_share_sort,
+                fiscal_dependence,
+                fiscal_dependence_sort,
+                growth,
+                growth_sort,
+                execution,
+                execution_sort,
+                indicators: r.form.map_or(0, Form::indicator_count),
+                score,
+                score_sort,
+                warnings,
                 status,
             }
         })
-        .collect();
-    let mut charts = Vec::new();
-    if let Some(y) = year {
-        let mut ranked: Vec<(&Department<'_>, Decimal)> = d
-            .departments
-            .iter()
-            .filter_map(|dep| {
-                dep.form_of(y)
-                    .map(|f| (dep, Amounts::budget_of(f.declaration).expenditure_total))
-            })
-            .collect();
-        ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.key.cmp(&b.0.key)));
-        charts.push(ChartView::from(Chart {
-            id: "chart-ranking".to_owned(),
-            title: format!("{y}年各部门预算支出排名"),
-            unit: "万元".to_owned(),
-            kind: ChartKind::Ranking,
-            categories: ranked.iter().map(|(dep, _)| dep.name.clone()).collect(),
-            series: vec![Series {
-                name: "预算支出".to_owned(),
-                values: ranked.iter().map(|(_, v)| Some(*v)).collect(),
-            }],
-        }));
-    }
-    let budgets: Vec<(i32, Amounts)> = d
-        .totals
+        .collect()
+}
+
+/// A quality score for people: one decimal.
+fn score_text(v: Option<Decimal>) -> String {
+    v.map_or_else(
+        || "—".to_owned(),
+        |s| format!("{:.1}", crate::format::round(s, 1)),
+    )
+}
+
+fn year_totals(d: &District<'_>, figures: &DistrictFigures, root: &str) -> Vec<YearTotalsRow> {
+    figures
+        .years
         .iter()
-        .filter_map(|(y, p)| p.budget.map(|b| (*y, b)))
+        .rev()
+        .map(|y| YearTotalsRow {
+            year: y.year,
+            href: y
+                .budget
+                .is_some()
+                .then(|| format!("{root}{}", year_page(d, y.year))),
+            departments: y.departments,
+            budget: money(y.budget.map(|a| a.expenditure_total)),
+            actual: money(y.actual.map(|a| a.expenditure_total)),
+            execution: percent(y.execution),
+            growth: percent(y.budget_growth),
+            basic_share: percent(y.basic_share),
+            project_share: percent(y.project_share),
+            fiscal_dependence: percent(y.fiscal_dependence),
+            top_share: percent(y.top_share),
+            growth_spread: y.growth.as_ref().map(SpreadView::from),
+        })
+        .collect()
+}
+
+fn ranking_chart(d: &District<'_>, figures: &DistrictFigures, year: i32) -> Option<Chart> {
+    let y = figures.years.iter().find(|y| y.year == year)?;
+    Some(Chart {
+        id: "chart-ranking".to_owned(),
+        title: format!("{year}年各部门预算支出排名"),
+        unit: "万元".to_owned(),
+        kind: ChartKind::Ranking,
+        categories: y
+            .ranking
+            .iter()
+            .map(|(i, _)| d.departments[*i].name.clone())
+            .collect(),
+        series: vec![Series {
+            name: "预算支出".to_owned(),
+            values: y.ranking.iter().map(|(_, v)| Some(*v)).collect(),
+        }],
+    })
+}
+
+fn structure_chart(figures: &DistrictFigures) -> Chart {
+    let budgets: Vec<(i32, Amounts)> = figures
+        .years
+        .iter()
+        .filter_map(|y| y.budget.map(|b| (y.year, b)))
         .collect();
-    charts.push(ChartView::from(Chart {
+    Chart {
         id: "chart-structure".to_owned(),
         title: "历年预算支出结构（基本支出与项目支出）".to_owned(),
         unit: "万元".to_owned(),
@@ -568,20 +727,25 @@ pub fn district(d: &District<'_>, config: &SiteConfig, path: &str) -> DistrictVi
                 values: budgets.iter().map(|(_, b)| Some(b.project)).collect(),
             },
         ],
-    }));
-    let years = d
-        .totals
-        .iter()
-        .rev()
-        .map(|(&y, p)| YearTotalsRow {
-            year: y,
-            departments: d.counts.get(&y).copied().unwrap_or(0),
-            budget: money(p.budget.map(|a| a.expenditure_total)),
-            actual: money(p.actual.map(|a| a.expenditure_total)),
-        })
-        .collect();
+    }
+}
+
+pub fn district(
+    d: &District<'_>,
+    figures: &DistrictFigures,
+    config: &SiteConfig,
+    path: &str,
+) -> DistrictView {
+    let mut meta = PageMeta::new(config, &d.name, path, "district");
+    meta.sample_data = d.sample_data;
+    let year = d.latest_year();
+    let root = meta.root.clone();
+    let mut charts = Vec::new();
+    if let Some(c) = year.and_then(|y| ranking_chart(d, figures, y)) {
+        charts.push(ChartView::from(c));
+    }
+    charts.push(ChartView::from(structure_chart(figures)));
     DistrictView {
-        meta,
         name: d.name.clone(),
         year,
         department_count: d.departments.len(),
@@ -590,11 +754,271 @@ pub fn district(d: &District<'_>, config: &SiteConfig, path: &str) -> DistrictVi
             .and_then(|y| d.totals.get(&y))
             .and_then(|p| p.budget.as_ref())
             .map(TotalsView::from),
-        rows,
+        rows: year.map_or_else(Vec::new, |y| year_rows(d, figures, y, &root)),
         charts,
-        csv_href: link(district_table(d, "csv")),
-        xlsx_href: link(district_table(d, "xlsx")),
-        years,
+        csv_href: format!("{root}{}", district_table(d, "csv")),
+        xlsx_href: format!("{root}{}", district_table(d, "xlsx")),
+        json_href: format!("{root}{}", district_json(d)),
+        dashboard_href: format!("{root}{}", dashboard_page(d)),
+        years: year_totals(d, figures, &root),
+        meta,
+    }
+}
+
+pub fn district_json(d: &District<'_>) -> String {
+    format!("{}/data/district.json", d.slug)
+}
+pub fn dashboard_page(d: &District<'_>) -> String {
+    format!("{}/dashboard.html", d.slug)
+}
+pub fn year_page(d: &District<'_>, year: i32) -> String {
+    format!("{}/years/{year}/index.html", d.slug)
+}
+pub fn year_table(d: &District<'_>, year: i32, ext: &str) -> String {
+    format!("{}/years/{year}/departments.{ext}", d.slug)
+}
+
+// ---------------------------------------------------------------- dashboard and year pages
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DashboardView {
+    pub meta: PageMeta,
+    pub name: String,
+    pub overview_href: String,
+    pub json_href: String,
+    pub years: Vec<YearTotalsRow>,
+    pub charts: Vec<ChartView>,
+    pub outliers: Vec<OutlierRow>,
+    pub growth_limit: i64,
+    pub execution_low: i64,
+    pub execution_high: i64,
+    pub top_n: usize,
+    pub scoreboard: Vec<ScoreRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OutlierRow {
+    pub year: i32,
+    pub department: String,
+    pub href: String,
+    pub kind: String,
+    pub value: String,
+    pub value_sort: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScoreRow {
+    pub department: String,
+    pub href: String,
+    pub year: i32,
+    pub score: String,
+    pub score_sort: String,
+    pub goals: usize,
+    pub indicators: usize,
+    pub per_goal: String,
+    pub measurable_share: String,
+    pub measurable_share_sort: String,
+    pub coverage: usize,
+    pub complete_goals: usize,
+}
+
+pub fn dashboard(
+    d: &District<'_>,
+    figures: &DistrictFigures,
+    config: &SiteConfig,
+) -> DashboardView {
+    let path = dashboard_page(d);
+    let mut meta = PageMeta::new(config, &format!("{}财政看板", d.name), &path, "district");
+    meta.sample_data = d.sample_data;
+    let root = meta.root.clone();
+    let link = |dep: &Department<'_>| format!("{root}{}", department_page(d, dep));
+    let mut outliers = Vec::new();
+    for y in figures.years.iter().rev() {
+        for o in &y.outliers {
+            let dep = &d.departments[o.department];
+            outliers.push(OutlierRow {
+                year: y.year,
+                department: dep.name.clone(),
+                href: link(dep),
+                kind: match o.kind {
+                    OutlierKind::Growth => "预算增长异常".to_owned(),
+                    OutlierKind::Execution => "执行率异常".to_owned(),
+                },
+                value: percent(Some(o.value)),
+                value_sort: plain(Some(o.value)),
+            });
+        }
+    }
+    let scoreboard = d
+        .departments
+        .iter()
+        .zip(&figures.departments)
+        .filter_map(|(dep, f)| {
+            let (form, q) = dep.forms.first().zip(f.quality.first())?;
+            Some(ScoreRow {
+                department: dep.name.clone(),
+                href: link(dep),
+                year: form.year,
+                score: score_text(Some(q.score)),
+                score_sort: plain(Some(q.score)),
+                goals: q.goals,
+                indicators: q.indicators,
+                per_goal: q.per_goal.map_or_else(
+                    || "—".to_owned(),
+                    |v| format!("{:.1}", crate::format::round(v, 1)),
+                ),
+                measurable_share: percent(q.measurable_share),
+                measurable_share_sort: plain(q.measurable_share),
+                coverage: q.level2_coverage,
+                complete_goals: q.complete_goals,
+            })
+        })
+        .collect();
+    let totals_chart = Chart {
+        id: "chart-totals".to_owned(),
+        title: format!("{}历年预算与实际支出", d.name),
+        unit: "万元".to_owned(),
+        kind: ChartKind::Grouped,
+        categories: figures
+            .years
+            .iter()
+            .map(|y| format!("{}年", y.year))
+            .collect(),
+        series: vec![
+            Series {
+                name: "预算支出".to_owned(),
+                values: figures
+                    .years
+                    .iter()
+                    .map(|y| y.budget.map(|a| a.expenditure_total))
+                    .collect(),
+            },
+            Series {
+                name: "实际支出".to_owned(),
+                values: figures
+                    .years
+                    .iter()
+                    .map(|y| y.actual.map(|a| a.expenditure_total))
+                    .collect(),
+            },
+        ],
+    };
+    let mut charts = vec![
+        ChartView::from(totals_chart),
+        ChartView::from(structure_chart(figures)),
+    ];
+    if let Some(c) = growth_chart(figures) {
+        charts.push(ChartView::from(c));
+    }
+    DashboardView {
+        name: d.name.clone(),
+        overview_href: format!("{root}{}", district_index(d)),
+        json_href: format!("{root}{}", district_json(d)),
+        years: year_totals(d, figures, &root),
+        charts,
+        outliers,
+        growth_limit: crate::stats::GROWTH_OUTLIER_PERCENT,
+        execution_low: crate::stats::EXECUTION_RANGE_PERCENT.0,
+        execution_high: crate::stats::EXECUTION_RANGE_PERCENT.1,
+        top_n: crate::stats::TOP_N,
+        scoreboard,
+        meta,
+    }
+}
+
+/// How many departments' budgets grew by how much, in the latest year with growth figures.
+fn growth_chart(figures: &DistrictFigures) -> Option<Chart> {
+    let year = figures.years.iter().rev().find(|y| y.growth.is_some())?;
+    let bins: [(&str, Option<i64>, Option<i64>); 6] = [
+        ("低于-30%", None, Some(-30)),
+        ("-30%～-10%", Some(-30), Some(-10)),
+        ("-10%～0", Some(-10), Some(0)),
+        ("0～10%", Some(0), Some(10)),
+        ("10%～30%", Some(10), Some(30)),
+        ("高于30%", Some(30), None),
+    ];
+    let growths: Vec<Decimal> = figures
+        .departments
+        .iter()
+        .filter_map(|f| f.year(year.year).and_then(|y| y.budget_growth))
+        .collect();
+    let counts = bins.iter().map(|(_, lo, hi)| {
+        let n = growths
+            .iter()
+            .filter(|g| {
+                lo.is_none_or(|l| **g >= Decimal::from(l))
+                    && hi.is_none_or(|h| **g < Decimal::from(h))
+            })
+            .count();
+        Some(Decimal::from(n as u64))
+    });
+    Some(Chart {
+        id: "chart-growth".to_owned(),
+        title: format!("{}年各部门预算增长分布（部门数）", year.year),
+        unit: "个".to_owned(),
+        kind: ChartKind::Grouped,
+        categories: bins.iter().map(|(l, _, _)| (*l).to_owned()).collect(),
+        series: vec![Series {
+            name: "部门数".to_owned(),
+            values: counts.collect(),
+        }],
+    })
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct YearView {
+    pub meta: PageMeta,
+    pub name: String,
+    pub year: i32,
+    pub overview_href: String,
+    pub dashboard_href: String,
+    pub totals: Option<YearTotalsRow>,
+    pub rows: Vec<YearRow>,
+    pub csv_href: String,
+    pub xlsx_href: String,
+    pub other_years: Vec<NavLink>,
+}
+
+pub fn year(
+    d: &District<'_>,
+    figures: &DistrictFigures,
+    config: &SiteConfig,
+    year: i32,
+) -> YearView {
+    let path = year_page(d, year);
+    let mut meta = PageMeta::new(
+        config,
+        &format!("{}{}年度部门预算", d.name, year),
+        &path,
+        "district",
+    );
+    meta.sample_data = d.sample_data;
+    let root = meta.root.clone();
+    YearView {
+        name: d.name.clone(),
+        year,
+        overview_href: format!("{root}{}", district_index(d)),
+        dashboard_href: format!("{root}{}", dashboard_page(d)),
+        totals: year_totals(d, figures, &root)
+            .into_iter()
+            .find(|t| t.year == year),
+        rows: year_rows(d, figures, year, &root)
+            .into_iter()
+            .filter(|r| r.filed)
+            .collect(),
+        csv_href: format!("{root}{}", year_table(d, year, "csv")),
+        xlsx_href: format!("{root}{}", year_table(d, year, "xlsx")),
+        other_years: d
+            .years
+            .iter()
+            .rev()
+            .map(|&y| NavLink {
+                label: format!("{y}年"),
+                href: format!("{root}{}", year_page(d, y)),
+                current: y == year,
+            })
+            .collect(),
+        meta,
     }
 }
 

@@ -36,6 +36,10 @@ fn a_generated_district_with_every_quirk_reads_exactly_and_every_planted_rule_fi
         assert_eq!(s.found, s.planted, "rule recall");
         assert!(s.planted >= 17 * 2 - 2, "{} planted", s.planted);
         assert!(s.clean_files > 30, "{} clean files", s.clean_files);
-        assert!(s.clean_with_findings.is_empty(), "{:#?}", s.clean_with_findings);
+        assert!(
+            s.clean_with_findings.is_empty(),
+            "{:#?}",
+            s.clean_with_findings
+        );
     }
 }

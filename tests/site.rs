@@ -88,13 +88,22 @@ fn builds_pages_for_every_department_with_working_relative_links() {
         assert!(site.contains_key(page), "{page} missing: {:?}", site.keys());
     }
     let pages = html_files(&site);
-    // Home (single district = its overview), district page, two department pages, report, about.
+    // Home (single district = its overview), district overview, dashboard, one year page, two
+    // department pages, report, about.
     assert_eq!(
         pages.len(),
-        6,
+        8,
         "{:?}",
         pages.iter().map(|p| p.0).collect::<Vec<_>>()
     );
+    for suffix in ["/dashboard.html", "/years/2020/index.html", "/index.html"] {
+        assert!(
+            pages
+                .iter()
+                .any(|(p, _)| p.contains('/') && p.ends_with(suffix)),
+            "{suffix}"
+        );
+    }
     for (path, html) in &pages {
         assert!(
             html.starts_with("<!DOCTYPE html>\n<html lang=\"zh-CN\">"),
@@ -185,9 +194,14 @@ fn downloads_sit_next_to_what_they_describe() {
     let site = tree(&dir.path().join("public"));
     let csv: Vec<_> = site
         .iter()
-        .filter(|(p, _)| p.ends_with("departments.csv"))
+        .filter(|(p, _)| p.ends_with("/data/departments.csv"))
         .collect();
     assert_eq!(csv.len(), 1);
+    let year_csv = site
+        .keys()
+        .filter(|p| p.ends_with("/years/2020/departments.csv"))
+        .count();
+    assert_eq!(year_csv, 1, "each budget year has its own table");
     let bytes = csv[0].1;
     assert!(
         bytes.starts_with(b"\xEF\xBB\xBF"),
@@ -198,7 +212,7 @@ fn downloads_sit_next_to_what_they_describe() {
     assert!(text.contains("286.41"));
     let xlsx: Vec<_> = site
         .iter()
-        .filter(|(p, _)| p.ends_with("departments.xlsx"))
+        .filter(|(p, _)| p.ends_with("/data/departments.xlsx"))
         .collect();
     assert!(xlsx[0].1.starts_with(b"PK"));
     let json: Vec<_> = site

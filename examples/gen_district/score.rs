@@ -74,7 +74,11 @@ pub fn score(truth: &Truth, outcomes: &[FileOutcome], prefix: &str) -> Score {
             s.missed.push(format!("{} was not read", t.path));
             continue;
         };
-        let codes: BTreeSet<&str> = outcome.diagnostics.iter().map(|d| d.code.as_str()).collect();
+        let codes: BTreeSet<&str> = outcome
+            .diagnostics
+            .iter()
+            .map(|d| d.code.as_str())
+            .collect();
         for code in &t.planted {
             s.planted += 1;
             if codes.contains(code.as_str()) {
@@ -90,9 +94,15 @@ pub fn score(truth: &Truth, outcomes: &[FileOutcome], prefix: &str) -> Score {
         if !codes.is_empty() {
             s.clean_with_findings.push(format!("{}: {codes:?}", t.path));
         }
-        let Some(expected) = &t.expected else { continue };
+        let Some(expected) = &t.expected else {
+            continue;
+        };
         let mut want = BTreeMap::new();
-        leaves(&serde_json::to_value(expected).expect("serialisable"), String::new(), &mut want);
+        leaves(
+            &serde_json::to_value(expected).expect("serialisable"),
+            String::new(),
+            &mut want,
+        );
         let mut got = BTreeMap::new();
         if let Some(l) = &outcome.declaration {
             let v: Value = serde_json::from_str(&l.declaration.to_canonical_json()).expect("json");
@@ -103,7 +113,11 @@ pub fn score(truth: &Truth, outcomes: &[FileOutcome], prefix: &str) -> Score {
             if got.get(path) == Some(value) {
                 s.fields_right += 1;
             } else if s.wrong_fields.len() < 20 {
-                s.wrong_fields.push(format!("{} {path}: want {value}, got {:?}", t.path, got.get(path)));
+                s.wrong_fields.push(format!(
+                    "{} {path}: want {value}, got {:?}",
+                    t.path,
+                    got.get(path)
+                ));
             }
         }
     }
