@@ -204,7 +204,9 @@ pub fn markdown(text: &str) -> (Option<String>, String) {
     let mut title = None;
     let mut in_h1 = false;
     let mut events = Vec::new();
-    for event in Parser::new_ext(text, Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES) {
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_HEADING_ATTRIBUTES;
+    for event in Parser::new_ext(text, options) {
         match &event {
             Event::Start(Tag::Heading {
                 level: HeadingLevel::H1,
@@ -231,7 +233,14 @@ pub fn markdown(text: &str) -> (Option<String>, String) {
     }
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    (title, ammonia::clean(&html))
+    // Heading ids (`## 标题 {#anchor}`) survive so pages can link to sections.
+    let clean = ammonia::Builder::default()
+        .add_tag_attributes("h2", &["id"])
+        .add_tag_attributes("h3", &["id"])
+        .add_tag_attributes("h4", &["id"])
+        .clean(&html)
+        .to_string();
+    (title, clean)
 }
 
 #[cfg(test)]
@@ -246,6 +255,8 @@ mod tests {
         assert!(!html.contains("<script"));
         assert!(!html.contains("onclick"));
         assert!(html.contains("<b>粗</b>"));
+        let (_, html) = markdown("## 得分 {#quality}\n");
+        assert!(html.contains("<h2 id=\"quality\">得分</h2>"), "{html}");
     }
 
     #[test]
