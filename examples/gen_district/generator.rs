@@ -4,7 +4,10 @@
 //! real text export (`samples/武汉市新洲区总工会-2020.txt`) or as canonical JSON, with the
 //! quirks of spec section 1 and, on request, planted errors of the rule catalog (section 3).
 //! Next to the district it writes `.truth/truth.json`: per file the exact canonical JSON the
-//! reader must produce and the codes planted in it, per department the true money series.
+//! reader must produce and the codes planted in it, per department the true money series,
+//! and the merged multi-year district the site must publish (`expected_district`, also in
+//! `.truth/district.json`; the renames' `[aliases]` table is in `.truth/aliases.toml`).
+//! On request departments are renamed, miss a year, file only once, or revise an actual.
 //!
 //! Independent of the budgetsite library on purpose: only std, serde, serde_json,
 //! rust_decimal and encoding_rs. Money is integer cents (exact); a tiny splitmix64 PRNG seeded
@@ -136,6 +139,17 @@ pub struct GenOptions {
     pub plant_count: usize,
     /// Percentage (0–100) of the forms written as canonical JSON instead of text.
     pub json_share: u32,
+    /// Departments renamed from some year on (机构改革): the forms before that year carry an
+    /// old name, the truth records the alias old → new. Needs two budget years.
+    pub renames: usize,
+    /// Departments that miss one budget year in the middle (no form that year). Needs three
+    /// budget years.
+    pub gaps: usize,
+    /// Departments that file in one year only: in turn the latest year, the first, any.
+    pub singletons: usize,
+    /// Extra `prior-year-revised` plants: later forms that revise a prior-year actual an
+    /// earlier form reported (on top of those `plant` / `plant_count` ask for).
+    pub revisions: usize,
 }
 
 impl Default for GenOptions {
@@ -149,6 +163,10 @@ impl Default for GenOptions {
             plant: Plant::None,
             plant_count: 1,
             json_share: 0,
+            renames: 0,
+            gaps: 0,
+            singletons: 0,
+            revisions: 0,
         }
     }
 }
@@ -322,7 +340,204 @@ pub struct Truth {
     /// Requested plants that found no file (too few department-years, or no year whose
     /// actual two forms report for `prior-year-revised`), one entry per missing file.
     pub unplanted: Vec<String>,
+    /// The renames (机构改革), old name → new name: the `[aliases]` table of `site.toml`
+    /// (`DIR/.truth/aliases.toml` holds it ready to use).
+    #[serde(default)]
+    pub aliases: Vec<Alias>,
+    /// Which departments are renamed, gapped, singletons or revised, and where.
+    #[serde(default)]
+    pub cases: TruthCases,
+    /// The `district/v1` JSON the site must produce for this district (with the aliases),
+    /// without `slug` and `page`; also written pretty to `DIR/.truth/district.json`.
+    /// Computed from the written forms (`files[].expected`) alone, see [`expected_district`].
+    #[serde(default)]
+    pub expected_district: ExpectedDistrict,
+    /// Per department of `expected_district` (same order): year-over-year budget changes and
+    /// the CAGR over its budget years.
+    #[serde(default)]
+    pub trends: Vec<DepartmentTrend>,
 }
+
+/// A department known as `old` in its forms before `from_year` and as `new` from then on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Alias {
+    pub old: String,
+    pub new: String,
+    pub from_year: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct TruthCases {
+    /// `--renames`: the same pairs as [`Truth::aliases`].
+    pub renamed: Vec<Alias>,
+    /// `--gaps`: the department (as named in its forms) and the budget year it has no form for.
+    pub gaps: Vec<DepartmentYear>,
+    /// `--singletons`: the department and its only year.
+    pub singletons: Vec<DepartmentYear>,
+    /// Every `prior-year-revised` plant (from `--revisions` and from `--plant`).
+    pub revisions: Vec<Revision>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DepartmentYear {
+    pub department: String,
+    pub year: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Revision {
+    pub department: String,
+    /// The revising (later) form, relative to DIR.
+    pub file: String,
+    pub fiscal_year: i32,
+    /// The prior year whose actual it revises.
+    pub revised_year: i32,
+    /// The earlier forms that report the unrevised actual of `revised_year`.
+    pub earlier_files: Vec<String>,
+}
+
+/// `district/v1` (the site's `data/district.json`) without `slug` and `page`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExpectedDistrict {
+    /// `"district/v1"`.
+    pub schema: String,
+    /// `"万元"`.
+    pub unit: String,
+    /// Every year some department has a budget or an actual for; sums over the departments.
+    pub years: BTreeMap<i32, DistrictYear>,
+    /// Sorted by matching key (normalised name after the aliases).
+    pub departments: Vec<DistrictDepartment>,
+}
+
+impl Default for ExpectedDistrict {
+    fn default() -> Self {
+        ExpectedDistrict {
+            schema: "district/v1".to_string(),
+            unit: "万元".to_string(),
+            years: BTreeMap::new(),
+            departments: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DistrictYear {
+    /// Sum of the departments' budgets (`None`: no department has one).
+    pub budget: Option<Amounts>,
+    /// Sum of the departments' actuals (`None`: no department has one).
+    pub actual: Option<Amounts>,
+    /// How many departments have a budget this year.
+    pub departments: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DistrictDepartment {
+    /// The name as written in the department's latest clean form.
+    pub department: String,
+    /// Every year the department has a budget or an actual for.
+    pub series: BTreeMap<i32, SeriesPoint>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeriesPoint {
+    pub budget: Option<Amounts>,
+    pub actual: Option<Amounts>,
+    /// (budget income total of Y ÷ that of Y−1 − 1) × 100, 2 places, half away from zero.
+    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    pub budget_growth_percent: Option<Decimal>,
+    /// actual expenditure total ÷ budget expenditure total × 100, 2 places.
+    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    pub execution_percent: Option<Decimal>,
+}
+
+/// The six amounts of a year, a blank cell counted as 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Amounts {
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub income_total: Decimal,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub fiscal_appropriation: Decimal,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub other: Decimal,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub expenditure_total: Decimal,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub basic: Decimal,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub project: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DepartmentTrend {
+    /// As in [`DistrictDepartment::department`].
+    pub department: String,
+    /// The years with a budget, ascending.
+    pub budget_years: Vec<i32>,
+    /// One entry per year Y whose budget and Y−1's budget both exist.
+    pub year_over_year: Vec<YearOverYear>,
+    /// First and last budget year (`None` with fewer than two budget years).
+    pub cagr_first_year: Option<i32>,
+    pub cagr_last_year: Option<i32>,
+    /// ((last budget income total ÷ first) ^ (1 / (last − first)) − 1) × 100, 2 places;
+    /// `None` with fewer than two budget years or a first total of 0. The ratio is exact
+    /// (decimal); only the power is taken in f64, so allow 0.01 when comparing.
+    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    pub cagr_percent: Option<Decimal>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct YearOverYear {
+    pub year: i32,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub budget_income_total: Decimal,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub previous_budget_income_total: Decimal,
+    /// budget income total of Y − that of Y−1 (exact).
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub change: Decimal,
+    /// As [`SeriesPoint::budget_growth_percent`] (`None` if Y−1's total is 0).
+    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    pub budget_growth_percent: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub budget_expenditure_total: Decimal,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub previous_budget_expenditure_total: Decimal,
+}
+
+/// Indicator figures of one form (no score: the site defines that).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormQuality {
+    /// Indicators over all goals (placeholder rows are not indicators).
+    pub indicators: usize,
+    /// 年度目标 tables.
+    pub goals: usize,
+    /// indicators ÷ goals, 2 places, half away from zero (`None` without goals).
+    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    pub indicators_per_goal: Option<Decimal>,
+    /// Targets containing a digit (ASCII or full-width) ÷ indicators × 100, 2 places
+    /// (`None` without indicators).
+    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    pub measurable_share_percent: Option<Decimal>,
+    /// Distinct level-2 categories of [`LEVEL2_STEMS`] present (trailing `指标` dropped,
+    /// 环境效益 counted as 生态效益).
+    pub level2_coverage: usize,
+}
+
+/// The level-2 categories of the taxonomy (spec section 3), without `指标`.
+pub const LEVEL2_STEMS: [&str; 12] = [
+    "数量",
+    "质量",
+    "时效",
+    "成本",
+    "经济效益",
+    "社会效益",
+    "生态效益",
+    "可持续影响",
+    "服务对象满意度",
+    "经济成本",
+    "社会成本",
+    "生态环境成本",
+];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TruthOptions {
@@ -334,12 +549,21 @@ pub struct TruthOptions {
     pub plant: Vec<String>,
     pub plant_count: usize,
     pub json_share: u32,
+    #[serde(default)]
+    pub renames: usize,
+    #[serde(default)]
+    pub gaps: usize,
+    #[serde(default)]
+    pub singletons: usize,
+    #[serde(default)]
+    pub revisions: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TruthFile {
     /// Relative to DIR, forward slashes: `示例区/示例区教育局-2020.txt`.
     pub path: String,
+    /// The name the form carries (a renamed department's old name before the rename).
     pub department: String,
     pub fiscal_year: i32,
     /// `"text"` (tab-separated export), `"json"` (canonical JSON), `"binary"` or `"empty"`.
@@ -355,6 +579,9 @@ pub struct TruthFile {
     pub planted: Vec<String>,
     /// How each code was planted and on which 1-based line of the decoded text it sits.
     pub plant_details: Vec<PlantDetail>,
+    /// Indicator figures of `expected` (`None` with no declaration).
+    #[serde(default)]
+    pub quality: Option<FormQuality>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -389,6 +616,7 @@ pub const QUIRK_NAMES: [&str; 14] = [
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TruthDepartment {
+    /// The department's name (after a rename: the new name).
     pub name: String,
     /// Every year a clean form of this department declares (budget) or reports (actual),
     /// ascending. Planted files may deviate from these figures; the series does not.
@@ -457,13 +685,9 @@ pub fn generate(opts: &GenOptions, out: &Path) -> io::Result<Truth> {
         )));
     }
     let codes = opts.plant.codes()?;
-    let (plan, unplanted) = plan_plants(
-        opts.seed,
-        opts.departments,
-        &years,
-        &codes,
-        opts.plant_count,
-    );
+    let shapes = plan_shapes(opts, &years)?;
+    let (plan, unplanted) =
+        plan_plants(opts.seed, &shapes, &codes, opts.plant_count, opts.revisions);
 
     let district_dir = out.join(&opts.district);
     std::fs::create_dir_all(&district_dir)?;
@@ -481,10 +705,18 @@ pub fn generate(opts: &GenOptions, out: &Path) -> io::Result<Truth> {
             plant: codes.iter().map(|c| c.to_string()).collect(),
             plant_count: opts.plant_count,
             json_share: opts.json_share,
+            renames: opts.renames,
+            gaps: opts.gaps,
+            singletons: opts.singletons,
+            revisions: opts.revisions,
         },
         files: Vec::with_capacity(opts.departments * years.len()),
         departments: Vec::with_capacity(opts.departments),
         unplanted: unplanted.iter().map(|c| c.to_string()).collect(),
+        aliases: Vec::new(),
+        cases: TruthCases::default(),
+        expected_district: ExpectedDistrict::default(),
+        trends: Vec::new(),
     };
 
     let gen = Generator {
@@ -492,36 +724,605 @@ pub fn generate(opts: &GenOptions, out: &Path) -> io::Result<Truth> {
         district: &opts.district,
         quirks: opts.quirks,
         json_share: opts.json_share,
-        years: &years,
     };
-    for d in 0..opts.departments {
+    for (d, shape) in shapes.iter().enumerate() {
         let dept = department(&opts.district, d);
+        let old = shape.rename.as_ref().map(|(name, _)| Dept {
+            name: name.clone(),
+            domain: dept.domain,
+        });
         let series = Series::new(opts.seed, d, &years);
         let stable = DeptStable::new(opts.seed, d, &dept);
-        for &year in &years {
+        let first_file = truth.files.len();
+        for &year in &shape.years {
+            let named = match (&old, &shape.rename) {
+                (Some(o), Some((_, from))) if year < *from => o,
+                _ => &dept,
+            };
             let slot = Slot {
                 d: d as u64,
-                dept: &dept,
+                dept: named,
                 stable: &stable,
                 series: &series,
                 year,
+                years: &shape.years,
                 code: plan.get(&(d, year)).copied(),
             };
             gen.write_slot(&district_dir, &slot, &mut truth)?;
         }
-        truth.departments.push(series.truth(&dept.name, &years));
+        truth
+            .departments
+            .push(series.truth(&dept.name, &shape.years));
+        record_cases(&mut truth, first_file, &dept, shape);
     }
+
+    for file in &mut truth.files {
+        file.quality = file.expected.as_ref().map(quality);
+    }
+    truth.expected_district = expected_district(&truth.files, &truth.aliases);
+    truth.trends = trends(&truth.expected_district);
 
     let file = std::fs::File::create(truth_dir.join("truth.json"))?;
     let mut w = io::BufWriter::with_capacity(1 << 20, file);
     serde_json::to_writer(&mut w, &truth).map_err(io::Error::other)?;
     w.write_all(b"\n")?;
     w.flush()?;
+
+    let mut district =
+        serde_json::to_string_pretty(&truth.expected_district).map_err(io::Error::other)?;
+    district.push('\n');
+    std::fs::write(truth_dir.join("district.json"), district)?;
+    std::fs::write(truth_dir.join("aliases.toml"), aliases_toml(&truth.aliases))?;
     Ok(truth)
+}
+
+/// The `[aliases]` table of `site.toml` for `aliases` (empty table without renames).
+pub fn aliases_toml(aliases: &[Alias]) -> String {
+    let quote = |s: &str| {
+        let mut q = String::from('"');
+        for c in s.chars() {
+            match c {
+                '"' => q.push_str("\\\""),
+                '\\' => q.push_str("\\\\"),
+                c if c.is_control() => q.push_str(&format!("\\u{:04X}", c as u32)),
+                c => q.push(c),
+            }
+        }
+        q.push('"');
+        q
+    };
+    let mut out = String::from("[aliases]\n");
+    for a in aliases {
+        out.push_str(&format!("{} = {}\n", quote(&a.old), quote(&a.new)));
+    }
+    out
+}
+
+/// What happens to one department across the years: the budget years it files a form for
+/// and, if renamed, its old name and the first year of the new one.
+struct Shape {
+    years: Vec<i32>,
+    rename: Option<(String, i32)>,
+    kind: ShapeKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ShapeKind {
+    Whole,
+    Renamed,
+    Gap(i32),
+    Singleton(i32),
+}
+
+/// Chooses the renamed, gapped and singleton departments (distinct departments). Without
+/// those options every department files every year and no random number is drawn.
+fn plan_shapes(opts: &GenOptions, years: &[i32]) -> io::Result<Vec<Shape>> {
+    let mut shapes: Vec<Shape> = (0..opts.departments)
+        .map(|_| Shape {
+            years: years.to_vec(),
+            rename: None,
+            kind: ShapeKind::Whole,
+        })
+        .collect();
+    let wanted = opts.renames + opts.gaps + opts.singletons;
+    if wanted == 0 {
+        return Ok(shapes);
+    }
+    if wanted > opts.departments {
+        return Err(invalid(format!(
+            "{} renames + {} gaps + {} singletons need that many departments, not {}",
+            opts.renames, opts.gaps, opts.singletons, opts.departments
+        )));
+    }
+    if opts.renames > 0 && years.len() < 2 {
+        return Err(invalid("renames need at least two budget years".into()));
+    }
+    if opts.gaps > 0 && years.len() < 3 {
+        return Err(invalid(
+            "gaps need at least three budget years (a gap lies between two forms)".into(),
+        ));
+    }
+    let mut rng = Rng::derive(&[opts.seed, S_SHAPE]);
+    let mut order: Vec<usize> = (0..opts.departments).collect();
+    rng.shuffle(&mut order);
+    let mut taken: std::collections::BTreeSet<String> = (0..opts.departments)
+        .map(|d| normalise(&department(&opts.district, d).name))
+        .collect();
+    let (renamed, rest) = order.split_at(opts.renames);
+    let (gapped, rest) = rest.split_at(opts.gaps);
+    let singles = &rest[..opts.singletons];
+    for &d in renamed {
+        let from = rng.pick(&years[1..]);
+        let old = old_name(&opts.district, d, &taken);
+        taken.insert(normalise(&old));
+        shapes[d].rename = Some((old, from));
+        shapes[d].kind = ShapeKind::Renamed;
+    }
+    for &d in gapped {
+        let gap = rng.pick(&years[1..years.len() - 1]);
+        shapes[d].years.retain(|&y| y != gap);
+        shapes[d].kind = ShapeKind::Gap(gap);
+    }
+    for (k, &d) in singles.iter().enumerate() {
+        // A new department (latest year only), one abolished or merged away (first year
+        // only), one that filed once in between, in turn.
+        let only = match k % 3 {
+            0 => years[years.len() - 1],
+            1 => years[0],
+            _ => rng.pick(years),
+        };
+        shapes[d].years = vec![only];
+        shapes[d].kind = ShapeKind::Singleton(only);
+    }
+    Ok(shapes)
+}
+
+/// Predecessors of real department names (机构改革 2018–2019 and the like).
+#[rustfmt::skip]
+const PREDECESSORS: [(&str, &str); 28] = [
+    ("{d}卫生健康局", "{d}卫生和计划生育局"), ("{d}农业农村局", "{d}农业局"),
+    ("{d}住房和城乡建设局", "{d}城乡建设委员会"), ("{d}文化和旅游局", "{d}文化体育新闻出版广电局"),
+    ("{d}发展和改革局", "{d}发展和改革委员会"), ("{d}市场监督管理局", "{d}工商行政管理局"),
+    ("{d}应急管理局", "{d}安全生产监督管理局"), ("{d}生态环境局", "{d}环境保护局"),
+    ("{d}医疗保障局", "{d}医疗保险管理局"), ("{d}退役军人事务局", "{d}双拥工作领导小组办公室"),
+    ("{d}政务服务和大数据管理局", "{d}行政审批局"), ("{d}水务和湖泊局", "{d}水务局"),
+    ("{d}城市管理执法局", "{d}城市管理局"), ("{d}经济和信息化局", "{d}经济和信息化委员会"),
+    ("{d}科学技术局", "{d}科学技术和经济信息化局"), ("{d}人力资源和社会保障局", "{d}人力资源局"),
+    ("{d}交通运输局", "{d}交通运输委员会"), ("{d}融媒体中心", "{d}广播电视台"),
+    ("{d}林业局", "{d}园林和林业局"), ("{d}纪委监委机关", "{d}纪律检查委员会机关"),
+    ("{d}卫生计生综合监督执法局", "{d}卫生监督所"), ("{d}疾病预防控制中心", "{d}卫生防疫站"),
+    ("{d}机关事务服务中心", "{d}机关事务管理局"), ("{d}商务局", "{d}商务和粮食局"),
+    ("{d}公路管理局", "{d}公路管理段"), ("{d}教育局", "{d}教育委员会"),
+    ("{d}公安分局", "{d}公安局"), ("{d}总工会", "{d}工会联合会"),
+];
+
+/// An old name for department `d`, unique among `taken` (normalised names).
+fn old_name(district: &str, d: usize, taken: &std::collections::BTreeSet<String>) -> String {
+    let name = department(district, d).name;
+    let known = PREDECESSORS
+        .iter()
+        .find(|(new, _)| new.replace("{d}", district) == name)
+        .map(|(_, old)| old.replace("{d}", district));
+    // Most specific suffix first.
+    let suffixed = [
+        ("街道办事处", "镇人民政府"),
+        ("镇人民政府", "乡人民政府"),
+        ("乡人民政府", "人民公社管理委员会"),
+        ("分局", "局"),
+        ("管理局", "管理处"),
+        ("执法局", "监察大队"),
+        ("局", "管理局"),
+        ("服务中心", "管理站"),
+        ("中心", "管理站"),
+        ("保健院", "保健站"),
+        ("医院", "卫生院"),
+        ("福利院", "敬老院"),
+        ("职业高级中学", "职业中学"),
+        ("中学", "初级中学"),
+        ("小学", "中心小学"),
+        ("幼儿园", "托儿所"),
+        ("学校", "学校筹建处"),
+        ("联合会", "联谊会"),
+        ("协会", "学会"),
+        ("馆", "馆筹建处"),
+        ("所", "站"),
+        ("管理站", "服务站"),
+        ("站", "管理站"),
+        ("办公室", "秘书科"),
+        ("大队", "中队"),
+    ]
+    .iter()
+    .find(|(suffix, _)| name.ends_with(suffix))
+    .map(|(suffix, old)| format!("{}{old}", &name[..name.len() - suffix.len()]));
+    let candidates = known
+        .into_iter()
+        .chain(suffixed)
+        .chain(std::iter::once(format!("{name}（原）")));
+    for c in candidates {
+        if !taken.contains(&normalise(&c)) {
+            return c;
+        }
+    }
+    (2..)
+        .map(|k| format!("{name}（原{k}）"))
+        .find(|c| !taken.contains(&normalise(c)))
+        .expect("an unused name")
+}
+
+/// Records the shape of department `dept` (whose files start at `truth.files[first_file]`)
+/// and its `prior-year-revised` plants in `truth.cases` / `truth.aliases`.
+fn record_cases(truth: &mut Truth, first_file: usize, dept: &Dept, shape: &Shape) {
+    match shape.kind {
+        ShapeKind::Whole => {}
+        ShapeKind::Renamed => {
+            let (old, from) = shape.rename.clone().expect("renamed");
+            let alias = Alias {
+                old,
+                new: dept.name.clone(),
+                from_year: from,
+            };
+            truth.aliases.push(alias.clone());
+            truth.cases.renamed.push(alias);
+        }
+        ShapeKind::Gap(year) => truth.cases.gaps.push(DepartmentYear {
+            department: dept.name.clone(),
+            year,
+        }),
+        ShapeKind::Singleton(year) => truth.cases.singletons.push(DepartmentYear {
+            department: dept.name.clone(),
+            year,
+        }),
+    }
+    let files = &truth.files[first_file..];
+    let mut revisions = Vec::new();
+    for f in files {
+        if !f.planted.iter().any(|c| c == "prior-year-revised") {
+            continue;
+        }
+        let k = revised_column(&shape.years, f.fiscal_year).expect("planted only where possible");
+        let revised_year = f.fiscal_year - 1 - k as i32;
+        let earlier_files = files
+            .iter()
+            .filter(|e| {
+                e.fiscal_year < f.fiscal_year
+                    && (e.fiscal_year - 1 == revised_year || e.fiscal_year - 2 == revised_year)
+            })
+            .map(|e| e.path.clone())
+            .collect();
+        revisions.push(Revision {
+            department: f.department.clone(),
+            file: f.path.clone(),
+            fiscal_year: f.fiscal_year,
+            revised_year,
+            earlier_files,
+        });
+    }
+    truth.cases.revisions.extend(revisions);
 }
 
 fn invalid(msg: String) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidInput, msg)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The district truth: series, trends and indicator figures computed from the written forms
+// ---------------------------------------------------------------------------------------------
+
+/// The rule codes of error severity (spec section 3): a file with any of them is left out of
+/// every figure.
+pub const ERROR_CODES: [&str; 10] = [
+    "unreadable-file",
+    "not-a-declaration",
+    "missing-field",
+    "bad-number",
+    "negative-amount",
+    "income-sum",
+    "expenditure-sum",
+    "balance",
+    "share",
+    "duplicate-submission",
+];
+
+/// The matching form of a department name: full-width characters (U+FF01–U+FF5E, U+3000)
+/// made half-width, whitespace removed.
+pub fn normalise(name: &str) -> String {
+    name.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            c => c,
+        })
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+/// `num ÷ den` rounded to an integer, half away from zero (`den ≠ 0`).
+fn round_div(num: i128, den: i128) -> i128 {
+    let (q, r) = (num / den, num % den);
+    if 2 * r.abs() >= den.abs() {
+        q + if (num < 0) != (den < 0) { -1 } else { 1 }
+    } else {
+        q
+    }
+}
+
+/// `num ÷ den × 100`, rounded to 2 places half away from zero, computed exactly; `None` if
+/// `den` is 0.
+fn percent(num: Decimal, den: Decimal) -> Option<Decimal> {
+    if den.is_zero() {
+        return None;
+    }
+    let scale = num.scale().max(den.scale());
+    let widen = |d: Decimal| {
+        10i128
+            .checked_pow(scale - d.scale())?
+            .checked_mul(d.mantissa())
+    };
+    match (widen(num).and_then(|n| n.checked_mul(10_000)), widen(den)) {
+        (Some(n), Some(d)) => Some(Decimal::from_i128_with_scale(round_div(n, d), 2).normalize()),
+        // Beyond i128 (never with generated amounts): decimal division, 28 digits.
+        _ => Some(
+            (num * Decimal::ONE_HUNDRED / den)
+                .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+                .normalize(),
+        ),
+    }
+}
+
+/// Indicator figures of a declaration.
+pub fn quality(decl: &Declaration) -> FormQuality {
+    let indicators: Vec<&Indicator> = decl.goals.iter().flat_map(|g| &g.indicators).collect();
+    let n = indicators.len();
+    let goals = decl.goals.len();
+    let measurable = indicators
+        .iter()
+        .filter(|i| {
+            i.target.as_deref().is_some_and(|t| {
+                t.chars()
+                    .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+            })
+        })
+        .count();
+    let stems: std::collections::BTreeSet<&str> = indicators
+        .iter()
+        .filter_map(|i| i.level2.as_deref())
+        .map(|l2| {
+            let stem = l2.trim();
+            let stem = stem.strip_suffix("指标").unwrap_or(stem);
+            if stem == "环境效益" {
+                "生态效益"
+            } else {
+                stem
+            }
+        })
+        .filter(|stem| LEVEL2_STEMS.contains(stem))
+        .collect();
+    let two_places = |num: usize, den: usize, by: i128| {
+        (den > 0).then(|| {
+            Decimal::from_i128_with_scale(round_div(num as i128 * by, den as i128), 2).normalize()
+        })
+    };
+    FormQuality {
+        indicators: n,
+        goals,
+        indicators_per_goal: two_places(n, goals, 100),
+        measurable_share_percent: two_places(measurable, n, 10_000),
+        level2_coverage: stems.len(),
+    }
+}
+
+impl Amounts {
+    /// The budget column (`year` is `None`) or the prior-year column `year` of a declaration.
+    fn of(decl: &Declaration, year: Option<i32>) -> Amounts {
+        let get = |line: &BudgetLine| {
+            match year {
+                None => line.budget,
+                Some(y) => line.prior_years.get(y).copied().flatten(),
+            }
+            .unwrap_or(Decimal::ZERO)
+        };
+        Amounts {
+            income_total: get(&decl.income.total),
+            fiscal_appropriation: get(&decl.income.fiscal_appropriation),
+            other: get(&decl.income.other),
+            expenditure_total: get(&decl.expenditure.total),
+            basic: get(&decl.expenditure.basic),
+            project: get(&decl.expenditure.project),
+        }
+    }
+
+    fn add(&mut self, o: &Amounts) {
+        self.income_total += o.income_total;
+        self.fiscal_appropriation += o.fiscal_appropriation;
+        self.other += o.other;
+        self.expenditure_total += o.expenditure_total;
+        self.basic += o.basic;
+        self.project += o.project;
+    }
+
+    fn normalized(mut self) -> Amounts {
+        for v in [
+            &mut self.income_total,
+            &mut self.fiscal_appropriation,
+            &mut self.other,
+            &mut self.expenditure_total,
+            &mut self.basic,
+            &mut self.project,
+        ] {
+            *v = v.normalize();
+        }
+        self
+    }
+}
+
+/// The district as the site must merge it, from the written forms alone: files with an
+/// error-level plant (or no declaration) are left out; departments match by [`normalise`]d
+/// name followed through `aliases` (old → new); per department and year the budget comes
+/// from the form of that year and the actual from the latest form reporting the year as a
+/// prior year; the department is named as in its latest clean form.
+pub fn expected_district(files: &[TruthFile], aliases: &[Alias]) -> ExpectedDistrict {
+    let map: BTreeMap<String, String> = aliases
+        .iter()
+        .map(|a| (normalise(&a.old), normalise(&a.new)))
+        .filter(|(o, n)| o != n)
+        .collect();
+    let key = |name: &str| {
+        let mut k = normalise(name);
+        for _ in 0..=map.len() {
+            match map.get(&k) {
+                Some(next) => k.clone_from(next),
+                None => break,
+            }
+        }
+        k
+    };
+    // key → clean forms (year, declaration)
+    let mut grouped: BTreeMap<String, Vec<(i32, &Declaration)>> = BTreeMap::new();
+    for f in files {
+        if f.planted.iter().any(|c| ERROR_CODES.contains(&c.as_str())) {
+            continue;
+        }
+        let Some(decl) = &f.expected else { continue };
+        let (Some(name), Some(year)) = (&decl.department, decl.fiscal_year) else {
+            continue;
+        };
+        grouped.entry(key(name)).or_default().push((year, decl));
+    }
+    let mut out = ExpectedDistrict::default();
+    for forms in grouped.values_mut() {
+        forms.sort_by_key(|f| std::cmp::Reverse(f.0));
+        let name = forms[0].1.department.clone().unwrap_or_default();
+        let mut budget: BTreeMap<i32, Amounts> = BTreeMap::new();
+        let mut actual: BTreeMap<i32, Amounts> = BTreeMap::new();
+        // Latest first: the first form to give a year wins.
+        for &(year, decl) in forms.iter() {
+            budget
+                .entry(year)
+                .or_insert_with(|| Amounts::of(decl, None));
+            for &(y, _) in &decl.income.total.prior_years.0 {
+                actual
+                    .entry(y)
+                    .or_insert_with(|| Amounts::of(decl, Some(y)));
+            }
+        }
+        let mut series = BTreeMap::new();
+        let all_years: std::collections::BTreeSet<i32> =
+            budget.keys().chain(actual.keys()).copied().collect();
+        for y in all_years {
+            let b = budget.get(&y);
+            let a = actual.get(&y);
+            let growth = match (b, budget.get(&(y - 1))) {
+                (Some(b), Some(p)) => percent(b.income_total - p.income_total, p.income_total),
+                _ => None,
+            };
+            let execution = match (a, b) {
+                (Some(a), Some(b)) => percent(a.expenditure_total, b.expenditure_total),
+                _ => None,
+            };
+            series.insert(
+                y,
+                SeriesPoint {
+                    budget: b.map(|x| x.normalized()),
+                    actual: a.map(|x| x.normalized()),
+                    budget_growth_percent: growth,
+                    execution_percent: execution,
+                },
+            );
+        }
+        out.departments.push(DistrictDepartment {
+            department: name,
+            series,
+        });
+    }
+    for d in &out.departments {
+        for (&y, p) in &d.series {
+            let t = out.years.entry(y).or_insert(DistrictYear {
+                budget: None,
+                actual: None,
+                departments: 0,
+            });
+            if let Some(b) = &p.budget {
+                t.budget.get_or_insert_with(Amounts::default).add(b);
+                t.departments += 1;
+            }
+            if let Some(a) = &p.actual {
+                t.actual.get_or_insert_with(Amounts::default).add(a);
+            }
+        }
+    }
+    for t in out.years.values_mut() {
+        t.budget = t.budget.map(Amounts::normalized);
+        t.actual = t.actual.map(Amounts::normalized);
+    }
+    out
+}
+
+/// Per department of `district`: year-over-year budget changes and the CAGR.
+///
+/// The CAGR's ratio (last ÷ first budget income total) is an exact decimal; only the power
+/// `ratio ^ (1 / years)` is taken in f64, and the result is rounded to 2 places half away from
+/// zero in f64 (`f64::round`), so a test should allow 0.01.
+pub fn trends(district: &ExpectedDistrict) -> Vec<DepartmentTrend> {
+    district
+        .departments
+        .iter()
+        .map(|d| {
+            let budgets: Vec<(i32, &Amounts)> = d
+                .series
+                .iter()
+                .filter_map(|(&y, p)| p.budget.as_ref().map(|b| (y, b)))
+                .collect();
+            let year_over_year = budgets
+                .windows(2)
+                .filter(|w| w[1].0 == w[0].0 + 1)
+                .map(|w| {
+                    let ((_, prev), (year, cur)) = (w[0], w[1]);
+                    YearOverYear {
+                        year,
+                        budget_income_total: cur.income_total,
+                        previous_budget_income_total: prev.income_total,
+                        change: (cur.income_total - prev.income_total).normalize(),
+                        budget_growth_percent: percent(
+                            cur.income_total - prev.income_total,
+                            prev.income_total,
+                        ),
+                        budget_expenditure_total: cur.expenditure_total,
+                        previous_budget_expenditure_total: prev.expenditure_total,
+                    }
+                })
+                .collect();
+            let span = match (budgets.first(), budgets.last()) {
+                (Some(&(fy, _)), Some(&(ly, _))) if ly > fy => Some((fy, ly)),
+                _ => None,
+            };
+            let cagr = match (budgets.first(), budgets.last(), span) {
+                (Some((_, first)), Some((_, last)), Some((fy, ly)))
+                    if first.income_total > Decimal::ZERO =>
+                {
+                    cagr_percent(last.income_total / first.income_total, ly - fy)
+                }
+                _ => None,
+            };
+            DepartmentTrend {
+                department: d.department.clone(),
+                budget_years: budgets.iter().map(|&(y, _)| y).collect(),
+                year_over_year,
+                cagr_first_year: span.map(|s| s.0),
+                cagr_last_year: span.map(|s| s.1),
+                cagr_percent: cagr,
+            }
+        })
+        .collect()
+}
+
+/// `(ratio ^ (1 / years) − 1) × 100` in hundredths via f64 (see [`trends`]).
+fn cagr_percent(ratio: Decimal, years: i32) -> Option<Decimal> {
+    let r: f64 = ratio.to_string().parse().ok()?;
+    let pct = (r.powf(1.0 / f64::from(years)) - 1.0) * 100.0;
+    let hundredths = (pct * 100.0).round();
+    hundredths
+        .is_finite()
+        .then(|| Decimal::new(hundredths as i64, 2).normalize())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -537,6 +1338,7 @@ const S_PLANT: u64 = 6;
 const S_SELECT: u64 = 7;
 const S_DUPLICATE: u64 = 8;
 const S_JUNK: u64 = 9;
+const S_SHAPE: u64 = 10;
 
 fn mix64(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -1551,16 +2353,19 @@ fn indicator(rng: &mut Rng, dom: &Domain, obj: &str, l1: &str, l2: &str, year: i
 // ---------------------------------------------------------------------------------------------
 
 /// Chooses the (department, year) slots of the planted codes: each code in `count` distinct
-/// files, one code per file, departments distinct while they last. `prior-year-revised` needs
-/// a department to itself (it compares forms) and a year whose reported actual an earlier form
-/// also reports and no later form does.
+/// files, one code per file, departments distinct while they last, only in years the
+/// department files a form. `prior-year-revised` needs a department to itself (it compares
+/// forms), not renamed (the forms must match without aliases), and a year whose reported
+/// actual an earlier form also reports and no later form does; `revisions` more of it are
+/// planted before the others.
 fn plan_plants(
     seed: u64,
-    departments: usize,
-    years: &[i32],
+    shapes: &[Shape],
     codes: &[&'static str],
     count: usize,
+    revisions: usize,
 ) -> (BTreeMap<(usize, i32), &'static str>, Vec<&'static str>) {
+    let departments = shapes.len();
     let mut plan = BTreeMap::new();
     let mut unplanted = Vec::new();
     let mut rng = Rng::derive(&[seed, S_SELECT]);
@@ -1568,11 +2373,12 @@ fn plan_plants(
     rng.shuffle(&mut order);
     let mut used_dept = vec![false; departments];
     let mut exclusive = vec![false; departments];
-    let revisable: Vec<i32> = years
-        .iter()
-        .copied()
-        .filter(|&y| revised_column(years, y).is_some())
-        .collect();
+    let revisable = |ys: &[i32]| -> Vec<i32> {
+        ys.iter()
+            .copied()
+            .filter(|&y| revised_column(ys, y).is_some())
+            .collect()
+    };
     // prior-year-revised first: it needs a department of its own.
     let ordered: Vec<&'static str> = codes
         .iter()
@@ -1580,22 +2386,24 @@ fn plan_plants(
         .filter(|&c| c == "prior-year-revised")
         .chain(codes.iter().copied().filter(|&c| c != "prior-year-revised"))
         .collect();
-    for _ in 0..count {
-        for &code in &ordered {
+    let rounds = std::iter::repeat_n(&["prior-year-revised"][..], revisions)
+        .chain(std::iter::repeat_n(&ordered[..], count));
+    for round in rounds {
+        for &code in round {
             let pyr = code == "prior-year-revised";
             let mut chosen = None;
             // First a department without any plant, then any free slot whose department
             // holds no prior-year-revised plant.
             'search: for pass in 0..2 {
                 for &d in &order {
-                    if pass == 0 && used_dept[d] || exclusive[d] || pyr && used_dept[d] {
+                    if pass == 0 && used_dept[d]
+                        || exclusive[d]
+                        || pyr && (used_dept[d] || shapes[d].rename.is_some())
+                    {
                         continue;
                     }
-                    let mut ys: Vec<i32> = if pyr {
-                        revisable.clone()
-                    } else {
-                        years.to_vec()
-                    };
+                    let own = &shapes[d].years;
+                    let mut ys: Vec<i32> = if pyr { revisable(own) } else { own.clone() };
                     rng.shuffle(&mut ys);
                     for y in ys {
                         if !plan.contains_key(&(d, y)) {
@@ -2465,7 +3273,6 @@ struct Generator<'a> {
     district: &'a str,
     quirks: QuirkLevel,
     json_share: u32,
-    years: &'a [i32],
 }
 
 /// One department-year: the form to write (or what is planted instead of it).
@@ -2475,6 +3282,8 @@ struct Slot<'a> {
     stable: &'a DeptStable,
     series: &'a Series,
     year: i32,
+    /// The budget years the department files a form for.
+    years: &'a [i32],
     code: Option<&'static str>,
 }
 
@@ -2486,6 +3295,7 @@ impl Generator<'_> {
             stable,
             series,
             year,
+            years,
             code,
         } = *slot;
         let file_name = format!("{}-{year}", dept.name);
@@ -2499,6 +3309,7 @@ impl Generator<'_> {
             expected: None,
             planted: code.map(|c| vec![c.to_string()]).unwrap_or_default(),
             plant_details: Vec::new(),
+            quality: None,
         };
         match code {
             Some("unreadable-file") => {
@@ -2551,7 +3362,7 @@ impl Generator<'_> {
         let mut planted = None;
         if let Some(c) = code.filter(|&c| c != "duplicate-submission") {
             let mut rng = Rng::derive(&[self.seed, S_PLANT, d, year as u64]);
-            planted = Some(plant(c, &mut form, self.years, dept.domain, &mut rng));
+            planted = Some(plant(c, &mut form, years, dept.domain, &mut rng));
         }
         let mut fmt_rng = Rng::derive(&[self.seed, S_FORMAT, d, year as u64]);
         let as_json = self.json_share > 0
@@ -2595,6 +3406,7 @@ impl Generator<'_> {
                     line: None,
                     detail: format!("copy of {file_name}, rendered with other quirks"),
                 }],
+                quality: None,
             };
             let copy_name = format!("{file_name}-副本");
             let rng = Rng::derive(&[self.seed, S_DUPLICATE, d, year as u64]);

@@ -4,10 +4,15 @@
 //! cargo run --release --example gen_district -- --out DIR --departments N --years 2020,2021,2022
 //!     [--seed S] [--district NAME] [--quirks none|some|all] [--plant all|CODE,CODE,...|none]
 //!     [--plant-count K] [--json-share PERCENT]
+//!     [--renames N] [--gaps N] [--singletons N] [--revisions N]
+//!
+//! Besides `truth.json` it writes `DIR/.truth/district.json` (the expected `district/v1`
+//! JSON, without `slug` and `page`) and `DIR/.truth/aliases.toml` (the `[aliases]` table of
+//! the renames, ready for `budgetsite build --config`). See README.md.
 
 mod generator;
 
-use generator::{generate, GenOptions, Plant, QuirkLevel, PLANT_CODES};
+use generator::{aliases_toml, generate, GenOptions, Plant, QuirkLevel, PLANT_CODES};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -15,7 +20,8 @@ use std::time::Instant;
 const USAGE: &str =
     "usage: gen_district --out DIR [--departments N] [--years 2020,2021,2022] [--seed S]
        [--district NAME] [--quirks none|some|all] [--plant all|CODE,CODE,...|none]
-       [--plant-count K] [--json-share PERCENT]";
+       [--plant-count K] [--json-share PERCENT]
+       [--renames N] [--gaps N] [--singletons N] [--revisions N]";
 
 fn parse_args(args: &[String]) -> Result<(GenOptions, PathBuf), String> {
     let mut opts = GenOptions::default();
@@ -61,6 +67,10 @@ fn parse_args(args: &[String]) -> Result<(GenOptions, PathBuf), String> {
                     return Err(number("a percentage from 0 to 100"));
                 }
             }
+            "--renames" => opts.renames = value.parse().map_err(|_| number("a count"))?,
+            "--gaps" => opts.gaps = value.parse().map_err(|_| number("a count"))?,
+            "--singletons" => opts.singletons = value.parse().map_err(|_| number("a count"))?,
+            "--revisions" => opts.revisions = value.parse().map_err(|_| number("a count"))?,
             _ => return Err(format!("unknown option {name}")),
         }
     }
@@ -95,6 +105,28 @@ fn main() -> ExitCode {
                 out.join(".truth").join("truth.json").display(),
                 started.elapsed()
             );
+            let c = &truth.cases;
+            if !(c.renamed.is_empty()
+                && c.gaps.is_empty()
+                && c.singletons.is_empty()
+                && c.revisions.is_empty())
+            {
+                println!(
+                    "gen_district: {} renamed, {} with a gap year, {} singletons, {} revised actuals; expected district in {}",
+                    c.renamed.len(),
+                    c.gaps.len(),
+                    c.singletons.len(),
+                    c.revisions.len(),
+                    out.join(".truth").join("district.json").display(),
+                );
+            }
+            if !truth.aliases.is_empty() {
+                println!(
+                    "gen_district: aliases for site.toml in {}:\n{}",
+                    out.join(".truth").join("aliases.toml").display(),
+                    aliases_toml(&truth.aliases).trim_end()
+                );
+            }
             if !truth.unplanted.is_empty() {
                 eprintln!(
                     "gen_district: could not plant (too few department-years or years): {}",
