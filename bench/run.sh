@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks `check` and `build` on generated districts; prints a Markdown table for
 # BENCHMARKS.md. Usage: bench/run.sh [DEPARTMENTS…]   (default: 200 2000)
-# Each size is department count × 3 years (2020–2022), quirks mixed, no planted errors.
+# Each size is department count × 3 years (YEARS=2020,2021,2022 by default), quirks mixed.
 # Times are the best of 3 runs (wall), with user+sys CPU and peak RSS of that run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +19,8 @@ trap 'rm -rf "$work"' EXIT
 measure() { # label, command… → "wall cpu rss"
   local best="" line
   for _ in 1 2 3; do
-    line=$( { /usr/bin/time -f "%e %U %S %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1 )
+    /usr/bin/time -o "$work/time" -f "%e %U %S %M" "$@" >/dev/null 2>&1 || true
+    line=$(tail -1 "$work/time")
     if [ -z "$best" ] || awk -v a="$line" -v b="$best" 'BEGIN{split(a,x," ");split(b,y," ");exit !(x[1]<y[1])}'; then
       best=$line
     fi
@@ -31,7 +32,7 @@ echo "| forms | input | command | wall | CPU (user+sys) | peak RSS |"
 echo "| ---: | ---: | --- | ---: | ---: | ---: |"
 for n in "${sizes[@]}"; do
   dir="$work/d$n"
-  target/release/examples/gen_district --out "$dir" --departments "$n" --years 2020,2021,2022 --quirks some >/dev/null
+  target/release/examples/gen_district --out "$dir" --departments "$n" --years "${YEARS:-2020,2021,2022}" --quirks some >/dev/null
   forms=$(find "$dir" -path "*/.truth" -prune -o \( -name "*.txt" -o -name "*.json" \) -print | wc -l)
   size=$(du -sm --exclude=.truth "$dir" | cut -f1)
   echo "| $forms | ${size} MB | check | $(measure $bin check "$dir" --format json) |"
