@@ -10,6 +10,12 @@ pub const FORM_NAME: &str = "部门整体支出绩效目标申报表";
 /// The `schema` value of canonical JSON.
 pub const SCHEMA: &str = "declaration/v1";
 
+/// Budget years a declaration can plausibly carry; anything else is a typing accident (and
+/// would not survive a round trip through JSON keys such as `"0999"`).
+pub fn is_plausible_year(year: i32) -> bool {
+    (1900..=2199).contains(&year)
+}
+
 /// Values per prior year, in the order the form's header gives them (latest year first).
 /// Serialised as a JSON object keyed by year.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

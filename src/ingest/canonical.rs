@@ -56,6 +56,14 @@ pub fn parse(text: &str, file: &str) -> Result<ParsedJson, Diagnostic> {
     })
 }
 
+/// A `prior_years` key: a plausible year written as itself (`"2019"`, not `"02019"` or
+/// `"+2019"`, which would make two keys one year).
+fn year_key_of(key: &str) -> Option<i32> {
+    key.parse::<i32>()
+        .ok()
+        .filter(|y| crate::model::is_plausible_year(*y) && y.to_string() == key)
+}
+
 fn truncate(s: &str) -> String {
     let mut t: String = s.chars().take(40).collect();
     if s.chars().count() > 40 {
@@ -145,7 +153,7 @@ impl Reader<'_> {
         match value {
             None | Some(Value::Null) => None,
             Some(Value::Number(n)) => match n.as_i64().and_then(|y| i32::try_from(y).ok()) {
-                Some(y) if (1000..=9999).contains(&y) => Some(y),
+                Some(y) if crate::model::is_plausible_year(y) => Some(y),
                 _ => {
                     self.wrong(
                         Code::BadNumber,
@@ -250,11 +258,7 @@ impl Reader<'_> {
         let prior_map = self.object(&m, "prior_years");
         let mut prior = Vec::new();
         for (year_key, value) in &prior_map {
-            let Some(year) = year_key
-                .parse::<i32>()
-                .ok()
-                .filter(|y| (1000..=9999).contains(y))
-            else {
+            let Some(year) = year_key_of(year_key) else {
                 self.wrong(
                     Code::NotADeclaration,
                     &format!("{path}.prior_years"),
@@ -333,7 +337,15 @@ impl Reader<'_> {
         let prior_map = self.object(m, "prior_years");
         let mut prior = Vec::new();
         for (k, v) in &prior_map {
-            let Ok(year) = k.parse::<i32>() else { continue };
+            let Some(year) = year_key_of(k) else {
+                self.wrong(
+                    Code::NotADeclaration,
+                    &format!("{path}.prior_years"),
+                    "以年份为键的对象",
+                    &Value::String(k.clone()),
+                );
+                continue;
+            };
             let text = match v {
                 Value::Null => None,
                 Value::String(s) => Some(s.clone()),

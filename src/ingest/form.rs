@@ -148,7 +148,6 @@ impl<'a> Parser<'a> {
             return;
         }
         if !self.in_goals && self.money_row(row, &labels) {
-            self.structure_seen = true;
             return;
         }
         if let Some(i) = find("部门职能概述") {
@@ -241,6 +240,7 @@ impl<'a> Parser<'a> {
             .iter()
             .any(|l| l.contains("部门总体资金情况") || l == "总体资金情况" || l == "当年预算收支")
         {
+            self.structure_seen = true;
             return true;
         }
         let years: Vec<i32> = labels.iter().filter_map(|l| year_cell(l)).collect();
@@ -250,7 +250,7 @@ impl<'a> Parser<'a> {
                 .all(|l| l.is_empty() || year_cell(l).is_some())
         {
             if self.prior_years.is_empty() {
-                self.prior_years = years;
+                self.prior_years = header_years(years, self.decl.fiscal_year);
             }
             return true;
         }
@@ -272,7 +272,9 @@ impl<'a> Parser<'a> {
             Some((i, row_kind))
         });
         let Some((index, kind)) = found else {
-            return labels.iter().any(|l| l == "收入构成" || l == "支出构成");
+            let group_label = labels.iter().any(|l| l == "收入构成" || l == "支出构成");
+            self.structure_seen |= group_label;
+            return group_label;
         };
         match kind {
             Row::FiscalAppropriation | Row::Other | Row::IncomeTotal => {
@@ -282,6 +284,7 @@ impl<'a> Parser<'a> {
                 self.group = Some(Group::Expenditure);
             }
         }
+        self.structure_seen = true;
         let values = money_values(&row.cells[index + 1..]);
         let years = self.budget_years();
         let mut line = BudgetLine::default();
@@ -311,7 +314,10 @@ impl<'a> Parser<'a> {
             return self.prior_years.clone();
         }
         match self.decl.fiscal_year {
-            Some(y) => vec![y - 1, y - 2],
+            Some(y) => [y - 1, y - 2]
+                .into_iter()
+                .filter(|&p| crate::model::is_plausible_year(p))
+                .collect(),
             None => Vec::new(),
         }
     }
@@ -369,6 +375,7 @@ impl<'a> Parser<'a> {
                 .iter()
                 .all(|l| l.is_empty() || year_cell(l).is_some())
         {
+            let years = header_years(years, self.decl.fiscal_year);
             if self.in_goals {
                 self.indicator_years = years;
             } else if self.prior_years.is_empty() {
@@ -515,7 +522,12 @@ fn title_year(label: &str) -> Option<Option<i32>> {
         .rev()
         .collect();
     if digits.len() == 4 && before.len() - digits.len() < 40 {
-        Some(digits.parse().ok())
+        Some(
+            digits
+                .parse()
+                .ok()
+                .filter(|&y| crate::model::is_plausible_year(y)),
+        )
     } else {
         None
     }
@@ -525,9 +537,28 @@ fn title_year(label: &str) -> Option<Option<i32>> {
 fn year_cell(label: &str) -> Option<i32> {
     let digits = label.strip_suffix('年')?;
     if digits.len() == 4 && digits.bytes().all(|b| b.is_ascii_digit()) {
-        digits.parse().ok()
+        digits
+            .parse()
+            .ok()
+            .filter(|&y| crate::model::is_plausible_year(y))
     } else {
         None
+    }
+}
+
+/// The prior years of a header row, as the columns will be read. A header that names a year
+/// twice (a typo) cannot key two columns: with a known budget year the two years before it are
+/// meant; otherwise the first of each year is kept.
+fn header_years(years: Vec<i32>, fiscal_year: Option<i32>) -> Vec<i32> {
+    let mut seen = Vec::with_capacity(years.len());
+    for &y in &years {
+        if !seen.contains(&y) {
+            seen.push(y);
+        }
+    }
+    match fiscal_year {
+        Some(fy) if seen.len() != years.len() => (1..=years.len() as i32).map(|k| fy - k).collect(),
+        _ => seen,
     }
 }
 
@@ -681,6 +712,11 @@ mod tests {
         );
         assert_eq!(title_year("部门整体支出绩效目标申报表"), None);
         assert_eq!(year_cell("2019年"), Some(2019));
+        assert_eq!(year_cell("0999年"), None);
+        assert_eq!(title_year("0000年度部门整体支出绩效目标申报表"), Some(None));
+        assert_eq!(header_years(vec![2019, 2019], Some(2020)), [2019, 2018]);
+        assert_eq!(header_years(vec![2019, 2019], None), [2019]);
+        assert_eq!(header_years(vec![2019, 2018], Some(2020)), [2019, 2018]);
         assert_eq!(goal_header("年度目标12"), Some((12, None)));
         assert_eq!(goal_header("年度目标1:金秋助学"), Some((1, Some(()))));
         assert_eq!(goal_header("年度目标"), None);
