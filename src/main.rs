@@ -19,6 +19,9 @@ use std::process::ExitCode;
     long_about = None
 )]
 struct Cli {
+    /// 并行线程数（默认：全部 CPU 核心）
+    #[arg(long, global = true, value_name = "N")]
+    jobs: Option<usize>,
     #[command(subcommand)]
     command: Command,
 }
@@ -83,6 +86,13 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<u8> {
+    if let Some(jobs) = cli.jobs {
+        anyhow::ensure!(jobs > 0, "--jobs 至少为 1");
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs)
+            .build_global()
+            .context("无法设置线程数")?;
+    }
     let options = IngestOptions::default();
     match cli.command {
         Command::Convert { file } => {
