@@ -30,7 +30,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::FontTransform;
 use rust_decimal::prelude::ToPrimitive;
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -241,35 +241,8 @@ pub fn fmt_thousands(value: Decimal) -> String {
     fmt_decimal(value, 2)
 }
 
-/// `value` rounded half away from zero to exactly `dp` decimals, with thousands separators.
 fn fmt_decimal(value: Decimal, dp: u32) -> String {
-    let mut rounded = value.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
-    rounded.rescale(dp);
-    if rounded.is_zero() {
-        rounded.set_sign_positive(true);
-    }
-    let plain = rounded.to_string();
-    let (sign, digits) = match plain.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", plain.as_str()),
-    };
-    let (int, frac) = match digits.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (digits, None),
-    };
-    let mut out = String::with_capacity(plain.len() + int.len() / 3);
-    out.push_str(sign);
-    for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if let Some(f) = frac {
-        out.push('.');
-        out.push_str(f);
-    }
-    out
+    crate::format::grouped(value, dp)
 }
 
 /// Escapes text for XML content and attribute values.

@@ -15,22 +15,35 @@ pub fn round(d: Decimal, dp: u32) -> Decimal {
 
 /// `1234.5` → `1,234.50`.
 pub fn thousands(d: Decimal) -> String {
-    let r = round(d, 2);
-    let s = format!("{:.2}", r.abs());
-    let (int, frac) = s.split_once('.').unwrap_or((&s, "00"));
-    let mut grouped = String::with_capacity(int.len() + int.len() / 3);
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    let sign = if r.is_sign_negative() && !r.is_zero() {
-        "-"
-    } else {
-        ""
+    grouped(d, 2)
+}
+
+/// `value` rounded half away from zero to exactly `dp` decimals, with `,` between thousands;
+/// never `-0.00`.
+pub fn grouped(value: Decimal, dp: u32) -> String {
+    let mut rounded = round(value, dp);
+    rounded.rescale(dp);
+    let plain = rounded.to_string();
+    let (sign, digits) = match plain.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", plain.as_str()),
     };
-    format!("{sign}{grouped}.{frac}")
+    let (int, frac) = digits
+        .split_once('.')
+        .map_or((digits, None), |(i, f)| (i, Some(f)));
+    let mut out = String::with_capacity(plain.len() + int.len() / 3);
+    out.push_str(sign);
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
 }
 
 /// An amount or `—` for a blank cell.
@@ -67,5 +80,7 @@ mod tests {
         assert_eq!(money(None), "—");
         assert_eq!(percent(Some(d("93.575"))), "93.58%");
         assert_eq!(plain(Some(d("-0.004"))), "0.00");
+        assert_eq!(grouped(d("1234567.5"), 0), "1,234,568");
+        assert_eq!(grouped(d("-0.4"), 0), "0");
     }
 }

@@ -68,60 +68,19 @@ pub enum RenderError {
     },
 }
 
-/// Files of the templates folder with built-in fallbacks, by name.
-fn layered(
-    dir: &Path,
-    sub: &str,
-    builtin: &[(&str, &str)],
-    ext: &str,
-) -> Result<BTreeMap<String, String>, RenderError> {
-    let mut out: BTreeMap<String, String> = builtin
-        .iter()
-        .map(|(n, c)| ((*n).to_owned(), (*c).to_owned()))
-        .collect();
-    let folder = dir.join(sub);
-    let Ok(entries) = std::fs::read_dir(&folder) else {
-        return Ok(out);
+/// The user's files in `folder` (optionally only one extension), by name, sorted; hidden files
+/// skipped. A missing folder has none.
+fn user_files(folder: &Path, ext: Option<&str>) -> Result<Vec<(String, Vec<u8>)>, RenderError> {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return Ok(Vec::new());
     };
     let mut paths: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == ext))
+        .filter(|p| p.is_file() && ext.is_none_or(|ext| p.extension().is_some_and(|x| x == ext)))
         .collect();
     paths.sort();
-    for path in paths {
-        let name = path
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
-        if name.starts_with('.') {
-            continue;
-        }
-        let text = std::fs::read_to_string(&path).map_err(|source| RenderError::Read {
-            path: path.clone(),
-            source,
-        })?;
-        out.insert(name, text);
-    }
-    Ok(out)
-}
-
-fn assets(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, RenderError> {
-    let mut out: BTreeMap<String, Vec<u8>> = BUILTIN_STATIC
-        .iter()
-        .map(|(n, c)| ((*n).to_owned(), c.as_bytes().to_vec()))
-        .collect();
-    let folder = dir.join("static");
-    let Ok(entries) = std::fs::read_dir(&folder) else {
-        return Ok(out);
-    };
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.is_file())
-        .collect();
-    paths.sort();
+    let mut out = Vec::new();
     for path in paths {
         let name = path
             .file_name()
@@ -135,8 +94,40 @@ fn assets(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, RenderError> {
             path: path.clone(),
             source,
         })?;
-        out.insert(name, bytes);
+        out.push((name, bytes));
     }
+    Ok(out)
+}
+
+/// Text files of the templates folder over the built-in ones, by name.
+fn layered(
+    dir: &Path,
+    sub: &str,
+    builtin: &[(&str, &str)],
+    ext: &str,
+) -> Result<BTreeMap<String, String>, RenderError> {
+    let mut out: BTreeMap<String, String> = builtin
+        .iter()
+        .map(|(n, c)| ((*n).to_owned(), (*c).to_owned()))
+        .collect();
+    let folder = dir.join(sub);
+    for (name, bytes) in user_files(&folder, Some(ext))? {
+        let text = String::from_utf8(bytes).map_err(|e| RenderError::Read {
+            path: folder.join(&name),
+            source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+        })?;
+        out.insert(name, text);
+    }
+    Ok(out)
+}
+
+/// Static files: the built-in stylesheet and script, then the user's `static/` folder.
+fn assets(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, RenderError> {
+    let mut out: BTreeMap<String, Vec<u8>> = BUILTIN_STATIC
+        .iter()
+        .map(|(n, c)| ((*n).to_owned(), c.as_bytes().to_vec()))
+        .collect();
+    out.extend(user_files(&dir.join("static"), None)?);
     Ok(out)
 }
 

@@ -119,3 +119,25 @@ pub fn by_value(v: &Value) -> Value {
 pub fn assert_json_eq(got: &Value, expected: &Value, what: &str) {
     assert_eq!(by_value(got), by_value(expected), "{what}");
 }
+
+/// Whether a test that needs an external tool must be skipped: never in CI (`CI` set), where a
+/// missing tool fails the test; elsewhere the reason is printed and the test returns early.
+#[track_caller]
+pub fn skip_without(available: bool, tool: &str, install: &str) -> bool {
+    if available {
+        return false;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "{tool} is required in CI (.ci/run installs it)"
+    );
+    println!("SKIPPED: {tool} is not installed ({install}); this test runs in CI");
+    true
+}
+
+/// The real sample written as `rel` under `dir`, renamed to `department` when given.
+pub fn write_sample(dir: &Path, rel: &str, department: Option<&str>) -> PathBuf {
+    let text = sample_text();
+    let text = department.map_or(text.clone(), |d| text.replace("武汉市新洲区总工会", d));
+    write(dir, rel, text)
+}
