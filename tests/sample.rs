@@ -154,7 +154,10 @@ fn convert_exits_1_and_explains_on_stderr_when_the_form_has_errors() {
 fn jobs_bounds_threads_without_changing_output() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(sample_path(), dir.path().join("s.txt")).unwrap();
-    let one = run(&["--jobs", "1", "check", "--format", "json", "s.txt"], dir.path());
+    let one = run(
+        &["--jobs", "1", "check", "--format", "json", "s.txt"],
+        dir.path(),
+    );
     let all = run(&["check", "--format", "json", "s.txt"], dir.path());
     assert_eq!(one.status.code(), Some(0));
     assert_eq!(one.stdout, all.stdout);
