@@ -20,6 +20,7 @@ pub mod ingest;
 pub mod model;
 pub mod render;
 pub mod report;
+pub mod serve;
 pub mod site;
 pub mod stats;
 pub mod tables;

@@ -6,10 +6,13 @@ use budgetsite::build::BuildOptions;
 use budgetsite::config::SiteConfig;
 use budgetsite::ingest::IngestOptions;
 use budgetsite::report::{self, TextStyle};
-use clap::{Parser, Subcommand, ValueEnum};
+use budgetsite::serve::{ServeOptions, Server};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 
 // Reading thousands of forms allocates a string per cell; mimalloc's per-thread heaps make
 // that markedly cheaper than the system allocator across threads (see BENCHMARKS.md).
@@ -54,22 +57,52 @@ enum Command {
     },
     /// 校验全部申报表并生成静态网站
     Build {
-        /// 申报表所在文件夹
-        #[arg(long, default_value = "submissions")]
-        input: PathBuf,
-        /// 输出文件夹（整体替换，构建失败时保持原样）
-        #[arg(long, default_value = "public")]
-        output: PathBuf,
-        /// 模板文件夹（缺少的模板使用内置模板）
-        #[arg(long, default_value = "site-templates")]
-        templates: PathBuf,
-        /// 配置文件（默认 site.toml，不存在时使用默认配置）
-        #[arg(long)]
-        config: Option<PathBuf>,
+        #[command(flatten)]
+        site: SiteArgs,
         /// 有任何错误或警告时不发布，退出码 1
         #[arg(long)]
         strict: bool,
     },
+    /// 构建网站并在本机（127.0.0.1）预览；申报表、模板或配置修改后自动重新构建并刷新页面
+    Serve {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// 端口（0 表示任选一个空闲端口）
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+    },
+}
+
+/// Where `build` and `serve` read and write.
+#[derive(Args)]
+struct SiteArgs {
+    /// 申报表所在文件夹
+    #[arg(long, default_value = "submissions")]
+    input: PathBuf,
+    /// 输出文件夹（整体替换，构建失败时保持原样）
+    #[arg(long, default_value = "public")]
+    output: PathBuf,
+    /// 模板文件夹（缺少的模板使用内置模板）
+    #[arg(long, default_value = "site-templates")]
+    templates: PathBuf,
+    /// 配置文件（默认 site.toml，不存在时使用默认配置）
+    #[arg(long)]
+    config: Option<PathBuf>,
+}
+
+impl SiteArgs {
+    fn into_options(self, strict: bool, progress: bool) -> BuildOptions {
+        BuildOptions {
+            input: self.input,
+            output: self.output,
+            templates: self.templates,
+            config_required: self.config.is_some(),
+            config: self.config.unwrap_or_else(|| PathBuf::from("site.toml")),
+            strict,
+            progress,
+            ingest: IngestOptions::default(),
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -156,24 +189,10 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             write_stdout(&report::render(&batch, format, style))?;
             Ok(batch.exit_code(strict) as u8)
         }
-        Command::Build {
-            input,
-            output,
-            templates,
-            config,
-            strict,
-        } => {
+        Command::Build { site, strict } => {
             let stderr = std::io::stderr();
-            let options = BuildOptions {
-                input,
-                output: output.clone(),
-                templates,
-                config_required: config.is_some(),
-                config: config.unwrap_or_else(|| PathBuf::from("site.toml")),
-                strict,
-                progress: stderr.is_terminal(),
-                ingest: IngestOptions::default(),
-            };
+            let options = site.into_options(strict, stderr.is_terminal());
+            let output = options.output.clone();
             let started = std::time::Instant::now();
             let outcome = budgetsite::build::build(&options)?;
             let style = TextStyle {
@@ -222,6 +241,20 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 ),
             }
             Ok(outcome.exit_code(strict) as u8)
+        }
+        Command::Serve { site, port } => {
+            let options = ServeOptions {
+                build: site.into_options(false, false),
+                port,
+            };
+            let server = Server::start(options)
+                .with_context(|| format!("无法在 127.0.0.1:{port} 上监听"))?;
+            let addr = server.local_addr().context("无法读取监听地址")?;
+            eprintln!("预览地址：http://{addr}/ （按 Ctrl-C 结束）");
+            server
+                .run(Arc::new(AtomicBool::new(false)))
+                .context("预览服务器出错")?;
+            Ok(0)
         }
     }
 }

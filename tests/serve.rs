@@ -1,0 +1,342 @@
+//! `budgetsite serve` as users run it: the binary as a child process in a temp folder on a free
+//! loopback port. Every wait is bounded (≤ 10 s) and panics with what it waited for; the child
+//! is killed when the test ends, also on a panic.
+
+mod common;
+use common::*;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::Path;
+use std::process::{Child, Stdio};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const WAIT: Duration = Duration::from_secs(10);
+
+/// The running server; killed on drop.
+struct Serve {
+    child: Child,
+    addr: SocketAddr,
+    /// Everything the server printed on stderr, for failure messages.
+    log: Arc<Mutex<String>>,
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Serve {
+    fn start(dir: &Path) -> Serve {
+        let mut child = bin()
+            .args(["serve", "--port", "0"])
+            .current_dir(dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let log = Arc::new(Mutex::new(String::new()));
+        let (tx, rx) = mpsc::channel();
+        {
+            // Drains stderr for the whole run so the child never blocks on a full pipe.
+            let log = Arc::clone(&log);
+            std::thread::spawn(move || {
+                for line in BufReader::new(stderr).lines() {
+                    let Ok(line) = line else { break };
+                    if let Some(at) = line.find("http://127.0.0.1:") {
+                        let url = &line[at + "http://".len()..];
+                        let host = url.split('/').next().unwrap_or_default().to_owned();
+                        let _ = tx.send(host);
+                    }
+                    let mut log = log.lock().unwrap();
+                    log.push_str(&line);
+                    log.push('\n');
+                }
+            });
+        }
+        let mut server = Serve {
+            child,
+            addr: "127.0.0.1:1".parse().unwrap(),
+            log,
+        };
+        match rx.recv_timeout(WAIT) {
+            Ok(host) => server.addr = host.parse().unwrap(),
+            Err(_) => panic!(
+                "serve printed no URL within {WAIT:?}; stderr:\n{}",
+                server.log()
+            ),
+        }
+        assert!(server.addr.ip().is_loopback());
+        server
+    }
+
+    fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    fn alive(&mut self) {
+        if let Some(status) = self.child.try_wait().unwrap() {
+            panic!("serve exited ({status}); stderr:\n{}", self.log());
+        }
+    }
+
+    /// Sends a raw request (the target is sent as is) and reads the whole response.
+    fn request(&self, method: &str, target: &str) -> (u16, String, String) {
+        let mut s = TcpStream::connect_timeout(&self.addr, WAIT).unwrap();
+        s.set_read_timeout(Some(WAIT)).unwrap();
+        s.set_write_timeout(Some(WAIT)).unwrap();
+        write!(
+            s,
+            "{method} {target} HTTP/1.1\r\nHost: {}\r\nAccept: */*\r\nConnection: close\r\n\r\n",
+            self.addr
+        )
+        .unwrap();
+        let mut bytes = Vec::new();
+        s.read_to_end(&mut bytes)
+            .unwrap_or_else(|e| panic!("{method} {target}: no full response: {e}"));
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let status = head
+            .split(' ')
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or_else(|| panic!("{method} {target}: bad status line in {head:?}"));
+        (status, head.to_owned(), body.to_owned())
+    }
+
+    fn get(&self, target: &str) -> (u16, String) {
+        let (status, _, body) = self.request("GET", target);
+        (status, body)
+    }
+
+    /// Polls `target` until `ok(status, body)`, at most `WAIT`.
+    fn wait_for(&mut self, target: &str, what: &str, ok: impl Fn(u16, &str) -> bool) -> String {
+        let started = Instant::now();
+        loop {
+            self.alive();
+            let (status, body) = self.get(target);
+            if ok(status, &body) {
+                return body;
+            }
+            if started.elapsed() > WAIT {
+                panic!(
+                    "waited {WAIT:?} for {what} at {target}; last answer {status}:\n{}\nstderr:\n{}",
+                    body.chars().take(2000).collect::<String>(),
+                    self.log()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+const FORM: &str = "submissions/x/武汉市新洲区总工会-2020.txt";
+
+fn fixture(dir: &Path) {
+    for entry in std::fs::read_dir(fixtures().join("sample")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "txt") {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            write(
+                dir,
+                &format!("submissions/x/{name}"),
+                std::fs::read(&path).unwrap(),
+            );
+        }
+    }
+    assert!(dir.join(FORM).is_file());
+}
+
+/// An event-stream client: connects, checks the headers, then waits for `reload`.
+struct Events {
+    reader: BufReader<TcpStream>,
+}
+
+impl Events {
+    fn open(server: &Serve) -> Events {
+        let mut s = TcpStream::connect_timeout(&server.addr, WAIT).unwrap();
+        s.set_read_timeout(Some(WAIT)).unwrap();
+        write!(
+            s,
+            "GET /__budgetsite/events HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n",
+            server.addr
+        )
+        .unwrap();
+        let mut reader = BufReader::new(s);
+        let mut head = String::new();
+        loop {
+            let mut line = String::new();
+            let n = reader
+                .read_line(&mut line)
+                .expect("event stream: no headers within 10 s");
+            assert!(n > 0, "event stream closed before its headers: {head}");
+            if line == "\r\n" {
+                break;
+            }
+            head.push_str(&line);
+        }
+        assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+        assert!(head.contains("text/event-stream"), "{head}");
+        Events { reader }
+    }
+
+    fn wait_reload(&mut self) {
+        let started = Instant::now();
+        let mut seen = String::new();
+        while started.elapsed() < WAIT {
+            let mut line = String::new();
+            match self.reader.read_line(&mut line) {
+                Ok(0) => panic!("event stream closed without reload; got:\n{seen}"),
+                Ok(_) if line.trim_end() == "event: reload" => return,
+                Ok(_) => seen.push_str(&line),
+                Err(e) => panic!("no reload event within {WAIT:?} ({e}); got:\n{seen}"),
+            }
+        }
+        panic!("no reload event within {WAIT:?}; got:\n{seen}");
+    }
+}
+
+#[test]
+fn serve_answers_rebuilds_and_survives_broken_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    fixture(dir.path());
+    let mut server = Serve::start(dir.path());
+
+    // Answers: the home page with the reload script, assets with their type, 404, traversal.
+    let home = server.wait_for("/", "the home page", |s, b| {
+        s == 200 && b.contains("武汉市新洲区总工会")
+    });
+    assert!(
+        home.contains("EventSource(\"/__budgetsite/events"),
+        "{home}"
+    );
+    let script_at = home.find("/__budgetsite/events").unwrap();
+    assert!(script_at < home.rfind("</body>").unwrap());
+    let on_disk = std::fs::read_to_string(dir.path().join("public/index.html")).unwrap();
+    assert!(
+        !on_disk.contains("__budgetsite"),
+        "built files stay untouched"
+    );
+    let (status, head, body) = server.request("HEAD", "/index.html");
+    assert_eq!(status, 200);
+    assert!(head.contains("text/html"), "{head}");
+    assert!(body.is_empty(), "HEAD has no body");
+    let (status, head, _) = server.request("GET", "/assets/style.css");
+    assert_eq!(status, 200);
+    assert!(head.contains("Content-Type: text/css"), "{head}");
+    assert_eq!(server.get("/no-such-page.html").0, 404);
+    for target in [
+        "/../Cargo.toml",
+        "/%2e%2e/%2e%2e/Cargo.toml",
+        "/assets/../../submissions/x/a.txt",
+    ] {
+        let (status, body) = server.get(target);
+        assert!(
+            status == 403 || status == 404,
+            "{target} answered {status}: {body}"
+        );
+        assert!(!body.contains("[package]") && !body.contains("部门整体支出"));
+    }
+    assert_eq!(server.request("POST", "/").0, 405);
+
+    // Rebuilds after a change to a form, and tells open pages.
+    let mut events = Events::open(&server);
+    let form = std::fs::read_to_string(dir.path().join(FORM)).unwrap();
+    write(
+        dir.path(),
+        FORM,
+        form.replace("武汉市新洲区总工会", "武汉市新洲区测试工会"),
+    );
+    events.wait_reload();
+    server.wait_for("/", "the renamed department", |s, b| {
+        s == 200 && b.contains("武汉市新洲区测试工会")
+    });
+
+    // A broken template: the page shows the error and the server stays up.
+    write(
+        dir.path(),
+        "site-templates/base.html",
+        "{{ nosuchfilter | nosuch }}",
+    );
+    events.wait_reload();
+    let error = server.wait_for("/", "the build error page", |s, b| {
+        s == 500 && b.contains("构建失败")
+    });
+    assert!(error.contains("nosuch"), "{error}");
+    assert!(
+        error.contains("__budgetsite/events"),
+        "the error page reloads too"
+    );
+    server.alive();
+    // The last good site stays on disk and non-page files are still served.
+    assert!(
+        std::fs::read_to_string(dir.path().join("public/index.html"))
+            .unwrap()
+            .contains("测试工会")
+    );
+    assert_eq!(server.get("/assets/style.css").0, 200);
+
+    // Removing it recovers.
+    std::fs::remove_file(dir.path().join("site-templates/base.html")).unwrap();
+    events.wait_reload();
+    server.wait_for("/", "the site after the fix", |s, b| {
+        s == 200 && b.contains("武汉市新洲区测试工会")
+    });
+
+    // A broken form is not a build failure: the others stay published, the report lists it.
+    write(dir.path(), "submissions/x/junk-2020.txt", "这不是申报表\n");
+    events.wait_reload();
+    server.wait_for("/report.html", "the junk file on the report", |s, b| {
+        s == 200 && b.contains("junk-2020.txt")
+    });
+    let (status, home) = server.get("/");
+    assert_eq!(status, 200);
+    assert!(home.contains("武汉市新洲区测试工会"));
+    server.alive();
+}
+
+#[test]
+fn serve_starts_with_a_broken_config_and_recovers() {
+    let dir = tempfile::tempdir().unwrap();
+    fixture(dir.path());
+    write(dir.path(), "site.toml", "titel = \"拼错\"\n");
+    let mut server = Serve::start(dir.path());
+    let page = server.wait_for("/", "the config error", |s, b| {
+        s == 500 && b.contains("构建失败")
+    });
+    assert!(page.contains("titel"), "{page}");
+    write(dir.path(), "site.toml", "title = \"预览测试站\"\n");
+    server.wait_for("/", "the site with the fixed config", |s, b| {
+        s == 200 && b.contains("预览测试站")
+    });
+}
+
+#[test]
+fn a_slow_client_does_not_block_others() {
+    let dir = tempfile::tempdir().unwrap();
+    fixture(dir.path());
+    let mut server = Serve::start(dir.path());
+    server.wait_for("/", "the home page", |s, _| s == 200);
+    // Half a request head that never ends, and an oversized one.
+    let mut slow = TcpStream::connect_timeout(&server.addr, WAIT).unwrap();
+    slow.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").unwrap();
+    let started = Instant::now();
+    assert_eq!(server.get("/").0, 200);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "a slow client held up another"
+    );
+    let (status, _, _) = server.request("GET", &format!("/{}", "a".repeat(40_000)));
+    assert_eq!(status, 431);
+    // The slow one is answered 408 and closed within the server's deadline.
+    slow.set_read_timeout(Some(WAIT)).unwrap();
+    let mut answer = String::new();
+    let _ = slow.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer:?}");
+    server.alive();
+}
