@@ -54,7 +54,7 @@ pub fn load_with(
     options: &IngestOptions,
     aliases: &Aliases,
 ) -> Result<Batch, IngestError> {
-    let (files, walk_problems) = ingest::discover(paths)?;
+    let (files, walk_problems) = ingest::discover(paths, options)?;
     let mut outcomes = ingest::read_all(&files, options);
     outcomes.par_iter_mut().for_each(validate_file);
     cross_validate(&mut outcomes, aliases);

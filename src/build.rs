@@ -107,9 +107,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
     // Templates first: a broken template fails the build before anything is read or written.
     let renderer = Renderer::load(&options.templates)?;
     check_output(options)?;
+    let ingest = IngestOptions {
+        names_from_folder: true,
+        ..options.ingest.clone()
+    };
     let batch = batch::load_with(
         std::slice::from_ref(&options.input),
-        &options.ingest,
+        &ingest,
         &config.aliases(),
     )?;
     let model = analyze::analyze(&batch, &options.input, &config);

@@ -272,6 +272,27 @@ fn two_builds_are_byte_identical() {
 }
 
 #[test]
+fn the_site_does_not_depend_on_where_the_input_lies() {
+    let dir = tempfile::tempdir().unwrap();
+    fixture(dir.path());
+    build(dir.path(), &[]);
+    let relative = tree(&dir.path().join("public"));
+    let absolute_input = dir.path().join("submissions");
+    let abs = absolute_input.to_string_lossy().into_owned();
+    build(dir.path(), &["--input", &abs, "--output", "abs"]);
+    let absolute = tree(&dir.path().join("abs"));
+    assert_eq!(
+        relative.keys().collect::<Vec<_>>(),
+        absolute.keys().collect::<Vec<_>>()
+    );
+    for (k, v) in &relative {
+        assert!(v == &absolute[k], "{k} differs with an absolute --input");
+    }
+    let report = String::from_utf8(relative["report.html"].clone()).unwrap();
+    assert!(report.contains("<code>submissions/武汉市新洲区/broken-2020.txt</code>"));
+}
+
+#[test]
 fn a_broken_template_leaves_the_published_site_untouched() {
     let dir = tempfile::tempdir().unwrap();
     fixture(dir.path());

@@ -24,12 +24,17 @@ pub const EXTENSIONS: &[&str] = &["txt", "tsv", "json"];
 #[derive(Debug, Clone)]
 pub struct IngestOptions {
     pub max_file_bytes: u64,
+    /// Name files by their folder's own name and their path inside it (`submissions/a.txt`
+    /// for `--input /srv/x/submissions`), not by the path as given, so a published site does
+    /// not depend on where the build ran.
+    pub names_from_folder: bool,
 }
 
 impl Default for IngestOptions {
     fn default() -> Self {
         IngestOptions {
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+            names_from_folder: false,
         }
     }
 }
@@ -86,7 +91,10 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 
 /// Finds the files under `paths`, sorted by display name. Entries that cannot be walked (a
 /// symlink loop, a folder without permission) come back as `unreadable-file` diagnostics.
-pub fn discover(paths: &[PathBuf]) -> Result<(Vec<SourceFile>, Vec<Diagnostic>), IngestError> {
+pub fn discover(
+    paths: &[PathBuf],
+    options: &IngestOptions,
+) -> Result<(Vec<SourceFile>, Vec<Diagnostic>), IngestError> {
     let mut files = Vec::new();
     let mut problems = Vec::new();
     for root in paths {
@@ -101,6 +109,23 @@ pub fn discover(paths: &[PathBuf]) -> Result<(Vec<SourceFile>, Vec<Diagnostic>),
             });
             continue;
         }
+        // How files under this root are named in diagnostics and on pages.
+        let name = |path: &Path| -> String {
+            if !options.names_from_folder {
+                return display_path(path);
+            }
+            let rel = path.strip_prefix(root).unwrap_or(path);
+            let folder = std::path::absolute(root).ok().and_then(|a| {
+                a.components()
+                    .collect::<PathBuf>()
+                    .file_name()
+                    .map(|n| n.to_owned())
+            });
+            match folder {
+                Some(f) => display_path(&Path::new(&f).join(rel)),
+                None => display_path(rel),
+            }
+        };
         let walker = walkdir::WalkDir::new(root)
             .follow_links(true)
             .sort_by_file_name()
@@ -116,14 +141,14 @@ pub fn discover(paths: &[PathBuf]) -> Result<(Vec<SourceFile>, Vec<Diagnostic>),
                         .is_some_and(|x| EXTENSIONS.contains(&x.as_str()));
                     if wanted {
                         files.push(SourceFile {
-                            display: display_path(e.path()),
+                            display: name(e.path()),
                             path: e.path().to_path_buf(),
                         });
                     }
                 }
                 Ok(_) => {}
                 Err(err) => {
-                    let where_ = err.path().map_or_else(|| display_path(root), display_path);
+                    let where_ = err.path().map_or_else(|| name(root), name);
                     let why = if err.loop_ancestor().is_some() {
                         "符号链接形成循环，已跳过".to_owned()
                     } else {
