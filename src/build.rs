@@ -109,6 +109,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
     check_output(options)?;
     let ingest = IngestOptions {
         names_from_folder: true,
+        // The published site may lie inside the input; its JSON downloads are not submissions.
+        exclude: vec![options.output.clone()],
         ..options.ingest.clone()
     };
     let batch = batch::load_with(

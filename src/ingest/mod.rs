@@ -28,6 +28,8 @@ pub struct IngestOptions {
     /// for `--input /srv/x/submissions`), not by the path as given, so a published site does
     /// not depend on where the build ran.
     pub names_from_folder: bool,
+    /// Folders never read (the site's own output when it lies inside the input).
+    pub exclude: Vec<PathBuf>,
 }
 
 impl Default for IngestOptions {
@@ -35,6 +37,7 @@ impl Default for IngestOptions {
         IngestOptions {
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
             names_from_folder: false,
+            exclude: Vec::new(),
         }
     }
 }
@@ -97,6 +100,11 @@ pub fn discover(
 ) -> Result<(Vec<SourceFile>, Vec<Diagnostic>), IngestError> {
     let mut files = Vec::new();
     let mut problems = Vec::new();
+    let exclude: Vec<PathBuf> = options
+        .exclude
+        .iter()
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .collect();
     for root in paths {
         let meta = std::fs::metadata(root).map_err(|source| IngestError::Path {
             path: root.clone(),
@@ -126,11 +134,14 @@ pub fn discover(
                 None => display_path(rel),
             }
         };
+        let excluded = |path: &Path| {
+            !exclude.is_empty() && std::fs::canonicalize(path).is_ok_and(|c| exclude.contains(&c))
+        };
         let walker = walkdir::WalkDir::new(root)
             .follow_links(true)
             .sort_by_file_name()
             .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+            .filter_entry(|e| e.depth() == 0 || !(is_hidden(e.file_name()) || excluded(e.path())));
         for entry in walker {
             match entry {
                 Ok(e) if e.file_type().is_file() => {
