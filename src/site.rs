@@ -3,7 +3,9 @@
 //! the old site exactly as it was.
 
 use std::path::{Path, PathBuf};
+use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
@@ -31,6 +33,8 @@ pub struct Staging {
     staging: PathBuf,
     files: AtomicUsize,
     bytes: AtomicU64,
+    /// Folders already created: one `mkdir` per folder, not one per file.
+    folders: Mutex<BTreeSet<PathBuf>>,
     committed: bool,
 }
 
@@ -64,6 +68,7 @@ impl Staging {
             staging,
             files: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
+            folders: Mutex::new(BTreeSet::new()),
             committed: false,
         })
     }
@@ -76,7 +81,17 @@ impl Staging {
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), WriteError> {
         let path = self.staging.join(rel);
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(io(dir))?;
+            let known = self
+                .folders
+                .lock()
+                .map(|f| f.contains(dir))
+                .unwrap_or(false);
+            if !known {
+                std::fs::create_dir_all(dir).map_err(io(dir))?;
+                if let Ok(mut f) = self.folders.lock() {
+                    f.insert(dir.to_path_buf());
+                }
+            }
         }
         std::fs::write(&path, bytes).map_err(io(&path))?;
         self.files.fetch_add(1, Ordering::Relaxed);
