@@ -150,11 +150,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 .cloned()
                 .collect();
             if !errors.is_empty() {
-                let only_errors = budgetsite::Batch {
-                    files: Vec::new(),
-                    diagnostics: errors,
-                };
-                let text = report::text(&only_errors, style);
+                let text = report::text_lines(&errors, style);
                 let _ = stderr.lock().write_all(text.as_bytes());
             }
             if let Some(loaded) = &outcome.declaration {
@@ -205,19 +201,8 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 .filter(|d| d.is_error())
                 .cloned()
                 .collect();
-            if !problems.is_empty() {
-                let text = report::text(
-                    &budgetsite::Batch {
-                        files: Vec::new(),
-                        diagnostics: problems,
-                    },
-                    style,
-                );
-                // Only the errors (the summary line of that listing is dropped: the build's own
-                // summary follows).
-                let body = text.rsplit_once("\n\n").map_or("", |(b, _)| b);
-                eprintln!("{body}\n");
-            }
+            // The errors (files not published); the build's own summary line follows.
+            eprint!("{}", report::text_lines(&problems, style));
             let counts = outcome.batch.counts();
             let elapsed = started.elapsed().as_secs_f64();
             match outcome.written {

@@ -75,40 +75,48 @@ fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-pub fn text(batch: &Batch, style: TextStyle) -> String {
-    let paint = |code: &str, s: &str| {
-        if style.color {
-            format!("\x1b[{code}m{s}\x1b[0m")
-        } else {
-            s.to_owned()
-        }
-    };
+fn paint(style: TextStyle, code: &str, s: &str) -> String {
+    if style.color {
+        format!("\x1b[{code}m{s}\x1b[0m")
+    } else {
+        s.to_owned()
+    }
+}
+
+/// Diagnostics grouped by file, one line each, a blank line after each group.
+pub fn text_lines(diagnostics: &[Diagnostic], style: TextStyle) -> String {
     let mut out = String::new();
     let mut current: Option<&str> = None;
-    for d in &batch.diagnostics {
+    for d in diagnostics {
         if current != Some(d.file.as_str()) {
             if current.is_some() {
                 out.push('\n');
             }
-            let _ = writeln!(out, "{}", paint("1", &d.file));
+            let _ = writeln!(out, "{}", paint(style, "1", &d.file));
             current = Some(&d.file);
         }
         let severity = match d.severity {
-            Severity::Error => paint("1;31", d.severity.label_zh()),
-            Severity::Warning => paint("1;33", d.severity.label_zh()),
+            Severity::Error => paint(style, "1;31", d.severity.label_zh()),
+            Severity::Warning => paint(style, "1;33", d.severity.label_zh()),
         };
         let line = d.line.map_or_else(|| "-".to_owned(), |l| l.to_string());
         let _ = writeln!(
             out,
             "  {}:{line} {severity} [{}] {}",
             d.file,
-            paint("36", d.code.as_str()),
+            paint(style, "36", d.code.as_str()),
             d.message
         );
     }
-    if !batch.diagnostics.is_empty() {
+    if !diagnostics.is_empty() {
         out.push('\n');
     }
+    out
+}
+
+/// The text report of `check`: the grouped lines and a summary line with the counts.
+pub fn text(batch: &Batch, style: TextStyle) -> String {
+    let mut out = text_lines(&batch.diagnostics, style);
     let c = batch.counts();
     let summary = format!(
         "检查了 {} 个文件、{} 份申报表：{} 个错误，{} 个警告",
@@ -117,14 +125,14 @@ pub fn text(batch: &Batch, style: TextStyle) -> String {
         c.errors,
         c.warnings
     );
-    let summary = if c.errors > 0 {
-        paint("1;31", &summary)
+    let colour = if c.errors > 0 {
+        "1;31"
     } else if c.warnings > 0 {
-        paint("1;33", &summary)
+        "1;33"
     } else {
-        paint("1;32", &summary)
+        "1;32"
     };
-    let _ = writeln!(out, "{summary}");
+    let _ = writeln!(out, "{}", paint(style, colour, &summary));
     out
 }
 

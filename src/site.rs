@@ -2,8 +2,8 @@
 //! only a build that finished replaces the published folder. A failed or refused build leaves
 //! the old site exactly as it was.
 
-use std::path::{Path, PathBuf};
 use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
 

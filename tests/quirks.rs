@@ -73,3 +73,27 @@ fn lines_are_counted_in_the_file_as_saved() {
         assert_eq!(lines, [60, 61], "{name}");
     }
 }
+
+#[test]
+fn identity_values_written_in_the_label_cell_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = sample_text()
+        .replace(
+            "部门名称\t武汉市新洲区总工会",
+            "部门名称：武汉市新洲区总工会",
+        )
+        .replace(
+            "填报人\t胡杰华\t联系电话\t89353913",
+            "填报人：胡杰华\t联系电话: 89353913",
+        );
+    let p = write(dir.path(), "inline.txt", text);
+    let o = bin().arg("convert").arg(&p).output().unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let got: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_json_eq(&got, &expected_json(), "inline identity cells");
+}

@@ -131,19 +131,34 @@ impl<'a> Parser<'a> {
         let pending = self.pending_goal_texts.take();
         let find = |word: &str| labels.iter().position(|l| l == word);
 
-        if let Some(i) = find("部门名称") {
+        // Identity cells: `部门名称` then its value in the next cell, or `部门名称：值` in one.
+        let identity = |word: &str| -> Option<Option<String>> {
+            if let Some(i) = find(word) {
+                return Some(value_after(row, &labels, i));
+            }
+            // Inline values only in the form's head, never in goal tables' free text.
+            if self.in_goals {
+                return None;
+            }
+            row.cells
+                .iter()
+                .find_map(|c| inline_value(c, word))
+                .map(Some)
+        };
+        if let Some(department) = identity("部门名称") {
             self.structure_seen = true;
-            self.decl.department = value_after(row, &labels, i);
+            self.decl.department = department;
             self.source.department = Some(row.line);
             return;
         }
-        if find("填报人").is_some() || find("联系电话").is_some() {
+        let (filled_by, phone) = (identity("填报人"), identity("联系电话"));
+        if filled_by.is_some() || phone.is_some() {
             self.structure_seen = true;
-            if let Some(i) = find("填报人") {
-                self.decl.filled_by = value_after(row, &labels, i);
+            if let Some(v) = filled_by {
+                self.decl.filled_by = v;
             }
-            if let Some(i) = find("联系电话") {
-                self.decl.phone = value_after(row, &labels, i);
+            if let Some(v) = phone {
+                self.decl.phone = v;
             }
             return;
         }
@@ -572,6 +587,17 @@ fn goal_header(label: &str) -> Option<(u32, Option<()>)> {
     Some((number, (!after.is_empty()).then_some(())))
 }
 
+/// `部门名称：甲局` in one cell → `甲局` (a colon must separate the label from the value).
+fn inline_value(cell: &str, word: &str) -> Option<String> {
+    let rest = cell.trim_start().strip_prefix(word)?;
+    let rest = rest.trim_start();
+    let value = rest
+        .strip_prefix('：')
+        .or_else(|| rest.strip_prefix(':'))?
+        .trim();
+    (!value.is_empty()).then(|| value.to_owned())
+}
+
 fn value_after(row: &RawRow, labels: &[String], index: usize) -> Option<String> {
     let (i, value) = row.next_filled(index)?;
     let is_other_label = matches!(labels[i].as_str(), "填报人" | "联系电话" | "部门名称");
@@ -720,6 +746,16 @@ mod tests {
         assert_eq!(goal_header("年度目标12"), Some((12, None)));
         assert_eq!(goal_header("年度目标1:金秋助学"), Some((1, Some(()))));
         assert_eq!(goal_header("年度目标"), None);
+        assert_eq!(
+            inline_value("部门名称：甲局", "部门名称").as_deref(),
+            Some("甲局")
+        );
+        assert_eq!(
+            inline_value("部门名称: 甲局 ", "部门名称").as_deref(),
+            Some("甲局")
+        );
+        assert_eq!(inline_value("部门名称甲局", "部门名称"), None);
+        assert_eq!(inline_value("部门名称：", "部门名称"), None);
         assert_eq!(goal_header("年度目标三:党建"), Some((3, Some(()))));
     }
 }

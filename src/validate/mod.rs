@@ -113,7 +113,11 @@ impl Rules<'_> {
         for row in [Row::IncomeTotal, Row::ExpenditureTotal] {
             let bad = self.source.is_bad(row, Column::Budget);
             if self.decl.budget_line(row).budget.is_none() && !bad {
-                let line = self.source.row(row);
+                let first_part = match row {
+                    Row::IncomeTotal => Row::FiscalAppropriation,
+                    _ => Row::Basic,
+                };
+                let line = self.source.row(row).or(self.source.row(first_part));
                 let name = column_name(self.decl, Column::Budget);
                 self.push(
                     Code::MissingField,
@@ -159,7 +163,11 @@ impl Rules<'_> {
             let b = self.amount(parts[1], column);
             let t = self.amount(total, column);
             let name = column_name(self.decl, column);
-            let line = self.source.row(total);
+            // A missing total row points at its parts, where the clerk adds it.
+            let line = self
+                .source
+                .row(total)
+                .or_else(|| parts.iter().find_map(|&p| self.source.row(p)));
             let sum = a.unwrap_or_default() + b.unwrap_or_default();
             let show = |v: Option<Decimal>| v.map_or("（空）".to_owned(), fmt_amount);
             match t {
