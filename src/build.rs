@@ -4,6 +4,7 @@
 
 use crate::analyze::{self, SiteModel};
 use crate::batch::{self, Batch};
+use crate::cache::{self, Cache};
 use crate::config::{ConfigError, SiteConfig};
 use crate::dataset;
 use crate::ingest::{IngestError, IngestOptions};
@@ -29,6 +30,9 @@ pub struct BuildOptions {
     /// Show a progress bar (on a terminal).
     pub progress: bool,
     pub ingest: IngestOptions,
+    /// The build cache folder: with it, a run whose inputs and output are unchanged since the
+    /// last build answers from the cache instead of building.
+    pub cache: Option<PathBuf>,
 }
 
 impl Default for BuildOptions {
@@ -42,6 +46,7 @@ impl Default for BuildOptions {
             strict: false,
             progress: false,
             ingest: IngestOptions::default(),
+            cache: None,
         }
     }
 }
@@ -70,6 +75,9 @@ pub struct BuildOutcome {
     pub departments: usize,
     pub published_forms: usize,
     pub unpublished_files: usize,
+    /// Nothing changed since the last build: the site was left as it was and `batch` holds
+    /// the last build's diagnostics (no file outcomes).
+    pub unchanged: bool,
 }
 
 impl BuildOutcome {
@@ -107,6 +115,35 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
     // Templates first: a broken template fails the build before anything is read or written.
     let renderer = Renderer::load(&options.templates)?;
     check_output(options)?;
+    let cache = options
+        .cache
+        .as_ref()
+        .map(|dir| Cache::new(dir, &options.output));
+    let fingerprint = cache.as_ref().map(|_| {
+        cache::inputs_fingerprint(
+            &options.input,
+            &options.output,
+            &options.templates,
+            &options.config,
+            &format!(
+                "strict={} config_required={} max_file_bytes={}",
+                options.strict, options.config_required, options.ingest.max_file_bytes
+            ),
+        )
+    });
+    if let (Some(cache), Some(fingerprint)) = (&cache, fingerprint) {
+        if let Some(state) = cache.load().filter(|s| s.inputs == fingerprint) {
+            let site_intact = match state.output {
+                Some(fp) => {
+                    options.output.is_dir() && cache::output_fingerprint(&options.output) == fp
+                }
+                None => true,
+            };
+            if site_intact {
+                return Ok(from_state(state));
+            }
+        }
+    }
     let ingest = IngestOptions {
         names_from_folder: true,
         // The published site may lie inside the input; its JSON downloads are not submissions.
@@ -125,7 +162,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
     } else {
         Some(publish(&batch, &model, &config, &renderer, options)?)
     };
-    Ok(BuildOutcome {
+    let outcome = BuildOutcome {
         districts: model.districts.len(),
         departments: model.districts.iter().map(|d| d.departments.len()).sum(),
         published_forms: model
@@ -136,8 +173,43 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
             .sum(),
         unpublished_files: model.unpublished.len(),
         written,
-        batch,
-    })
+        unchanged: false,
+        batch: Batch {
+            files: Vec::new(),
+            diagnostics: Vec::new(),
+        },
+    };
+    drop(model);
+    if let (Some(cache), Some(inputs)) = (&cache, fingerprint) {
+        cache.save(&cache::State {
+            inputs,
+            output: written.map(|_| cache::output_fingerprint(&options.output)),
+            districts: outcome.districts,
+            departments: outcome.departments,
+            published_forms: outcome.published_forms,
+            unpublished_files: outcome.unpublished_files,
+            files: written.map_or(0, |w| w.files),
+            bytes: written.map_or(0, |w| w.bytes),
+            diagnostics: batch.diagnostics.clone(),
+        });
+    }
+    Ok(BuildOutcome { batch, ..outcome })
+}
+
+/// The outcome of an unchanged run, from the last build's state.
+fn from_state(state: cache::State) -> BuildOutcome {
+    BuildOutcome {
+        written: state.written(),
+        districts: state.districts,
+        departments: state.departments,
+        published_forms: state.published_forms,
+        unpublished_files: state.unpublished_files,
+        unchanged: true,
+        batch: Batch {
+            files: Vec::new(),
+            diagnostics: state.diagnostics,
+        },
+    }
 }
 
 /// Refuses an output folder that would swallow the input or the templates when replaced.

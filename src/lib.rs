@@ -10,6 +10,7 @@
 pub mod analyze;
 pub mod batch;
 pub mod build;
+pub mod cache;
 pub mod charts;
 pub mod config;
 pub mod dataset;

@@ -62,6 +62,12 @@ enum Command {
         /// 有任何错误或警告时不发布，退出码 1
         #[arg(long)]
         strict: bool,
+        /// 构建缓存文件夹：输入与输出都未变化时不重复构建
+        #[arg(long, default_value = ".budgetsite", conflicts_with = "no_cache")]
+        cache: PathBuf,
+        /// 不使用构建缓存，总是完整构建
+        #[arg(long)]
+        no_cache: bool,
     },
     /// 构建网站并在本机（127.0.0.1）预览；申报表、模板或配置修改后自动重新构建并刷新页面
     Serve {
@@ -101,6 +107,7 @@ impl SiteArgs {
             strict,
             progress,
             ingest: IngestOptions::default(),
+            cache: None,
         }
     }
 }
@@ -185,9 +192,15 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             write_stdout(&report::render(&batch, format, style))?;
             Ok(batch.exit_code(strict) as u8)
         }
-        Command::Build { site, strict } => {
+        Command::Build {
+            site,
+            strict,
+            cache,
+            no_cache,
+        } => {
             let stderr = std::io::stderr();
-            let options = site.into_options(strict, stderr.is_terminal());
+            let mut options = site.into_options(strict, stderr.is_terminal());
+            options.cache = (!no_cache).then_some(cache);
             let output = options.output.clone();
             let started = std::time::Instant::now();
             let outcome = budgetsite::build::build(&options)?;
@@ -205,6 +218,9 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             eprint!("{}", report::text_lines(&problems, style));
             let counts = outcome.batch.counts();
             let elapsed = started.elapsed().as_secs_f64();
+            if outcome.unchanged {
+                eprintln!("输入与输出均未变化（构建缓存），未重新构建；以下为上次构建的结果。");
+            }
             match outcome.written {
                 Some(w) => eprintln!(
                     "已发布到 {}：{} 个地区、{} 个部门、{} 份申报表，{} 个文件（{:.1} MB）；{} 份文件因错误未发布；{} 个错误，{} 个警告；用时 {elapsed:.2} 秒",

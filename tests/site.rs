@@ -388,7 +388,10 @@ fn an_output_inside_the_input_is_not_read_back_as_submissions() {
     let first = build(dir.path(), &["--output", "submissions/public"]);
     assert_eq!(first.status.code(), Some(1));
     // Rebuilding must not read the published declaration JSON as duplicate submissions.
-    let again = build(dir.path(), &["--output", "submissions/public"]);
+    let again = build(
+        dir.path(),
+        &["--no-cache", "--output", "submissions/public"],
+    );
     let err = String::from_utf8_lossy(&again.stderr);
     assert!(!err.contains("duplicate-submission"), "{err}");
     assert!(err.contains("2 个部门"), "{err}");

@@ -1,0 +1,138 @@
+//! The build cache: an unchanged run answers from the cache and leaves the site alone; any
+//! change (a form added, changed, renamed or deleted, a template, the config, a hand-edited
+//! site) rebuilds, and the result is byte-identical to a clean build.
+
+mod common;
+use common::*;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+/// Builds with the cache into `public`; returns whether the run reported "unchanged", and the
+/// exit code.
+fn cached(dir: &Path, extra: &[&str]) -> (bool, i32) {
+    let mut args = vec!["build"];
+    args.extend_from_slice(extra);
+    let o = run(&args, dir);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    (err.contains("未变化"), o.status.code().unwrap())
+}
+
+/// A clean build of the same inputs into `clean/`, compared with `public/`.
+#[track_caller]
+fn assert_same_as_clean(dir: &Path, what: &str) {
+    let _ = std::fs::remove_dir_all(dir.join("clean"));
+    let o = run(&["build", "--no-cache", "--output", "clean"], dir);
+    assert!(o.status.code().unwrap() <= 1);
+    let (a, b) = (tree(&dir.join("public")), tree(&dir.join("clean")));
+    assert_eq!(
+        a.keys().collect::<Vec<_>>(),
+        b.keys().collect::<Vec<_>>(),
+        "{what}"
+    );
+    for (k, v) in &a {
+        assert!(v == &b[k], "{what}: {k} differs from a clean build");
+    }
+}
+
+#[test]
+fn unchanged_runs_answer_from_the_cache_and_changes_rebuild_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write_sample(d, "submissions/x/a-2020.txt", None);
+    write_sample(d, "submissions/x/b-2020.txt", Some("示例区妇联"));
+    assert_eq!(cached(d, &[]), (false, 0));
+    let first = tree(&d.join("public"));
+    assert_eq!(cached(d, &[]), (true, 0), "nothing changed");
+    assert_eq!(tree(&d.join("public")), first);
+
+    // Change a form.
+    write_sample(d, "submissions/x/b-2020.txt", Some("示例区残联"));
+    assert!(!cached(d, &[]).0);
+    assert_same_as_clean(d, "after a change");
+    assert!(cached(d, &[]).0);
+
+    // Add one, rename one, delete one.
+    write_sample(d, "submissions/x/c-2020.txt", Some("示例区科协"));
+    assert!(!cached(d, &[]).0);
+    assert_same_as_clean(d, "after an addition");
+    std::fs::rename(
+        d.join("submissions/x/c-2020.txt"),
+        d.join("submissions/x/d-2020.txt"),
+    )
+    .unwrap();
+    assert!(!cached(d, &[]).0);
+    assert_same_as_clean(d, "after a rename");
+    std::fs::remove_file(d.join("submissions/x/d-2020.txt")).unwrap();
+    assert!(!cached(d, &[]).0);
+    assert_same_as_clean(d, "after a deletion");
+    let pages = tree(&d.join("public"))
+        .into_keys()
+        .filter(|k| k.ends_with(".html"))
+        .count();
+    assert_eq!(pages, 8, "the deleted department's page is gone");
+
+    // A template and the config.
+    write(
+        d,
+        "site-templates/content/about.md",
+        "# 说明\n\n新的说明。\n",
+    );
+    assert!(!cached(d, &[]).0);
+    assert_same_as_clean(d, "after a template change");
+    write(d, "site.toml", "title = \"新标题\"\n");
+    assert!(!cached(d, &[]).0);
+    assert_same_as_clean(d, "after a config change");
+
+    // A hand-edited site is rebuilt, not trusted.
+    let index = d.join("public/index.html");
+    std::fs::write(&index, "tampered").unwrap();
+    assert!(!cached(d, &[]).0);
+    assert_same_as_clean(d, "after tampering");
+    std::fs::remove_file(&index).unwrap();
+    assert!(!cached(d, &[]).0);
+    assert!(index.exists());
+
+    // --no-cache always builds.
+    assert!(!cached(d, &["--no-cache"]).0);
+}
+
+#[test]
+fn the_last_findings_and_exit_status_are_repeated_from_the_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write_sample(d, "submissions/x/a-2020.txt", None);
+    write(d, "submissions/x/junk.txt", "不是申报表");
+    let o1 = run(&["build"], d);
+    let o2 = run(&["build"], d);
+    assert_eq!(o1.status.code(), Some(1));
+    assert_eq!(o2.status.code(), Some(1));
+    let (e1, e2) = (
+        String::from_utf8_lossy(&o1.stderr),
+        String::from_utf8_lossy(&o2.stderr),
+    );
+    assert!(e2.contains("未变化"), "{e2}");
+    assert!(e1.contains("junk.txt") && e2.contains("junk.txt"), "{e2}");
+    // --strict is another build (other options): it refuses, and says so again when cached.
+    let before = tree(&d.join("public"));
+    assert_eq!(cached(d, &["--strict"]), (false, 1));
+    assert_eq!(cached(d, &["--strict"]), (true, 1));
+    assert_eq!(tree(&d.join("public")), before);
+}
