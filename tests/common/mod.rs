@@ -141,3 +141,21 @@ pub fn write_sample(dir: &Path, rel: &str, department: Option<&str>) -> PathBuf 
     let text = department.map_or(text.clone(), |d| text.replace("武汉市新洲区总工会", d));
     write(dir, rel, text)
 }
+
+/// Every file under `dir` with its bytes, by relative path (forward slashes).
+pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            out.insert(rel, std::fs::read(e.path()).unwrap());
+        }
+    }
+    out
+}
