@@ -79,7 +79,7 @@ for n in "${sizes[@]}"; do
     run "$site/public" "$work/ts" hugo --quiet --source "$site" --destination "$site/public" --layoutDir layouts-simple
     l=$(tail -1 "$work/ts"); if better "$l" "$best_s"; then best_s=$l; fi
     sfiles=$(find "$site/public" -type f | wc -l) smb=$(du -sm "$site/public" | cut -f1)
-    run "$work/out$n" "$work/tb" "$bin" build --input "$dir" --output "$work/out$n"
+    run "$work/out$n" "$work/tb" "$bin" build --no-cache --input "$dir" --output "$work/out$n"
     l=$(tail -1 "$work/tb"); if better "$l" "$best_b"; then best_b=$l; fi
   done
   bfiles=$(find "$work/out$n" -type f | wc -l) bmb=$(du -sm "$work/out$n" | cut -f1)

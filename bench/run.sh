@@ -36,5 +36,5 @@ for n in "${sizes[@]}"; do
   forms=$(find "$dir" -path "*/.truth" -prune -o \( -name "*.txt" -o -name "*.json" \) -print | wc -l)
   size=$(du -sm --exclude=.truth "$dir" | cut -f1)
   echo "| $forms | ${size} MB | check | $(measure $bin check "$dir" --format json) |"
-  echo "| $forms | ${size} MB | build | $(measure $bin build --input "$dir" --output "$work/out$n") |"
+  echo "| $forms | ${size} MB | build | $(measure $bin build --no-cache --input "$dir" --output "$work/out$n") |"
 done
