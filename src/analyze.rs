@@ -57,7 +57,7 @@ impl Amounts {
 
     /// The budget-year column of a declaration.
     pub fn budget_of(d: &Declaration) -> Amounts {
-        Self::column(d, |r| d.budget_line(r).budget)
+        Self::column(|r| d.budget_line(r).budget)
     }
 
     /// A prior-year column, if the form reports anything for that year.
@@ -70,14 +70,10 @@ impl Amounts {
                 .flatten()
                 .is_some()
         });
-        any.then(|| {
-            Self::column(d, |r| {
-                d.budget_line(r).prior_years.get(year).copied().flatten()
-            })
-        })
+        any.then(|| Self::column(|r| d.budget_line(r).prior_years.get(year).copied().flatten()))
     }
 
-    fn column(_d: &Declaration, get: impl Fn(Row) -> Option<Decimal>) -> Amounts {
+    fn column(get: impl Fn(Row) -> Option<Decimal>) -> Amounts {
         let v = |r| get(r).unwrap_or_default();
         Amounts {
             income_total: v(Row::IncomeTotal),
