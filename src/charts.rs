@@ -1199,22 +1199,7 @@ impl Chart {
             let bar_y0 = y + bar_off;
             let bar_y1 = bar_y0 + RANK_BAR;
             let mid = (bar_y0 + bar_y1) / 2;
-            if names_left {
-                scene.text(
-                    name,
-                    name_area - 8,
-                    mid,
-                    FS,
-                    TEXT,
-                    HPos::Right,
-                    VPos::Center,
-                );
-            } else {
-                // Above its bar; blank out the grid lines behind it.
-                let w = text_width(name, FS).ceil() as i32;
-                scene.rect(PAD - 2, y + 1, PAD + w + 4, y + 19, BACKGROUND);
-                scene.text(name, PAD, y + 2, FS, TEXT, HPos::Left, VPos::Top);
-            }
+            Self::row_name(&mut scene, name, names_left, name_area, y, mid);
             let Some(v) = self.value(0, c) else { continue };
             let x = scale.at(v);
             scene.rect(zero, bar_y0, x, bar_y1, colour(0));
@@ -1235,6 +1220,26 @@ impl Chart {
         }
         scene.height = rows_bottom + 4 + 16 + PAD;
         scene
+    }
+
+    /// A horizontal bar's category name: left of the bar, or above it (over a blanked strip of
+    /// the grid) when names are too long for the left column.
+    fn row_name(scene: &mut Scene, name: &str, names_left: bool, name_area: i32, y: i32, mid: i32) {
+        if names_left {
+            scene.text(
+                name,
+                name_area - 8,
+                mid,
+                FS,
+                TEXT,
+                HPos::Right,
+                VPos::Center,
+            );
+        } else {
+            let w = text_width(name, FS).ceil() as i32;
+            scene.rect(PAD - 2, y + 1, PAD + w + 4, y + 19, BACKGROUND);
+            scene.text(name, PAD, y + 2, FS, TEXT, HPos::Left, VPos::Top);
+        }
     }
 
     fn layout_shares(&self) -> Scene {
@@ -1268,22 +1273,7 @@ impl Chart {
             let bar_y0 = y + bar_off;
             let bar_y1 = bar_y0 + SHARE_BAR;
             let mid = (bar_y0 + bar_y1) / 2;
-            if names_left {
-                scene.text(
-                    name,
-                    name_area - 8,
-                    mid,
-                    FS,
-                    TEXT,
-                    HPos::Right,
-                    VPos::Center,
-                );
-            } else {
-                // Above its bar; blank out the grid lines behind it.
-                let w = text_width(name, FS).ceil() as i32;
-                scene.rect(PAD - 2, y + 1, PAD + w + 4, y + 19, BACKGROUND);
-                scene.text(name, PAD, y + 2, FS, TEXT, HPos::Left, VPos::Top);
-            }
+            Self::row_name(&mut scene, name, names_left, name_area, y, mid);
             let Some(total) = self.share_total(c) else {
                 scene.text(
                     NO_DATA,

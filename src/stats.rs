@@ -46,36 +46,37 @@ pub struct YearFigures {
 pub fn department_years(series: &BTreeMap<i32, YearPoint>) -> Vec<YearFigures> {
     series
         .iter()
-        .map(|(&year, p)| {
-            let previous = series.get(&(year - 1)).and_then(|q| q.budget);
-            let budget_growth = match (p.budget, previous) {
-                (Some(b), Some(prev)) => {
-                    ratio_percent(b.income_total, prev.income_total).map(|r| r - hundred())
-                }
-                _ => None,
-            };
-            let execution = match (p.actual, p.budget) {
-                (Some(a), Some(b)) => ratio_percent(a.expenditure_total, b.expenditure_total),
-                _ => None,
-            };
-            YearFigures {
-                year,
-                budget: p.budget,
-                actual: p.actual,
-                budget_growth,
-                execution,
-                fiscal_dependence: p
-                    .budget
-                    .and_then(|b| ratio_percent(b.fiscal_appropriation, b.income_total)),
-                basic_share: p
-                    .budget
-                    .and_then(|b| ratio_percent(b.basic, b.expenditure_total)),
-                project_share: p
-                    .budget
-                    .and_then(|b| ratio_percent(b.project, b.expenditure_total)),
-            }
-        })
+        .map(|(&year, p)| year_figures(year, p, series.get(&(year - 1)).and_then(|q| q.budget)))
         .collect()
+}
+
+/// The ratios of one year's budget and actual (a department's or a district's sums), given
+/// the previous year's budget for growth.
+pub fn year_figures(year: i32, p: &YearPoint, previous: Option<Amounts>) -> YearFigures {
+    let of_budget = |f: fn(&Amounts) -> (Decimal, Decimal)| {
+        p.budget.as_ref().and_then(|b| {
+            let (part, whole) = f(b);
+            ratio_percent(part, whole)
+        })
+    };
+    YearFigures {
+        year,
+        budget: p.budget,
+        actual: p.actual,
+        budget_growth: match (p.budget, previous) {
+            (Some(b), Some(prev)) => {
+                ratio_percent(b.income_total, prev.income_total).map(|r| r - hundred())
+            }
+            _ => None,
+        },
+        execution: match (p.actual, p.budget) {
+            (Some(a), Some(b)) => ratio_percent(a.expenditure_total, b.expenditure_total),
+            _ => None,
+        },
+        fiscal_dependence: of_budget(|b| (b.fiscal_appropriation, b.income_total)),
+        basic_share: of_budget(|b| (b.basic, b.expenditure_total)),
+        project_share: of_budget(|b| (b.project, b.expenditure_total)),
+    }
 }
 
 /// Compound annual growth of the budget income total from the first to the last budget year:
@@ -321,31 +322,21 @@ pub fn district(d: &District<'_>) -> DistrictFigures {
                     }
                 }
             }
-            let previous = d.totals.get(&(year - 1)).and_then(|p| p.budget);
+            let f = year_figures(
+                year,
+                total,
+                d.totals.get(&(year - 1)).and_then(|p| p.budget),
+            );
             DistrictYear {
                 year,
-                budget: total.budget,
-                actual: total.actual,
+                budget: f.budget,
+                actual: f.actual,
                 departments: d.counts.get(&year).copied().unwrap_or(0),
-                basic_share: total
-                    .budget
-                    .and_then(|b| ratio_percent(b.basic, b.expenditure_total)),
-                project_share: total
-                    .budget
-                    .and_then(|b| ratio_percent(b.project, b.expenditure_total)),
-                fiscal_dependence: total
-                    .budget
-                    .and_then(|b| ratio_percent(b.fiscal_appropriation, b.income_total)),
-                execution: match (total.actual, total.budget) {
-                    (Some(a), Some(b)) => ratio_percent(a.expenditure_total, b.expenditure_total),
-                    _ => None,
-                },
-                budget_growth: match (total.budget, previous) {
-                    (Some(b), Some(p)) => {
-                        ratio_percent(b.income_total, p.income_total).map(|r| r - hundred())
-                    }
-                    _ => None,
-                },
+                basic_share: f.basic_share,
+                project_share: f.project_share,
+                fiscal_dependence: f.fiscal_dependence,
+                execution: f.execution,
+                budget_growth: f.budget_growth,
                 top_share: total
                     .budget
                     .and_then(|b| ratio_percent(top, b.expenditure_total)),

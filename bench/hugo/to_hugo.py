@@ -91,8 +91,12 @@ def main():
 
     if os.path.exists(site):
         shutil.rmtree(site)
-    for layouts in ("layouts", "layouts-simple"):
-        shutil.copytree(os.path.join(here, layouts), os.path.join(site, layouts))
+    # Both layout sets share the base, list and home templates of layouts/; layouts-simple
+    # holds only its own single.html.
+    shutil.copytree(os.path.join(here, "layouts"), os.path.join(site, "layouts"))
+    shutil.copytree(os.path.join(here, "layouts"), os.path.join(site, "layouts-simple"))
+    shutil.copy(os.path.join(here, "layouts-simple", "_default", "single.html"),
+                os.path.join(site, "layouts-simple", "_default", "single.html"))
     shutil.copy(os.path.join(here, "hugo.toml"), os.path.join(site, "hugo.toml"))
     content = os.path.join(site, "content")
     os.makedirs(content)

@@ -94,3 +94,40 @@ pub fn first_difference(a: &Declaration, b: &Declaration) -> String {
     }
     "something outside the compared fields".to_owned()
 }
+
+/// Reads `data` as a file with extension `ext`, runs the rules on whatever was read, and
+/// checks that the declaration survives canonical JSON → model unchanged, and that the JSON
+/// of the JSON is byte-identical. Both fuzz targets are this with another extension.
+pub fn read_validate_roundtrip(data: &[u8], ext: &str) {
+    use budgetsite::ingest::{parse_bytes, SourceFile};
+    let file = SourceFile {
+        display: format!("fuzz.{ext}"),
+        path: format!("fuzz.{ext}").into(),
+    };
+    let outcome = parse_bytes(&file, data);
+    let Some(loaded) = outcome.declaration else {
+        return;
+    };
+    let decl = &loaded.declaration;
+    let _ = budgetsite::validate::validate(decl, &loaded.source, &file.display);
+    let json = decl.to_canonical_json();
+    if !check_roundtrip(known_roundtrip_bug(decl)) {
+        return;
+    }
+    let back_file = SourceFile {
+        display: "back.json".to_owned(),
+        path: "back.json".into(),
+    };
+    let back = parse_bytes(&back_file, json.as_bytes());
+    let Some(again) = back.declaration else {
+        panic!("canonical JSON does not read back: {:?}\n{json}", back.diagnostics);
+    };
+    if *decl != again.declaration {
+        panic!(
+            "{ext} -> canonical JSON -> model changed {}\ndiagnostics reading the JSON: {:?}\nJSON:\n{json}",
+            first_difference(decl, &again.declaration),
+            back.diagnostics
+        );
+    }
+    assert_eq!(json, again.declaration.to_canonical_json(), "JSON of the JSON differs");
+}

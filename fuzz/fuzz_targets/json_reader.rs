@@ -6,36 +6,8 @@
 //! `FUZZ_ONLY_KNOWN=<name>` checks only inputs hitting that one (for `cargo fuzz tmin`).
 #![no_main]
 
-use budgetsite::ingest::{parse_bytes, SourceFile};
 use libfuzzer_sys::fuzz_target;
 
 mod common;
-use common::{check_roundtrip, first_difference, known_roundtrip_bug};
 
-fuzz_target!(|data: &[u8]| {
-    let file = SourceFile {
-        display: "fuzz.json".to_owned(),
-        path: "fuzz.json".into(),
-    };
-    let outcome = parse_bytes(&file, data);
-    let Some(loaded) = outcome.declaration else {
-        return;
-    };
-    let decl = &loaded.declaration;
-    let _ = budgetsite::validate::validate(decl, &loaded.source, &file.display);
-    let json = decl.to_canonical_json();
-
-    if !check_roundtrip(known_roundtrip_bug(decl)) {
-        return;
-    }
-    let again = parse_bytes(&file, json.as_bytes());
-    let Some(again) = again.declaration else {
-        panic!("canonical JSON does not read back: {:?}\n{json}", again.diagnostics);
-    };
-    if *decl != again.declaration {
-        panic!(
-            "JSON -> model -> canonical JSON -> model changed {}\nJSON:\n{json}",
-            first_difference(decl, &again.declaration)
-        );
-    }
-});
+fuzz_target!(|data: &[u8]| common::read_validate_roundtrip(data, "json"));
