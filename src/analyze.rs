@@ -7,6 +7,7 @@
 use crate::batch::Batch;
 use crate::config::SiteConfig;
 use crate::diagnostic::Diagnostic;
+use crate::facts::Facts;
 use crate::ingest::FileOutcome;
 use crate::model::{Declaration, Row};
 use rust_decimal::Decimal;
@@ -60,6 +61,19 @@ impl Amounts {
         Self::column(|r| d.budget_line(r).budget)
     }
 
+    /// The budget-year column of a declaration's facts.
+    pub fn budget_of_facts(f: &Facts) -> Amounts {
+        Self::column(|r| f.row(r).budget)
+    }
+
+    /// A prior-year column of a declaration's facts, if it reports anything for that year.
+    pub fn actual_of_facts(f: &Facts, year: i32) -> Option<Amounts> {
+        let any = Row::ALL
+            .iter()
+            .any(|&r| f.row(r).prior_value(year).is_some());
+        any.then(|| Self::column(|r| f.row(r).prior_value(year)))
+    }
+
     /// A prior-year column, if the form reports anything for that year.
     pub fn actual_of(d: &Declaration, year: i32) -> Option<Amounts> {
         let any = Row::ALL.iter().any(|&r| {
@@ -107,18 +121,17 @@ pub struct YearPoint {
 pub struct Form<'a> {
     pub file: &'a str,
     pub year: i32,
-    pub declaration: &'a Declaration,
+    pub facts: &'a Facts,
+    /// Where it was read from: its declaration, if the run kept it, else the file to read
+    /// again when its department's page is rendered.
+    pub source: &'a FileOutcome,
     /// Its warnings, in report order (shown as quality notes).
     pub notes: Vec<&'a Diagnostic>,
 }
 
 impl Form<'_> {
     pub fn indicator_count(&self) -> usize {
-        self.declaration
-            .goals
-            .iter()
-            .map(|g| g.indicators.len())
-            .sum()
+        self.facts.indicator_count
     }
 }
 
@@ -216,17 +229,20 @@ pub fn analyze<'a>(batch: &'a Batch, input: &Path, config: &SiteConfig) -> SiteM
             .iter()
             .filter(|d| d.is_error())
             .collect();
-        let publishable = outcome.declaration.as_ref().and_then(|l| {
-            let d = &l.declaration;
-            match (&d.department, d.fiscal_year) {
-                (Some(name), Some(year)) if errors.is_empty() && !aliases.key(name).is_empty() => {
-                    Some((aliases.key(name), year, d))
-                }
-                _ => None,
-            }
-        });
+        let publishable =
+            outcome
+                .facts
+                .as_ref()
+                .and_then(|d| match (&d.department, d.fiscal_year) {
+                    (Some(name), Some(year))
+                        if errors.is_empty() && !aliases.key(name).is_empty() =>
+                    {
+                        Some((aliases.key(name), year, d))
+                    }
+                    _ => None,
+                });
         match publishable {
-            Some((key, year, declaration)) => {
+            Some((key, year, facts)) => {
                 grouped
                     .entry(district_folder(outcome, input))
                     .or_default()
@@ -235,7 +251,8 @@ pub fn analyze<'a>(batch: &'a Batch, input: &Path, config: &SiteConfig) -> SiteM
                     .push(Form {
                         file: &outcome.file.display,
                         year,
-                        declaration,
+                        facts,
+                        source: outcome,
                         notes: outcome.diagnostics.iter().collect(),
                     });
             }
@@ -274,7 +291,7 @@ fn district<'a>(
         .map(|(key, mut forms)| {
             forms.sort_by(|a, b| b.year.cmp(&a.year).then_with(|| a.file.cmp(b.file)));
             let name = forms[0]
-                .declaration
+                .facts
                 .department
                 .clone()
                 .unwrap_or_else(|| key.clone());
@@ -331,12 +348,12 @@ fn series(forms: &[Form<'_>]) -> BTreeMap<i32, YearPoint> {
     for f in forms {
         let point = out.entry(f.year).or_default();
         if point.budget.is_none() {
-            point.budget = Some(Amounts::budget_of(f.declaration));
+            point.budget = Some(Amounts::budget_of_facts(f.facts));
         }
-        for year in f.declaration.prior_years() {
+        for &year in &f.facts.prior_years {
             let point = out.entry(year).or_default();
             if point.actual.is_none() {
-                point.actual = Amounts::actual_of(f.declaration, year);
+                point.actual = Amounts::actual_of_facts(f.facts, year);
             }
         }
     }

@@ -3,10 +3,13 @@
 //! from a `Batch`; the exit status is decided from it once, at the end.
 
 use crate::diagnostic::{self, Counts, Diagnostic};
+use crate::facts::Facts;
 use crate::identity::Aliases;
-use crate::ingest::{self, FileOutcome, IngestError, IngestOptions};
+use crate::ingest::{self, FileOutcome, IngestError, IngestOptions, Stamp};
 use crate::validate;
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// Everything a run learnt about its inputs.
@@ -21,10 +24,7 @@ pub struct Batch {
 
 impl Batch {
     pub fn declarations(&self) -> usize {
-        self.files
-            .iter()
-            .filter(|f| f.declaration.is_some())
-            .count()
+        self.files.iter().filter(|f| f.facts.is_some()).count()
     }
 
     pub fn counts(&self) -> Counts {
@@ -54,10 +54,86 @@ pub fn load_with(
     options: &IngestOptions,
     aliases: &Aliases,
 ) -> Result<Batch, IngestError> {
+    let load = LoadOptions {
+        aliases,
+        keep_up_to: usize::MAX,
+        previous: None,
+    };
+    Ok(load_records(paths, options, &load)?.0)
+}
+
+/// What one file taught a run before the cross-file rules: kept in the build cache so a
+/// later run takes an unchanged file (same name, size and modification time) from here
+/// instead of reading it again.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Record {
+    pub display: String,
+    pub stamp: Stamp,
+    pub digest: u64,
+    pub facts: Option<Facts>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// How a run loads its files.
+#[derive(Debug, Clone, Copy)]
+pub struct LoadOptions<'a> {
+    /// Which names are the same department (for the cross-file rules).
+    pub aliases: &'a Aliases,
+    /// Keep each file's full declaration once its facts are taken, when the run has at most
+    /// this many files. `check` and `convert` keep them all; a large build lets them go and
+    /// reads a department's forms again when it renders its page, so its memory does not
+    /// grow with the forms' text.
+    pub keep_up_to: usize,
+    /// Records of an earlier run, by display name.
+    pub previous: Option<&'a BTreeMap<String, Record>>,
+}
+
+/// `load_with` with a choice of what to keep and an earlier run's records; also returns
+/// this run's records (for files whose size and time could be read).
+pub fn load_records(
+    paths: &[PathBuf],
+    options: &IngestOptions,
+    load: &LoadOptions<'_>,
+) -> Result<(Batch, Vec<Record>), IngestError> {
     let (files, walk_problems) = ingest::discover(paths, options)?;
-    let mut outcomes = ingest::read_all(&files, options);
-    outcomes.par_iter_mut().for_each(validate_file);
-    cross_validate(&mut outcomes, aliases);
+    let keep = files.len() <= load.keep_up_to;
+    let mut outcomes: Vec<FileOutcome> = files
+        .par_iter()
+        .map(|file| {
+            if let Some(previous) = load.previous.and_then(|p| p.get(&file.display)) {
+                let now = std::fs::metadata(&file.path).ok().map(|m| Stamp::of(&m));
+                if now == Some(previous.stamp) {
+                    return FileOutcome {
+                        file: file.clone(),
+                        declaration: None,
+                        facts: previous.facts.clone(),
+                        diagnostics: previous.diagnostics.clone(),
+                        stamp: Some(previous.stamp),
+                        digest: previous.digest,
+                    };
+                }
+            }
+            let mut outcome = ingest::read_one(file, options);
+            validate_file(&mut outcome);
+            if !keep {
+                outcome.declaration = None;
+            }
+            outcome
+        })
+        .collect();
+    let records = outcomes
+        .iter()
+        .filter_map(|o| {
+            o.stamp.map(|stamp| Record {
+                display: o.file.display.clone(),
+                stamp,
+                digest: o.digest,
+                facts: o.facts.clone(),
+                diagnostics: o.diagnostics.clone(),
+            })
+        })
+        .collect();
+    cross_validate(&mut outcomes, load.aliases);
     for o in &mut outcomes {
         annotate(o);
         diagnostic::sort(&mut o.diagnostics);
@@ -65,16 +141,21 @@ pub fn load_with(
     let mut all: Vec<Diagnostic> = walk_problems;
     all.extend(outcomes.iter().flat_map(|o| o.diagnostics.iter().cloned()));
     diagnostic::sort(&mut all);
-    Ok(Batch {
-        files: outcomes,
-        diagnostics: all,
-    })
+    Ok((
+        Batch {
+            files: outcomes,
+            diagnostics: all,
+        },
+        records,
+    ))
 }
 
-fn validate_file(outcome: &mut FileOutcome) {
+/// Applies the single-file rules and takes the declaration's facts.
+pub fn validate_file(outcome: &mut FileOutcome) {
     if let Some(loaded) = &outcome.declaration {
         let found = validate::validate(&loaded.declaration, &loaded.source, &outcome.file.display);
         outcome.diagnostics.extend(found);
+        outcome.facts = Some(Facts::of(&loaded.declaration, &loaded.source));
     }
 }
 
@@ -82,10 +163,9 @@ fn cross_validate(outcomes: &mut [FileOutcome], aliases: &Aliases) {
     let entries: Vec<validate::cross::Entry<'_>> = outcomes
         .iter()
         .filter_map(|o| {
-            o.declaration.as_ref().map(|l| validate::cross::Entry {
+            o.facts.as_ref().map(|facts| validate::cross::Entry {
                 file: &o.file.display,
-                declaration: &l.declaration,
-                source: &l.source,
+                facts,
             })
         })
         .collect();
@@ -102,9 +182,9 @@ fn cross_validate(outcomes: &mut [FileOutcome], aliases: &Aliases) {
 /// Fills in the department and budget year every diagnostic of a file should carry.
 fn annotate(outcome: &mut FileOutcome) {
     let (department, year) = outcome
-        .declaration
+        .facts
         .as_ref()
-        .map(|l| (l.declaration.department.clone(), l.declaration.fiscal_year))
+        .map(|f| (f.department.clone(), f.fiscal_year))
         .unwrap_or((None, None));
     for d in &mut outcome.diagnostics {
         if d.department.is_none() {

@@ -1,21 +1,41 @@
 //! `build`: the whole pipeline from submissions to a published site — config, templates,
-//! ingest and validation (`batch`), `analyze`, view structs, rendering in parallel, and the
-//! atomic swap of the output folder. Nothing is published by a failed or refused build.
+//! ingest and validation (`batch`), `analyze`, view structs, rendering in parallel, and
+//! publishing through the site writer. Nothing is published by a failed or refused build.
+//!
+//! With a build cache (`cache`), a build is incremental: an input file whose name, size and
+//! time are unchanged is not read again (its facts and findings come from the cache); a
+//! department's page and JSON downloads are rendered again only when one of its forms, its
+//! findings, the templates, the config or the tool changed; the district-wide pages are
+//! rendered every time (they sum every form) but written only when their bytes change; and
+//! the published site is updated in place (see `site`). The result is byte-for-byte the
+//! site a clean build makes, which the tests check after every kind of change.
+//!
+//! Memory: the build keeps each form's facts, not the form. A department's declarations are
+//! read again when its page is rendered, unless the run is small enough to keep them all
+//! (`BuildOptions::keep_declarations`).
 
-use crate::analyze::{self, SiteModel};
-use crate::batch::{self, Batch};
-use crate::cache::{self, Cache};
+use crate::analyze::{self, Department, District, SiteModel};
+use crate::batch::{self, Batch, LoadOptions, Record};
+use crate::cache::{self, Cache, Fnv};
 use crate::config::{ConfigError, SiteConfig};
 use crate::dataset;
-use crate::ingest::{IngestError, IngestOptions};
+use crate::ingest::{self, IngestError, IngestOptions};
+use crate::model::Declaration;
 use crate::render::{self, RenderError, Renderer};
-use crate::site::{Staging, WriteError, WriteStats};
+use crate::site::{Manifest, WriteError, WriteStats, Writer};
 use crate::stats::{self, DistrictFigures};
 use crate::tables::{Table, TableError};
 use crate::views;
 use rayon::prelude::*;
 use serde::Serialize;
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::hash::Hasher;
 use std::path::{Path, PathBuf};
+
+/// Runs with at most this many input files keep every declaration in memory (about 6 KB
+/// each) instead of reading a department's files again to render its page.
+pub const KEEP_DECLARATIONS_UP_TO: usize = 20_000;
 
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -30,9 +50,10 @@ pub struct BuildOptions {
     /// Show a progress bar (on a terminal).
     pub progress: bool,
     pub ingest: IngestOptions,
-    /// The build cache folder: with it, a run whose inputs and output are unchanged since the
-    /// last build answers from the cache instead of building.
+    /// The build cache folder: with it, builds are incremental (see the module doc).
     pub cache: Option<PathBuf>,
+    /// Keep every declaration in memory when the run has at most this many files.
+    pub keep_declarations: usize,
 }
 
 impl Default for BuildOptions {
@@ -47,6 +68,7 @@ impl Default for BuildOptions {
             progress: false,
             ingest: IngestOptions::default(),
             cache: None,
+            keep_declarations: KEEP_DECLARATIONS_UP_TO,
         }
     }
 }
@@ -63,6 +85,8 @@ pub enum BuildError {
     Write(#[from] WriteError),
     #[error(transparent)]
     Table(#[from] TableError),
+    #[error("{0} 在生成网站期间被修改或无法再读取，请重新运行")]
+    Changed(String),
 }
 
 /// What a build did.
@@ -78,6 +102,10 @@ pub struct BuildOutcome {
     /// Nothing changed since the last build: the site was left as it was and `batch` holds
     /// the last build's diagnostics (no file outcomes).
     pub unchanged: bool,
+    /// Input files read (the others came from the build cache).
+    pub files_read: usize,
+    /// Department pages rendered (the others were kept).
+    pub departments_rendered: usize,
 }
 
 impl BuildOutcome {
@@ -86,7 +114,7 @@ impl BuildOutcome {
     }
 }
 
-/// One file (or a page with its downloads) of the site to produce.
+/// One page (with its downloads) of the site to produce.
 enum Job<'m> {
     Home,
     Report,
@@ -96,8 +124,8 @@ enum Job<'m> {
     District(usize),
     Dashboard(usize),
     Year(usize, i32),
+    /// A department's page and its forms' JSON downloads.
     Department(usize, usize),
-    Declaration(usize, usize, usize),
 }
 
 /// Everything the jobs of one build read.
@@ -108,6 +136,10 @@ struct Site<'m, 'a> {
     data: Vec<dataset::DistrictJson>,
     config: &'m SiteConfig,
     renderer: &'m Renderer,
+    ingest: &'m IngestOptions,
+    /// `cache::site_key`: part of every department's key.
+    site_key: u64,
+    rendered: std::sync::atomic::AtomicUsize,
 }
 
 pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
@@ -119,6 +151,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
         .cache
         .as_ref()
         .map(|dir| Cache::new(dir, &options.output));
+    let tool = cache::tool_key(&format!("max_file_bytes={}", options.ingest.max_file_bytes));
+    let site_key = cache::site_key(tool, &options.templates, &options.config);
+    let previous = cache.as_ref().and_then(Cache::load);
     let fingerprint = cache.as_ref().map(|_| {
         cache::inputs_fingerprint(
             &options.input,
@@ -126,22 +161,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
             &options.templates,
             &options.config,
             &format!(
-                "strict={} config_required={} max_file_bytes={}",
-                options.strict, options.config_required, options.ingest.max_file_bytes
+                "tool={tool} strict={} config_required={}",
+                options.strict, options.config_required
             ),
         )
     });
-    if let (Some(cache), Some(fingerprint)) = (&cache, fingerprint) {
-        if let Some(state) = cache.load().filter(|s| s.inputs == fingerprint) {
-            let site_intact = match state.output {
-                Some(fp) => {
-                    options.output.is_dir() && cache::output_fingerprint(&options.output) == fp
-                }
-                None => true,
-            };
-            if site_intact {
-                return Ok(from_state(state));
-            }
+    if let (Some(state), Some(fingerprint)) = (&previous, fingerprint) {
+        if state.inputs == fingerprint && state.site_intact(&options.output) {
+            return Ok(from_state(state));
         }
     }
     let ingest = IngestOptions {
@@ -150,19 +177,36 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
         exclude: vec![options.output.clone()],
         ..options.ingest.clone()
     };
-    let batch = batch::load_with(
-        std::slice::from_ref(&options.input),
-        &ingest,
-        &config.aliases(),
-    )?;
+    let (records, manifest) = match previous {
+        Some(state) if state.tool == tool => {
+            let records: BTreeMap<String, Record> = state
+                .records
+                .into_iter()
+                .map(|r| (r.display.clone(), r))
+                .collect();
+            let manifest = state
+                .manifest
+                .filter(|_| state.site == site_key && options.output.is_dir());
+            (Some(records), manifest)
+        }
+        _ => (None, None),
+    };
+    let aliases = config.aliases();
+    let load = LoadOptions {
+        aliases: &aliases,
+        keep_up_to: options.keep_declarations,
+        previous: records.as_ref(),
+    };
+    let (batch, records) =
+        batch::load_records(std::slice::from_ref(&options.input), &ingest, &load)?;
+    let files_read = batch
+        .files
+        .iter()
+        .filter(|f| f.declaration.is_some() || f.stamp.is_none() || f.facts.is_none())
+        .count();
     let model = analyze::analyze(&batch, &options.input, &config);
     let refused = options.strict && batch.exit_code(true) != 0;
-    let written = if refused {
-        None
-    } else {
-        Some(publish(&batch, &model, &config, &renderer, options)?)
-    };
-    let outcome = BuildOutcome {
+    let mut outcome = BuildOutcome {
         districts: model.districts.len(),
         departments: model.districts.iter().map(|d| d.departments.len()).sum(),
         published_forms: model
@@ -172,24 +216,43 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
             .map(|d| d.forms.len())
             .sum(),
         unpublished_files: model.unpublished.len(),
-        written,
+        written: None,
         unchanged: false,
+        files_read,
+        departments_rendered: 0,
         batch: Batch {
             files: Vec::new(),
             diagnostics: Vec::new(),
         },
     };
+    let published = if refused {
+        // The site stays as the last build left it, and so does its manifest.
+        manifest
+    } else {
+        let publisher = Publisher {
+            config: &config,
+            renderer: &renderer,
+            options,
+            ingest: &ingest,
+            site_key,
+        };
+        let (stats, manifest, rendered) = publisher.publish(&batch, &model, manifest)?;
+        outcome.written = Some(stats);
+        outcome.departments_rendered = rendered;
+        Some(manifest)
+    };
     drop(model);
     if let (Some(cache), Some(inputs)) = (&cache, fingerprint) {
         cache.save(&cache::State {
             inputs,
-            output: written.map(|_| cache::output_fingerprint(&options.output)),
+            tool,
+            site: site_key,
+            records,
+            manifest: published,
             districts: outcome.districts,
             departments: outcome.departments,
             published_forms: outcome.published_forms,
             unpublished_files: outcome.unpublished_files,
-            files: written.map_or(0, |w| w.files),
-            bytes: written.map_or(0, |w| w.bytes),
             diagnostics: batch.diagnostics.clone(),
         });
     }
@@ -197,7 +260,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
 }
 
 /// The outcome of an unchanged run, from the last build's state.
-fn from_state(state: cache::State) -> BuildOutcome {
+fn from_state(state: &cache::State) -> BuildOutcome {
     BuildOutcome {
         written: state.written(),
         districts: state.districts,
@@ -205,9 +268,11 @@ fn from_state(state: cache::State) -> BuildOutcome {
         published_forms: state.published_forms,
         unpublished_files: state.unpublished_files,
         unchanged: true,
+        files_read: 0,
+        departments_rendered: 0,
         batch: Batch {
             files: Vec::new(),
-            diagnostics: state.diagnostics,
+            diagnostics: state.diagnostics.clone(),
         },
     }
 }
@@ -230,58 +295,76 @@ fn check_output(options: &BuildOptions) -> Result<(), WriteError> {
     Ok(())
 }
 
-fn publish(
-    batch: &Batch,
-    model: &SiteModel<'_>,
-    config: &SiteConfig,
-    renderer: &Renderer,
-    options: &BuildOptions,
-) -> Result<WriteStats, BuildError> {
-    let figures: Vec<DistrictFigures> = model.districts.par_iter().map(stats::district).collect();
-    let data = model
-        .districts
-        .iter()
-        .zip(&figures)
-        .map(|(d, f)| dataset::district(d, f))
-        .collect();
-    let site = Site {
-        batch,
-        model,
-        figures,
-        data,
-        config,
-        renderer,
-    };
-    let mut jobs: Vec<Job<'_>> = vec![Job::Home, Job::Report, Job::SiteData];
-    jobs.extend(renderer.content.keys().map(|k| Job::Content(k.as_str())));
-    jobs.extend(renderer.assets.keys().map(|k| Job::Asset(k.as_str())));
-    for (di, d) in model.districts.iter().enumerate() {
-        jobs.push(Job::District(di));
-        jobs.push(Job::Dashboard(di));
-        jobs.extend(d.years.iter().map(|&y| Job::Year(di, y)));
-        for (pi, dep) in d.departments.iter().enumerate() {
-            jobs.push(Job::Department(di, pi));
-            jobs.extend((0..dep.forms.len()).map(|fi| Job::Declaration(di, pi, fi)));
+/// What publishing reads besides the model.
+struct Publisher<'a> {
+    config: &'a SiteConfig,
+    renderer: &'a Renderer,
+    options: &'a BuildOptions,
+    ingest: &'a IngestOptions,
+    site_key: u64,
+}
+
+impl Publisher<'_> {
+    /// Renders and writes the site: whole, or as an update of the site `previous` describes.
+    /// Returns what was written, the new manifest and how many department pages were rendered.
+    fn publish(
+        &self,
+        batch: &Batch,
+        model: &SiteModel<'_>,
+        previous: Option<Manifest>,
+    ) -> Result<(WriteStats, Manifest, usize), BuildError> {
+        let figures: Vec<DistrictFigures> =
+            model.districts.par_iter().map(stats::district).collect();
+        let data = model
+            .districts
+            .iter()
+            .zip(&figures)
+            .map(|(d, f)| dataset::district(d, f))
+            .collect();
+        let site = Site {
+            batch,
+            model,
+            figures,
+            data,
+            config: self.config,
+            renderer: self.renderer,
+            ingest: self.ingest,
+            site_key: self.site_key,
+            rendered: std::sync::atomic::AtomicUsize::new(0),
+        };
+        let renderer = self.renderer;
+        let mut jobs: Vec<Job<'_>> = vec![Job::Home, Job::Report, Job::SiteData];
+        jobs.extend(renderer.content.keys().map(|k| Job::Content(k.as_str())));
+        jobs.extend(renderer.assets.keys().map(|k| Job::Asset(k.as_str())));
+        for (di, d) in model.districts.iter().enumerate() {
+            jobs.push(Job::District(di));
+            jobs.push(Job::Dashboard(di));
+            jobs.extend(d.years.iter().map(|&y| Job::Year(di, y)));
+            jobs.extend((0..d.departments.len()).map(|pi| Job::Department(di, pi)));
         }
-    }
-    let progress = if options.progress {
-        indicatif::ProgressBar::new(jobs.len() as u64).with_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} 生成网站 [{bar:30}] {pos}/{len} {msg}",
+        let progress = if self.options.progress {
+            indicatif::ProgressBar::new(jobs.len() as u64).with_style(
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} 生成网站 [{bar:30}] {pos}/{len} {msg}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        )
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
-    let staging = Staging::begin(&options.output)?;
-    jobs.par_iter().try_for_each(|job| {
-        let result = run_job(job, &site, &staging);
-        progress.inc(1);
-        result
-    })?;
-    progress.finish_and_clear();
-    Ok(staging.commit()?)
+        } else {
+            indicatif::ProgressBar::hidden()
+        };
+        let out = match previous {
+            Some(manifest) => Writer::update(&self.options.output, manifest)?,
+            None => Writer::whole(&self.options.output)?,
+        };
+        jobs.par_iter().try_for_each(|job| {
+            let result = run_job(job, &site, &out);
+            progress.inc(1);
+            result
+        })?;
+        progress.finish_and_clear();
+        let (stats, manifest) = out.commit()?;
+        Ok((stats, manifest, site.rendered.into_inner()))
+    }
 }
 
 #[derive(Serialize)]
@@ -294,23 +377,78 @@ struct ContentView {
 
 fn page<T: Serialize>(
     site: &Site<'_, '_>,
-    out: &Staging,
+    out: &Writer,
     template: &str,
     path: &str,
     view: &T,
 ) -> Result<(), BuildError> {
+    page_keyed(site, out, template, path, view, 0)
+}
+
+fn page_keyed<T: Serialize>(
+    site: &Site<'_, '_>,
+    out: &Writer,
+    template: &str,
+    path: &str,
+    view: &T,
+    key: u64,
+) -> Result<(), BuildError> {
     let html = site.renderer.render(template, path, view)?;
-    out.write(path, html.as_bytes())?;
+    out.write(path, key, html.as_bytes())?;
     Ok(())
 }
 
-fn tables(out: &Staging, table: &Table, csv: &str, xlsx: &str) -> Result<(), BuildError> {
-    out.write(csv, &table.to_csv())?;
-    out.write(xlsx, &table.to_xlsx()?)?;
+fn tables(out: &Writer, table: &Table, csv: &str, xlsx: &str) -> Result<(), BuildError> {
+    out.write(csv, 0, &table.to_csv())?;
+    out.write(xlsx, 0, &table.to_xlsx()?)?;
     Ok(())
 }
 
-fn run_job(job: &Job<'_>, site: &Site<'_, '_>, out: &Staging) -> Result<(), BuildError> {
+/// What a department's page and downloads are made from: its district's identity, its own,
+/// and each form's bytes (by hash) and findings — plus the templates, config and tool.
+fn department_key(site_key: u64, d: &District<'_>, dep: &Department<'_>) -> u64 {
+    let mut h = Fnv::new();
+    h.write_u64(site_key);
+    for s in [&d.folder, &d.name, &d.slug, &dep.key, &dep.name, &dep.slug] {
+        h.text(s);
+    }
+    h.write_u8(u8::from(d.sample_data));
+    for f in &dep.forms {
+        h.text(f.file);
+        h.write_i32(f.year);
+        h.write_u64(f.source.digest);
+        h.write_usize(f.notes.len());
+        for n in &f.notes {
+            h.value(n);
+        }
+    }
+    h.finish()
+}
+
+/// A department's declarations, in `dep.forms` order: those the run kept, the others read
+/// again (and checked to be the bytes the run validated).
+fn declarations<'a>(
+    dep: &Department<'a>,
+    ingest: &IngestOptions,
+) -> Result<Vec<Cow<'a, Declaration>>, BuildError> {
+    dep.forms
+        .iter()
+        .map(|f| match &f.source.declaration {
+            Some(loaded) => Ok(Cow::Borrowed(&loaded.declaration)),
+            None => {
+                let again = ingest::read_one(&f.source.file, ingest);
+                match again.declaration {
+                    Some(loaded) if again.digest == f.source.digest => {
+                        Ok(Cow::Owned(loaded.declaration))
+                    }
+                    _ => Err(BuildError::Changed(f.source.file.display.clone())),
+                }
+            }
+        })
+        .collect()
+}
+
+fn run_job(job: &Job<'_>, site: &Site<'_, '_>, out: &Writer) -> Result<(), BuildError> {
     let (model, config) = (site.model, site.config);
     match *job {
         Job::Home => {
@@ -329,7 +467,7 @@ fn run_job(job: &Job<'_>, site: &Site<'_, '_>, out: &Staging) -> Result<(), Buil
         }
         Job::SiteData => {
             let all = dataset::site(model, &site.data, &config.title);
-            out.write("data/district.json", dataset::to_json(&all).as_bytes())?;
+            out.write("data/district.json", 0, dataset::to_json(&all).as_bytes())?;
         }
         Job::Content(name) => {
             let stem = name.trim_end_matches(".md");
@@ -353,7 +491,7 @@ fn run_job(job: &Job<'_>, site: &Site<'_, '_>, out: &Staging) -> Result<(), Buil
             };
             page(site, out, "content.html", &path, &view)?;
         }
-        Job::Asset(name) => out.write(&format!("assets/{name}"), &site.renderer.assets[name])?,
+        Job::Asset(name) => out.write(&format!("assets/{name}"), 0, &site.renderer.assets[name])?,
         Job::District(di) => {
             let (d, figures) = (&model.districts[di], &site.figures[di]);
             let path = views::district_index(d);
@@ -374,6 +512,7 @@ fn run_job(job: &Job<'_>, site: &Site<'_, '_>, out: &Staging) -> Result<(), Buil
             }
             out.write(
                 &views::district_json(d),
+                0,
                 dataset::to_json(&site.data[di]).as_bytes(),
             )?;
         }
@@ -403,28 +542,35 @@ fn run_job(job: &Job<'_>, site: &Site<'_, '_>, out: &Staging) -> Result<(), Buil
         Job::Department(di, pi) => {
             let d = &model.districts[di];
             let dep = &d.departments[pi];
-            let view = views::department(d, dep, &site.figures[di].departments[pi], config);
-            page(
-                site,
-                out,
-                "department.html",
-                &views::department_page(d, dep),
-                &view,
-            )?;
-        }
-        Job::Declaration(di, pi, fi) => {
-            let d = &model.districts[di];
-            let dep = &d.departments[pi];
-            let form = &dep.forms[fi];
-            let mut decl = form.declaration.clone();
-            if !config.publish_contacts {
-                decl.filled_by = None;
-                decl.phone = None;
+            let key = department_key(site.site_key, d, dep);
+            let path = views::department_page(d, dep);
+            let json: Vec<String> = dep
+                .forms
+                .iter()
+                .map(|f| views::declaration_json(d, dep, f.year))
+                .collect();
+            // `keep` for every file, not `all`: each kept file must be recorded.
+            let kept = std::iter::once(&path)
+                .chain(&json)
+                .map(|p| out.keep(p, key))
+                .fold(true, |all, k| all & k);
+            if kept {
+                return Ok(());
             }
-            out.write(
-                &views::declaration_json(d, dep, form.year),
-                decl.to_canonical_json().as_bytes(),
-            )?;
+            site.rendered
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let declarations = declarations(dep, site.ingest)?;
+            let refs: Vec<&Declaration> = declarations.iter().map(AsRef::as_ref).collect();
+            let view = views::department(d, dep, &site.figures[di].departments[pi], config, &refs);
+            page_keyed(site, out, "department.html", &path, &view, key)?;
+            for (decl, json) in declarations.into_iter().zip(&json) {
+                let mut decl = decl.into_owned();
+                if !config.publish_contacts {
+                    decl.filled_by = None;
+                    decl.phone = None;
+                }
+                out.write(json, key, decl.to_canonical_json().as_bytes())?;
+            }
         }
     }
     Ok(())

@@ -7,15 +7,17 @@
 //! is fingerprinted too, so a hand-edited or deleted site is rebuilt. Anything that differs
 //! means a full build, so a cached result can never differ from a clean build's.
 
+use crate::batch::Record;
 use crate::diagnostic::Diagnostic;
-use crate::site::WriteStats;
+use crate::ingest::Stamp;
+use crate::site::{Manifest, WriteStats};
 use serde::{Deserialize, Serialize};
 use std::hash::Hasher;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
 /// FNV-1a, 64 bits: stable across Rust versions and machines, unlike `DefaultHasher`.
-struct Fnv(u64);
+pub struct Fnv(u64);
 
 impl Hasher for Fnv {
     fn finish(&self) -> u64 {
@@ -30,12 +32,40 @@ impl Hasher for Fnv {
 }
 
 impl Fnv {
-    fn new() -> Fnv {
+    pub fn new() -> Fnv {
         Fnv(0xcbf2_9ce4_8422_2325)
     }
-    fn text(&mut self, s: &str) {
+    pub fn text(&mut self, s: &str) {
         self.write_u64(s.len() as u64);
         self.write(s.as_bytes());
+    }
+    /// Long byte strings (file contents), hashed a word at a time.
+    pub fn bytes(&mut self, b: &[u8]) {
+        self.write_u64(crate::ingest::digest(b));
+    }
+    /// Anything serialisable, by its JSON.
+    pub fn value<T: Serialize + ?Sized>(&mut self, value: &T) {
+        // Writing into a hasher cannot fail; a value that cannot be serialised hashes as
+        // its error, which is still deterministic.
+        if let Err(e) = serde_json::to_writer(&mut *self, value) {
+            self.text(&e.to_string());
+        }
+    }
+}
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv::new()
+    }
+}
+
+impl std::io::Write for Fnv {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        Hasher::write(self, buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -90,41 +120,95 @@ pub fn inputs_fingerprint(
     tree(&mut h, templates, None);
     h.text(&config.to_string_lossy());
     match std::fs::read(config) {
-        Ok(bytes) => h.write(&bytes),
+        Ok(bytes) => h.bytes(&bytes),
         Err(e) => h.text(&e.kind().to_string()),
     }
     h.finish()
 }
 
-/// What a build wrote.
-pub fn output_fingerprint(output: &Path) -> u64 {
-    let mut h = Fnv::new();
-    tree(&mut h, output, None);
-    h.finish()
-}
-
-/// The last build's result, kept so an unchanged run can answer without building.
+/// The last build's result, kept so the next build redoes only what changed.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct State {
+    /// Fingerprint of everything the build read (`inputs_fingerprint`).
     pub inputs: u64,
-    /// None when the last build published nothing (`--strict` refused).
-    pub output: Option<u64>,
+    /// The tool and the reading options the records were made with (`tool_key`).
+    pub tool: u64,
+    /// Everything besides the forms that shapes the pages (`site_key`).
+    pub site: u64,
+    /// What each input file taught the last build.
+    pub records: Vec<Record>,
+    /// The published site; None when the last build published nothing (`--strict` refused).
+    pub manifest: Option<Manifest>,
     pub districts: usize,
     pub departments: usize,
     pub published_forms: usize,
     pub unpublished_files: usize,
-    pub files: usize,
-    pub bytes: u64,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl State {
     pub fn written(&self) -> Option<WriteStats> {
-        self.output.map(|_| WriteStats {
-            files: self.files,
-            bytes: self.bytes,
+        self.manifest.as_ref().map(|m| WriteStats {
+            files: m.len(),
+            bytes: m.values().map(|p| p.stamp.size).sum(),
+            changed: 0,
         })
     }
+
+    /// Whether the site at `output` is still exactly what the last build published.
+    pub fn site_intact(&self, output: &Path) -> bool {
+        match &self.manifest {
+            None => true,
+            Some(m) => crate::site::files_under(output).is_ok_and(|on_disk| {
+                on_disk.len() == m.len()
+                    && on_disk
+                        .iter()
+                        .zip(m)
+                        .all(|((a, s), (b, p))| a == b && *s == p.stamp)
+            }),
+        }
+    }
+}
+
+/// The tool itself: its version and its executable's size and time (a rebuilt binary may
+/// read forms differently), with the reading options.
+pub fn tool_key(options: &str) -> u64 {
+    let mut h = Fnv::new();
+    h.text(env!("CARGO_PKG_VERSION"));
+    h.text(options);
+    if let Some(stamp) = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .ok()
+        .map(|m| Stamp::of(&m))
+    {
+        h.write_u64(stamp.size);
+        h.write_u64(stamp.modified);
+    }
+    h.finish()
+}
+
+/// Templates (every file's bytes), config bytes and the tool: what every page depends on.
+pub fn site_key(tool: u64, templates: &Path, config: &Path) -> u64 {
+    let mut h = Fnv::new();
+    h.write_u64(tool);
+    let walker = walkdir::WalkDir::new(templates)
+        .follow_links(true)
+        .sort_by_file_name();
+    for entry in walker.into_iter().flatten() {
+        if entry.file_type().is_file() {
+            h.text(&entry.path().to_string_lossy());
+            match std::fs::read(entry.path()) {
+                Ok(bytes) => h.bytes(&bytes),
+                Err(e) => h.text(&e.to_string()),
+            }
+        }
+    }
+    h.text(&config.to_string_lossy());
+    match std::fs::read(config) {
+        Ok(bytes) => h.bytes(&bytes),
+        Err(e) => h.text(&e.kind().to_string()),
+    }
+    h.finish()
 }
 
 /// The cache folder of one output.
@@ -132,6 +216,9 @@ impl State {
 pub struct Cache {
     file: PathBuf,
 }
+
+/// Bumped when `State` changes shape: an old cache file is then ignored.
+const FORMAT: &[u8] = b"budgetsite-cache-2\n";
 
 impl Cache {
     pub fn new(dir: &Path, output: &Path) -> Cache {
@@ -143,13 +230,15 @@ impl Cache {
                 .to_string_lossy(),
         );
         Cache {
-            file: dir.join(format!("build-{:016x}.json", h.finish())),
+            file: dir.join(format!("build-{:016x}.bin", h.finish())),
         }
     }
 
+    /// The last state, if there is one this version can read (anything else: a full build).
     pub fn load(&self) -> Option<State> {
-        let text = std::fs::read_to_string(&self.file).ok()?;
-        serde_json::from_str(&text).ok()
+        let bytes = std::fs::read(&self.file).ok()?;
+        let body = bytes.strip_prefix(FORMAT)?;
+        postcard::from_bytes(body).ok()
     }
 
     /// Saves the state; a cache that cannot be written only costs the next run a build.
@@ -160,9 +249,11 @@ impl Cache {
         if std::fs::create_dir_all(dir).is_err() {
             return;
         }
-        let tmp = self.file.with_extension("json.tmp");
-        if let Ok(text) = serde_json::to_string(state) {
-            if std::fs::write(&tmp, text).is_ok() {
+        let tmp = self.file.with_extension("bin.tmp");
+        if let Ok(body) = postcard::to_stdvec(state) {
+            let mut bytes = FORMAT.to_vec();
+            bytes.extend_from_slice(&body);
+            if std::fs::write(&tmp, bytes).is_ok() {
                 let _ = std::fs::rename(&tmp, &self.file);
             }
         }

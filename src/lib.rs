@@ -15,6 +15,7 @@ pub mod charts;
 pub mod config;
 pub mod dataset;
 pub mod diagnostic;
+pub mod facts;
 pub mod format;
 pub mod identity;
 pub mod ingest;

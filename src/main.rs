@@ -62,12 +62,8 @@ enum Command {
         /// 有任何错误或警告时不发布，退出码 1
         #[arg(long)]
         strict: bool,
-        /// 构建缓存文件夹：输入与输出都未变化时不重复构建
-        #[arg(long, default_value = ".budgetsite", conflicts_with = "no_cache")]
-        cache: PathBuf,
-        /// 不使用构建缓存，总是完整构建
-        #[arg(long)]
-        no_cache: bool,
+        #[command(flatten)]
+        cache: CacheArgs,
     },
     /// 构建网站并在本机（127.0.0.1）预览；申报表、模板或配置修改后自动重新构建并刷新页面
     Serve {
@@ -76,7 +72,26 @@ enum Command {
         /// 端口（0 表示任选一个空闲端口）
         #[arg(long, default_value_t = 8000)]
         port: u16,
+        #[command(flatten)]
+        cache: CacheArgs,
     },
+}
+
+/// The build cache (incremental builds).
+#[derive(Args)]
+struct CacheArgs {
+    /// 构建缓存文件夹：只重新读取、重新生成有变化的部分（增量构建）
+    #[arg(long, default_value = ".budgetsite", conflicts_with = "no_cache")]
+    cache: PathBuf,
+    /// 不使用构建缓存，总是完整构建
+    #[arg(long)]
+    no_cache: bool,
+}
+
+impl CacheArgs {
+    fn dir(self) -> Option<PathBuf> {
+        (!self.no_cache).then_some(self.cache)
+    }
 }
 
 /// Where `build` and `serve` read and write.
@@ -108,6 +123,7 @@ impl SiteArgs {
             progress,
             ingest: IngestOptions::default(),
             cache: None,
+            ..BuildOptions::default()
         }
     }
 }
@@ -196,11 +212,10 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             site,
             strict,
             cache,
-            no_cache,
         } => {
             let stderr = std::io::stderr();
             let mut options = site.into_options(strict, stderr.is_terminal());
-            options.cache = (!no_cache).then_some(cache);
+            options.cache = cache.dir();
             let output = options.output.clone();
             let started = std::time::Instant::now();
             let outcome = budgetsite::build::build(&options)?;
@@ -223,13 +238,16 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             }
             match outcome.written {
                 Some(w) => eprintln!(
-                    "已发布到 {}：{} 个地区、{} 个部门、{} 份申报表，{} 个文件（{:.1} MB）；{} 份文件因错误未发布；{} 个错误，{} 个警告；用时 {elapsed:.2} 秒",
+                    "已发布到 {}：{} 个地区、{} 个部门、{} 份申报表，{} 个文件（{:.1} MB，本次写入或删除 {} 个；读取 {} 份输入文件，生成 {} 个部门页面）；{} 份文件因错误未发布；{} 个错误，{} 个警告；用时 {elapsed:.2} 秒",
                     output.display(),
                     outcome.districts,
                     outcome.departments,
                     outcome.published_forms,
                     w.files,
                     w.bytes as f64 / 1_000_000.0,
+                    w.changed,
+                    outcome.files_read,
+                    outcome.departments_rendered,
                     outcome.unpublished_files,
                     counts.errors,
                     counts.warnings
@@ -243,11 +261,10 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             }
             Ok(outcome.exit_code(strict) as u8)
         }
-        Command::Serve { site, port } => {
-            let options = ServeOptions {
-                build: site.into_options(false, false),
-                port,
-            };
+        Command::Serve { site, port, cache } => {
+            let mut build = site.into_options(false, false);
+            build.cache = cache.dir();
+            let options = ServeOptions { build, port };
             let server = Server::start(options)
                 .with_context(|| format!("无法在 127.0.0.1:{port} 上监听"))?;
             let addr = server.local_addr().context("无法读取监听地址")?;

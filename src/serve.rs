@@ -159,8 +159,7 @@ fn dispatch(stream: TcpStream, shared: &Arc<Shared>) {
 // ---------------------------------------------------------------------------------------
 // Building and watching
 
-/// The one place a (re)build is run. A full build for now; an incremental build can replace
-/// it here.
+/// The one place a (re)build is run: incremental when the options name a build cache.
 fn rebuild(options: &BuildOptions) -> Result<BuildOutcome, String> {
     let options = BuildOptions {
         progress: false,

@@ -97,7 +97,7 @@ pub fn cagr(series: &BTreeMap<i32, YearPoint>) -> Option<Decimal> {
 }
 
 /// The quality of a declaration's performance targets.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Quality {
     pub goals: usize,
     pub indicators: usize,
@@ -269,7 +269,7 @@ pub fn department(dep: &Department<'_>) -> DepartmentFigures {
     DepartmentFigures {
         years: department_years(&dep.series),
         cagr: cagr(&dep.series),
-        quality: dep.forms.iter().map(|f| quality(f.declaration)).collect(),
+        quality: dep.forms.iter().map(|f| f.facts.quality.clone()).collect(),
     }
 }
 

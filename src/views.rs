@@ -261,11 +261,10 @@ fn money_row(label: &str, line: &BudgetLine, years: &[i32], is_total: bool) -> M
 fn form_view(
     d: &District<'_>,
     dep: &Department<'_>,
-    (f, quality): (&Form<'_>, &Quality),
+    ((f, quality), decl): ((&Form<'_>, &Quality), &Declaration),
     config: &SiteConfig,
     root: &str,
 ) -> FormView {
-    let decl: &Declaration = f.declaration;
     let years = decl.prior_years();
     let row =
         |r: Row, label: &str, total: bool| money_row(label, decl.budget_line(r), &years, total);
@@ -334,19 +333,20 @@ fn form_view(
     }
 }
 
+/// A department's page; `declarations` are its forms' declarations, in `dep.forms` order.
 pub fn department(
     d: &District<'_>,
     dep: &Department<'_>,
     figures: &DepartmentFigures,
     config: &SiteConfig,
+    declarations: &[&Declaration],
 ) -> DepartmentView {
     let path = department_page(d, dep);
     let mut meta = PageMeta::new(config, &dep.name, &path, "department");
     meta.sample_data = d.sample_data;
     let latest = dep.latest();
-    let decl = latest.declaration;
     let mut charts = Vec::new();
-    let b = Amounts::budget_of(decl);
+    let b = Amounts::budget_of_facts(latest.facts);
     charts.push(ChartView::from(Chart {
         id: "chart-structure".to_owned(),
         title: format!("{}年预算收支构成", latest.year),
@@ -404,6 +404,7 @@ pub fn department(
         .forms
         .iter()
         .zip(&figures.quality)
+        .zip(declarations.iter().copied())
         .map(|f| form_view(d, dep, f, config, &meta.root))
         .collect();
     DepartmentView {

@@ -9,6 +9,7 @@ pub mod decode;
 pub mod form;
 
 use crate::diagnostic::{Code, Diagnostic};
+use crate::facts::Facts;
 use crate::model::{Declaration, SourceMap};
 use rayon::prelude::*;
 use std::fs::File;
@@ -70,9 +71,54 @@ pub enum Format {
 #[derive(Debug, Clone)]
 pub struct FileOutcome {
     pub file: SourceFile,
-    /// The declaration, unless the file was unreadable or not a declaration at all.
+    /// The declaration, unless the file was unreadable or not a declaration at all — or a
+    /// build let it go once its facts were taken (see `facts`).
     pub declaration: Option<Loaded>,
+    /// What the later stages keep of the declaration (filled in by `batch` after validation):
+    /// `Some` exactly when the file held a declaration.
+    pub facts: Option<Facts>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Size and modification time when read: with the display name, the build cache's key.
+    pub stamp: Option<Stamp>,
+    /// Hash of the file's bytes (0 when they could not be read).
+    pub digest: u64,
+}
+
+/// A file's size and modification time (nanoseconds since the epoch, 0 if unknown).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Stamp {
+    pub size: u64,
+    pub modified: u64,
+}
+
+impl Stamp {
+    pub fn of(meta: &std::fs::Metadata) -> Stamp {
+        let modified = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos() as u64);
+        Stamp {
+            size: meta.len(),
+            modified,
+        }
+    }
+}
+
+/// A fast stable hash of bytes (FNV-1a over 8-byte words): tells a changed file from an
+/// unchanged one in the build cache; not a published format.
+pub fn digest(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        h = (h ^ u64::from_le_bytes(w)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    for &b in chunks.remainder() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    (h ^ bytes.len() as u64).wrapping_mul(0x0000_0100_0000_01b3)
 }
 
 #[derive(Debug, Clone)]
@@ -189,9 +235,12 @@ pub fn read_one(file: &SourceFile, options: &IngestOptions) -> FileOutcome {
     let fail = |code: Code, message: String| FileOutcome {
         file: file.clone(),
         declaration: None,
+        facts: None,
         diagnostics: vec![Diagnostic::new(code, &file.display, message)],
+        stamp: None,
+        digest: 0,
     };
-    let bytes = match read_limited(&file.path, options.max_file_bytes) {
+    let (bytes, stamp) = match read_limited(&file.path, options.max_file_bytes) {
         Ok(b) => b,
         Err(ReadError::TooLarge(size)) => {
             return fail(
@@ -204,23 +253,33 @@ pub fn read_one(file: &SourceFile, options: &IngestOptions) -> FileOutcome {
         }
         Err(ReadError::Io(e)) => return fail(Code::UnreadableFile, format!("无法读取文件：{e}")),
     };
-    parse_bytes(file, &bytes)
+    FileOutcome {
+        stamp: Some(stamp),
+        ..parse_bytes(file, &bytes)
+    }
 }
 
 /// Decodes and parses a file's bytes (the part of `read_one` after I/O; fuzzed directly).
 pub fn parse_bytes(file: &SourceFile, bytes: &[u8]) -> FileOutcome {
+    let outcome = |declaration, diagnostics| FileOutcome {
+        file: file.clone(),
+        declaration,
+        facts: None,
+        diagnostics,
+        stamp: None,
+        digest: digest(bytes),
+    };
     let decoded = match decode::decode(bytes) {
         Ok(d) => d,
         Err(e) => {
-            return FileOutcome {
-                file: file.clone(),
-                declaration: None,
-                diagnostics: vec![Diagnostic::new(
+            return outcome(
+                None,
+                vec![Diagnostic::new(
                     Code::UnreadableFile,
                     &file.display,
                     e.to_string(),
                 )],
-            }
+            )
         }
     };
     let format = sniff_format(&file.path, &decoded.text);
@@ -231,21 +290,16 @@ pub fn parse_bytes(file: &SourceFile, bytes: &[u8]) -> FileOutcome {
             .map(|p| (p.declaration, p.source, p.diagnostics)),
     };
     match parsed {
-        Ok((declaration, source, diagnostics)) => FileOutcome {
-            file: file.clone(),
-            declaration: Some(Loaded {
+        Ok((declaration, source, diagnostics)) => outcome(
+            Some(Loaded {
                 declaration,
                 source,
                 format,
                 encoding: decoded.encoding,
             }),
             diagnostics,
-        },
-        Err(d) => FileOutcome {
-            file: file.clone(),
-            declaration: None,
-            diagnostics: vec![d],
-        },
+        ),
+        Err(d) => outcome(None, vec![d]),
     }
 }
 
@@ -274,9 +328,10 @@ enum ReadError {
 
 /// Reads at most `limit` bytes; a longer file is refused without reading it whole, even if it
 /// grows between the size check and the read.
-fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+fn read_limited(path: &Path, limit: u64) -> Result<(Vec<u8>, Stamp), ReadError> {
     let file = File::open(path).map_err(ReadError::Io)?;
-    let size = file.metadata().map_err(ReadError::Io)?.len();
+    let stamp = Stamp::of(&file.metadata().map_err(ReadError::Io)?);
+    let size = stamp.size;
     if size > limit {
         return Err(ReadError::TooLarge(size));
     }
@@ -287,5 +342,5 @@ fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     if bytes.len() as u64 > limit {
         return Err(ReadError::TooLarge(bytes.len() as u64));
     }
-    Ok(bytes)
+    Ok((bytes, stamp))
 }

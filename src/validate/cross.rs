@@ -4,21 +4,21 @@
 
 use super::{fmt_amount, money_tolerance};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::facts::Facts;
 use crate::identity::Aliases;
-use crate::model::{Declaration, Row, SourceMap};
+use crate::model::Row;
 use std::collections::BTreeMap;
 
-/// A declaration with the file it came from, as the cross-file rules see it.
+/// A declaration's facts with the file they came from, as the cross-file rules see them.
 pub struct Entry<'a> {
     pub file: &'a str,
-    pub declaration: &'a Declaration,
-    pub source: &'a SourceMap,
+    pub facts: &'a Facts,
 }
 
 pub fn check(entries: &[Entry<'_>], aliases: &Aliases) -> Vec<Diagnostic> {
     let mut by_department: BTreeMap<String, Vec<&Entry<'_>>> = BTreeMap::new();
     for e in entries {
-        if let (Some(name), Some(_)) = (&e.declaration.department, e.declaration.fiscal_year) {
+        if let (Some(name), Some(_)) = (&e.facts.department, e.facts.fiscal_year) {
             let key = aliases.key(name);
             if !key.is_empty() {
                 by_department.entry(key).or_default().push(e);
@@ -27,9 +27,7 @@ pub fn check(entries: &[Entry<'_>], aliases: &Aliases) -> Vec<Diagnostic> {
     }
     let mut out = Vec::new();
     for forms in by_department.values_mut() {
-        forms.sort_by(|a, b| {
-            (a.declaration.fiscal_year, a.file).cmp(&(b.declaration.fiscal_year, b.file))
-        });
+        forms.sort_by(|a, b| (a.facts.fiscal_year, a.file).cmp(&(b.facts.fiscal_year, b.file)));
         duplicates(forms, &mut out);
         revisions(forms, &mut out);
     }
@@ -39,7 +37,7 @@ pub fn check(entries: &[Entry<'_>], aliases: &Aliases) -> Vec<Diagnostic> {
 fn duplicates(forms: &[&Entry<'_>], out: &mut Vec<Diagnostic>) {
     let mut by_year: BTreeMap<i32, Vec<&Entry<'_>>> = BTreeMap::new();
     for f in forms {
-        if let Some(y) = f.declaration.fiscal_year {
+        if let Some(y) = f.facts.fiscal_year {
             by_year.entry(y).or_default().push(f);
         }
     }
@@ -53,7 +51,7 @@ fn duplicates(forms: &[&Entry<'_>], out: &mut Vec<Diagnostic>) {
                 .filter(|o| o.file != f.file)
                 .map(|o| o.file)
                 .collect();
-            let department = f.declaration.department.as_deref().unwrap_or_default();
+            let department = f.facts.department.as_deref().unwrap_or_default();
             out.push(
                 Diagnostic::new(
                     Code::DuplicateSubmission,
@@ -63,7 +61,7 @@ fn duplicates(forms: &[&Entry<'_>], out: &mut Vec<Diagnostic>) {
                         others.join("、")
                     ),
                 )
-                .at(f.source.title.or(f.source.department)),
+                .at(f.facts.anchor),
             );
         }
     }
@@ -74,8 +72,8 @@ fn revisions(forms: &[&Entry<'_>], out: &mut Vec<Diagnostic>) {
     let mut reported: BTreeMap<(i32, Row), Vec<(&Entry<'_>, rust_decimal::Decimal)>> =
         BTreeMap::new();
     for f in forms {
-        for row in Row::ALL {
-            for (year, value) in &f.declaration.budget_line(row).prior_years.0 {
+        for (&row, facts) in Row::ALL.iter().zip(&f.facts.rows) {
+            for (year, value) in &facts.prior {
                 if let Some(v) = value {
                     reported.entry((*year, row)).or_default().push((f, *v));
                 }
@@ -86,11 +84,11 @@ fn revisions(forms: &[&Entry<'_>], out: &mut Vec<Diagnostic>) {
         for pair in values.windows(2) {
             let (earlier, a) = pair[0];
             let (later, b) = pair[1];
-            if earlier.declaration.fiscal_year == later.declaration.fiscal_year {
+            if earlier.facts.fiscal_year == later.facts.fiscal_year {
                 continue; // a duplicate submission, reported as such
             }
             if (a - b).abs() > money_tolerance() {
-                let earlier_year = earlier.declaration.fiscal_year.unwrap_or_default();
+                let earlier_year = earlier.facts.fiscal_year.unwrap_or_default();
                 out.push(
                     Diagnostic::new(
                         Code::PriorYearRevised,
@@ -103,7 +101,7 @@ fn revisions(forms: &[&Entry<'_>], out: &mut Vec<Diagnostic>) {
                             fmt_amount(a)
                         ),
                     )
-                    .at(later.source.row(row)),
+                    .at(later.facts.row(row).line),
                 );
             }
         }
