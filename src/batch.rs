@@ -58,6 +58,7 @@ pub fn load_with(
         aliases,
         keep_up_to: usize::MAX,
         previous: None,
+        records: false,
     };
     Ok(load_records(paths, options, &load)?.0)
 }
@@ -86,10 +87,12 @@ pub struct LoadOptions<'a> {
     pub keep_up_to: usize,
     /// Records of an earlier run, by display name.
     pub previous: Option<&'a BTreeMap<String, Record>>,
+    /// Return this run's records (for the build cache).
+    pub records: bool,
 }
 
 /// `load_with` with a choice of what to keep and an earlier run's records; also returns
-/// this run's records (for files whose size and time could be read).
+/// this run's records if asked (for files whose size and time could be read).
 pub fn load_records(
     paths: &[PathBuf],
     options: &IngestOptions,
@@ -123,6 +126,7 @@ pub fn load_records(
         .collect();
     let records = outcomes
         .iter()
+        .filter(|_| load.records)
         .filter_map(|o| {
             o.stamp.map(|stamp| Record {
                 display: o.file.display.clone(),

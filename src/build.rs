@@ -30,7 +30,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::hash::Hasher;
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 /// Runs with at most this many input files keep every declaration in memory (about 6 KB
@@ -140,6 +140,10 @@ struct Site<'m, 'a> {
     /// `cache::site_key`: part of every department's key.
     site_key: u64,
     rendered: std::sync::atomic::AtomicUsize,
+    /// Held while a district-wide page or workbook is rendered: each holds a table of every
+    /// department, so one at a time keeps the peak memory down while the other threads
+    /// render departments.
+    district_wide: std::sync::Mutex<()>,
 }
 
 pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
@@ -196,6 +200,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
         aliases: &aliases,
         keep_up_to: options.keep_declarations,
         previous: records.as_ref(),
+        records: cache.is_some(),
     };
     let (batch, records) =
         batch::load_records(std::slice::from_ref(&options.input), &ingest, &load)?;
@@ -331,6 +336,7 @@ impl Publisher<'_> {
             ingest: self.ingest,
             site_key: self.site_key,
             rendered: std::sync::atomic::AtomicUsize::new(0),
+            district_wide: std::sync::Mutex::new(()),
         };
         let renderer = self.renderer;
         let mut jobs: Vec<Job<'_>> = vec![Job::Home, Job::Report, Job::SiteData];
@@ -375,6 +381,8 @@ struct ContentView {
     taxonomy: Vec<views::TaxonomyRow>,
 }
 
+/// Renders a page unless the published one was made from the same view (and the same
+/// templates, config and tool): hashing a view costs a fraction of rendering it.
 fn page<T: Serialize>(
     site: &Site<'_, '_>,
     out: &Writer,
@@ -382,7 +390,15 @@ fn page<T: Serialize>(
     path: &str,
     view: &T,
 ) -> Result<(), BuildError> {
-    page_keyed(site, out, template, path, view, 0)
+    let mut h = Fnv::new();
+    h.write_u64(site.site_key);
+    h.text(template);
+    h.value(view);
+    let key = h.finish();
+    if out.keep(path, key) {
+        return Ok(());
+    }
+    page_keyed(site, out, template, path, view, key)
 }
 
 fn page_keyed<T: Serialize>(
@@ -393,14 +409,32 @@ fn page_keyed<T: Serialize>(
     view: &T,
     key: u64,
 ) -> Result<(), BuildError> {
+    let _one_at_a_time = (template != "department.html").then(|| site.district_wide.lock());
     let html = site.renderer.render(template, path, view)?;
     out.write(path, key, html.as_bytes())?;
     Ok(())
 }
 
-fn tables(out: &Writer, table: &Table, csv: &str, xlsx: &str) -> Result<(), BuildError> {
-    out.write(csv, 0, &table.to_csv())?;
-    out.write(xlsx, 0, &table.to_xlsx()?)?;
+/// A table as CSV and XLSX; the XLSX (compressed, the costly one) only when the table changed.
+fn tables(
+    site: &Site<'_, '_>,
+    out: &Writer,
+    table: &Table,
+    csv: &str,
+    xlsx: &str,
+) -> Result<(), BuildError> {
+    let mut h = Fnv::new();
+    h.write_u64(site.site_key);
+    table.hash(&mut h);
+    let key = h.finish();
+    out.write(csv, key, &table.to_csv())?;
+    if !out.keep(xlsx, key) {
+        let bytes = {
+            let _one_at_a_time = site.district_wide.lock();
+            table.to_xlsx()?
+        };
+        out.write(xlsx, key, &bytes)?;
+    }
     Ok(())
 }
 
@@ -504,6 +538,7 @@ fn run_job(job: &Job<'_>, site: &Site<'_, '_>, out: &Writer) -> Result<(), Build
             if let Some(year) = d.latest_year() {
                 let table = dataset::year_table(d, figures, year);
                 tables(
+                    site,
                     out,
                     &table,
                     &views::district_table(d, "csv"),
@@ -533,6 +568,7 @@ fn run_job(job: &Job<'_>, site: &Site<'_, '_>, out: &Writer) -> Result<(), Build
             page(site, out, "year.html", &views::year_page(d, year), &view)?;
             let table = dataset::year_table(d, figures, year);
             tables(
+                site,
                 out,
                 &table,
                 &views::year_table(d, year, "csv"),

@@ -21,7 +21,7 @@ use rust_xlsxwriter::{
 };
 
 /// One cell of a [`Table`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub enum Cell {
     Text(String),
     /// Money in 万元, exact; written with 2 decimals.
@@ -33,7 +33,7 @@ pub enum Cell {
 
 /// A table: one header row and data rows. Rows may be shorter or longer than the header;
 /// missing cells are simply absent.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct Table {
     /// Sheet name in XLSX (sanitised to Excel's rules: ≤ 31 characters, none of `[]:*?/\`,
     /// no leading/trailing apostrophe) and the XLSX document title. Not written as a row.

@@ -117,3 +117,105 @@ fn the_last_findings_and_exit_status_are_repeated_from_the_cache() {
     assert_eq!(cached(d, &["--strict"]), (true, 1));
     assert_eq!(tree(&d.join("public")), before);
 }
+
+/// The summary line's "读取 N 份输入文件，生成 M 个部门页面".
+fn work_done(dir: &Path) -> (usize, usize) {
+    let o = run(&["build"], dir);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    let number_before = |marker: &str| -> usize {
+        let head = &err[..err
+            .find(marker)
+            .unwrap_or_else(|| panic!("{marker}: {err}"))];
+        let digits: String = head
+            .chars()
+            .rev()
+            .skip_while(|c| !c.is_ascii_digit())
+            .take_while(char::is_ascii_digit)
+            .collect();
+        digits.chars().rev().collect::<String>().parse().unwrap()
+    };
+    (number_before(" 份输入文件"), number_before(" 个部门页面"))
+}
+
+fn modified(p: &Path) -> std::time::SystemTime {
+    std::fs::metadata(p).unwrap().modified().unwrap()
+}
+
+#[test]
+fn a_changed_form_rereads_one_file_and_renders_one_department() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for (file, name) in [
+        ("a", "示例区妇联"),
+        ("b", "示例区残联"),
+        ("c", "示例区科协"),
+    ] {
+        write_sample(d, &format!("submissions/x/{file}-2020.txt"), Some(name));
+    }
+    assert_eq!(work_done(d), (3, 3), "the first build does everything");
+    let pages = |d: &Path| -> Vec<std::path::PathBuf> {
+        let mut v: Vec<_> = walkdir::WalkDir::new(d.join("public"))
+            .into_iter()
+            .map(|e| e.unwrap().into_path())
+            .filter(|p| p.extension().is_some_and(|x| x == "html"))
+            .collect();
+        v.sort();
+        v
+    };
+    let before: Vec<_> = pages(d).iter().map(|p| (p.clone(), modified(p))).collect();
+    // Another goal text in b: its facts (quality) stay, its page changes.
+    let b = d.join("submissions/x/b-2020.txt");
+    let text = std::fs::read_to_string(&b).unwrap();
+    std::fs::write(
+        &b,
+        text.replacen("示例区残联", "示例区残联 ", 1)
+            .replacen("提高", "提升", 1),
+    )
+    .unwrap();
+    assert_eq!(work_done(d), (1, 1), "only b is read and rendered again");
+    assert_same_as_clean(d, "after changing one form");
+    let rewritten: Vec<_> = before
+        .iter()
+        .filter(|(p, m)| !p.exists() || modified(p) != *m)
+        .map(|(p, _)| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        before.len(),
+        9,
+        "home, report, method, overview, dashboard, year, 3 departments"
+    );
+    assert_eq!(
+        rewritten.len(),
+        1,
+        "only b's page is written again (no figure changed): {rewritten:?}"
+    );
+    // Only touched, not changed: read again, nothing rendered.
+    let text = std::fs::read(&b).unwrap();
+    std::fs::write(&b, text).unwrap();
+    assert_eq!(work_done(d), (1, 0));
+    assert_same_as_clean(d, "after touching a form");
+}
+
+#[test]
+fn reading_departments_again_gives_the_site_that_keeping_them_gives() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write_sample(d, "submissions/x/a-2020.txt", None);
+    write_sample(d, "submissions/x/b-2020.txt", Some("示例区妇联"));
+    write_sample(d, "submissions/y/c-2020.txt", Some("示例区科协"));
+    let options = |output: &str, keep: usize| budgetsite::build::BuildOptions {
+        input: d.join("submissions"),
+        output: d.join(output),
+        templates: d.join("no-templates"),
+        config: d.join("site.toml"),
+        keep_declarations: keep,
+        ..Default::default()
+    };
+    let kept = budgetsite::build::build(&options("kept", usize::MAX)).unwrap();
+    let read = budgetsite::build::build(&options("read", 0)).unwrap();
+    assert_eq!(kept.departments_rendered, 3);
+    assert_eq!(read.departments_rendered, 3);
+    let (a, b) = (tree(&d.join("kept")), tree(&d.join("read")));
+    assert!(a.keys().any(|k| k.ends_with("-2020.json")));
+    assert_eq!(a, b);
+}

@@ -164,18 +164,18 @@ pub fn discover(
             continue;
         }
         // How files under this root are named in diagnostics and on pages.
+        let folder = std::path::absolute(root).ok().and_then(|a| {
+            a.components()
+                .collect::<PathBuf>()
+                .file_name()
+                .map(|n| n.to_owned())
+        });
         let name = |path: &Path| -> String {
             if !options.names_from_folder {
                 return display_path(path);
             }
             let rel = path.strip_prefix(root).unwrap_or(path);
-            let folder = std::path::absolute(root).ok().and_then(|a| {
-                a.components()
-                    .collect::<PathBuf>()
-                    .file_name()
-                    .map(|n| n.to_owned())
-            });
-            match folder {
+            match &folder {
                 Some(f) => display_path(&Path::new(&f).join(rel)),
                 None => display_path(rel),
             }
@@ -187,7 +187,11 @@ pub fn discover(
             .follow_links(true)
             .sort_by_file_name()
             .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !(is_hidden(e.file_name()) || excluded(e.path())));
+            .filter_entry(|e| {
+                // Only folders are excluded, so only folders pay for `canonicalize`.
+                e.depth() == 0
+                    || !(is_hidden(e.file_name()) || (e.file_type().is_dir() && excluded(e.path())))
+            });
         for entry in walker {
             match entry {
                 Ok(e) if e.file_type().is_file() => {
