@@ -45,10 +45,12 @@ impl Fnv {
     }
     /// Anything serialisable, by its JSON.
     pub fn value<T: Serialize + ?Sized>(&mut self, value: &T) {
-        // Writing into a hasher cannot fail; a value that cannot be serialised hashes as
-        // its error, which is still deterministic.
-        if let Err(e) = serde_json::to_writer(&mut *self, value) {
-            self.text(&e.to_string());
+        // Serialised into a buffer first, then hashed a word at a time: serde writes many
+        // tiny pieces, which byte-wise FNV would take one by one. A value that cannot be
+        // serialised hashes as its error, which is still deterministic.
+        match serde_json::to_vec(value) {
+            Ok(json) => self.bytes(&json),
+            Err(e) => self.text(&e.to_string()),
         }
     }
 }
@@ -59,15 +61,6 @@ impl Default for Fnv {
     }
 }
 
-impl std::io::Write for Fnv {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        Hasher::write(self, buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 /// Adds every file under `root` (sorted; hidden entries and `skip` left out) to `h`.
 fn tree(h: &mut Fnv, root: &Path, skip: Option<&Path>) {
