@@ -61,7 +61,6 @@ impl Default for Fnv {
     }
 }
 
-
 /// Adds every file under `root` (sorted; hidden entries and `skip` left out) to `h`.
 fn tree(h: &mut Fnv, root: &Path, skip: Option<&Path>) {
     h.text(&root.to_string_lossy());
