@@ -20,6 +20,8 @@ pub struct Batch {
     pub files: Vec<FileOutcome>,
     /// Diagnostics that belong to no readable file (walk errors), plus every file's, sorted.
     pub diagnostics: Vec<Diagnostic>,
+    /// Files read in this run (the others' outcomes came from an earlier run's records).
+    pub files_read: usize,
 }
 
 impl Batch {
@@ -100,6 +102,7 @@ pub fn load_records(
 ) -> Result<(Batch, Vec<Record>), IngestError> {
     let (files, walk_problems) = ingest::discover(paths, options)?;
     let keep = files.len() <= load.keep_up_to;
+    let read = std::sync::atomic::AtomicUsize::new(0);
     let mut outcomes: Vec<FileOutcome> = files
         .par_iter()
         .map(|file| {
@@ -116,6 +119,7 @@ pub fn load_records(
                     };
                 }
             }
+            read.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let mut outcome = ingest::read_one(file, options);
             validate_file(&mut outcome);
             if !keep {
@@ -149,6 +153,7 @@ pub fn load_records(
         Batch {
             files: outcomes,
             diagnostics: all,
+            files_read: read.into_inner(),
         },
         records,
     ))

@@ -204,11 +204,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
     };
     let (batch, records) =
         batch::load_records(std::slice::from_ref(&options.input), &ingest, &load)?;
-    let files_read = batch
-        .files
-        .iter()
-        .filter(|f| f.declaration.is_some() || f.stamp.is_none() || f.facts.is_none())
-        .count();
+    let files_read = batch.files_read;
     let model = analyze::analyze(&batch, &options.input, &config);
     let refused = options.strict && batch.exit_code(true) != 0;
     let mut outcome = BuildOutcome {
@@ -228,6 +224,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
         batch: Batch {
             files: Vec::new(),
             diagnostics: Vec::new(),
+            files_read: 0,
         },
     };
     let published = if refused {
@@ -278,6 +275,7 @@ fn from_state(state: &cache::State) -> BuildOutcome {
         batch: Batch {
             files: Vec::new(),
             diagnostics: state.diagnostics.clone(),
+            files_read: 0,
         },
     }
 }

@@ -215,6 +215,8 @@ fn reading_departments_again_gives_the_site_that_keeping_them_gives() {
     let read = budgetsite::build::build(&options("read", 0)).unwrap();
     assert_eq!(kept.departments_rendered, 3);
     assert_eq!(read.departments_rendered, 3);
+    // Regression: a run that let its declarations go reported 0 files read.
+    assert_eq!((kept.files_read, read.files_read), (3, 3));
     let (a, b) = (tree(&d.join("kept")), tree(&d.join("read")));
     assert!(a.keys().any(|k| k.ends_with("-2020.json")));
     assert_eq!(a, b);
