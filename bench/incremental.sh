@@ -18,7 +18,7 @@ bin=$PWD/target/release/budgetsite
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-run() { # label, before-hook → "wall | cpu | rss"
+run() { # label (for reading), before-hook → "wall | cpu | rss"
   local best="" line hook=$2
   for i in 1 2 3; do
     $hook "$i"

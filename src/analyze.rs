@@ -9,7 +9,7 @@ use crate::config::SiteConfig;
 use crate::diagnostic::Diagnostic;
 use crate::facts::Facts;
 use crate::ingest::FileOutcome;
-use crate::model::{Declaration, Row};
+use crate::model::Row;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -56,35 +56,17 @@ impl Amounts {
         self.project += o.project;
     }
 
-    /// The budget-year column of a declaration.
-    pub fn budget_of(d: &Declaration) -> Amounts {
-        Self::column(|r| d.budget_line(r).budget)
-    }
-
     /// The budget-year column of a declaration's facts.
-    pub fn budget_of_facts(f: &Facts) -> Amounts {
+    pub fn budget_of(f: &Facts) -> Amounts {
         Self::column(|r| f.row(r).budget)
     }
 
     /// A prior-year column of a declaration's facts, if it reports anything for that year.
-    pub fn actual_of_facts(f: &Facts, year: i32) -> Option<Amounts> {
+    pub fn actual_of(f: &Facts, year: i32) -> Option<Amounts> {
         let any = Row::ALL
             .iter()
             .any(|&r| f.row(r).prior_value(year).is_some());
         any.then(|| Self::column(|r| f.row(r).prior_value(year)))
-    }
-
-    /// A prior-year column, if the form reports anything for that year.
-    pub fn actual_of(d: &Declaration, year: i32) -> Option<Amounts> {
-        let any = Row::ALL.iter().any(|&r| {
-            d.budget_line(r)
-                .prior_years
-                .get(year)
-                .copied()
-                .flatten()
-                .is_some()
-        });
-        any.then(|| Self::column(|r| d.budget_line(r).prior_years.get(year).copied().flatten()))
     }
 
     fn column(get: impl Fn(Row) -> Option<Decimal>) -> Amounts {
@@ -348,12 +330,12 @@ fn series(forms: &[Form<'_>]) -> BTreeMap<i32, YearPoint> {
     for f in forms {
         let point = out.entry(f.year).or_default();
         if point.budget.is_none() {
-            point.budget = Some(Amounts::budget_of_facts(f.facts));
+            point.budget = Some(Amounts::budget_of(f.facts));
         }
         for &year in &f.facts.prior_years {
             let point = out.entry(year).or_default();
             if point.actual.is_none() {
-                point.actual = Amounts::actual_of_facts(f.facts, year);
+                point.actual = Amounts::actual_of(f.facts, year);
             }
         }
     }

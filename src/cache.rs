@@ -14,7 +14,6 @@ use crate::site::{Manifest, WriteStats};
 use serde::{Deserialize, Serialize};
 use std::hash::Hasher;
 use std::path::{Path, PathBuf};
-use std::time::UNIX_EPOCH;
 
 /// FNV-1a, 64 bits: stable across Rust versions and machines, unlike `DefaultHasher`.
 pub struct Fnv(u64);
@@ -81,13 +80,9 @@ fn tree(h: &mut Fnv, root: &Path, skip: Option<&Path>) {
             Ok(e) if e.file_type().is_file() => {
                 h.text(&e.path().to_string_lossy());
                 if let Ok(m) = e.metadata() {
-                    h.write_u64(m.len());
-                    let nanos = m
-                        .modified()
-                        .ok()
-                        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-                        .map_or(0, |d| d.as_nanos());
-                    h.write_u128(nanos);
+                    let stamp = Stamp::of(&m);
+                    h.write_u64(stamp.size);
+                    h.write_u64(stamp.modified);
                 }
             }
             Ok(_) => {}

@@ -346,7 +346,7 @@ pub fn department(
     meta.sample_data = d.sample_data;
     let latest = dep.latest();
     let mut charts = Vec::new();
-    let b = Amounts::budget_of_facts(latest.facts);
+    let b = Amounts::budget_of(latest.facts);
     charts.push(ChartView::from(Chart {
         id: "chart-structure".to_owned(),
         title: format!("{}年预算收支构成", latest.year),

@@ -11,7 +11,6 @@ pub mod form;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::facts::Facts;
 use crate::model::{Declaration, SourceMap};
-use rayon::prelude::*;
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -227,11 +226,6 @@ pub fn discover(
     files.sort();
     files.dedup();
     Ok((files, problems))
-}
-
-/// Reads, decodes and parses every file in parallel; the result keeps the input order.
-pub fn read_all(files: &[SourceFile], options: &IngestOptions) -> Vec<FileOutcome> {
-    files.par_iter().map(|f| read_one(f, options)).collect()
 }
 
 /// Reads one file. Never panics on content: every failure is a diagnostic.
