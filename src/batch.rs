@@ -164,7 +164,11 @@ pub fn validate_file(outcome: &mut FileOutcome) {
     if let Some(loaded) = &outcome.declaration {
         let found = validate::validate(&loaded.declaration, &loaded.source, &outcome.file.display);
         outcome.diagnostics.extend(found);
-        outcome.facts = Some(Facts::of(&loaded.declaration, &loaded.source));
+        outcome.facts = Some(Facts::of(
+            &loaded.declaration,
+            &loaded.source,
+            loaded.sheet.as_deref(),
+        ));
     }
 }
 
@@ -190,12 +194,15 @@ fn cross_validate(outcomes: &mut [FileOutcome], aliases: &Aliases) {
 
 /// Fills in the department and budget year every diagnostic of a file should carry.
 fn annotate(outcome: &mut FileOutcome) {
-    let (department, year) = outcome
+    let (department, year, sheet) = outcome
         .facts
         .as_ref()
-        .map(|f| (f.department.clone(), f.fiscal_year))
-        .unwrap_or((None, None));
+        .map(|f| (f.department.clone(), f.fiscal_year, f.sheet.clone()))
+        .unwrap_or((None, None, None));
     for d in &mut outcome.diagnostics {
+        if d.sheet.is_none() && d.line.is_some() {
+            d.sheet.clone_from(&sheet);
+        }
         if d.department.is_none() {
             d.department.clone_from(&department);
         }

@@ -102,6 +102,9 @@ pub struct Diagnostic {
     pub code: Code,
     pub severity: Severity,
     pub file: String,
+    /// The worksheet `line` counts in, for a workbook (`None` for text and JSON files, and
+    /// then left out of `check --format json`, which keeps the shape of spec section 4).
+    pub sheet: Option<String>,
     pub line: Option<u32>,
     pub department: Option<String>,
     pub fiscal_year: Option<i32>,
@@ -114,6 +117,7 @@ impl Diagnostic {
             code,
             severity: code.severity(),
             file: file.into(),
+            sheet: None,
             line: None,
             department: None,
             fiscal_year: None,
@@ -132,9 +136,10 @@ impl Diagnostic {
 
     /// The order of every report: file, line (none first), code as written, then the message so
     /// that ties are total.
-    pub fn sort_key(&self) -> (&str, u32, &'static str, &str) {
+    pub fn sort_key(&self) -> (&str, Option<&str>, u32, &'static str, &str) {
         (
             &self.file,
+            self.sheet.as_deref(),
             self.line.unwrap_or(0),
             self.code.as_str(),
             &self.message,

@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Facts {
+    /// The worksheet the declaration was read from, for a workbook.
+    pub sheet: Option<String>,
     pub department: Option<String>,
     pub fiscal_year: Option<i32>,
     /// The title's line (else the department cell's): where file-level findings point.
@@ -31,8 +33,9 @@ pub struct RowFacts {
 }
 
 impl Facts {
-    pub fn of(d: &Declaration, source: &SourceMap) -> Facts {
+    pub fn of(d: &Declaration, source: &SourceMap, sheet: Option<&str>) -> Facts {
         Facts {
+            sheet: sheet.map(str::to_owned),
             department: d.department.clone(),
             fiscal_year: d.fiscal_year,
             anchor: source.title.or(source.department),
@@ -82,20 +85,22 @@ mod tests {
             path,
         };
         let loaded = parse_bytes(&file, &bytes).declaration.unwrap();
-        let facts = Facts::of(&loaded.declaration, &loaded.source);
+        let facts = Facts::of(&loaded.declaration, &loaded.source, None);
         assert_eq!(facts.fiscal_year, Some(2020));
         assert_eq!(facts.department.as_deref(), Some("武汉市新洲区总工会"));
         assert_eq!(facts.prior_years, vec![2019, 2018]);
         let total = facts.row(Row::ExpenditureTotal);
-        assert_eq!(total.budget, loaded.declaration.expenditure.total.budget);
+        assert_eq!(
+            total.budget,
+            loaded.declaration.budget_line(Row::ExpenditureTotal).budget
+        );
         assert_eq!(total.line, loaded.source.row(Row::ExpenditureTotal));
         assert!(total.line.is_some());
         assert_eq!(
             total.prior_value(2019),
             loaded
                 .declaration
-                .expenditure
-                .total
+                .budget_line(Row::ExpenditureTotal)
                 .prior_years
                 .get(2019)
                 .copied()

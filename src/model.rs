@@ -59,6 +59,9 @@ pub struct Expenditure {
     pub total: BudgetLine,
 }
 
+/// One indicator row. `name` is the 三级指标 where a layout has three levels (the sample's
+/// `指标名称`). The last four fields exist only in layouts with such columns and are left out
+/// of canonical JSON when absent, so a `hubei` declaration keeps the v1 shape exactly.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Indicator {
     pub level1: Option<String>,
@@ -67,13 +70,103 @@ pub struct Indicator {
     pub prior_years: YearMap<Option<String>>,
     pub target: Option<String>,
     pub standard: Option<String>,
+    /// 计量单位.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// 指标值类型 as written (`定量` / `定性`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_kind: Option<String>,
+    /// 指标解释.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<String>,
+    /// 备注.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remark: Option<String>,
 }
 
+impl Indicator {
+    /// Whether the indicator is declared quantitative (`定量`): its target must hold a number.
+    pub fn is_quantitative(&self) -> Option<bool> {
+        let kind = self.value_kind.as_deref()?.trim();
+        if kind.contains("定量") {
+            Some(true)
+        } else if kind.contains("定性") {
+            Some(false)
+        } else {
+            None
+        }
+    }
+}
+
+/// A goal's indicator table. Layouts with one table for the whole department give one goal
+/// without number or name (spec section 5).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Goal {
-    pub number: u32,
+    pub number: Option<u32>,
     pub name: Option<String>,
     pub indicators: Vec<Indicator>,
+}
+
+impl Goal {
+    /// How findings name the table: `年度目标2`, or `绩效指标表` for a layout's single table.
+    pub fn label(&self) -> String {
+        match self.number {
+            Some(n) => format!("年度目标{n}"),
+            None => "绩效指标表".to_owned(),
+        }
+    }
+}
+
+/// The province layout a form was printed in (spec section 5). Recognised by its labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Layout {
+    Hubei,
+    HubeiPdf,
+    Fujian,
+    Hunan,
+}
+
+impl Layout {
+    pub const ALL: [Layout; 4] = [Layout::Hubei, Layout::HubeiPdf, Layout::Fujian, Layout::Hunan];
+
+    /// The `layout` value of canonical JSON.
+    pub fn key(self) -> &'static str {
+        match self {
+            Layout::Hubei => "hubei",
+            Layout::HubeiPdf => "hubei-pdf",
+            Layout::Fujian => "fujian",
+            Layout::Hunan => "hunan",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Layout> {
+        Layout::ALL.into_iter().find(|l| l.key() == key)
+    }
+
+    /// How the site and the report name the layout.
+    pub fn title(self) -> &'static str {
+        match self {
+            Layout::Hubei => "湖北表式",
+            Layout::HubeiPdf => "湖北表式（PDF 版）",
+            Layout::Fujian => "福建表式",
+            Layout::Hunan => "湖南表式",
+        }
+    }
+}
+
+/// A row of Fujian's `年度履职目标` table.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Duty {
+    /// 部门职能.
+    pub function: Option<String>,
+    /// 年度目标任务.
+    pub task: Option<String>,
+    /// 支出项目名称.
+    pub project: Option<String>,
+    /// 预算金额（万元）.
+    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    pub amount: Option<Decimal>,
 }
 
 /// A department's declaration for one budget year, as canonical JSON v1 describes it.
@@ -86,28 +179,63 @@ pub struct Declaration {
     pub filled_by: Option<String>,
     pub phone: Option<String>,
     pub unit: Option<String>,
-    pub income: Income,
-    pub expenditure: Expenditure,
+    /// `null` where the layout has no income block (Fujian, Hunan): absent, not zero.
+    pub income: Option<Income>,
+    /// `null` where the layout has no expenditure block (Hunan).
+    pub expenditure: Option<Expenditure>,
     pub functions: Vec<String>,
     pub annual_tasks: Vec<String>,
     pub long_term_goal: Option<String>,
     pub annual_goal: Option<String>,
     pub overall_goals: Vec<String>,
     pub goals: Vec<Goal>,
+    /// The layout the form was read in; absent in canonical files written before layouts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layout: Option<Layout>,
+    /// `部门预算编码` (Fujian).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub budget_code: Option<String>,
+    /// Fujian's `年度履职目标` rows.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub duties: Vec<Duty>,
 }
+
+/// An empty budget line: what a row of an absent money block reads as.
+static EMPTY_LINE: BudgetLine = BudgetLine {
+    budget: None,
+    share_percent: None,
+    prior_years: YearMap(Vec::new()),
+};
 
 impl Declaration {
     pub fn new() -> Self {
         Declaration {
             schema: SCHEMA,
             form: FORM_NAME,
+            income: Some(Income::default()),
+            expenditure: Some(Expenditure::default()),
             ..Default::default()
         }
     }
 
     /// The prior years the budget table reports, latest first.
     pub fn prior_years(&self) -> Vec<i32> {
-        self.income.total.prior_years.years().collect()
+        let total = self.budget_line(Row::IncomeTotal);
+        let total = if total.prior_years.0.is_empty() {
+            self.budget_line(Row::ExpenditureTotal)
+        } else {
+            total
+        };
+        total.prior_years.years().collect()
+    }
+
+    /// Whether the form has the money block `row` belongs to.
+    pub fn has_block(&self, row: Row) -> bool {
+        if row.is_income() {
+            self.income.is_some()
+        } else {
+            self.expenditure.is_some()
+        }
     }
 
     /// Canonical JSON v1, pretty-printed, with a trailing newline.
@@ -118,25 +246,29 @@ impl Declaration {
         s
     }
 
+    /// A row of the budget table; an empty line where the form has no such block.
     pub fn budget_line(&self, row: Row) -> &BudgetLine {
+        let (income, expenditure) = (self.income.as_ref(), self.expenditure.as_ref());
         match row {
-            Row::FiscalAppropriation => &self.income.fiscal_appropriation,
-            Row::Other => &self.income.other,
-            Row::IncomeTotal => &self.income.total,
-            Row::Basic => &self.expenditure.basic,
-            Row::Project => &self.expenditure.project,
-            Row::ExpenditureTotal => &self.expenditure.total,
+            Row::FiscalAppropriation => income.map(|i| &i.fiscal_appropriation),
+            Row::Other => income.map(|i| &i.other),
+            Row::IncomeTotal => income.map(|i| &i.total),
+            Row::Basic => expenditure.map(|e| &e.basic),
+            Row::Project => expenditure.map(|e| &e.project),
+            Row::ExpenditureTotal => expenditure.map(|e| &e.total),
         }
+        .unwrap_or(&EMPTY_LINE)
     }
 
+    /// A row of the budget table to fill in; creates its block if the form had none.
     pub fn budget_line_mut(&mut self, row: Row) -> &mut BudgetLine {
         match row {
-            Row::FiscalAppropriation => &mut self.income.fiscal_appropriation,
-            Row::Other => &mut self.income.other,
-            Row::IncomeTotal => &mut self.income.total,
-            Row::Basic => &mut self.expenditure.basic,
-            Row::Project => &mut self.expenditure.project,
-            Row::ExpenditureTotal => &mut self.expenditure.total,
+            Row::FiscalAppropriation => &mut self.income.get_or_insert_default().fiscal_appropriation,
+            Row::Other => &mut self.income.get_or_insert_default().other,
+            Row::IncomeTotal => &mut self.income.get_or_insert_default().total,
+            Row::Basic => &mut self.expenditure.get_or_insert_default().basic,
+            Row::Project => &mut self.expenditure.get_or_insert_default().project,
+            Row::ExpenditureTotal => &mut self.expenditure.get_or_insert_default().total,
         }
     }
 }
@@ -161,6 +293,14 @@ impl Row {
         Row::Project,
         Row::ExpenditureTotal,
     ];
+
+    /// Whether the row belongs to the income block.
+    pub fn is_income(self) -> bool {
+        matches!(
+            self,
+            Row::FiscalAppropriation | Row::Other | Row::IncomeTotal
+        )
+    }
 
     /// How a clerk names the row: `财政拨款`, `收入合计`, ….
     pub fn label(self) -> &'static str {

@@ -33,12 +33,38 @@ pub fn json(batch: &Batch) -> String {
     struct Report<'a> {
         files: usize,
         declarations: usize,
-        diagnostics: &'a [Diagnostic],
+        diagnostics: Vec<JsonDiagnostic<'a>>,
+    }
+    /// A diagnostic as spec section 4 prints it; `sheet` only for workbooks.
+    #[derive(Serialize)]
+    struct JsonDiagnostic<'a> {
+        code: crate::diagnostic::Code,
+        severity: Severity,
+        file: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        sheet: Option<&'a str>,
+        line: Option<u32>,
+        department: Option<&'a str>,
+        fiscal_year: Option<i32>,
+        message: &'a str,
     }
     let report = Report {
         files: batch.files.len(),
         declarations: batch.declarations(),
-        diagnostics: &batch.diagnostics,
+        diagnostics: batch
+            .diagnostics
+            .iter()
+            .map(|d| JsonDiagnostic {
+                code: d.code,
+                severity: d.severity,
+                file: &d.file,
+                sheet: d.sheet.as_deref(),
+                line: d.line,
+                department: d.department.as_deref(),
+                fiscal_year: d.fiscal_year,
+                message: &d.message,
+            })
+            .collect(),
     };
     let mut s = serde_json::to_string_pretty(&report).expect("report serialises");
     s.push('\n');
@@ -100,9 +126,14 @@ pub fn text_lines(diagnostics: &[Diagnostic], style: TextStyle) -> String {
             Severity::Warning => paint(style, "1;33", d.severity.label_zh()),
         };
         let line = d.line.map_or_else(|| "-".to_owned(), |l| l.to_string());
+        let sheet = d
+            .sheet
+            .as_deref()
+            .map(|s| format!("（工作表“{s}”）"))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
-            "  {}:{line} {severity} [{}] {}",
+            "  {}{sheet}:{line} {severity} [{}] {}",
             d.file,
             paint(style, "36", d.code.as_str()),
             d.message

@@ -408,7 +408,7 @@ mod tests {
     #[test]
     fn quality_of_the_real_sample() {
         let text = include_str!("../tests/fixtures/sample/武汉市新洲区总工会-2020.txt");
-        let form = crate::ingest::form::parse(text, "s.txt").unwrap();
+        let form = crate::ingest::layouts::parse_text(text, "s.txt").unwrap();
         let q = quality(&form.declaration);
         assert_eq!((q.goals, q.indicators, q.measurable), (4, 11, 0));
         assert_eq!(q.per_goal, Some(d("2.75")));

@@ -202,7 +202,7 @@ pub struct MoneyRow {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct GoalView {
-    pub number: u32,
+    pub number: Option<u32>,
     pub name: String,
     pub indicators: Vec<IndicatorView>,
 }

@@ -56,7 +56,7 @@ fn a_year_typed_twice_in_the_header_does_not_swallow_a_column() {
         .declaration
         .unwrap()
         .declaration;
-    let total = &d.income.total.prior_years;
+    let total = &d.budget_line(budgetsite::model::Row::IncomeTotal).prior_years;
     assert_eq!(total.years().collect::<Vec<_>>(), [2019, 2018]);
     assert_eq!(
         total.get(2019).copied().flatten(),
@@ -81,7 +81,8 @@ fn implausible_years_and_a_lone_year_row_are_not_a_declaration() {
     let json =
         br#"{"schema":"declaration/v1","income":{"total":{"prior_years":{"2019":1,"02019":2}}}}"#;
     let j = read("j.json", json);
-    let total = &j.declaration.unwrap().declaration.income.total;
+    let decl = j.declaration.unwrap().declaration;
+    let total = decl.budget_line(budgetsite::model::Row::IncomeTotal);
     assert_eq!(total.prior_years.years().collect::<Vec<_>>(), [2019]);
     assert!(j.diagnostics.iter().any(|d| d.message.contains("02019")));
 }

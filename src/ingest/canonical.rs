@@ -4,7 +4,8 @@
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{
-    BudgetLine, Declaration, Expenditure, Goal, Income, Indicator, SourceMap, YearMap, SCHEMA,
+    BudgetLine, Declaration, Duty, Expenditure, Goal, Income, Indicator, Layout, SourceMap,
+    YearMap, SCHEMA,
 };
 use rust_decimal::Decimal;
 use serde_json::{Map, Value};
@@ -97,38 +98,52 @@ impl Reader<'_> {
         d.filled_by = self.string(root, "filled_by", "filled_by");
         d.phone = self.string(root, "phone", "phone");
         d.unit = self.string(root, "unit", "unit");
-        let income = self.object(root, "income");
-        d.income = Income {
-            fiscal_appropriation: self.line(
-                &income,
-                "income",
-                "fiscal_appropriation",
-                crate::model::Row::FiscalAppropriation,
-            ),
-            other: self.line(&income, "income", "other", crate::model::Row::Other),
-            total: self.line(&income, "income", "total", crate::model::Row::IncomeTotal),
+        // `null` is an absent block (a layout without money); a missing key reads as an empty
+        // block, as in files written before layouts, so `missing-field` still speaks.
+        use crate::model::Row;
+        if !matches!(root.get("income"), Some(Value::Null)) {
+            let income = self.object(root, "income");
+            d.income = Some(Income {
+                fiscal_appropriation: self.line(
+                    &income,
+                    "income",
+                    "fiscal_appropriation",
+                    Row::FiscalAppropriation,
+                ),
+                other: self.line(&income, "income", "other", Row::Other),
+                total: self.line(&income, "income", "total", Row::IncomeTotal),
+            });
+        } else {
+            d.income = None;
+        }
+        if !matches!(root.get("expenditure"), Some(Value::Null)) {
+            let expenditure = self.object(root, "expenditure");
+            d.expenditure = Some(Expenditure {
+                basic: self.line(&expenditure, "expenditure", "basic", Row::Basic),
+                project: self.line(&expenditure, "expenditure", "project", Row::Project),
+                total: self.line(&expenditure, "expenditure", "total", Row::ExpenditureTotal),
+            });
+        } else {
+            d.expenditure = None;
+        }
+        d.layout = match self.string(root, "layout", "layout") {
+            None => None,
+            Some(key) => {
+                let layout = Layout::from_key(&key);
+                if layout.is_none() {
+                    let known: Vec<&str> = Layout::ALL.iter().map(|l| l.key()).collect();
+                    self.wrong(
+                        Code::NotADeclaration,
+                        "layout",
+                        &format!("{} 之一", known.join("、")),
+                        &Value::String(key),
+                    );
+                }
+                layout
+            }
         };
-        let expenditure = self.object(root, "expenditure");
-        d.expenditure = Expenditure {
-            basic: self.line(
-                &expenditure,
-                "expenditure",
-                "basic",
-                crate::model::Row::Basic,
-            ),
-            project: self.line(
-                &expenditure,
-                "expenditure",
-                "project",
-                crate::model::Row::Project,
-            ),
-            total: self.line(
-                &expenditure,
-                "expenditure",
-                "total",
-                crate::model::Row::ExpenditureTotal,
-            ),
-        };
+        d.budget_code = self.string(root, "budget_code", "budget_code");
+        d.duties = self.duties(root);
         d.functions = self.strings(root, "functions");
         d.annual_tasks = self.strings(root, "annual_tasks");
         d.long_term_goal = self.string(root, "long_term_goal", "long_term_goal");
@@ -298,11 +313,12 @@ impl Reader<'_> {
                 self.wrong(Code::NotADeclaration, &path, "对象", item);
                 continue;
             };
+            // `null` is the single table of a layout without goal blocks.
             let number = match g.get("number") {
+                Some(Value::Null) => None,
                 Some(Value::Number(n)) => n.as_u64().and_then(|n| u32::try_from(n).ok()),
-                _ => None,
-            }
-            .unwrap_or_else(|| (i + 1) as u32);
+                _ => Some((i + 1) as u32),
+            };
             let name = self.string(g, "name", &format!("{path}.name"));
             let mut indicators = Vec::new();
             match g.get("indicators") {
@@ -371,6 +387,37 @@ impl Reader<'_> {
             prior_years,
             target: self.string(m, "target", &format!("{path}.target")),
             standard: self.string(m, "standard", &format!("{path}.standard")),
+            unit: self.string(m, "unit", &format!("{path}.unit")),
+            value_kind: self.string(m, "value_kind", &format!("{path}.value_kind")),
+            explanation: self.string(m, "explanation", &format!("{path}.explanation")),
+            remark: self.string(m, "remark", &format!("{path}.remark")),
         }
+    }
+
+    fn duties(&mut self, root: &Map<String, Value>) -> Vec<Duty> {
+        let items = match root.get("duties") {
+            None | Some(Value::Null) => return Vec::new(),
+            Some(Value::Array(items)) => items,
+            Some(other) => {
+                self.wrong(Code::NotADeclaration, "duties", "数组", other);
+                return Vec::new();
+            }
+        };
+        let mut duties = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let path = format!("duties[{i}]");
+            let Value::Object(m) = item else {
+                self.wrong(Code::NotADeclaration, &path, "对象", item);
+                continue;
+            };
+            let mut bad = false;
+            duties.push(Duty {
+                function: self.string(m, "function", &format!("{path}.function")),
+                task: self.string(m, "task", &format!("{path}.task")),
+                project: self.string(m, "project", &format!("{path}.project")),
+                amount: self.amount(m.get("amount"), &format!("{path}.amount"), &mut bad),
+            });
+        }
+        duties
     }
 }

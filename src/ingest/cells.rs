@@ -193,14 +193,15 @@ pub fn to_half_width(s: &str) -> String {
         .collect()
 }
 
-/// A label as compared against the form's words: half-width, without spaces, without a
-/// trailing colon. `部 门 名 称：` → `部门名称`.
+/// A label as compared against the form's words: half-width, without spaces or line breaks
+/// (`年\n度\n预\n算` is one label), without a leading required-field `*` or a trailing
+/// colon. `部 门 名 称：` → `部门名称`, `*部门(单位)职责` → `部门(单位)职责`.
 pub fn label(cell: &str) -> String {
     let s: String = to_half_width(cell)
         .chars()
         .filter(|c| !is_padding(*c))
         .collect();
-    s.trim_end_matches(':').to_owned()
+    s.trim_start_matches('*').trim_end_matches(':').to_owned()
 }
 
 /// Why a cell could not be read as a number.
@@ -486,6 +487,9 @@ mod tests {
         assert_eq!(label("部 门 名 称："), "部门名称");
         assert_eq!(label("单位:"), "单位");
         assert_eq!(label("年度目标１："), "年度目标1");
+        assert_eq!(label("*部门（单位）职责"), "部门(单位)职责");
+        assert_eq!(label("* 指标值"), "指标值");
+        assert_eq!(label("年\n度\n预\n算\n安\n排"), "年度预算安排");
     }
 
     #[test]

@@ -1,12 +1,16 @@
 //! Ingest: finds declaration files under the given paths (walkdir: no symlink loops, hidden
-//! entries skipped, a size limit), reads each in parallel, decodes it and parses it as a text
-//! export or canonical JSON. Every failure becomes a diagnostic on that file; nothing here
-//! stops the other files from being read.
+//! entries skipped, a size limit per kind of file), reads each in parallel and turns it into a
+//! declaration: a workbook (`workbook`) or a decoded text export (`decode`) becomes grids
+//! (`grid`), which the layouts (`layouts`) read; canonical JSON (`canonical`) is read as it
+//! is. Every failure becomes a diagnostic on that file; nothing here stops the other files
+//! from being read.
 
 pub mod canonical;
 pub mod cells;
 pub mod decode;
-pub mod form;
+pub mod grid;
+pub mod layouts;
+pub mod workbook;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::facts::Facts;
@@ -15,15 +19,23 @@ use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-/// Files larger than this are refused: a real form is a few KiB.
+/// Text and JSON files larger than this are refused: a real form is a few KiB.
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+/// Workbooks larger than this are refused: a real one, with a cover sheet and formats, is
+/// well under 1 MiB.
+pub const DEFAULT_MAX_WORKBOOK_BYTES: u64 = 32 * 1024 * 1024;
 
 /// Extensions read when walking a folder. A file named explicitly is read whatever its name.
-pub const EXTENSIONS: &[&str] = &["txt", "tsv", "json"];
+pub const EXTENSIONS: &[&str] = &["txt", "tsv", "json", "xlsx", "xlsm", "xls", "ods"];
+/// The extensions of workbooks (read with the workbook size limit).
+pub const WORKBOOK_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "ods"];
 
 #[derive(Debug, Clone)]
 pub struct IngestOptions {
+    /// The size limit of text and JSON files.
     pub max_file_bytes: u64,
+    /// The size limit of workbooks.
+    pub max_workbook_bytes: u64,
     /// Name files by their folder's own name and their path inside it (`submissions/a.txt`
     /// for `--input /srv/x/submissions`), not by the path as given, so a published site does
     /// not depend on where the build ran.
@@ -36,6 +48,7 @@ impl Default for IngestOptions {
     fn default() -> Self {
         IngestOptions {
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+            max_workbook_bytes: DEFAULT_MAX_WORKBOOK_BYTES,
             names_from_folder: false,
             exclude: Vec::new(),
         }
@@ -64,6 +77,7 @@ pub struct SourceFile {
 pub enum Format {
     Text,
     Json,
+    Workbook(workbook::Kind),
 }
 
 /// What reading one file produced.
@@ -125,7 +139,10 @@ pub struct Loaded {
     pub declaration: Declaration,
     pub source: SourceMap,
     pub format: Format,
+    /// The text encoding found, or the workbook kind (`xlsx`).
     pub encoding: &'static str,
+    /// The worksheet the declaration was read from, for a workbook.
+    pub sheet: Option<String>,
 }
 
 fn display_path(path: &Path) -> String {
@@ -238,14 +255,18 @@ pub fn read_one(file: &SourceFile, options: &IngestOptions) -> FileOutcome {
         stamp: None,
         digest: 0,
     };
-    let (bytes, stamp) = match read_limited(&file.path, options.max_file_bytes) {
+    let limit = if is_workbook_name(&file.path) {
+        options.max_workbook_bytes
+    } else {
+        options.max_file_bytes
+    };
+    let (bytes, stamp) = match read_limited(&file.path, limit) {
         Ok(b) => b,
         Err(ReadError::TooLarge(size)) => {
             return fail(
                 Code::UnreadableFile,
                 format!(
-                    "文件过大（{} 字节，上限 {} 字节），不像一份申报表，请检查是否提交错了文件",
-                    size, options.max_file_bytes
+                    "文件过大（{size} 字节，上限 {limit} 字节），不像一份申报表，请检查是否提交错了文件"
                 ),
             )
         }
@@ -255,6 +276,12 @@ pub fn read_one(file: &SourceFile, options: &IngestOptions) -> FileOutcome {
         stamp: Some(stamp),
         ..parse_bytes(file, &bytes)
     }
+}
+
+fn is_workbook_name(path: &Path) -> bool {
+    path.extension()
+        .map(|x| x.to_string_lossy().to_ascii_lowercase())
+        .is_some_and(|x| WORKBOOK_EXTENSIONS.contains(&x.as_str()))
 }
 
 /// Decodes and parses a file's bytes (the part of `read_one` after I/O; fuzzed directly).
@@ -267,24 +294,42 @@ pub fn parse_bytes(file: &SourceFile, bytes: &[u8]) -> FileOutcome {
         stamp: None,
         digest: digest(bytes),
     };
+    let unreadable = |message: String| {
+        outcome(
+            None,
+            vec![Diagnostic::new(Code::UnreadableFile, &file.display, message)],
+        )
+    };
+    if let Some(kind) = workbook::sniff(bytes) {
+        return match workbook::read(bytes, kind) {
+            Ok(grids) => match read_sheets(&grids, &file.display) {
+                Ok((parsed, sheet)) => outcome(
+                    Some(Loaded {
+                        declaration: parsed.declaration,
+                        source: parsed.source,
+                        format: Format::Workbook(kind),
+                        encoding: kind.name(),
+                        sheet,
+                    }),
+                    parsed.diagnostics,
+                ),
+                Err(d) => outcome(None, vec![d]),
+            },
+            Err(e) => unreadable(e.to_string()),
+        };
+    }
+    if is_workbook_name(&file.path) && workbook::looks_like_html(bytes) {
+        return unreadable(workbook::WorkbookError::Html.to_string());
+    }
     let decoded = match decode::decode(bytes) {
         Ok(d) => d,
-        Err(e) => {
-            return outcome(
-                None,
-                vec![Diagnostic::new(
-                    Code::UnreadableFile,
-                    &file.display,
-                    e.to_string(),
-                )],
-            )
-        }
+        Err(e) => return unreadable(e.to_string()),
     };
     let format = sniff_format(&file.path, &decoded.text);
     let parsed = match format {
         Format::Json => canonical::parse(&decoded.text, &file.display)
             .map(|p| (p.declaration, p.source, p.diagnostics)),
-        Format::Text => form::parse(&decoded.text, &file.display)
+        _ => layouts::parse_text(&decoded.text, &file.display)
             .map(|p| (p.declaration, p.source, p.diagnostics)),
     };
     match parsed {
@@ -294,11 +339,33 @@ pub fn parse_bytes(file: &SourceFile, bytes: &[u8]) -> FileOutcome {
                 source,
                 format,
                 encoding: decoded.encoding,
+                sheet: None,
             }),
             diagnostics,
         ),
         Err(d) => outcome(None, vec![d]),
     }
+}
+
+/// The worksheet that reads as a declaration, with its name. Sheets that read as none (a
+/// cover, instructions) are passed over; when none reads, the finding names the sheets.
+fn read_sheets(
+    grids: &[grid::Grid],
+    file: &str,
+) -> Result<(layouts::ParsedForm, Option<String>), Diagnostic> {
+    for grid in grids {
+        if let Ok(parsed) = layouts::parse(grid, file) {
+            return Ok((parsed, grid.sheet.clone()));
+        }
+    }
+    let names: Vec<&str> = grids.iter().filter_map(|g| g.sheet.as_deref()).collect();
+    let mut d = layouts::not_a_declaration(file);
+    d.message = if names.is_empty() {
+        format!("工作簿中没有可见的工作表。{}", d.message)
+    } else {
+        format!("工作簿的工作表（{}）都不是申报表。{}", names.join("、"), d.message)
+    };
+    Err(d)
 }
 
 fn sniff_format(path: &Path, text: &str) -> Format {

@@ -6,7 +6,7 @@ pub mod cross;
 pub mod taxonomy;
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{Column, Declaration, Row, SourceMap};
+use crate::model::{Column, Declaration, Layout, Row, SourceMap};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 /// Money differences up to this many 万元 are rounding, not errors.
@@ -110,7 +110,12 @@ impl Rules<'_> {
                 "未找到预算年度，标题应为“YYYY年度部门整体支出绩效目标申报表”".to_owned(),
             );
         }
+        // A layout without a money block (Fujian has no income, Hunan no money at all) has no
+        // total to miss.
         for row in [Row::IncomeTotal, Row::ExpenditureTotal] {
+            if !self.decl.has_block(row) {
+                continue;
+            }
             let bad = self.source.is_bad(row, Column::Budget);
             if self.decl.budget_line(row).budget.is_none() && !bad {
                 let first_part = match row {
@@ -119,10 +124,14 @@ impl Rules<'_> {
                 };
                 let line = self.source.row(row).or(self.source.row(first_part));
                 let name = column_name(self.decl, Column::Budget);
+                let label = match self.decl.layout {
+                    Some(Layout::Fujian) => "资金总额",
+                    _ => row.label(),
+                };
                 self.push(
                     Code::MissingField,
                     line.or(title),
-                    format!("未填写{}（{name}），请填写当年预算合计金额", row.label()),
+                    format!("未填写{label}（{name}），请填写当年预算合计金额"),
                 );
             }
         }
@@ -284,7 +293,7 @@ impl Rules<'_> {
 
     fn indicators(&mut self) {
         for (g, goal) in self.decl.goals.iter().enumerate() {
-            let n = goal.number;
+            let n = goal.label();
             let mut has_output = false;
             let mut has_benefit = false;
             for (i, ind) in goal.indicators.iter().enumerate() {
@@ -297,12 +306,12 @@ impl Rules<'_> {
                     (None, _) => self.push(
                         Code::IndicatorCategory,
                         line,
-                        format!("年度目标{n}的指标“{name}”缺少一级指标，请填写产出指标、效益指标、满意度指标或成本指标"),
+                        format!("{n}的指标“{name}”缺少一级指标，请填写产出指标、效益指标、满意度指标或成本指标"),
                     ),
                     (Some(raw), None) => self.push(
                         Code::IndicatorCategory,
                         line,
-                        format!("年度目标{n}的一级指标“{raw}”不在指标体系内，应为产出指标、效益指标、满意度指标或成本指标"),
+                        format!("{n}的一级指标“{raw}”不在指标体系内，应为产出指标、效益指标、满意度指标或成本指标"),
                     ),
                     (Some(_), Some(l1)) => {
                         let ok = ind
@@ -315,24 +324,32 @@ impl Rules<'_> {
                                 Code::IndicatorCategory,
                                 line,
                                 format!(
-                                    "年度目标{n}的二级指标“{l2}”不属于{l1}指标，应为{}",
+                                    "{n}的二级指标“{l2}”不属于{l1}指标，应为{}",
                                     taxonomy::describe_level2(l1)
                                 ),
                             );
                         }
                     }
                 }
+                let quantitative = ind.is_quantitative() == Some(true);
                 match ind.target.as_deref() {
+                    Some(t) if quantitative && !is_measurable(t) => self.push(
+                        Code::VagueTarget,
+                        line,
+                        format!(
+                            "{n}的指标“{name}”是定量指标，但指标值“{t}”没有数值，请填写数值（如“≥95”并在计量单位中写明单位）"
+                        ),
+                    ),
                     None => self.push(
                         Code::VagueTarget,
                         line,
-                        format!("年度目标{n}的指标“{name}”未填写预期当年实现值，请填写可衡量的数值"),
+                        format!("{n}的指标“{name}”未填写预期当年实现值，请填写可衡量的数值"),
                     ),
                     Some(t) if !is_measurable(t) => self.push(
                         Code::VagueTarget,
                         line,
                         format!(
-                            "年度目标{n}的指标“{name}”预期值“{t}”不可衡量，请改为数值（如“≥95%”“100人次”）"
+                            "{n}的指标“{name}”预期值“{t}”不可衡量，请改为数值（如“≥95%”“100人次”）"
                         ),
                     ),
                     Some(_) => {}
@@ -349,7 +366,7 @@ impl Rules<'_> {
                     Code::MissingOutput,
                     header,
                     format!(
-                        "年度目标{n}{title}没有产出指标，请至少填写一项数量、质量、时效或成本指标"
+                        "{n}{title}没有产出指标，请至少填写一项数量、质量、时效或成本指标"
                     ),
                 );
             }
@@ -357,13 +374,17 @@ impl Rules<'_> {
                 self.push(
                     Code::MissingBenefit,
                     header,
-                    format!("年度目标{n}{title}没有效益指标或满意度指标，请至少填写一项"),
+                    format!("{n}{title}没有效益指标或满意度指标，请至少填写一项"),
                 );
             }
         }
     }
 
     fn goal_count(&mut self) {
+        // One table for the whole department has no per-goal blocks to count.
+        if self.decl.goals.iter().any(|g| g.number.is_none()) {
+            return;
+        }
         let declared = self.decl.overall_goals.len();
         let tables = self.decl.goals.len();
         if declared != tables {

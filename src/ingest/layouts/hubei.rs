@@ -1,33 +1,50 @@
-//! The reader for the form's text export (spec section 1). Rows are recognised by the words in
-//! their cells, never by column numbers: page headers may stand anywhere, merged cells shift a
-//! row left or put `年度绩效指标` on a data row, and level-1 indicator cells are carried down.
+//! The `hubei` and `hubei-pdf` layouts (spec sections 1 and 5): the sample's form with its
+//! label variants, and the same form printed via PDF (`总体资金情况` with `当年金额`, the
+//! prior years, then `占比`). Rows are recognised by the words in their cells, never by column
+//! numbers: page headers may stand anywhere, merged cells shift a row left or put `年度绩效指标`
+//! on a data row, and level-1 indicator cells are carried down.
 
-use super::cells::{self, label, paragraphs, parse_amount, parse_share, NumberError, RawRow};
+use super::ParsedForm;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::ingest::cells::{self, label, paragraphs, parse_amount, parse_share, NumberError, RawRow};
+use crate::ingest::grid::Grid;
 use crate::model::{
     BudgetLine, Column, Declaration, Goal, GoalLines, Indicator, Row, SourceMap, YearMap,
 };
 
-/// A form read from text: the declaration, where its rows stood, and what reading it found
-/// (`bad-number`, `placeholder-row`). Arithmetic and completeness are `validate`'s job.
-#[derive(Debug, Clone)]
-pub struct ParsedForm {
-    pub declaration: Declaration,
-    pub source: SourceMap,
-    pub diagnostics: Vec<Diagnostic>,
-}
-
-/// Parses the decoded text of a form. `Err` is a `not-a-declaration` diagnostic.
-pub fn parse(text: &str, file: &str) -> Result<ParsedForm, Diagnostic> {
-    let rows = cells::split_rows(text);
+/// Parses a grid in the hubei family of layouts. `Err` is a `not-a-declaration` diagnostic.
+pub fn parse(grid: &Grid, file: &str) -> Result<ParsedForm, Diagnostic> {
     let mut parser = Parser::new(file);
-    for row in &rows {
+    for row in &grid.rows {
         if parser.stopped {
             break;
         }
         parser.row(row);
     }
     parser.finish()
+}
+
+/// The order of the budget table's value columns after a row's label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum MoneyOrder {
+    /// The sample: `当年预算收支`, `占比`, then the prior years.
+    #[default]
+    BudgetShareYears,
+    /// The PDF print: `当年金额`, the prior years, then `占比`.
+    BudgetYearsShare,
+}
+
+/// The label variants of the hubei family, as the one word the reader looks for.
+fn synonym(label: String) -> String {
+    let same = match label.as_str() {
+        "部门(单位)名称" | "单位名称" | "部门(单位)" => "部门名称",
+        "部门收入预算" => "收入构成",
+        "部门支出预算" => "支出构成",
+        "年度主要任务" => "年度工作任务",
+        "当年金额" => "当年预算收支",
+        _ => return label,
+    };
+    same.to_owned()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,6 +79,7 @@ struct Parser<'a> {
     indicator_years: Vec<i32>,
     in_goals: bool,
     layout: TableLayout,
+    money_order: MoneyOrder,
     level1_carry: Option<String>,
     /// Columns of `长期目标` and `年度目标` when their values may follow on the next row.
     pending_goal_texts: Option<(usize, usize)>,
@@ -81,6 +99,7 @@ impl<'a> Parser<'a> {
             indicator_years: Vec::new(),
             in_goals: false,
             layout: TableLayout::default(),
+            money_order: MoneyOrder::default(),
             level1_carry: None,
             pending_goal_texts: None,
         }
@@ -95,7 +114,7 @@ impl<'a> Parser<'a> {
         if row.is_blank() {
             return;
         }
-        let labels: Vec<String> = row.cells.iter().map(|c| label(c)).collect();
+        let labels: Vec<String> = row.cells.iter().map(|c| synonym(label(c))).collect();
         let first = row.first_filled().unwrap_or(0);
         let head = labels[first].as_str();
 
@@ -152,6 +171,10 @@ impl<'a> Parser<'a> {
             return;
         }
         let (filled_by, phone) = (identity("填报人"), identity("联系电话"));
+        if find("填报日期").is_some() && filled_by.is_none() && phone.is_none() {
+            self.structure_seen = true;
+            return;
+        }
         if filled_by.is_some() || phone.is_some() {
             self.structure_seen = true;
             if let Some(v) = filled_by {
@@ -218,7 +241,7 @@ impl<'a> Parser<'a> {
                 .filter(|n| !n.is_empty())
                 .or_else(|| row.next_filled(i).map(|(_, c)| c.to_owned()));
             self.decl.goals.push(Goal {
-                number,
+                number: Some(number),
                 name,
                 indicators: Vec::new(),
             });
@@ -256,6 +279,14 @@ impl<'a> Parser<'a> {
             .any(|l| l.contains("部门总体资金情况") || l == "总体资金情况" || l == "当年预算收支")
         {
             self.structure_seen = true;
+            let at = |word: &str| labels.iter().position(|l| l.starts_with(word));
+            if let (Some(budget), Some(share), Some(prior)) =
+                (at("当年预算收支"), at("占比"), at("近两年收支"))
+            {
+                if budget < prior && prior < share {
+                    self.money_order = MoneyOrder::BudgetYearsShare;
+                }
+            }
             return true;
         }
         let years: Vec<i32> = labels.iter().filter_map(|l| year_cell(l)).collect();
@@ -300,8 +331,13 @@ impl<'a> Parser<'a> {
             }
         }
         self.structure_seen = true;
-        let values = money_values(&row.cells[index + 1..]);
         let years = self.budget_years();
+        let values = match self.money_order {
+            MoneyOrder::BudgetShareYears => money_values(&row.cells[index + 1..]),
+            MoneyOrder::BudgetYearsShare => {
+                money_values_share_last(&row.cells[index + 1..], years.len())
+            }
+        };
         let mut line = BudgetLine::default();
         let cell = |i: usize| values.get(i).map(String::as_str).unwrap_or("");
         line.budget = self.number(row.line, kind, Column::Budget, cell(0), parse_amount);
@@ -379,7 +415,14 @@ impl<'a> Parser<'a> {
         if labels.iter().any(|l| {
             matches!(
                 l.as_str(),
-                "近两年指标值" | "预期当年实现值" | "指标名称" | "指标值" | "绩效标准"
+                "近两年指标值"
+                    | "预期当年实现值"
+                    | "指标名称"
+                    | "指标值"
+                    | "绩效标准"
+                    | "指标"
+                    | "目标值"
+                    | "评(扣)分标准"
             )
         }) {
             return true;
@@ -460,7 +503,7 @@ impl<'a> Parser<'a> {
         let target = cell(rest + 2 + years.len());
         let standard = cell(rest + 3 + years.len());
         let goal_index = self.decl.goals.len() - 1;
-        let goal_number = self.decl.goals[goal_index].number;
+        let goal_label = self.decl.goals[goal_index].label();
 
         let template = level2
             .as_deref()
@@ -476,7 +519,7 @@ impl<'a> Parser<'a> {
                 Code::PlaceholderRow,
                 row.line,
                 format!(
-                    "年度目标{goal_number}中有未填写的模板行（二级指标“{what}”），请填写指标或删除该行"
+                    "{goal_label}中有未填写的模板行（二级指标“{what}”），请填写指标或删除该行"
                 ),
             );
             return;
@@ -488,17 +531,14 @@ impl<'a> Parser<'a> {
             prior_years: YearMap(prior),
             target,
             standard,
+            ..Indicator::default()
         });
         self.source.goals[goal_index].indicators.push(row.line);
     }
 
     fn finish(mut self) -> Result<ParsedForm, Diagnostic> {
         if !self.structure_seen {
-            return Err(Diagnostic::new(
-                Code::NotADeclaration,
-                self.file,
-                "未找到“部门整体支出绩效目标申报表”的标题或表格结构，请确认提交的是申报表的文本导出",
-            ));
+            return Err(super::not_a_declaration(self.file));
         }
         if self.decl.unit.is_none() && self.source.title.is_some() {
             self.decl.unit = Some("万元".to_owned());
@@ -649,6 +689,39 @@ fn money_values(after: &[String]) -> Vec<String> {
     } else {
         trimmed.to_vec()
     }
+}
+
+/// The cells after a budget label in the PDF order (budget, `years` prior years, share),
+/// returned in the sample's order (budget, share, prior years). A share written with `%`
+/// anchors the row; otherwise the values are the last ones before the right edge.
+fn money_values_share_last(after: &[String], years: usize) -> Vec<String> {
+    let is_share = |c: &String| c.ends_with('%') || c.ends_with('％');
+    let width = years + 2;
+    let values: Vec<String> = match after.iter().position(is_share) {
+        Some(p) => {
+            let start = (p + 1).saturating_sub(width);
+            let mut v: Vec<String> = after[start..=p].to_vec();
+            while v.len() < width {
+                v.insert(0, String::new());
+            }
+            v
+        }
+        None => {
+            let end = after
+                .iter()
+                .rposition(|c| !c.is_empty())
+                .map_or(0, |i| i + 1);
+            let start = end.saturating_sub(width);
+            let mut v: Vec<String> = after[start..end].to_vec();
+            v.resize(width, String::new());
+            v
+        }
+    };
+    let mut out = Vec::with_capacity(width);
+    out.push(values[0].clone());
+    out.push(values[width - 1].clone());
+    out.extend(values[1..width - 1].iter().cloned());
+    out
 }
 
 /// Splits `目标1：甲 目标2：乙` into `["甲", "乙"]`; text without markers is one goal a line.

@@ -1,0 +1,138 @@
+//! Layouts: the provinces' prints of the declaration (spec section 5), each a module that
+//! maps a `Grid` to a `Declaration`. `detect` recognises a layout by its labels, never by
+//! position; adding a layout means adding one module and one line in `detect` and `parse`.
+//!
+//! | module | layouts |
+//! | --- | --- |
+//! | `hubei` | `hubei` (the sample and its label variants), `hubei-pdf` |
+//! | `fujian` | `fujian`: expenditure only, 年度履职目标, one indicator table |
+//! | `hunan` | `hunan`: no money, one indicator table with 指标值类型 and 计量单位 |
+//!
+//! `table` holds what the single-table layouts share.
+
+mod fujian;
+mod hubei;
+mod hunan;
+mod table;
+
+use super::cells::label;
+use super::grid::Grid;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::{Declaration, Layout, SourceMap};
+
+/// A form read from a grid: the declaration, where its rows stood, and what reading it found
+/// (`bad-number`, `placeholder-row`). Arithmetic and completeness are `validate`'s job.
+#[derive(Debug, Clone)]
+pub struct ParsedForm {
+    pub declaration: Declaration,
+    pub source: SourceMap,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads a grid in the layout its labels show. `Err` is a `not-a-declaration` diagnostic
+/// naming the labels that were looked for.
+pub fn parse(grid: &Grid, file: &str) -> Result<ParsedForm, Diagnostic> {
+    let layout = detect(grid);
+    let mut parsed = match layout {
+        Layout::Hubei | Layout::HubeiPdf => hubei::parse(grid, file)?,
+        Layout::Fujian => fujian::parse(grid, file)?,
+        Layout::Hunan => hunan::parse(grid, file)?,
+    };
+    parsed.declaration.layout = Some(layout);
+    Ok(parsed)
+}
+
+/// Reads the decoded text of a form export.
+pub fn parse_text(text: &str, file: &str) -> Result<ParsedForm, Diagnostic> {
+    parse(&Grid::from_text(text), file)
+}
+
+/// The words that tell each layout apart. The hubei family is the default: its reader decides
+/// on its own whether a grid holds anything of the form at all.
+const HUNAN_WORDS: &[&str] = &["指标值类型"];
+const FUJIAN_WORDS: &[&str] = &["部门预算编码", "年度履职目标", "资金总额"];
+const HUBEI_PDF_WORDS: &[&str] = &["当年金额", "近两年收支金额", "填报日期"];
+
+/// The layout a grid is printed in, by its labels: the most specific layout whose words
+/// appear wins (a hunan form shares 一级指标 with every other layout, not 指标值类型).
+pub fn detect(grid: &Grid) -> Layout {
+    let mut found = [false; 3];
+    for row in &grid.rows {
+        for cell in row.cells.iter().filter(|c| !c.is_empty()) {
+            let l = label(cell);
+            let title = |word: &str| l.contains(word) && l.chars().count() < 60;
+            if HUNAN_WORDS.contains(&l.as_str())
+                || (title("整体绩效目标表") && !l.contains("支出"))
+            {
+                found[0] = true;
+            }
+            if FUJIAN_WORDS.contains(&l.as_str())
+                || l.starts_with("年度预算安排")
+                || title("部门整体支出绩效目标表")
+            {
+                found[1] = true;
+            }
+            if HUBEI_PDF_WORDS.contains(&l.as_str()) {
+                found[2] = true;
+            }
+        }
+    }
+    match found {
+        [true, _, _] => Layout::Hunan,
+        [_, true, _] => Layout::Fujian,
+        [_, _, true] => Layout::HubeiPdf,
+        _ => Layout::Hubei,
+    }
+}
+
+/// The finding for a grid that reads as none of the layouts.
+pub fn not_a_declaration(file: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::NotADeclaration,
+        file,
+        "未找到申报表的标题或表格结构。查找过的标签：湖北表式“部门整体支出绩效目标申报表”“部门名称”\
+         “部门总体资金情况”“年度目标1”；福建表式“部门整体支出绩效目标表”“部门预算编码”“年度预算安排”\
+         “年度履职目标”；湖南表式“年度整体绩效目标表”“绩效指标”“指标值类型”。请确认提交的是申报表\
+         （Excel 工作簿或其文本导出）",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grid(text: &str) -> Grid {
+        Grid::from_text(text)
+    }
+
+    #[test]
+    fn layouts_are_told_by_their_words() {
+        let sample = std::fs::read_to_string("tests/fixtures/sample/武汉市新洲区总工会-2020.txt")
+            .expect("the sample is in the repository");
+        assert_eq!(detect(&grid(&sample)), Layout::Hubei);
+        assert_eq!(
+            detect(&grid("部门(单位)名称\t甲\n总体资金情况\t\t当年金额\t近两年收支金额\t\t占比")),
+            Layout::HubeiPdf
+        );
+        assert_eq!(
+            detect(&grid("部门名称\t甲\t部门预算编码\t101\n年度预算安排\t资金总额\t5")),
+            Layout::Fujian
+        );
+        assert_eq!(
+            detect(&grid("绩效指标\n一级指标\t二级指标\t三级指标\t指标值类型\t*指标值")),
+            Layout::Hunan
+        );
+        // A long text that merely mentions a title is not a title.
+        let prose = format!("{}部门整体支出绩效目标表", "说明".repeat(40));
+        assert_eq!(detect(&grid(&prose)), Layout::Hubei);
+    }
+
+    #[test]
+    fn a_grid_of_nothing_known_names_the_labels_looked_for() {
+        let err = parse(&grid("会议纪要\t第三季度\n出席\t张三"), "x.txt").unwrap_err();
+        assert_eq!(err.code, Code::NotADeclaration);
+        for word in ["部门整体支出绩效目标申报表", "部门预算编码", "指标值类型"] {
+            assert!(err.message.contains(word), "{word}: {}", err.message);
+        }
+    }
+}

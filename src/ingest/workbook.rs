@@ -1,0 +1,341 @@
+//! Spreadsheets to grids (spec section 5): `.xlsx`/`.xlsm`, `.xls` (BIFF8) and `.ods` through
+//! calamine. Each visible worksheet becomes a `Grid` of cells as displayed: cached formula
+//! values, numbers by their number format (xlsx; the other kinds do not expose formats and
+//! show numbers as Excel's `General` does), formula errors as Excel writes them (`#REF!`), a
+//! formula saved without its result as the formula itself (`=SUM(C5:C6)`), which no amount
+//! reads as a number. The value of a merged range is in its first cell, as calamine gives it.
+//!
+//! Hostile workbooks stop here with a `WorkbookError`: a zip bomb is refused by the sizes in
+//! its directory before anything is inflated, and sheets are read as a stream that stops at
+//! `MAX_ROWS` rows, so neither a 1,048,576-row sheet nor a merged range over a whole sheet
+//! costs more than a real form does.
+
+use super::cells::RawRow;
+use super::grid::{display_number, Grid};
+use calamine::{Data, DataRef, Reader, SheetVisible};
+use std::io::Cursor;
+
+/// Rows read from one sheet at most: a real form has a few hundred.
+pub const MAX_ROWS: u32 = 5_000;
+/// Columns read from one row at most; cells further right are never part of a form.
+pub const MAX_COLUMNS: u32 = 64;
+/// Sheets a workbook may have.
+pub const MAX_SHEETS: usize = 100;
+/// What a workbook's zip may inflate to, all entries together.
+pub const MAX_INFLATED_BYTES: u64 = 256 * 1024 * 1024;
+/// How much an entry may inflate relative to its compressed size (a real sheet: about 10×).
+pub const MAX_RATIO: u64 = 200;
+
+/// The kinds of spreadsheet read, told by their bytes (an extension can lie).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Xlsx,
+    Xls,
+    Ods,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Xlsx => "xlsx",
+            Kind::Xls => "xls",
+            Kind::Ods => "ods",
+        }
+    }
+}
+
+/// Why a workbook gives no grids. Messages say what to do, in the clerk's words.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WorkbookError {
+    #[error("工作簿设置了打开密码，无法读取，请取消密码后重新提交")]
+    Password,
+    #[error("文件扩展名是 .xls，但内容是网页（HTML），不是 Excel 工作簿；请在 Excel 中打开后“另存为” .xlsx 再提交")]
+    Html,
+    #[error("工作簿解压后过大（{0}），疑似压缩炸弹，已拒绝读取")]
+    ZipBomb(String),
+    #[error("工作簿有 {0} 个工作表，超过上限 {MAX_SHEETS} 个；请只保留申报表所在的工作表")]
+    TooManySheets(usize),
+    #[error("{0} 文件已损坏或不是有效的工作簿（{1}），请在 Excel 或 WPS 中打开确认后重新保存")]
+    Corrupt(&'static str, String),
+}
+
+/// Tells a spreadsheet by its first bytes: a zip (xlsx or ods) or an OLE compound file (xls,
+/// or an encrypted xlsx). `None` for anything else.
+pub fn sniff(bytes: &[u8]) -> Option<Kind> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        let mimetype = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet";
+        let ods = bytes.len() > 30 + mimetype.len() && bytes[30..].starts_with(mimetype);
+        return Some(if ods { Kind::Ods } else { Kind::Xlsx });
+    }
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        return Some(Kind::Xls);
+    }
+    None
+}
+
+/// Whether bytes that claim to be a spreadsheet are a web page (a common "Excel" export of
+/// government systems).
+pub fn looks_like_html(bytes: &[u8]) -> bool {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]).to_ascii_lowercase();
+    let head = head.trim_start_matches('\u{feff}').trim_start();
+    head.starts_with('<')
+        && ["<html", "<table", "<!doctype html", "<meta", "<?xml"]
+            .iter()
+            .any(|t| head.contains(t))
+}
+
+/// Every visible worksheet of a workbook as a grid, in workbook order. An OLE file that holds
+/// an `EncryptedPackage` is a password-protected xlsx.
+pub fn read(bytes: &[u8], kind: Kind) -> Result<Vec<Grid>, WorkbookError> {
+    match kind {
+        Kind::Xlsx | Kind::Ods => check_zip(bytes, kind)?,
+        Kind::Xls if is_encrypted_package(bytes) => return Err(WorkbookError::Password),
+        Kind::Xls => {}
+    }
+    let corrupt = |e: &dyn std::fmt::Display| {
+        let why: String = e.to_string().chars().take(120).collect();
+        WorkbookError::Corrupt(kind.name(), why)
+    };
+    match kind {
+        Kind::Xlsx => {
+            let mut book = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
+                calamine::XlsxError::Password => WorkbookError::Password,
+                e => corrupt(&e),
+            })?;
+            let names = visible_sheets(book.sheets_metadata())?;
+            let mut grids = Vec::with_capacity(names.len());
+            for name in names {
+                grids.push(xlsx_sheet(&mut book, &name).map_err(|e| corrupt(&e))?);
+            }
+            Ok(grids)
+        }
+        Kind::Xls => {
+            let mut book = calamine::Xls::new(Cursor::new(bytes)).map_err(|e| match e {
+                calamine::XlsError::Password => WorkbookError::Password,
+                e => corrupt(&e),
+            })?;
+            let names = visible_sheets(book.sheets_metadata())?;
+            names
+                .into_iter()
+                .map(|name| dense_sheet(&mut book, name).map_err(|e| corrupt(&e)))
+                .collect()
+        }
+        Kind::Ods => {
+            let mut book = calamine::Ods::new(Cursor::new(bytes)).map_err(|e| match e {
+                calamine::OdsError::Password => WorkbookError::Password,
+                e => corrupt(&e),
+            })?;
+            let names = visible_sheets(book.sheets_metadata())?;
+            names
+                .into_iter()
+                .map(|name| dense_sheet(&mut book, name).map_err(|e| corrupt(&e)))
+                .collect()
+        }
+    }
+}
+
+fn visible_sheets(sheets: &[calamine::Sheet]) -> Result<Vec<String>, WorkbookError> {
+    if sheets.len() > MAX_SHEETS {
+        return Err(WorkbookError::TooManySheets(sheets.len()));
+    }
+    Ok(sheets
+        .iter()
+        .filter(|s| s.visible == SheetVisible::Visible)
+        .map(|s| s.name.clone())
+        .collect())
+}
+
+fn is_encrypted_package(bytes: &[u8]) -> bool {
+    // The stream name `EncryptedPackage` in the compound file's directory, as UTF-16LE.
+    let name: Vec<u8> = "EncryptedPackage"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    bytes.windows(name.len()).any(|w| w == name.as_slice())
+}
+
+/// Refuses a zip whose entries would inflate beyond what any workbook needs, from the sizes
+/// its central directory declares (nothing is inflated here).
+fn check_zip(bytes: &[u8], kind: Kind) -> Result<(), WorkbookError> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| WorkbookError::Corrupt(kind.name(), e.to_string()))?;
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let entry = archive
+            .by_index_raw(i)
+            .map_err(|e| WorkbookError::Corrupt(kind.name(), e.to_string()))?;
+        let (size, packed) = (entry.size(), entry.compressed_size().max(1));
+        total = total.saturating_add(size);
+        if size > 1024 * 1024 && size / packed > MAX_RATIO {
+            return Err(WorkbookError::ZipBomb(format!(
+                "{} 压缩比 {}:1",
+                entry.name().unwrap_or_default(),
+                size / packed
+            )));
+        }
+    }
+    if total > MAX_INFLATED_BYTES {
+        return Err(WorkbookError::ZipBomb(format!("共 {} MiB", total >> 20)));
+    }
+    Ok(())
+}
+
+/// Collects cells into rows: rows by their spreadsheet number, cells placed by column; stops
+/// at `MAX_ROWS` rows and ignores columns beyond `MAX_COLUMNS`.
+#[derive(Default)]
+struct RowBuilder {
+    rows: Vec<RawRow>,
+}
+
+impl RowBuilder {
+    /// Places a cell (0-based row and column). Returns false once the sheet is too long to be
+    /// a form, so the caller stops reading.
+    fn put(&mut self, row: u32, col: u32, text: String) -> bool {
+        if col >= MAX_COLUMNS || text.is_empty() {
+            return true;
+        }
+        let line = row + 1;
+        // Cells stream in row order; one that goes back (a formula pass) finds its row.
+        let index = match self.rows.last() {
+            Some(last) if last.line == line => self.rows.len() - 1,
+            Some(last) if last.line > line => {
+                match self.rows.iter().rposition(|r| r.line == line) {
+                    Some(p) => p,
+                    None => self.push(line),
+                }
+            }
+            _ => self.push(line),
+        };
+        if index == usize::MAX {
+            return false;
+        }
+        let cells = &mut self.rows[index].cells;
+        let col = col as usize;
+        if cells.len() <= col {
+            cells.resize(col + 1, String::new());
+        }
+        cells[col] = clean(&text);
+        true
+    }
+
+    /// A new row, or `usize::MAX` when the sheet already has `MAX_ROWS`.
+    fn push(&mut self, line: u32) -> usize {
+        if self.rows.len() as u32 >= MAX_ROWS {
+            return usize::MAX;
+        }
+        self.rows.push(RawRow {
+            line,
+            cells: Vec::new(),
+        });
+        self.rows.len() - 1
+    }
+
+    fn finish(mut self, sheet: String) -> Grid {
+        self.rows.sort_by_key(|r| r.line);
+        Grid {
+            sheet: Some(sheet),
+            rows: self.rows,
+        }
+    }
+}
+
+/// Cells are compared trimmed, as a text export's are.
+fn clean(text: &str) -> String {
+    text.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+        .to_owned()
+}
+
+/// An xlsx sheet, streamed: values with their style's number format, then the formulas of
+/// cells that have no cached value.
+fn xlsx_sheet(
+    book: &mut calamine::Xlsx<Cursor<&[u8]>>,
+    name: &str,
+) -> Result<Grid, calamine::XlsxError> {
+    let mut rows = RowBuilder::default();
+    let mut empty_cells = Vec::new();
+    {
+        let mut reader = book.worksheet_cells_reader(name)?;
+        let formats: Vec<Option<String>> = reader
+            .styles()
+            .iter()
+            .map(|s| s.number_format.as_ref().map(|f| f.format_code.clone()))
+            .collect();
+        while let Some((cell, style)) = reader.next_cell_with_style_id()? {
+            let (row, col) = cell.get_position();
+            let format = formats.get(style).and_then(Option::as_deref);
+            let text = match cell.get_value() {
+                DataRef::Empty => {
+                    empty_cells.push((row, col));
+                    continue;
+                }
+                DataRef::SharedString(s) => (*s).to_owned(),
+                DataRef::String(s) => s.clone(),
+                DataRef::Float(f) => display_number(*f, format),
+                DataRef::Int(i) => display_number(*i as f64, format),
+                DataRef::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
+                DataRef::Error(e) => e.to_string(),
+                DataRef::DateTime(d) => d.to_string(),
+                DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
+            };
+            if !rows.put(row, col, text) {
+                break;
+            }
+        }
+    }
+    if !empty_cells.is_empty() {
+        empty_cells.sort_unstable();
+        let mut reader = book.worksheet_cells_reader(name)?;
+        while let Some(cell) = reader.next_formula()? {
+            let (row, col) = cell.get_position();
+            if row >= MAX_ROWS * 4 {
+                break;
+            }
+            let formula = cell.get_value();
+            if !formula.is_empty() && empty_cells.binary_search(&(row, col)).is_ok() {
+                rows.put(row, col, format!("={formula}"));
+            }
+        }
+    }
+    Ok(rows.finish(name.to_owned()))
+}
+
+/// An xls or ods sheet: calamine gives these as a range of values and a range of formulas.
+fn dense_sheet<RS, B>(book: &mut B, name: String) -> Result<Grid, B::Error>
+where
+    RS: std::io::Read + std::io::Seek,
+    B: Reader<RS>,
+{
+    let values = book.worksheet_range(&name)?;
+    let formulas = book.worksheet_formula(&name).ok();
+    let mut rows = RowBuilder::default();
+    for (row, col, value) in values.used_cells() {
+        let (start_row, start_col) = values.start().unwrap_or((0, 0));
+        let (row, col) = (start_row + row as u32, start_col + col as u32);
+        let text = match value {
+            Data::Empty => continue,
+            Data::String(s) => s.clone(),
+            Data::Float(f) => display_number(*f, None),
+            Data::Int(i) => display_number(*i as f64, None),
+            Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
+            Data::Error(e) => e.to_string(),
+            Data::DateTime(d) => d.to_string(),
+            Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        };
+        if !rows.put(row, col, text) {
+            break;
+        }
+    }
+    if let Some(formulas) = formulas {
+        for (row, col, formula) in formulas.used_cells() {
+            let (start_row, start_col) = formulas.start().unwrap_or((0, 0));
+            let (row, col) = (start_row + row as u32, start_col + col as u32);
+            let has_value = values
+                .get_value((row, col))
+                .is_some_and(|v| !matches!(v, Data::Empty));
+            if !formula.is_empty() && !has_value && row < MAX_ROWS * 4 {
+                rows.put(row, col, format!("={formula}"));
+            }
+        }
+    }
+    Ok(rows.finish(name))
+}
