@@ -44,6 +44,41 @@ impl Batch {
     }
 }
 
+/// The one declaration `convert` prints: the only outcome, or the one of the worksheet asked
+/// for. A workbook with several declaration sheets needs the sheet named.
+pub fn pick_sheet<'a>(
+    batch: &'a Batch,
+    sheet: Option<&str>,
+) -> Result<Option<&'a FileOutcome>, SheetError> {
+    let names = || {
+        batch
+            .files
+            .iter()
+            .filter_map(|o| o.sheet.clone())
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    match sheet {
+        Some(name) => batch
+            .files
+            .iter()
+            .find(|o| o.sheet.as_deref() == Some(name))
+            .map(Some)
+            .ok_or_else(|| SheetError::NoSuchSheet(name.to_owned(), names())),
+        None if batch.files.len() > 1 => Err(SheetError::Ambiguous(names())),
+        None => Ok(batch.files.first()),
+    }
+}
+
+/// Why `convert` cannot tell which declaration of a workbook to print.
+#[derive(Debug, thiserror::Error)]
+pub enum SheetError {
+    #[error("工作簿中有多份申报表（工作表：{0}），请用 --sheet 指定要转换的工作表")]
+    Ambiguous(String),
+    #[error("没有名为“{0}”的申报表工作表（有：{1}）")]
+    NoSuchSheet(String, String),
+}
+
 /// Reads and validates every declaration under `paths`, without aliases.
 pub fn load(paths: &[PathBuf], options: &IngestOptions) -> Result<Batch, IngestError> {
     load_with(paths, options, &Aliases::default())
@@ -71,6 +106,8 @@ pub fn load_with(
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Record {
     pub display: String,
+    /// The worksheet of a workbook's declaration (one record per declaration sheet).
+    pub sheet: Option<String>,
     pub stamp: Stamp,
     pub digest: u64,
     pub facts: Option<Facts>,
@@ -87,8 +124,8 @@ pub struct LoadOptions<'a> {
     /// reads a department's forms again when it renders its page, so its memory does not
     /// grow with the forms' text.
     pub keep_up_to: usize,
-    /// Records of an earlier run, by display name.
-    pub previous: Option<&'a BTreeMap<String, Record>>,
+    /// Records of an earlier run, by display name (a workbook has one per declaration sheet).
+    pub previous: Option<&'a BTreeMap<String, Vec<Record>>>,
     /// Return this run's records (for the build cache).
     pub records: bool,
 }
@@ -105,35 +142,45 @@ pub fn load_records(
     let read = std::sync::atomic::AtomicUsize::new(0);
     let mut outcomes: Vec<FileOutcome> = files
         .par_iter()
-        .map(|file| {
+        .flat_map_iter(|file| {
             if let Some(previous) = load.previous.and_then(|p| p.get(&file.display)) {
                 let now = std::fs::metadata(&file.path).ok().map(|m| Stamp::of(&m));
-                if now == Some(previous.stamp) {
-                    return FileOutcome {
-                        file: file.clone(),
-                        declaration: None,
-                        facts: previous.facts.clone(),
-                        diagnostics: previous.diagnostics.clone(),
-                        stamp: Some(previous.stamp),
-                        digest: previous.digest,
-                    };
+                if previous.iter().all(|r| Some(r.stamp) == now) && !previous.is_empty() {
+                    return previous
+                        .iter()
+                        .map(|r| FileOutcome {
+                            file: file.clone(),
+                            sheet: r.sheet.clone(),
+                            declaration: None,
+                            facts: r.facts.clone(),
+                            diagnostics: r.diagnostics.clone(),
+                            stamp: Some(r.stamp),
+                            digest: r.digest,
+                        })
+                        .collect();
                 }
             }
             read.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let mut outcome = ingest::read_one(file, options);
-            validate_file(&mut outcome);
-            if !keep {
-                outcome.declaration = None;
+            let mut outcomes = ingest::read_one(file, options);
+            for outcome in &mut outcomes {
+                validate_file(outcome);
+                if !keep {
+                    outcome.declaration = None;
+                }
             }
-            outcome
+            outcomes
         })
         .collect();
+    // Files come sorted; a workbook's sheets follow in workbook order. The identity of an
+    // outcome is its file's display name and its sheet.
+    outcomes.sort_by(|a, b| (&a.file.display, &a.sheet).cmp(&(&b.file.display, &b.sheet)));
     let records = outcomes
         .iter()
         .filter(|_| load.records)
         .filter_map(|o| {
             o.stamp.map(|stamp| Record {
                 display: o.file.display.clone(),
+                sheet: o.sheet.clone(),
                 stamp,
                 digest: o.digest,
                 facts: o.facts.clone(),
@@ -178,6 +225,7 @@ fn cross_validate(outcomes: &mut [FileOutcome], aliases: &Aliases) {
         .filter_map(|o| {
             o.facts.as_ref().map(|facts| validate::cross::Entry {
                 file: &o.file.display,
+                sheet: o.sheet.as_deref(),
                 facts,
             })
         })
@@ -185,8 +233,11 @@ fn cross_validate(outcomes: &mut [FileOutcome], aliases: &Aliases) {
     let found = validate::cross::check(&entries, aliases);
     drop(entries);
     for d in found {
-        // Outcomes are sorted by display path, so the owner is found by binary search.
-        if let Ok(i) = outcomes.binary_search_by(|o| o.file.display.as_str().cmp(&d.file)) {
+        // Outcomes are sorted by display path and sheet, so the owner is found by binary search.
+        let key = (d.file.as_str(), d.sheet.as_deref());
+        if let Ok(i) =
+            outcomes.binary_search_by(|o| (o.file.display.as_str(), o.sheet.as_deref()).cmp(&key))
+        {
             outcomes[i].diagnostics.push(d);
         }
     }

@@ -183,11 +183,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
     };
     let (records, manifest) = match previous {
         Some(state) if state.tool == tool => {
-            let records: BTreeMap<String, Record> = state
-                .records
-                .into_iter()
-                .map(|r| (r.display.clone(), r))
-                .collect();
+            let mut records: BTreeMap<String, Vec<Record>> = BTreeMap::new();
+            for r in state.records {
+                records.entry(r.display.clone()).or_default().push(r);
+            }
             let manifest = state
                 .manifest
                 .filter(|_| state.site == site_key && options.output.is_dir());
@@ -468,11 +467,15 @@ fn declarations<'a>(
         .map(|f| match &f.source.declaration {
             Some(loaded) => Ok(Cow::Borrowed(&loaded.declaration)),
             None => {
-                let again = ingest::read_one(&f.source.file, ingest);
-                match again.declaration {
-                    Some(loaded) if again.digest == f.source.digest => {
-                        Ok(Cow::Owned(loaded.declaration))
-                    }
+                let again = ingest::read_one(&f.source.file, ingest)
+                    .into_iter()
+                    .find(|o| o.sheet == f.source.sheet);
+                match again {
+                    Some(ingest::FileOutcome {
+                        declaration: Some(loaded),
+                        digest,
+                        ..
+                    }) if digest == f.source.digest => Ok(Cow::Owned(loaded.declaration)),
                     _ => Err(BuildError::Changed(f.source.file.display.clone())),
                 }
             }

@@ -130,6 +130,12 @@ impl Diagnostic {
         self
     }
 
+    /// Names the worksheet `line` counts in.
+    pub fn in_sheet(mut self, sheet: Option<&str>) -> Self {
+        self.sheet = sheet.map(str::to_owned);
+        self
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }

@@ -38,8 +38,11 @@ struct Cli {
 enum Command {
     /// 把一份申报表转换为规范 JSON（declaration/v1）并输出
     Convert {
-        /// 申报表文件（文本导出或 JSON）
+        /// 申报表文件（Excel 工作簿 .xlsx/.xls/.ods、文本导出或 JSON）
         file: PathBuf,
+        /// 工作簿中有多份申报表时，要转换的工作表名称
+        #[arg(long)]
+        sheet: Option<String>,
     },
     /// 检查路径下的所有申报表，报告错误与警告
     Check {
@@ -156,11 +159,9 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
     }
     let options = IngestOptions::default();
     match cli.command {
-        Command::Convert { file } => {
+        Command::Convert { file, sheet } => {
             let batch = budgetsite::load(std::slice::from_ref(&file), &options)?;
-            let outcome = batch
-                .files
-                .first()
+            let outcome = budgetsite::batch::pick_sheet(&batch, sheet.as_deref())?
                 .with_context(|| format!("{} 不是可读取的文件", file.display()))?;
             let stderr = std::io::stderr();
             let style = TextStyle {

@@ -213,6 +213,19 @@ pub enum NumberError {
     TooLong,
 }
 
+/// What a clerk should know about a cell that is not a number: a formula saved without its
+/// result, or a formula error.
+pub fn number_hint(cell: &str) -> &'static str {
+    let cell = cell.trim();
+    if cell.starts_with('=') {
+        "（是没有保存计算结果的公式，请在 Excel 或 WPS 中打开、重新计算并保存后再提交）"
+    } else if cell.starts_with('#') && ["!", "?", "N/A"].iter().any(|end| cell.ends_with(end)) {
+        "（是公式错误，请修正公式）"
+    } else {
+        ""
+    }
+}
+
 /// Integer digits beyond this are not an amount of money in 万元 but a typing accident.
 const MAX_INTEGER_DIGITS: usize = 15;
 const MAX_FRACTION_DIGITS: usize = 6;

@@ -13,6 +13,9 @@ pub struct Grid {
     /// The worksheet's name; `None` for a text export.
     pub sheet: Option<String>,
     pub rows: Vec<RawRow>,
+    /// Whether cells show what the person saw. False for `.xls` and `.ods`, whose number
+    /// formats calamine does not give: a share there may be the fraction behind `93.58%`.
+    pub formats_known: bool,
 }
 
 impl Grid {
@@ -21,6 +24,7 @@ impl Grid {
         Grid {
             sheet: None,
             rows: split_rows(text),
+            formats_known: true,
         }
     }
 }
@@ -89,9 +93,9 @@ impl NumberShape {
         if !section.contains(['0', '#', '?']) {
             return NumberShape::General;
         }
-        let decimals = section
-            .split_once('.')
-            .map_or(0, |(_, f)| f.chars().filter(|c| matches!(c, '0' | '#' | '?')).count());
+        let decimals = section.split_once('.').map_or(0, |(_, f)| {
+            f.chars().filter(|c| matches!(c, '0' | '#' | '?')).count()
+        });
         if section.contains('%') {
             NumberShape::Percent(decimals)
         } else {
@@ -116,7 +120,10 @@ mod tests {
     fn numbers_read_as_their_format_shows_them() {
         assert_eq!(display_number(286.40999999999997, Some("0.00")), "286.41");
         assert_eq!(display_number(286.40999999999997, None), "286.41");
-        assert_eq!(display_number(286.40999999999997, Some("General")), "286.41");
+        assert_eq!(
+            display_number(286.40999999999997, Some("General")),
+            "286.41"
+        );
         assert_eq!(display_number(1286.405, Some("#,##0.00")), "1286.41");
         assert_eq!(display_number(0.9358, Some("0.00%")), "93.58%");
         assert_eq!(display_number(1.0, Some("0%")), "100%");

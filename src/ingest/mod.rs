@@ -80,10 +80,14 @@ pub enum Format {
     Workbook(workbook::Kind),
 }
 
-/// What reading one file produced.
+/// What reading one declaration of a file produced (a workbook with two declaration sheets
+/// gives two outcomes, told apart by `sheet`).
 #[derive(Debug, Clone)]
 pub struct FileOutcome {
     pub file: SourceFile,
+    /// The worksheet the declaration came from, for a workbook: with `file.display` the
+    /// outcome's identity.
+    pub sheet: Option<String>,
     /// The declaration, unless the file was unreadable or not a declaration at all — or a
     /// build let it go once its facts were taken (see `facts`).
     pub declaration: Option<Loaded>,
@@ -245,15 +249,20 @@ pub fn discover(
     Ok((files, problems))
 }
 
-/// Reads one file. Never panics on content: every failure is a diagnostic.
-pub fn read_one(file: &SourceFile, options: &IngestOptions) -> FileOutcome {
-    let fail = |code: Code, message: String| FileOutcome {
-        file: file.clone(),
-        declaration: None,
-        facts: None,
-        diagnostics: vec![Diagnostic::new(code, &file.display, message)],
-        stamp: None,
-        digest: 0,
+/// Reads one file: one outcome for each declaration in it (a text or JSON file has one, a
+/// workbook one per declaration sheet), or one outcome carrying the failure. Never panics on
+/// content: every failure is a diagnostic.
+pub fn read_one(file: &SourceFile, options: &IngestOptions) -> Vec<FileOutcome> {
+    let fail = |code: Code, message: String| {
+        vec![FileOutcome {
+            file: file.clone(),
+            sheet: None,
+            declaration: None,
+            facts: None,
+            diagnostics: vec![Diagnostic::new(code, &file.display, message)],
+            stamp: None,
+            digest: 0,
+        }]
     };
     let limit = if is_workbook_name(&file.path) {
         options.max_workbook_bytes
@@ -272,10 +281,11 @@ pub fn read_one(file: &SourceFile, options: &IngestOptions) -> FileOutcome {
         }
         Err(ReadError::Io(e)) => return fail(Code::UnreadableFile, format!("无法读取文件：{e}")),
     };
-    FileOutcome {
-        stamp: Some(stamp),
-        ..parse_bytes(file, &bytes)
+    let mut outcomes = parse_all(file, &bytes);
+    for o in &mut outcomes {
+        o.stamp = Some(stamp);
     }
+    outcomes
 }
 
 fn is_workbook_name(path: &Path) -> bool {
@@ -284,10 +294,21 @@ fn is_workbook_name(path: &Path) -> bool {
         .is_some_and(|x| WORKBOOK_EXTENSIONS.contains(&x.as_str()))
 }
 
-/// Decodes and parses a file's bytes (the part of `read_one` after I/O; fuzzed directly).
+/// The first declaration of a file's bytes, or its failure (for callers that read one form,
+/// such as the fuzz targets; a workbook's other declaration sheets are in `parse_all`).
 pub fn parse_bytes(file: &SourceFile, bytes: &[u8]) -> FileOutcome {
-    let outcome = |declaration, diagnostics| FileOutcome {
+    parse_all(file, bytes)
+        .into_iter()
+        .next()
+        .expect("parse_all gives at least one outcome")
+}
+
+/// Decodes and parses a file's bytes (the part of `read_one` after I/O; fuzzed directly):
+/// one outcome per declaration, at least one.
+pub fn parse_all(file: &SourceFile, bytes: &[u8]) -> Vec<FileOutcome> {
+    let outcome = |declaration: Option<Loaded>, diagnostics| FileOutcome {
         file: file.clone(),
+        sheet: declaration.as_ref().and_then(|l| l.sheet.clone()),
         declaration,
         facts: None,
         diagnostics,
@@ -295,27 +316,39 @@ pub fn parse_bytes(file: &SourceFile, bytes: &[u8]) -> FileOutcome {
         digest: digest(bytes),
     };
     let unreadable = |message: String| {
-        outcome(
+        vec![outcome(
             None,
-            vec![Diagnostic::new(Code::UnreadableFile, &file.display, message)],
-        )
+            vec![Diagnostic::new(
+                Code::UnreadableFile,
+                &file.display,
+                message,
+            )],
+        )]
     };
     if let Some(kind) = workbook::sniff(bytes) {
-        return match workbook::read(bytes, kind) {
-            Ok(grids) => match read_sheets(&grids, &file.display) {
-                Ok((parsed, sheet)) => outcome(
-                    Some(Loaded {
+        let grids = match workbook::read(bytes, kind) {
+            Ok(grids) => grids,
+            Err(e) => return unreadable(e.to_string()),
+        };
+        return match read_sheets(&grids, &file.display) {
+            Ok(forms) => forms
+                .into_iter()
+                .map(|(parsed, sheet)| {
+                    let mut diagnostics = parsed.diagnostics;
+                    for d in &mut diagnostics {
+                        d.sheet.clone_from(&sheet);
+                    }
+                    let loaded = Loaded {
                         declaration: parsed.declaration,
                         source: parsed.source,
                         format: Format::Workbook(kind),
                         encoding: kind.name(),
                         sheet,
-                    }),
-                    parsed.diagnostics,
-                ),
-                Err(d) => outcome(None, vec![d]),
-            },
-            Err(e) => unreadable(e.to_string()),
+                    };
+                    outcome(Some(loaded), diagnostics)
+                })
+                .collect(),
+            Err(d) => vec![outcome(None, vec![d])],
         };
     }
     if is_workbook_name(&file.path) && workbook::looks_like_html(bytes) {
@@ -332,7 +365,7 @@ pub fn parse_bytes(file: &SourceFile, bytes: &[u8]) -> FileOutcome {
         _ => layouts::parse_text(&decoded.text, &file.display)
             .map(|p| (p.declaration, p.source, p.diagnostics)),
     };
-    match parsed {
+    vec![match parsed {
         Ok((declaration, source, diagnostics)) => outcome(
             Some(Loaded {
                 declaration,
@@ -344,26 +377,37 @@ pub fn parse_bytes(file: &SourceFile, bytes: &[u8]) -> FileOutcome {
             diagnostics,
         ),
         Err(d) => outcome(None, vec![d]),
-    }
+    }]
 }
 
-/// The worksheet that reads as a declaration, with its name. Sheets that read as none (a
-/// cover, instructions) are passed over; when none reads, the finding names the sheets.
+/// The worksheets that read as declarations, with their names, in workbook order. Sheets that
+/// read as none (a cover, instructions) are passed over; when none reads, the finding names
+/// the sheets.
 fn read_sheets(
     grids: &[grid::Grid],
     file: &str,
-) -> Result<(layouts::ParsedForm, Option<String>), Diagnostic> {
-    for grid in grids {
-        if let Ok(parsed) = layouts::parse(grid, file) {
-            return Ok((parsed, grid.sheet.clone()));
-        }
+) -> Result<Vec<(layouts::ParsedForm, Option<String>)>, Diagnostic> {
+    let forms: Vec<_> = grids
+        .iter()
+        .filter_map(|grid| {
+            layouts::parse(grid, file)
+                .ok()
+                .map(|parsed| (parsed, grid.sheet.clone()))
+        })
+        .collect();
+    if !forms.is_empty() {
+        return Ok(forms);
     }
     let names: Vec<&str> = grids.iter().filter_map(|g| g.sheet.as_deref()).collect();
     let mut d = layouts::not_a_declaration(file);
     d.message = if names.is_empty() {
         format!("工作簿中没有可见的工作表。{}", d.message)
     } else {
-        format!("工作簿的工作表（{}）都不是申报表。{}", names.join("、"), d.message)
+        format!(
+            "工作簿的工作表（{}）都不是申报表。{}",
+            names.join("、"),
+            d.message
+        )
     };
     Err(d)
 }

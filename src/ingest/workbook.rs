@@ -22,7 +22,7 @@ pub const MAX_COLUMNS: u32 = 64;
 /// Sheets a workbook may have.
 pub const MAX_SHEETS: usize = 100;
 /// What a workbook's zip may inflate to, all entries together.
-pub const MAX_INFLATED_BYTES: u64 = 256 * 1024 * 1024;
+pub const MAX_INFLATED_BYTES: u64 = 64 * 1024 * 1024;
 /// How much an entry may inflate relative to its compressed size (a real sheet: about 10×).
 pub const MAX_RATIO: u64 = 200;
 
@@ -177,7 +177,65 @@ fn check_zip(bytes: &[u8], kind: Kind) -> Result<(), WorkbookError> {
     if total > MAX_INFLATED_BYTES {
         return Err(WorkbookError::ZipBomb(format!("共 {} MiB", total >> 20)));
     }
+    if kind == Kind::Ods {
+        let cells = ods_cells(&mut archive).map_err(|e| WorkbookError::Corrupt(kind.name(), e))?;
+        if cells > MAX_ODS_CELLS {
+            return Err(WorkbookError::ZipBomb(format!(
+                "重复的行列展开后有 {cells} 个非空单元格"
+            )));
+        }
+    }
     Ok(())
+}
+
+/// Non-empty cells an .ods may declare. calamine expands `number-rows-repeated` and
+/// `number-columns-repeated` into cells, so a few bytes can ask for billions of them.
+pub const MAX_ODS_CELLS: u64 = 1_000_000;
+
+/// Counts the non-empty cells of an .ods's `content.xml` as repeats expand them, without
+/// expanding anything.
+fn ods_cells<R: std::io::Read + std::io::Seek>(
+    archive: &mut zip::ZipArchive<R>,
+) -> Result<u64, String> {
+    use quick_xml::events::Event;
+    let content = archive.by_name("content.xml").map_err(|e| e.to_string())?;
+    let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(content));
+    let repeat = |e: &quick_xml::events::BytesStart<'_>, name: &str| -> u64 {
+        e.attributes()
+            .flatten()
+            .find(|a| a.key.as_ref() == name)
+            .and_then(|a| a.value.parse().ok())
+            .unwrap_or(1)
+    };
+    let mut buf = Vec::new();
+    let (mut cells, mut row_repeat) = (0u64, 1u64);
+    loop {
+        match reader
+            .read_event_into(&mut buf)
+            .map_err(|e| e.to_string())?
+        {
+            Event::Start(e) | Event::Empty(e) => match e.name().as_ref() {
+                "table:table-row" => row_repeat = repeat(&e, "table:number-rows-repeated"),
+                "table:table-cell" => {
+                    let valued = e
+                        .attributes()
+                        .flatten()
+                        .any(|a| a.key.as_ref() == "office:value-type");
+                    if valued {
+                        let columns = repeat(&e, "table:number-columns-repeated");
+                        cells = cells.saturating_add(row_repeat.saturating_mul(columns));
+                        if cells > MAX_ODS_CELLS {
+                            return Ok(cells);
+                        }
+                    }
+                }
+                _ => {}
+            },
+            Event::Eof => return Ok(cells),
+            _ => {}
+        }
+        buf.clear();
+    }
 }
 
 /// Collects cells into rows: rows by their spreadsheet number, cells placed by column; stops
@@ -230,11 +288,12 @@ impl RowBuilder {
         self.rows.len() - 1
     }
 
-    fn finish(mut self, sheet: String) -> Grid {
+    fn finish(mut self, sheet: String, formats_known: bool) -> Grid {
         self.rows.sort_by_key(|r| r.line);
         Grid {
             sheet: Some(sheet),
             rows: self.rows,
+            formats_known,
         }
     }
 }
@@ -296,7 +355,7 @@ fn xlsx_sheet(
             }
         }
     }
-    Ok(rows.finish(name.to_owned()))
+    Ok(rows.finish(name.to_owned(), true))
 }
 
 /// An xls or ods sheet: calamine gives these as a range of values and a range of formulas.
@@ -337,5 +396,5 @@ where
             }
         }
     }
-    Ok(rows.finish(name))
+    Ok(rows.finish(name, false))
 }

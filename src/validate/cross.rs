@@ -12,6 +12,8 @@ use std::collections::BTreeMap;
 /// A declaration's facts with the file they came from, as the cross-file rules see them.
 pub struct Entry<'a> {
     pub file: &'a str,
+    /// The worksheet of a workbook's declaration.
+    pub sheet: Option<&'a str>,
     pub facts: &'a Facts,
 }
 
@@ -61,7 +63,8 @@ fn duplicates(forms: &[&Entry<'_>], out: &mut Vec<Diagnostic>) {
                         others.join("、")
                     ),
                 )
-                .at(f.facts.anchor),
+                .at(f.facts.anchor)
+                .in_sheet(f.sheet),
             );
         }
     }
@@ -101,7 +104,8 @@ fn revisions(forms: &[&Entry<'_>], out: &mut Vec<Diagnostic>) {
                             fmt_amount(a)
                         ),
                     )
-                    .at(later.facts.row(row).line),
+                    .at(later.facts.row(row).line)
+                    .in_sheet(later.sheet),
                 );
             }
         }

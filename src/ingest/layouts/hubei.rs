@@ -6,7 +6,9 @@
 
 use super::ParsedForm;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::ingest::cells::{self, label, paragraphs, parse_amount, parse_share, NumberError, RawRow};
+use crate::ingest::cells::{
+    self, label, paragraphs, parse_amount, parse_share, NumberError, RawRow,
+};
 use crate::ingest::grid::Grid;
 use crate::model::{
     BudgetLine, Column, Declaration, Goal, GoalLines, Indicator, Row, SourceMap, YearMap,
@@ -21,7 +23,56 @@ pub fn parse(grid: &Grid, file: &str) -> Result<ParsedForm, Diagnostic> {
         }
         parser.row(row);
     }
-    parser.finish()
+    let mut parsed = parser.finish()?;
+    if !grid.formats_known {
+        shares_from_fractions(&mut parsed.declaration);
+    }
+    Ok(parsed)
+}
+
+/// In a workbook whose number formats are not known (`.xls`, `.ods`), a share cell holds the
+/// fraction behind its percent format (`0.9358` for `93.58%`). A block's shares are fractions
+/// when all are at most 1 and the total's share is 1, or (without a total's share) each share
+/// is its amount ÷ the total. Anything else is left as written, for the `share` rule.
+fn shares_from_fractions(decl: &mut Declaration) {
+    let blocks = [
+        [Row::FiscalAppropriation, Row::Other, Row::IncomeTotal],
+        [Row::Basic, Row::Project, Row::ExpenditureTotal],
+    ];
+    let tolerance = rust_decimal::Decimal::new(1, 4);
+    for rows in blocks {
+        let total = decl.budget_line(rows[2]).budget;
+        let shares: Vec<_> = rows
+            .iter()
+            .filter_map(|&r| decl.budget_line(r).share_percent.map(|s| (r, s)))
+            .collect();
+        if shares.is_empty() || shares.iter().any(|(_, s)| *s > rust_decimal::Decimal::ONE) {
+            continue;
+        }
+        let agrees = |row: Row, share: rust_decimal::Decimal| {
+            if row == rows[2] {
+                return share == rust_decimal::Decimal::ONE;
+            }
+            let amount = decl.budget_line(row).budget.unwrap_or_default();
+            total
+                .filter(|t| !t.is_zero())
+                .and_then(|t| amount.checked_div(t))
+                .is_some_and(|ratio| (ratio - share).abs() <= tolerance)
+        };
+        // A total's share is always 100%: written as 1 it settles the block even when a part's
+        // share is wrong (which the `share` rule then reports in percent).
+        let total_share = decl.budget_line(rows[2]).share_percent;
+        let fractions = match total_share {
+            Some(s) => s == rust_decimal::Decimal::ONE,
+            None => shares.iter().all(|&(r, s)| agrees(r, s)),
+        };
+        if fractions {
+            for (r, s) in shares {
+                decl.budget_line_mut(r).share_percent =
+                    Some((s * rust_decimal::Decimal::ONE_HUNDRED).normalize());
+            }
+        }
+    }
 }
 
 /// The order of the budget table's value columns after a row's label.
@@ -395,8 +446,9 @@ impl<'a> Parser<'a> {
                     Code::BadNumber,
                     line,
                     format!(
-                        "{}（{what}）填写的“{shown}{ellipsis}”{e}，请填写数字金额（万元）或留空",
-                        row.label()
+                        "{}（{what}）填写的“{shown}{ellipsis}”{e}{}，请填写数字金额（万元）或留空",
+                        row.label(),
+                        cells::number_hint(text)
                     ),
                 );
                 self.source.bad_cells.push((row, column));
@@ -518,9 +570,7 @@ impl<'a> Parser<'a> {
             self.diag(
                 Code::PlaceholderRow,
                 row.line,
-                format!(
-                    "{goal_label}中有未填写的模板行（二级指标“{what}”），请填写指标或删除该行"
-                ),
+                format!("{goal_label}中有未填写的模板行（二级指标“{what}”），请填写指标或删除该行"),
             );
             return;
         }
@@ -830,5 +880,50 @@ mod tests {
         assert_eq!(inline_value("部门名称甲局", "部门名称"), None);
         assert_eq!(inline_value("部门名称：", "部门名称"), None);
         assert_eq!(goal_header("年度目标三:党建"), Some((3, Some(()))));
+    }
+}
+
+#[cfg(test)]
+mod fraction_tests {
+    use super::*;
+    use rust_decimal::Decimal;
+
+    fn d(s: &str) -> Option<Decimal> {
+        Some(s.parse().unwrap())
+    }
+
+    fn decl(shares: [Option<Decimal>; 3]) -> Declaration {
+        let mut decl = Declaration::new();
+        for (row, (amount, share)) in [Row::Basic, Row::Project, Row::ExpenditureTotal]
+            .into_iter()
+            .zip(
+                [d("268.03"), d("18.38"), d("286.41")]
+                    .into_iter()
+                    .zip(shares),
+            )
+        {
+            decl.budget_line_mut(row).budget = amount;
+            decl.budget_line_mut(row).share_percent = share;
+        }
+        decl
+    }
+
+    #[test]
+    fn shares_behind_a_percent_format_become_percentage_points() {
+        let mut a = decl([d("0.9358"), d("0.0642"), d("1")]);
+        shares_from_fractions(&mut a);
+        assert_eq!(a.budget_line(Row::Basic).share_percent, d("93.58"));
+        assert_eq!(a.budget_line(Row::ExpenditureTotal).share_percent, d("100"));
+        // Without a total's share the parts must agree with their amounts.
+        let mut b = decl([d("0.9358"), d("0.0642"), None]);
+        shares_from_fractions(&mut b);
+        assert_eq!(b.budget_line(Row::Project).share_percent, d("6.42"));
+        // Percentage points, or fractions that match nothing, stay as written.
+        let mut c = decl([d("93.58"), d("6.42"), d("100")]);
+        shares_from_fractions(&mut c);
+        assert_eq!(c.budget_line(Row::Basic).share_percent, d("93.58"));
+        let mut e = decl([d("0.5"), d("0.5"), None]);
+        shares_from_fractions(&mut e);
+        assert_eq!(e.budget_line(Row::Basic).share_percent, d("0.5"));
     }
 }
