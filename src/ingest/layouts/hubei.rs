@@ -177,7 +177,7 @@ impl<'a> Parser<'a> {
             }
             return;
         }
-        if head.contains(crate::model::FORM_NAME) && head.len() < 120 {
+        if is_title(head) {
             // A title without a year: the form is there, the budget year is not.
             self.structure_seen = true;
             self.source.title.get_or_insert(row.line);
@@ -614,6 +614,42 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// A cell that is the form's title, with at most a year and a few marks around it — not a
+/// sentence that mentions the form (a README, a covering letter).
+fn is_title(label: &str) -> bool {
+    let Some(at) = label.find(crate::model::FORM_NAME) else {
+        return false;
+    };
+    let rest = label[..at]
+        .chars()
+        .chain(label[at + crate::model::FORM_NAME.len()..].chars());
+    let mut extra = 0;
+    for c in rest {
+        extra += 1;
+        let decoration = c.is_ascii_digit()
+            || matches!(
+                c,
+                '年' | '度'
+                    | '('
+                    | ')'
+                    | '《'
+                    | '》'
+                    | '“'
+                    | '”'
+                    | '"'
+                    | '-'
+                    | '_'
+                    | '表'
+                    | '（'
+                    | '）'
+            );
+        if !decoration || extra > 16 {
+            return false;
+        }
+    }
+    true
+}
+
 /// `2020年度部门整体支出绩效目标申报表` → `Some(Some(2020))`.
 fn title_year(label: &str) -> Option<Option<i32>> {
     let at = label.find(crate::model::FORM_NAME)?;
@@ -626,7 +662,7 @@ fn title_year(label: &str) -> Option<Option<i32>> {
         .into_iter()
         .rev()
         .collect();
-    if digits.len() == 4 && before.len() - digits.len() < 40 {
+    if digits.len() == 4 && is_title(label) {
         Some(
             digits
                 .parse()
@@ -860,6 +896,12 @@ mod tests {
             Some(Some(2020))
         );
         assert_eq!(title_year("部门整体支出绩效目标申报表"), None);
+        assert!(is_title("(2020年度)部门整体支出绩效目标申报表"));
+        assert!(!is_title("它把`部门整体支出绩效目标申报表`变成网站"));
+        assert_eq!(
+            title_year("见2020年度部门整体支出绩效目标申报表的说明"),
+            None
+        );
         assert_eq!(year_cell("2019年"), Some(2019));
         assert_eq!(year_cell("0999年"), None);
         assert_eq!(title_year("0000年度部门整体支出绩效目标申报表"), Some(None));
