@@ -154,6 +154,11 @@ pub struct District<'a> {
     pub totals: BTreeMap<i32, YearPoint>,
     /// Departments with a published budget per year.
     pub counts: BTreeMap<i32, usize>,
+    /// Per year, departments whose form has expenditure but no income block (Fujian): the
+    /// income totals leave them out.
+    pub without_income: BTreeMap<i32, usize>,
+    /// Per year, departments whose form has no money at all (Hunan): no totals count them.
+    pub without_money: BTreeMap<i32, usize>,
 }
 
 impl District<'_> {
@@ -310,7 +315,19 @@ fn district<'a>(
             }
         }
     }
-    let years: Vec<i32> = counts.keys().copied().collect();
+    let mut without_income: BTreeMap<i32, usize> = BTreeMap::new();
+    let mut without_money: BTreeMap<i32, usize> = BTreeMap::new();
+    let mut years: Vec<i32> = counts.keys().copied().collect();
+    for f in list.iter().flat_map(|d| &d.forms) {
+        years.push(f.year);
+        match (f.facts.has_income, f.facts.has_expenditure) {
+            (false, false) => *without_money.entry(f.year).or_default() += 1,
+            (false, true) => *without_income.entry(f.year).or_default() += 1,
+            _ => {}
+        }
+    }
+    years.sort_unstable();
+    years.dedup();
     District {
         slug: slug(&format!("district:{name}")),
         name,
@@ -320,6 +337,8 @@ fn district<'a>(
         years,
         totals,
         counts,
+        without_income,
+        without_money,
     }
 }
 
@@ -329,7 +348,8 @@ fn series(forms: &[Form<'_>]) -> BTreeMap<i32, YearPoint> {
     let mut out: BTreeMap<i32, YearPoint> = BTreeMap::new();
     for f in forms {
         let point = out.entry(f.year).or_default();
-        if point.budget.is_none() {
+        // A layout without money (Hunan) has no budget to count, not a budget of 0.
+        if point.budget.is_none() && (f.facts.has_income || f.facts.has_expenditure) {
             point.budget = Some(Amounts::budget_of(f.facts));
         }
         for &year in &f.facts.prior_years {

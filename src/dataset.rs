@@ -153,13 +153,15 @@ pub fn year_table(d: &District<'_>, figures: &DistrictFigures, year: i32) -> Tab
             let y = r.figures;
             let b = y.and_then(|y| y.budget);
             let a = y.and_then(|y| y.actual);
+            // A layout without an income block (Fujian) leaves those cells empty, not 0.
+            let bi = b.filter(|_| r.form.is_some_and(|f| f.facts.has_income));
             let pct = |v: Option<Decimal>| Cell::Percent(r2(v));
             vec![
                 Cell::Text(r.department.name.clone()),
                 Cell::Integer(i64::from(year)),
-                Cell::Amount(b.map(|b| b.income_total)),
-                Cell::Amount(b.map(|b| b.fiscal_appropriation)),
-                Cell::Amount(b.map(|b| b.other)),
+                Cell::Amount(bi.map(|b| b.income_total)),
+                Cell::Amount(bi.map(|b| b.fiscal_appropriation)),
+                Cell::Amount(bi.map(|b| b.other)),
                 Cell::Amount(b.map(|b| b.expenditure_total)),
                 Cell::Amount(b.map(|b| b.basic)),
                 Cell::Amount(b.map(|b| b.project)),

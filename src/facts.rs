@@ -23,6 +23,11 @@ pub struct Facts {
     pub prior_years: Vec<i32>,
     pub indicator_count: usize,
     pub quality: Quality,
+    /// Whether the form's layout has an income block (Fujian and Hunan have none): district
+    /// sums say which departments they leave out instead of counting them as 0.
+    pub has_income: bool,
+    /// Whether it has an expenditure block (Hunan has no money at all).
+    pub has_expenditure: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,6 +58,8 @@ impl Facts {
             prior_years: d.prior_years(),
             indicator_count: d.goals.iter().map(|g| g.indicators.len()).sum(),
             quality: stats::quality(d),
+            has_income: d.income.is_some(),
+            has_expenditure: d.expenditure.is_some(),
         }
     }
 

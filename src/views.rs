@@ -120,6 +120,9 @@ pub struct DepartmentView {
     /// Compound annual growth of the budget over the years known.
     pub cagr: Option<String>,
     pub cagr_span: Option<String>,
+    /// Whether any of the department's forms has money figures (a Hunan form has none, and
+    /// its page has no budget section to show).
+    pub has_money: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -183,6 +186,42 @@ pub struct FormView {
     pub notes: Vec<NoteView>,
     pub indicator_count: usize,
     pub quality: QualityView,
+    /// What the form's layout holds (spec section 5): a block it has no place for is said to
+    /// be absent, never shown as 0.
+    pub layout: LayoutView,
+    /// Fujian's `年度履职目标` rows.
+    pub duties: Vec<DutyView>,
+}
+
+/// The layout of a form and the parts it has.
+#[derive(Debug, Clone, Serialize)]
+pub struct LayoutView {
+    /// `湖北表式` …, empty for a canonical file without `layout`.
+    pub title: String,
+    pub budget_code: String,
+    pub has_income: bool,
+    pub has_expenditure: bool,
+    /// One indicator table for the department instead of one per goal.
+    pub single_table: bool,
+    /// Indicator columns shown: only those the layout has and the form filled.
+    pub prior_column: bool,
+    pub unit_column: bool,
+    pub kind_column: bool,
+    pub explanation_column: bool,
+    pub standard_column: bool,
+    pub remark_column: bool,
+    /// How the third level is named: `三级指标` where the layout has three levels.
+    pub name_label: String,
+    /// How the target column is named: `指标值` in Fujian and Hunan.
+    pub target_label: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DutyView {
+    pub function: String,
+    pub task: String,
+    pub project: String,
+    pub amount: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -218,6 +257,10 @@ pub struct IndicatorView {
     pub target: String,
     pub standard: String,
     pub measurable: bool,
+    pub unit: String,
+    pub value_kind: String,
+    pub explanation: String,
+    pub remark: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -295,6 +338,10 @@ fn form_view(
                                 .target
                                 .as_deref()
                                 .is_some_and(crate::validate::is_measurable),
+                            unit: text(&i.unit),
+                            value_kind: text(&i.value_kind),
+                            explanation: text(&i.explanation),
+                            remark: text(&i.remark),
                         }
                     })
                     .collect(),
@@ -330,6 +377,52 @@ fn form_view(
         notes: f.notes.iter().map(|d| NoteView::from(*d)).collect(),
         indicator_count: f.indicator_count(),
         quality: QualityView::from(quality),
+        layout: layout_view(decl),
+        duties: decl
+            .duties
+            .iter()
+            .map(|u| DutyView {
+                function: text(&u.function),
+                task: text(&u.task),
+                project: text(&u.project),
+                amount: money(u.amount),
+            })
+            .collect(),
+    }
+}
+
+fn layout_view(decl: &Declaration) -> LayoutView {
+    use crate::model::Layout;
+    let indicators = || decl.goals.iter().flat_map(|g| &g.indicators);
+    let any = |f: fn(&crate::model::Indicator) -> bool| indicators().any(f);
+    let three_levels = matches!(decl.layout, Some(Layout::Fujian | Layout::Hunan));
+    LayoutView {
+        title: decl
+            .layout
+            .map(|l| l.title().to_owned())
+            .unwrap_or_default(),
+        budget_code: text(&decl.budget_code),
+        has_income: decl.income.is_some(),
+        has_expenditure: decl.expenditure.is_some(),
+        single_table: decl.goals.iter().any(|g| g.number.is_none()),
+        prior_column: any(|i| !i.prior_years.0.is_empty()),
+        unit_column: any(|i| i.unit.is_some()),
+        kind_column: any(|i| i.value_kind.is_some()),
+        explanation_column: any(|i| i.explanation.is_some()),
+        standard_column: !three_levels || any(|i| i.standard.is_some()),
+        remark_column: any(|i| i.remark.is_some()),
+        name_label: if three_levels {
+            "三级指标"
+        } else {
+            "指标名称"
+        }
+        .to_owned(),
+        target_label: if three_levels {
+            "指标值"
+        } else {
+            "预期当年实现值"
+        }
+        .to_owned(),
     }
 }
 
@@ -347,6 +440,8 @@ pub fn department(
     let latest = dep.latest();
     let mut charts = Vec::new();
     let b = Amounts::budget_of(latest.facts);
+    // A layout without an income block has no income figures, not figures of 0.
+    let income = latest.facts.has_income;
     charts.push(ChartView::from(Chart {
         id: "chart-structure".to_owned(),
         title: format!("{}年预算收支构成", latest.year),
@@ -356,11 +451,11 @@ pub fn department(
         series: vec![
             Series {
                 name: "财政拨款".to_owned(),
-                values: vec![Some(b.fiscal_appropriation), None],
+                values: vec![income.then_some(b.fiscal_appropriation), None],
             },
             Series {
                 name: "其他资金".to_owned(),
-                values: vec![Some(b.other), None],
+                values: vec![income.then_some(b.other), None],
             },
             Series {
                 name: "基本支出".to_owned(),
@@ -384,7 +479,11 @@ pub fn department(
         .rev()
         .map(|y| FigureRow {
             year: y.year,
-            budget_income: money(y.budget.map(|a| a.income_total)),
+            budget_income: money(
+                y.budget
+                    .filter(|_| dep.form_of(y.year).is_none_or(|f| f.facts.has_income))
+                    .map(|a| a.income_total),
+            ),
             budget_expenditure: money(y.budget.map(|a| a.expenditure_total)),
             actual_expenditure: money(y.actual.map(|a| a.expenditure_total)),
             growth: percent(y.budget_growth),
@@ -421,6 +520,10 @@ pub fn department(
             (Some(a), Some(b)) if a < b => Some(format!("{a}—{b}年")),
             _ => None,
         },
+        has_money: dep
+            .forms
+            .iter()
+            .any(|f| f.facts.has_income || f.facts.has_expenditure),
     }
 }
 
@@ -452,6 +555,25 @@ fn budget_vs_actual(id: &str, title: &str, series: &BTreeMap<i32, YearPoint>) ->
 
 // ---------------------------------------------------------------- district overview
 
+/// What a year's district totals leave out: departments whose layout has no income block
+/// (Fujian) or no money at all (Hunan). `None` when every form has both blocks.
+pub fn totals_note(d: &District<'_>, year: i32) -> Option<String> {
+    let no_income = d.without_income.get(&year).copied().unwrap_or(0);
+    let no_money = d.without_money.get(&year).copied().unwrap_or(0);
+    let mut parts = Vec::new();
+    if no_income > 0 {
+        parts.push(format!(
+            "{no_income} 个部门的表式不含收入预算，收入合计未计入这些部门"
+        ));
+    }
+    if no_money > 0 {
+        parts.push(format!(
+            "{no_money} 个部门的表式不含资金情况，收支合计均未计入"
+        ));
+    }
+    (!parts.is_empty()).then(|| format!("注：{}。", parts.join("；")))
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct DistrictView {
     pub meta: PageMeta,
@@ -460,6 +582,8 @@ pub struct DistrictView {
     pub department_count: usize,
     pub form_count: usize,
     pub totals: Option<TotalsView>,
+    /// Which departments the totals leave out because their layout has no such block.
+    pub totals_note: Option<String>,
     pub rows: Vec<YearRow>,
     pub charts: Vec<ChartView>,
     pub csv_href: String,
@@ -616,7 +740,9 @@ fn year_rows(d: &District<'_>, figures: &DistrictFigures, year: i32, root: &str)
                 (Some(_), n) => format!("{n} 条提示"),
             };
             let pair = |v: Option<Decimal>, f: fn(Option<Decimal>) -> String| (f(v), plain(v));
-            let (income, income_sort) = pair(budget.map(|b| b.income_total), money);
+            let has_income = r.form.is_some_and(|f| f.facts.has_income);
+            let income_budget = budget.filter(|_| has_income);
+            let (income, income_sort) = pair(income_budget.map(|b| b.income_total), money);
             let (expenditure, expenditure_sort) = pair(budget.map(|b| b.expenditure_total), money);
             let (basic_share, basic_share_sort) = pair(y.and_then(|y| y.basic_share), percent);
             let (project_share, project_share_sort) =
@@ -755,6 +881,7 @@ pub fn district(
             .and_then(|y| d.totals.get(&y))
             .and_then(|p| p.budget.as_ref())
             .map(TotalsView::from),
+        totals_note: year.and_then(|y| totals_note(d, y)),
         rows: year.map_or_else(Vec::new, |y| year_rows(d, figures, y, &root)),
         charts,
         csv_href: format!("{root}{}", district_table(d, "csv")),

@@ -348,3 +348,70 @@ fn a_sheet_as_long_and_wide_as_excel_allows_costs_what_a_form_does() {
         "非空单元格",
     );
 }
+
+/// Pages show what each layout has: a Fujian form's expenditure without income, its 年度履职目标
+/// and three-level indicators with 指标解释; a Hunan form without money but with 指标值类型 and
+/// 计量单位. District totals say whom they leave out, and downloads leave absent figures empty.
+#[test]
+fn pages_show_what_each_layout_has_and_never_a_zero_for_what_it_lacks() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for name in ["示例县林业局-2020.txt", "示例县价格认证中心-2020.txt"] {
+        let text = std::fs::read(fixtures().join("layout-pages").join(name)).unwrap();
+        write(d, &format!("submissions/示例县/{name}"), text);
+    }
+    write_sample(d, "submissions/示例县/示例县总工会-2020.txt", Some("示例县总工会"));
+    let o = run(&["build", "--no-cache"], d);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let site = tree(&d.join("public"));
+    let page = |name: &str| {
+        site.iter()
+            .filter(|(k, _)| k.ends_with(".html"))
+            .map(|(_, v)| String::from_utf8_lossy(v).into_owned())
+            .find(|html| html.contains(&format!("<h1>{name}</h1>")))
+            .unwrap_or_else(|| panic!("no page for {name}"))
+    };
+    let fujian = page("示例县林业局");
+    for words in [
+        "表式：福建表式",
+        "部门预算编码：301001",
+        "本表式不含收入预算",
+        "<h3>年度履职目标</h3>",
+        "造林补助",
+        "<th scope=\"col\">三级指标</th>",
+        "<th scope=\"col\">指标解释</th>",
+        "5000亩(计划标准)",
+    ] {
+        assert!(fujian.contains(words), "fujian page lacks {words}");
+    }
+    // The trend table has no income figure for the year, not 0.00.
+    let trend = &fujian[fujian.find("trend-h").unwrap()..fujian.find("</table>").unwrap()];
+    assert!(!trend.contains("<td class=\"num\">0.00</td>"), "{trend}");
+
+    let hunan = page("示例县价格认证中心");
+    for words in [
+        "表式：湖南表式",
+        "不含收入和支出预算",
+        "<th scope=\"col\">指标值类型</th>",
+        "<th scope=\"col\">计量单位</th>",
+        "<th scope=\"col\">评（扣）分标准</th>",
+        "<h3 id=\"y2020-g1\">绩效指标</h3>",
+    ] {
+        assert!(hunan.contains(words), "hunan page lacks {words}");
+    }
+    assert!(!hunan.contains("历年预算与实际"), "no budget section without money");
+
+    let overview = page("示例县部门整体支出绩效目标");
+    assert!(overview.contains("1 个部门的表式不含收入预算"));
+    assert!(overview.contains("1 个部门的表式不含资金情况"));
+
+    let csv = site
+        .iter()
+        .find(|(k, _)| k.ends_with("years/2020/departments.csv"))
+        .map(|(_, v)| String::from_utf8_lossy(v).into_owned())
+        .expect("a year table download");
+    let fujian_row = csv.lines().find(|l| l.contains("示例县林业局")).unwrap();
+    let cells: Vec<&str> = fujian_row.split(',').collect();
+    assert_eq!(&cells[2..5], ["", "", ""], "no income cells: {fujian_row}");
+    assert_eq!(cells[5], "500.50", "{fujian_row}");
+}
