@@ -360,9 +360,18 @@ fn pages_show_what_each_layout_has_and_never_a_zero_for_what_it_lacks() {
         let text = std::fs::read(fixtures().join("layout-pages").join(name)).unwrap();
         write(d, &format!("submissions/示例县/{name}"), text);
     }
-    write_sample(d, "submissions/示例县/示例县总工会-2020.txt", Some("示例县总工会"));
+    write_sample(
+        d,
+        "submissions/示例县/示例县总工会-2020.txt",
+        Some("示例县总工会"),
+    );
     let o = run(&["build", "--no-cache"], d);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let site = tree(&d.join("public"));
     let page = |name: &str| {
         site.iter()
@@ -399,7 +408,10 @@ fn pages_show_what_each_layout_has_and_never_a_zero_for_what_it_lacks() {
     ] {
         assert!(hunan.contains(words), "hunan page lacks {words}");
     }
-    assert!(!hunan.contains("历年预算与实际"), "no budget section without money");
+    assert!(
+        !hunan.contains("历年预算与实际"),
+        "no budget section without money"
+    );
 
     let overview = page("示例县部门整体支出绩效目标");
     assert!(overview.contains("1 个部门的表式不含收入预算"));
