@@ -93,6 +93,21 @@ fn the_sample_typed_into_a_workbook_reads_to_the_expected_declaration() {
 }
 
 #[test]
+fn the_owner_file_of_an_open_workbook_is_not_a_submission() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "in/总工会-2020.xlsx",
+        sample_workbook(&["示例区总工会"]),
+    );
+    // What Excel writes beside a workbook it has open: the user's name, not a workbook.
+    write(dir.path(), "in/~$总工会-2020.xlsx", b"\x05Clerk".repeat(20));
+    let (code, report) = check_json(dir.path(), &["in"]);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(report["files"], 1);
+}
+
+#[test]
 fn two_declaration_sheets_are_two_declarations() {
     let dir = tempfile::tempdir().unwrap();
     write(

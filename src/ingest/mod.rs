@@ -154,8 +154,12 @@ fn display_path(path: &Path) -> String {
     s.strip_prefix("./").map(str::to_owned).unwrap_or(s)
 }
 
+/// Hidden entries, and the owner files Excel and WPS leave beside a workbook while it is open
+/// (`~$申报表.xlsx`, a few bytes that are not a workbook): a clerk's open file must not fail
+/// the build.
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
-    name.to_string_lossy().starts_with('.')
+    let name = name.to_string_lossy();
+    name.starts_with('.') || name.starts_with("~$")
 }
 
 /// Finds the files under `paths`, sorted by display name. Entries that cannot be walked (a
