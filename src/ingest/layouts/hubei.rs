@@ -4,6 +4,7 @@
 //! numbers: page headers may stand anywhere, merged cells shift a row left or put `年度绩效指标`
 //! on a data row, and level-1 indicator cells are carried down.
 
+use super::money::{money_values, money_values_share_last, shares_from_fractions, MoneyOrder};
 use super::ParsedForm;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::ingest::cells::{
@@ -28,61 +29,6 @@ pub fn parse(grid: &Grid, file: &str) -> Result<ParsedForm, Diagnostic> {
         shares_from_fractions(&mut parsed.declaration);
     }
     Ok(parsed)
-}
-
-/// In a workbook whose number formats are not known (`.xls`, `.ods`), a share cell holds the
-/// fraction behind its percent format (`0.9358` for `93.58%`). A block's shares are fractions
-/// when all are at most 1 and the total's share is 1, or (without a total's share) each share
-/// is its amount ÷ the total. Anything else is left as written, for the `share` rule.
-fn shares_from_fractions(decl: &mut Declaration) {
-    let blocks = [
-        [Row::FiscalAppropriation, Row::Other, Row::IncomeTotal],
-        [Row::Basic, Row::Project, Row::ExpenditureTotal],
-    ];
-    let tolerance = rust_decimal::Decimal::new(1, 4);
-    for rows in blocks {
-        let total = decl.budget_line(rows[2]).budget;
-        let shares: Vec<_> = rows
-            .iter()
-            .filter_map(|&r| decl.budget_line(r).share_percent.map(|s| (r, s)))
-            .collect();
-        if shares.is_empty() || shares.iter().any(|(_, s)| *s > rust_decimal::Decimal::ONE) {
-            continue;
-        }
-        let agrees = |row: Row, share: rust_decimal::Decimal| {
-            if row == rows[2] {
-                return share == rust_decimal::Decimal::ONE;
-            }
-            let amount = decl.budget_line(row).budget.unwrap_or_default();
-            total
-                .filter(|t| !t.is_zero())
-                .and_then(|t| amount.checked_div(t))
-                .is_some_and(|ratio| (ratio - share).abs() <= tolerance)
-        };
-        // A total's share is always 100%: written as 1 it settles the block even when a part's
-        // share is wrong (which the `share` rule then reports in percent).
-        let total_share = decl.budget_line(rows[2]).share_percent;
-        let fractions = match total_share {
-            Some(s) => s == rust_decimal::Decimal::ONE,
-            None => shares.iter().all(|&(r, s)| agrees(r, s)),
-        };
-        if fractions {
-            for (r, s) in shares {
-                decl.budget_line_mut(r).share_percent =
-                    Some((s * rust_decimal::Decimal::ONE_HUNDRED).normalize());
-            }
-        }
-    }
-}
-
-/// The order of the budget table's value columns after a row's label.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-enum MoneyOrder {
-    /// The sample: `当年预算收支`, `占比`, then the prior years.
-    #[default]
-    BudgetShareYears,
-    /// The PDF print: `当年金额`, the prior years, then `占比`.
-    BudgetYearsShare,
 }
 
 /// The label variants of the hubei family, as the one word the reader looks for.
@@ -750,66 +696,6 @@ fn joined(row: &RawRow, from: usize, to: usize) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(" "))
 }
 
-/// The cells after a budget label: budget, share, then the prior years. A share written with
-/// `%` anchors the row; otherwise a row that lost a leading cell keeps its last values.
-fn money_values(after: &[String]) -> Vec<String> {
-    let is_share = |c: &String| c.ends_with('%') || c.ends_with('％');
-    if let Some(p) = after.iter().position(is_share) {
-        let mut out = Vec::new();
-        out.push(if p > 0 {
-            after[p - 1].clone()
-        } else {
-            String::new()
-        });
-        out.extend(after[p..].iter().cloned());
-        return out;
-    }
-    let end = after
-        .iter()
-        .rposition(|c| !c.is_empty())
-        .map_or(0, |i| i + 1);
-    let trimmed = &after[..end];
-    let expected = 4;
-    if trimmed.len() > expected {
-        trimmed[trimmed.len() - expected..].to_vec()
-    } else {
-        trimmed.to_vec()
-    }
-}
-
-/// The cells after a budget label in the PDF order (budget, `years` prior years, share),
-/// returned in the sample's order (budget, share, prior years). A share written with `%`
-/// anchors the row; otherwise the values are the last ones before the right edge.
-fn money_values_share_last(after: &[String], years: usize) -> Vec<String> {
-    let is_share = |c: &String| c.ends_with('%') || c.ends_with('％');
-    let width = years + 2;
-    let values: Vec<String> = match after.iter().position(is_share) {
-        Some(p) => {
-            let start = (p + 1).saturating_sub(width);
-            let mut v: Vec<String> = after[start..=p].to_vec();
-            while v.len() < width {
-                v.insert(0, String::new());
-            }
-            v
-        }
-        None => {
-            let end = after
-                .iter()
-                .rposition(|c| !c.is_empty())
-                .map_or(0, |i| i + 1);
-            let start = end.saturating_sub(width);
-            let mut v: Vec<String> = after[start..end].to_vec();
-            v.resize(width, String::new());
-            v
-        }
-    };
-    let mut out = Vec::with_capacity(width);
-    out.push(values[0].clone());
-    out.push(values[width - 1].clone());
-    out.extend(values[1..width - 1].iter().cloned());
-    out
-}
-
 /// Splits `目标1：甲 目标2：乙` into `["甲", "乙"]`; text without markers is one goal a line.
 pub fn split_overall_goals(text: &str) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();
@@ -865,21 +751,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn money_values_follow_the_share_or_the_right_edge() {
-        let v = |cells: &[&str]| cells.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(
-            money_values(&v(&["", "286.41", "100%", "234.35", "231.55", ""])),
-            v(&["286.41", "100%", "234.35", "231.55", ""])
-        );
-        assert_eq!(
-            money_values(&v(&["", "286.41", "", "234.35", "231.55", ""])),
-            v(&["286.41", "", "234.35", "231.55"])
-        );
-        assert_eq!(money_values(&v(&["", "", "", ""])), Vec::<String>::new());
-        assert_eq!(money_values(&v(&["", "", "5", ""])), v(&["", "", "5"]));
-    }
-
-    #[test]
     fn splits_overall_goals_on_their_markers() {
         assert_eq!(
             split_overall_goals("目标1：甲，乙 目标2:丙 目标３：丁"),
@@ -922,50 +793,5 @@ mod tests {
         assert_eq!(inline_value("部门名称甲局", "部门名称"), None);
         assert_eq!(inline_value("部门名称：", "部门名称"), None);
         assert_eq!(goal_header("年度目标三:党建"), Some((3, Some(()))));
-    }
-}
-
-#[cfg(test)]
-mod fraction_tests {
-    use super::*;
-    use rust_decimal::Decimal;
-
-    fn d(s: &str) -> Option<Decimal> {
-        Some(s.parse().unwrap())
-    }
-
-    fn decl(shares: [Option<Decimal>; 3]) -> Declaration {
-        let mut decl = Declaration::new();
-        for (row, (amount, share)) in [Row::Basic, Row::Project, Row::ExpenditureTotal]
-            .into_iter()
-            .zip(
-                [d("268.03"), d("18.38"), d("286.41")]
-                    .into_iter()
-                    .zip(shares),
-            )
-        {
-            decl.budget_line_mut(row).budget = amount;
-            decl.budget_line_mut(row).share_percent = share;
-        }
-        decl
-    }
-
-    #[test]
-    fn shares_behind_a_percent_format_become_percentage_points() {
-        let mut a = decl([d("0.9358"), d("0.0642"), d("1")]);
-        shares_from_fractions(&mut a);
-        assert_eq!(a.budget_line(Row::Basic).share_percent, d("93.58"));
-        assert_eq!(a.budget_line(Row::ExpenditureTotal).share_percent, d("100"));
-        // Without a total's share the parts must agree with their amounts.
-        let mut b = decl([d("0.9358"), d("0.0642"), None]);
-        shares_from_fractions(&mut b);
-        assert_eq!(b.budget_line(Row::Project).share_percent, d("6.42"));
-        // Percentage points, or fractions that match nothing, stay as written.
-        let mut c = decl([d("93.58"), d("6.42"), d("100")]);
-        shares_from_fractions(&mut c);
-        assert_eq!(c.budget_line(Row::Basic).share_percent, d("93.58"));
-        let mut e = decl([d("0.5"), d("0.5"), None]);
-        shares_from_fractions(&mut e);
-        assert_eq!(e.budget_line(Row::Basic).share_percent, d("0.5"));
     }
 }

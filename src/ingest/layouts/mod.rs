@@ -8,11 +8,12 @@
 //! | `fujian` | `fujian`: expenditure only, 年度履职目标, one indicator table |
 //! | `hunan` | `hunan`: no money, one indicator table with 指标值类型 and 计量单位 |
 //!
-//! `table` holds what the single-table layouts share.
+//! `table` holds what the single-table layouts share; `money` the hubei family's budget table.
 
 mod fujian;
 mod hubei;
 mod hunan;
+mod money;
 mod table;
 
 use super::cells::label;
