@@ -1,10 +1,12 @@
 //! budgetsite turns departments' budget performance-target declarations
 //! (`部门整体支出绩效目标申报表`) into a validated, published static website.
 //!
-//! The pipeline runs one way through typed data: `ingest` (find, decode, parse) → `model` →
-//! `validate` (rule catalog) → `batch` (one run, sorted diagnostics) → `analyze` (districts,
-//! departments, series) → `views` + `charts` + `tables` → `render` (templates) → `site`
-//! (atomic writer); `build` drives the last stages and `report` renders diagnostics.
+//! The stages, in the order data flows through them (ARCHITECTURE.md has the table):
+//! `ingest` (find files; workbooks and text exports become grids, layouts read grids into the
+//! `model`; canonical JSON) → `validate` (rule catalog) → `batch` (one run, facts, sorted
+//! diagnostics) → `analyze` + `stats` (districts, departments, series, figures) → `views` +
+//! `charts` + `tables` + `dataset` → `render` (templates) → `site` (atomic writer); `build`
+//! drives the stages with the `cache`, `report` renders diagnostics, `serve` previews.
 //! The binary only parses arguments and maps the outcome to an exit status.
 
 pub mod analyze;
