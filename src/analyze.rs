@@ -159,6 +159,25 @@ pub struct District<'a> {
     pub without_income: BTreeMap<i32, usize>,
     /// Per year, departments whose form has no money at all (Hunan): no totals count them.
     pub without_money: BTreeMap<i32, usize>,
+    /// Forms withheld for errors, by department key (empty when the form names none) and
+    /// budget year: no total counts them.
+    pub withheld: BTreeMap<(String, i32), usize>,
+}
+
+impl District<'_> {
+    /// Forms of `year` withheld for errors.
+    pub fn withheld_in(&self, year: i32) -> usize {
+        self.withheld
+            .iter()
+            .filter(|((_, y), _)| *y == year)
+            .map(|(_, n)| n)
+            .sum()
+    }
+
+    /// Whether a form of `department` (its key) for `year` was withheld for errors.
+    pub fn is_withheld(&self, department: &str, year: i32) -> bool {
+        self.withheld.contains_key(&(department.to_owned(), year))
+    }
 }
 
 impl District<'_> {
@@ -172,6 +191,11 @@ impl District<'_> {
 pub struct Unpublished<'a> {
     pub file: &'a str,
     pub errors: Vec<&'a Diagnostic>,
+    /// The district folder, department key and budget year the form names, where it names
+    /// them: a withheld form is "有错误，未发布" there, not "未报送".
+    pub district: String,
+    pub department: Option<String>,
+    pub year: Option<i32>,
 }
 
 #[derive(Debug, Clone)]
@@ -246,12 +270,29 @@ pub fn analyze<'a>(batch: &'a Batch, input: &Path, config: &SiteConfig) -> SiteM
             None => unpublished.push(Unpublished {
                 file: &outcome.file.display,
                 errors,
+                district: district_folder(outcome, input),
+                department: outcome
+                    .facts
+                    .as_ref()
+                    .and_then(|f| f.department.as_deref())
+                    .map(|n| aliases.key(n))
+                    .filter(|k| !k.is_empty()),
+                year: outcome.facts.as_ref().and_then(|f| f.fiscal_year),
             }),
         }
     }
     let districts = grouped
         .into_iter()
-        .map(|(folder, departments)| district(folder, departments, config))
+        .map(|(folder, departments)| {
+            let mut d = district(folder, departments, config);
+            for u in unpublished.iter().filter(|u| u.district == d.folder) {
+                if let Some(year) = u.year {
+                    let key = u.department.clone().unwrap_or_default();
+                    *d.withheld.entry((key, year)).or_default() += 1;
+                }
+            }
+            d
+        })
         .collect();
     SiteModel {
         districts,
@@ -339,6 +380,7 @@ fn district<'a>(
         counts,
         without_income,
         without_money,
+        withheld: BTreeMap::new(),
     }
 }
 

@@ -191,6 +191,10 @@ pub struct FormView {
     pub layout: LayoutView,
     /// Fujian's `年度履职目标` rows.
     pub duties: Vec<DutyView>,
+    /// The form's findings in plain words for a reader (`3 条质量提示：指标值不可衡量 2 条、…`);
+    /// lines and fix-it advice are on the report, at `report_href`.
+    pub notes_summary: String,
+    pub report_href: String,
 }
 
 /// The layout of a form and the parts it has.
@@ -378,6 +382,11 @@ fn form_view(
         indicator_count: f.indicator_count(),
         quality: QualityView::from(quality),
         layout: layout_view(decl),
+        notes_summary: notes_summary(&f.notes),
+        report_href: format!(
+            "{root}report.html#{}",
+            report_anchor(f.file, f.source.sheet.as_deref())
+        ),
         duties: decl
             .duties
             .iter()
@@ -389,6 +398,22 @@ fn form_view(
             })
             .collect(),
     }
+}
+
+/// `3 条质量提示：指标值不可衡量 2 条、未填写的模板行 1 条`: the notes by rule, in the rule
+/// catalog's order, in the words of the rule names.
+fn notes_summary(notes: &[&Diagnostic]) -> String {
+    if notes.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = Code::ALL
+        .iter()
+        .filter_map(|&code| {
+            let n = notes.iter().filter(|d| d.code == code).count();
+            (n > 0).then(|| format!("{} {n} 条", code.title_zh()))
+        })
+        .collect();
+    format!("{} 条质量提示：{}", notes.len(), parts.join("、"))
 }
 
 fn layout_view(decl: &Declaration) -> LayoutView {
@@ -556,7 +581,8 @@ fn budget_vs_actual(id: &str, title: &str, series: &BTreeMap<i32, YearPoint>) ->
 // ---------------------------------------------------------------- district overview
 
 /// What a year's district totals leave out: departments whose layout has no income block
-/// (Fujian) or no money at all (Hunan). `None` when every form has both blocks.
+/// (Fujian) or no money at all (Hunan), and forms withheld for errors. `None` when nothing is
+/// left out.
 pub fn totals_note(d: &District<'_>, year: i32) -> Option<String> {
     let no_income = d.without_income.get(&year).copied().unwrap_or(0);
     let no_money = d.without_money.get(&year).copied().unwrap_or(0);
@@ -570,6 +596,10 @@ pub fn totals_note(d: &District<'_>, year: i32) -> Option<String> {
         parts.push(format!(
             "{no_money} 个部门的表式不含资金情况，收支合计均未计入"
         ));
+    }
+    let withheld = d.withheld_in(year);
+    if withheld > 0 {
+        parts.push(format!("另有 {withheld} 份申报表因错误未发布，未计入合计"));
     }
     (!parts.is_empty()).then(|| format!("注：{}。", parts.join("；")))
 }
@@ -735,6 +765,7 @@ fn year_rows(d: &District<'_>, figures: &DistrictFigures, year: i32, root: &str)
             let budget = y.and_then(|y| y.budget).filter(|_| r.form.is_some());
             let warnings = r.warnings();
             let status = match (r.form, warnings) {
+                (None, _) if d.is_withheld(&r.department.key, year) => "有错误，未发布".to_owned(),
                 (None, _) => format!("未报送{year}年度"),
                 (Some(_), 0) => "通过".to_owned(),
                 (Some(_), n) => format!("{n} 条提示"),
@@ -1209,6 +1240,8 @@ pub struct ReportView {
     pub rules: Vec<RuleCount>,
     pub unpublished: Vec<UnpublishedView>,
     pub groups: Vec<FileGroup>,
+    /// Districts whose data is fictional (`sample_data`): the report says so.
+    pub sample_districts: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -1226,12 +1259,32 @@ pub struct UnpublishedView {
     pub reasons: Vec<String>,
 }
 
+/// One form's findings on the report: who filed it (linked when published), the file and sheet
+/// it came from, and each finding with its Chinese rule name and line.
 #[derive(Debug, Clone, Serialize)]
 pub struct FileGroup {
+    /// The id department pages link to (`report.html#f-…`).
+    pub anchor: String,
+    /// The department as the form names it, or empty for a file read as no declaration.
+    pub department: String,
+    pub year: Option<i32>,
+    /// The department's page, when the form is published there.
+    pub href: Option<String>,
+    pub published: bool,
     pub file: String,
+    pub sheet: Option<String>,
     pub errors: usize,
     pub warnings: usize,
     pub diagnostics: Vec<NoteView>,
+}
+
+/// The report's anchor for the findings of one declaration (a file, and a worksheet of it).
+pub fn report_anchor(file: &str, sheet: Option<&str>) -> String {
+    let key = match sheet {
+        Some(sheet) => format!("{file}\u{0}{sheet}"),
+        None => file.to_owned(),
+    };
+    format!("f-{}", crate::analyze::slug(&key))
 }
 
 /// The rule catalog as a table (for the report and the method page).
@@ -1254,6 +1307,12 @@ pub fn report(
     config: &SiteConfig,
 ) -> ReportView {
     let meta = PageMeta::new(config, "校验报告", "report.html", "report");
+    let sample_districts = model
+        .districts
+        .iter()
+        .filter(|d| d.sample_data)
+        .map(|d| d.name.clone())
+        .collect();
     let mut per_code: BTreeMap<&str, usize> = BTreeMap::new();
     for d in &batch.diagnostics {
         *per_code.entry(d.code.as_str()).or_default() += 1;
@@ -1265,23 +1324,87 @@ pub fn report(
             r
         })
         .collect();
-    let mut groups: Vec<FileGroup> = Vec::new();
-    for d in &batch.diagnostics {
-        if groups.last().is_none_or(|g| g.file != d.file) {
-            groups.push(FileGroup {
-                file: d.file.clone(),
-                errors: 0,
-                warnings: 0,
-                diagnostics: Vec::new(),
-            });
+    // Published forms link to their department's page.
+    let mut pages: BTreeMap<(&str, Option<&str>), String> = BTreeMap::new();
+    for d in &model.districts {
+        for dep in &d.departments {
+            for f in &dep.forms {
+                let key = (f.file, f.source.sheet.as_deref());
+                pages.insert(key, format!("{}#y{}", department_page(d, dep), f.year));
+            }
         }
-        let g = groups.last_mut().expect("pushed above");
-        match d.severity {
-            Severity::Error => g.errors += 1,
-            Severity::Warning => g.warnings += 1,
-        }
-        g.diagnostics.push(NoteView::from(d));
     }
+    let mut groups: Vec<FileGroup> = batch
+        .files
+        .iter()
+        .filter(|o| !o.diagnostics.is_empty())
+        .map(|o| {
+            let href = pages
+                .get(&(o.file.display.as_str(), o.sheet.as_deref()))
+                .cloned();
+            let facts = o.facts.as_ref();
+            let (errors, warnings) =
+                o.diagnostics
+                    .iter()
+                    .fold((0, 0), |(e, w), d| match d.severity {
+                        Severity::Error => (e + 1, w),
+                        Severity::Warning => (e, w + 1),
+                    });
+            FileGroup {
+                anchor: report_anchor(&o.file.display, o.sheet.as_deref()),
+                department: facts.and_then(|f| f.department.clone()).unwrap_or_default(),
+                year: facts.and_then(|f| f.fiscal_year),
+                published: href.is_some(),
+                href,
+                file: o.file.display.clone(),
+                sheet: o.sheet.clone(),
+                errors,
+                warnings,
+                diagnostics: o.diagnostics.iter().map(NoteView::from).collect(),
+            }
+        })
+        .collect();
+    // Findings on no file read (a folder that could not be walked) stand under their path.
+    let read: std::collections::BTreeSet<&str> = batch
+        .files
+        .iter()
+        .map(|o| o.file.display.as_str())
+        .collect();
+    for d in batch
+        .diagnostics
+        .iter()
+        .filter(|d| !read.contains(d.file.as_str()))
+    {
+        groups.push(FileGroup {
+            anchor: report_anchor(&d.file, None),
+            department: String::new(),
+            year: None,
+            href: None,
+            published: false,
+            file: d.file.clone(),
+            sheet: None,
+            errors: usize::from(d.is_error()),
+            warnings: usize::from(!d.is_error()),
+            diagnostics: vec![NoteView::from(d)],
+        });
+    }
+    // By department, then year, then file: how a reader looks for a department.
+    groups.sort_by(|a, b| {
+        (
+            a.department.is_empty(),
+            &a.department,
+            a.year,
+            &a.file,
+            &a.sheet,
+        )
+            .cmp(&(
+                b.department.is_empty(),
+                &b.department,
+                b.year,
+                &b.file,
+                &b.sheet,
+            ))
+    });
     let Counts { errors, warnings } = batch.counts();
     ReportView {
         meta,
@@ -1306,6 +1429,7 @@ pub fn report(
             })
             .collect(),
         groups,
+        sample_districts,
     }
 }
 

@@ -123,13 +123,28 @@ fn builds_pages_for_every_department_with_working_relative_links() {
         "93.58%",
         "年度目标4：党建专项经费",
         "2019年实际",
-        "质量提示（14 条）",
+        "14 条质量提示：指标值不可衡量 11 条、未填写的模板行 2 条、缺少效益或满意度指标 1 条",
+        "11 项指标中 <strong>0</strong> 项设定了可衡量的目标值",
         "金秋助学",
         "服务对象满意度指标",
         "1、贯彻执行党的路线",
     ] {
         assert!(html.contains(text), "department page lacks {text}");
     }
+    // Paths, line numbers and fix-it advice are for the report, not for readers.
+    for text in ["submissions/", "（第 32 行）", "请改为数值"] {
+        assert!(!html.contains(text), "department page shows {text}");
+    }
+    // The summary links to the form's findings on the report, grouped by department.
+    let anchor = html
+        .split("report.html#")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a link to the report");
+    assert!(report.contains(&format!("id=\"{anchor}\"")), "{anchor}");
+    let group = &report[report.find(&format!("id=\"{anchor}\"")).unwrap()..];
+    assert!(group.contains("武汉市新洲区总工会</a> · 2020年度"));
+    assert!(group.contains("指标值不可衡量</span> <code class=\"rule-code\">vague-target</code>"));
 }
 
 fn normalize(p: &Path) -> String {
