@@ -13,6 +13,23 @@ pub fn round(d: Decimal, dp: u32) -> Decimal {
     }
 }
 
+/// A headline amount in 万元 as people say it: `69.03 亿元` from 1 亿元 (10,000 万元) up, else
+/// `286.41 万元`; `—` alone where there is no figure. The second string is the exact value in
+/// 万元 (`690,338.32 万元`), for a title or the table beside it.
+pub fn headline(wan: Option<Decimal>) -> (String, String) {
+    let Some(v) = wan else {
+        return ("—".to_owned(), String::new());
+    };
+    let exact = format!("{} 万元", thousands(v));
+    let ten_thousand = Decimal::from(10_000);
+    let text = if v.abs() >= ten_thousand {
+        format!("{} 亿元", thousands(v / ten_thousand))
+    } else {
+        exact.clone()
+    };
+    (text, exact)
+}
+
 /// `1234.5` → `1,234.50`.
 pub fn thousands(d: Decimal) -> String {
     grouped(d, 2)
@@ -64,6 +81,19 @@ pub fn plain(d: Option<Decimal>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn headline_amounts_read_at_a_glance() {
+        let d = |s: &str| Some(s.parse::<Decimal>().unwrap());
+        assert_eq!(
+            headline(d("690338.32")),
+            ("69.03 亿元".to_owned(), "690,338.32 万元".to_owned())
+        );
+        assert_eq!(headline(d("10000")).0, "1.00 亿元");
+        assert_eq!(headline(d("9999.99")).0, "9,999.99 万元");
+        assert_eq!(headline(d("286.41")).0, "286.41 万元");
+        assert_eq!(headline(None), ("—".to_owned(), String::new()));
+    }
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()

@@ -623,8 +623,27 @@ pub struct DistrictView {
     pub years: Vec<YearTotalsRow>,
 }
 
+/// A headline figure: `69.03 亿元` with its exact value in 万元 (`690,338.32 万元`) to show on
+/// hover; `—` alone without a figure.
+#[derive(Debug, Clone, Serialize)]
+pub struct HeadlineView {
+    pub text: String,
+    pub exact: String,
+}
+
+impl HeadlineView {
+    pub fn of(wan: Option<Decimal>) -> HeadlineView {
+        let (text, exact) = crate::format::headline(wan);
+        HeadlineView { text, exact }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct TotalsView {
+    pub headline_income: HeadlineView,
+    pub headline_expenditure: HeadlineView,
+    pub headline_basic: HeadlineView,
+    pub headline_project: HeadlineView,
     pub income_total: String,
     pub fiscal_appropriation: String,
     pub other: String,
@@ -638,6 +657,10 @@ pub struct TotalsView {
 impl From<&Amounts> for TotalsView {
     fn from(a: &Amounts) -> Self {
         TotalsView {
+            headline_income: HeadlineView::of(Some(a.income_total)),
+            headline_expenditure: HeadlineView::of(Some(a.expenditure_total)),
+            headline_basic: HeadlineView::of(Some(a.basic)),
+            headline_project: HeadlineView::of(Some(a.project)),
             income_total: money(Some(a.income_total)),
             fiscal_appropriation: money(Some(a.fiscal_appropriation)),
             other: money(Some(a.other)),
@@ -658,6 +681,8 @@ pub struct YearTotalsRow {
     pub departments: usize,
     pub budget: String,
     pub actual: String,
+    pub headline_budget: HeadlineView,
+    pub headline_actual: HeadlineView,
     pub execution: String,
     pub growth: String,
     pub basic_share: String,
@@ -833,6 +858,8 @@ fn year_totals(d: &District<'_>, figures: &DistrictFigures, root: &str) -> Vec<Y
             departments: y.departments,
             budget: money(y.budget.map(|a| a.expenditure_total)),
             actual: money(y.actual.map(|a| a.expenditure_total)),
+            headline_budget: HeadlineView::of(y.budget.map(|a| a.expenditure_total)),
+            headline_actual: HeadlineView::of(y.actual.map(|a| a.expenditure_total)),
             execution: percent(y.execution),
             growth: percent(y.budget_growth),
             basic_share: percent(y.basic_share),
@@ -1200,6 +1227,13 @@ pub struct DistrictCard {
     pub departments: usize,
     pub year: Option<i32>,
     pub budget: String,
+    pub headline_budget: HeadlineView,
+}
+
+fn latest_budget(d: &District<'_>) -> Option<Decimal> {
+    d.latest_year()
+        .and_then(|y| d.totals.get(&y))
+        .and_then(|p| p.budget.map(|b| b.expenditure_total))
 }
 
 pub fn home(model: &SiteModel<'_>, config: &SiteConfig) -> HomeView {
@@ -1213,11 +1247,8 @@ pub fn home(model: &SiteModel<'_>, config: &SiteConfig) -> HomeView {
             sample_data: d.sample_data,
             departments: d.departments.len(),
             year: d.latest_year(),
-            budget: money(
-                d.latest_year()
-                    .and_then(|y| d.totals.get(&y))
-                    .and_then(|p| p.budget.map(|b| b.expenditure_total)),
-            ),
+            budget: money(latest_budget(d)),
+            headline_budget: HeadlineView::of(latest_budget(d)),
         })
         .collect();
     HomeView {

@@ -73,3 +73,41 @@ fn chart_data_is_folded_and_department_pages_speak_to_readers() {
     assert!(tables > 0);
     assert_eq!(tables, folded, "every chart's data table is folded");
 }
+
+#[test]
+fn headline_amounts_are_said_in_yi_yuan_with_the_exact_figure_at_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let input = repo.join("submissions");
+    let config = repo.join("site.toml");
+    let o = bin()
+        .args(["build", "--no-cache", "--output"])
+        .arg(dir.path().join("public"))
+        .arg("--input")
+        .arg(&input)
+        .arg("--config")
+        .arg(&config)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        o.status.code().unwrap() <= 1,
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let site = tree(&dir.path().join("public"));
+    let home = String::from_utf8_lossy(&site["index.html"]).into_owned();
+    // The sample district spends hundreds of thousands of 万元: said in 亿元, exact on hover.
+    let at = home.find(" 亿元</span>").expect("a headline in 亿元");
+    let span = &home[home[..at].rfind("<span").unwrap()..at];
+    assert!(span.contains("万元\">"), "{span}");
+    for (path, bytes) in &site {
+        if path.ends_with(".html") {
+            let html = String::from_utf8_lossy(bytes);
+            assert!(
+                !html.contains("— 万元"),
+                "{path} shows a unit without a figure"
+            );
+        }
+    }
+}
