@@ -14,6 +14,7 @@ pub mod batch;
 pub mod build;
 pub mod cache;
 pub mod charts;
+pub mod collate;
 pub mod config;
 pub mod dataset;
 pub mod diagnostic;

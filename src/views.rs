@@ -782,9 +782,22 @@ pub fn year_figures<'m>(
         .collect()
 }
 
+/// A district's departments in one year, largest budget first (departments without a budget
+/// that year last), then by name in pinyin order.
 fn year_rows(d: &District<'_>, figures: &DistrictFigures, year: i32, root: &str) -> Vec<YearRow> {
-    year_figures(d, figures, year)
-        .into_iter()
+    let mut rows = year_figures(d, figures, year);
+    let spent = |r: &YearFiguresRow<'_>| {
+        r.form
+            .and(r.figures)
+            .and_then(|y| y.budget)
+            .map(|b| b.expenditure_total)
+    };
+    rows.sort_by(|a, b| {
+        spent(b)
+            .cmp(&spent(a))
+            .then_with(|| crate::collate::names(&a.department.name, &b.department.name))
+    });
+    rows.into_iter()
         .map(|r| {
             let y = r.figures;
             let budget = y.and_then(|y| y.budget).filter(|_| r.form.is_some());
@@ -1006,6 +1019,9 @@ pub struct ScoreRow {
     pub measurable_share_sort: String,
     pub coverage: usize,
     pub complete_goals: usize,
+    /// The exact score the ranking orders by.
+    #[serde(skip)]
+    pub score_value: rust_decimal::Decimal,
 }
 
 pub fn dashboard(
@@ -1057,9 +1073,17 @@ pub fn dashboard(
                 measurable_share_sort: plain(q.measurable_share),
                 coverage: q.level2_coverage,
                 complete_goals: q.complete_goals,
+                score_value: q.score,
             })
         })
-        .collect();
+        .collect::<Vec<_>>();
+    // A ranking ranks: highest score first, ties by name in pinyin order.
+    let mut scoreboard = scoreboard;
+    scoreboard.sort_by(|a, b| {
+        b.score_value
+            .cmp(&a.score_value)
+            .then_with(|| crate::collate::names(&a.department, &b.department))
+    });
     let totals_chart = Chart {
         id: "chart-totals".to_owned(),
         title: format!("{}历年预算与实际支出", d.name),
