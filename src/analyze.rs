@@ -205,7 +205,7 @@ pub struct SiteModel<'a> {
 }
 
 /// A short stable ASCII slug for a name: FNV-1a, 48 bits as 12 hex digits. Stable across runs
-/// and machines, so page addresses survive rebuilds and new departments.
+/// and machines; used for anchors, not for addresses people read.
 pub fn slug(name: &str) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in name.as_bytes() {
@@ -213,6 +213,64 @@ pub fn slug(name: &str) -> String {
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
     format!("{:012x}", h >> 16)
+}
+
+/// An address a person can read and type: the name in pinyin, a syllable per character,
+/// joined by `-` (`示例区教育局` → `shi-li-qu-jiao-yu-ju`); Latin letters and digits are kept
+/// (lower case, full-width ones as half-width), anything else separates. At most
+/// `MAX_SLUG_BYTES`, cut between syllables.
+pub fn readable_slug(name: &str) -> String {
+    use pinyin::ToPinyin;
+    let name = crate::ingest::cells::to_half_width(name);
+    let name = name.as_str();
+    let mut tokens: Vec<String> = Vec::new();
+    let mut word = String::new();
+    for (c, p) in name.chars().zip(name.to_pinyin()) {
+        if c.is_ascii_alphanumeric() {
+            word.push(c.to_ascii_lowercase());
+            continue;
+        }
+        if !word.is_empty() {
+            tokens.push(std::mem::take(&mut word));
+        }
+        if let Some(p) = p {
+            tokens.push(p.plain().to_owned());
+        }
+    }
+    if !word.is_empty() {
+        tokens.push(word);
+    }
+    let mut out = String::new();
+    for t in tokens {
+        if out.len() + t.len() + 1 > MAX_SLUG_BYTES {
+            break;
+        }
+        if !out.is_empty() {
+            out.push('-');
+        }
+        out.push_str(&t);
+    }
+    out
+}
+
+/// Readable slugs stay well under file-name limits even for a 200-character name.
+pub const MAX_SLUG_BYTES: usize = 80;
+
+/// Names a department page may not take: the district folder's own pages and folders.
+const RESERVED_IN_DISTRICT: &[&str] = &["index", "dashboard", "data", "years"];
+/// Names a district folder may not take: the site root's own files and folders.
+pub const RESERVED_AT_ROOT: &[&str] = &["assets", "data", "index", "report", "about", "search"];
+
+/// `base`, or `base-2`, `base-3`… : the first not yet in `used` (which it joins).
+pub fn unique_slug(base: &str, used: &mut std::collections::BTreeSet<String>) -> String {
+    let base = if base.is_empty() { "x" } else { base };
+    let mut candidate = base.to_owned();
+    let mut n = 1;
+    while !used.insert(candidate.clone()) {
+        n += 1;
+        candidate = format!("{base}-{n}");
+    }
+    candidate
 }
 
 /// The district folder of a file: the first folder level under the input root.
@@ -281,7 +339,7 @@ pub fn analyze<'a>(batch: &'a Batch, input: &Path, config: &SiteConfig) -> SiteM
             }),
         }
     }
-    let districts = grouped
+    let mut districts: Vec<District<'a>> = grouped
         .into_iter()
         .map(|(folder, departments)| {
             let mut d = district(folder, departments, config);
@@ -294,9 +352,26 @@ pub fn analyze<'a>(batch: &'a Batch, input: &Path, config: &SiteConfig) -> SiteM
             d
         })
         .collect();
+    distinct_slugs(&mut districts);
     SiteModel {
         districts,
         unpublished,
+    }
+}
+
+/// Two districts never share a folder, nor take a name the site root uses (`assets`, …):
+/// in folder order, the first keeps its name's address and a later one takes `-2`, `-3`, so
+/// the result depends only on the folders, never on the order of work.
+fn distinct_slugs(districts: &mut [District<'_>]) {
+    let mut used: std::collections::BTreeSet<String> =
+        RESERVED_AT_ROOT.iter().map(|s| (*s).to_owned()).collect();
+    for d in districts.iter_mut() {
+        let base = if d.slug.is_empty() {
+            "district".to_owned()
+        } else {
+            d.slug.clone()
+        };
+        d.slug = unique_slug(&base, &mut used);
     }
 }
 
@@ -313,7 +388,14 @@ fn district<'a>(
             folder.clone()
         }
     });
-    let mut used_slugs = BTreeMap::new();
+    let name_of_district = name.clone();
+    // Department addresses: the name without the district's own prefix, in pinyin
+    // (`示例区教育局` in 示例区 → `jiao-yu-ju`), from the matching key so a renamed department
+    // with `[aliases]` keeps its address; collisions take `-2`, `-3` in key order.
+    let mut used_slugs: std::collections::BTreeSet<String> = RESERVED_IN_DISTRICT
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
     let mut list: Vec<Department<'a>> = departments
         .into_iter()
         .map(|(key, mut forms)| {
@@ -323,13 +405,11 @@ fn district<'a>(
                 .department
                 .clone()
                 .unwrap_or_else(|| key.clone());
-            let mut s = slug(&key);
-            // A 48-bit collision is unlikely but must not merge two pages.
-            let n = used_slugs.entry(s.clone()).or_insert(0);
-            *n += 1;
-            if *n > 1 {
-                s = format!("{s}-{n}");
-            }
+            let short = key
+                .strip_prefix(crate::identity::normalise(&name_of_district).as_str())
+                .filter(|rest| !rest.is_empty())
+                .unwrap_or(&key);
+            let s = unique_slug(&readable_slug(short), &mut used_slugs);
             let series = series(&forms);
             Department {
                 key,
@@ -370,7 +450,7 @@ fn district<'a>(
     years.sort_unstable();
     years.dedup();
     District {
-        slug: slug(&format!("district:{name}")),
+        slug: readable_slug(&name),
         name,
         folder,
         sample_data: settings.sample_data,
@@ -408,6 +488,21 @@ fn series(forms: &[Form<'_>]) -> BTreeMap<i32, YearPoint> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn addresses_read_as_pinyin_and_stay_distinct() {
+        assert_eq!(readable_slug("示例区教育局"), "shi-li-qu-jiao-yu-ju");
+        assert_eq!(
+            readable_slug("第2中学（ＡＢ校区）"),
+            "di-2-zhong-xue-ab-xiao-qu"
+        );
+        assert_eq!(readable_slug("<script>"), "script");
+        assert!(readable_slug(&"长".repeat(200)).len() <= MAX_SLUG_BYTES);
+        let mut used = std::collections::BTreeSet::new();
+        assert_eq!(unique_slug("jiao-yu-ju", &mut used), "jiao-yu-ju");
+        assert_eq!(unique_slug("jiao-yu-ju", &mut used), "jiao-yu-ju-2");
+        assert_eq!(unique_slug("", &mut used), "x");
+    }
 
     #[test]
     fn slugs_are_stable_ascii_and_distinct() {
