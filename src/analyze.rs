@@ -152,7 +152,7 @@ pub struct District<'a> {
     pub years: Vec<i32>,
     /// Sums over departments, per year.
     pub totals: BTreeMap<i32, YearPoint>,
-    /// Departments with a published budget per year.
+    /// Departments reporting per year: those with a published form for the year.
     pub counts: BTreeMap<i32, usize>,
     /// Per year, departments whose form has expenditure but no income block (Fujian): the
     /// income totals leave them out.
@@ -429,7 +429,6 @@ fn district<'a>(
             let t = totals.entry(year).or_default();
             if let Some(b) = &point.budget {
                 t.budget.get_or_insert_with(Amounts::default).add(b);
-                *counts.entry(year).or_default() += 1;
             }
             if let Some(a) = &point.actual {
                 t.actual.get_or_insert_with(Amounts::default).add(a);
@@ -438,8 +437,11 @@ fn district<'a>(
     }
     let mut without_income: BTreeMap<i32, usize> = BTreeMap::new();
     let mut without_money: BTreeMap<i32, usize> = BTreeMap::new();
-    let mut years: Vec<i32> = counts.keys().copied().collect();
+    // One definition of "departments reporting in year Y", for every card, table and chart:
+    // departments with a published form for Y (a department files one form a year).
+    let mut years: Vec<i32> = Vec::new();
     for f in list.iter().flat_map(|d| &d.forms) {
+        *counts.entry(f.year).or_default() += 1;
         years.push(f.year);
         match (f.facts.has_income, f.facts.has_expenditure) {
             (false, false) => *without_money.entry(f.year).or_default() += 1,

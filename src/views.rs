@@ -946,7 +946,7 @@ pub fn district(
     DistrictView {
         name: d.name.clone(),
         year,
-        department_count: d.departments.len(),
+        department_count: year.and_then(|y| d.counts.get(&y)).copied().unwrap_or(0),
         form_count: d.departments.iter().map(|dep| dep.forms.len()).sum(),
         totals: year
             .and_then(|y| d.totals.get(&y))
@@ -1269,7 +1269,11 @@ pub fn home(model: &SiteModel<'_>, config: &SiteConfig) -> HomeView {
             name: d.name.clone(),
             href: district_index(d),
             sample_data: d.sample_data,
-            departments: d.departments.len(),
+            departments: d
+                .latest_year()
+                .and_then(|y| d.counts.get(&y))
+                .copied()
+                .unwrap_or(0),
             year: d.latest_year(),
             budget: money(latest_budget(d)),
             headline_budget: HeadlineView::of(latest_budget(d)),
