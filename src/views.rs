@@ -1241,6 +1241,15 @@ pub struct HomeView {
     /// With one district the home page is its overview.
     pub single: Option<DistrictView>,
     pub unpublished: usize,
+    /// Districts none of whose forms could be published, with how many forms they sent: still
+    /// listed, with why.
+    pub withheld_districts: Vec<WithheldDistrict>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WithheldDistrict {
+    pub name: String,
+    pub forms: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -1279,11 +1288,36 @@ pub fn home(model: &SiteModel<'_>, config: &SiteConfig) -> HomeView {
             headline_budget: HeadlineView::of(latest_budget(d)),
         })
         .collect();
+    // A folder whose every form was withheld makes no district; readers still see it listed.
+    let mut withheld: BTreeMap<String, usize> = BTreeMap::new();
+    for u in &model.unpublished {
+        if !model.districts.iter().any(|d| d.folder == u.district) {
+            *withheld.entry(u.district.clone()).or_default() += 1;
+        }
+    }
+    let withheld_districts = withheld
+        .into_iter()
+        .map(|(folder, forms)| WithheldDistrict {
+            name: config
+                .district(&folder)
+                .display_name
+                .clone()
+                .unwrap_or_else(|| {
+                    if folder.is_empty() {
+                        config.district_name.clone()
+                    } else {
+                        folder
+                    }
+                }),
+            forms,
+        })
+        .collect();
     HomeView {
         meta,
         districts,
         single: None,
         unpublished: model.unpublished.len(),
+        withheld_districts,
     }
 }
 

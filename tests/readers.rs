@@ -111,3 +111,28 @@ fn headline_amounts_are_said_in_yi_yuan_with_the_exact_figure_at_hand() {
         }
     }
 }
+
+#[test]
+fn a_district_whose_every_form_has_an_error_is_still_listed_with_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write_sample(
+        d,
+        "submissions/甲区/甲区财政局-2020.txt",
+        Some("甲区财政局"),
+    );
+    write_sample(
+        d,
+        "submissions/乙区/乙区财政局-2020.txt",
+        Some("乙区财政局"),
+    );
+    let broken = sample_text()
+        .replace("武汉市新洲区总工会", "丙区财政局")
+        .replacen("\t\t合计\t286.41", "\t\t合计\t999.99", 1);
+    write(d, "submissions/丙区/丙区财政局-2020.txt", broken);
+    let o = run(&["build", "--no-cache"], d);
+    assert_eq!(o.status.code(), Some(1));
+    let home = String::from_utf8_lossy(&tree(&d.join("public"))["index.html"]).into_owned();
+    assert!(home.contains("<h2>丙区</h2>"), "{home}");
+    assert!(home.contains("报送的 1 份申报表都有错误，暂未发布"));
+}
