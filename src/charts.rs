@@ -113,16 +113,18 @@ const GRID: RGBColor = RGBColor(0xdd, 0xdd, 0xdd);
 const AXIS: RGBColor = RGBColor(0x66, 0x66, 0x66);
 const BACKGROUND: RGBColor = RGBColor(0xff, 0xff, 0xff);
 
-/// Okabe–Ito colours (safe for the common colour-vision deficiencies), ordered so that
-/// neighbours differ clearly in lightness and stay apart when printed in grey
-/// (CIE L* ≈ 46, 71, 24, 89, 61, 58). The flag says whether text on it should be white.
+/// Okabe–Ito colours (safe for the common colour-vision deficiencies), darkened where needed so
+/// that every one stands at least 3:1 against the white background (WCAG 1.4.11 for graphics;
+/// Okabe–Ito's orange and yellow stand at 2.25:1 and 1.3:1), ordered so that neighbours differ
+/// clearly in lightness (CIE L* ≈ 46, 55, 24, 54, 61, 58). The flag says whether text on it
+/// should be white (else near-black), whichever reads at 4.5:1.
 const PALETTE: [(RGBColor, bool); 6] = [
-    (RGBColor(0x00, 0x72, 0xb2), true),  // blue
-    (RGBColor(0xe6, 0x9f, 0x00), false), // orange
-    (RGBColor(0x1f, 0x3a, 0x5f), true),  // navy
-    (RGBColor(0xf0, 0xe4, 0x42), false), // yellow
-    (RGBColor(0xcc, 0x79, 0xa7), false), // reddish purple
-    (RGBColor(0x00, 0x9e, 0x73), false), // bluish green
+    (RGBColor(0x00, 0x72, 0xb2), true),  // blue, 5.2:1
+    (RGBColor(0xad, 0x7a, 0x00), false), // ochre, 3.8:1
+    (RGBColor(0x1f, 0x3a, 0x5f), true),  // navy, 11.5:1
+    (RGBColor(0xd5, 0x5e, 0x00), false), // vermillion, 3.9:1
+    (RGBColor(0xcc, 0x79, 0xa7), false), // reddish purple, 3.1:1
+    (RGBColor(0x00, 0x9e, 0x73), false), // bluish green, 3.4:1
 ];
 
 fn colour(series: usize) -> RGBColor {
@@ -1434,6 +1436,39 @@ fn paint(scene: &Scene) -> Result<String, DrawingAreaErrorKind<std::io::Error>> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// WCAG relative luminance and contrast ratio, computed here from the definition.
+    fn contrast(a: RGBColor, b: RGBColor) -> f64 {
+        let lum = |c: RGBColor| {
+            let f = |v: u8| {
+                let v = f64::from(v) / 255.0;
+                if v <= 0.03928 {
+                    v / 12.92
+                } else {
+                    ((v + 0.055) / 1.055).powf(2.4)
+                }
+            };
+            0.2126 * f(c.0) + 0.7152 * f(c.1) + 0.0722 * f(c.2)
+        };
+        let (x, y) = (lum(a), lum(b));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
+    #[test]
+    fn every_colour_stands_out_and_carries_readable_text() {
+        for (i, &(c, _)) in PALETTE.iter().enumerate() {
+            assert!(
+                contrast(c, BACKGROUND) >= 3.0,
+                "colour {i}: {:.2}",
+                contrast(c, BACKGROUND)
+            );
+            assert!(
+                contrast(c, text_on(i)) >= 4.5,
+                "text on colour {i}: {:.2}",
+                contrast(c, text_on(i))
+            );
+        }
+    }
     use std::str::FromStr;
 
     fn d(s: &str) -> Decimal {

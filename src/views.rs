@@ -884,8 +884,12 @@ fn year_totals(d: &District<'_>, figures: &DistrictFigures, root: &str) -> Vec<Y
         .collect()
 }
 
+/// The departments ranked by budget; none for fewer than two (nothing to compare).
 fn ranking_chart(d: &District<'_>, figures: &DistrictFigures, year: i32) -> Option<Chart> {
     let y = figures.years.iter().find(|y| y.year == year)?;
+    if y.ranking.len() < 2 {
+        return None;
+    }
     Some(Chart {
         id: "chart-ranking".to_owned(),
         title: format!("{year}年各部门预算支出排名"),
@@ -903,13 +907,18 @@ fn ranking_chart(d: &District<'_>, figures: &DistrictFigures, year: i32) -> Opti
     })
 }
 
-fn structure_chart(figures: &DistrictFigures) -> Chart {
+/// 基本 and 项目 over the budget years; none for a single year (one bar compares nothing — the
+/// totals beside it say the same).
+fn structure_chart(figures: &DistrictFigures) -> Option<Chart> {
     let budgets: Vec<(i32, Amounts)> = figures
         .years
         .iter()
         .filter_map(|y| y.budget.map(|b| (y.year, b)))
         .collect();
-    Chart {
+    if budgets.len() < 2 {
+        return None;
+    }
+    Some(Chart {
         id: "chart-structure".to_owned(),
         title: "历年预算支出结构（基本支出与项目支出）".to_owned(),
         unit: "万元".to_owned(),
@@ -925,7 +934,7 @@ fn structure_chart(figures: &DistrictFigures) -> Chart {
                 values: budgets.iter().map(|(_, b)| Some(b.project)).collect(),
             },
         ],
-    }
+    })
 }
 
 pub fn district(
@@ -942,7 +951,9 @@ pub fn district(
     if let Some(c) = year.and_then(|y| ranking_chart(d, figures, y)) {
         charts.push(ChartView::from(c));
     }
-    charts.push(ChartView::from(structure_chart(figures)));
+    if let Some(c) = structure_chart(figures) {
+        charts.push(ChartView::from(c));
+    }
     DistrictView {
         name: d.name.clone(),
         year,
@@ -1113,10 +1124,10 @@ pub fn dashboard(
             },
         ],
     };
-    let mut charts = vec![
-        ChartView::from(totals_chart),
-        ChartView::from(structure_chart(figures)),
-    ];
+    let mut charts = vec![ChartView::from(totals_chart)];
+    if let Some(c) = structure_chart(figures) {
+        charts.push(ChartView::from(c));
+    }
     if let Some(c) = growth_chart(figures) {
         charts.push(ChartView::from(c));
     }

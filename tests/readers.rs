@@ -72,6 +72,11 @@ fn chart_data_is_folded_and_department_pages_speak_to_readers() {
         .count();
     assert!(tables > 0);
     assert_eq!(tables, folded, "every chart's data table is folded");
+    // One department in one year: no ranking of one, no one-bar stack.
+    let overview = String::from_utf8_lossy(&site["index.html"]).into_owned();
+    assert!(overview.contains("<h1>区部门整体支出绩效目标</h1>"));
+    assert!(!overview.contains("id=\"chart-ranking\""));
+    assert!(!overview.contains("id=\"chart-structure\""));
 }
 
 #[test]
