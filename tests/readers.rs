@@ -72,6 +72,12 @@ fn chart_data_is_folded_and_department_pages_speak_to_readers() {
         .count();
     assert!(tables > 0);
     assert_eq!(tables, folded, "every chart's data table is folded");
+    // A table of contents that leads to each section and goal.
+    assert!(page.contains("<h2 id=\"toc-h\">本页目录</h2>"));
+    for anchor in ["trend-h", "y2020", "y2020-g4"] {
+        assert!(page.contains(&format!("href=\"#{anchor}\"")), "{anchor}");
+        assert!(page.contains(&format!("id=\"{anchor}\"")), "{anchor}");
+    }
     // One department in one year: no ranking of one, no one-bar stack.
     let overview = String::from_utf8_lossy(&site["index.html"]).into_owned();
     assert!(overview.contains("<h1>区部门整体支出绩效目标</h1>"));
