@@ -2,6 +2,7 @@
 //! cross-file rules → one sorted list of diagnostics. `check`, `convert` and `build` all start
 //! from a `Batch`; the exit status is decided from it once, at the end.
 
+use crate::cache;
 use crate::diagnostic::{self, Counts, Diagnostic};
 use crate::facts::Facts;
 use crate::identity::Aliases;
@@ -60,18 +61,22 @@ pub fn load_with(
         aliases,
         keep_up_to: usize::MAX,
         previous: None,
+        previous_started: 0,
         records: false,
     };
     Ok(load_records(paths, options, &load)?.0)
 }
 
 /// What one file taught a run before the cross-file rules: kept in the build cache so a
-/// later run takes an unchanged file (same name, size and modification time) from here
-/// instead of reading it again.
+/// later run takes an unchanged file (same name, size, modification time, change time and
+/// inode — and same bytes when its metadata is racy, see `cache`) from here instead of
+/// reading it again.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Record {
     pub display: String,
     pub stamp: Stamp,
+    /// `cache::change_of` the file, taken before it was read.
+    pub change: u64,
     pub digest: u64,
     pub facts: Option<Facts>,
     pub diagnostics: Vec<Diagnostic>,
@@ -89,6 +94,9 @@ pub struct LoadOptions<'a> {
     pub keep_up_to: usize,
     /// Records of an earlier run, by display name.
     pub previous: Option<&'a BTreeMap<String, Record>>,
+    /// When that run started (ns since the epoch): a file changed since shortly before is
+    /// compared by its bytes (`cache::is_racy`).
+    pub previous_started: u64,
     /// Return this run's records (for the build cache).
     pub records: bool,
 }
@@ -101,15 +109,27 @@ pub fn load_records(
     load: &LoadOptions<'_>,
 ) -> Result<(Batch, Vec<Record>), IngestError> {
     let (files, walk_problems) = ingest::discover(paths, options)?;
+    // Tests pause here (`sleep`) to change the input while a run reads it.
+    fail::fail_point!("load-discovered");
     let keep = files.len() <= load.keep_up_to;
     let read = std::sync::atomic::AtomicUsize::new(0);
-    let mut outcomes: Vec<FileOutcome> = files
+    let (mut outcomes, changes): (Vec<FileOutcome>, Vec<u64>) = files
         .par_iter()
         .map(|file| {
-            if let Some(previous) = load.previous.and_then(|p| p.get(&file.display)) {
-                let now = std::fs::metadata(&file.path).ok().map(|m| Stamp::of(&m));
-                if now == Some(previous.stamp) {
-                    return FileOutcome {
+            // Taken before the file is read: a change while it is read shows next time.
+            let meta = std::fs::metadata(&file.path).ok();
+            let change = meta.as_ref().map_or(0, cache::change_of);
+            if let (Some(previous), Some(meta)) = (
+                load.previous.and_then(|p| p.get(&file.display)),
+                meta.as_ref(),
+            ) {
+                let same = Stamp::of(meta) == previous.stamp && change == previous.change;
+                let trusted = same
+                    && (!cache::is_racy(meta, load.previous_started)
+                        || std::fs::read(&file.path)
+                            .is_ok_and(|b| ingest::digest(&b) == previous.digest));
+                if trusted {
+                    let outcome = FileOutcome {
                         file: file.clone(),
                         declaration: None,
                         facts: previous.facts.clone(),
@@ -117,6 +137,7 @@ pub fn load_records(
                         stamp: Some(previous.stamp),
                         digest: previous.digest,
                     };
+                    return (outcome, change);
                 }
             }
             read.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -125,16 +146,18 @@ pub fn load_records(
             if !keep {
                 outcome.declaration = None;
             }
-            outcome
+            (outcome, change)
         })
-        .collect();
+        .unzip();
     let records = outcomes
         .iter()
+        .zip(&changes)
         .filter(|_| load.records)
-        .filter_map(|o| {
+        .filter_map(|(o, &change)| {
             o.stamp.map(|stamp| Record {
                 display: o.file.display.clone(),
                 stamp,
+                change,
                 digest: o.digest,
                 facts: o.facts.clone(),
                 diagnostics: o.diagnostics.clone(),

@@ -62,6 +62,9 @@ enum Command {
         /// 有任何错误或警告时不发布，退出码 1
         #[arg(long)]
         strict: bool,
+        /// 允许发布比现有网站少一半以上部门的网站（包括空网站）；默认拒绝发布，退出码 2
+        #[arg(long)]
+        allow_shrink: bool,
         #[command(flatten)]
         cache: CacheArgs,
     },
@@ -136,6 +139,9 @@ enum FormatArg {
 }
 
 fn main() -> ExitCode {
+    // Failpoints (`FAILPOINTS=name=action`) exist only in test builds (the `fail` crate's
+    // `failpoints` feature); elsewhere this does nothing.
+    let _failpoints = fail::FailScenario::setup();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => ExitCode::from(code),
@@ -197,6 +203,13 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 paths
             };
             let batch = budgetsite::batch::load_with(&paths, &options, &config.aliases())?;
+            if batch.files.is_empty() && batch.diagnostics.is_empty() {
+                let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+                anyhow::bail!(
+                    "在 {} 下没有找到任何申报表文件（.txt、.tsv、.json）",
+                    shown.join("、")
+                );
+            }
             let format = match format {
                 FormatArg::Text => report::Format::Text,
                 FormatArg::Json => report::Format::Json,
@@ -211,11 +224,13 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Build {
             site,
             strict,
+            allow_shrink,
             cache,
         } => {
             let stderr = std::io::stderr();
             let mut options = site.into_options(strict, stderr.is_terminal());
             options.cache = cache.dir();
+            options.allow_shrink = allow_shrink;
             let output = options.output.clone();
             let started = std::time::Instant::now();
             let outcome = budgetsite::build::build(&options)?;
