@@ -316,9 +316,7 @@ fn racy_inputs(batch: &Batch, started: u64) -> Vec<(PathBuf, u64)> {
     batch
         .files
         .iter()
-        .filter(|f| {
-            std::fs::metadata(&f.file.path).map_or(true, |m| cache::is_racy(&m, started))
-        })
+        .filter(|f| std::fs::metadata(&f.file.path).map_or(true, |m| cache::is_racy(&m, started)))
         .map(|f| (f.file.path.clone(), f.digest))
         .collect()
 }

@@ -354,6 +354,62 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_cache_file_with_any_byte_flipped_is_treated_as_absent() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path(), &dir.path().join("public"));
+        let mut manifest = Manifest::new();
+        manifest.insert(
+            "index.html".into(),
+            crate::site::Published {
+                key: 7,
+                digest: 9,
+                stamp: Stamp {
+                    size: 26895,
+                    modified: 1,
+                },
+            },
+        );
+        cache.save(&State {
+            inputs: 1,
+            started: 2,
+            racy: vec![(PathBuf::from("a.txt"), 3)],
+            tool: 4,
+            site: 5,
+            records: Vec::new(),
+            manifest: Some(manifest),
+            districts: 1,
+            departments: 2,
+            published_forms: 3,
+            unpublished_files: 0,
+            diagnostics: Vec::new(),
+        });
+        let good = std::fs::read(cache.file()).unwrap();
+        assert!(Cache::decode(&good).is_some());
+        for i in 0..good.len() {
+            for flip in [0x01u8, 0x80, 0xff] {
+                let mut bad = good.clone();
+                bad[i] ^= flip;
+                assert!(Cache::decode(&bad).is_none(), "byte {i} ^ {flip:#x}");
+            }
+        }
+        for len in 0..good.len() {
+            assert!(Cache::decode(&good[..len]).is_none(), "cut at {len}");
+        }
+    }
+
+    #[test]
+    fn files_changed_just_before_a_build_are_racy() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("a.txt");
+        std::fs::write(&f, "x").unwrap();
+        let meta = std::fs::metadata(&f).unwrap();
+        let now = now_ns();
+        assert!(is_racy(&meta, now), "changed a moment ago");
+        assert!(!is_racy(&meta, now + 3 * RACY_NS), "changed long before");
+        assert!(cfg!(not(unix)) || change_of(&meta) != 0);
+    }
+
+    #[test]
     fn fingerprints_follow_content_metadata_and_options() {
         let dir = tempfile::tempdir().unwrap();
         let input = dir.path().join("in");

@@ -146,7 +146,7 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("budgetsite: 错误：{e:#}");
+            eprintln!("budgetsite: 错误：{}", error_text(&e));
             ExitCode::from(2)
         }
     }
@@ -290,6 +290,19 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             Ok(0)
         }
     }
+}
+
+/// The error and its causes, each said once: a library error that already quotes its
+/// source (an OS error) is not followed by that source again.
+fn error_text(e: &anyhow::Error) -> String {
+    let mut text = e.to_string();
+    for cause in e.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text = format!("{text}：{cause}");
+        }
+    }
+    text
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error worth a panic.

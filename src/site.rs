@@ -40,7 +40,9 @@ pub enum WriteError {
     UnsafeOutput(PathBuf),
     #[error("输出路径 {0} 已存在且不是文件夹；请换一个输出路径或先移走该文件（未做任何修改）")]
     OutputIsFile(PathBuf),
-    #[error("另一个 budgetsite 构建正在进行（锁文件 {0} 被占用）；本次未做任何修改，请等它结束后再运行")]
+    #[error(
+        "另一个 budgetsite 构建正在进行（锁文件 {0} 被占用）；本次未做任何修改，请等它结束后再运行"
+    )]
     Busy(PathBuf),
 }
 
@@ -187,11 +189,21 @@ pub fn lock(path: &Path) -> Result<Lock, WriteError> {
         .write(true)
         .open(path)
         .map_err(io(path))?;
-    match file.try_lock() {
-        Ok(()) => Ok(Lock { _file: file }),
-        Err(std::fs::TryLockError::WouldBlock) => Err(WriteError::Busy(path.to_owned())),
-        Err(std::fs::TryLockError::Error(e)) => Err(io(path)(e)),
+    // A moment's grace: a lock can be held briefly by what is not a build (a process being
+    // spawned by another thread holds a copy of every descriptor until it executes).
+    for attempt in 0.. {
+        match file.try_lock() {
+            Ok(()) => return Ok(Lock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) if attempt < 20 => {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(WriteError::Busy(path.to_owned()))
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(io(path)(e)),
+        }
     }
+    unreachable!()
 }
 
 /// The lock file of an output folder (beside it, hidden).
