@@ -547,3 +547,36 @@ fn a_journal_cut_short_is_ignored_and_leftovers_are_removed() {
     assert_eq!(tree(&d.join("public")), before);
     assert_eq!(leftovers(d), Vec::<String>::new());
 }
+
+// ---------------------------------------------------------------- finding 8: field limits
+
+#[test]
+fn one_over_long_form_stays_one_bad_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    three_departments(d);
+    let long = "长".repeat(40_000);
+    write_sample(d, "submissions/x/long-2020.txt", Some(&long));
+    let (code, report) = check_json(d, &["submissions"]);
+    assert_eq!(code, 1);
+    assert!(
+        codes(&report).contains(&(
+            "submissions/x/long-2020.txt".to_owned(),
+            "field-too-long".to_owned()
+        )),
+        "{report}"
+    );
+    let o = build(d, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("long-2020.txt") && err.contains("field-too-long"),
+        "{err}"
+    );
+    let site = tree(&d.join("public"));
+    let pages = site.keys().filter(|k| k.ends_with(".html")).count();
+    assert_eq!(pages, 9, "the three others are published");
+    assert!(!site
+        .values()
+        .any(|v| String::from_utf8_lossy(v).contains(&long[..300])));
+}
