@@ -244,13 +244,29 @@ pub fn analyze<'a>(batch: &'a Batch, input: &Path, config: &SiteConfig) -> SiteM
             }),
         }
     }
-    let districts = grouped
+    let mut districts: Vec<District<'a>> = grouped
         .into_iter()
         .map(|(folder, departments)| district(folder, departments, config))
         .collect();
+    distinct_slugs(&mut districts);
     SiteModel {
         districts,
         unpublished,
+    }
+}
+
+/// Two districts never share a folder: forms directly in the input and a folder named like
+/// the district they make (`本级`), or two folders with one `display_name`, would. The first
+/// (in folder order) keeps its name's slug; each later one takes a slug of its name and
+/// folder, so the result depends only on the folders, never on the order of work.
+fn distinct_slugs(districts: &mut [District<'_>]) {
+    let mut used = std::collections::BTreeSet::new();
+    for d in districts.iter_mut() {
+        let mut n = 0;
+        while !used.insert(d.slug.clone()) {
+            n += 1;
+            d.slug = slug(&format!("district:{}\u{0}{}\u{0}{n}", d.name, d.folder));
+        }
     }
 }
 
@@ -346,6 +362,35 @@ fn series(forms: &[Form<'_>]) -> BTreeMap<i32, YearPoint> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn districts_of_one_name_get_distinct_folders() {
+        let d = |folder: &str, name: &str| District {
+            folder: folder.to_owned(),
+            name: name.to_owned(),
+            slug: slug(&format!("district:{name}")),
+            sample_data: false,
+            departments: Vec::new(),
+            years: Vec::new(),
+            totals: BTreeMap::new(),
+            counts: BTreeMap::new(),
+        };
+        let mut v = vec![d("", "本级"), d("本级", "本级"), d("a", "甲"), d("b", "甲")];
+        distinct_slugs(&mut v);
+        let slugs: std::collections::BTreeSet<_> = v.iter().map(|d| d.slug.clone()).collect();
+        assert_eq!(slugs.len(), 4);
+        assert_eq!(
+            v[0].slug,
+            slug("district:本级"),
+            "the first keeps its address"
+        );
+        let again = {
+            let mut w = vec![d("", "本级"), d("本级", "本级"), d("a", "甲"), d("b", "甲")];
+            distinct_slugs(&mut w);
+            w.into_iter().map(|d| d.slug).collect::<Vec<_>>()
+        };
+        assert_eq!(v.into_iter().map(|d| d.slug).collect::<Vec<_>>(), again);
+    }
 
     #[test]
     fn slugs_are_stable_ascii_and_distinct() {

@@ -580,3 +580,48 @@ fn one_over_long_form_stays_one_bad_form() {
         .values()
         .any(|v| String::from_utf8_lossy(v).contains(&long[..300])));
 }
+
+// ---------------------------------------------------------------- finding 9: districts
+
+#[test]
+fn two_districts_never_share_a_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // Forms directly in the input make the district `本级`; so does the folder `本级`.
+    write_sample(d, "submissions/a-2020.txt", Some("示例区妇联"));
+    write_sample(d, "submissions/本级/b-2020.txt", Some("示例区科协"));
+    // Two folders with one display name.
+    write_sample(d, "submissions/甲/c-2020.txt", Some("示例区残联"));
+    write_sample(d, "submissions/乙/d-2020.txt", Some("示例区侨联"));
+    write(
+        d,
+        "site.toml",
+        "[districts.\"甲\"]\ndisplay_name = \"同名区\"\n[districts.\"乙\"]\ndisplay_name = \"同名区\"\n",
+    );
+    let o = build(d, &["--no-cache"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let site = tree(&d.join("public"));
+    let overviews: Vec<&String> = site
+        .keys()
+        .filter(|k| k.ends_with("/index.html") && k.matches('/').count() == 1)
+        .collect();
+    assert_eq!(overviews.len(), 4, "{overviews:?}");
+    // Each district's data names its own department only.
+    let data: Vec<String> = site
+        .iter()
+        .filter(|(k, _)| k.ends_with("/data/district.json") && k.matches('/').count() == 2)
+        .map(|(_, v)| String::from_utf8_lossy(v).into_owned())
+        .collect();
+    assert_eq!(data.len(), 4);
+    for name in ["示例区妇联", "示例区科协", "示例区残联", "示例区侨联"] {
+        assert_eq!(
+            data.iter().filter(|j| j.contains(name)).count(),
+            1,
+            "{name}"
+        );
+    }
+    // Deterministic: a second clean build is byte-identical.
+    let o = build(d, &["--no-cache", "--output", "again"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(tree(&d.join("again")) == site);
+}
