@@ -4,7 +4,8 @@
 //! The pipeline runs one way through typed data: `ingest` (find, decode, parse) → `model` →
 //! `validate` (rule catalog) → `batch` (one run, sorted diagnostics) → `analyze` (districts,
 //! departments, series) → `views` + `charts` + `tables` → `render` (templates) → `site`
-//! (atomic writer); `build` drives the last stages and `report` renders diagnostics.
+//! (crash-safe writer); `build` drives the last stages and `report` renders diagnostics;
+//! `init` writes a starter project.
 //! The binary only parses arguments and maps the outcome to an exit status.
 
 pub mod analyze;
@@ -19,6 +20,7 @@ pub mod facts;
 pub mod format;
 pub mod identity;
 pub mod ingest;
+pub mod init;
 pub mod model;
 pub mod render;
 pub mod report;

@@ -9,7 +9,7 @@ use budgetsite::report::{self, TextStyle};
 use budgetsite::serve::{ServeOptions, Server};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
@@ -68,6 +68,14 @@ enum Command {
         #[command(flatten)]
         cache: CacheArgs,
     },
+    /// 新建项目：在 DIR（默认当前文件夹）写入 site.toml、一份示例申报表和每晚构建并发布到 GitHub Pages 的 CI 配置
+    Init {
+        /// 项目文件夹（默认当前文件夹）
+        dir: Option<PathBuf>,
+        /// 同时写入内置模板的副本（site-templates/），以便修改
+        #[arg(long)]
+        templates: bool,
+    },
     /// 构建网站并在本机（127.0.0.1）预览；申报表、模板或配置修改后自动重新构建并刷新页面
     Serve {
         #[command(flatten)]
@@ -109,19 +117,24 @@ struct SiteArgs {
     /// 模板文件夹（缺少的模板使用内置模板）
     #[arg(long, default_value = "site-templates")]
     templates: PathBuf,
-    /// 配置文件（默认 site.toml，不存在时使用默认配置）
+    /// 配置文件（默认：工作目录中的 site.toml，其次是申报表文件夹旁的 site.toml；都没有时使用默认配置）
     #[arg(long)]
     config: Option<PathBuf>,
 }
 
 impl SiteArgs {
     fn into_options(self, strict: bool, progress: bool) -> BuildOptions {
+        let config_required = self.config.is_some();
+        let config = self
+            .config
+            .or_else(|| budgetsite::config::locate(&self.input))
+            .unwrap_or_else(|| PathBuf::from(budgetsite::config::CONFIG_FILE));
         BuildOptions {
             input: self.input,
             output: self.output,
             templates: self.templates,
-            config_required: self.config.is_some(),
-            config: self.config.unwrap_or_else(|| PathBuf::from("site.toml")),
+            config_required,
+            config,
             strict,
             progress,
             ingest: IngestOptions::default(),
@@ -193,15 +206,16 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             strict,
             config,
         } => {
-            let config = SiteConfig::load(
-                config.as_deref().unwrap_or(Path::new("site.toml")),
-                config.is_some(),
-            )?;
             let paths = if paths.is_empty() {
                 vec![PathBuf::from("submissions")]
             } else {
                 paths
             };
+            let required = config.is_some();
+            let config = config
+                .or_else(|| budgetsite::config::locate(&paths[0]))
+                .unwrap_or_else(|| PathBuf::from(budgetsite::config::CONFIG_FILE));
+            let config = SiteConfig::load(&config, required)?;
             let batch = budgetsite::batch::load_with(&paths, &options, &config.aliases())?;
             if batch.files.is_empty() && batch.diagnostics.is_empty() {
                 let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
@@ -232,6 +246,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             options.cache = cache.dir();
             options.allow_shrink = allow_shrink;
             let output = options.output.clone();
+            let config_used = options.config.is_file().then(|| options.config.clone());
             let started = std::time::Instant::now();
             let outcome = budgetsite::build::build(&options)?;
             let style = TextStyle {
@@ -248,6 +263,12 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             eprint!("{}", report::text_lines(&problems, style));
             let counts = outcome.batch.counts();
             let elapsed = started.elapsed().as_secs_f64();
+            match &config_used {
+                Some(c) => eprintln!("配置文件：{}", c.display()),
+                None => eprintln!(
+                    "未找到配置文件 site.toml（已在工作目录和申报表文件夹旁查找），使用默认配置"
+                ),
+            }
             if outcome.unchanged {
                 eprintln!("输入与输出均未变化（构建缓存），未重新构建；以下为上次构建的结果。");
             }
@@ -275,6 +296,18 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 ),
             }
             Ok(outcome.exit_code(strict) as u8)
+        }
+        Command::Init { dir, templates } => {
+            let dir = dir.unwrap_or_else(|| PathBuf::from("."));
+            let written = budgetsite::init::init(&dir, templates)?;
+            for path in &written {
+                eprintln!("已写入 {}", path.display());
+            }
+            eprintln!(
+                "新项目已就绪：在 {} 中运行 budgetsite build 生成网站（public/），把申报表放进 submissions/ 的地区文件夹中",
+                dir.display()
+            );
+            Ok(0)
         }
         Command::Serve { site, port, cache } => {
             let mut build = site.into_options(false, false);

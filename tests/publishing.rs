@@ -625,3 +625,78 @@ fn two_districts_never_share_a_folder() {
     assert_eq!(o.status.code(), Some(0));
     assert!(tree(&d.join("again")) == site);
 }
+
+// ---------------------------------------------------------------- finding 11: runs anywhere
+
+#[test]
+fn the_config_beside_the_input_is_used_and_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write_sample(d, "project/submissions/x/a-2020.txt", None);
+    write(d, "project/site.toml", "title = \"项目旁的配置\"\n");
+    std::fs::create_dir_all(d.join("elsewhere")).unwrap();
+    let o = run(
+        &[
+            "build",
+            "--input",
+            "../project/submissions",
+            "--output",
+            "../out",
+        ],
+        &d.join("elsewhere"),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("配置文件：") && stderr(&o).contains("site.toml"));
+    let home = std::fs::read_to_string(d.join("out/index.html")).unwrap();
+    assert!(home.contains("项目旁的配置"));
+    // `check` finds it too (its aliases matter there).
+    let o = run(&["check", "../project/submissions"], &d.join("elsewhere"));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // None anywhere: said so.
+    std::fs::remove_file(d.join("project/site.toml")).unwrap();
+    let o = run(
+        &[
+            "build",
+            "--input",
+            "../project/submissions",
+            "--output",
+            "../out",
+        ],
+        &d.join("elsewhere"),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("未找到配置文件"), "{}", stderr(&o));
+}
+
+#[test]
+fn init_writes_a_project_that_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let o = run(&["init", "proj"], d);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let p = d.join("proj");
+    for f in ["site.toml", ".github/workflows/nightly.yml", ".gitignore"] {
+        assert!(p.join(f).is_file(), "{f}");
+    }
+    assert!(
+        !p.join("site-templates").exists(),
+        "templates only when asked"
+    );
+    let o = run(&["build"], &p);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let home = std::fs::read_to_string(p.join("public/index.html")).unwrap();
+    assert!(home.contains("示例数据"), "the sample district is marked");
+    let workflow = std::fs::read_to_string(p.join(".github/workflows/nightly.yml")).unwrap();
+    assert!(workflow.contains("schedule") && workflow.contains("deploy-pages"));
+    // Never overwrites.
+    let o = run(&["init", "proj"], d);
+    assert_eq!(o.status.code(), Some(2));
+    // With the templates: the same site.
+    let o = run(&["init", "--templates", "proj2"], d);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(d.join("proj2/site-templates/base.html").is_file());
+    assert!(d.join("proj2/site-templates/static/style.css").is_file());
+    let o = run(&["build"], &d.join("proj2"));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(tree(&d.join("proj2/public")) == tree(&p.join("public")));
+}
