@@ -317,9 +317,15 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 .with_context(|| format!("无法在 127.0.0.1:{port} 上监听"))?;
             let addr = server.local_addr().context("无法读取监听地址")?;
             eprintln!("预览地址：http://{addr}/ （按 Ctrl-C 结束）");
-            server
-                .run(Arc::new(AtomicBool::new(false)))
-                .context("预览服务器出错")?;
+            // Ctrl-C (or SIGTERM) ends the server cleanly, with status 0.
+            let stop = Arc::new(AtomicBool::new(false));
+            {
+                let stop = Arc::clone(&stop);
+                ctrlc::set_handler(move || stop.store(true, std::sync::atomic::Ordering::Relaxed))
+                    .context("无法设置 Ctrl-C 处理")?;
+            }
+            server.run(stop).context("预览服务器出错")?;
+            eprintln!("预览已结束");
             Ok(0)
         }
     }
