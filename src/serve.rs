@@ -146,7 +146,7 @@ fn dispatch(stream: TcpStream, shared: &Arc<Shared>) {
     let busy = shared.workers.fetch_add(1, Ordering::AcqRel);
     // Full: the connection waiting longest for its head makes room (its thread ends as its
     // read fails); a worker more is allowed meanwhile, up to twice the bound.
-    let made_room = busy >= MAX_WORKERS && busy < 2 * MAX_WORKERS && {
+    let made_room = (MAX_WORKERS..2 * MAX_WORKERS).contains(&busy) && {
         let oldest = lock(&shared.reading).pop_first();
         oldest.is_some_and(|(_, s)| s.shutdown(std::net::Shutdown::Both).is_ok())
     };
