@@ -151,11 +151,56 @@ enum FormatArg {
     Github,
 }
 
+/// The help text's layout, in Chinese (clap's own headings are English).
+const HELP_TEMPLATE: &str =
+    "{before-help}{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}";
+
+/// The command line with Chinese help: headings, the help and version flags, no `help`
+/// subcommand (`-h` on any command does it). The flags themselves are unchanged.
+fn command() -> clap::Command {
+    fn localize(cmd: clap::Command) -> clap::Command {
+        cmd.help_template(HELP_TEMPLATE)
+            .subcommand_help_heading("命令")
+            .disable_help_subcommand(true)
+            .disable_help_flag(true)
+            .mut_args(|a| {
+                let heading = if a.is_positional() {
+                    "参数"
+                } else {
+                    "选项"
+                };
+                a.help_heading(heading)
+            })
+            .arg(
+                clap::Arg::new("help")
+                    .short('h')
+                    .long("help")
+                    .action(clap::ArgAction::Help)
+                    .help("显示帮助")
+                    .help_heading("选项"),
+            )
+            .mut_subcommands(localize)
+    }
+    localize(<Cli as clap::CommandFactory>::command())
+        .disable_version_flag(true)
+        .arg(
+            clap::Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(clap::ArgAction::Version)
+                .help("显示版本")
+                .help_heading("选项"),
+        )
+}
+
 fn main() -> ExitCode {
     // Failpoints (`FAILPOINTS=name=action`) exist only in test builds (the `fail` crate's
     // `failpoints` feature); elsewhere this does nothing.
     let _failpoints = fail::FailScenario::setup();
-    let cli = Cli::parse();
+    let cli = match <Cli as clap::FromArgMatches>::from_arg_matches(&command().get_matches()) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
@@ -195,7 +240,9 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 let text = report::text_lines(&errors, style);
                 let _ = stderr.lock().write_all(text.as_bytes());
             }
-            if let Some(loaded) = &outcome.declaration {
+            // A form with an error gets no JSON: stdout stays empty, so `> out.json` never
+            // holds a half-right declaration.
+            if let (Some(loaded), true) = (&outcome.declaration, errors.is_empty()) {
                 write_stdout(&loaded.declaration.to_canonical_json())?;
             }
             Ok(u8::from(batch.counts().errors > 0))
@@ -288,12 +335,15 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                     counts.errors,
                     counts.warnings
                 ),
-                None => eprintln!(
-                    "--strict：有 {} 个错误、{} 个警告，未发布，{} 保持原样",
-                    counts.errors,
-                    counts.warnings,
-                    output.display()
-                ),
+                None => {
+                    eprint!("{}", strict_reasons(&outcome.batch.diagnostics));
+                    eprintln!(
+                        "--strict：有 {} 个错误、{} 个警告，未发布，{} 保持原样",
+                        counts.errors,
+                        counts.warnings,
+                        output.display()
+                    )
+                }
             }
             Ok(outcome.exit_code(strict) as u8)
         }
@@ -329,6 +379,29 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             Ok(0)
         }
     }
+}
+
+/// Which findings refused a `--strict` build: per rule, how many and where the first is
+/// (the errors were listed in full above).
+fn strict_reasons(diagnostics: &[budgetsite::Diagnostic]) -> String {
+    let mut by_code: std::collections::BTreeMap<_, (usize, &budgetsite::Diagnostic)> =
+        std::collections::BTreeMap::new();
+    for d in diagnostics {
+        by_code.entry(d.code).or_insert((0, d)).0 += 1;
+    }
+    let mut out = String::from("--strict：以下问题使本次构建未发布：\n");
+    for (code, (n, first)) in by_code {
+        let place = match first.line {
+            Some(line) => format!("{}:{line}", first.file),
+            None => first.file.clone(),
+        };
+        out.push_str(&format!(
+            "  {} [{code}] {}：{n} 个，第一个在 {place}\n",
+            code.severity().label_zh(),
+            code.title_zh(),
+        ));
+    }
+    out
 }
 
 /// The error and its causes, each said once: a library error that already quotes its
