@@ -2,6 +2,12 @@
 //! ingest and validation (`batch`), `analyze`, view structs, rendering in parallel, and
 //! publishing through the site writer. Nothing is published by a failed or refused build.
 //!
+//! Before anything is touched a build refuses an output path that is a file, takes the build
+//! locks (in the cache folder and beside the output: one build at a time) and lets the site
+//! writer finish or undo what a run that died left (`site::recover`). It refuses to publish
+//! (`Refusal`, unless `allow_shrink`) a run that found no declaration, whose input folder
+//! vanished while it ran, or that would drop more than half of the published departments.
+//!
 //! With a build cache (`cache`), a build is incremental: an input file whose name, size and
 //! time are unchanged is not read again (its facts and findings come from the cache); a
 //! department's page and JSON downloads are rendered again only when one of its forms, its
