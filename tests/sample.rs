@@ -144,7 +144,11 @@ fn convert_exits_1_and_explains_on_stderr_when_the_form_has_errors() {
     );
     // Nothing on stdout (issue 11): `convert form > form.json` never leaves a declaration
     // with an error behind as if it were good.
-    assert!(o.stdout.is_empty(), "{}", String::from_utf8_lossy(&o.stdout));
+    assert!(
+        o.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
 }
 
 #[test]
