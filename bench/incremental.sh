@@ -16,7 +16,8 @@ if [ ! -x /usr/bin/time ]; then
 fi
 cargo build --release --quiet --example gen_district
 cargo build --release --quiet
-bin=$PWD/target/release/budgetsite
+# BUDGETSITE_BIN: another build of the tool to measure (e.g. an older commit's, to compare).
+bin=${BUDGETSITE_BIN:-$PWD/target/release/budgetsite}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

@@ -156,10 +156,11 @@ fn an_input_folder_that_vanishes_mid_run_publishes_nothing() {
     let child = bin()
         .args(["build", "--no-cache"])
         .current_dir(d)
-        .env("FAILPOINTS", "load-discovered=sleep(1500)")
+        .env("FAILPOINTS", "load-discovered=sleep(3000)")
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
+    wait_until_locked(&d.join(".public.lock"));
     std::thread::sleep(std::time::Duration::from_millis(500));
     std::fs::rename(d.join("submissions"), d.join("moved")).unwrap();
     let o = child.wait_with_output().unwrap();
@@ -206,6 +207,23 @@ fn hold(path: &Path) -> std::fs::File {
     f
 }
 
+/// Waits (at most 10 s) until another process holds the lock file `path`.
+fn wait_until_locked(path: &Path) {
+    let started = std::time::Instant::now();
+    loop {
+        let held = std::fs::File::open(path).is_ok_and(|f| match f.try_lock_shared() {
+            Ok(()) => false,
+            Err(std::fs::TryLockError::WouldBlock) => true,
+            Err(e) => panic!("{e}"),
+        });
+        if held {
+            return;
+        }
+        assert!(started.elapsed().as_secs() < 10, "the build never took its lock");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
 #[test]
 fn a_second_build_is_refused_while_one_runs() {
     let dir = tempfile::tempdir().unwrap();
@@ -235,7 +253,7 @@ fn a_second_build_is_refused_while_one_runs() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(500));
+    wait_until_locked(&d.join(".public.lock"));
     let second = build(d, &[]);
     assert_eq!(second.status.code(), Some(2), "{}", stderr(&second));
     let first = first.wait_with_output().unwrap();
