@@ -219,7 +219,10 @@ fn wait_until_locked(path: &Path) {
         if held {
             return;
         }
-        assert!(started.elapsed().as_secs() < 10, "the build never took its lock");
+        assert!(
+            started.elapsed().as_secs() < 10,
+            "the build never took its lock"
+        );
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }
