@@ -227,7 +227,7 @@ impl State {
                     && on_disk
                         .iter()
                         .zip(m)
-                        .all(|((a, s), (b, p))| a == b && *s == p.stamp)
+                        .all(|((a, s), (b, p))| a == b && *s == (p.stamp, p.change))
             }),
         }
     }
@@ -282,7 +282,7 @@ pub struct Cache {
 
 /// Bumped when `State` changes shape: an old cache file is then ignored. The format line is
 /// followed by the body's checksum (16 hex digits and a newline), then the body.
-const FORMAT: &[u8] = b"budgetsite-cache-3\n";
+const FORMAT: &[u8] = b"budgetsite-cache-4\n";
 
 /// FNV-1a over 8-byte words (`ingest::digest`, fast enough for a cache of tens of MB): a
 /// single changed byte always changes it (each step is a bijection of its state), and other
@@ -366,6 +366,7 @@ mod tests {
                     size: 26895,
                     modified: 1,
                 },
+                change: 8,
             },
         );
         cache.save(&State {

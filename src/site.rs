@@ -366,6 +366,18 @@ pub struct Published {
     pub digest: u64,
     /// Its size and modification time once written: a file edited by hand is noticed.
     pub stamp: Stamp,
+    /// Its change time and inode once published (`cache::change_of`): a file edited by hand
+    /// with its size and modification time kept is noticed too.
+    pub change: u64,
+}
+
+/// What the writer compares of a file on disk: its stamp and `cache::change_of`.
+pub type OnDisk = (Stamp, u64);
+
+impl Published {
+    fn on_disk(&self) -> OnDisk {
+        (self.stamp, self.change)
+    }
 }
 
 /// Every file of a published site, by path relative to the output (with `/`).
@@ -422,6 +434,7 @@ impl Writer {
             dir,
             previous,
             on_disk,
+            removed: 0,
             pending: Mutex::new(Vec::new()),
             next: AtomicUsize::new(0),
             committed: false,
@@ -446,7 +459,7 @@ impl Writer {
             return false;
         };
         match u.previous.get(rel) {
-            Some(p) if p.key == key && u.on_disk.get(rel) == Some(&p.stamp) => {
+            Some(p) if p.key == key && u.on_disk.get(rel) == Some(&p.on_disk()) => {
                 self.record(rel, *p);
                 true
             }
@@ -470,7 +483,7 @@ impl Writer {
                 if let Some(p) = u.previous.get(rel) {
                     if p.digest == digest
                         && p.stamp.size == bytes.len() as u64
-                        && u.on_disk.get(rel) == Some(&p.stamp)
+                        && u.on_disk.get(rel) == Some(&p.on_disk())
                     {
                         self.record(rel, Published { key, ..*p });
                         return Ok(());
@@ -484,9 +497,17 @@ impl Writer {
                 u.dir.join(name)
             }
         };
-        let stamp = write_file(&path, bytes, false)?;
+        let (stamp, change) = write_file(&path, bytes, false)?;
         self.changed.fetch_add(1, Ordering::Relaxed);
-        self.record(rel, Published { key, digest, stamp });
+        self.record(
+            rel,
+            Published {
+                key,
+                digest,
+                stamp,
+                change,
+            },
+        );
         Ok(())
     }
 
@@ -517,12 +538,22 @@ impl Writer {
 
     /// Publishes what was written and returns the site's manifest.
     pub fn commit(self) -> Result<(WriteStats, Manifest), WriteError> {
-        let manifest = self.manifest.into_inner().unwrap_or_default();
+        let mut manifest = self.manifest.into_inner().unwrap_or_default();
         let mut changed = self.changed.into_inner();
         match self.target {
             Target::Whole(s) => s.commit()?,
             Target::Update(mut u) => {
-                changed += u.commit(&manifest)?;
+                let renamed = u.commit(&manifest)?;
+                changed += u.removed;
+                // A rename changes a file's change time: the manifest takes the new one.
+                for rel in renamed {
+                    if let (Some(p), Ok(meta)) = (
+                        manifest.get_mut(&rel),
+                        std::fs::metadata(u.output.join(&rel)),
+                    ) {
+                        p.change = crate::cache::change_of(&meta);
+                    }
+                }
             }
         }
         let stats = WriteStats {
@@ -534,8 +565,8 @@ impl Writer {
     }
 }
 
-/// Writes a file (flushed to disk if `durable`) and returns its size and modification time.
-fn write_file(path: &Path, bytes: &[u8], durable: bool) -> Result<Stamp, WriteError> {
+/// Writes a file (flushed to disk if `durable`) and returns what the writer compares of it.
+fn write_file(path: &Path, bytes: &[u8], durable: bool) -> Result<OnDisk, WriteError> {
     failpoint().map_err(io(path))?;
     let mut f = std::fs::File::create(path).map_err(io(path))?;
     f.write_all(bytes).map_err(io(path))?;
@@ -543,11 +574,11 @@ fn write_file(path: &Path, bytes: &[u8], durable: bool) -> Result<Stamp, WriteEr
         f.sync_all().map_err(io(path))?;
     }
     let meta = f.metadata().map_err(io(path))?;
-    Ok(Stamp::of(&meta))
+    Ok((Stamp::of(&meta), crate::cache::change_of(&meta)))
 }
 
 /// Every file under `root` (hidden ones too: a clean build has none), with its stamp.
-pub fn files_under(root: &Path) -> Result<BTreeMap<String, Stamp>, WriteError> {
+pub fn files_under(root: &Path) -> Result<BTreeMap<String, OnDisk>, WriteError> {
     let mut out = BTreeMap::new();
     for entry in walkdir::WalkDir::new(root).min_depth(1) {
         let entry = entry.map_err(|e| WriteError::Io {
@@ -567,7 +598,7 @@ pub fn files_under(root: &Path) -> Result<BTreeMap<String, Stamp>, WriteError> {
                 .map(|c| c.as_os_str().to_string_lossy())
                 .collect::<Vec<_>>()
                 .join("/");
-            out.insert(rel, Stamp::of(&meta));
+            out.insert(rel, (Stamp::of(&meta), crate::cache::change_of(&meta)));
         }
     }
     Ok(out)
@@ -584,7 +615,9 @@ struct Update {
     /// The folder of new files (flat, numbered).
     dir: PathBuf,
     previous: Manifest,
-    on_disk: BTreeMap<String, Stamp>,
+    on_disk: BTreeMap<String, OnDisk>,
+    /// Files the commit removed.
+    removed: usize,
     /// (file in `dir`, target relative to the output).
     pending: Mutex<Vec<(String, String)>>,
     next: AtomicUsize,
@@ -592,10 +625,10 @@ struct Update {
 }
 
 impl Update {
-    /// Journals and applies the update; returns how many files it removed. Once the journal
-    /// is written the update is finished even if applying it fails now: applying is tried
-    /// again here, and otherwise by the next run's `recover`.
-    fn commit(&mut self, manifest: &Manifest) -> Result<usize, WriteError> {
+    /// Journals and applies the update; returns the files it moved into place (and counts
+    /// those it removed). Once the journal is written the update is finished even if applying
+    /// it fails now: applying is tried again here, and otherwise by the next run's `recover`.
+    fn commit(&mut self, manifest: &Manifest) -> Result<Vec<String>, WriteError> {
         let mut renames = std::mem::take(self.pending.get_mut().unwrap_or(&mut Vec::new()));
         renames.sort_by(|a, b| a.1.cmp(&b.1));
         let removes: Vec<String> = self
@@ -604,10 +637,11 @@ impl Update {
             .filter(|r| !manifest.contains_key(*r))
             .cloned()
             .collect();
-        let removed = removes.len();
+        self.removed = removes.len();
         if renames.is_empty() && removes.is_empty() {
-            return Ok(0);
+            return Ok(Vec::new());
         }
+        let moved: Vec<String> = renames.iter().map(|(_, rel)| rel.clone()).collect();
         let journal = Journal {
             from: self
                 .dir
@@ -627,8 +661,7 @@ impl Update {
                 .map_err(|_| first)?;
         }
         fs::remove_file(&self.journal).map_err(io(&self.journal))?;
-        // A rename changes no stamp: the manifest already holds the new files' stamps.
-        Ok(removed)
+        Ok(moved)
     }
 }
 

@@ -722,3 +722,32 @@ fn init_writes_a_project_that_builds() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(tree(&d.join("proj2/public")) == tree(&p.join("public")));
 }
+
+#[test]
+fn a_published_page_edited_with_its_size_and_time_kept_is_written_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    three_departments(d);
+    assert_eq!(build(d, &[]).status.code(), Some(0));
+    // An incremental update first, so renamed files are covered too.
+    write_sample(d, "submissions/x/c-2020.txt", Some("示例区残联"));
+    assert_eq!(build(d, &[]).status.code(), Some(0));
+    let published = tree(&d.join("public"));
+    for page in published.keys().filter(|k| k.ends_with(".html")) {
+        let p = d.join("public").join(page);
+        let before = std::fs::metadata(&p).unwrap().modified().unwrap();
+        let bytes = std::fs::read(&p).unwrap();
+        let mut edited = bytes.clone();
+        let at = edited.len() / 2;
+        edited[at] = if edited[at] == b'x' { b'y' } else { b'x' };
+        std::fs::write(&p, &edited).unwrap();
+        set_mtime(&p, before);
+        let o = build(d, &[]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert!(!stderr(&o).contains("未变化"), "{page}: the edit is seen");
+        assert!(
+            tree(&d.join("public")) == published,
+            "{page} is written again"
+        );
+    }
+}
