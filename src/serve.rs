@@ -161,14 +161,21 @@ fn dispatch(stream: TcpStream, shared: &Arc<Shared>) {
         );
         return;
     }
+    // Registered here, in accept order, not when its thread starts: under load a thread may
+    // start late, and the next connection must still find someone to make room.
+    let id = shared.connections.fetch_add(1, Ordering::Relaxed);
+    if let Ok(clone) = stream.try_clone() {
+        lock(&shared.reading).insert(id, clone);
+    }
     let shared_for_thread = Arc::clone(shared);
     let spawned = thread::Builder::new()
         .name("budgetsite-conn".into())
         .spawn(move || {
-            handle(stream, &shared_for_thread);
+            handle(stream, id, &shared_for_thread);
             shared_for_thread.workers.fetch_sub(1, Ordering::AcqRel);
         });
     if spawned.is_err() {
+        lock(&shared.reading).remove(&id);
         shared.workers.fetch_sub(1, Ordering::AcqRel);
     }
 }
@@ -473,11 +480,8 @@ pub fn allowed_host(host: &str) -> bool {
     name.eq_ignore_ascii_case("localhost") || name == "127.0.0.1" || name == "::1"
 }
 
-fn handle(mut stream: TcpStream, shared: &Shared) {
-    let id = shared.connections.fetch_add(1, Ordering::Relaxed);
-    if let Ok(clone) = stream.try_clone() {
-        lock(&shared.reading).insert(id, clone);
-    }
+/// Answers one connection; `id` is its entry in `Shared::reading` until its head is read.
+fn handle(mut stream: TcpStream, id: u64, shared: &Shared) {
     let head = read_head(&mut stream);
     lock(&shared.reading).remove(&id);
     let (response, head_only) = match head {
