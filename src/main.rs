@@ -51,7 +51,7 @@ enum Command {
         /// 有警告也视为失败（退出码 1）
         #[arg(long)]
         strict: bool,
-        /// 配置文件，用于部门更名对照表 [aliases]（默认 site.toml，不存在时忽略）
+        /// 配置文件，用于部门更名对照表 [aliases]（默认：工作目录中的 site.toml，其次是第一个路径旁的 site.toml；都没有时忽略）
         #[arg(long)]
         config: Option<PathBuf>,
     },
@@ -111,7 +111,7 @@ struct SiteArgs {
     /// 申报表所在文件夹
     #[arg(long, default_value = "submissions")]
     input: PathBuf,
-    /// 输出文件夹（整体替换，构建失败时保持原样）
+    /// 输出文件夹（构建失败或中断时保持原样）
     #[arg(long, default_value = "public")]
     output: PathBuf,
     /// 模板文件夹（缺少的模板使用内置模板）
@@ -169,7 +169,35 @@ fn command() -> clap::Command {
                 } else {
                     "选项"
                 };
-                a.help_heading(heading)
+                let a = a.help_heading(heading);
+                if !a.get_action().takes_values() {
+                    return a;
+                }
+                // clap's "[default: …]" and "[possible values: …]", said in Chinese.
+                let mut help = a.get_help().map(ToString::to_string).unwrap_or_default();
+                let choices: Vec<String> = a
+                    .get_possible_values()
+                    .iter()
+                    .map(|v| v.get_name().to_owned())
+                    .collect();
+                let a = if choices.is_empty() {
+                    a
+                } else {
+                    help.push_str(&format!("（可选：{}）", choices.join("、")));
+                    a.hide_possible_values(true)
+                };
+                let defaults: Vec<String> = a
+                    .get_default_values()
+                    .iter()
+                    .map(|v| v.to_string_lossy().into_owned())
+                    .collect();
+                let a = if defaults.is_empty() {
+                    a
+                } else {
+                    help.push_str(&format!("（默认：{}）", defaults.join(" ")));
+                    a.hide_default_value(true)
+                };
+                a.help(help)
             })
             .arg(
                 clap::Arg::new("help")

@@ -55,7 +55,14 @@ fn convert_prints_nothing_on_stdout_when_the_form_has_an_error() {
 #[test]
 fn help_is_in_chinese_and_the_flags_are_unchanged() {
     let dir = tempfile::tempdir().unwrap();
-    for args in [&["--help"][..], &["build", "--help"], &["check", "-h"]] {
+    for args in [
+        &["--help"][..],
+        &["build", "--help"],
+        &["check", "-h"],
+        &["convert", "-h"],
+        &["serve", "-h"],
+        &["init", "-h"],
+    ] {
         let o = run(args, dir.path());
         assert_eq!(o.status.code(), Some(0));
         let help = stdout(&o);
@@ -69,6 +76,8 @@ fn help_is_in_chinese_and_the_flags_are_unchanged() {
             "Commands:",
             "Options:",
             "Arguments:",
+            "[default:",
+            "possible values",
         ] {
             assert!(!help.contains(english), "{english} in {help}");
         }
