@@ -507,6 +507,38 @@ mod tests {
     }
 
     #[test]
+    fn districts_of_one_name_get_distinct_folders() {
+        let d = |folder: &str, name: &str| District {
+            folder: folder.to_owned(),
+            name: name.to_owned(),
+            slug: readable_slug(name),
+            sample_data: false,
+            departments: Vec::new(),
+            years: Vec::new(),
+            totals: BTreeMap::new(),
+            counts: BTreeMap::new(),
+            without_income: BTreeMap::new(),
+            without_money: BTreeMap::new(),
+            withheld: BTreeMap::new(),
+        };
+        let mut v = vec![d("", "本级"), d("本级", "本级"), d("a", "甲"), d("b", "甲")];
+        distinct_slugs(&mut v);
+        let slugs: std::collections::BTreeSet<_> = v.iter().map(|d| d.slug.clone()).collect();
+        assert_eq!(slugs.len(), 4);
+        assert_eq!(
+            v[0].slug,
+            readable_slug("本级"),
+            "the first keeps its address"
+        );
+        let again = {
+            let mut w = vec![d("", "本级"), d("本级", "本级"), d("a", "甲"), d("b", "甲")];
+            distinct_slugs(&mut w);
+            w.into_iter().map(|d| d.slug).collect::<Vec<_>>()
+        };
+        assert_eq!(v.into_iter().map(|d| d.slug).collect::<Vec<_>>(), again);
+    }
+
+    #[test]
     fn slugs_are_stable_ascii_and_distinct() {
         assert_eq!(slug("武汉市新洲区总工会"), slug("武汉市新洲区总工会"));
         assert_eq!(slug("a").len(), 12);

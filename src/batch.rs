@@ -2,6 +2,7 @@
 //! cross-file rules → one sorted list of diagnostics. `check`, `convert` and `build` all start
 //! from a `Batch`; the exit status is decided from it once, at the end.
 
+use crate::cache;
 use crate::diagnostic::{self, Counts, Diagnostic};
 use crate::facts::Facts;
 use crate::identity::Aliases;
@@ -95,20 +96,24 @@ pub fn load_with(
         aliases,
         keep_up_to: usize::MAX,
         previous: None,
+        previous_started: 0,
         records: false,
     };
     Ok(load_records(paths, options, &load)?.0)
 }
 
 /// What one file taught a run before the cross-file rules: kept in the build cache so a
-/// later run takes an unchanged file (same name, size and modification time) from here
-/// instead of reading it again.
+/// later run takes an unchanged file (same name, size, modification time, change time and
+/// inode — and same bytes when its metadata is racy, see `cache`) from here instead of
+/// reading it again.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Record {
     pub display: String,
     /// The worksheet of a workbook's declaration (one record per declaration sheet).
     pub sheet: Option<String>,
     pub stamp: Stamp,
+    /// `cache::change_of` the file, taken before it was read.
+    pub change: u64,
     pub digest: u64,
     pub facts: Option<Facts>,
     pub diagnostics: Vec<Diagnostic>,
@@ -126,6 +131,9 @@ pub struct LoadOptions<'a> {
     pub keep_up_to: usize,
     /// Records of an earlier run, by display name (a workbook has one per declaration sheet).
     pub previous: Option<&'a BTreeMap<String, Vec<Record>>>,
+    /// When that run started (ns since the epoch): a file changed since shortly before is
+    /// compared by its bytes (`cache::is_racy`).
+    pub previous_started: u64,
     /// Return this run's records (for the build cache).
     pub records: bool,
 }
@@ -138,26 +146,46 @@ pub fn load_records(
     load: &LoadOptions<'_>,
 ) -> Result<(Batch, Vec<Record>), IngestError> {
     let (files, walk_problems) = ingest::discover(paths, options)?;
+    // Tests pause here (`sleep`) to change the input while a run reads it.
+    fail::fail_point!("load-discovered");
     let keep = files.len() <= load.keep_up_to;
     let read = std::sync::atomic::AtomicUsize::new(0);
-    let mut outcomes: Vec<FileOutcome> = files
+    let mut read_outcomes: Vec<(FileOutcome, u64)> = files
         .par_iter()
         .flat_map_iter(|file| {
-            if let Some(previous) = load.previous.and_then(|p| p.get(&file.display)) {
-                let now = std::fs::metadata(&file.path).ok().map(|m| Stamp::of(&m));
-                if previous.iter().all(|r| Some(r.stamp) == now) && !previous.is_empty() {
+            // Taken before the file is read: a change while it is read shows next time.
+            let meta = std::fs::metadata(&file.path).ok();
+            let change = meta.as_ref().map_or(0, cache::change_of);
+            if let (Some(previous), Some(meta)) = (
+                load.previous.and_then(|p| p.get(&file.display)),
+                meta.as_ref(),
+            ) {
+                let stamp = Stamp::of(meta);
+                // A workbook has a record per declaration sheet; all are of the same bytes.
+                let same = !previous.is_empty()
+                    && previous
+                        .iter()
+                        .all(|r| r.stamp == stamp && r.change == change);
+                let trusted = same
+                    && (!cache::is_racy(meta, load.previous_started)
+                        || std::fs::read(&file.path)
+                            .is_ok_and(|b| ingest::digest(&b) == previous[0].digest));
+                if trusted {
                     return previous
                         .iter()
-                        .map(|r| FileOutcome {
-                            file: file.clone(),
-                            sheet: r.sheet.clone(),
-                            declaration: None,
-                            facts: r.facts.clone(),
-                            diagnostics: r.diagnostics.clone(),
-                            stamp: Some(r.stamp),
-                            digest: r.digest,
+                        .map(|r| {
+                            let outcome = FileOutcome {
+                                file: file.clone(),
+                                sheet: r.sheet.clone(),
+                                declaration: None,
+                                facts: r.facts.clone(),
+                                diagnostics: r.diagnostics.clone(),
+                                stamp: Some(r.stamp),
+                                digest: r.digest,
+                            };
+                            (outcome, change)
                         })
-                        .collect();
+                        .collect::<Vec<_>>();
                 }
             }
             read.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -168,20 +196,24 @@ pub fn load_records(
                     outcome.declaration = None;
                 }
             }
-            outcomes
+            outcomes.into_iter().map(|o| (o, change)).collect()
         })
         .collect();
     // Files come sorted; a workbook's sheets follow in workbook order. The identity of an
     // outcome is its file's display name and its sheet.
-    outcomes.sort_by(|a, b| (&a.file.display, &a.sheet).cmp(&(&b.file.display, &b.sheet)));
+    read_outcomes
+        .sort_by(|(a, _), (b, _)| (&a.file.display, &a.sheet).cmp(&(&b.file.display, &b.sheet)));
+    let (mut outcomes, changes): (Vec<FileOutcome>, Vec<u64>) = read_outcomes.into_iter().unzip();
     let records = outcomes
         .iter()
+        .zip(&changes)
         .filter(|_| load.records)
-        .filter_map(|o| {
+        .filter_map(|(o, &change)| {
             o.stamp.map(|stamp| Record {
                 display: o.file.display.clone(),
                 sheet: o.sheet.clone(),
                 stamp,
+                change,
                 digest: o.digest,
                 facts: o.facts.clone(),
                 diagnostics: o.diagnostics.clone(),

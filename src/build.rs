@@ -2,6 +2,12 @@
 //! ingest and validation (`batch`), `analyze`, view structs, rendering in parallel, and
 //! publishing through the site writer. Nothing is published by a failed or refused build.
 //!
+//! Before anything is touched a build refuses an output path that is a file, takes the build
+//! locks (in the cache folder and beside the output: one build at a time) and lets the site
+//! writer finish or undo what a run that died left (`site::recover`). It refuses to publish
+//! (`Refusal`, unless `allow_shrink`) a run that found no declaration, whose input folder
+//! vanished while it ran, or that would drop more than half of the published departments.
+//!
 //! With a build cache (`cache`), a build is incremental: an input file whose name, size and
 //! time are unchanged is not read again (its facts and findings come from the cache); a
 //! department's page and JSON downloads are rendered again only when one of its forms, its
@@ -54,6 +60,9 @@ pub struct BuildOptions {
     pub cache: Option<PathBuf>,
     /// Keep every declaration in memory when the run has at most this many files.
     pub keep_declarations: usize,
+    /// Publish even when the run finds no declaration or would drop more than half of the
+    /// departments now published (otherwise refused, see `Refusal`).
+    pub allow_shrink: bool,
 }
 
 impl Default for BuildOptions {
@@ -69,6 +78,7 @@ impl Default for BuildOptions {
             ingest: IngestOptions::default(),
             cache: None,
             keep_declarations: KEEP_DECLARATIONS_UP_TO,
+            allow_shrink: false,
         }
     }
 }
@@ -87,6 +97,24 @@ pub enum BuildError {
     Table(#[from] TableError),
     #[error("{0} 在生成网站期间被修改或无法再读取，请重新运行")]
     Changed(String),
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+}
+
+/// A run that would publish less than the site holds by accident: nothing is published (the
+/// site stays as it is) unless `--allow-shrink` is given.
+#[derive(Debug, thiserror::Error)]
+pub enum Refusal {
+    #[error("在 {0} 下没有找到任何申报表；为避免发布空网站，未发布（已发布的网站保持原样）。确认要发布空网站请加 --allow-shrink")]
+    NoDeclaration(PathBuf),
+    #[error("输入文件夹 {path} 在构建期间消失或无法再列出（{source}）；未发布（已发布的网站保持原样），请检查后重新运行")]
+    InputGone {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("本次构建只有 {after} 个部门，而已发布的网站有 {before} 个部门（减少超过一半）；为避免误删，未发布（已发布的网站保持原样）。确认要发布请加 --allow-shrink")]
+    Shrink { before: usize, after: usize },
 }
 
 /// What a build did.
@@ -151,12 +179,21 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
     // Templates first: a broken template fails the build before anything is read or written.
     let renderer = Renderer::load(&options.templates)?;
     check_output(options)?;
+    // One build at a time: a second one is refused before it touches anything.
+    let _cache_lock = match &options.cache {
+        Some(dir) => Some(crate::site::lock(&dir.join("lock"))?),
+        None => None,
+    };
+    let _output_lock = crate::site::lock(&crate::site::output_lock(&options.output)?)?;
+    // Whatever a run that died left half-done is finished or undone first.
+    crate::site::recover(&options.output)?;
     let cache = options
         .cache
         .as_ref()
         .map(|dir| Cache::new(dir, &options.output));
     let tool = cache::tool_key(&format!("max_file_bytes={}", options.ingest.max_file_bytes));
     let site_key = cache::site_key(tool, &options.templates, &options.config);
+    let started = cache::now_ns();
     let previous = cache.as_ref().and_then(Cache::load);
     let fingerprint = cache.as_ref().map(|_| {
         cache::inputs_fingerprint(
@@ -171,7 +208,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
         )
     });
     if let (Some(state), Some(fingerprint)) = (&previous, fingerprint) {
-        if state.inputs == fingerprint && state.site_intact(&options.output) {
+        if state.inputs == fingerprint
+            && state.site_intact(&options.output)
+            && state.racy_unchanged()
+        {
             return Ok(from_state(state));
         }
     }
@@ -181,6 +221,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
         exclude: vec![options.output.clone()],
         ..options.ingest.clone()
     };
+    let previous_started = previous.as_ref().map_or(0, |s| s.started);
     let (records, manifest) = match previous {
         Some(state) if state.tool == tool => {
             let mut records: BTreeMap<String, Vec<Record>> = BTreeMap::new();
@@ -199,12 +240,24 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
         aliases: &aliases,
         keep_up_to: options.keep_declarations,
         previous: records.as_ref(),
+        previous_started,
         records: cache.is_some(),
     };
     let (batch, records) =
         batch::load_records(std::slice::from_ref(&options.input), &ingest, &load)?;
     let files_read = batch.files_read;
+    // An input root that vanished mid-run reads as many unreadable files: not a result.
+    if let Err(source) = std::fs::read_dir(&options.input) {
+        return Err(Refusal::InputGone {
+            path: options.input.clone(),
+            source,
+        }
+        .into());
+    }
     let model = analyze::analyze(&batch, &options.input, &config);
+    if !options.allow_shrink {
+        refuse_shrinking(options, &batch, &model)?;
+    }
     let refused = options.strict && batch.exit_code(true) != 0;
     let mut outcome = BuildOutcome {
         districts: model.districts.len(),
@@ -246,6 +299,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
     if let (Some(cache), Some(inputs)) = (&cache, fingerprint) {
         cache.save(&cache::State {
             inputs,
+            started,
+            racy: racy_inputs(&batch, started),
             tool,
             site: site_key,
             records,
@@ -258,6 +313,17 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
         });
     }
     Ok(BuildOutcome { batch, ..outcome })
+}
+
+/// The input files whose metadata cannot be trusted against a build that started at
+/// `started`, with the digest of the bytes the build read.
+fn racy_inputs(batch: &Batch, started: u64) -> Vec<(PathBuf, u64)> {
+    batch
+        .files
+        .iter()
+        .filter(|f| std::fs::metadata(&f.file.path).map_or(true, |m| cache::is_racy(&m, started)))
+        .map(|f| (f.file.path.clone(), f.digest))
+        .collect()
 }
 
 /// The outcome of an unchanged run, from the last build's state.
@@ -279,8 +345,37 @@ fn from_state(state: &cache::State) -> BuildOutcome {
     }
 }
 
-/// Refuses an output folder that would swallow the input or the templates when replaced.
+/// Refuses a run with no declaration, or one that would drop more than half of the
+/// departments the published site has (its `data/district.json` says how many).
+fn refuse_shrinking(
+    options: &BuildOptions,
+    batch: &Batch,
+    model: &SiteModel<'_>,
+) -> Result<(), Refusal> {
+    if batch.declarations() == 0 {
+        return Err(Refusal::NoDeclaration(options.input.clone()));
+    }
+    #[derive(serde::Deserialize)]
+    struct Published {
+        departments: Vec<serde::de::IgnoredAny>,
+    }
+    let before = std::fs::read(options.output.join("data/district.json"))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<Published>(&bytes).ok())
+        .map_or(0, |p| p.departments.len());
+    let after: usize = model.districts.iter().map(|d| d.departments.len()).sum();
+    if after * 2 < before {
+        return Err(Refusal::Shrink { before, after });
+    }
+    Ok(())
+}
+
+/// Refuses an output folder that would swallow the input or the templates when replaced,
+/// and an output path that is a file, before anything is touched.
 fn check_output(options: &BuildOptions) -> Result<(), WriteError> {
+    if std::fs::metadata(&options.output).is_ok_and(|m| !m.is_dir()) {
+        return Err(WriteError::OutputIsFile(options.output.clone()));
+    }
     let abs = |p: &Path| {
         std::path::absolute(p)
             .map(|a| a.components().collect::<PathBuf>())

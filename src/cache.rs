@@ -2,10 +2,17 @@
 //! changed since the last build. A nightly run over unchanged submissions then does almost
 //! nothing: it compares fingerprints and reports the last build's findings again.
 //!
-//! Fingerprints are taken from file metadata (path, size, modification time), like make and
-//! cargo do, plus the config's bytes and the tool's version and options; the published folder
-//! is fingerprinted too, so a hand-edited or deleted site is rebuilt. Anything that differs
-//! means a full build, so a cached result can never differ from a clean build's.
+//! Fingerprints are taken from file metadata (path, size, modification time, and — as git
+//! does — the change time and inode, which `cp -p`, `rsync -t` or `touch -d` cannot set
+//! back), plus the config's bytes and the tool's version and options; the published folder
+//! is fingerprinted too, so a hand-edited or deleted site is rebuilt. A file changed less
+//! than `RACY_NS` before the last build started may have been changed again within the same
+//! timestamp tick (coarse file-system clocks): its metadata is not trusted, its bytes are
+//! compared (`State::racy`). Anything that differs means a rebuild, so a cached result can
+//! never differ from a clean build's.
+//!
+//! The cache file carries a checksum of its body: a file that was cut short, flipped on
+//! disk or written by another version is treated as absent (a full build), never trusted.
 
 use crate::batch::Record;
 use crate::diagnostic::Diagnostic;
@@ -60,6 +67,62 @@ impl Default for Fnv {
     }
 }
 
+/// A file changed this close (ns) before a build started is "racy": its metadata cannot
+/// tell a later change within the same timestamp tick (2 s on FAT, 1 s on coarse file
+/// systems) from none, so its bytes are compared instead.
+pub const RACY_NS: u64 = 2_000_000_000;
+
+/// What of a file's metadata besides size and modification time tells a change: its change
+/// time (set by the kernel on every write and metadata change, never by `cp -p`) and its
+/// inode and device (a file replaced by rename). 0 where the platform has none.
+pub fn change_of(meta: &std::fs::Metadata) -> u64 {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let mut h = Fnv::new();
+        h.write_i64(meta.ctime());
+        h.write_i64(meta.ctime_nsec());
+        h.write_u64(meta.ino());
+        h.write_u64(meta.dev());
+        h.finish()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        0
+    }
+}
+
+/// The latest of a file's modification and change times (ns since the epoch).
+pub fn newest_time(meta: &std::fs::Metadata) -> u64 {
+    let modified = Stamp::of(meta).modified;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let changed = u64::try_from(meta.ctime())
+            .unwrap_or(0)
+            .saturating_mul(1_000_000_000)
+            .saturating_add(u64::try_from(meta.ctime_nsec()).unwrap_or(0));
+        modified.max(changed)
+    }
+    #[cfg(not(unix))]
+    {
+        modified
+    }
+}
+
+/// Whether a file's metadata cannot be trusted against a build that started at `started`.
+pub fn is_racy(meta: &std::fs::Metadata, started: u64) -> bool {
+    newest_time(meta).saturating_add(RACY_NS) > started
+}
+
+/// Now, in ns since the epoch (a build's start, for `is_racy`).
+pub fn now_ns() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64)
+}
+
 /// Adds every file under `root` (sorted; hidden entries and `skip` left out) to `h`.
 fn tree(h: &mut Fnv, root: &Path, skip: Option<&Path>) {
     h.text(&root.to_string_lossy());
@@ -83,6 +146,7 @@ fn tree(h: &mut Fnv, root: &Path, skip: Option<&Path>) {
                     let stamp = Stamp::of(&m);
                     h.write_u64(stamp.size);
                     h.write_u64(stamp.modified);
+                    h.write_u64(change_of(&m));
                 }
             }
             Ok(_) => {}
@@ -118,6 +182,11 @@ pub fn inputs_fingerprint(
 pub struct State {
     /// Fingerprint of everything the build read (`inputs_fingerprint`).
     pub inputs: u64,
+    /// When the build started (ns since the epoch), for `is_racy`.
+    pub started: u64,
+    /// Input files that were racy when the build started, with the digest of the bytes it
+    /// read: an unchanged run compares their bytes, not their metadata.
+    pub racy: Vec<(PathBuf, u64)>,
     /// The tool and the reading options the records were made with (`tool_key`).
     pub tool: u64,
     /// Everything besides the forms that shapes the pages (`site_key`).
@@ -142,6 +211,13 @@ impl State {
         })
     }
 
+    /// Whether every racy input file still holds the bytes the last build read.
+    pub fn racy_unchanged(&self) -> bool {
+        self.racy.iter().all(|(path, digest)| {
+            std::fs::read(path).is_ok_and(|b| crate::ingest::digest(&b) == *digest)
+        })
+    }
+
     /// Whether the site at `output` is still exactly what the last build published.
     pub fn site_intact(&self, output: &Path) -> bool {
         match &self.manifest {
@@ -151,7 +227,7 @@ impl State {
                     && on_disk
                         .iter()
                         .zip(m)
-                        .all(|((a, s), (b, p))| a == b && *s == p.stamp)
+                        .all(|((a, s), (b, p))| a == b && *s == (p.stamp, p.change))
             }),
         }
     }
@@ -204,8 +280,18 @@ pub struct Cache {
     file: PathBuf,
 }
 
-/// Bumped when `State` changes shape: an old cache file is then ignored.
-const FORMAT: &[u8] = b"budgetsite-cache-2\n";
+/// Bumped when `State` changes shape: an old cache file is then ignored. The format line is
+/// followed by the body's checksum (16 hex digits and a newline), then the body.
+const FORMAT: &[u8] = b"budgetsite-cache-4\n";
+
+/// FNV-1a over 8-byte words (`ingest::digest`, fast enough for a cache of tens of MB): a
+/// single changed byte always changes it (each step is a bijection of its state), and other
+/// corruption almost always does.
+fn checksum(body: &[u8]) -> [u8; 17] {
+    let mut out = [b'\n'; 17];
+    out[..16].copy_from_slice(format!("{:016x}", crate::ingest::digest(body)).as_bytes());
+    out
+}
 
 impl Cache {
     pub fn new(dir: &Path, output: &Path) -> Cache {
@@ -221,10 +307,24 @@ impl Cache {
         }
     }
 
+    /// The cache file.
+    pub fn file(&self) -> &Path {
+        &self.file
+    }
+
     /// The last state, if there is one this version can read (anything else: a full build).
     pub fn load(&self) -> Option<State> {
         let bytes = std::fs::read(&self.file).ok()?;
-        let body = bytes.strip_prefix(FORMAT)?;
+        Self::decode(&bytes)
+    }
+
+    /// A cache file's state, if its format and checksum are right.
+    pub fn decode(bytes: &[u8]) -> Option<State> {
+        let rest = bytes.strip_prefix(FORMAT)?;
+        let (sum, body) = rest.split_at_checked(17)?;
+        if sum != checksum(body) {
+            return None;
+        }
         postcard::from_bytes(body).ok()
     }
 
@@ -239,6 +339,7 @@ impl Cache {
         let tmp = self.file.with_extension("bin.tmp");
         if let Ok(body) = postcard::to_stdvec(state) {
             let mut bytes = FORMAT.to_vec();
+            bytes.extend_from_slice(&checksum(&body));
             bytes.extend_from_slice(&body);
             if std::fs::write(&tmp, bytes).is_ok() {
                 let _ = std::fs::rename(&tmp, &self.file);
@@ -250,6 +351,63 @@ impl Cache {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cache_file_with_any_byte_flipped_is_treated_as_absent() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path(), &dir.path().join("public"));
+        let mut manifest = Manifest::new();
+        manifest.insert(
+            "index.html".into(),
+            crate::site::Published {
+                key: 7,
+                digest: 9,
+                stamp: Stamp {
+                    size: 26895,
+                    modified: 1,
+                },
+                change: 8,
+            },
+        );
+        cache.save(&State {
+            inputs: 1,
+            started: 2,
+            racy: vec![(PathBuf::from("a.txt"), 3)],
+            tool: 4,
+            site: 5,
+            records: Vec::new(),
+            manifest: Some(manifest),
+            districts: 1,
+            departments: 2,
+            published_forms: 3,
+            unpublished_files: 0,
+            diagnostics: Vec::new(),
+        });
+        let good = std::fs::read(cache.file()).unwrap();
+        assert!(Cache::decode(&good).is_some());
+        for i in 0..good.len() {
+            for flip in [0x01u8, 0x80, 0xff] {
+                let mut bad = good.clone();
+                bad[i] ^= flip;
+                assert!(Cache::decode(&bad).is_none(), "byte {i} ^ {flip:#x}");
+            }
+        }
+        for len in 0..good.len() {
+            assert!(Cache::decode(&good[..len]).is_none(), "cut at {len}");
+        }
+    }
+
+    #[test]
+    fn files_changed_just_before_a_build_are_racy() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("a.txt");
+        std::fs::write(&f, "x").unwrap();
+        let meta = std::fs::metadata(&f).unwrap();
+        let now = now_ns();
+        assert!(is_racy(&meta, now), "changed a moment ago");
+        assert!(!is_racy(&meta, now + 3 * RACY_NS), "changed long before");
+        assert!(cfg!(not(unix)) || change_of(&meta) != 0);
+    }
 
     #[test]
     fn fingerprints_follow_content_metadata_and_options() {

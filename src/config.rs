@@ -1,4 +1,5 @@
-//! `site.toml`: what the finance bureau configures about its site. Unknown keys are refused
+//! `site.toml`: what the finance bureau configures about its site, and where a run finds it
+//! (`locate`: the working directory, else beside the input folder). Unknown keys are refused
 //! with a message naming them, so a typo never silently does nothing.
 
 use serde::Deserialize;
@@ -60,6 +61,21 @@ pub enum ConfigError {
     },
     #[error("配置文件 {path} 有误：{message}")]
     Invalid { path: PathBuf, message: String },
+}
+
+/// The config file's usual name.
+pub const CONFIG_FILE: &str = "site.toml";
+
+/// The config a run uses when none is named: `site.toml` in the working directory, else
+/// beside the input folder (the project the submissions belong to, when run from elsewhere).
+/// None when neither exists: the default configuration.
+pub fn locate(input: &Path) -> Option<PathBuf> {
+    let here = PathBuf::from(CONFIG_FILE);
+    if here.is_file() {
+        return Some(here);
+    }
+    let beside = std::path::absolute(input).ok()?.parent()?.join(CONFIG_FILE);
+    beside.is_file().then_some(beside)
 }
 
 impl SiteConfig {

@@ -67,6 +67,7 @@ codes! {
     Balance = "balance", Error, "收支不平衡";
     Share = "share", Error, "占比不符";
     DuplicateSubmission = "duplicate-submission", Error, "重复申报";
+    FieldTooLong = "field-too-long", Error, "填写内容过长";
     IndicatorCategory = "indicator-category", Warning, "指标分类不规范";
     VagueTarget = "vague-target", Warning, "指标值不可衡量";
     PlaceholderRow = "placeholder-row", Warning, "未填写的模板行";
@@ -190,7 +191,7 @@ mod tests {
 
     #[test]
     fn codes_round_trip_and_match_the_catalog_severities() {
-        assert_eq!(Code::ALL.len(), 17);
+        assert_eq!(Code::ALL.len(), 18);
         for &code in Code::ALL {
             assert_eq!(Code::from_str_code(code.as_str()), Some(code));
         }
@@ -211,7 +212,8 @@ mod tests {
                 "expenditure-sum",
                 "balance",
                 "share",
-                "duplicate-submission"
+                "duplicate-submission",
+                "field-too-long"
             ]
         );
     }

@@ -6,7 +6,8 @@
 //! `model`; canonical JSON) → `validate` (rule catalog) → `batch` (one run, facts, sorted
 //! diagnostics) → `analyze` + `stats` (districts, departments, series, figures) → `views` +
 //! `charts` + `tables` + `dataset` → `render` (templates) → `site` (atomic writer); `build`
-//! drives the stages with the `cache`, `report` renders diagnostics, `serve` previews.
+//! drives the stages with the `cache` and the crash-safe `site` writer, `report` renders
+//! diagnostics, `serve` previews, `init` writes a starter project.
 //! The binary only parses arguments and maps the outcome to an exit status.
 
 pub mod analyze;
@@ -22,6 +23,7 @@ pub mod facts;
 pub mod format;
 pub mod identity;
 pub mod ingest;
+pub mod init;
 pub mod model;
 pub mod render;
 pub mod report;

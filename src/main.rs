@@ -9,7 +9,7 @@ use budgetsite::report::{self, TextStyle};
 use budgetsite::serve::{ServeOptions, Server};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
@@ -54,7 +54,7 @@ enum Command {
         /// 有警告也视为失败（退出码 1）
         #[arg(long)]
         strict: bool,
-        /// 配置文件，用于部门更名对照表 [aliases]（默认 site.toml，不存在时忽略）
+        /// 配置文件，用于部门更名对照表 [aliases]（默认：工作目录中的 site.toml，其次是第一个路径旁的 site.toml；都没有时忽略）
         #[arg(long)]
         config: Option<PathBuf>,
     },
@@ -65,8 +65,19 @@ enum Command {
         /// 有任何错误或警告时不发布，退出码 1
         #[arg(long)]
         strict: bool,
+        /// 允许发布比现有网站少一半以上部门的网站（包括空网站）；默认拒绝发布，退出码 2
+        #[arg(long)]
+        allow_shrink: bool,
         #[command(flatten)]
         cache: CacheArgs,
+    },
+    /// 新建项目：在 DIR（默认当前文件夹）写入 site.toml、一份示例申报表和每晚构建并发布到 GitHub Pages 的 CI 配置
+    Init {
+        /// 项目文件夹（默认当前文件夹）
+        dir: Option<PathBuf>,
+        /// 同时写入内置模板的副本（site-templates/），以便修改
+        #[arg(long)]
+        templates: bool,
     },
     /// 构建网站并在本机（127.0.0.1）预览；申报表、模板或配置修改后自动重新构建并刷新页面
     Serve {
@@ -103,25 +114,30 @@ struct SiteArgs {
     /// 申报表所在文件夹
     #[arg(long, default_value = "submissions")]
     input: PathBuf,
-    /// 输出文件夹（整体替换，构建失败时保持原样）
+    /// 输出文件夹（构建失败或中断时保持原样）
     #[arg(long, default_value = "public")]
     output: PathBuf,
     /// 模板文件夹（缺少的模板使用内置模板）
     #[arg(long, default_value = "site-templates")]
     templates: PathBuf,
-    /// 配置文件（默认 site.toml，不存在时使用默认配置）
+    /// 配置文件（默认：工作目录中的 site.toml，其次是申报表文件夹旁的 site.toml；都没有时使用默认配置）
     #[arg(long)]
     config: Option<PathBuf>,
 }
 
 impl SiteArgs {
     fn into_options(self, strict: bool, progress: bool) -> BuildOptions {
+        let config_required = self.config.is_some();
+        let config = self
+            .config
+            .or_else(|| budgetsite::config::locate(&self.input))
+            .unwrap_or_else(|| PathBuf::from(budgetsite::config::CONFIG_FILE));
         BuildOptions {
             input: self.input,
             output: self.output,
             templates: self.templates,
-            config_required: self.config.is_some(),
-            config: self.config.unwrap_or_else(|| PathBuf::from("site.toml")),
+            config_required,
+            config,
             strict,
             progress,
             ingest: IngestOptions::default(),
@@ -138,12 +154,88 @@ enum FormatArg {
     Github,
 }
 
+/// The help text's layout, in Chinese (clap's own headings are English).
+const HELP_TEMPLATE: &str =
+    "{before-help}{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}";
+
+/// The command line with Chinese help: headings, the help and version flags, no `help`
+/// subcommand (`-h` on any command does it). The flags themselves are unchanged.
+fn command() -> clap::Command {
+    fn localize(cmd: clap::Command) -> clap::Command {
+        cmd.help_template(HELP_TEMPLATE)
+            .subcommand_help_heading("命令")
+            .disable_help_subcommand(true)
+            .disable_help_flag(true)
+            .mut_args(|a| {
+                let heading = if a.is_positional() {
+                    "参数"
+                } else {
+                    "选项"
+                };
+                let a = a.help_heading(heading);
+                if !a.get_action().takes_values() {
+                    return a;
+                }
+                // clap's "[default: …]" and "[possible values: …]", said in Chinese.
+                let mut help = a.get_help().map(ToString::to_string).unwrap_or_default();
+                let choices: Vec<String> = a
+                    .get_possible_values()
+                    .iter()
+                    .map(|v| v.get_name().to_owned())
+                    .collect();
+                let a = if choices.is_empty() {
+                    a
+                } else {
+                    help.push_str(&format!("（可选：{}）", choices.join("、")));
+                    a.hide_possible_values(true)
+                };
+                let defaults: Vec<String> = a
+                    .get_default_values()
+                    .iter()
+                    .map(|v| v.to_string_lossy().into_owned())
+                    .collect();
+                let a = if defaults.is_empty() {
+                    a
+                } else {
+                    help.push_str(&format!("（默认：{}）", defaults.join(" ")));
+                    a.hide_default_value(true)
+                };
+                a.help(help)
+            })
+            .arg(
+                clap::Arg::new("help")
+                    .short('h')
+                    .long("help")
+                    .action(clap::ArgAction::Help)
+                    .help("显示帮助")
+                    .help_heading("选项"),
+            )
+            .mut_subcommands(localize)
+    }
+    localize(<Cli as clap::CommandFactory>::command())
+        .disable_version_flag(true)
+        .arg(
+            clap::Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(clap::ArgAction::Version)
+                .help("显示版本")
+                .help_heading("选项"),
+        )
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // Failpoints (`FAILPOINTS=name=action`) exist only in test builds (the `fail` crate's
+    // `failpoints` feature); elsewhere this does nothing.
+    let _failpoints = fail::FailScenario::setup();
+    let cli = match <Cli as clap::FromArgMatches>::from_arg_matches(&command().get_matches()) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("budgetsite: 错误：{e:#}");
+            eprintln!("budgetsite: 错误：{}", error_text(&e));
             ExitCode::from(2)
         }
     }
@@ -177,7 +269,9 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 let text = report::text_lines(&errors, style);
                 let _ = stderr.lock().write_all(text.as_bytes());
             }
-            if let Some(loaded) = &outcome.declaration {
+            // A form with an error gets no JSON: stdout stays empty, so `> out.json` never
+            // holds a half-right declaration.
+            if let (Some(loaded), true) = (&outcome.declaration, errors.is_empty()) {
                 write_stdout(&loaded.declaration.to_canonical_json())?;
             }
             Ok(u8::from(batch.counts().errors > 0))
@@ -188,16 +282,24 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             strict,
             config,
         } => {
-            let config = SiteConfig::load(
-                config.as_deref().unwrap_or(Path::new("site.toml")),
-                config.is_some(),
-            )?;
             let paths = if paths.is_empty() {
                 vec![PathBuf::from("submissions")]
             } else {
                 paths
             };
+            let required = config.is_some();
+            let config = config
+                .or_else(|| budgetsite::config::locate(&paths[0]))
+                .unwrap_or_else(|| PathBuf::from(budgetsite::config::CONFIG_FILE));
+            let config = SiteConfig::load(&config, required)?;
             let batch = budgetsite::batch::load_with(&paths, &options, &config.aliases())?;
+            if batch.files.is_empty() && batch.diagnostics.is_empty() {
+                let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+                anyhow::bail!(
+                    "在 {} 下没有找到任何申报表文件（.txt、.tsv、.json）",
+                    shown.join("、")
+                );
+            }
             let format = match format {
                 FormatArg::Text => report::Format::Text,
                 FormatArg::Json => report::Format::Json,
@@ -212,12 +314,15 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Build {
             site,
             strict,
+            allow_shrink,
             cache,
         } => {
             let stderr = std::io::stderr();
             let mut options = site.into_options(strict, stderr.is_terminal());
             options.cache = cache.dir();
+            options.allow_shrink = allow_shrink;
             let output = options.output.clone();
+            let config_used = options.config.is_file().then(|| options.config.clone());
             let started = std::time::Instant::now();
             let outcome = budgetsite::build::build(&options)?;
             let style = TextStyle {
@@ -234,6 +339,12 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             eprint!("{}", report::text_lines(&problems, style));
             let counts = outcome.batch.counts();
             let elapsed = started.elapsed().as_secs_f64();
+            match &config_used {
+                Some(c) => eprintln!("配置文件：{}", c.display()),
+                None => eprintln!(
+                    "未找到配置文件 site.toml（已在工作目录和申报表文件夹旁查找），使用默认配置"
+                ),
+            }
             if outcome.unchanged {
                 eprintln!("输入与输出均未变化（构建缓存），未重新构建；以下为上次构建的结果。");
             }
@@ -253,14 +364,29 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                     counts.errors,
                     counts.warnings
                 ),
-                None => eprintln!(
-                    "--strict：有 {} 个错误、{} 个警告，未发布，{} 保持原样",
-                    counts.errors,
-                    counts.warnings,
-                    output.display()
-                ),
+                None => {
+                    eprint!("{}", strict_reasons(&outcome.batch.diagnostics));
+                    eprintln!(
+                        "--strict：有 {} 个错误、{} 个警告，未发布，{} 保持原样",
+                        counts.errors,
+                        counts.warnings,
+                        output.display()
+                    )
+                }
             }
             Ok(outcome.exit_code(strict) as u8)
+        }
+        Command::Init { dir, templates } => {
+            let dir = dir.unwrap_or_else(|| PathBuf::from("."));
+            let written = budgetsite::init::init(&dir, templates)?;
+            for path in &written {
+                eprintln!("已写入 {}", path.display());
+            }
+            eprintln!(
+                "新项目已就绪：在 {} 中运行 budgetsite build 生成网站（public/），把申报表放进 submissions/ 的地区文件夹中",
+                dir.display()
+            );
+            Ok(0)
         }
         Command::Serve { site, port, cache } => {
             let mut build = site.into_options(false, false);
@@ -270,12 +396,54 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 .with_context(|| format!("无法在 127.0.0.1:{port} 上监听"))?;
             let addr = server.local_addr().context("无法读取监听地址")?;
             eprintln!("预览地址：http://{addr}/ （按 Ctrl-C 结束）");
-            server
-                .run(Arc::new(AtomicBool::new(false)))
-                .context("预览服务器出错")?;
+            // Ctrl-C (or SIGTERM) ends the server cleanly, with status 0.
+            let stop = Arc::new(AtomicBool::new(false));
+            {
+                let stop = Arc::clone(&stop);
+                ctrlc::set_handler(move || stop.store(true, std::sync::atomic::Ordering::Relaxed))
+                    .context("无法设置 Ctrl-C 处理")?;
+            }
+            server.run(stop).context("预览服务器出错")?;
+            eprintln!("预览已结束");
             Ok(0)
         }
     }
+}
+
+/// Which findings refused a `--strict` build: per rule, how many and where the first is
+/// (the errors were listed in full above).
+fn strict_reasons(diagnostics: &[budgetsite::Diagnostic]) -> String {
+    let mut by_code: std::collections::BTreeMap<_, (usize, &budgetsite::Diagnostic)> =
+        std::collections::BTreeMap::new();
+    for d in diagnostics {
+        by_code.entry(d.code).or_insert((0, d)).0 += 1;
+    }
+    let mut out = String::from("--strict：以下问题使本次构建未发布：\n");
+    for (code, (n, first)) in by_code {
+        let place = match first.line {
+            Some(line) => format!("{}:{line}", first.file),
+            None => first.file.clone(),
+        };
+        out.push_str(&format!(
+            "  {} [{code}] {}：{n} 个，第一个在 {place}\n",
+            code.severity().label_zh(),
+            code.title_zh(),
+        ));
+    }
+    out
+}
+
+/// The error and its causes, each said once: a library error that already quotes its
+/// source (an OS error) is not followed by that source again.
+fn error_text(e: &anyhow::Error) -> String {
+    let mut text = e.to_string();
+    for cause in e.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text = format!("{text}：{cause}");
+        }
+    }
+    text
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error worth a panic.

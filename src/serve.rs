@@ -1,7 +1,11 @@
 //! `serve`: a local preview server. Builds the site, serves the output folder on 127.0.0.1,
 //! polls the submissions, templates and config for changes, rebuilds, and tells open pages
 //! to reload (Server-Sent Events). HTTP is a deliberately small std-only subset: `GET` and
-//! `HEAD`, one request per connection, a bounded request head read under a deadline.
+//! `HEAD`, one request per connection, a bounded request head read under a deadline. Slow
+//! clients cannot starve the others: when every worker is busy, the connection that has
+//! waited longest for its request head is dropped to make room. Only requests for
+//! `127.0.0.1` or `localhost` are answered (the `Host` header), so a web page elsewhere
+//! cannot read the preview through DNS rebinding.
 //!
 //! Pages on disk stay byte-identical to `build`: the reload script is injected into HTML
 //! responses only. A build that fails (a broken template, an invalid `site.toml`) keeps the
@@ -33,7 +37,8 @@ const MAX_HEAD: usize = 16 * 1024;
 const READ_TIMEOUT: Duration = Duration::from_secs(2);
 const HEAD_DEADLINE: Duration = Duration::from_secs(5);
 const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
-/// Connections handled at once (each on its own thread); more are answered 503.
+/// Connections handled at once (each on its own thread). Beyond it the connection waiting
+/// longest for its request head is dropped; only when none is waiting are more answered 503.
 const MAX_WORKERS: usize = 64;
 /// Open event streams kept; the oldest is dropped beyond this.
 const MAX_EVENT_CLIENTS: usize = 64;
@@ -58,6 +63,9 @@ struct Shared {
     generation: AtomicU64,
     events: Mutex<Vec<TcpStream>>,
     workers: AtomicUsize,
+    /// Connections still reading their request head, oldest first (by number).
+    reading: Mutex<BTreeMap<u64, TcpStream>>,
+    connections: AtomicU64,
 }
 
 /// A started preview server: the first build is done and the port is bound.
@@ -80,6 +88,8 @@ impl Server {
             generation: AtomicU64::new(0),
             events: Mutex::new(Vec::new()),
             workers: AtomicUsize::new(0),
+            reading: Mutex::new(BTreeMap::new()),
+            connections: AtomicU64::new(0),
         });
         let fingerprint = fingerprint(&options.build);
         rebuild_and_record(&options.build, &shared, false);
@@ -133,7 +143,14 @@ fn dispatch(stream: TcpStream, shared: &Arc<Shared>) {
         return;
     }
     let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
-    if shared.workers.fetch_add(1, Ordering::AcqRel) >= MAX_WORKERS {
+    let busy = shared.workers.fetch_add(1, Ordering::AcqRel);
+    // Full: the connection waiting longest for its head makes room (its thread ends as its
+    // read fails); a worker more is allowed meanwhile, up to twice the bound.
+    let made_room = (MAX_WORKERS..2 * MAX_WORKERS).contains(&busy) && {
+        let oldest = lock(&shared.reading).pop_first();
+        oldest.is_some_and(|(_, s)| s.shutdown(std::net::Shutdown::Both).is_ok())
+    };
+    if busy >= MAX_WORKERS && !made_room {
         shared.workers.fetch_sub(1, Ordering::AcqRel);
         let _ = stream.set_write_timeout(Some(Duration::from_millis(500)));
         let mut stream = stream;
@@ -144,14 +161,21 @@ fn dispatch(stream: TcpStream, shared: &Arc<Shared>) {
         );
         return;
     }
+    // Registered here, in accept order, not when its thread starts: under load a thread may
+    // start late, and the next connection must still find someone to make room.
+    let id = shared.connections.fetch_add(1, Ordering::Relaxed);
+    if let Ok(clone) = stream.try_clone() {
+        lock(&shared.reading).insert(id, clone);
+    }
     let shared_for_thread = Arc::clone(shared);
     let spawned = thread::Builder::new()
         .name("budgetsite-conn".into())
         .spawn(move || {
-            handle(stream, &shared_for_thread);
+            handle(stream, id, &shared_for_thread);
             shared_for_thread.workers.fetch_sub(1, Ordering::AcqRel);
         });
     if spawned.is_err() {
+        lock(&shared.reading).remove(&id);
         shared.workers.fetch_sub(1, Ordering::AcqRel);
     }
 }
@@ -308,6 +332,8 @@ pub struct Request {
     pub path: String,
     pub query: String,
     pub accepts_html: bool,
+    /// The `Host` header, if sent.
+    pub host: Option<String>,
 }
 
 /// Parses a request head (request line and headers, up to the blank line).
@@ -324,16 +350,22 @@ pub fn parse_head(head: &[u8]) -> Option<Request> {
     if !path.starts_with('/') {
         return None;
     }
-    let accepts_html = lines.any(|l| {
-        l.split_once(':').is_some_and(|(name, value)| {
-            name.trim().eq_ignore_ascii_case("accept") && value.contains("text/html")
-        })
-    });
+    let mut accepts_html = false;
+    let mut host = None;
+    for (name, value) in lines.filter_map(|l| l.split_once(':')) {
+        let name = name.trim();
+        if name.eq_ignore_ascii_case("accept") && value.contains("text/html") {
+            accepts_html = true;
+        } else if name.eq_ignore_ascii_case("host") {
+            host = Some(value.trim().to_owned());
+        }
+    }
     Some(Request {
         method: method.to_owned(),
         path: path.to_owned(),
         query: query.to_owned(),
         accepts_html,
+        host,
     })
 }
 
@@ -439,15 +471,32 @@ fn respond(stream: &mut TcpStream, r: &Response, head_only: bool) -> std::io::Re
     stream.flush()
 }
 
-fn handle(mut stream: TcpStream, shared: &Shared) {
-    let (response, head_only) = match read_head(&mut stream) {
+/// Whether a `Host` header names this machine's loopback preview (any port).
+pub fn allowed_host(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => host.rsplit_once(':').map_or(host, |(n, _)| n),
+    };
+    name.eq_ignore_ascii_case("localhost") || name == "127.0.0.1" || name == "::1"
+}
+
+/// Answers one connection; `id` is its entry in `Shared::reading` until its head is read.
+fn handle(mut stream: TcpStream, id: u64, shared: &Shared) {
+    let head = read_head(&mut stream);
+    lock(&shared.reading).remove(&id);
+    let (response, head_only) = match head {
         Err(0) => return,
         Err(status) => (Response::text(status, reason(status)), false),
         Ok(head) => match parse_head(&head) {
             None => (Response::text(400, "请求格式错误"), false),
             Some(request) => {
                 let head_only = request.method == "HEAD";
-                if request.method != "GET" && !head_only {
+                if request.host.as_deref().is_some_and(|h| !allowed_host(h)) {
+                    (
+                        Response::text(403, "只接受发往 127.0.0.1 或 localhost 的请求"),
+                        false,
+                    )
+                } else if request.method != "GET" && !head_only {
                     let mut r = Response::text(405, "只支持 GET 和 HEAD");
                     r.extra.push(("Allow", "GET, HEAD".to_owned()));
                     (r, false)
@@ -643,7 +692,8 @@ fn serve_path(shared: &Shared, request: &Request) -> Response {
             return Response::html(500, error_page(&message, generation));
         }
     }
-    // The build swaps the output folder by two renames; a request in between retries once.
+    // Where the build cannot swap the output folder in one step it takes two renames; a
+    // request in between retries once.
     let mut found = resolve(&shared.output, &segments, &request.path);
     if matches!(found, Resolved::Missing) {
         thread::sleep(Duration::from_millis(50));
@@ -704,7 +754,8 @@ fn resolve(root: &Path, segments: &[String], raw_path: &str) -> Resolved {
     }
     if real.is_dir() {
         if !raw_path.ends_with('/') {
-            return Resolved::Redirect(format!("{raw_path}/"));
+            // One leading slash: `//host/x` would send the browser to another host.
+            return Resolved::Redirect(format!("/{}/", raw_path.trim_start_matches('/')));
         }
         let index = real.join("index.html");
         return if index.is_file() {
@@ -723,6 +774,30 @@ fn resolve(root: &Path, segments: &[String], raw_path: &str) -> Resolved {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_loopback_hosts_are_allowed() {
+        for ok in [
+            "127.0.0.1",
+            "127.0.0.1:8000",
+            "localhost",
+            "LOCALHOST:1",
+            "[::1]:80",
+        ] {
+            assert!(allowed_host(ok), "{ok}");
+        }
+        for bad in [
+            "evil.example",
+            "evil.example:8000",
+            "127.0.0.1.evil.example",
+            "",
+            "[::2]",
+        ] {
+            assert!(!allowed_host(bad), "{bad}");
+        }
+        let r = parse_head(b"GET / HTTP/1.1\r\nHOST: evil.example:8000").unwrap();
+        assert_eq!(r.host.as_deref(), Some("evil.example:8000"));
+    }
 
     #[test]
     fn heads_parse_and_junk_does_not() {

@@ -1,13 +1,22 @@
 //! The site writer. A build writes every file through a `Writer`, which publishes in one of
-//! two ways and never half-publishes:
+//! two ways and never half-publishes, whatever instant the process dies at:
 //!
-//! - **whole** (`Staging`): every file goes into a staging folder beside the output, and only
-//!   a build that finished replaces the published folder, by two renames;
+//! - **whole** (`Staging`): every file goes into a staging folder beside the output; only a
+//!   build that finished swaps it with the published folder in one step
+//!   (`renameat2(RENAME_EXCHANGE)` on Linux; elsewhere two renames that `recover` completes
+//!   or undoes), then removes the old site;
 //! - **update** (`Update`, an incremental build over a site the build cache knows): a file
-//!   whose bytes did not change is not touched; a changed one is written beside its target
-//!   under a hidden temporary name, and only a build that finished renames them all into
-//!   place and removes the files no longer produced. A failed build removes its temporary
-//!   files and leaves the old site as it was.
+//!   whose bytes did not change is not touched; a changed one is written into a hidden
+//!   folder beside the output. A build that finished writes a journal (every rename and
+//!   removal, checksummed) and only then applies it; a run that dies while applying it is
+//!   completed by the next run (`recover` replays the journal), one that dies before leaves
+//!   the site untouched.
+//!
+//! Everything written is flushed to disk (`syncfs`) before the step that publishes it, so a
+//! power loss cannot publish a file the disk never received. `recover` runs at the start of
+//! every build, under the build lock (`lock`), and removes every leftover of a dead run.
+//! Every file-system operation passes the `site-io` failpoint (`fail` crate), so tests can
+//! make any of them fail or kill the process there.
 //!
 //! Either way the writer records what it published (`Manifest`): the next build's cache.
 
@@ -29,6 +38,12 @@ pub enum WriteError {
     },
     #[error("输出路径 {0} 不能是输入文件夹或模板文件夹本身，也不能是根目录")]
     UnsafeOutput(PathBuf),
+    #[error("输出路径 {0} 已存在且不是文件夹；请换一个输出路径或先移走该文件（未做任何修改）")]
+    OutputIsFile(PathBuf),
+    #[error(
+        "另一个 budgetsite 构建正在进行（锁文件 {0} 被占用）；本次未做任何修改，请等它结束后再运行"
+    )]
+    Busy(PathBuf),
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
@@ -36,6 +51,310 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
         path: path.to_owned(),
         source,
     }
+}
+
+/// The `site-io` failpoint, passed by every file-system operation of the writer: `return`
+/// fails the operation, `return(enospc)` fails it as a full disk, `return(abort)` kills the
+/// process on the spot (no destructor runs, as with `kill -9` or a power loss).
+fn failpoint() -> std::io::Result<()> {
+    fail::fail_point!("site-io", |arg: Option<String>| match arg.as_deref() {
+        Some("abort") => std::process::abort(),
+        Some("enospc") => Err(std::io::Error::from_raw_os_error(28)),
+        _ => Err(std::io::Error::other("injected failure (site-io)")),
+    });
+    Ok(())
+}
+
+mod fs {
+    //! The writer's file-system operations, each behind the `site-io` failpoint.
+    use super::failpoint;
+    use std::io::Result;
+    use std::path::Path;
+
+    pub fn rename(from: &Path, to: &Path) -> Result<()> {
+        failpoint()?;
+        std::fs::rename(from, to)
+    }
+    pub fn remove_file(path: &Path) -> Result<()> {
+        failpoint()?;
+        std::fs::remove_file(path)
+    }
+    pub fn remove_dir_all(path: &Path) -> Result<()> {
+        failpoint()?;
+        std::fs::remove_dir_all(path)
+    }
+    pub fn create_dir_all(path: &Path) -> Result<()> {
+        failpoint()?;
+        std::fs::create_dir_all(path)
+    }
+
+    /// Swaps two paths in one step (both must exist).
+    #[cfg(target_os = "linux")]
+    pub fn exchange(a: &Path, b: &Path) -> Result<()> {
+        failpoint()?;
+        use rustix::fs::{renameat_with, RenameFlags, CWD};
+        renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(Into::into)
+    }
+
+    /// Whether `exchange` exists here; without it a swap takes two renames.
+    pub fn can_exchange() -> bool {
+        cfg!(target_os = "linux")
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    pub fn exchange(_: &Path, _: &Path) -> Result<()> {
+        Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+    }
+
+    /// Flushes everything written to the file system holding `dir` to disk.
+    pub fn sync(dir: &Path) -> Result<()> {
+        failpoint()?;
+        #[cfg(target_os = "linux")]
+        {
+            let f = std::fs::File::open(dir)?;
+            rustix::fs::syncfs(&f).map_err(Into::into)
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            for e in walkdir::WalkDir::new(dir).into_iter().flatten() {
+                if e.file_type().is_file() {
+                    std::fs::File::open(e.path())?.sync_all()?;
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The names beside an output folder `parent/NAME` that belong to its builds.
+#[derive(Debug, Clone)]
+struct Beside {
+    parent: PathBuf,
+    name: String,
+}
+
+impl Beside {
+    fn of(output: &Path) -> Result<Beside, WriteError> {
+        let name = output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .ok_or_else(|| WriteError::UnsafeOutput(output.to_owned()))?;
+        let parent = output
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_owned();
+        Ok(Beside { parent, name })
+    }
+    fn path(&self, what: &str) -> PathBuf {
+        self.parent.join(format!(".{}.{what}", self.name))
+    }
+    fn per_run(&self, what: &str) -> PathBuf {
+        self.path(&format!("{what}-{}", std::process::id()))
+    }
+    /// Leftovers of dead runs: staging and update folders, the old site of a swap.
+    fn leftovers(&self) -> Vec<PathBuf> {
+        let prefixes = ["building-", "old-", "update-"].map(|p| format!(".{}.{p}", self.name));
+        let mut found: Vec<PathBuf> = std::fs::read_dir(&self.parent)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| {
+                let n = e.file_name().to_string_lossy().into_owned();
+                prefixes.iter().any(|p| n.starts_with(p.as_str()))
+            })
+            .map(|e| e.path())
+            .collect();
+        found.sort();
+        found
+    }
+}
+
+/// Held while a build runs: a second build of the same output (or with the same cache)
+/// is refused instead of interleaving with it. Released when dropped (or when the process
+/// dies: the lock is the operating system's, not the file's existence).
+#[derive(Debug)]
+pub struct Lock {
+    _file: std::fs::File,
+}
+
+/// Takes the lock file `path` (created if needed) or fails with `WriteError::Busy`.
+pub fn lock(path: &Path) -> Result<Lock, WriteError> {
+    if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(io(dir))?;
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .map_err(io(path))?;
+    // A moment's grace: a lock can be held briefly by what is not a build (a process being
+    // spawned by another thread holds a copy of every descriptor until it executes).
+    for attempt in 0.. {
+        match file.try_lock() {
+            Ok(()) => return Ok(Lock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) if attempt < 20 => {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(WriteError::Busy(path.to_owned()))
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(io(path)(e)),
+        }
+    }
+    unreachable!()
+}
+
+/// The lock file of an output folder (beside it, hidden).
+pub fn output_lock(output: &Path) -> Result<PathBuf, WriteError> {
+    Ok(Beside::of(output)?.path("lock"))
+}
+
+/// What `recover` found of dead runs.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Recovered {
+    /// An update whose journal was complete was finished.
+    pub replayed: bool,
+    /// A swap interrupted between its two renames was undone (old site put back).
+    pub restored: bool,
+    /// Leftover folders removed.
+    pub removed: usize,
+}
+
+/// Brings the output folder back to one whole site after a run that died, and removes what
+/// such runs left beside it. Call it holding the build lock: it removes staging folders.
+pub fn recover(output: &Path) -> Result<Recovered, WriteError> {
+    let beside = Beside::of(output)?;
+    let mut done = Recovered::default();
+    let journal = beside.path("journal");
+    if journal.exists() {
+        if let Some(j) = Journal::read(&journal) {
+            j.apply(output, &beside.parent)?;
+            done.replayed = true;
+        }
+        fs::remove_file(&journal).map_err(io(&journal))?;
+    }
+    let _ = std::fs::remove_file(beside.path("journal.tmp"));
+    let leftovers = beside.leftovers();
+    if !output.exists() {
+        // A two-rename swap died between its renames: the old site is put back.
+        if let Some(old) = leftovers.iter().rev().find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().contains(".old-"))
+        }) {
+            fs::rename(old, output).map_err(io(output))?;
+            done.restored = true;
+        }
+    }
+    for dir in beside.leftovers() {
+        fs::remove_dir_all(&dir).map_err(io(&dir))?;
+        done.removed += 1;
+    }
+    Ok(done)
+}
+
+/// An update's renames and removals, written (and flushed) before any of them is made.
+#[derive(Debug, Serialize, Deserialize)]
+struct Journal {
+    /// The folder holding the new files (its name, beside the output).
+    from: String,
+    /// (file in `from`, path relative to the output).
+    renames: Vec<(String, String)>,
+    /// Paths relative to the output.
+    removes: Vec<String>,
+}
+
+const JOURNAL_FORMAT: &str = "budgetsite-journal-1";
+
+impl Journal {
+    /// The journal, if it is complete (its checksum matches): a journal cut short by a
+    /// crash or a full disk was never acted on and is ignored.
+    fn read(path: &Path) -> Option<Journal> {
+        let text = std::fs::read_to_string(path).ok()?;
+        let rest = text.strip_prefix(JOURNAL_FORMAT)?.strip_prefix('\n')?;
+        let (sum, body) = rest.split_once('\n')?;
+        if sum != format!("{:016x}", checksum(body.as_bytes())) {
+            return None;
+        }
+        serde_json::from_str(body).ok()
+    }
+
+    /// Writes the journal durably: after this returns, the update is as good as done.
+    fn write(&self, path: &Path) -> Result<(), WriteError> {
+        let body = serde_json::to_string(self).map_err(|e| io(path)(e.into()))?;
+        let text = format!(
+            "{JOURNAL_FORMAT}\n{:016x}\n{body}",
+            checksum(body.as_bytes())
+        );
+        let tmp = path.with_extension("journal.tmp");
+        write_file(&tmp, text.as_bytes(), true)?;
+        fs::rename(&tmp, path).map_err(io(path))?;
+        if let Err(e) = sync_dir(path.parent().unwrap_or(Path::new("."))) {
+            // Not known to be on disk: undone, so the update is not half-made later.
+            std::fs::remove_file(path).map_err(io(path))?;
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// Makes the renames and removals; done again after a crash, each step is a no-op or
+    /// finishes what was begun.
+    fn apply(&self, output: &Path, parent: &Path) -> Result<(), WriteError> {
+        let from_dir = parent.join(&self.from);
+        let mut folders = BTreeSet::new();
+        for (_, rel) in &self.renames {
+            folders.extend(output.join(rel).parent().map(Path::to_path_buf));
+        }
+        for dir in &folders {
+            if !dir.is_dir() {
+                fs::create_dir_all(dir).map_err(io(dir))?;
+            }
+        }
+        for (tmp, rel) in &self.renames {
+            let from = from_dir.join(tmp);
+            if from.exists() {
+                let to = output.join(rel);
+                fs::rename(&from, &to).map_err(io(&to))?;
+            }
+        }
+        let mut emptied = BTreeSet::new();
+        for rel in &self.removes {
+            let path = output.join(rel);
+            match fs::remove_file(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(io(&path)(e)),
+            }
+            emptied.extend(path.parent().map(Path::to_path_buf));
+        }
+        // Folders left empty go too, deepest first, as a clean build would not have them.
+        for dir in emptied.iter().rev() {
+            let mut d = Some(dir.as_path());
+            while let Some(x) = d.filter(|x| x.starts_with(output) && *x != output) {
+                if std::fs::remove_dir(x).is_err() {
+                    break;
+                }
+                d = x.parent();
+            }
+        }
+        sync_dir(output)?;
+        if from_dir.exists() {
+            fs::remove_dir_all(&from_dir).map_err(io(&from_dir))?;
+        }
+        Ok(())
+    }
+}
+
+/// FNV-1a over bytes: any single changed byte changes it (each step is a bijection).
+fn checksum(bytes: &[u8]) -> u64 {
+    let mut h = crate::cache::Fnv::new();
+    std::hash::Hasher::write(&mut h, bytes);
+    std::hash::Hasher::finish(&h)
+}
+
+fn sync_dir(dir: &Path) -> Result<(), WriteError> {
+    fs::sync(dir).map_err(io(dir))
 }
 
 /// One published file as the build cache remembers it.
@@ -47,6 +366,18 @@ pub struct Published {
     pub digest: u64,
     /// Its size and modification time once written: a file edited by hand is noticed.
     pub stamp: Stamp,
+    /// Its change time and inode once published (`cache::change_of`): a file edited by hand
+    /// with its size and modification time kept is noticed too.
+    pub change: u64,
+}
+
+/// What the writer compares of a file on disk: its stamp and `cache::change_of`.
+pub type OnDisk = (Stamp, u64);
+
+impl Published {
+    fn on_disk(&self) -> OnDisk {
+        (self.stamp, self.change)
+    }
 }
 
 /// Every file of a published site, by path relative to the output (with `/`).
@@ -90,12 +421,22 @@ impl Writer {
     /// An update of the site at `output`, which `previous` describes.
     pub fn update(output: &Path, previous: Manifest) -> Result<Writer, WriteError> {
         let on_disk = files_under(output)?;
+        let beside = Beside::of(output)?;
+        let dir = beside.per_run("update");
+        if dir.exists() {
+            fs::remove_dir_all(&dir).map_err(io(&dir))?;
+        }
+        fs::create_dir_all(&dir).map_err(io(&dir))?;
         Ok(Writer::new(Target::Update(Update {
             output: output.to_owned(),
+            journal: beside.path("journal"),
+            parent: beside.parent.clone(),
+            dir,
             previous,
             on_disk,
+            removed: 0,
             pending: Mutex::new(Vec::new()),
-            created: Mutex::new(Vec::new()),
+            next: AtomicUsize::new(0),
             committed: false,
         })))
     }
@@ -118,7 +459,7 @@ impl Writer {
             return false;
         };
         match u.previous.get(rel) {
-            Some(p) if p.key == key && u.on_disk.get(rel) == Some(&p.stamp) => {
+            Some(p) if p.key == key && u.on_disk.get(rel) == Some(&p.on_disk()) => {
                 self.record(rel, *p);
                 true
             }
@@ -131,36 +472,42 @@ impl Writer {
     pub fn write(&self, rel: &str, key: u64, bytes: &[u8]) -> Result<(), WriteError> {
         let digest = digest(bytes);
         let path = match &self.target {
-            Target::Whole(s) => s.staging.join(rel),
+            Target::Whole(s) => {
+                let path = s.staging.join(rel);
+                if let Some(dir) = path.parent() {
+                    self.folder(dir)?;
+                }
+                path
+            }
             Target::Update(u) => {
                 if let Some(p) = u.previous.get(rel) {
                     if p.digest == digest
                         && p.stamp.size == bytes.len() as u64
-                        && u.on_disk.get(rel) == Some(&p.stamp)
+                        && u.on_disk.get(rel) == Some(&p.on_disk())
                     {
                         self.record(rel, Published { key, ..*p });
                         return Ok(());
                     }
                 }
-                let target = u.output.join(rel);
-                let name = target
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                target.with_file_name(format!(".{name}.budgetsite-new"))
+                let n = u.next.fetch_add(1, Ordering::Relaxed);
+                let name = format!("{n:08}");
+                if let Ok(mut p) = u.pending.lock() {
+                    p.push((name.clone(), rel.to_owned()));
+                }
+                u.dir.join(name)
             }
         };
-        if let Some(dir) = path.parent() {
-            self.folder(dir)?;
-        }
-        let stamp = write_file(&path, bytes)?;
-        if let Target::Update(u) = &self.target {
-            if let Ok(mut p) = u.pending.lock() {
-                p.push((path, u.output.join(rel)));
-            }
-        }
+        let (stamp, change) = write_file(&path, bytes, false)?;
         self.changed.fetch_add(1, Ordering::Relaxed);
-        self.record(rel, Published { key, digest, stamp });
+        self.record(
+            rel,
+            Published {
+                key,
+                digest,
+                stamp,
+                change,
+            },
+        );
         Ok(())
     }
 
@@ -182,19 +529,7 @@ impl Writer {
         if known {
             return Ok(());
         }
-        if let Target::Update(u) = &self.target {
-            // Remember the folders this build makes, to remove them again if it fails.
-            let mut missing = Vec::new();
-            let mut d = Some(dir);
-            while let Some(x) = d.filter(|x| !x.is_dir()) {
-                missing.push(x.to_path_buf());
-                d = x.parent();
-            }
-            if let Ok(mut c) = u.created.lock() {
-                c.extend(missing);
-            }
-        }
-        std::fs::create_dir_all(dir).map_err(io(dir))?;
+        fs::create_dir_all(dir).map_err(io(dir))?;
         if let Ok(mut f) = self.folders.lock() {
             f.insert(dir.to_path_buf());
         }
@@ -203,31 +538,20 @@ impl Writer {
 
     /// Publishes what was written and returns the site's manifest.
     pub fn commit(self) -> Result<(WriteStats, Manifest), WriteError> {
-        let manifest = self.manifest.into_inner().unwrap_or_default();
+        let mut manifest = self.manifest.into_inner().unwrap_or_default();
         let mut changed = self.changed.into_inner();
         match self.target {
             Target::Whole(s) => s.commit()?,
             Target::Update(mut u) => {
-                let pending = std::mem::take(u.pending.get_mut().unwrap_or(&mut Vec::new()));
-                for (tmp, target) in &pending {
-                    std::fs::rename(tmp, target).map_err(io(target))?;
-                }
-                u.committed = true;
-                let mut emptied = BTreeSet::new();
-                for rel in u.on_disk.keys().filter(|r| !manifest.contains_key(*r)) {
-                    let path = u.output.join(rel);
-                    std::fs::remove_file(&path).map_err(io(&path))?;
-                    changed += 1;
-                    emptied.extend(path.parent().map(Path::to_path_buf));
-                }
-                // Folders left empty go too, deepest first, as a clean build would not have them.
-                for dir in emptied.iter().rev() {
-                    let mut d = Some(dir.as_path());
-                    while let Some(x) = d.filter(|x| x.starts_with(&u.output) && *x != u.output) {
-                        if std::fs::remove_dir(x).is_err() {
-                            break;
-                        }
-                        d = x.parent();
+                let renamed = u.commit(&manifest)?;
+                changed += u.removed;
+                // A rename changes a file's change time: the manifest takes the new one.
+                for rel in renamed {
+                    if let (Some(p), Ok(meta)) = (
+                        manifest.get_mut(&rel),
+                        std::fs::metadata(u.output.join(&rel)),
+                    ) {
+                        p.change = crate::cache::change_of(&meta);
                     }
                 }
             }
@@ -241,16 +565,20 @@ impl Writer {
     }
 }
 
-/// Writes a file and returns its size and modification time.
-fn write_file(path: &Path, bytes: &[u8]) -> Result<Stamp, WriteError> {
+/// Writes a file (flushed to disk if `durable`) and returns what the writer compares of it.
+fn write_file(path: &Path, bytes: &[u8], durable: bool) -> Result<OnDisk, WriteError> {
+    failpoint().map_err(io(path))?;
     let mut f = std::fs::File::create(path).map_err(io(path))?;
     f.write_all(bytes).map_err(io(path))?;
+    if durable {
+        f.sync_all().map_err(io(path))?;
+    }
     let meta = f.metadata().map_err(io(path))?;
-    Ok(Stamp::of(&meta))
+    Ok((Stamp::of(&meta), crate::cache::change_of(&meta)))
 }
 
 /// Every file under `root` (hidden ones too: a clean build has none), with its stamp.
-pub fn files_under(root: &Path) -> Result<BTreeMap<String, Stamp>, WriteError> {
+pub fn files_under(root: &Path) -> Result<BTreeMap<String, OnDisk>, WriteError> {
     let mut out = BTreeMap::new();
     for entry in walkdir::WalkDir::new(root).min_depth(1) {
         let entry = entry.map_err(|e| WriteError::Io {
@@ -270,41 +598,79 @@ pub fn files_under(root: &Path) -> Result<BTreeMap<String, Stamp>, WriteError> {
                 .map(|c| c.as_os_str().to_string_lossy())
                 .collect::<Vec<_>>()
                 .join("/");
-            out.insert(rel, Stamp::of(&meta));
+            out.insert(rel, (Stamp::of(&meta), crate::cache::change_of(&meta)));
         }
     }
     Ok(out)
 }
 
-/// An update in progress: temporary files beside their targets, renamed by `commit`.
+/// An update in progress: new files in a folder beside the output, moved in by `commit`.
 #[derive(Debug)]
 struct Update {
     output: PathBuf,
+    /// Where the journal goes.
+    journal: PathBuf,
+    /// The output's parent, which holds `dir` and the journal.
+    parent: PathBuf,
+    /// The folder of new files (flat, numbered).
+    dir: PathBuf,
     previous: Manifest,
-    on_disk: BTreeMap<String, Stamp>,
-    /// (temporary file, target), renamed at commit.
-    pending: Mutex<Vec<(PathBuf, PathBuf)>>,
-    /// Folders this build created.
-    created: Mutex<Vec<PathBuf>>,
+    on_disk: BTreeMap<String, OnDisk>,
+    /// Files the commit removed.
+    removed: usize,
+    /// (file in `dir`, target relative to the output).
+    pending: Mutex<Vec<(String, String)>>,
+    next: AtomicUsize,
     committed: bool,
+}
+
+impl Update {
+    /// Journals and applies the update; returns the files it moved into place (and counts
+    /// those it removed). Once the journal is written the update is finished even if applying
+    /// it fails now: applying is tried again here, and otherwise by the next run's `recover`.
+    fn commit(&mut self, manifest: &Manifest) -> Result<Vec<String>, WriteError> {
+        let mut renames = std::mem::take(self.pending.get_mut().unwrap_or(&mut Vec::new()));
+        renames.sort_by(|a, b| a.1.cmp(&b.1));
+        let removes: Vec<String> = self
+            .on_disk
+            .keys()
+            .filter(|r| !manifest.contains_key(*r))
+            .cloned()
+            .collect();
+        self.removed = removes.len();
+        if renames.is_empty() && removes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let moved: Vec<String> = renames.iter().map(|(_, rel)| rel.clone()).collect();
+        let journal = Journal {
+            from: self
+                .dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            renames,
+            removes,
+        };
+        sync_dir(&self.dir)?;
+        journal.write(&self.journal)?;
+        self.committed = true;
+        if let Err(first) = journal.apply(&self.output, &self.parent) {
+            // Once more (a transient failure); else the next run finishes it.
+            journal
+                .apply(&self.output, &self.parent)
+                .map_err(|_| first)?;
+        }
+        fs::remove_file(&self.journal).map_err(io(&self.journal))?;
+        Ok(moved)
+    }
 }
 
 impl Drop for Update {
     fn drop(&mut self) {
-        if self.committed {
-            return;
-        }
-        if let Ok(pending) = self.pending.lock() {
-            for (tmp, _) in pending.iter() {
-                let _ = std::fs::remove_file(tmp);
-            }
-        }
-        if let Ok(created) = self.created.lock() {
-            let mut dirs: Vec<&PathBuf> = created.iter().collect();
-            dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
-            for d in dirs {
-                let _ = std::fs::remove_dir(d);
-            }
+        // With a journal written, the update belongs to `recover`: it finishes it.
+        if !self.committed && !self.journal.exists() {
+            let _ = std::fs::remove_dir_all(&self.dir);
+            let _ = std::fs::remove_file(self.journal.with_extension("journal.tmp"));
         }
     }
 }
@@ -313,30 +679,25 @@ impl Drop for Update {
 #[derive(Debug)]
 pub struct Staging {
     output: PathBuf,
+    beside: Beside,
     staging: PathBuf,
     committed: bool,
 }
 
 impl Staging {
     /// Starts a build into a fresh staging folder next to `output` (same file system, so the
-    /// final rename is atomic).
+    /// swap is a rename).
     pub fn begin(output: &Path) -> Result<Staging, WriteError> {
-        let name = output
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .ok_or_else(|| WriteError::UnsafeOutput(output.to_owned()))?;
-        let parent = output
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        std::fs::create_dir_all(parent).map_err(io(parent))?;
-        let staging = parent.join(format!(".{name}.building-{}", std::process::id()));
+        let beside = Beside::of(output)?;
+        std::fs::create_dir_all(&beside.parent).map_err(io(&beside.parent))?;
+        let staging = beside.per_run("building");
         if staging.exists() {
-            std::fs::remove_dir_all(&staging).map_err(io(&staging))?;
+            fs::remove_dir_all(&staging).map_err(io(&staging))?;
         }
-        std::fs::create_dir_all(&staging).map_err(io(&staging))?;
+        fs::create_dir_all(&staging).map_err(io(&staging))?;
         Ok(Staging {
             output: output.to_owned(),
+            beside,
             staging,
             committed: false,
         })
@@ -346,37 +707,40 @@ impl Staging {
         &self.staging
     }
 
-    /// Replaces the published folder with the staged one: the old one is renamed aside, the new
-    /// one renamed into place, then the old one removed.
+    /// Replaces the published folder with the staged one in one step, then removes the old
+    /// one (a failure to remove it only leaves it for the next run's `recover`).
     pub fn commit(mut self) -> Result<(), WriteError> {
-        let parent = self.staging.parent().unwrap_or(Path::new(".")).to_owned();
-        let name = self
-            .output
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+        sync_dir(&self.staging)?;
         let had_old = self.output.exists();
-        if had_old {
-            if old.exists() {
-                std::fs::remove_dir_all(&old).map_err(io(&old))?;
-            }
-            std::fs::rename(&self.output, &old).map_err(io(&self.output))?;
+        if !had_old {
+            fs::rename(&self.staging, &self.output).map_err(io(&self.output))?;
+            self.committed = true;
+            return sync_dir(&self.beside.parent);
         }
-        if let Err(source) = std::fs::rename(&self.staging, &self.output) {
-            // Put the old site back before reporting.
-            if had_old {
-                let _ = std::fs::rename(&old, &self.output);
-            }
+        if fs::can_exchange() {
+            fs::exchange(&self.staging, &self.output).map_err(io(&self.output))?;
+            self.committed = true;
+            sync_dir(&self.beside.parent)?;
+            // The staging name now holds the old site.
+            let _ = fs::remove_dir_all(&self.staging);
+            return Ok(());
+        }
+        let old = self.beside.per_run("old");
+        if old.exists() {
+            fs::remove_dir_all(&old).map_err(io(&old))?;
+        }
+        fs::rename(&self.output, &old).map_err(io(&self.output))?;
+        if let Err(source) = fs::rename(&self.staging, &self.output) {
+            // Put the old site back before reporting (else `recover` does).
+            let _ = fs::rename(&old, &self.output);
             return Err(WriteError::Io {
                 path: self.output.clone(),
                 source,
             });
         }
         self.committed = true;
-        if had_old {
-            std::fs::remove_dir_all(&old).map_err(io(&old))?;
-        }
+        sync_dir(&self.beside.parent)?;
+        let _ = fs::remove_dir_all(&old);
         Ok(())
     }
 }

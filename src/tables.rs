@@ -72,6 +72,8 @@ const CREATED: (u16, u8, u8) = (2000, 1, 1);
 /// Excel's limits.
 const MAX_ROWS: usize = 1_048_576;
 const MAX_COLS: usize = 16_384;
+/// Characters a cell holds.
+const MAX_CELL_CHARS: usize = 32_767;
 const MAX_SHEET_NAME_UTF16: usize = 31;
 
 /// Column widths in Excel character units (a CJK character counts as 2).
@@ -114,8 +116,8 @@ impl Table {
     /// zip entry with the DOS epoch (1980-01-01 00:00).
     ///
     /// Rows holding wrapped text (line breaks, or text wider than the 60-unit column cap) get
-    /// an explicit height, so every line shows. Errors: more rows or columns than Excel allows,
-    /// or a text longer than Excel's 32,767 characters.
+    /// an explicit height, so every line shows. A text longer than Excel's 32,767 characters is
+    /// cut to fit and ends with `…`. Errors: more rows or columns than Excel allows.
     pub fn to_xlsx(&self) -> Result<Vec<u8>, TableError> {
         let header_rows = usize::from(!self.headers.is_empty());
         let ncols = self
@@ -347,6 +349,20 @@ fn write_text(
     if text.is_empty() {
         return Ok(());
     }
+    // A text longer than a cell holds is cut and marked, never an error: one form's text
+    // must not fail the build (the form gets a `field-too-long` diagnostic when read).
+    let cut;
+    let text = match text.char_indices().nth(MAX_CELL_CHARS) {
+        Some(_) => {
+            let end = text
+                .char_indices()
+                .nth(MAX_CELL_CHARS - 1)
+                .map_or(text.len(), |(i, _)| i);
+            cut = format!("{}…", &text[..end]);
+            cut.as_str()
+        }
+        None => text,
+    };
     // rust_xlsxwriter escapes control characters as `_xHHHH_` and protects literal
     // `_xHHHH_` text as `_x005F_xHHHH_`, as Excel does; the round-trip test checks it.
     sheet.write_string_with_format(row, col, text, format)?;
@@ -760,11 +776,27 @@ mod tests {
     }
 
     #[test]
+    fn an_over_long_text_is_cut_to_fit_a_cell_not_an_error() {
+        let t = Table {
+            name: "t".into(),
+            headers: vec!["名".repeat(40_000)],
+            rows: vec![vec![Cell::Text("长".repeat(40_000))]],
+        };
+        let bytes = t.to_xlsx().unwrap();
+        let (range, _) = read_back(bytes, "t");
+        let Some(calamine::Data::String(s)) = range.get_value((1, 0)) else {
+            panic!("no text cell");
+        };
+        assert_eq!(s.chars().count(), MAX_CELL_CHARS);
+        assert!(s.ends_with('…'));
+    }
+
+    #[test]
     fn xlsx_errors_are_reported_in_chinese() {
         let t = Table {
             name: "t".into(),
             headers: vec![],
-            rows: vec![vec![Cell::Text("长".repeat(40_000))]],
+            rows: vec![vec![Cell::Text(String::new()); MAX_COLS + 1]],
         };
         let err = t.to_xlsx().unwrap_err();
         assert!(

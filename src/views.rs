@@ -1382,6 +1382,14 @@ pub struct FileGroup {
     pub diagnostics: Vec<NoteView>,
 }
 
+/// `text` cut to at most `chars` characters, with `…` where it was cut.
+fn shorten(text: &str, chars: usize) -> String {
+    match text.char_indices().nth(chars) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_owned(),
+    }
+}
+
 /// The report's anchor for the findings of one declaration (a file, and a worksheet of it).
 pub fn report_anchor(file: &str, sheet: Option<&str>) -> String {
     let key = match sheet {
@@ -1456,7 +1464,11 @@ pub fn report(
                     });
             FileGroup {
                 anchor: report_anchor(&o.file.display, o.sheet.as_deref()),
-                department: facts.and_then(|f| f.department.clone()).unwrap_or_default(),
+                // A name can be the form's error (`field-too-long`): shown cut, never whole.
+                department: facts
+                    .and_then(|f| f.department.as_deref())
+                    .map(|n| shorten(n, 60))
+                    .unwrap_or_default(),
                 year: facts.and_then(|f| f.fiscal_year),
                 published: href.is_some(),
                 href,

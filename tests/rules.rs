@@ -104,6 +104,17 @@ fn cases() -> Vec<Case> {
             passes: vec![("a.txt", sample()), ("b.txt", form_2021("202.09", "32.26"))],
         },
         Case {
+            code: "field-too-long",
+            fires: vec![(
+                "a.txt",
+                replaced(&[("武汉市新洲区总工会", &"很长的部门名称".repeat(29))]),
+            )],
+            passes: vec![(
+                "a.txt",
+                replaced(&[("武汉市新洲区总工会", &"很长的部门名称".repeat(28))]),
+            )],
+        },
+        Case {
             code: "indicator-category",
             fires: vec![("a.txt", replaced(&[("\t产出指标\t数量指标\t2020年发放助学金数量", "\t产出指标\t效率指标\t2020年发放助学金数量")]))],
             // 环境效益 is 生态效益; 可持续发展影响 is the form's own spelling of 可持续影响.

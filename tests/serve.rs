@@ -340,3 +340,74 @@ fn a_slow_client_does_not_block_others() {
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer:?}");
     server.alive();
 }
+
+#[test]
+fn many_slow_clients_do_not_starve_a_real_request() {
+    let dir = tempfile::tempdir().unwrap();
+    fixture(dir.path());
+    let mut server = Serve::start(dir.path());
+    server.wait_for("/", "the home page", |s, _| s == 200);
+    // More half-sent request heads than the server has workers.
+    let slow: Vec<TcpStream> = (0..100)
+        .map(|_| {
+            let mut s = TcpStream::connect_timeout(&server.addr, WAIT).unwrap();
+            s.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+                .unwrap();
+            s
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let started = Instant::now();
+    assert_eq!(server.get("/").0, 200, "a real request is served");
+    assert!(started.elapsed() < Duration::from_secs(3));
+    drop(slow);
+    server.alive();
+}
+
+#[test]
+fn other_hosts_are_refused_and_redirects_stay_on_this_host() {
+    let dir = tempfile::tempdir().unwrap();
+    fixture(dir.path());
+    let mut server = Serve::start(dir.path());
+    server.wait_for("/", "the home page", |s, _| s == 200);
+    // DNS rebinding: a page of another host reaching the preview under its own name.
+    let mut s = TcpStream::connect_timeout(&server.addr, WAIT).unwrap();
+    s.set_read_timeout(Some(WAIT)).unwrap();
+    s.write_all(b"GET / HTTP/1.1\r\nHost: evil.example:8000\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut answer = String::new();
+    let _ = s.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 403"), "{answer:?}");
+    // `//assets` is a folder asked for without its slash: the redirect stays on this host.
+    let (status, head, _) = server.request("GET", "//assets");
+    assert_eq!(status, 301, "{head}");
+    let location = head
+        .lines()
+        .find_map(|l| l.strip_prefix("Location: "))
+        .unwrap();
+    assert_eq!(location, "/assets/");
+    server.alive();
+}
+
+#[test]
+fn ctrl_c_ends_serve_with_status_0() {
+    let dir = tempfile::tempdir().unwrap();
+    fixture(dir.path());
+    let mut server = Serve::start(dir.path());
+    server.wait_for("/", "the home page", |s, _| s == 200);
+    let pid = server.child.id().to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(started.elapsed() < WAIT, "serve did not end on SIGINT");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(status.code(), Some(0), "{}", server.log());
+}

@@ -308,15 +308,13 @@ fn a_broken_template_leaves_the_published_site_untouched() {
         "{err}"
     );
     assert_eq!(tree(&dir.path().join("public")), before);
-    // No staging folder is left behind.
+    // No staging folder is left behind (the build lock `.public.lock` stays, empty).
     let leftovers: Vec<PathBuf> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| {
-            p.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with(".public")
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            name.starts_with(".public") && name != ".public.lock"
         })
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");

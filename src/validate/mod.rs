@@ -9,6 +9,12 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Column, Declaration, Layout, Row, SourceMap};
 use rust_decimal::{Decimal, RoundingStrategy};
 
+/// The longest department name accepted (characters).
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// The longest text a spreadsheet cell holds (Excel: 32,767 characters).
+pub const MAX_CELL_CHARS: usize = 32_767;
+
 /// Money differences up to this many 万元 are rounding, not errors.
 pub fn money_tolerance() -> Decimal {
     Decimal::new(1, 2)
@@ -28,6 +34,7 @@ pub fn validate(decl: &Declaration, source: &SourceMap, file: &str) -> Vec<Diagn
         out: Vec::new(),
     };
     v.missing_fields();
+    v.field_limits();
     v.negative_amounts();
     v.sums(
         Code::IncomeSum,
@@ -92,6 +99,64 @@ impl Rules<'_> {
         let mut columns = vec![Column::Budget];
         columns.extend(self.decl.prior_years().into_iter().map(Column::Prior));
         columns
+    }
+
+    /// Field limits: a department name longer than `MAX_NAME_CHARS`, or any text longer
+    /// than a spreadsheet cell holds (`MAX_CELL_CHARS`), is an error on this file — so it is
+    /// not published, and never fails the build for the others.
+    fn field_limits(&mut self) {
+        let d = self.decl;
+        if let Some(name) = &d.department {
+            let n = name.chars().count();
+            if n > MAX_NAME_CHARS {
+                self.push(
+                    Code::FieldTooLong,
+                    self.source.department.or(self.source.title),
+                    format!("部门名称有 {n} 个字，超过上限 {MAX_NAME_CHARS} 个字，请填写单位全称"),
+                );
+            }
+        }
+        let mut texts: Vec<(&str, &str)> = Vec::new();
+        for (label, value) in [
+            ("填报人", &d.filled_by),
+            ("联系电话", &d.phone),
+            ("单位", &d.unit),
+            ("中长期目标", &d.long_term_goal),
+            ("年度目标", &d.annual_goal),
+        ] {
+            texts.extend(value.as_deref().map(|v| (label, v)));
+        }
+        texts.extend(d.functions.iter().map(|t| ("部门职能概述", t.as_str())));
+        texts.extend(d.annual_tasks.iter().map(|t| ("年度主要任务", t.as_str())));
+        texts.extend(d.overall_goals.iter().map(|t| ("整体绩效目标", t.as_str())));
+        for g in &d.goals {
+            texts.extend(g.name.as_deref().map(|t| ("年度目标名称", t)));
+            for i in &g.indicators {
+                for v in [&i.level1, &i.level2, &i.name, &i.target, &i.standard] {
+                    texts.extend(v.as_deref().map(|t| ("绩效指标", t)));
+                }
+                texts.extend(
+                    i.prior_years
+                        .0
+                        .iter()
+                        .filter_map(|(_, v)| v.as_deref())
+                        .map(|t| ("绩效指标", t)),
+                );
+            }
+        }
+        let mut said = std::collections::BTreeSet::new();
+        for (label, text) in texts {
+            let n = text.chars().count();
+            if n > MAX_CELL_CHARS && said.insert(label) {
+                self.push(
+                    Code::FieldTooLong,
+                    self.source.title,
+                    format!(
+                        "“{label}”中有一段 {n} 个字的内容，超过电子表格单元格上限 {MAX_CELL_CHARS} 个字，请精简或分段"
+                    ),
+                );
+            }
+        }
     }
 
     fn missing_fields(&mut self) {
