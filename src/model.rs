@@ -128,7 +128,12 @@ pub enum Layout {
 }
 
 impl Layout {
-    pub const ALL: [Layout; 4] = [Layout::Hubei, Layout::HubeiPdf, Layout::Fujian, Layout::Hunan];
+    pub const ALL: [Layout; 4] = [
+        Layout::Hubei,
+        Layout::HubeiPdf,
+        Layout::Fujian,
+        Layout::Hunan,
+    ];
 
     /// The `layout` value of canonical JSON.
     pub fn key(self) -> &'static str {
@@ -263,7 +268,9 @@ impl Declaration {
     /// A row of the budget table to fill in; creates its block if the form had none.
     pub fn budget_line_mut(&mut self, row: Row) -> &mut BudgetLine {
         match row {
-            Row::FiscalAppropriation => &mut self.income.get_or_insert_default().fiscal_appropriation,
+            Row::FiscalAppropriation => {
+                &mut self.income.get_or_insert_default().fiscal_appropriation
+            }
             Row::Other => &mut self.income.get_or_insert_default().other,
             Row::IncomeTotal => &mut self.income.get_or_insert_default().total,
             Row::Basic => &mut self.expenditure.get_or_insert_default().basic,

@@ -56,7 +56,9 @@ fn a_year_typed_twice_in_the_header_does_not_swallow_a_column() {
         .declaration
         .unwrap()
         .declaration;
-    let total = &d.budget_line(budgetsite::model::Row::IncomeTotal).prior_years;
+    let total = &d
+        .budget_line(budgetsite::model::Row::IncomeTotal)
+        .prior_years;
     assert_eq!(total.years().collect::<Vec<_>>(), [2019, 2018]);
     assert_eq!(
         total.get(2019).copied().flatten(),

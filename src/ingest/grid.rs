@@ -89,9 +89,9 @@ impl NumberShape {
         if !section.contains(['0', '#', '?']) {
             return NumberShape::General;
         }
-        let decimals = section
-            .split_once('.')
-            .map_or(0, |(_, f)| f.chars().filter(|c| matches!(c, '0' | '#' | '?')).count());
+        let decimals = section.split_once('.').map_or(0, |(_, f)| {
+            f.chars().filter(|c| matches!(c, '0' | '#' | '?')).count()
+        });
         if section.contains('%') {
             NumberShape::Percent(decimals)
         } else {
@@ -116,7 +116,10 @@ mod tests {
     fn numbers_read_as_their_format_shows_them() {
         assert_eq!(display_number(286.40999999999997, Some("0.00")), "286.41");
         assert_eq!(display_number(286.40999999999997, None), "286.41");
-        assert_eq!(display_number(286.40999999999997, Some("General")), "286.41");
+        assert_eq!(
+            display_number(286.40999999999997, Some("General")),
+            "286.41"
+        );
         assert_eq!(display_number(1286.405, Some("#,##0.00")), "1286.41");
         assert_eq!(display_number(0.9358, Some("0.00%")), "93.58%");
         assert_eq!(display_number(1.0, Some("0%")), "100%");

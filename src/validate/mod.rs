@@ -365,9 +365,7 @@ impl Rules<'_> {
                 self.push(
                     Code::MissingOutput,
                     header,
-                    format!(
-                        "{n}{title}没有产出指标，请至少填写一项数量、质量、时效或成本指标"
-                    ),
+                    format!("{n}{title}没有产出指标，请至少填写一项数量、质量、时效或成本指标"),
                 );
             }
             if !has_benefit {

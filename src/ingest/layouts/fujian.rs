@@ -11,7 +11,13 @@ use crate::ingest::grid::Grid;
 use crate::ingest::layouts::hubei::split_overall_goals;
 use crate::model::{Column, Declaration, Duty, Expenditure, Goal, Row};
 
-const HEAD_LABELS: &[&str] = &["部门名称", "部门(单位)名称", "部门预算编码", "填报人", "联系电话"];
+const HEAD_LABELS: &[&str] = &[
+    "部门名称",
+    "部门(单位)名称",
+    "部门预算编码",
+    "填报人",
+    "联系电话",
+];
 
 /// Where the reader stands in the form.
 enum Section {
@@ -91,7 +97,8 @@ pub fn parse(grid: &Grid, file: &str) -> Result<ParsedForm, Diagnostic> {
             source.overall_goals = Some(row.line);
             continue;
         }
-        if labels.iter().any(|l| l == "年度履职目标") || DutyColumns::from_header(&labels).is_some() {
+        if labels.iter().any(|l| l == "年度履职目标") || DutyColumns::from_header(&labels).is_some()
+        {
             seen = true;
             if let Some(columns) = DutyColumns::from_header(&labels) {
                 section = Section::Duties(columns);
@@ -217,7 +224,10 @@ mod tests {
 
     #[test]
     fn reads_the_fujian_form() {
-        let grid = Grid::from_text(&FORM.replace("年\n度\n预\n算\n安\n排\n(万元)", "\"年\n度\n预\n算\n安\n排\n(万元)\""));
+        let grid = Grid::from_text(&FORM.replace(
+            "年\n度\n预\n算\n安\n排\n(万元)",
+            "\"年\n度\n预\n算\n安\n排\n(万元)\"",
+        ));
         let p = parse(&grid, "f.txt").unwrap();
         let d = &p.declaration;
         assert_eq!(d.fiscal_year, Some(2019));

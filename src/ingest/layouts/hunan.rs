@@ -61,7 +61,8 @@ pub fn parse(grid: &Grid, file: &str) -> Result<ParsedForm, Diagnostic> {
             d.functions = table::text_after(row, i)
                 .map(|t| paragraphs(&t))
                 .unwrap_or_default();
-        } else if let Some(i) = find(&["年度总体绩效目标", "年度绩效目标", "总体绩效目标"]) {
+        } else if let Some(i) = find(&["年度总体绩效目标", "年度绩效目标", "总体绩效目标"])
+        {
             seen = true;
             let text = table::text_after(row, i).unwrap_or_default();
             d.overall_goals = split_overall_goals(&text.replace('\n', " "));

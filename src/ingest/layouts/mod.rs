@@ -61,8 +61,7 @@ pub fn detect(grid: &Grid) -> Layout {
         for cell in row.cells.iter().filter(|c| !c.is_empty()) {
             let l = label(cell);
             let title = |word: &str| l.contains(word) && l.chars().count() < 60;
-            if HUNAN_WORDS.contains(&l.as_str())
-                || (title("整体绩效目标表") && !l.contains("支出"))
+            if HUNAN_WORDS.contains(&l.as_str()) || (title("整体绩效目标表") && !l.contains("支出"))
             {
                 found[0] = true;
             }
@@ -111,15 +110,21 @@ mod tests {
             .expect("the sample is in the repository");
         assert_eq!(detect(&grid(&sample)), Layout::Hubei);
         assert_eq!(
-            detect(&grid("部门(单位)名称\t甲\n总体资金情况\t\t当年金额\t近两年收支金额\t\t占比")),
+            detect(&grid(
+                "部门(单位)名称\t甲\n总体资金情况\t\t当年金额\t近两年收支金额\t\t占比"
+            )),
             Layout::HubeiPdf
         );
         assert_eq!(
-            detect(&grid("部门名称\t甲\t部门预算编码\t101\n年度预算安排\t资金总额\t5")),
+            detect(&grid(
+                "部门名称\t甲\t部门预算编码\t101\n年度预算安排\t资金总额\t5"
+            )),
             Layout::Fujian
         );
         assert_eq!(
-            detect(&grid("绩效指标\n一级指标\t二级指标\t三级指标\t指标值类型\t*指标值")),
+            detect(&grid(
+                "绩效指标\n一级指标\t二级指标\t三级指标\t指标值类型\t*指标值"
+            )),
             Layout::Hunan
         );
         // A long text that merely mentions a title is not a title.
@@ -131,7 +136,8 @@ mod tests {
     fn a_grid_of_nothing_known_names_the_labels_looked_for() {
         let err = parse(&grid("会议纪要\t第三季度\n出席\t张三"), "x.txt").unwrap_err();
         assert_eq!(err.code, Code::NotADeclaration);
-        for word in ["部门整体支出绩效目标申报表", "部门预算编码", "指标值类型"] {
+        for word in ["部门整体支出绩效目标申报表", "部门预算编码", "指标值类型"]
+        {
             assert!(err.message.contains(word), "{word}: {}", err.message);
         }
     }

@@ -186,7 +186,10 @@ mod tests {
     #[test]
     fn years_in_titles() {
         assert_eq!(year_in("2023年度整体绩效目标表"), Some(2023));
-        assert_eq!(year_in("（２０１９年度）部门整体支出绩效目标表"), Some(2019));
+        assert_eq!(
+            year_in("（２０１９年度）部门整体支出绩效目标表"),
+            Some(2019)
+        );
         assert_eq!(year_in("12023年"), None);
         assert_eq!(year_in("年度整体绩效目标表"), None);
     }
@@ -194,8 +197,15 @@ mod tests {
     #[test]
     fn merged_levels_carry_down_and_template_rows_are_findings() {
         let header: Vec<String> = [
-            "一级指标", "二级指标", "三级指标", "指标值类型", "*指标值", "计量单位", "*指标解释",
-            "*评(扣)分标准", "备注",
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "指标值类型",
+            "*指标值",
+            "计量单位",
+            "*指标解释",
+            "*评(扣)分标准",
+            "备注",
         ]
         .iter()
         .map(|c| label(c))
@@ -203,10 +213,52 @@ mod tests {
         let columns = Columns::from_header(&header).expect("a header");
         let mut table = IndicatorTable::new(columns, 5);
         let mut out = Vec::new();
-        table.row(&row(6, &["产出指标", "数量指标", "培训人次", "定量", "500", "人次", "全年", "达到得分", ""]), "f", &mut out);
-        table.row(&row(7, &["", "", "覆盖乡镇", "定量", "12", "个", "", "", "无"]), "f", &mut out);
-        table.row(&row(8, &["效益指标", "经济效益指标", "", "", "", "", "", "", ""]), "f", &mut out);
-        table.row(&row(9, &["", "社会效益指标", "群众知晓率", "定性", "显著提高", "", "", "", ""]), "f", &mut out);
+        table.row(
+            &row(
+                6,
+                &[
+                    "产出指标",
+                    "数量指标",
+                    "培训人次",
+                    "定量",
+                    "500",
+                    "人次",
+                    "全年",
+                    "达到得分",
+                    "",
+                ],
+            ),
+            "f",
+            &mut out,
+        );
+        table.row(
+            &row(7, &["", "", "覆盖乡镇", "定量", "12", "个", "", "", "无"]),
+            "f",
+            &mut out,
+        );
+        table.row(
+            &row(8, &["效益指标", "经济效益指标", "", "", "", "", "", "", ""]),
+            "f",
+            &mut out,
+        );
+        table.row(
+            &row(
+                9,
+                &[
+                    "",
+                    "社会效益指标",
+                    "群众知晓率",
+                    "定性",
+                    "显著提高",
+                    "",
+                    "",
+                    "",
+                    "",
+                ],
+            ),
+            "f",
+            &mut out,
+        );
         assert_eq!(table.indicators.len(), 3);
         let second = &table.indicators[1];
         assert_eq!(second.level1.as_deref(), Some("产出指标"));
