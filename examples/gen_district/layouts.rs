@@ -46,7 +46,8 @@ impl FormLayout {
         }
     }
 
-    /// `hubei,fujian` or `all`.
+    /// `hubei,fujian` or `all` (used by main.rs, not by the tests that include this file).
+    #[allow(dead_code)]
     pub fn parse_list(list: &str) -> Result<Vec<FormLayout>, String> {
         if list == "all" {
             return Ok(Self::ALL.to_vec());
@@ -86,6 +87,7 @@ impl FileFormat {
         }
     }
 
+    #[allow(dead_code)]
     pub fn parse_list(list: &str) -> Result<Vec<FileFormat>, String> {
         if list == "all" {
             return Ok(Self::ALL.to_vec());
