@@ -274,3 +274,41 @@ fn the_sample_saved_as_a_workbook_converts_to_the_expected_json() {
         }
     }
 }
+
+/// The bundled county of spreadsheets (examples/gen_district/workbook_district.sh) has every
+/// layout and the three workbook formats, and checks clean.
+#[test]
+fn the_bundled_county_of_spreadsheets_checks_clean() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = root.join("submissions/示例县");
+    let mut kinds = std::collections::BTreeSet::new();
+    let mut layouts = std::collections::BTreeSet::new();
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let path = e.unwrap().path();
+        kinds.insert(path.extension().unwrap().to_string_lossy().into_owned());
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_budgetsite"))
+            .arg("convert")
+            .arg(&path)
+            .output()
+            .unwrap();
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        layouts.insert(v["layout"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(
+        kinds.into_iter().collect::<Vec<_>>(),
+        ["ods", "xls", "xlsx"]
+    );
+    assert_eq!(layouts.len(), 4, "{layouts:?}");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_budgetsite"))
+        .args(["check", "--format", "json", "submissions/示例县"])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report["diagnostics"],
+        Value::Array(Vec::new()),
+        "{report:#}"
+    );
+    assert_eq!(out.status.code(), Some(0));
+}

@@ -3425,8 +3425,11 @@ impl Generator<'_> {
         // A clean form may be printed in another layout or saved as a spreadsheet; planted
         // forms stay text exports of the sample's layout, where their lines are known.
         if code.is_none() && !as_json && !(self.layouts.is_empty() && self.formats.is_empty()) {
+            // A department prints all its forms in one layout; the file format may change.
+            let mut dept_rng = Rng::derive(&[self.seed, S_LAYOUT, d]);
             let mut rng = Rng::derive(&[self.seed, S_LAYOUT, d, year as u64]);
-            let (layout, format) = layouts::choose(self.layouts, self.formats, &mut rng);
+            let (layout, format) =
+                layouts::choose(self.layouts, self.formats, &mut dept_rng, &mut rng);
             if !(layout == FormLayout::Hubei && format == FileFormat::Txt) {
                 let written =
                     layouts::write(dir, &file_name, &mut form, stable, layout, format, &mut rng)?;

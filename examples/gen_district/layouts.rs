@@ -177,17 +177,19 @@ pub mod goal_number {
     }
 }
 
-/// The layout and format of one clean form: uniform over what the options allow (an empty
-/// list is `hubei` / `txt`).
+/// The layout (drawn from the department's stream, so it keeps its layout every year) and
+/// the format (drawn per file) of one clean form: uniform over what the options allow (an
+/// empty list is `hubei` / `txt`).
 pub fn choose(
     layouts: &[FormLayout],
     formats: &[FileFormat],
+    dept_rng: &mut Rng,
     rng: &mut Rng,
 ) -> (FormLayout, FileFormat) {
     let layout = if layouts.is_empty() {
         FormLayout::Hubei
     } else {
-        layouts[rng.below(layouts.len())]
+        layouts[dept_rng.below(layouts.len())]
     };
     let format = if formats.is_empty() {
         FileFormat::Txt
