@@ -5,8 +5,8 @@
 # with the same seed: as .xlsx, as the text export and as Excel "Unicode text"; the contents
 # are the same forms, only the file format differs (the hubei forms of the text run are the
 # classic export with its quirks). Then:
-#  1. examples/read_cost parses every file of each folder from memory on one thread (best of
-#     5 passes) and prints µs per form; the script prints xlsx ÷ text (target ≤ 3);
+#  1. examples/read_cost parses every file of each folder from memory on one thread (best of 7
+#     passes, the folders taking turns) and prints µs per form; the script prints xlsx ÷ text (target ≤ 3);
 #  2. `budgetsite check` of the .xlsx folder, best of 3 wall times (target < 2 s).
 set -euo pipefail
 cd "$(dirname "$0")/.."

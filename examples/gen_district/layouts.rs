@@ -925,7 +925,14 @@ fn hunan(decl: &mut Declaration, rng: &mut Rng, quirks: &mut Vec<&'static str>) 
                 unit,
                 value_kind: Some(if quantitative { "定量" } else { "定性" }.to_string()),
                 explanation: Some(format!("反映{name}情况")),
-                remark: rng.chance(15).then(|| "无".to_string()),
+                // Text pasted into a cell may hold ASCII quotes or a tab: the text exports
+                // quote such cells (Excel's rule), the reader must give them back as typed.
+                remark: match rng.below(20) {
+                    0..=2 => Some("无".to_string()),
+                    3 => Some("数据来源：\"年度统计报表\"".to_string()),
+                    4 => Some("按季度\t统计".to_string()),
+                    _ => None,
+                },
             });
         }
     }
