@@ -275,12 +275,15 @@ pub fn write(
                 book.push(instructions());
                 quirks.push("instructions-sheet-after");
             }
+            // Name only what the layout has cells for: hunan has no money, fujian no shares.
+            let money = layout != FormLayout::Hunan;
+            let shares = matches!(layout, FormLayout::Hubei | FormLayout::HubeiPdf);
             for (on, q) in [
-                (style.text_amounts > 0, "text-amounts"),
-                (style.percent_shares > 0, "percent-shares"),
-                (style.formulas, "formula-totals"),
+                (money && style.text_amounts > 0, "text-amounts"),
+                (shares && style.percent_shares > 0, "percent-shares"),
+                (money && style.formulas, "formula-totals"),
                 (style.hidden_first_column, "hidden-column"),
-                (style.thousands, "thousands-format"),
+                (money && style.thousands, "thousands-format"),
             ] {
                 if on {
                     quirks.push(q);
