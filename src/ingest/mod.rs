@@ -297,11 +297,7 @@ pub fn parse_bytes(file: &SourceFile, bytes: &[u8]) -> FileOutcome {
     let unreadable = |message: String| {
         outcome(
             None,
-            vec![Diagnostic::new(
-                Code::UnreadableFile,
-                &file.display,
-                message,
-            )],
+            vec![Diagnostic::new(Code::UnreadableFile, &file.display, message)],
         )
     };
     if let Some(kind) = workbook::sniff(bytes) {
@@ -367,11 +363,7 @@ fn read_sheets(
     d.message = if names.is_empty() {
         format!("工作簿中没有可见的工作表。{}", d.message)
     } else {
-        format!(
-            "工作簿的工作表（{}）都不是申报表。{}",
-            names.join("、"),
-            d.message
-        )
+        format!("工作簿的工作表（{}）都不是申报表。{}", names.join("、"), d.message)
     };
     Err(d)
 }
