@@ -804,17 +804,6 @@ mod tests {
     }
 
     #[test]
-    fn contacts_beside_the_name_are_read() {
-        // hubei-pdf: 填报人, 联系电话 and 填报日期 on the row of 部门(单位)名称.
-        let text = "2021年度部门整体支出绩效目标申报表\n\
-部门(单位)名称\t甲局\t填报人\t张三\t联系电话\t\t填报日期\t2020-01-05\n";
-        let p = parse(&Grid::from_text(text), "p.txt").unwrap();
-        assert_eq!(p.declaration.department.as_deref(), Some("甲局"));
-        assert_eq!(p.declaration.filled_by.as_deref(), Some("张三"));
-        assert_eq!(p.declaration.phone, None);
-    }
-
-    #[test]
     fn splits_overall_goals_on_their_markers() {
         assert_eq!(
             split_overall_goals("目标1：甲，乙 目标2:丙 目标３：丁"),
@@ -851,5 +840,16 @@ mod tests {
         assert_eq!(inline_value("部门名称甲局", "部门名称"), None);
         assert_eq!(inline_value("部门名称：", "部门名称"), None);
         assert_eq!(goal_header("年度目标三:党建"), Some((3, Some(()))));
+    }
+
+    #[test]
+    fn contacts_beside_the_name_are_read() {
+        // hubei-pdf: 填报人, 联系电话 and 填报日期 on the row of 部门(单位)名称.
+        let text = "2021年度部门整体支出绩效目标申报表\n\
+部门(单位)名称\t甲局\t填报人\t张三\t联系电话\t\t填报日期\t2020-01-05\n";
+        let p = parse(&Grid::from_text(text), "p.txt").unwrap();
+        assert_eq!(p.declaration.department.as_deref(), Some("甲局"));
+        assert_eq!(p.declaration.filled_by.as_deref(), Some("张三"));
+        assert_eq!(p.declaration.phone, None);
     }
 }
