@@ -22,6 +22,14 @@ use std::fmt;
 use std::io::{self, Write};
 use std::path::Path;
 
+// Other layouts (fujian, hunan, hubei-pdf) and spreadsheet formats (xlsx, Unicode text): see
+// layouts.rs and sheets.rs. `#[path]` keeps them beside this file however it is included.
+#[path = "layouts.rs"]
+mod layouts;
+#[path = "sheets.rs"]
+mod sheets;
+pub use layouts::{FileFormat, FormLayout};
+
 // ---------------------------------------------------------------------------------------------
 // Options
 // ---------------------------------------------------------------------------------------------
@@ -150,6 +158,11 @@ pub struct GenOptions {
     /// Extra `prior-year-revised` plants: later forms that revise a prior-year actual an
     /// earlier form reported (on top of those `plant` / `plant_count` ask for).
     pub revisions: usize,
+    /// Layouts the clean forms are printed in, chosen per file (empty: `hubei` only, as
+    /// before layouts existed). See layouts.rs.
+    pub layouts: Vec<FormLayout>,
+    /// File formats of the clean forms, chosen per file (empty: the text export only).
+    pub formats: Vec<FileFormat>,
 }
 
 impl Default for GenOptions {
@@ -167,6 +180,8 @@ impl Default for GenOptions {
             gaps: 0,
             singletons: 0,
             revisions: 0,
+            layouts: Vec::new(),
+            formats: Vec::new(),
         }
     }
 }
@@ -277,6 +292,9 @@ pub struct Income {
     pub fiscal_appropriation: BudgetLine,
     pub other: BudgetLine,
     pub total: BudgetLine,
+    /// The layout has no income block: the block is `null` in canonical JSON (spec section 5).
+    #[serde(skip)]
+    pub absent: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -284,6 +302,9 @@ pub struct Expenditure {
     pub basic: BudgetLine,
     pub project: BudgetLine,
     pub total: BudgetLine,
+    /// The layout has no expenditure block (`null`).
+    #[serde(skip)]
+    pub absent: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -294,10 +315,21 @@ pub struct Indicator {
     pub prior_years: YearMap<Option<String>>,
     pub target: Option<String>,
     pub standard: Option<String>,
+    /// 计量单位, 指标值类型, 指标解释, 备注: only in layouts with such columns (spec section 5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value_kind: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remark: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Goal {
+    /// `0` is the single table of a layout without per-goal blocks: `null` in JSON.
+    #[serde(with = "layouts::goal_number")]
     pub number: u32,
     pub name: Option<String>,
     pub indicators: Vec<Indicator>,
@@ -313,7 +345,9 @@ pub struct Declaration {
     pub filled_by: Option<String>,
     pub phone: Option<String>,
     pub unit: Option<String>,
+    #[serde(with = "layouts::block")]
     pub income: Income,
+    #[serde(with = "layouts::block")]
     pub expenditure: Expenditure,
     pub functions: Vec<String>,
     pub annual_tasks: Vec<String>,
@@ -321,6 +355,13 @@ pub struct Declaration {
     pub annual_goal: Option<String>,
     pub overall_goals: Vec<String>,
     pub goals: Vec<Goal>,
+    /// Spec section 5 keys, absent from forms written without `--layouts`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layout: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub duties: Vec<layouts::Duty>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -557,6 +598,10 @@ pub struct TruthOptions {
     pub singletons: usize,
     #[serde(default)]
     pub revisions: usize,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub layouts: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub formats: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -709,6 +754,8 @@ pub fn generate(opts: &GenOptions, out: &Path) -> io::Result<Truth> {
             gaps: opts.gaps,
             singletons: opts.singletons,
             revisions: opts.revisions,
+            layouts: opts.layouts.iter().map(|l| l.key().to_string()).collect(),
+            formats: opts.formats.iter().map(|f| f.key().to_string()).collect(),
         },
         files: Vec::with_capacity(opts.departments * years.len()),
         departments: Vec::with_capacity(opts.departments),
@@ -724,6 +771,8 @@ pub fn generate(opts: &GenOptions, out: &Path) -> io::Result<Truth> {
         district: &opts.district,
         quirks: opts.quirks,
         json_share: opts.json_share,
+        layouts: &opts.layouts,
+        formats: &opts.formats,
     };
     for (d, shape) in shapes.iter().enumerate() {
         let dept = department(&opts.district, d);
@@ -1339,6 +1388,7 @@ const S_SELECT: u64 = 7;
 const S_DUPLICATE: u64 = 8;
 const S_JUNK: u64 = 9;
 const S_SHAPE: u64 = 10;
+const S_LAYOUT: u64 = 11;
 
 fn mix64(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -2345,6 +2395,7 @@ fn indicator(rng: &mut Rng, dom: &Domain, obj: &str, l1: &str, l2: &str, year: i
         prior_years: YearMap(vec![(year - 1, p1), (year - 2, p2)]),
         target: Some(target),
         standard: Some(rng.pick(&STANDARDS).to_string()),
+        ..Indicator::default()
     }
 }
 
@@ -3273,6 +3324,8 @@ struct Generator<'a> {
     district: &'a str,
     quirks: QuirkLevel,
     json_share: u32,
+    layouts: &'a [FormLayout],
+    formats: &'a [FileFormat],
 }
 
 /// One department-year: the form to write (or what is planted instead of it).
@@ -3369,6 +3422,27 @@ impl Generator<'_> {
             && fmt_rng.below(100) < self.json_share as usize
             && json_can_carry(code);
         let quirk_stream = Rng::derive(&[self.seed, S_QUIRKS, d, year as u64]);
+        // A clean form may be printed in another layout or saved as a spreadsheet; planted
+        // forms stay text exports of the sample's layout, where their lines are known.
+        if code.is_none() && !as_json && !(self.layouts.is_empty() && self.formats.is_empty()) {
+            // A department prints all its forms in one layout; the file format may change.
+            let mut dept_rng = Rng::derive(&[self.seed, S_LAYOUT, d]);
+            let mut rng = Rng::derive(&[self.seed, S_LAYOUT, d, year as u64]);
+            let (layout, format) =
+                layouts::choose(self.layouts, self.formats, &mut dept_rng, &mut rng);
+            if !(layout == FormLayout::Hubei && format == FileFormat::Txt) {
+                let written =
+                    layouts::write(dir, &file_name, &mut form, stable, layout, format, &mut rng)?;
+                entry.path = format!("{}/{}", self.district, written.file);
+                entry.format = written.format;
+                entry.encoding = written.encoding;
+                entry.quirks = written.quirks;
+                entry.expected = Some(form.decl);
+                truth.files.push(entry);
+                return Ok(());
+            }
+            form.decl.layout = Some("hubei".to_string());
+        }
         let lines = self.write_form(dir, &file_name, &form, as_json, quirk_stream, &mut entry)?;
         if let Some(p) = planted {
             let line = p

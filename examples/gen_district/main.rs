@@ -5,6 +5,7 @@
 //!     [--seed S] [--district NAME] [--quirks none|some|all] [--plant all|CODE,CODE,...|none]
 //!     [--plant-count K] [--json-share PERCENT]
 //!     [--renames N] [--gaps N] [--singletons N] [--revisions N]
+//!     [--layouts all|hubei,hubei-pdf,fujian,hunan] [--formats all|txt,utxt,xlsx]
 //!
 //! Besides `truth.json` it writes `DIR/.truth/district.json` (the expected `district/v1`
 //! JSON, without `slug` and `page`) and `DIR/.truth/aliases.toml` (the `[aliases]` table of
@@ -12,7 +13,9 @@
 
 mod generator;
 
-use generator::{aliases_toml, generate, GenOptions, Plant, QuirkLevel, PLANT_CODES};
+use generator::{
+    aliases_toml, generate, FileFormat, FormLayout, GenOptions, Plant, QuirkLevel, PLANT_CODES,
+};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -21,7 +24,8 @@ const USAGE: &str =
     "usage: gen_district --out DIR [--departments N] [--years 2020,2021,2022] [--seed S]
        [--district NAME] [--quirks none|some|all] [--plant all|CODE,CODE,...|none]
        [--plant-count K] [--json-share PERCENT]
-       [--renames N] [--gaps N] [--singletons N] [--revisions N]";
+       [--renames N] [--gaps N] [--singletons N] [--revisions N]
+       [--layouts all|hubei,hubei-pdf,fujian,hunan] [--formats all|txt,utxt,xlsx]";
 
 fn parse_args(args: &[String]) -> Result<(GenOptions, PathBuf), String> {
     let mut opts = GenOptions::default();
@@ -71,6 +75,8 @@ fn parse_args(args: &[String]) -> Result<(GenOptions, PathBuf), String> {
             "--gaps" => opts.gaps = value.parse().map_err(|_| number("a count"))?,
             "--singletons" => opts.singletons = value.parse().map_err(|_| number("a count"))?,
             "--revisions" => opts.revisions = value.parse().map_err(|_| number("a count"))?,
+            "--layouts" => opts.layouts = FormLayout::parse_list(&value)?,
+            "--formats" => opts.formats = FileFormat::parse_list(&value)?,
             _ => return Err(format!("unknown option {name}")),
         }
     }

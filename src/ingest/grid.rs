@@ -33,7 +33,10 @@ impl Grid {
 /// as `286.40999999999997`) goes by the decimals the format shows, a percent format shows a
 /// share (`0.9358` → `93.58%`). As in Excel, a value counts to 15 significant digits and
 /// rounds half away from zero. Without a format (`General`, or a file kind whose formats are
-/// not read) the value shows those 15 digits without trailing zeros.
+/// not read) the value shows 14 significant digits without trailing zeros: `General` never
+/// shows more than fit a cell, and 14 keep every real amount, phone number or code while
+/// dropping the error a writer leaves in the 15th (LibreOffice saves the `.ods` value of
+/// 86.87000000000005 as `86.8700000000001`, rounding twice).
 pub fn display_number(value: f64, format: Option<&str>) -> String {
     let Some(exact) = excel_decimal(value) else {
         return "#NUM!".to_owned();
@@ -45,7 +48,10 @@ pub fn display_number(value: f64, format: Option<&str>) -> String {
     let text = match shape {
         NumberShape::Percent(dp) => format!("{:.dp$}%", round(exact * Decimal::ONE_HUNDRED, dp)),
         NumberShape::Fixed(dp) => format!("{:.dp$}", round(exact, dp)),
-        NumberShape::General => exact.normalize().to_string(),
+        NumberShape::General => match general_decimal(value) {
+            Some(d) => d.normalize().to_string(),
+            None => return "#NUM!".to_owned(),
+        },
     };
     clean_zero(text)
 }
@@ -56,6 +62,11 @@ fn excel_decimal(value: f64) -> Option<Decimal> {
         return None;
     }
     Decimal::from_scientific(&format!("{value:.14e}")).ok()
+}
+
+/// The value to the 14 significant digits `General` shows, as an exact decimal.
+fn general_decimal(value: f64) -> Option<Decimal> {
+    Decimal::from_scientific(&format!("{value:.13e}")).ok()
 }
 
 /// What a number format does to a value, as far as reading amounts and shares needs.
@@ -135,6 +146,11 @@ mod tests {
         assert_eq!(display_number(7.0, Some("\"约\"0\"万元\"")), "7");
         assert_eq!(display_number(f64::NAN, None), "#NUM!");
         assert_eq!(display_number(12345678901.5, None), "12345678901.5");
+        // What LibreOffice writes to an .ods for 86.87000000000005 (regression, issue 10).
+        assert_eq!(display_number(86.8700000000001, None), "86.87");
+        assert_eq!(display_number(86.8700000000001, Some("0.00")), "86.87");
+        assert_eq!(display_number(13912345678.0, None), "13912345678");
+        assert_eq!(display_number(0.9358, None), "0.9358");
         assert_eq!(display_number(1e300, None), "#NUM!");
     }
 

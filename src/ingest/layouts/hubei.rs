@@ -165,6 +165,13 @@ impl<'a> Parser<'a> {
             self.structure_seen = true;
             self.decl.department = department;
             self.source.department = Some(row.line);
+            // The PDF print has 填报人 and 联系电话 on the name's row.
+            if let Some(i) = find("填报人") {
+                self.decl.filled_by = value_after(row, &labels, i);
+            }
+            if let Some(i) = find("联系电话") {
+                self.decl.phone = value_after(row, &labels, i);
+            }
             return;
         }
         let (filled_by, phone) = (identity("填报人"), identity("联系电话"));
@@ -672,7 +679,10 @@ fn inline_value(cell: &str, word: &str) -> Option<String> {
 
 fn value_after(row: &RawRow, labels: &[String], index: usize) -> Option<String> {
     let (i, value) = row.next_filled(index)?;
-    let is_other_label = matches!(labels[i].as_str(), "填报人" | "联系电话" | "部门名称");
+    let is_other_label = matches!(
+        labels[i].as_str(),
+        "填报人" | "联系电话" | "部门名称" | "填报日期"
+    );
     (!is_other_label).then(|| value.to_owned())
 }
 
@@ -793,5 +803,16 @@ mod tests {
         assert_eq!(inline_value("部门名称甲局", "部门名称"), None);
         assert_eq!(inline_value("部门名称：", "部门名称"), None);
         assert_eq!(goal_header("年度目标三:党建"), Some((3, Some(()))));
+    }
+
+    #[test]
+    fn contacts_beside_the_name_are_read() {
+        // hubei-pdf: 填报人, 联系电话 and 填报日期 on the row of 部门(单位)名称.
+        let text = "2021年度部门整体支出绩效目标申报表\n\
+部门(单位)名称\t甲局\t填报人\t张三\t联系电话\t\t填报日期\t2020-01-05\n";
+        let p = parse(&Grid::from_text(text), "p.txt").unwrap();
+        assert_eq!(p.declaration.department.as_deref(), Some("甲局"));
+        assert_eq!(p.declaration.filled_by.as_deref(), Some("张三"));
+        assert_eq!(p.declaration.phone, None);
     }
 }

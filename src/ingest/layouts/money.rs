@@ -74,46 +74,42 @@ pub fn money_values_share_last(after: &[String], years: usize) -> Vec<String> {
     out
 }
 
-/// In a workbook whose number formats are not known (`.xls`, `.ods`), a share cell holds the
-/// fraction behind its percent format (`0.9358` for `93.58%`). A block's shares are fractions
-/// when all are at most 1 and the total's share is 1, or (without a total's share) each share
-/// is its amount ÷ the total. Anything else is left as written, for the `share` rule.
+/// In a workbook whose number formats are not known (`.xls`, `.ods`), a share cell may hold
+/// the fraction behind its percent format (`0.9358` for `93.58%`), while another share of the
+/// same form was typed as text (`93.58%`). Each share is judged on its own: a total's share of
+/// exactly 1 is 100%; a part's share of at most 1 is a fraction when it is its amount ÷ the
+/// total, or when the block's total share was written as the fraction 1 (then a wrong part is
+/// reported by the `share` rule in percent). Anything else is left as written.
 pub fn shares_from_fractions(decl: &mut Declaration) {
+    use rust_decimal::Decimal;
     let blocks = [
         [Row::FiscalAppropriation, Row::Other, Row::IncomeTotal],
         [Row::Basic, Row::Project, Row::ExpenditureTotal],
     ];
-    let tolerance = rust_decimal::Decimal::new(1, 4);
+    let tolerance = Decimal::new(1, 4);
     for rows in blocks {
         let total = decl.budget_line(rows[2]).budget;
-        let shares: Vec<_> = rows
-            .iter()
-            .filter_map(|&r| decl.budget_line(r).share_percent.map(|s| (r, s)))
-            .collect();
-        if shares.is_empty() || shares.iter().any(|(_, s)| *s > rust_decimal::Decimal::ONE) {
-            continue;
-        }
-        let agrees = |row: Row, share: rust_decimal::Decimal| {
-            if row == rows[2] {
-                return share == rust_decimal::Decimal::ONE;
+        let total_is_fraction = decl.budget_line(rows[2]).share_percent == Some(Decimal::ONE);
+        for row in rows {
+            let Some(share) = decl.budget_line(row).share_percent else {
+                continue;
+            };
+            if share > Decimal::ONE || share.is_sign_negative() {
+                continue;
             }
-            let amount = decl.budget_line(row).budget.unwrap_or_default();
-            total
-                .filter(|t| !t.is_zero())
-                .and_then(|t| amount.checked_div(t))
-                .is_some_and(|ratio| (ratio - share).abs() <= tolerance)
-        };
-        // A total's share is always 100%: written as 1 it settles the block even when a part's
-        // share is wrong (which the `share` rule then reports in percent).
-        let total_share = decl.budget_line(rows[2]).share_percent;
-        let fractions = match total_share {
-            Some(s) => s == rust_decimal::Decimal::ONE,
-            None => shares.iter().all(|&(r, s)| agrees(r, s)),
-        };
-        if fractions {
-            for (r, s) in shares {
-                decl.budget_line_mut(r).share_percent =
-                    Some((s * rust_decimal::Decimal::ONE_HUNDRED).normalize());
+            let fraction = if row == rows[2] {
+                total_is_fraction
+            } else {
+                let amount = decl.budget_line(row).budget.unwrap_or_default();
+                let agrees = total
+                    .filter(|t| !t.is_zero())
+                    .and_then(|t| amount.checked_div(t))
+                    .is_some_and(|ratio| (ratio - share).abs() <= tolerance);
+                agrees || total_is_fraction
+            };
+            if fraction {
+                decl.budget_line_mut(row).share_percent =
+                    Some((share * Decimal::ONE_HUNDRED).normalize());
             }
         }
     }
@@ -161,6 +157,12 @@ mod tests {
         let mut e = decl([d("0.5"), d("0.5"), None]);
         shares_from_fractions(&mut e);
         assert_eq!(e.budget_line(Row::Basic).share_percent, d("0.5"));
+        // One share typed as text, the others as fractions: each is judged on its own.
+        let mut f = decl([d("93.58"), d("0.0642"), d("1")]);
+        shares_from_fractions(&mut f);
+        assert_eq!(f.budget_line(Row::Basic).share_percent, d("93.58"));
+        assert_eq!(f.budget_line(Row::Project).share_percent, d("6.42"));
+        assert_eq!(f.budget_line(Row::ExpenditureTotal).share_percent, d("100"));
     }
 
     #[test]
