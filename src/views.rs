@@ -1504,22 +1504,12 @@ pub fn report(
             diagnostics: vec![NoteView::from(d)],
         });
     }
-    // By department, then year, then file: how a reader looks for a department.
+    // By department (pinyin order), then year, then file: how a reader looks for one.
     groups.sort_by(|a, b| {
-        (
-            a.department.is_empty(),
-            &a.department,
-            a.year,
-            &a.file,
-            &a.sheet,
-        )
-            .cmp(&(
-                b.department.is_empty(),
-                &b.department,
-                b.year,
-                &b.file,
-                &b.sheet,
-            ))
+        (a.department.is_empty())
+            .cmp(&b.department.is_empty())
+            .then_with(|| crate::collate::names(&a.department, &b.department))
+            .then_with(|| (a.year, &a.file, &a.sheet).cmp(&(b.year, &b.file, &b.sheet)))
     });
     let Counts { errors, warnings } = batch.counts();
     ReportView {

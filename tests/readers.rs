@@ -121,6 +121,87 @@ fn headline_amounts_are_said_in_yi_yuan_with_the_exact_figure_at_hand() {
             );
         }
     }
+
+    let page = |h1: &str| {
+        site.values()
+            .map(|v| String::from_utf8_lossy(v).into_owned())
+            .find(|h| h.contains(&format!("<h1>{h1}</h1>")))
+            .unwrap_or_else(|| panic!("{h1}"))
+    };
+    // One count of departments reporting in a year, wherever it is shown.
+    let overview = page("示例区部门整体支出绩效目标");
+    let card = overview
+        .split("<dt>报送部门</dt><dd>")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .unwrap()
+        .to_owned();
+    let history = &overview[overview.find(">2022年</a></th>").expect("the 2022 row")..];
+    let in_history = history
+        .split("<td class=\"num\">")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .unwrap();
+    assert_eq!(card, in_history);
+    assert!(
+        home.contains(&format!("2022年度 {card} 个部门报送")),
+        "{card}"
+    );
+    let year_page = String::from_utf8_lossy(&site["shi-li-qu/years/2022/index.html"]).into_owned();
+    assert!(year_page.contains(&format!("<dt>报送部门</dt><dd>{card} 个</dd>")));
+
+    // Order that means something: the district table by budget, largest first; the quality
+    // ranking by score; the report by department in pinyin order.
+    let values = |html: &str, from: &str| -> Vec<f64> {
+        let table = &html[html.find(from).unwrap_or_else(|| panic!("{from}"))..];
+        let table = &table[..table.find("</table>").unwrap()];
+        table
+            .split("<tr>")
+            .skip(2)
+            .filter_map(|row| {
+                let cell = row.split("data-value=\"").nth(1)?;
+                cell.split('"').next()?.parse().ok()
+            })
+            .collect()
+    };
+    let descending = |v: &[f64]| v.windows(2).all(|w| w[0] >= w[1]);
+    let spent = values(&overview, "aria-sort=\"descending\">支出合计");
+    assert!(spent.len() > 30 && descending(&spent), "{spent:?}");
+    let dashboard = page("示例区财政看板");
+    let scores = values(&dashboard, "id=\"score-h\"");
+    assert!(scores.len() > 30 && descending(&scores), "{scores:?}");
+    let report = String::from_utf8_lossy(&site["report.html"]).into_owned();
+    let names: Vec<String> = report
+        .split("<details class=\"file-group\"")
+        .skip(1)
+        .filter_map(|g| {
+            let h = g.split("</h3>").next()?;
+            let text = h.split("-h\">").nth(1)?;
+            Some(text.split(" · ").next()?.to_owned())
+        })
+        .filter(|n| n != "未识别的文件")
+        .collect();
+    let mut sorted = names.clone();
+    sorted.sort_by(|a, b| budgetsite::collate::names(a, b));
+    assert!(names.len() > 5, "{names:?}");
+    assert_eq!(names, sorted);
+    assert_ne!(
+        names.first().map(String::as_str),
+        Some("中共示例区委秘书科")
+    );
+
+    // Addresses a person can read and type, stable through a rename with [aliases]; downloads
+    // saved under the department's name and year.
+    let education = String::from_utf8_lossy(&site["shi-li-qu/jiao-yu-ju.html"]).into_owned();
+    assert!(education.contains("<h1>示例区教育局</h1>"));
+    assert!(education.contains("download=\"示例区教育局-2022.json\""));
+    assert!(site.contains_key("shi-li-qu/data/jiao-yu-ju-2022.json"));
+    // 示例区工会联合会 became 示例区总工会 (site.toml [aliases]): one page, the new name's.
+    let union = String::from_utf8_lossy(&site["shi-li-qu/zong-gong-hui.html"]).into_owned();
+    assert!(union.contains("<h1>示例区总工会</h1>") && union.contains("2020年度"));
+    assert!(!site.keys().any(|k| k.contains("gong-hui-lian-he-hui")));
+    // The district's own name is not repeated in its departments' addresses.
+    assert!(site.contains_key("wu-han-shi-xin-zhou-qu/zong-gong-hui.html"));
 }
 
 #[test]

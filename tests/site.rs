@@ -143,7 +143,8 @@ fn builds_pages_for_every_department_with_working_relative_links() {
         .expect("a link to the report");
     assert!(report.contains(&format!("id=\"{anchor}\"")), "{anchor}");
     let group = &report[report.find(&format!("id=\"{anchor}\"")).unwrap()..];
-    assert!(group.contains("武汉市新洲区总工会</a> · 2020年度"));
+    assert!(group.contains("武汉市新洲区总工会 · 2020年度"));
+    assert!(group.contains("查看部门页面"));
     assert!(group.contains("指标值不可衡量</span> <code class=\"rule-code\">vague-target</code>"));
 }
 

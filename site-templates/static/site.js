@@ -42,3 +42,20 @@
     });
   });
 })();
+// Folded sections (an earlier year's form, a chart's numbers) open when a link leads into them
+// and before printing, so nothing is hidden from a reader who asks for it or from paper.
+(function () {
+  "use strict";
+  function openTo(id) {
+    var el = id && document.getElementById(decodeURIComponent(id));
+    for (; el; el = el.parentElement) {
+      if (el.tagName === "DETAILS") { el.open = true; }
+    }
+  }
+  function fromHash() { openTo(location.hash.slice(1)); }
+  document.addEventListener("DOMContentLoaded", fromHash);
+  window.addEventListener("hashchange", fromHash);
+  window.addEventListener("beforeprint", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("details"), function (d) { d.open = true; });
+  });
+})();
