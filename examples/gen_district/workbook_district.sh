@@ -5,10 +5,9 @@
 # as .xls or .ods by LibreOffice, as older offices hand them in.
 # Needs LibreOffice (`apt-get install libreoffice-calc-nogui`). Run from the repository root:
 #   sh examples/gen_district/workbook_district.sh
-# Which files become .xls/.ods is chosen, not random: LibreOffice keeps a percent-formatted
-# share as a fraction with its format, and budgetsite does not read the number formats of
-# .xls/.ods yet (see tests/layouts_accuracy.rs), so only forms without shares (hunan, fujian)
-# or with shares typed as text (卫生健康局 2021, 2022) are converted.
+# Which files become .xls/.ods is chosen, not random, so that every layout appears in an old
+# format: LibreOffice keeps a percent-formatted share as a fraction, which budgetsite reads as
+# the percentage behind it (src/ingest/layouts/money.rs).
 set -eu
 out=submissions/示例县
 tmp=$(mktemp -d)
@@ -28,4 +27,5 @@ convert 示例县农业农村局-2020 xls
 convert 示例县农业农村局-2021 ods
 convert 示例县卫生健康局-2021 xls
 convert 示例县卫生健康局-2022 ods
+convert 示例县民政局-2021 xls
 ls "$out"
