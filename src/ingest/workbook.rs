@@ -110,28 +110,37 @@ pub fn read(bytes: &[u8], kind: Kind) -> Result<Vec<Grid>, WorkbookError> {
             Ok(grids)
         }
         Kind::Xls => {
-            let mut book = calamine::Xls::new(Cursor::new(bytes)).map_err(|e| match e {
+            let book = calamine::Xls::new(Cursor::new(bytes)).map_err(|e| match e {
                 calamine::XlsError::Password => WorkbookError::Password,
                 e => corrupt(&e),
             })?;
-            let names = visible_sheets(book.sheets_metadata())?;
-            names
-                .into_iter()
-                .map(|name| dense_sheet(&mut book, name).map_err(|e| corrupt(&e)))
-                .collect()
+            dense_book(book, &corrupt)
         }
         Kind::Ods => {
-            let mut book = calamine::Ods::new(Cursor::new(bytes)).map_err(|e| match e {
+            let book = calamine::Ods::new(Cursor::new(bytes)).map_err(|e| match e {
                 calamine::OdsError::Password => WorkbookError::Password,
                 e => corrupt(&e),
             })?;
-            let names = visible_sheets(book.sheets_metadata())?;
-            names
-                .into_iter()
-                .map(|name| dense_sheet(&mut book, name).map_err(|e| corrupt(&e)))
-                .collect()
+            dense_book(book, &corrupt)
         }
     }
+}
+
+/// Every visible sheet of an xls or ods workbook.
+fn dense_book<RS, B>(
+    mut book: B,
+    corrupt: &dyn Fn(&dyn std::fmt::Display) -> WorkbookError,
+) -> Result<Vec<Grid>, WorkbookError>
+where
+    RS: std::io::Read + std::io::Seek,
+    B: Reader<RS>,
+    B::Error: std::fmt::Display,
+{
+    let names = visible_sheets(book.sheets_metadata())?;
+    names
+        .into_iter()
+        .map(|name| dense_sheet(&mut book, name).map_err(|e| corrupt(&e)))
+        .collect()
 }
 
 fn visible_sheets(sheets: &[calamine::Sheet]) -> Result<Vec<String>, WorkbookError> {

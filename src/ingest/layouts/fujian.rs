@@ -60,15 +60,8 @@ pub fn parse(grid: &Grid, file: &str) -> Result<ParsedForm, Diagnostic> {
     for row in grid.rows.iter().filter(|r| !r.is_blank()) {
         let labels: Vec<String> = row.cells.iter().map(|c| label(c)).collect();
         let find = |words: &[&str]| labels.iter().position(|l| words.contains(&l.as_str()));
-        if let Some(year) = row.cells.iter().find_map(|c| {
-            let l = label(c);
-            (l.contains("绩效目标表") && l.chars().count() < 60).then(|| table::year_in(&l))
-        }) {
+        if table::title_row(row, &labels, &mut d, &mut source) {
             seen = true;
-            source.title.get_or_insert(row.line);
-            if d.fiscal_year.is_none() {
-                d.fiscal_year = year;
-            }
             continue;
         }
         if let Some(columns) = Columns::from_header(&labels) {

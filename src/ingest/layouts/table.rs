@@ -6,7 +6,7 @@
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::ingest::cells::{self, label, parse_amount, RawRow};
-use crate::model::{GoalLines, Indicator, YearMap};
+use crate::model::{Declaration, GoalLines, Indicator, SourceMap, YearMap};
 use rust_decimal::Decimal;
 
 /// Where the indicator table's columns stand, read from its header row.
@@ -135,6 +135,28 @@ pub fn text_after(row: &RawRow, index: usize) -> Option<String> {
         .map(String::as_str)
         .collect();
     (!parts.is_empty()).then(|| parts.join("\n"))
+}
+
+/// A title row (a short cell naming a `…绩效目标表`): records its line, and the budget year it
+/// names unless one was found before. Returns whether the row was one.
+pub fn title_row(
+    row: &RawRow,
+    labels: &[String],
+    d: &mut Declaration,
+    source: &mut SourceMap,
+) -> bool {
+    let Some(year) = labels
+        .iter()
+        .find(|l| l.contains("绩效目标表") && l.chars().count() < 60)
+        .map(|l| year_in(l))
+    else {
+        return false;
+    };
+    source.title.get_or_insert(row.line);
+    if d.fiscal_year.is_none() {
+        d.fiscal_year = year;
+    }
+    true
 }
 
 /// `2023年度整体绩效目标表`, `（2023年度）`: the budget year of a title cell.
