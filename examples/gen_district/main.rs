@@ -4,7 +4,7 @@
 //! cargo run --release --example gen_district -- --out DIR --departments N --years 2020,2021,2022
 //!     [--seed S] [--district NAME] [--quirks none|some|all] [--plant all|CODE,CODE,...|none]
 //!     [--plant-count K] [--json-share PERCENT]
-//!     [--renames N] [--gaps N] [--singletons N] [--revisions N]
+//!     [--renames N] [--gaps N] [--singletons N] [--revisions N] [--swings N]
 //!
 //! Besides `truth.json` it writes `DIR/.truth/district.json` (the expected `district/v1`
 //! JSON, without `slug` and `page`) and `DIR/.truth/aliases.toml` (the `[aliases]` table of
@@ -21,7 +21,7 @@ const USAGE: &str =
     "usage: gen_district --out DIR [--departments N] [--years 2020,2021,2022] [--seed S]
        [--district NAME] [--quirks none|some|all] [--plant all|CODE,CODE,...|none]
        [--plant-count K] [--json-share PERCENT]
-       [--renames N] [--gaps N] [--singletons N] [--revisions N]";
+       [--renames N] [--gaps N] [--singletons N] [--revisions N] [--swings N]";
 
 fn parse_args(args: &[String]) -> Result<(GenOptions, PathBuf), String> {
     let mut opts = GenOptions::default();
@@ -71,6 +71,7 @@ fn parse_args(args: &[String]) -> Result<(GenOptions, PathBuf), String> {
             "--gaps" => opts.gaps = value.parse().map_err(|_| number("a count"))?,
             "--singletons" => opts.singletons = value.parse().map_err(|_| number("a count"))?,
             "--revisions" => opts.revisions = value.parse().map_err(|_| number("a count"))?,
+            "--swings" => opts.swings = value.parse().map_err(|_| number("a count"))?,
             _ => return Err(format!("unknown option {name}")),
         }
     }
