@@ -39,6 +39,7 @@ pub fn unescape(s: &str) -> String {
         .replace("&quot;", "\"")
         .replace("&#x27;", "'")
         .replace("&#39;", "'")
+        .replace("&apos;", "'")
         .replace("&#x2F;", "/")
         .replace("&amp;", "&")
 }
