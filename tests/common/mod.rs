@@ -172,3 +172,22 @@ pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     out
 }
 pub mod html;
+
+/// Sets a file's modification time to `step` seconds after a fixed moment, so a test that
+/// edits a file says which time the build sees instead of hoping the clock moved (two writes
+/// within the file system's time granularity would otherwise look unchanged).
+pub fn set_mtime(path: &Path, step: i64) {
+    let t = filetime::FileTime::from_unix_time(1_700_000_000 + step, 0);
+    filetime::set_file_mtime(path, t).unwrap();
+}
+
+/// What tells a rewritten file from one left alone, without trusting the clock: its inode
+/// (an update writes a new file and renames it over the old) and its modification time.
+pub fn identity(path: &Path) -> (u64, std::time::SystemTime) {
+    let m = std::fs::metadata(path).unwrap();
+    #[cfg(unix)]
+    let ino = std::os::unix::fs::MetadataExt::ino(&m);
+    #[cfg(not(unix))]
+    let ino = 0;
+    (ino, m.modified().unwrap())
+}
