@@ -14,7 +14,7 @@ mod generator;
 mod oracle;
 
 use budgetsite::build::{build, BuildOptions};
-use common::html::{between, number, rows, svg_texts};
+use common::html::{between, data_values, number, rows, svg_texts};
 use generator::{generate, GenOptions, Plant, QuirkLevel, Truth};
 use rust_decimal::Decimal;
 use serde_json::Value;
@@ -559,4 +559,170 @@ fn the_dashboard_shows_the_oracles_totals_spread_outliers_and_scores() {
     // The score's parts are exercised: some forms score above 50 (measurable targets weigh
     // half the score).
     assert!(latest.values().any(|(_, sc)| sc.score > Decimal::from(50)));
+}
+
+#[test]
+fn year_pages_show_the_oracles_rows_and_sort_values() {
+    let s = site();
+    let mut checked = 0;
+    for year in oracle::form_years(&s.truth) {
+        let page = read(&s.public, &format!("{}years/{year}/index.html", s.district));
+        let want = oracle::year_rows(&s.truth, year);
+        let table = between(&page, "<table class=\"sortable data\">", "</table>");
+        let (shown, values) = (rows(table), data_values(table));
+        assert_eq!(shown.len(), want.len(), "{year}: rows");
+        for (cells, values) in shown.iter().zip(&values) {
+            let w = &want[&cells[0]];
+            let b = &w.budget;
+            let two = |d: Option<Decimal>| d.map(r2);
+            // Shown: money and percentages (2 places), the score (1 place), the status.
+            let got: Vec<Option<Decimal>> = cells[1..8].iter().map(|c| number(c)).collect();
+            let score_1 = oracle::form_scores(&s.truth)[&(w.department.clone(), year)].score_1;
+            assert_eq!(
+                got,
+                vec![
+                    two(Some(b.income_total)),
+                    two(Some(b.expenditure_total)),
+                    two(w.basic_share),
+                    two(w.fiscal_dependence),
+                    two(w.growth),
+                    two(w.execution),
+                    Some(score_1.normalize()),
+                ],
+                "{year} {}",
+                w.department
+            );
+            // A clean form passes; one with planted warnings shows how many.
+            if w.warned {
+                assert!(
+                    cells[8].ends_with("条提示"),
+                    "{year} {}: {}",
+                    w.department,
+                    cells[8]
+                );
+            } else {
+                assert_eq!(cells[8], "通过", "{year} {}", w.department);
+            }
+            // The machine-readable sort values: 2 places, empty when there is no figure.
+            let plain = |d: Option<Decimal>| d.map(|d| format!("{:.2}", r2(d))).unwrap_or_default();
+            assert_eq!(
+                values,
+                &vec![
+                    plain(Some(b.income_total)),
+                    plain(Some(b.expenditure_total)),
+                    plain(w.basic_share),
+                    plain(w.fiscal_dependence),
+                    plain(w.growth),
+                    plain(w.execution),
+                    plain(Some(w.score)),
+                ],
+                "{year} {}: sort values",
+                w.department
+            );
+            checked += 1;
+        }
+        // The totals: departments, budget and actual spending.
+        let t = &s.truth.expected_district.years[&year];
+        let stats = common::html::text(between(&page, "<dl class=\"stats\">", "</dl>"));
+        assert!(
+            stats.contains(&format!("报送部门{} 个", t.departments)),
+            "{stats}"
+        );
+        assert!(
+            stats.contains(&format!(
+                "预算支出{} 万元",
+                thousands(t.budget.unwrap().expenditure_total)
+            )),
+            "{year}: {stats}"
+        );
+    }
+    assert!(checked > 100, "{checked}");
+}
+
+#[test]
+fn dashboard_charts_hold_the_oracles_series() {
+    let s = site();
+    let page = read(&s.public, &format!("{}dashboard.html", s.district));
+    let t = &s.truth.expected_district;
+    let shown = |rows: Vec<Vec<String>>| -> Vec<Vec<Option<Decimal>>> {
+        rows.iter()
+            .map(|r| r[1..].iter().map(|c| number(c)).collect())
+            .collect()
+    };
+    // Totals: every year, budget and actual spending.
+    let (svg, table, _) = chart(&page, "chart-totals");
+    let labels: Vec<String> = t.years.keys().map(|&y| year_label(y)).collect();
+    assert_eq!(
+        table.iter().map(|r| r[0].clone()).collect::<Vec<_>>(),
+        labels
+    );
+    assert!(
+        svg_texts(svg).concat().contains(&labels.concat()),
+        "totals: year labels"
+    );
+    let want: Vec<Vec<Option<Decimal>>> = t
+        .years
+        .values()
+        .map(|p| {
+            vec![
+                p.budget.map(|b| r2(b.expenditure_total)),
+                p.actual.map(|a| r2(a.expenditure_total)),
+            ]
+        })
+        .collect();
+    assert_eq!(shown(table), want, "totals chart");
+    // Structure: the budget years, basic and project spending.
+    let (_, table, _) = chart(&page, "chart-structure");
+    let want: Vec<Vec<Option<Decimal>>> = t
+        .years
+        .values()
+        .filter_map(|p| p.budget)
+        .map(|b| vec![Some(r2(b.basic)), Some(r2(b.project))])
+        .collect();
+    assert_eq!(shown(table), want, "structure chart");
+    // Growth: how many departments fall in each band, in the latest year with growth.
+    let (_, table, _) = chart(&page, "chart-growth");
+    let year = *t
+        .years
+        .keys()
+        .rev()
+        .find(|&&y| oracle::growth_spread(&s.truth, y).is_some())
+        .unwrap();
+    let growths: Vec<Decimal> = t
+        .departments
+        .iter()
+        .filter_map(|d| {
+            let b = d.series.get(&year)?.budget?;
+            let p = d.series.get(&(year - 1))?.budget?;
+            // Exact enough to place in a band: 4 places of a percentage.
+            let (c, pc) = (b.income_total, p.income_total);
+            (!pc.is_zero()).then(|| (c - pc) * Decimal::ONE_HUNDRED / pc)
+        })
+        .collect();
+    let bands = [
+        (None, Some(-30)),
+        (Some(-30), Some(-10)),
+        (Some(-10), Some(0)),
+        (Some(0), Some(10)),
+        (Some(10), Some(30)),
+        (Some(30), None),
+    ];
+    let want: Vec<Vec<Option<Decimal>>> = bands
+        .iter()
+        .map(|(lo, hi): &(Option<i64>, Option<i64>)| {
+            let n = growths
+                .iter()
+                .filter(|g| {
+                    lo.is_none_or(|l| **g >= Decimal::from(l))
+                        && hi.is_none_or(|h| **g < Decimal::from(h))
+                })
+                .count();
+            vec![Some(Decimal::from(n as u64))]
+        })
+        .collect();
+    assert_eq!(shown(table), want, "growth bands of {year}");
+    assert_eq!(
+        want.iter().map(|r| r[0].unwrap()).sum::<Decimal>(),
+        Decimal::from(oracle::growth_spread(&s.truth, year).unwrap().0 as u64)
+    );
 }

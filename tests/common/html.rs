@@ -99,3 +99,17 @@ pub fn number(shown: &str) -> Option<Decimal> {
             .normalize(),
     )
 }
+
+/// The `data-value="…"` attributes of every `<tr>` of the first `<tbody>` in `table`.
+pub fn data_values(table: &str) -> Vec<Vec<String>> {
+    let body = between(table, "<tbody>", "</tbody>");
+    body.split("<tr")
+        .skip(1)
+        .map(|tr| {
+            tr.split(" data-value=\"")
+                .skip(1)
+                .map(|v| unescape(&v[..v.find('"').unwrap()]))
+                .collect()
+        })
+        .collect()
+}
