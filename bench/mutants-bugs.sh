@@ -66,7 +66,7 @@ suite() {
 
 # Which tests failed: "tests/NAME.rs: test_name" lines, from a cargo test log.
 failures() {
-  awk '/Running (unittests )?[^ ]+/ { bin = $2 } / \.\.\. FAILED$/ { print bin ": " $2 }' "$1" | sort -u
+  awk '/^ *Running / { bin = ($2 == "unittests") ? $3 : $2 } / \.\.\. FAILED$/ { print bin ": " $2 }' "$1" | sort -u
 }
 
 echo "== scratch copy in $scratch (target $CARGO_TARGET_DIR)"
