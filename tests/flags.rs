@@ -210,3 +210,41 @@ fn usage_and_io_failures_exit_2() {
         Some(1)
     );
 }
+
+#[test]
+fn templates_and_config_come_from_where_the_flags_say() {
+    let dir = tempfile::tempdir().unwrap();
+    clean(dir.path(), 2);
+    // Decoys at the default places, the real ones elsewhere.
+    write(dir.path(), "site.toml", "title = \"默认位置的标题\"\n");
+    write(
+        dir.path(),
+        "site-templates/content/about.md",
+        "# 说明\n\n默认位置的说明。\n",
+    );
+    write(dir.path(), "conf/other.toml", "title = \"别处的标题\"\n");
+    write(
+        dir.path(),
+        "tpl/content/about.md",
+        "# 说明\n\n别处的说明。\n",
+    );
+    let page = |p: &str| std::fs::read_to_string(dir.path().join("public").join(p)).unwrap();
+    let (code, err) = build(dir.path(), &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(page("index.html").contains("默认位置的标题"));
+    assert!(page("about.html").contains("默认位置的说明"));
+    let (code, err) = build(
+        dir.path(),
+        &["--config", "conf/other.toml", "--templates", "tpl"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (index, about) = (page("index.html"), page("about.html"));
+    assert!(index.contains("别处的标题") && !index.contains("默认位置的标题"));
+    assert!(about.contains("别处的说明") && !about.contains("默认位置的说明"));
+    // --input and --output too.
+    std::fs::rename(dir.path().join("submissions"), dir.path().join("forms")).unwrap();
+    let (code, err) = build(dir.path(), &["--input", "forms", "--output", "site"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("已发布到 site"), "{err}");
+    assert!(dir.path().join("site/index.html").is_file());
+}
