@@ -248,3 +248,69 @@ fn templates_and_config_come_from_where_the_flags_say() {
     assert!(err.contains("已发布到 site"), "{err}");
     assert!(dir.path().join("site/index.html").is_file());
 }
+
+#[test]
+fn output_that_is_not_a_terminal_has_no_colour_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    clean(dir.path(), 2);
+    write(dir.path(), "submissions/示例区/bad-2022.txt", "不是申报表");
+    write_sample(dir.path(), "submissions/示例区/sample-2020.txt", None);
+    for args in [
+        &["build"][..],
+        &["check", "submissions"],
+        &["check", "--strict", "submissions"],
+    ] {
+        let o = run(args, dir.path());
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        let (out, err) = (stdout(&o), String::from_utf8_lossy(&o.stderr).into_owned());
+        assert!(
+            err.contains("bad-2022.txt") || out.contains("bad-2022.txt"),
+            "{args:?}"
+        );
+        assert!(
+            !out.contains('\u{1b}') && !err.contains('\u{1b}'),
+            "{args:?}: {err}{out}"
+        );
+    }
+}
+
+#[test]
+fn a_reader_that_goes_away_is_no_error_a_full_disk_is() {
+    let dir = tempfile::tempdir().unwrap();
+    clean(dir.path(), 30);
+    // The reader closes the pipe before the report is written: not a failure of the check.
+    let mut child = bin()
+        .args(["check", "--format", "json", "submissions"])
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    // A disk that is full is: exit 2 with a message.
+    #[cfg(target_os = "linux")]
+    {
+        let form = walkdir::WalkDir::new(dir.path().join("submissions"))
+            .into_iter()
+            .map(|e| e.unwrap().into_path())
+            .find(|p| p.is_file())
+            .unwrap();
+        let o = bin()
+            .arg("convert")
+            .arg(&form)
+            .stdout(std::fs::File::create("/dev/full").unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(!o.stderr.is_empty());
+    }
+}
