@@ -726,3 +726,47 @@ fn dashboard_charts_hold_the_oracles_series() {
         Decimal::from(oracle::growth_spread(&s.truth, year).unwrap().0 as u64)
     );
 }
+
+/// A `district/v1` document's years and departments' series, numbers by value.
+fn figures_of(v: &Value) -> (Value, BTreeMap<String, Value>) {
+    let by_value = common::by_value;
+    (
+        by_value(&v["years"]),
+        v["departments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["department"].as_str().unwrap().to_owned(),
+                    by_value(&d["series"]),
+                )
+            })
+            .collect(),
+    )
+}
+
+#[test]
+fn both_district_json_files_hold_the_truths_sums_and_series() {
+    // The site's `data/district.json` sums every district; each district has its own in
+    // `<slug>/data/district.json`. With one district both equal the truth (a sum computed
+    // wrongly twice must not cancel out).
+    let s = site();
+    let want = figures_of(&serde_json::to_value(&s.truth.expected_district).unwrap());
+    for rel in [
+        "data/district.json".to_owned(),
+        format!("{}data/district.json", s.district),
+    ] {
+        let got: Value = serde_json::from_str(&read(&s.public, &rel)).unwrap();
+        let got = figures_of(&got);
+        assert_eq!(got.0, want.0, "{rel}: years");
+        assert_eq!(got.1, want.1, "{rel}: departments' series");
+    }
+    // The sums include every part: some year has other funds.
+    assert!(s
+        .truth
+        .expected_district
+        .years
+        .values()
+        .any(|y| y.budget.is_some_and(|b| !b.other.is_zero())));
+}
