@@ -364,4 +364,70 @@ mod tests {
             .all(|b| b.is_ascii_hexdigit()));
         assert_ne!(slug("示例区教育局"), slug("示例区财政局"));
     }
+
+    /// The sample as 2020 and, with every year moved on by one, as 2021.
+    fn two_years(dir: &Path) {
+        let text = include_str!("../tests/fixtures/sample/武汉市新洲区总工会-2020.txt");
+        let later = text
+            .replace("2019年", "\u{0}")
+            .replace("2018年", "2019年")
+            .replace('\u{0}', "2020年")
+            .replace("2020年度部门整体", "2021年度部门整体");
+        let d = dir.join("示例区");
+        std::fs::create_dir_all(&d).unwrap();
+        std::fs::write(d.join("a-2020.txt"), text).unwrap();
+        std::fs::write(d.join("a-2021.txt"), later).unwrap();
+        std::fs::write(
+            dir.join("loose-2020.txt"),
+            text.replace("武汉市新洲区总工会", "散户"),
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn departments_know_their_forms_by_year_latest_first() {
+        let dir = tempfile::tempdir().unwrap();
+        two_years(dir.path());
+        let batch = crate::load(
+            &[dir.path().to_path_buf()],
+            &crate::ingest::IngestOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(batch.counts().errors, 0, "{:?}", batch.diagnostics);
+        let model = analyze(&batch, dir.path(), &SiteConfig::default());
+        // Forms directly in the input belong to the district "" (first folder level).
+        let folders: Vec<&str> = model.districts.iter().map(|d| d.folder.as_str()).collect();
+        assert_eq!(folders, ["", "示例区"]);
+        let d = &model.districts[1];
+        assert_eq!(d.years, [2020, 2021]);
+        assert_eq!(d.latest_year(), Some(2021));
+        assert_eq!(model.districts[0].latest_year(), Some(2020));
+        let dep = &d.departments[0];
+        assert_eq!(
+            dep.forms.iter().map(|f| f.year).collect::<Vec<_>>(),
+            [2021, 2020]
+        );
+        assert_eq!(dep.latest().year, 2021);
+        assert!(dep.latest().file.ends_with("a-2021.txt"));
+        assert!(dep.form_of(2020).unwrap().file.ends_with("a-2020.txt"));
+        assert_eq!(dep.form_of(2021).unwrap().year, 2021);
+        assert!(dep.form_of(2019).is_none());
+        // 4 goals, 11 indicators in the sample.
+        assert_eq!(dep.latest().indicator_count(), 11);
+        // The series: budgets of 2020 and 2021, the actual of 2020 from the 2021 form
+        // (234.35 moved on a year), of 2018 and 2019 from the latest form reporting them.
+        let total = |y: i32| dep.series[&y].actual.map(|a| a.expenditure_total);
+        assert_eq!(
+            dep.series.keys().copied().collect::<Vec<_>>(),
+            [2018, 2019, 2020, 2021]
+        );
+        assert_eq!(total(2020), Some("234.35".parse().unwrap()));
+        assert_eq!(total(2019), Some("231.55".parse().unwrap()));
+        assert_eq!(total(2018), Some("231.55".parse().unwrap()));
+        assert_eq!(d.counts[&2021], 1);
+        assert_eq!(
+            d.totals[&2021].budget.unwrap().income_total,
+            "286.41".parse().unwrap()
+        );
+    }
 }
