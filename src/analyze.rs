@@ -424,6 +424,11 @@ mod tests {
         assert_eq!(total(2020), Some("234.35".parse().unwrap()));
         assert_eq!(total(2019), Some("231.55".parse().unwrap()));
         assert_eq!(total(2018), Some("231.55".parse().unwrap()));
+        // Addresses: the district's and the department's slugs are their names' hashes,
+        // with no collision suffix when there is no collision.
+        assert_eq!(d.slug, slug("district:示例区"));
+        assert_eq!(dep.slug, slug(&dep.key));
+        assert_eq!(dep.key, "武汉市新洲区总工会");
         assert_eq!(d.counts[&2021], 1);
         assert_eq!(
             d.totals[&2021].budget.unwrap().income_total,
