@@ -72,7 +72,9 @@ failures() {
 echo "== scratch copy in $scratch (target $CARGO_TARGET_DIR)"
 rm -rf "$scratch"
 mkdir -p "$scratch"
-(cd "$repo" && tar --exclude=./target --exclude=./.git --exclude=./fuzz/target -cf - .) | (cd "$scratch" && tar -xf -)
+# -m: the copies get the current time, so cargo rebuilds the crate; with the original times
+# a binary built from the previous run's last planted bug would look up to date.
+(cd "$repo" && tar --exclude=./target --exclude=./.git --exclude=./fuzz/target -cf - .) | (cd "$scratch" && tar -xmf -)
 
 started=$SECONDS
 echo "== baseline: the unchanged copy must pass"
