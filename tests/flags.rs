@@ -314,3 +314,23 @@ fn a_reader_that_goes_away_is_no_error_a_full_disk_is() {
         assert!(!o.stderr.is_empty());
     }
 }
+
+#[test]
+fn check_counts_files_and_declarations() {
+    let dir = tempfile::tempdir().unwrap();
+    clean(dir.path(), 3);
+    write(dir.path(), "submissions/示例区/bad-2022.txt", "不是申报表");
+    // Three departments × two years, and one file that is no declaration.
+    let (code, report) = check_json(dir.path(), &["submissions"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        (report["files"].as_u64(), report["declarations"].as_u64()),
+        (Some(7), Some(6))
+    );
+    let o = run(&["check", "submissions"], dir.path());
+    assert!(
+        stdout(&o).contains("检查了 7 个文件、6 份申报表：1 个错误，0 个警告"),
+        "{}",
+        stdout(&o)
+    );
+}
