@@ -540,11 +540,90 @@ mod tests {
 
     #[test]
     fn slugs_are_stable_ascii_and_distinct() {
-        assert_eq!(slug("武汉市新洲区总工会"), slug("武汉市新洲区总工会"));
-        assert_eq!(slug("a").len(), 12);
+        // FNV-1a 64 of the published test vectors ("" is the offset basis; "a" and "foobar"
+        // hash to af63dc4c8601ec8c and 85944171f73967e8), top 48 bits: a slug never changes
+        // between versions, so published addresses survive.
+        assert_eq!(slug(""), "cbf29ce48422");
+        assert_eq!(slug("a"), "af63dc4c8601");
+        assert_eq!(slug("foobar"), "85944171f739");
+        // Pinned addresses of the sample (computed outside the crate from the same
+        // definition over the UTF-8 bytes).
+        assert_eq!(slug("武汉市新洲区总工会"), "cfd5414f973c");
+        assert_eq!(slug("district:示例区"), "3c4f63c3b68f");
         assert!(slug("武汉市新洲区总工会")
             .bytes()
             .all(|b| b.is_ascii_hexdigit()));
         assert_ne!(slug("示例区教育局"), slug("示例区财政局"));
+    }
+
+    /// The sample as 2020 and, with every year moved on by one, as 2021.
+    fn two_years(dir: &Path) {
+        let text = include_str!("../tests/fixtures/sample/武汉市新洲区总工会-2020.txt");
+        let later = text
+            .replace("2019年", "\u{0}")
+            .replace("2018年", "2019年")
+            .replace('\u{0}', "2020年")
+            .replace("2020年度部门整体", "2021年度部门整体");
+        let d = dir.join("示例区");
+        std::fs::create_dir_all(&d).unwrap();
+        std::fs::write(d.join("a-2020.txt"), text).unwrap();
+        std::fs::write(d.join("a-2021.txt"), later).unwrap();
+        std::fs::write(
+            dir.join("loose-2020.txt"),
+            text.replace("武汉市新洲区总工会", "散户"),
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn departments_know_their_forms_by_year_latest_first() {
+        let dir = tempfile::tempdir().unwrap();
+        two_years(dir.path());
+        let batch = crate::load(
+            &[dir.path().to_path_buf()],
+            &crate::ingest::IngestOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(batch.counts().errors, 0, "{:?}", batch.diagnostics);
+        let model = analyze(&batch, dir.path(), &SiteConfig::default());
+        // Forms directly in the input belong to the district "" (first folder level).
+        let folders: Vec<&str> = model.districts.iter().map(|d| d.folder.as_str()).collect();
+        assert_eq!(folders, ["", "示例区"]);
+        let d = &model.districts[1];
+        assert_eq!(d.years, [2020, 2021]);
+        assert_eq!(d.latest_year(), Some(2021));
+        assert_eq!(model.districts[0].latest_year(), Some(2020));
+        let dep = &d.departments[0];
+        assert_eq!(
+            dep.forms.iter().map(|f| f.year).collect::<Vec<_>>(),
+            [2021, 2020]
+        );
+        assert_eq!(dep.latest().year, 2021);
+        assert!(dep.latest().file.ends_with("a-2021.txt"));
+        assert!(dep.form_of(2020).unwrap().file.ends_with("a-2020.txt"));
+        assert_eq!(dep.form_of(2021).unwrap().year, 2021);
+        assert!(dep.form_of(2019).is_none());
+        // 4 goals, 11 indicators in the sample.
+        assert_eq!(dep.latest().indicator_count(), 11);
+        // The series: budgets of 2020 and 2021, the actual of 2020 from the 2021 form
+        // (234.35 moved on a year), of 2018 and 2019 from the latest form reporting them.
+        let total = |y: i32| dep.series[&y].actual.map(|a| a.expenditure_total);
+        assert_eq!(
+            dep.series.keys().copied().collect::<Vec<_>>(),
+            [2018, 2019, 2020, 2021]
+        );
+        assert_eq!(total(2020), Some("234.35".parse().unwrap()));
+        assert_eq!(total(2019), Some("231.55".parse().unwrap()));
+        assert_eq!(total(2018), Some("231.55".parse().unwrap()));
+        // Addresses: the district's and the department's names in pinyin (the department's
+        // without a district prefix it does not have), no collision suffix without a collision.
+        assert_eq!(d.slug, "shi-li-qu");
+        assert_eq!(dep.slug, "wu-han-shi-xin-zhou-qu-zong-gong-hui");
+        assert_eq!(dep.key, "武汉市新洲区总工会");
+        assert_eq!(d.counts[&2021], 1);
+        assert_eq!(
+            d.totals[&2021].budget.unwrap().income_total,
+            "286.41".parse().unwrap()
+        );
     }
 }

@@ -66,7 +66,16 @@ mod tests {
         let x = "甲".to_owned();
         let y = "乙".to_owned();
         let cycle = Aliases::new([(&x, &y), (&y, &x)]);
-        let k = cycle.key("甲");
-        assert!(k == "甲" || k == "乙");
+        // A cycle stops after one step more than there are aliases (here 3: 甲→乙→甲→乙), so
+        // the answer is fixed and the same on every run, not merely one of the two.
+        assert_eq!(cycle.key("甲"), "乙");
+        assert_eq!(cycle.key("乙"), "甲");
+        // Without a cycle a chain is followed to its end however long it is.
+        let names: Vec<String> = (0..6).map(|i| format!("局{i}")).collect();
+        let chain = Aliases::new(names.iter().zip(names.iter().skip(1)));
+        assert_eq!(chain.key("局0"), "局5");
+        assert_eq!(chain.key("局 3"), "局5");
+        assert_eq!(chain.key("局5"), "局5");
+        assert!(!chain.is_empty() && Aliases::default().is_empty());
     }
 }

@@ -429,4 +429,196 @@ mod tests {
         );
         assert!(spread(&[]).is_none());
     }
+
+    /// A department with a budget (income, spending) in 2020 and 2021 and an actual spending
+    /// in 2021.
+    fn dep(key: &str, b2020: &str, b2021: &str, spend: &str, actual: &str) -> Department<'static> {
+        let mut series = BTreeMap::new();
+        series.insert(
+            2020,
+            YearPoint {
+                budget: Some(amounts(b2020, spend)),
+                actual: None,
+            },
+        );
+        series.insert(
+            2021,
+            YearPoint {
+                budget: Some(amounts(b2021, spend)),
+                actual: Some(amounts(actual, actual)),
+            },
+        );
+        Department {
+            key: key.to_owned(),
+            name: key.to_owned(),
+            slug: key.to_owned(),
+            forms: Vec::new(),
+            series,
+        }
+    }
+
+    fn district_of(departments: Vec<Department<'static>>) -> District<'static> {
+        let mut totals: BTreeMap<i32, YearPoint> = BTreeMap::new();
+        let mut counts = BTreeMap::new();
+        for dep in &departments {
+            for (&y, p) in &dep.series {
+                let t = totals.entry(y).or_default();
+                if let Some(b) = &p.budget {
+                    t.budget.get_or_insert_with(Amounts::default).add(b);
+                    *counts.entry(y).or_insert(0) += 1;
+                }
+                if let Some(a) = &p.actual {
+                    t.actual.get_or_insert_with(Amounts::default).add(a);
+                }
+            }
+        }
+        District {
+            folder: "d".into(),
+            name: "d".into(),
+            slug: "d".into(),
+            sample_data: false,
+            departments,
+            years: vec![2020, 2021],
+            totals,
+            counts,
+            without_income: BTreeMap::new(),
+            without_money: BTreeMap::new(),
+            withheld: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn outliers_flag_both_directions_strictly_beyond_their_limits() {
+        // Growth against 100: exactly ±30 % is not an outlier, a cent more is. Execution
+        // against a spending of 100: exactly 80 % and 120 % are not, a cent beyond is.
+        let dist = district_of(vec![
+            dep("a", "100", "130", "100", "100"),
+            dep("b", "100", "130.01", "100", "100"),
+            dep("c", "100", "70", "100", "80"),
+            dep("d", "100", "69.99", "100", "79.99"),
+            dep("e", "100", "100", "100", "120"),
+            dep("f", "100", "100", "100", "120.01"),
+        ]);
+        let f = district(&dist);
+        let y = f.years.iter().find(|y| y.year == 2021).unwrap();
+        let got: Vec<(usize, OutlierKind, Decimal)> = y
+            .outliers
+            .iter()
+            .map(|o| (o.department, o.kind, o.value))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (1, OutlierKind::Growth, d("30.01")),
+                (3, OutlierKind::Growth, d("-30.01")),
+                (3, OutlierKind::Execution, d("79.99")),
+                (5, OutlierKind::Execution, d("120.01")),
+            ]
+        );
+        let first = f.years.iter().find(|y| y.year == 2020).unwrap();
+        assert!(first.outliers.is_empty(), "no growth without 2019");
+        assert_eq!(first.budget_growth, None);
+        // District growth: 130 + 130.01 + 70 + 69.99 + 100 + 100 = 600 against 600.
+        assert_eq!(y.budget_growth, Some(d("0")));
+        assert_eq!(y.departments, 6);
+    }
+
+    #[test]
+    fn the_top_ten_share_ranking_and_growth_spread_of_a_district() {
+        // Twelve departments spending 10, 20, …, 120 but 70 twice 60 (total 770); the ten
+        // largest spend 770 − 10 − 20 = 740, 96.103896…% of the total. Two spend 60: ranked
+        // by key.
+        let spends = [
+            "10", "20", "30", "40", "50", "60", "60", "80", "90", "100", "110", "120",
+        ];
+        let keys = ["l", "k", "j", "i", "h", "g", "f", "e", "d", "c", "b", "a"];
+        // Growth of income 100 → 100 + i: 0 %, 1 %, … 11 %.
+        let deps: Vec<Department<'static>> = spends
+            .iter()
+            .zip(keys)
+            .enumerate()
+            .map(|(i, (s, k))| dep(k, "100", &(100 + i).to_string(), s, s))
+            .collect();
+        let dd = district_of(deps);
+        let f = district(&dd);
+        let y = f.years.iter().find(|y| y.year == 2021).unwrap();
+        assert_eq!(
+            y.top_share.map(|v| v.round_dp(4)),
+            Some(d("96.1039")),
+            "{:?}",
+            y.top_share
+        );
+        let order: Vec<&str> = y
+            .ranking
+            .iter()
+            .map(|(i, _)| dd.departments[*i].key.as_str())
+            .collect();
+        assert_eq!(
+            order,
+            ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"]
+        );
+        // Growth 0..=11 %: type-7 quartiles at positions 2.75, 5.5 and 8.25.
+        let g = y.growth.as_ref().unwrap();
+        assert_eq!(
+            (g.count, g.min, g.q1, g.median, g.q3, g.max),
+            (12, d("0"), d("2.75"), d("5.5"), d("8.25"), d("11"))
+        );
+        // Execution of the district: 770 actual of 770 budget.
+        assert_eq!(y.execution, Some(d("100")));
+        // Fewer than ten departments: they hold everything.
+        let small = district_of(vec![
+            dep("a", "1", "1", "5", "5"),
+            dep("b", "1", "1", "15", "15"),
+        ]);
+        let f = district(&small);
+        assert_eq!(f.years[1].top_share, Some(d("100")));
+    }
+
+    #[test]
+    fn the_score_weighs_its_four_parts_and_caps_two_of_them() {
+        use crate::model::{Goal, Indicator};
+        let ind = |l1: &str, l2: &str, target: &str| Indicator {
+            level1: Some(l1.into()),
+            level2: Some(l2.into()),
+            name: Some("n".into()),
+            target: Some(target.into()),
+            ..Indicator::default()
+        };
+        // One goal, four indicators: 2 of 4 targets measurable (50 %), 3 categories of 6,
+        // 4 indicators per goal (capped at 3), the goal complete.
+        let mut decl = Declaration::default();
+        decl.goals.push(Goal {
+            number: Some(1),
+            name: Some("g".into()),
+            indicators: vec![
+                ind("产出指标", "数量指标", "10人"),
+                ind("产出指标", "质量指标", "有效"),
+                ind("效益指标", "社会效益指标", "≥95%"),
+                ind("产出指标", "数量指标", "明显"),
+            ],
+        });
+        let q = quality(&decl);
+        assert_eq!((q.goals, q.indicators, q.measurable), (1, 4, 2));
+        assert_eq!((q.level2_coverage, q.complete_goals), (3, 1));
+        assert_eq!(q.per_goal, Some(d("4")));
+        assert_eq!(q.measurable_share, Some(d("50")));
+        // 50 × 0.5 + 25 × 3/6 + 5 × 3 + 10 × 1 = 25 + 12.5 + 15 + 10
+        assert_eq!(q.score, d("62.5"));
+        // A second goal with only a cost indicator: incomplete, 5 indicators over 2 goals.
+        decl.goals.push(Goal {
+            number: Some(2),
+            name: Some("h".into()),
+            indicators: vec![ind("成本指标", "经济成本指标", "100万元")],
+        });
+        let q = quality(&decl);
+        assert_eq!(
+            (q.measurable, q.level2_coverage, q.complete_goals),
+            (3, 4, 1)
+        );
+        // 50 × 3/5 + 25 × 4/6 + 5 × 2.5 + 10 × 1/2 = 30 + 16.666… + 12.5 + 5
+        assert_eq!(q.score.round_dp(4), d("64.1667"));
+        // Coverage is capped at 6 categories; nothing at all scores 0.
+        assert_eq!(quality(&Declaration::default()).score, d("0"));
+        assert_eq!(quality(&Declaration::default()).per_goal, None);
+    }
 }

@@ -39,13 +39,18 @@ fn unchanged_runs_answer_from_the_cache_and_changes_rebuild_exactly() {
     let d = dir.path();
     write_sample(d, "submissions/x/a-2020.txt", None);
     write_sample(d, "submissions/x/b-2020.txt", Some("示例区妇联"));
+    set_mtime(&d.join("submissions/x/b-2020.txt"), 0);
     assert_eq!(cached(d, &[]), (false, 0));
     let first = tree(&d.join("public"));
     assert_eq!(cached(d, &[]), (true, 0), "nothing changed");
     assert_eq!(tree(&d.join("public")), first);
 
-    // Change a form.
+    // Change a form: the same size (妇联 and 残联 take the same bytes), another time.
+    let b = d.join("submissions/x/b-2020.txt");
+    let size = std::fs::metadata(&b).unwrap().len();
     write_sample(d, "submissions/x/b-2020.txt", Some("示例区残联"));
+    assert_eq!(std::fs::metadata(&b).unwrap().len(), size);
+    set_mtime(&b, 10);
     assert!(!cached(d, &[]).0);
     assert_same_as_clean(d, "after a change");
     assert!(cached(d, &[]).0);
@@ -137,10 +142,6 @@ fn work_done(dir: &Path) -> (usize, usize) {
     (number_before(" 份输入文件"), number_before(" 个部门页面"))
 }
 
-fn modified(p: &Path) -> std::time::SystemTime {
-    std::fs::metadata(p).unwrap().modified().unwrap()
-}
-
 #[test]
 fn a_changed_form_rereads_one_file_and_renders_one_department() {
     let dir = tempfile::tempdir().unwrap();
@@ -150,7 +151,8 @@ fn a_changed_form_rereads_one_file_and_renders_one_department() {
         ("b", "示例区残联"),
         ("c", "示例区科协"),
     ] {
-        write_sample(d, &format!("submissions/x/{file}-2020.txt"), Some(name));
+        let p = write_sample(d, &format!("submissions/x/{file}-2020.txt"), Some(name));
+        set_mtime(&p, 0);
     }
     assert_eq!(work_done(d), (3, 3), "the first build does everything");
     let pages = |d: &Path| -> Vec<std::path::PathBuf> {
@@ -162,7 +164,7 @@ fn a_changed_form_rereads_one_file_and_renders_one_department() {
         v.sort();
         v
     };
-    let before: Vec<_> = pages(d).iter().map(|p| (p.clone(), modified(p))).collect();
+    let before: Vec<_> = pages(d).iter().map(|p| (p.clone(), identity(p))).collect();
     // Another goal text in b: its facts (quality) stay, its page changes.
     let b = d.join("submissions/x/b-2020.txt");
     let text = std::fs::read_to_string(&b).unwrap();
@@ -172,11 +174,12 @@ fn a_changed_form_rereads_one_file_and_renders_one_department() {
             .replacen("提高", "提升", 1),
     )
     .unwrap();
+    set_mtime(&b, 10);
     assert_eq!(work_done(d), (1, 1), "only b is read and rendered again");
     assert_same_as_clean(d, "after changing one form");
     let rewritten: Vec<_> = before
         .iter()
-        .filter(|(p, m)| !p.exists() || modified(p) != *m)
+        .filter(|(p, id)| !p.exists() || identity(p) != *id)
         .map(|(p, _)| p.file_name().unwrap().to_string_lossy().into_owned())
         .collect();
     assert_eq!(
@@ -192,6 +195,7 @@ fn a_changed_form_rereads_one_file_and_renders_one_department() {
     // Only touched, not changed: read again, nothing rendered.
     let text = std::fs::read(&b).unwrap();
     std::fs::write(&b, text).unwrap();
+    set_mtime(&b, 20);
     assert_eq!(work_done(d), (1, 0));
     assert_same_as_clean(d, "after touching a form");
 }

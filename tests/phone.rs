@@ -104,7 +104,12 @@ fn measure(browser: &Path, page: &Path) -> serde_json::Value {
 #[test]
 fn pages_read_on_a_phone() {
     let browser = chromium();
-    if skip_without(browser.is_some(), "Chromium", "apt-get install chromium") {
+    if skip_without(
+        browser.is_some(),
+        "Chromium",
+        "BUDGETSITE_SKIP_BROWSER",
+        "apt-get install chromium",
+    ) {
         return;
     }
     let browser = browser.unwrap();

@@ -163,6 +163,11 @@ pub struct GenOptions {
     pub layouts: Vec<FormLayout>,
     /// File formats of the clean forms, chosen per file (empty: the text export only).
     pub formats: Vec<FileFormat>,
+    /// Departments (the first N by index) whose figures swing once, so the dashboard has
+    /// outliers of every kind: in turn a budget that falls by 45 %, one that rises by 60 %
+    /// (both against the year before, and back the year after), an actual spending of 60 %
+    /// and one of 135 % of the budget.
+    pub swings: usize,
 }
 
 impl Default for GenOptions {
@@ -182,6 +187,7 @@ impl Default for GenOptions {
             revisions: 0,
             layouts: Vec::new(),
             formats: Vec::new(),
+            swings: 0,
         }
     }
 }
@@ -602,6 +608,8 @@ pub struct TruthOptions {
     pub layouts: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub formats: Vec<String>,
+    #[serde(default)]
+    pub swings: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -756,6 +764,7 @@ pub fn generate(opts: &GenOptions, out: &Path) -> io::Result<Truth> {
             revisions: opts.revisions,
             layouts: opts.layouts.iter().map(|l| l.key().to_string()).collect(),
             formats: opts.formats.iter().map(|f| f.key().to_string()).collect(),
+            swings: opts.swings,
         },
         files: Vec::with_capacity(opts.departments * years.len()),
         departments: Vec::with_capacity(opts.departments),
@@ -780,7 +789,10 @@ pub fn generate(opts: &GenOptions, out: &Path) -> io::Result<Truth> {
             name: name.clone(),
             domain: dept.domain,
         });
-        let series = Series::new(opts.seed, d, &years);
+        let mut series = Series::new(opts.seed, d, &years);
+        if d < opts.swings {
+            series.swing(d, &years);
+        }
         let stable = DeptStable::new(opts.seed, d, &dept);
         let first_file = truth.files.len();
         for &year in &shape.years {
@@ -3516,5 +3528,58 @@ impl Generator<'_> {
         entry.quirks = r.quirks;
         std::fs::write(dir.join(format!("{name}.txt")), q.enc.encode(&r.text))?;
         Ok(r.anchors)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Swings (outliers for the dashboard)
+// ---------------------------------------------------------------------------------------------
+
+impl Col {
+    /// The same structure (other and basic shares) at another total, clear of share ties.
+    fn rescaled(&self, total: i64) -> Col {
+        let other_bp = self
+            .other
+            .map(|o| (o as i128 * 10000 / self.in_total.max(1) as i128) as i64);
+        let basic_bp = (self.basic as i128 * 10000 / self.out_total.max(1) as i128) as i64;
+        let mut c = split(
+            total.max(1000),
+            other_bp.map(|b| b.max(100)),
+            basic_bp.clamp(100, 9900),
+        );
+        while c.shares().is_none() {
+            c.basic += 1;
+            c.project -= 1;
+        }
+        c
+    }
+}
+
+impl Series {
+    /// Swing number `d` (see [`GenOptions::swings`]): kinds 0 and 1 change a budget year
+    /// that has a budget year before it, kinds 2 and 3 the actual of a year a later form
+    /// reports.
+    fn swing(&mut self, d: usize, years: &[i32]) {
+        let n = years.len();
+        if n < 2 {
+            return;
+        }
+        let kind = d % 4;
+        let year = if kind < 2 {
+            years[1 + (d / 4) % (n - 1)]
+        } else {
+            years[(d / 4) % (n - 1)]
+        };
+        let i = (year - self.first) as usize;
+        match kind {
+            0 | 1 => {
+                let bp = if kind == 0 { 5500 } else { 16000 };
+                self.budget[i] = self.budget[i].rescaled(scale(self.budget[i].in_total, bp));
+            }
+            _ => {
+                let bp = if kind == 2 { 6000 } else { 13500 };
+                self.actual[i] = self.actual[i].rescaled(scale(self.budget[i].out_total, bp));
+            }
+        }
     }
 }

@@ -4,7 +4,7 @@
 //! cargo run --release --example gen_district -- --out DIR --departments N --years 2020,2021,2022
 //!     [--seed S] [--district NAME] [--quirks none|some|all] [--plant all|CODE,CODE,...|none]
 //!     [--plant-count K] [--json-share PERCENT]
-//!     [--renames N] [--gaps N] [--singletons N] [--revisions N]
+//!     [--renames N] [--gaps N] [--singletons N] [--revisions N] [--swings N]
 //!     [--layouts all|hubei,hubei-pdf,fujian,hunan] [--formats all|txt,utxt,xlsx]
 //!
 //! Besides `truth.json` it writes `DIR/.truth/district.json` (the expected `district/v1`
@@ -24,7 +24,7 @@ const USAGE: &str =
     "usage: gen_district --out DIR [--departments N] [--years 2020,2021,2022] [--seed S]
        [--district NAME] [--quirks none|some|all] [--plant all|CODE,CODE,...|none]
        [--plant-count K] [--json-share PERCENT]
-       [--renames N] [--gaps N] [--singletons N] [--revisions N]
+       [--renames N] [--gaps N] [--singletons N] [--revisions N] [--swings N]
        [--layouts all|hubei,hubei-pdf,fujian,hunan] [--formats all|txt,utxt,xlsx]";
 
 fn parse_args(args: &[String]) -> Result<(GenOptions, PathBuf), String> {
@@ -77,6 +77,7 @@ fn parse_args(args: &[String]) -> Result<(GenOptions, PathBuf), String> {
             "--revisions" => opts.revisions = value.parse().map_err(|_| number("a count"))?,
             "--layouts" => opts.layouts = FormLayout::parse_list(&value)?,
             "--formats" => opts.formats = FileFormat::parse_list(&value)?,
+            "--swings" => opts.swings = value.parse().map_err(|_| number("a count"))?,
             _ => return Err(format!("unknown option {name}")),
         }
     }

@@ -123,19 +123,36 @@ pub fn assert_json_eq(got: &Value, expected: &Value, what: &str) {
     assert_eq!(by_value(got), by_value(expected), "{what}");
 }
 
-/// Whether a test that needs an external tool must be skipped: never in CI (`CI` set), where a
-/// missing tool fails the test; elsewhere the reason is printed and the test returns early.
+/// Whether a test that needs an external tool is skipped. In CI (`CI` set, or
+/// `BUDGETSITE_REQUIRE_TOOLS=1`) a missing tool fails the test: a green CI run means the test
+/// ran. Elsewhere a missing tool skips it, so `cargo test` works on a machine with only Rust;
+/// `var=1` (for example `BUDGETSITE_SKIP_BROWSER=1`) skips it anywhere. A skip is written
+/// straight to the process's stderr, past the test harness's capture, so it shows in every
+/// run's output.
 #[track_caller]
-pub fn skip_without(available: bool, tool: &str, install: &str) -> bool {
-    if available {
-        return false;
+pub fn skip_without(available: bool, tool: &str, var: &str, install: &str) -> bool {
+    use std::io::Write;
+    let explicit = std::env::var_os(var).is_some_and(|v| v == "1");
+    let required = std::env::var_os("CI").is_some()
+        || std::env::var_os("BUDGETSITE_REQUIRE_TOOLS").is_some_and(|v| v == "1");
+    if explicit || (!available && !required) {
+        let why = if explicit {
+            format!("{var}=1")
+        } else {
+            format!("{tool} is not installed ({install}); CI requires it")
+        };
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED: the test that needs {tool}: {why}"
+        );
+        return true;
     }
     assert!(
-        std::env::var_os("CI").is_none(),
-        "{tool} is required in CI (.ci/run installs it)"
+        available,
+        "{tool} is required by this test and is not installed ({install}; .ci/run installs \
+         it). Set {var}=1 to skip the test explicitly."
     );
-    println!("SKIPPED: {tool} is not installed ({install}); this test runs in CI");
-    true
+    false
 }
 
 /// The real sample written as `rel` under `dir`, renamed to `department` when given.
@@ -161,4 +178,24 @@ pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
         }
     }
     out
+}
+pub mod html;
+
+/// Sets a file's modification time to `step` seconds after a fixed moment, so a test that
+/// edits a file says which time the build sees instead of hoping the clock moved (two writes
+/// within the file system's time granularity would otherwise look unchanged).
+pub fn set_mtime(path: &Path, step: i64) {
+    let t = filetime::FileTime::from_unix_time(1_700_000_000 + step, 0);
+    filetime::set_file_mtime(path, t).unwrap();
+}
+
+/// What tells a rewritten file from one left alone, without trusting the clock: its inode
+/// (an update writes a new file and renames it over the old) and its modification time.
+pub fn identity(path: &Path) -> (u64, std::time::SystemTime) {
+    let m = std::fs::metadata(path).unwrap();
+    #[cfg(unix)]
+    let ino = std::os::unix::fs::MetadataExt::ino(&m);
+    #[cfg(not(unix))]
+    let ino = 0;
+    (ino, m.modified().unwrap())
 }
