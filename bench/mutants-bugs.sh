@@ -31,7 +31,7 @@ bugs=(
                 Cell::Amount(b.map(\|b\| b.project)),|Cell::Amount(b.map(\|b\| b.project)),
                 Cell::Amount(b.map(\|b\| b.basic)),"
   "4|an indicator name rendered with the safe filter|site-templates/department.html|<th scope=\"row\">{{ i.name }}</th>|<th scope=\"row\">{{ i.name \| safe }}</th>"
-  "5|the cache reuses a record when only the size matches|src/batch.rs|if now == Some(previous.stamp) {|if now.map(\|s\| s.size) == Some(previous.stamp.size) {"
+  "5|the cache reuses a record when only the size matches|src/batch.rs|.all(\|r\| r.stamp == stamp \&\& r.change == change);|.all(\|r\| r.stamp.size == stamp.size);"
   "6|department chart year labels shifted by one|src/views.rs|categories: series.keys().map(\|y\| format!(\"{y}年\")).collect(),|categories: series.keys().map(\|y\| format!(\"{}年\", y + 1)).collect(),"
   "7|CAGR exponent 1/(n+1)|src/stats.rs|let rate = ratio.powf(1.0 / f64::from(y1 - y0)) - 1.0;|let rate = ratio.powf(1.0 / f64::from(y1 - y0 + 1)) - 1.0;"
   "8|build --strict ignoring warnings|src/build.rs|let refused = options.strict \&\& batch.exit_code(true) != 0;|let refused = options.strict \&\& batch.exit_code(false) != 0;"
