@@ -197,11 +197,21 @@ pub fn to_half_width(s: &str) -> String {
 /// (`年\n度\n预\n算` is one label), without a leading required-field `*` or a trailing
 /// colon. `部 门 名 称：` → `部门名称`, `*部门(单位)职责` → `部门(单位)职责`.
 pub fn label(cell: &str) -> String {
-    let s: String = to_half_width(cell)
-        .chars()
-        .filter(|c| !is_padding(*c))
-        .collect();
-    s.trim_start_matches('*').trim_end_matches(':').to_owned()
+    // One pass, one allocation: every cell of every row is labelled.
+    let mut s = String::with_capacity(cell.len());
+    for c in cell.chars() {
+        let c = match c {
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            _ => c,
+        };
+        if !is_padding(c) && !(s.is_empty() && c == '*') {
+            s.push(c);
+        }
+    }
+    let end = s.trim_end_matches(':').len();
+    s.truncate(end);
+    s
 }
 
 /// Why a cell could not be read as a number.
