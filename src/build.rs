@@ -126,6 +126,9 @@ enum Job<'m> {
     Year(usize, i32),
     /// A department's page and its forms' JSON downloads.
     Department(usize, usize),
+    /// The search page, and a district's search index (`search`).
+    SearchPage,
+    SearchIndex(usize),
 }
 
 /// Everything the jobs of one build read.
@@ -336,7 +339,8 @@ impl Publisher<'_> {
             district_wide: std::sync::Mutex::new(()),
         };
         let renderer = self.renderer;
-        let mut jobs: Vec<Job<'_>> = vec![Job::Home, Job::Report, Job::SiteData];
+        let mut jobs: Vec<Job<'_>> = vec![Job::Home, Job::Report, Job::SiteData, Job::SearchPage];
+        jobs.extend((0..model.districts.len()).map(Job::SearchIndex));
         jobs.extend(renderer.content.keys().map(|k| Job::Content(k.as_str())));
         jobs.extend(renderer.assets.keys().map(|k| Job::Asset(k.as_str())));
         for (di, d) in model.districts.iter().enumerate() {
@@ -608,6 +612,15 @@ fn run_job(job: &Job<'_>, site: &Site<'_, '_>, out: &Writer) -> Result<(), Build
                 }
                 out.write(json, key, decl.to_canonical_json().as_bytes())?;
             }
+        }
+        Job::SearchPage => {
+            let view = crate::search::view(&model.districts, config);
+            page(site, out, "search.html", crate::search::PAGE, &view)?;
+        }
+        Job::SearchIndex(di) => {
+            let d = &model.districts[di];
+            let index = crate::search::district_index(d);
+            out.write(&crate::search::index_path(d), 0, index.as_bytes())?;
         }
     }
     Ok(())

@@ -24,6 +24,7 @@ pub mod ingest;
 pub mod model;
 pub mod render;
 pub mod report;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod stats;
