@@ -19,6 +19,7 @@ use crate::analyze::District;
 use crate::config::SiteConfig;
 use crate::model::Declaration;
 use crate::views::{self, PageMeta};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
@@ -121,26 +122,39 @@ struct Index<'a> {
 /// The script that adds a district's index: `BudgetSearch.add({...})`.
 pub fn district_index(d: &District<'_>) -> String {
     let mut l1: BTreeSet<&str> = BTreeSet::new();
-    let mut vocab = BTreeSet::new();
+    // Each distinct text once: indicator names and targets repeat across a district's forms.
+    let mut texts: BTreeSet<&str> = BTreeSet::new();
     for dep in &d.departments {
-        words_of(&dep.name, &mut vocab);
+        texts.insert(&dep.name);
         for f in &dep.forms {
             let t = &f.facts.search;
-            for o in &t.overall {
-                words_of(o, &mut vocab);
-            }
+            texts.extend(t.overall.iter().map(String::as_str));
             for g in &t.goals {
-                words_of(&g.name, &mut vocab);
+                texts.insert(&g.name);
                 for i in &g.indicators {
                     if !i.level1.is_empty() {
                         l1.insert(&i.level1);
                     }
-                    words_of(&i.name, &mut vocab);
-                    words_of(&i.target, &mut vocab);
+                    texts.insert(&i.name);
+                    texts.insert(&i.target);
                 }
             }
         }
     }
+    let texts: Vec<&str> = texts
+        .into_iter()
+        .filter(|t| t.chars().any(is_cjk))
+        .collect();
+    let vocab = texts
+        .par_iter()
+        .fold(BTreeSet::new, |mut v, t| {
+            words_of(t, &mut v);
+            v
+        })
+        .reduce(BTreeSet::new, |mut a, b| {
+            a.extend(b);
+            a
+        });
     let l1: Vec<&str> = l1.into_iter().collect();
     let l1_index = |s: &str| l1.iter().position(|x| *x == s).map_or(-1, |i| i as i64);
     let mut docs = Vec::new();

@@ -1,0 +1,546 @@
+//! The search box in headless Chromium: queries typed into the search page of the bundled site
+//! (opened from `file://` and over `budgetsite serve`) find the expected departments, with the
+//! matches highlighted; and on a generated district, the departments behind 200 goal and
+//! indicator names are in the top 10 (ranked by the site's own `assets/search.js`).
+//! Required in CI (`CI` set); elsewhere skipped, with the reason printed, when Chromium is absent.
+
+mod common;
+#[path = "../examples/gen_district/generator.rs"]
+#[allow(dead_code)]
+mod generator;
+
+use common::*;
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+fn chromium() -> Option<PathBuf> {
+    ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .filter_map(|name| {
+            std::env::var_os("PATH").and_then(|paths| {
+                std::env::split_paths(&paths)
+                    .map(|p| p.join(name))
+                    .find(|p| p.is_file())
+            })
+        })
+        .next()
+}
+
+/// The DOM of `url` after its scripts ran (virtual time: timers run at once).
+fn dump_dom(browser: &Path, url: &str) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    let out = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--allow-file-access-from-files",
+            "--virtual-time-budget=20000",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(url)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Opens `url` in headless Chromium driven over `--remote-debugging-pipe` (the DevTools
+/// protocol on file descriptors 3 and 4, here two FIFOs), in real time — virtual time would
+/// wait forever on `serve`'s reload stream — and waits (≤ 60 s) until `<pre id="out">` has
+/// text; returns that text.
+fn run_harness(browser: &Path, url: &str) -> String {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let (to, from) = (dir.path().join("in"), dir.path().join("out"));
+    for f in [&to, &from] {
+        assert!(Command::new("mkfifo").arg(f).status().unwrap().success());
+    }
+    let mut child = Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "exec \"$0\" \"$@\" 3<'{}' 4>'{}'",
+            to.display(),
+            from.display()
+        ))
+        .arg(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--allow-file-access-from-files",
+            "--remote-debugging-pipe",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            dir.path().join("profile").display()
+        ))
+        .arg("about:blank")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut tx = std::fs::OpenOptions::new().write(true).open(&to).unwrap();
+    let mut rx = BufReader::new(std::fs::File::open(&from).unwrap());
+    let mut id = 0;
+    let mut call = |method: &str, params: Value, session: Option<&str>| -> Value {
+        id += 1;
+        let mut msg = serde_json::json!({"id": id, "method": method, "params": params});
+        if let Some(s) = session {
+            msg["sessionId"] = Value::String(s.to_owned());
+        }
+        tx.write_all(msg.to_string().as_bytes()).unwrap();
+        tx.write_all(b"\0").unwrap();
+        loop {
+            let mut buf = Vec::new();
+            rx.read_until(0, &mut buf).unwrap();
+            assert!(!buf.is_empty(), "Chromium closed the pipe");
+            buf.pop();
+            let v: Value = serde_json::from_slice(&buf).unwrap();
+            if v["id"] == id {
+                return v;
+            }
+        }
+    };
+    let target = call("Target.createTarget", serde_json::json!({"url": url}), None);
+    let target = target["result"]["targetId"].as_str().unwrap().to_owned();
+    let session = call(
+        "Target.attachToTarget",
+        serde_json::json!({"targetId": target, "flatten": true}),
+        None,
+    );
+    let session = session["result"]["sessionId"].as_str().unwrap().to_owned();
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let text = loop {
+        let v = call(
+            "Runtime.evaluate",
+            serde_json::json!({
+                "expression": "(document.getElementById('out') || {}).textContent || ''",
+                "returnByValue": true
+            }),
+            Some(&session),
+        );
+        let text = v["result"]["result"]["value"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned();
+        if !text.is_empty() || std::time::Instant::now() > deadline {
+            break text;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let _ = call("Browser.close", serde_json::json!({}), None);
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = rx.read_to_end(&mut Vec::new());
+    assert!(
+        !text.is_empty(),
+        "{url}: the harness gave no output within 60 s"
+    );
+    text
+}
+
+/// The JSON a harness page left in `<pre id="out">`.
+fn harness_output(dom: &str) -> Value {
+    let start = dom.find("<pre id=\"out\"").expect("harness output") + "<pre id=\"out\"".len();
+    let start = start + dom[start..].find('>').unwrap() + 1;
+    let end = start + dom[start..].find("</pre>").unwrap();
+    let text = dom[start..end]
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
+/// A page that types each query into search.html (in a frame) as a reader would — focus,
+/// value, an `input` event — waits for the results and lists them.
+const TYPING: &str = r#"<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>typing</title></head><body>
+<pre id="out"></pre>
+<iframe id="f" src="../search.html" style="width:1200px;height:900px"></iframe>
+<script>
+var queries = QUERIES;
+document.getElementById("f").addEventListener("load", function () {
+  var w = this.contentWindow, doc = this.contentDocument, out = [], i = 0, typed = 0;
+  function next() {
+    if (i >= queries.length) { document.getElementById("out").textContent = JSON.stringify(out); return; }
+    var box = doc.getElementById("search-results");
+    box.removeAttribute("data-state");
+    var input = doc.getElementById("q");
+    input.focus();
+    input.value = queries[i];
+    typed = performance.now();
+    input.dispatchEvent(new w.Event("input", { bubbles: true }));
+    poll(0);
+  }
+  function poll(n) {
+    var box = doc.getElementById("search-results");
+    if (box.getAttribute("data-state") !== "done" && n < 2000) { setTimeout(function () { poll(n + 1); }, 2); return; }
+    out.push({
+      ms: Math.round(performance.now() - typed),
+      q: queries[i],
+      state: box.getAttribute("data-state"),
+      hits: Array.prototype.map.call(box.querySelectorAll("li.hit"), function (li) { return li.getAttribute("data-department"); }),
+      goals: Array.prototype.map.call(box.querySelectorAll("li.hit ul a"), function (a) { return a.getAttribute("href"); }),
+      marks: Array.prototype.map.call(box.querySelectorAll("mark"), function (m) { return m.textContent; }),
+      districts: Array.prototype.map.call(box.querySelectorAll("section.district-hits h2"), function (h) { return h.textContent; }),
+      status: doc.getElementById("search-status").textContent,
+      url: w.location.search
+    });
+    i += 1;
+    next();
+  }
+  next();
+});
+</script></body></html>"#;
+
+fn typing_page(queries: &[&str]) -> String {
+    let json = serde_json::to_string(queries).unwrap();
+    TYPING.replace("QUERIES", &budgetsite::search::script_safe(&json))
+}
+
+const QUERIES: &[&str] = &["助学金", "职工帮扶", "图书馆", "量子纠缠", "金秋助学 2020"];
+
+fn check_typed(results: &Value, how: &str) {
+    // Real time from the input event to the results on screen (the first query includes
+    // loading the index scripts; the page waits 60 ms for more keystrokes).
+    for r in results.as_array().unwrap() {
+        println!("{how}: {} → {} ms, {}", r["q"], r["ms"], r["status"]);
+    }
+    let find = |q: &str| {
+        results
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["q"] == q)
+            .unwrap_or_else(|| panic!("{how}: no result for {q}: {results}"))
+            .clone()
+    };
+    let hits = |r: &Value| -> Vec<String> {
+        r["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h.as_str().unwrap().to_owned())
+            .collect()
+    };
+    for q in ["助学金", "职工帮扶", "金秋助学 2020"] {
+        let r = find(q);
+        assert_eq!(r["state"], "done", "{how} {q}: {r}");
+        assert_eq!(
+            hits(&r).first().map(String::as_str),
+            Some("武汉市新洲区总工会"),
+            "{how} {q}: {r}"
+        );
+        assert!(
+            r["status"].as_str().unwrap().starts_with("找到"),
+            "{how} {q}: {r}"
+        );
+        assert!(
+            !r["marks"].as_array().unwrap().is_empty(),
+            "{how} {q}: nothing highlighted"
+        );
+    }
+    // "助学金" finds the goal 金秋助学 by its words, and links to the goal's section.
+    let r = find("助学金");
+    assert!(
+        r["goals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g.as_str().unwrap().ends_with(".html#y2020-g1")),
+        "{how}: {r}"
+    );
+    assert!(
+        r["marks"].as_array().unwrap().iter().any(|m| m == "助学金"),
+        "{how}: {r}"
+    );
+    assert_eq!(r["districts"][0], "武汉市新洲区", "{how}: {r}");
+    assert!(
+        r["url"].as_str().unwrap().contains("q="),
+        "{how}: the query is in the address: {r}"
+    );
+    let r = find("职工帮扶");
+    assert!(
+        r["goals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g.as_str().unwrap().ends_with("#y2020-g2")),
+        "{how}: 困难职工帮扶 is goal 2: {r}"
+    );
+    let r = find("图书馆");
+    assert_eq!(
+        hits(&r).first().map(String::as_str),
+        Some("示例区图书馆"),
+        "{how}: {r}"
+    );
+    let r = find("量子纠缠");
+    assert!(hits(&r).is_empty(), "{how}: {r}");
+    assert!(
+        r["status"].as_str().unwrap().starts_with("没有找到"),
+        "{how}: {r}"
+    );
+}
+
+/// The bundled site's submissions and a templates folder adding the typing page as an asset.
+fn bundled(dir: &Path) {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for e in walkdir::WalkDir::new(repo.join("submissions")) {
+        let e = e.unwrap();
+        let rel = e.path().strip_prefix(repo).unwrap();
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(dir.join(rel)).unwrap();
+        } else {
+            std::fs::copy(e.path(), dir.join(rel)).unwrap();
+        }
+    }
+    std::fs::copy(repo.join("site.toml"), dir.join("site.toml")).unwrap();
+    std::fs::create_dir_all(dir.join("site-templates/static")).unwrap();
+    std::fs::write(
+        dir.join("site-templates/static/typing.html"),
+        typing_page(QUERIES),
+    )
+    .unwrap();
+}
+
+#[test]
+fn typed_queries_find_departments_from_file_and_over_serve() {
+    let browser = chromium();
+    if skip_without(browser.is_some(), "Chromium", "apt-get install chromium") {
+        return;
+    }
+    let browser = browser.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    bundled(dir.path());
+    let o = run(&["build", "--no-cache"], dir.path());
+    assert!(
+        o.status.code().unwrap() <= 1,
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let public = dir.path().join("public");
+
+    // Without JavaScript: every page's header box is a form to the search page, which lists
+    // the district tables.
+    let home = std::fs::read_to_string(public.join("index.html")).unwrap();
+    assert!(home.contains(
+        "<form class=\"site-search\" role=\"search\" action=\"search.html\" method=\"get\">"
+    ));
+    let search = std::fs::read_to_string(public.join("search.html")).unwrap();
+    assert!(search.contains("role=\"status\" aria-live=\"polite\""));
+    for d in std::fs::read_dir(public.join("search")).unwrap() {
+        let slug = d
+            .unwrap()
+            .path()
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        assert!(
+            search.contains(&format!("href=\"{slug}/index.html\"")),
+            "{slug}"
+        );
+    }
+
+    let results = run_harness(
+        &browser,
+        &format!("file://{}", public.join("assets/typing.html").display()),
+    );
+    check_typed(&serde_json::from_str(&results).unwrap(), "file://");
+
+    // The header box of a department page searches its own district first.
+    let page = walkdir::WalkDir::new(&public)
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .find(|p| {
+            p.extension().is_some_and(|x| x == "html")
+                && std::fs::read_to_string(p)
+                    .unwrap()
+                    .contains("<h1>武汉市新洲区总工会</h1>")
+        })
+        .unwrap();
+    let slug = page
+        .parent()
+        .unwrap()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let dom = dump_dom(&browser, &format!("file://{}", page.display()));
+    assert!(
+        dom.contains(&format!(
+            "<input type=\"hidden\" name=\"d\" value=\"{slug}\">"
+        )),
+        "the header box does not scope to the district"
+    );
+
+    // Over HTTP, as `budgetsite serve` previews it.
+    let mut child = bin()
+        .args(["serve", "--port", "0"])
+        .current_dir(dir.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(at) = line.find("http://127.0.0.1:") {
+                let host = line[at..]
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned();
+                let _ = tx.send(host);
+            }
+        }
+    });
+    let url = rx.recv_timeout(Duration::from_secs(30));
+    let results = url.map(|url| {
+        let base = url.trim_end_matches('/');
+        run_harness(&browser, &format!("{base}/assets/typing.html"))
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    check_typed(
+        &serde_json::from_str(&results.expect("serve printed no URL")).unwrap(),
+        "serve",
+    );
+}
+
+/// Recall on a generated district: pairs of (goal or indicator name, department) whose name
+/// at most 10 departments carry (a name 30 departments share cannot single one out).
+#[test]
+fn generated_goal_and_indicator_names_find_their_department_in_the_top_10() {
+    let browser = chromium();
+    if skip_without(browser.is_some(), "Chromium", "apt-get install chromium") {
+        return;
+    }
+    let browser = browser.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("input");
+    let options = generator::GenOptions {
+        seed: 13,
+        departments: 120,
+        years: vec![2021, 2022],
+        quirks: generator::QuirkLevel::None,
+        plant: generator::Plant::None,
+        json_share: 0,
+        ..generator::GenOptions::default()
+    };
+    let truth = generator::generate(&options, &input).unwrap();
+    let public = dir.path().join("public");
+    let o = run(
+        &[
+            "build",
+            "--no-cache",
+            "--input",
+            &input.to_string_lossy(),
+            "--output",
+            &public.to_string_lossy(),
+        ],
+        dir.path(),
+    );
+    assert!(
+        o.status.code().unwrap() <= 1,
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+
+    // name → departments carrying it, for goal names and for indicator names.
+    let mut names: [std::collections::BTreeMap<String, std::collections::BTreeSet<String>>; 2] =
+        Default::default();
+    for f in &truth.files {
+        let Some(d) = &f.expected else { continue };
+        let dep = d.department.clone().unwrap();
+        for g in &d.goals {
+            if let Some(n) = &g.name {
+                names[0].entry(n.clone()).or_default().insert(dep.clone());
+            }
+            for i in &g.indicators {
+                if let Some(n) = &i.name {
+                    names[1].entry(n.clone()).or_default().insert(dep.clone());
+                }
+            }
+        }
+    }
+    let mut pairs = Vec::new();
+    let mut excluded = 0;
+    for kind in &names {
+        let mut all: Vec<(String, String)> = Vec::new();
+        for (name, deps) in kind {
+            if deps.len() > 10 {
+                excluded += 1;
+                continue;
+            }
+            all.extend(deps.iter().map(|d| (name.clone(), d.clone())));
+        }
+        // 100 of each kind, spread evenly over the sorted pairs.
+        assert!(all.len() >= 100, "{} pairs only", all.len());
+        let step = all.len() as f64 / 100.0;
+        pairs.extend((0..100).map(|k| all[(k as f64 * step) as usize].clone()));
+    }
+    assert_eq!(pairs.len(), 200);
+
+    let slugs: Vec<String> = std::fs::read_dir(public.join("search"))
+        .unwrap()
+        .map(|e| {
+            e.unwrap()
+                .path()
+                .file_stem()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    let queries: Vec<&str> = pairs.iter().map(|(q, _)| q.as_str()).collect();
+    let page = format!(
+        r#"<!DOCTYPE html><html><head><meta charset="utf-8"><title>recall</title>
+<script src="../assets/search.js"></script>{}</head><body><pre id="out"></pre><script>
+var queries = {}, slugs = {};
+document.getElementById("out").textContent = JSON.stringify(queries.map(function (q) {{
+  return BudgetSearch.rank(q, slugs, {{}}).slice(0, 10).map(function (r) {{ return r.ix.deps[r.dep][0]; }});
+}}));
+</script></body></html>"#,
+        slugs
+            .iter()
+            .map(|s| format!("<script src=\"../search/{s}.js\"></script>"))
+            .collect::<String>(),
+        budgetsite::search::script_safe(&serde_json::to_string(&queries).unwrap()),
+        serde_json::to_string(&slugs).unwrap(),
+    );
+    std::fs::create_dir_all(public.join("t")).unwrap();
+    std::fs::write(public.join("t/recall.html"), page).unwrap();
+    let top = harness_output(&dump_dom(
+        &browser,
+        &format!("file://{}", public.join("t/recall.html").display()),
+    ));
+    let top = top.as_array().unwrap();
+    assert_eq!(top.len(), 200);
+    let missed: Vec<_> = pairs
+        .iter()
+        .zip(top)
+        .filter(|((_, dep), hits)| !hits.as_array().unwrap().iter().any(|h| h == dep.as_str()))
+        .collect();
+    let recall = 200 - missed.len();
+    println!(
+        "recall@10: {recall}/200 ({excluded} names carried by more than 10 departments left out)"
+    );
+    assert!(recall >= 196, "recall@10 {recall}/200; missed: {missed:#?}");
+}
