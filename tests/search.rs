@@ -362,6 +362,40 @@ fn typed_queries_find_departments_from_file_and_over_serve() {
     );
     check_typed(&serde_json::from_str(&results).unwrap(), "file://");
 
+    // Filters from the address: the vague targets of one district, with no query; and one
+    // level-1 category in one year.
+    let dom = dump_dom(
+        &browser,
+        &format!("file://{}?vague=1", public.join("search.html").display()),
+    );
+    assert!(
+        dom.contains("data-department=\"示例区档案馆\""),
+        "vague targets"
+    );
+    assert!(
+        dom.contains("参观群众数量"),
+        "the vague target's indicator is shown"
+    );
+    let lines = dom.matches("<div class=\"line\">").count();
+    assert!(
+        lines > 0 && lines == dom.matches("无数字</span>").count(),
+        "only vague targets"
+    );
+    let dom = dump_dom(
+        &browser,
+        &format!(
+            "file://{}?q=%E6%BB%A1%E6%84%8F&c=%E6%BB%A1%E6%84%8F%E5%BA%A6%E6%8C%87%E6%A0%87&y=2022",
+            public.join("search.html").display()
+        ),
+    );
+    let lines: Vec<&str> = dom.split("<div class=\"line\">").skip(1).collect();
+    assert!(!lines.is_empty(), "满意 in 满意度指标, 2022");
+    assert!(
+        lines.iter().all(|l| l.starts_with("满意度指标：")),
+        "{lines:?}"
+    );
+    assert!(!dom.contains("2021年 · ") && dom.contains("2022年 · "));
+
     // The header box of a department page searches its own district first.
     let page = walkdir::WalkDir::new(&public)
         .into_iter()

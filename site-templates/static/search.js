@@ -230,13 +230,13 @@
               p.appendChild(document.createTextNode(" — "));
               p.appendChild(highlight(line[2], terms));
             }
-            if (line[0] >= 0 && line[3]) { p.appendChild(el("span", "badge warn", " 无数字")); }
+            if (line[0] >= 0 && line[3]) { p.appendChild(el("span", "badge warn", "无数字")); }
             item.appendChild(p);
           });
-          if (d.lines.length > 3) { item.appendChild(el("div", "line", "…另有 " + (d.lines.length - 3) + " 项")); }
+          if (d.lines.length > 3) { item.appendChild(el("div", "line rest", "…另有 " + (d.lines.length - 3) + " 项")); }
           ul.appendChild(item);
         });
-        if (r.docs.length > 3) { ul.appendChild(el("li", "line", "…另有 " + (r.docs.length - 3) + " 处")); }
+        if (r.docs.length > 3) { ul.appendChild(el("li", "line rest", "…另有 " + (r.docs.length - 3) + " 处")); }
         li.appendChild(ul);
         ol.appendChild(li);
       });
