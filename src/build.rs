@@ -154,6 +154,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
     // Templates first: a broken template fails the build before anything is read or written.
     let renderer = Renderer::load(&options.templates)?;
     check_output(options)?;
+    crate::search::warm_up();
     let cache = options
         .cache
         .as_ref()
