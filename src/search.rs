@@ -110,6 +110,11 @@ fn words_of(text: &str, into: &mut BTreeSet<String>) {
     }
 }
 
+/// A line of a goal: `[level1 or -1, name, target, vague]`.
+type Line<'a> = (i64, &'a str, &'a str, u8);
+/// `[department, year, anchor, title, lines]`.
+type Doc<'a> = (usize, i32, String, String, Vec<Line<'a>>);
+
 /// One district's index.
 #[derive(Serialize)]
 struct Index<'a> {
@@ -123,7 +128,7 @@ struct Index<'a> {
     deps: Vec<(&'a str, String)>,
     /// `[department, year, anchor, title, lines]`; a line is `[level1 or -1, name, target,
     /// vague]` (an overall goal is a line with -1 and no target).
-    docs: Vec<(usize, i32, String, String, Vec<(i64, &'a str, &'a str, u8)>)>,
+    docs: Vec<Doc<'a>>,
     /// The district's vocabulary, space-separated.
     words: String,
 }
