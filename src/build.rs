@@ -154,7 +154,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
     // Templates first: a broken template fails the build before anything is read or written.
     let renderer = Renderer::load(&options.templates)?;
     check_output(options)?;
-    crate::search::warm_up();
     let cache = options
         .cache
         .as_ref()
@@ -162,6 +161,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
     let tool = cache::tool_key(&format!("max_file_bytes={}", options.ingest.max_file_bytes));
     let site_key = cache::site_key(tool, &options.templates, &options.config);
     let previous = cache.as_ref().and_then(Cache::load);
+    if previous.is_none() {
+        // A full build makes every district's search index: load the segmenter meanwhile.
+        crate::search::warm_up();
+    }
     let fingerprint = cache.as_ref().map(|_| {
         cache::inputs_fingerprint(
             &options.input,
@@ -620,8 +623,16 @@ fn run_job(job: &Job<'_>, site: &Site<'_, '_>, out: &Writer) -> Result<(), Build
         }
         Job::SearchIndex(di) => {
             let d = &model.districts[di];
-            let index = crate::search::district_index(d);
-            out.write(&crate::search::index_path(d), 0, index.as_bytes())?;
+            let path = crate::search::index_path(d);
+            let mut h = Fnv::new();
+            h.write_u64(site.site_key);
+            h.value(&crate::search::index_input(d));
+            let key = h.finish();
+            // Segmenting a district's text costs; an unchanged text keeps its index.
+            if !out.keep(&path, key) {
+                let index = crate::search::district_index(d);
+                out.write(&path, key, index.as_bytes())?;
+            }
         }
     }
     Ok(())

@@ -221,6 +221,26 @@ pub fn district_index(d: &District<'_>) -> String {
     format!("BudgetSearch.add({});\n", script_safe(&json))
 }
 
+/// A department's name, slug and each form's year and text.
+type DepartmentText<'d> = (&'d str, &'d str, Vec<(i32, &'d FormText)>);
+
+/// Everything a district's index is made from, for the build's change key.
+pub fn index_input<'d>(d: &'d District<'_>) -> impl Serialize + 'd {
+    let deps: Vec<DepartmentText<'d>> = d
+        .departments
+        .iter()
+        .map(|dep| {
+            let forms = dep
+                .forms
+                .iter()
+                .map(|f| (f.year, &f.facts.search))
+                .collect();
+            (dep.name.as_str(), dep.slug.as_str(), forms)
+        })
+        .collect();
+    (d.name.as_str(), d.slug.as_str(), deps)
+}
+
 /// JSON that can sit inside a `<script>`: no `<` (so no `</script>` or `<!--`), and no raw
 /// U+2028/U+2029 (line terminators in older JavaScript). `<` only occurs inside strings in
 /// JSON, where `\u003c` means the same.
