@@ -154,6 +154,9 @@ enum Job<'m> {
     Year(usize, i32),
     /// A department's page and its forms' JSON downloads.
     Department(usize, usize),
+    /// The search page, and a district's search index (`search`).
+    SearchPage,
+    SearchIndex(usize),
 }
 
 /// Everything the jobs of one build read.
@@ -195,6 +198,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
     let site_key = cache::site_key(tool, &options.templates, &options.config);
     let started = cache::now_ns();
     let previous = cache.as_ref().and_then(Cache::load);
+    if previous.is_none() {
+        // A full build makes every district's search index: load the segmenter meanwhile.
+        crate::search::warm_up();
+    }
     let fingerprint = cache.as_ref().map(|_| {
         cache::inputs_fingerprint(
             &options.input,
@@ -431,7 +438,8 @@ impl Publisher<'_> {
             district_wide: std::sync::Mutex::new(()),
         };
         let renderer = self.renderer;
-        let mut jobs: Vec<Job<'_>> = vec![Job::Home, Job::Report, Job::SiteData];
+        let mut jobs: Vec<Job<'_>> = vec![Job::Home, Job::Report, Job::SiteData, Job::SearchPage];
+        jobs.extend((0..model.districts.len()).map(Job::SearchIndex));
         jobs.extend(renderer.content.keys().map(|k| Job::Content(k.as_str())));
         jobs.extend(renderer.assets.keys().map(|k| Job::Asset(k.as_str())));
         for (di, d) in model.districts.iter().enumerate() {
@@ -702,6 +710,23 @@ fn run_job(job: &Job<'_>, site: &Site<'_, '_>, out: &Writer) -> Result<(), Build
                     decl.phone = None;
                 }
                 out.write(json, key, decl.to_canonical_json().as_bytes())?;
+            }
+        }
+        Job::SearchPage => {
+            let view = crate::search::view(&model.districts, config);
+            page(site, out, "search.html", crate::search::PAGE, &view)?;
+        }
+        Job::SearchIndex(di) => {
+            let d = &model.districts[di];
+            let path = crate::search::index_path(d);
+            let mut h = Fnv::new();
+            h.write_u64(site.site_key);
+            h.value(&crate::search::index_input(d));
+            let key = h.finish();
+            // Segmenting a district's text costs; an unchanged text keeps its index.
+            if !out.keep(&path, key) {
+                let index = crate::search::district_index(d);
+                out.write(&path, key, index.as_bytes())?;
             }
         }
     }

@@ -28,6 +28,8 @@ pub struct Facts {
     pub has_income: bool,
     /// Whether it has an expenditure block (Hunan has no money at all).
     pub has_expenditure: bool,
+    /// What the site's search finds in the form (`search`).
+    pub search: crate::search::FormText,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,6 +62,7 @@ impl Facts {
             quality: stats::quality(d),
             has_income: d.income.is_some(),
             has_expenditure: d.expenditure.is_some(),
+            search: crate::search::FormText::of(d),
         }
     }
 

@@ -27,6 +27,7 @@ pub mod init;
 pub mod model;
 pub mod render;
 pub mod report;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod stats;

@@ -35,6 +35,7 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         "content.html",
         include_str!("../site-templates/content.html"),
     ),
+    ("search.html", include_str!("../site-templates/search.html")),
 ];
 
 pub const BUILTIN_STATIC: &[(&str, &str)] = &[
@@ -43,6 +44,10 @@ pub const BUILTIN_STATIC: &[(&str, &str)] = &[
         include_str!("../site-templates/static/style.css"),
     ),
     ("site.js", include_str!("../site-templates/static/site.js")),
+    (
+        "search.js",
+        include_str!("../site-templates/static/search.js"),
+    ),
 ];
 
 pub const BUILTIN_CONTENT: &[(&str, &str)] = &[(

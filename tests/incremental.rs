@@ -73,7 +73,7 @@ fn unchanged_runs_answer_from_the_cache_and_changes_rebuild_exactly() {
         .into_keys()
         .filter(|k| k.ends_with(".html"))
         .count();
-    assert_eq!(pages, 8, "the deleted department's page is gone");
+    assert_eq!(pages, 9, "the deleted department's page is gone");
 
     // A template and the config.
     write(
@@ -184,8 +184,8 @@ fn a_changed_form_rereads_one_file_and_renders_one_department() {
         .collect();
     assert_eq!(
         before.len(),
-        9,
-        "home, report, method, overview, dashboard, year, 3 departments"
+        10,
+        "home, report, method, search, overview, dashboard, year, 3 departments"
     );
     assert_eq!(
         rewritten.len(),

@@ -597,7 +597,10 @@ fn one_over_long_form_stays_one_bad_form() {
     );
     let site = tree(&d.join("public"));
     let pages = site.keys().filter(|k| k.ends_with(".html")).count();
-    assert_eq!(pages, 9, "the three others are published");
+    assert_eq!(
+        pages, 10,
+        "the three others are published (with the search page)"
+    );
     assert!(!site
         .values()
         .any(|v| String::from_utf8_lossy(v).contains(&long[..300])));

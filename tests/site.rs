@@ -71,10 +71,10 @@ fn builds_pages_for_every_department_with_working_relative_links() {
     }
     let pages = html_files(&site);
     // Home (single district = its overview), district overview, dashboard, one year page, two
-    // department pages, report, about.
+    // department pages, report, about, search.
     assert_eq!(
         pages.len(),
-        8,
+        9,
         "{:?}",
         pages.iter().map(|p| p.0).collect::<Vec<_>>()
     );
@@ -176,7 +176,25 @@ fn markup_typed_into_a_form_is_never_live() {
             "{path} links to another host"
         );
         let scripts = html.matches("<script").count();
-        assert_eq!(scripts, 1, "{path}: only the site's own script");
+        let own = html.matches("assets/site.js\" defer></script>").count()
+            + html.matches("assets/search.js\" defer></script>").count();
+        assert_eq!(scripts, 2, "{path}: only the site's own scripts");
+        assert_eq!(own, 2, "{path}: only the site's own scripts");
+    }
+    // The search index holds the form's text as JSON inside a script: no `<` at all, so no
+    // `</script>` or markup, and the name is there, escaped.
+    let index: Vec<_> = site
+        .iter()
+        .filter(|(p, _)| p.starts_with("search/"))
+        .collect();
+    assert!(!index.is_empty());
+    for (path, bytes) in index {
+        let text = String::from_utf8_lossy(bytes);
+        assert!(!text.contains('<') && !text.contains('\u{2028}'), "{path}");
+        assert!(
+            text.contains("示例\\u003cscript\\u003ealert(1)\\u003c/script\\u003e局"),
+            "{path}"
+        );
     }
     let all: String = html_files(&site).into_iter().map(|(_, h)| h).collect();
     assert!(all.contains("示例&lt;script&gt;alert(1)&lt;/script&gt;局"));

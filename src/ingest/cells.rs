@@ -205,7 +205,8 @@ pub fn label(cell: &str) -> String {
             '\u{3000}' => ' ',
             _ => c,
         };
-        if !is_padding(c) && !(s.is_empty() && c == '*') {
+        let leading_star = s.is_empty() && c == '*';
+        if !(is_padding(c) || leading_star) {
             s.push(c);
         }
     }

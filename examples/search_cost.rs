@@ -1,0 +1,93 @@
+//! What the search index costs a build, and its size against the HTML it covers.
+//!
+//! ```text
+//! cargo run --release --example search_cost -- INPUT_DIR
+//! ```
+//!
+//! 1. Reads and analyses INPUT_DIR as `build` does (untimed).
+//! 2. Times making every district's index in a fresh process: jieba's dictionary loaded cold,
+//!    then the segmentation (`index cold`), and again warm (`index warm`).
+//! 3. Times a full `build` into a temporary folder (jieba already loaded, so the build pays the
+//!    warm index time only).
+//! 4. Prints the index size against the department pages it covers, and the overhead: the
+//!    cold index time ÷ (the build − the warm index time), an upper bound, since the build
+//!    makes the index on one thread while the other renders pages.
+
+use budgetsite::build::{build, BuildOptions};
+use budgetsite::config::SiteConfig;
+use budgetsite::ingest::IngestOptions;
+use std::path::PathBuf;
+use std::time::Instant;
+
+fn main() {
+    let input = PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .expect("usage: search_cost INPUT_DIR"),
+    );
+    let ingest = IngestOptions {
+        names_from_folder: true,
+        ..IngestOptions::default()
+    };
+    let batch = budgetsite::load(std::slice::from_ref(&input), &ingest).expect("input");
+    let config = SiteConfig::default();
+    let model = budgetsite::analyze::analyze(&batch, &input, &config);
+    let t = Instant::now();
+    let cold: usize = model
+        .districts
+        .iter()
+        .map(|d| budgetsite::search::district_index(d).len())
+        .sum();
+    let cold_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    for d in &model.districts {
+        budgetsite::search::district_index(d);
+    }
+    let warm_s = t.elapsed().as_secs_f64();
+    let departments: usize = model.districts.iter().map(|d| d.departments.len()).sum();
+    drop(model);
+
+    let out = tempfile_dir();
+    let options = BuildOptions {
+        input: input.clone(),
+        output: out.join("public"),
+        templates: out.join("no-templates"),
+        config: out.join("no-site.toml"),
+        cache: None,
+        ..BuildOptions::default()
+    };
+    let t = Instant::now();
+    build(&options).expect("build");
+    let build_s = t.elapsed().as_secs_f64();
+
+    let mut html = 0u64;
+    for d in std::fs::read_dir(out.join("public")).unwrap() {
+        let d = d.unwrap().path();
+        if d.is_dir() && d.file_name().is_some_and(|n| n.len() == 12) {
+            for f in std::fs::read_dir(&d).unwrap() {
+                let f = f.unwrap().path();
+                let name = f.file_name().unwrap().to_string_lossy().into_owned();
+                // Department pages: the slug.html files (index, dashboard and years aside).
+                if name.len() == 17 && name.ends_with(".html") {
+                    html += f.metadata().unwrap().len();
+                }
+            }
+        }
+    }
+    println!("departments: {departments}");
+    println!(
+        "index: {cold} bytes; department pages: {html} bytes; ratio {:.1} %",
+        100.0 * cold as f64 / html as f64
+    );
+    println!(
+        "index cold {cold_s:.3} s, warm {warm_s:.3} s; build {build_s:.3} s; overhead ≤ {:.1} %",
+        100.0 * cold_s / (build_s - warm_s)
+    );
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+fn tempfile_dir() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("search-cost-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}

@@ -1,0 +1,207 @@
+//! Headless Chromium for the search tests and the time-to-first-results benchmark: find the
+//! browser, dump a page's DOM after its scripts ran, and drive a harness page in real time over
+//! the DevTools pipe. Shared by `tests/search.rs` (through `#[path]`) and `main.rs` here.
+#![allow(dead_code)]
+
+use serde_json::Value;
+use std::io::BufRead;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+pub fn chromium() -> Option<PathBuf> {
+    ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .filter_map(|name| {
+            std::env::var_os("PATH").and_then(|paths| {
+                std::env::split_paths(&paths)
+                    .map(|p| p.join(name))
+                    .find(|p| p.is_file())
+            })
+        })
+        .next()
+}
+
+/// The DOM of `url` after its scripts ran (virtual time: timers run at once).
+pub fn dump_dom(browser: &Path, url: &str) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    let out = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--allow-file-access-from-files",
+            "--virtual-time-budget=20000",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(url)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Opens `url` in headless Chromium driven over `--remote-debugging-pipe` (the DevTools
+/// protocol on file descriptors 3 and 4, here two FIFOs), in real time — virtual time would
+/// wait forever on `serve`'s reload stream — and waits (≤ 60 s) until `<pre id="out">` has
+/// text; returns that text.
+pub fn run_harness(browser: &Path, url: &str) -> String {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let (to, from) = (dir.path().join("in"), dir.path().join("out"));
+    for f in [&to, &from] {
+        assert!(Command::new("mkfifo").arg(f).status().unwrap().success());
+    }
+    let mut child = Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "exec \"$0\" \"$@\" 3<'{}' 4>'{}'",
+            to.display(),
+            from.display()
+        ))
+        .arg(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--allow-file-access-from-files",
+            "--remote-debugging-pipe",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            dir.path().join("profile").display()
+        ))
+        .arg("about:blank")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut tx = std::fs::OpenOptions::new().write(true).open(&to).unwrap();
+    let mut rx = BufReader::new(std::fs::File::open(&from).unwrap());
+    let mut id = 0;
+    let mut call = |method: &str, params: Value, session: Option<&str>| -> Value {
+        id += 1;
+        let mut msg = serde_json::json!({"id": id, "method": method, "params": params});
+        if let Some(s) = session {
+            msg["sessionId"] = Value::String(s.to_owned());
+        }
+        tx.write_all(msg.to_string().as_bytes()).unwrap();
+        tx.write_all(b"\0").unwrap();
+        loop {
+            let mut buf = Vec::new();
+            rx.read_until(0, &mut buf).unwrap();
+            assert!(!buf.is_empty(), "Chromium closed the pipe");
+            buf.pop();
+            let v: Value = serde_json::from_slice(&buf).unwrap();
+            if v["id"] == id {
+                return v;
+            }
+        }
+    };
+    let target = call("Target.createTarget", serde_json::json!({"url": url}), None);
+    let target = target["result"]["targetId"].as_str().unwrap().to_owned();
+    let session = call(
+        "Target.attachToTarget",
+        serde_json::json!({"targetId": target, "flatten": true}),
+        None,
+    );
+    let session = session["result"]["sessionId"].as_str().unwrap().to_owned();
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let text = loop {
+        let v = call(
+            "Runtime.evaluate",
+            serde_json::json!({
+                "expression": "(document.getElementById('out') || {}).textContent || ''",
+                "returnByValue": true
+            }),
+            Some(&session),
+        );
+        let text = v["result"]["result"]["value"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned();
+        if !text.is_empty() || std::time::Instant::now() > deadline {
+            break text;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let _ = call("Browser.close", serde_json::json!({}), None);
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = rx.read_to_end(&mut Vec::new());
+    assert!(
+        !text.is_empty(),
+        "{url}: the harness gave no output within 60 s"
+    );
+    text
+}
+
+/// The JSON a harness page left in `<pre id="out">`.
+pub fn harness_output(dom: &str) -> Value {
+    let start = dom.find("<pre id=\"out\"").expect("harness output") + "<pre id=\"out\"".len();
+    let start = start + dom[start..].find('>').unwrap() + 1;
+    let end = start + dom[start..].find("</pre>").unwrap();
+    let text = dom[start..end]
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
+/// A page that types each query into search.html (in a frame) as a reader would — focus,
+/// value, an `input` event — waits for the results and lists them.
+pub const TYPING: &str = r#"<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>typing</title></head><body>
+<pre id="out"></pre>
+<iframe id="f" src="../search.html" style="width:1200px;height:900px"></iframe>
+<script>
+var queries = QUERIES;
+document.getElementById("f").addEventListener("load", function () {
+  var w = this.contentWindow, doc = this.contentDocument, out = [], i = 0, typed = 0;
+  function next() {
+    if (i >= queries.length) { document.getElementById("out").textContent = JSON.stringify(out); return; }
+    var box = doc.getElementById("search-results");
+    box.removeAttribute("data-state");
+    var input = doc.getElementById("q");
+    input.focus();
+    input.value = queries[i];
+    typed = performance.now();
+    input.dispatchEvent(new w.Event("input", { bubbles: true }));
+    poll(0);
+  }
+  function poll(n) {
+    var box = doc.getElementById("search-results");
+    if (box.getAttribute("data-state") !== "done" && n < 2000) { setTimeout(function () { poll(n + 1); }, 2); return; }
+    out.push({
+      ms: Math.round(performance.now() - typed),
+      q: queries[i],
+      state: box.getAttribute("data-state"),
+      hits: Array.prototype.map.call(box.querySelectorAll("li.hit"), function (li) { return li.getAttribute("data-department"); }),
+      goals: Array.prototype.map.call(box.querySelectorAll("li.hit ul a"), function (a) { return a.getAttribute("href"); }),
+      marks: Array.prototype.map.call(box.querySelectorAll("mark"), function (m) { return m.textContent; }),
+      districts: Array.prototype.map.call(box.querySelectorAll("section.district-hits h2"), function (h) { return h.textContent; }),
+      status: doc.getElementById("search-status").textContent,
+      url: w.location.search
+    });
+    i += 1;
+    next();
+  }
+  next();
+});
+</script></body></html>"#;
+
+pub fn typing_page(queries: &[&str]) -> String {
+    let json = serde_json::to_string(queries).unwrap();
+    TYPING.replace("QUERIES", &budgetsite::search::script_safe(&json))
+}
