@@ -127,7 +127,7 @@ fn bundled(dir: &Path) {
 
 #[test]
 fn typed_queries_find_departments_from_file_and_over_serve() {
-    let browser = chromium();
+    let browser = common::chromium();
     if skip_without(
         browser.is_some(),
         "Chromium",
@@ -275,7 +275,7 @@ fn typed_queries_find_departments_from_file_and_over_serve() {
 /// at most 10 departments carry (a name 30 departments share cannot single one out).
 #[test]
 fn generated_goal_and_indicator_names_find_their_department_in_the_top_10() {
-    let browser = chromium();
+    let browser = common::chromium();
     if skip_without(
         browser.is_some(),
         "Chromium",

@@ -199,3 +199,16 @@ pub fn identity(path: &Path) -> (u64, std::time::SystemTime) {
     let ino = 0;
     (ino, m.modified().unwrap())
 }
+
+/// Chromium on the PATH, under any of its usual names (for the tests that open pages).
+pub fn chromium() -> Option<PathBuf> {
+    ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .find_map(|name| {
+            std::env::var_os("PATH").and_then(|paths| {
+                std::env::split_paths(&paths)
+                    .map(|p| p.join(name))
+                    .find(|p| p.is_file())
+            })
+        })
+}
