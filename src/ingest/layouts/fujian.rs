@@ -3,12 +3,12 @@
 //! block), `年度总体目标` as `目标N：` texts, the `年度履职目标` table (部门职能 / 年度目标任务 /
 //! 支出项目名称 / 预算金额), and one indicator table 一级 / 二级 / 三级指标 / 指标解释 / 目标值.
 
+use super::split_overall_goals;
 use super::table::{self, Columns, IndicatorTable};
 use super::ParsedForm;
 use crate::diagnostic::Diagnostic;
 use crate::ingest::cells::{label, RawRow};
 use crate::ingest::grid::Grid;
-use crate::ingest::layouts::hubei::split_overall_goals;
 use crate::model::{Column, Declaration, Duty, Expenditure, Goal, Row};
 
 const HEAD_LABELS: &[&str] = &[

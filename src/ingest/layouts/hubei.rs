@@ -5,7 +5,7 @@
 //! on a data row, and level-1 indicator cells are carried down.
 
 use super::money::{money_values, money_values_share_last, shares_from_fractions, MoneyOrder};
-use super::ParsedForm;
+use super::{split_overall_goals, ParsedForm};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::ingest::cells::{
     self, label, paragraphs, parse_amount, parse_share, NumberError, RawRow,
@@ -706,38 +706,6 @@ fn joined(row: &RawRow, from: usize, to: usize) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(" "))
 }
 
-/// Splits `目标1：甲 目标2：乙` into `["甲", "乙"]`; text without markers is one goal a line.
-pub fn split_overall_goals(text: &str) -> Vec<String> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut marks = Vec::new();
-    let mut i = 0;
-    while i + 2 < chars.len() {
-        if chars[i] == '目' && chars[i + 1] == '标' {
-            if let Some((_, used)) = cells::leading_number(&chars[i + 2..]) {
-                if matches!(chars.get(i + 2 + used), Some(':' | '：')) {
-                    marks.push((i, i + 3 + used));
-                    i += 3 + used;
-                    continue;
-                }
-            }
-        }
-        i += 1;
-    }
-    if marks.is_empty() {
-        return paragraphs(text);
-    }
-    let mut out = Vec::new();
-    for (k, &(_, content_start)) in marks.iter().enumerate() {
-        let end = marks.get(k + 1).map_or(chars.len(), |m| m.0);
-        let goal: String = chars[content_start..end].iter().collect();
-        let goal = goal.trim();
-        if !goal.is_empty() {
-            out.push(goal.to_owned());
-        }
-    }
-    out
-}
-
 /// Level-1 categories of the taxonomy, with or without the trailing `指标`.
 pub fn is_level1(label: &str) -> bool {
     matches!(
@@ -759,16 +727,6 @@ fn is_template_level2(label: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn splits_overall_goals_on_their_markers() {
-        assert_eq!(
-            split_overall_goals("目标1：甲，乙 目标2:丙 目标３：丁"),
-            ["甲，乙", "丙", "丁"]
-        );
-        assert_eq!(split_overall_goals("做好工作"), ["做好工作"]);
-        assert_eq!(split_overall_goals("目标一：甲 目标二：乙"), ["甲", "乙"]);
-    }
 
     #[test]
     fn recognises_titles_years_and_goal_headers() {

@@ -3,12 +3,12 @@
 //! 一级 / 二级 / 三级指标 / 指标值类型 / 指标值 / 计量单位 / 指标解释 / 评(扣)分标准 / 备注.
 //! Required-field labels carry a leading `*`, which `label` drops.
 
+use super::split_overall_goals;
 use super::table::{self, Columns, IndicatorTable};
 use super::ParsedForm;
 use crate::diagnostic::Diagnostic;
 use crate::ingest::cells::{label, paragraphs};
 use crate::ingest::grid::Grid;
-use crate::ingest::layouts::hubei::split_overall_goals;
 use crate::model::{Declaration, Goal};
 
 const HEAD_LABELS: &[&str] = &["部门名称", "部门(单位)名称", "部门(单位)职责", "预算年度"];

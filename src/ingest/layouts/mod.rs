@@ -85,6 +85,38 @@ pub fn detect(grid: &Grid) -> Layout {
     }
 }
 
+/// Splits `目标1：甲 目标2：乙` into `["甲", "乙"]`; text without markers is one goal a line.
+pub(crate) fn split_overall_goals(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut marks = Vec::new();
+    let mut i = 0;
+    while i + 2 < chars.len() {
+        if chars[i] == '目' && chars[i + 1] == '标' {
+            if let Some((_, used)) = crate::ingest::cells::leading_number(&chars[i + 2..]) {
+                if matches!(chars.get(i + 2 + used), Some(':' | '：')) {
+                    marks.push((i, i + 3 + used));
+                    i += 3 + used;
+                    continue;
+                }
+            }
+        }
+        i += 1;
+    }
+    if marks.is_empty() {
+        return crate::ingest::cells::paragraphs(text);
+    }
+    let mut out = Vec::new();
+    for (k, &(_, content_start)) in marks.iter().enumerate() {
+        let end = marks.get(k + 1).map_or(chars.len(), |m| m.0);
+        let goal: String = chars[content_start..end].iter().collect();
+        let goal = goal.trim();
+        if !goal.is_empty() {
+            out.push(goal.to_owned());
+        }
+    }
+    out
+}
+
 /// The finding for a grid that reads as none of the layouts.
 pub fn not_a_declaration(file: &str) -> Diagnostic {
     Diagnostic::new(
@@ -103,6 +135,16 @@ mod tests {
 
     fn grid(text: &str) -> Grid {
         Grid::from_text(text)
+    }
+
+    #[test]
+    fn splits_overall_goals_on_their_markers() {
+        assert_eq!(
+            split_overall_goals("目标1：甲，乙 目标2:丙 目标３：丁"),
+            ["甲，乙", "丙", "丁"]
+        );
+        assert_eq!(split_overall_goals("做好工作"), ["做好工作"]);
+        assert_eq!(split_overall_goals("目标一：甲 目标二：乙"), ["甲", "乙"]);
     }
 
     #[test]
