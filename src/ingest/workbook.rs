@@ -350,12 +350,13 @@ fn xlsx_sheet(
             }
         }
     }
-    if !empty_cells.is_empty() {
+    if let Some(&(last_row, _)) = empty_cells.iter().max() {
         empty_cells.sort_unstable();
         let mut reader = book.worksheet_cells_reader(name)?;
         while let Some(cell) = reader.next_formula()? {
             let (row, col) = cell.get_position();
-            if row >= MAX_ROWS * 4 {
+            // Only cells the first pass found empty can be formulas saved without a result.
+            if row > last_row {
                 break;
             }
             let formula = cell.get_value();
@@ -400,7 +401,8 @@ where
             let has_value = values
                 .get_value((row, col))
                 .is_some_and(|v| !matches!(v, Data::Empty));
-            if !formula.is_empty() && !has_value && row < MAX_ROWS * 4 {
+            // `put` keeps the `MAX_ROWS` bound: no formula adds rows past it.
+            if !formula.is_empty() && !has_value {
                 rows.put(row, col, format!("={formula}"));
             }
         }
