@@ -2,11 +2,11 @@
 //! cross-file rules → one sorted list of diagnostics. `check`, `convert` and `build` all start
 //! from a `Batch`; the exit status is decided from it once, at the end.
 
-use crate::cache;
 use crate::diagnostic::{self, Counts, Diagnostic};
 use crate::facts::Facts;
 use crate::identity::Aliases;
-use crate::ingest::{self, FileOutcome, IngestError, IngestOptions, Stamp};
+use crate::files::Stamp;
+use crate::ingest::{self, FileOutcome, IngestError, IngestOptions};
 use crate::validate;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -112,7 +112,7 @@ pub struct Record {
     /// The worksheet of a workbook's declaration (one record per declaration sheet).
     pub sheet: Option<String>,
     pub stamp: Stamp,
-    /// `cache::change_of` the file, taken before it was read.
+    /// `crate::files::change_of` the file, taken before it was read.
     pub change: u64,
     pub digest: u64,
     pub facts: Option<Facts>,
@@ -132,7 +132,7 @@ pub struct LoadOptions<'a> {
     /// Records of an earlier run, by display name (a workbook has one per declaration sheet).
     pub previous: Option<&'a BTreeMap<String, Vec<Record>>>,
     /// When that run started (ns since the epoch): a file changed since shortly before is
-    /// compared by its bytes (`cache::is_racy`).
+    /// compared by its bytes (`crate::files::is_racy`).
     pub previous_started: u64,
     /// Return this run's records (for the build cache).
     pub records: bool,
@@ -155,7 +155,7 @@ pub fn load_records(
         .flat_map_iter(|file| {
             // Taken before the file is read: a change while it is read shows next time.
             let meta = std::fs::metadata(&file.path).ok();
-            let change = meta.as_ref().map_or(0, cache::change_of);
+            let change = meta.as_ref().map_or(0, crate::files::change_of);
             if let (Some(previous), Some(meta)) = (
                 load.previous.and_then(|p| p.get(&file.display)),
                 meta.as_ref(),
@@ -167,9 +167,9 @@ pub fn load_records(
                         .iter()
                         .all(|r| r.stamp == stamp && r.change == change);
                 let trusted = same
-                    && (!cache::is_racy(meta, load.previous_started)
+                    && (!crate::files::is_racy(meta, load.previous_started)
                         || std::fs::read(&file.path)
-                            .is_ok_and(|b| ingest::digest(&b) == previous[0].digest));
+                            .is_ok_and(|b| crate::hash::digest(&b) == previous[0].digest));
                 if trusted {
                     return previous
                         .iter()

@@ -22,7 +22,8 @@
 
 use crate::analyze::{self, Department, District, SiteModel};
 use crate::batch::{self, Batch, LoadOptions, Record};
-use crate::cache::{self, Cache, Fnv};
+use crate::cache::{self, Cache};
+use crate::hash::Fnv;
 use crate::config::{ConfigError, SiteConfig};
 use crate::dataset;
 use crate::ingest::{self, IngestError, IngestOptions};
@@ -196,7 +197,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
         .map(|dir| Cache::new(dir, &options.output));
     let tool = cache::tool_key(&format!("max_file_bytes={}", options.ingest.max_file_bytes));
     let site_key = cache::site_key(tool, &options.templates, &options.config);
-    let started = cache::now_ns();
+    let started = crate::files::now_ns();
     let previous = cache.as_ref().and_then(Cache::load);
     if previous.is_none() {
         // A full build makes every district's search index: load the segmenter meanwhile.
@@ -328,7 +329,7 @@ fn racy_inputs(batch: &Batch, started: u64) -> Vec<(PathBuf, u64)> {
     batch
         .files
         .iter()
-        .filter(|f| std::fs::metadata(&f.file.path).map_or(true, |m| cache::is_racy(&m, started)))
+        .filter(|f| std::fs::metadata(&f.file.path).map_or(true, |m| crate::files::is_racy(&m, started)))
         .map(|f| (f.file.path.clone(), f.digest))
         .collect()
 }

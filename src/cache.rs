@@ -16,129 +16,18 @@
 
 use crate::batch::Record;
 use crate::diagnostic::Diagnostic;
-use crate::ingest::Stamp;
+use crate::files::{change_of, walk, Stamp};
+use crate::hash::{digest, Fnv};
 use crate::site::{Manifest, WriteStats};
 use serde::{Deserialize, Serialize};
 use std::hash::Hasher;
 use std::path::{Path, PathBuf};
 
-/// FNV-1a, 64 bits: stable across Rust versions and machines, unlike `DefaultHasher`.
-pub struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 ^= u64::from(*b);
-            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-}
-
-impl Fnv {
-    pub fn new() -> Fnv {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-    pub fn text(&mut self, s: &str) {
-        self.write_u64(s.len() as u64);
-        self.write(s.as_bytes());
-    }
-    /// Long byte strings (file contents), hashed a word at a time.
-    pub fn bytes(&mut self, b: &[u8]) {
-        self.write_u64(crate::ingest::digest(b));
-    }
-    /// Anything serialisable, by its JSON.
-    pub fn value<T: Serialize + ?Sized>(&mut self, value: &T) {
-        // Serialised into a buffer first, then hashed a word at a time: serde writes many
-        // tiny pieces, which byte-wise FNV would take one by one. A value that cannot be
-        // serialised hashes as its error, which is still deterministic.
-        match serde_json::to_vec(value) {
-            Ok(json) => self.bytes(&json),
-            Err(e) => self.text(&e.to_string()),
-        }
-    }
-}
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv::new()
-    }
-}
-
-/// A file changed this close (ns) before a build started is "racy": its metadata cannot
-/// tell a later change within the same timestamp tick (2 s on FAT, 1 s on coarse file
-/// systems) from none, so its bytes are compared instead.
-pub const RACY_NS: u64 = 2_000_000_000;
-
-/// What of a file's metadata besides size and modification time tells a change: its change
-/// time (set by the kernel on every write and metadata change, never by `cp -p`) and its
-/// inode and device (a file replaced by rename). 0 where the platform has none.
-pub fn change_of(meta: &std::fs::Metadata) -> u64 {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        let mut h = Fnv::new();
-        h.write_i64(meta.ctime());
-        h.write_i64(meta.ctime_nsec());
-        h.write_u64(meta.ino());
-        h.write_u64(meta.dev());
-        h.finish()
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = meta;
-        0
-    }
-}
-
-/// The latest of a file's modification and change times (ns since the epoch).
-pub fn newest_time(meta: &std::fs::Metadata) -> u64 {
-    let modified = Stamp::of(meta).modified;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        let changed = u64::try_from(meta.ctime())
-            .unwrap_or(0)
-            .saturating_mul(1_000_000_000)
-            .saturating_add(u64::try_from(meta.ctime_nsec()).unwrap_or(0));
-        modified.max(changed)
-    }
-    #[cfg(not(unix))]
-    {
-        modified
-    }
-}
-
-/// Whether a file's metadata cannot be trusted against a build that started at `started`.
-pub fn is_racy(meta: &std::fs::Metadata, started: u64) -> bool {
-    newest_time(meta).saturating_add(RACY_NS) > started
-}
-
-/// Now, in ns since the epoch (a build's start, for `is_racy`).
-pub fn now_ns() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos() as u64)
-}
-
 /// Adds every file under `root` (sorted; hidden entries and `skip` left out) to `h`.
 fn tree(h: &mut Fnv, root: &Path, skip: Option<&Path>) {
     h.text(&root.to_string_lossy());
-    let skip = skip.and_then(|s| std::fs::canonicalize(s).ok());
-    let walker = walkdir::WalkDir::new(root)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
-            let hidden = e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
-            let skipped = skip.as_ref().is_some_and(|s| {
-                e.file_type().is_dir() && std::fs::canonicalize(e.path()).is_ok_and(|c| &c == s)
-            });
-            !hidden && !skipped
-        });
-    for entry in walker {
+    let skip: Vec<PathBuf> = skip.and_then(|s| std::fs::canonicalize(s).ok()).into_iter().collect();
+    for entry in walk(root, &skip) {
         match entry {
             Ok(e) if e.file_type().is_file() => {
                 h.text(&e.path().to_string_lossy());
@@ -213,8 +102,8 @@ impl State {
 
     /// Whether every racy input file still holds the bytes the last build read.
     pub fn racy_unchanged(&self) -> bool {
-        self.racy.iter().all(|(path, digest)| {
-            std::fs::read(path).is_ok_and(|b| crate::ingest::digest(&b) == *digest)
+        self.racy.iter().all(|(path, expected)| {
+            std::fs::read(path).is_ok_and(|b| digest(&b) == *expected)
         })
     }
 
@@ -289,7 +178,7 @@ const FORMAT: &[u8] = b"budgetsite-cache-4\n";
 /// corruption almost always does.
 fn checksum(body: &[u8]) -> [u8; 17] {
     let mut out = [b'\n'; 17];
-    out[..16].copy_from_slice(format!("{:016x}", crate::ingest::digest(body)).as_bytes());
+    out[..16].copy_from_slice(format!("{:016x}", digest(body)).as_bytes());
     out
 }
 
@@ -395,18 +284,6 @@ mod tests {
         for len in 0..good.len() {
             assert!(Cache::decode(&good[..len]).is_none(), "cut at {len}");
         }
-    }
-
-    #[test]
-    fn files_changed_just_before_a_build_are_racy() {
-        let dir = tempfile::tempdir().unwrap();
-        let f = dir.path().join("a.txt");
-        std::fs::write(&f, "x").unwrap();
-        let meta = std::fs::metadata(&f).unwrap();
-        let now = now_ns();
-        assert!(is_racy(&meta, now), "changed a moment ago");
-        assert!(!is_racy(&meta, now + 3 * RACY_NS), "changed long before");
-        assert!(cfg!(not(unix)) || change_of(&meta) != 0);
     }
 
     #[test]

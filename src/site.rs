@@ -20,7 +20,8 @@
 //!
 //! Either way the writer records what it published (`Manifest`): the next build's cache.
 
-use crate::ingest::{digest, Stamp};
+use crate::files::Stamp;
+use crate::hash::digest;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write as _;
@@ -348,7 +349,7 @@ impl Journal {
 
 /// FNV-1a over bytes: any single changed byte changes it (each step is a bijection).
 fn checksum(bytes: &[u8]) -> u64 {
-    let mut h = crate::cache::Fnv::new();
+    let mut h = crate::hash::Fnv::new();
     std::hash::Hasher::write(&mut h, bytes);
     std::hash::Hasher::finish(&h)
 }
@@ -366,12 +367,12 @@ pub struct Published {
     pub digest: u64,
     /// Its size and modification time once written: a file edited by hand is noticed.
     pub stamp: Stamp,
-    /// Its change time and inode once published (`cache::change_of`): a file edited by hand
+    /// Its change time and inode once published (`crate::files::change_of`): a file edited by hand
     /// with its size and modification time kept is noticed too.
     pub change: u64,
 }
 
-/// What the writer compares of a file on disk: its stamp and `cache::change_of`.
+/// What the writer compares of a file on disk: its stamp and `crate::files::change_of`.
 pub type OnDisk = (Stamp, u64);
 
 impl Published {
@@ -551,7 +552,7 @@ impl Writer {
                         manifest.get_mut(&rel),
                         std::fs::metadata(u.output.join(&rel)),
                     ) {
-                        p.change = crate::cache::change_of(&meta);
+                        p.change = crate::files::change_of(&meta);
                     }
                 }
             }
@@ -574,7 +575,7 @@ fn write_file(path: &Path, bytes: &[u8], durable: bool) -> Result<OnDisk, WriteE
         f.sync_all().map_err(io(path))?;
     }
     let meta = f.metadata().map_err(io(path))?;
-    Ok((Stamp::of(&meta), crate::cache::change_of(&meta)))
+    Ok((Stamp::of(&meta), crate::files::change_of(&meta)))
 }
 
 /// Every file under `root` (hidden ones too: a clean build has none), with its stamp.
@@ -598,7 +599,7 @@ pub fn files_under(root: &Path) -> Result<BTreeMap<String, OnDisk>, WriteError> 
                 .map(|c| c.as_os_str().to_string_lossy())
                 .collect::<Vec<_>>()
                 .join("/");
-            out.insert(rel, (Stamp::of(&meta), crate::cache::change_of(&meta)));
+            out.insert(rel, (Stamp::of(&meta), crate::files::change_of(&meta)));
         }
     }
     Ok(out)

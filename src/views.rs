@@ -1396,7 +1396,7 @@ pub fn report_anchor(file: &str, sheet: Option<&str>) -> String {
         Some(sheet) => format!("{file}\u{0}{sheet}"),
         None => file.to_owned(),
     };
-    format!("f-{}", crate::analyze::slug(&key))
+    format!("f-{}", crate::hash::slug(&key))
 }
 
 /// The rule catalog as a table (for the report and the method page).

@@ -15,6 +15,8 @@ pub mod workbook;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::facts::Facts;
 use crate::model::{Declaration, SourceMap};
+use crate::files::Stamp;
+use crate::hash::digest;
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -101,43 +103,6 @@ pub struct FileOutcome {
     pub digest: u64,
 }
 
-/// A file's size and modification time (nanoseconds since the epoch, 0 if unknown).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Stamp {
-    pub size: u64,
-    pub modified: u64,
-}
-
-impl Stamp {
-    pub fn of(meta: &std::fs::Metadata) -> Stamp {
-        let modified = meta
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos() as u64);
-        Stamp {
-            size: meta.len(),
-            modified,
-        }
-    }
-}
-
-/// A fast stable hash of bytes (FNV-1a over 8-byte words): tells a changed file from an
-/// unchanged one in the build cache; not a published format.
-pub fn digest(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        h = (h ^ u64::from_le_bytes(w)).wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    for &b in chunks.remainder() {
-        h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    (h ^ bytes.len() as u64).wrapping_mul(0x0000_0100_0000_01b3)
-}
-
 #[derive(Debug, Clone)]
 pub struct Loaded {
     pub declaration: Declaration,
@@ -152,14 +117,6 @@ pub struct Loaded {
 fn display_path(path: &Path) -> String {
     let s = path.to_string_lossy().replace('\\', "/");
     s.strip_prefix("./").map(str::to_owned).unwrap_or(s)
-}
-
-/// Hidden entries, and the owner files Excel and WPS leave beside a workbook while it is open
-/// (`~$申报表.xlsx`, a few bytes that are not a workbook): a clerk's open file must not fail
-/// the build.
-fn is_hidden(name: &std::ffi::OsStr) -> bool {
-    let name = name.to_string_lossy();
-    name.starts_with('.') || name.starts_with("~$")
 }
 
 /// Finds the files under `paths`, sorted by display name. Entries that cannot be walked (a
@@ -204,19 +161,7 @@ pub fn discover(
                 None => display_path(rel),
             }
         };
-        let excluded = |path: &Path| {
-            !exclude.is_empty() && std::fs::canonicalize(path).is_ok_and(|c| exclude.contains(&c))
-        };
-        let walker = walkdir::WalkDir::new(root)
-            .follow_links(true)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| {
-                // Only folders are excluded, so only folders pay for `canonicalize`.
-                e.depth() == 0
-                    || !(is_hidden(e.file_name()) || (e.file_type().is_dir() && excluded(e.path())))
-            });
-        for entry in walker {
+        for entry in crate::files::walk(root, &exclude) {
             match entry {
                 Ok(e) if e.file_type().is_file() => {
                     let wanted = e
