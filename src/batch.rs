@@ -3,10 +3,10 @@
 //! from a `Batch`; the exit status is decided from it once, at the end.
 
 use crate::diagnostic::{self, Counts, Diagnostic};
-use crate::facts::Facts;
-use crate::identity::Aliases;
 use crate::files::Stamp;
 use crate::ingest::{self, FileOutcome, IngestError, IngestOptions};
+use crate::model::facts::Facts;
+use crate::model::identity::Aliases;
 use crate::validate;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};

@@ -23,9 +23,9 @@
 use crate::analyze::{self, Department, District, SiteModel};
 use crate::batch::{self, Batch, LoadOptions, Record};
 use crate::cache::{self, Cache};
-use crate::hash::Fnv;
 use crate::config::{ConfigError, SiteConfig};
 use crate::dataset;
+use crate::hash::Fnv;
 use crate::ingest::{self, IngestError, IngestOptions};
 use crate::model::Declaration;
 use crate::render::{self, RenderError, Renderer};
@@ -329,7 +329,9 @@ fn racy_inputs(batch: &Batch, started: u64) -> Vec<(PathBuf, u64)> {
     batch
         .files
         .iter()
-        .filter(|f| std::fs::metadata(&f.file.path).map_or(true, |m| crate::files::is_racy(&m, started)))
+        .filter(|f| {
+            std::fs::metadata(&f.file.path).map_or(true, |m| crate::files::is_racy(&m, started))
+        })
         .map(|f| (f.file.path.clone(), f.digest))
         .collect()
 }

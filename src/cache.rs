@@ -26,7 +26,10 @@ use std::path::{Path, PathBuf};
 /// Adds every file under `root` (sorted; hidden entries and `skip` left out) to `h`.
 fn tree(h: &mut Fnv, root: &Path, skip: Option<&Path>) {
     h.text(&root.to_string_lossy());
-    let skip: Vec<PathBuf> = skip.and_then(|s| std::fs::canonicalize(s).ok()).into_iter().collect();
+    let skip: Vec<PathBuf> = skip
+        .and_then(|s| std::fs::canonicalize(s).ok())
+        .into_iter()
+        .collect();
     for entry in walk(root, &skip) {
         match entry {
             Ok(e) if e.file_type().is_file() => {
@@ -102,9 +105,9 @@ impl State {
 
     /// Whether every racy input file still holds the bytes the last build read.
     pub fn racy_unchanged(&self) -> bool {
-        self.racy.iter().all(|(path, expected)| {
-            std::fs::read(path).is_ok_and(|b| digest(&b) == *expected)
-        })
+        self.racy
+            .iter()
+            .all(|(path, expected)| std::fs::read(path).is_ok_and(|b| digest(&b) == *expected))
     }
 
     /// Whether the site at `output` is still exactly what the last build published.

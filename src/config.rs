@@ -122,8 +122,8 @@ impl SiteConfig {
         })
     }
 
-    pub fn aliases(&self) -> crate::identity::Aliases {
-        crate::identity::Aliases::new(&self.aliases)
+    pub fn aliases(&self) -> crate::model::identity::Aliases {
+        crate::model::identity::Aliases::new(&self.aliases)
     }
 
     pub fn district(&self, folder: &str) -> DistrictConfig {

@@ -2,8 +2,9 @@
 //! district and for the whole site. Figures are exact until here and rounded to 2 places on
 //! output; page paths are relative to the site root.
 
-use crate::analyze::{Amounts, District, SiteModel};
+use crate::analyze::{District, SiteModel};
 use crate::format::round;
+use crate::model::amounts::Amounts;
 use crate::stats::DistrictFigures;
 use crate::tables::{Cell, Table};
 use crate::views;

@@ -120,7 +120,14 @@ mod tests {
     fn the_walk_leaves_out_hidden_owner_files_and_skipped_folders() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        for f in ["b.txt", "a.txt", ".hidden", "~$a.xlsx", "out/x.txt", "sub/c.txt"] {
+        for f in [
+            "b.txt",
+            "a.txt",
+            ".hidden",
+            "~$a.xlsx",
+            "out/x.txt",
+            "sub/c.txt",
+        ] {
             let p = root.join(f);
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
             std::fs::write(p, "x").unwrap();

@@ -1,5 +1,5 @@
 //! Search: what the site's search box finds, made at build time — the text of each form that a
-//! reader searches (goal names, overall goals, indicator names and targets, kept in `Facts` so
+//! reader searches (goal names, overall goals, indicator names and targets: `FormText`, kept in `Facts` so
 //! an incremental build need not read a form again), one index file per district
 //! (`search/<district>.js`), and the search page's view.
 //!
@@ -17,63 +17,12 @@
 
 use crate::analyze::District;
 use crate::config::SiteConfig;
-use crate::model::Declaration;
+use crate::model::facts::FormText;
 use crate::views::{self, PageMeta};
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
-
-/// The searchable text of one form.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FormText {
-    /// 年度目标 and 整体绩效目标 lines.
-    pub overall: Vec<String>,
-    pub goals: Vec<GoalText>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GoalText {
-    pub name: String,
-    pub indicators: Vec<IndicatorText>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct IndicatorText {
-    pub level1: String,
-    pub name: String,
-    pub target: String,
-}
-
-impl FormText {
-    pub fn of(d: &Declaration) -> FormText {
-        let s = |o: &Option<String>| o.as_deref().unwrap_or("").trim().to_owned();
-        let overall = d
-            .annual_goal
-            .iter()
-            .chain(&d.overall_goals)
-            .map(|t| t.trim().to_owned())
-            .filter(|t| !t.is_empty())
-            .collect();
-        let goals = d
-            .goals
-            .iter()
-            .map(|g| GoalText {
-                name: s(&g.name),
-                indicators: g
-                    .indicators
-                    .iter()
-                    .map(|i| IndicatorText {
-                        level1: s(&i.level1),
-                        name: s(&i.name),
-                        target: s(&i.target),
-                    })
-                    .collect(),
-            })
-            .collect();
-        FormText { overall, goals }
-    }
-}
 
 /// The index file of a district's forms.
 pub fn index_path(d: &District<'_>) -> String {
@@ -185,7 +134,7 @@ pub fn district_index(d: &District<'_>) -> String {
                     .indicators
                     .iter()
                     .map(|i| {
-                        let vague = !crate::validate::is_measurable(&i.target);
+                        let vague = !crate::model::quality::is_measurable(&i.target);
                         (
                             l1_index(&i.level1),
                             i.name.as_str(),

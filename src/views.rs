@@ -2,14 +2,16 @@
 //! touch the model, so the model can change without breaking users' template overrides, and
 //! every number reaches a page already formatted (`1,234.56`, `93.58%`).
 
-use crate::analyze::{Amounts, Department, District, Form, SiteModel, YearPoint};
+use crate::analyze::{Department, District, Form, SiteModel};
 use crate::charts::{Chart, ChartKind, ChartTable, Series};
 use crate::config::SiteConfig;
 use crate::diagnostic::{Code, Counts, Diagnostic, Severity};
 use crate::format::{money, percent, plain};
+use crate::model::amounts::{Amounts, YearPoint};
+use crate::model::quality::Quality;
+use crate::model::taxonomy;
 use crate::model::{BudgetLine, Declaration, Row};
-use crate::stats::{DepartmentFigures, DistrictFigures, OutlierKind, Quality, Spread, YearFigures};
-use crate::validate::taxonomy;
+use crate::stats::{DepartmentFigures, DistrictFigures, OutlierKind, Spread, YearFigures};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -341,7 +343,7 @@ fn form_view(
                             measurable: i
                                 .target
                                 .as_deref()
-                                .is_some_and(crate::validate::is_measurable),
+                                .is_some_and(crate::model::quality::is_measurable),
                             unit: text(&i.unit),
                             value_kind: text(&i.value_kind),
                             explanation: text(&i.explanation),

@@ -27,7 +27,10 @@ fn fnv(bytes: &[u8]) -> u64 {
 type Manifest = BTreeMap<String, (usize, u64)>;
 
 fn record(m: &mut Manifest, key: String, bytes: &[u8]) {
-    assert!(m.insert(key.clone(), (bytes.len(), fnv(bytes))).is_none(), "{key} twice");
+    assert!(
+        m.insert(key.clone(), (bytes.len(), fnv(bytes))).is_none(),
+        "{key} twice"
+    );
 }
 
 fn run_and_record(m: &mut Manifest, key: &str, args: &[&str], dir: &Path) {
@@ -92,7 +95,12 @@ fn bundled(m: &mut Manifest) {
         .collect();
     forms.sort();
     for form in forms {
-        run_and_record(m, &format!("bundled/convert/{form}"), &["convert", &form], root);
+        run_and_record(
+            m,
+            &format!("bundled/convert/{form}"),
+            &["convert", &form],
+            root,
+        );
     }
 }
 
@@ -165,7 +173,12 @@ fn outputs_are_byte_identical_to_the_recorded_ones() {
         differ.is_empty(),
         "{} outputs differ from tests/fixtures/identical.txt (missing, new or changed):\n{}",
         differ.len(),
-        differ.iter().take(40).cloned().collect::<Vec<_>>().join("\n")
+        differ
+            .iter()
+            .take(40)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
     );
     assert!(got.len() > 300, "only {} outputs recorded", got.len());
 }

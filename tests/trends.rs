@@ -157,7 +157,8 @@ fn target_quality_matches_the_generators_truth() {
         ) else {
             continue;
         };
-        let q = budgetsite::stats::quality(&outcome.declaration.as_ref().unwrap().declaration);
+        let q =
+            budgetsite::model::quality::quality(&outcome.declaration.as_ref().unwrap().declaration);
         let r2 = |d: Option<Decimal>| d.map(|v| budgetsite::format::round(v, 2));
         assert_eq!(
             (

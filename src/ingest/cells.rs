@@ -2,6 +2,7 @@
 //! quoted multi-line cells), normalising labels, and reading amounts, shares and paragraphs
 //! in the spellings departments actually use (full-width digits, thousands separators, `%`).
 
+use crate::text::{is_any_digit, is_padding, to_half_width};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
@@ -130,17 +131,8 @@ fn quoted_cell(chars: &[char], start: usize) -> Option<(String, usize, u32)> {
     None
 }
 
-fn is_padding(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '\u{feff}' | '\u{200b}' | '\u{200c}' | '\u{200d}')
-}
-
 fn clean_cell(raw: &str) -> String {
     raw.trim_matches(is_padding).to_owned()
-}
-
-/// An ASCII or full-width digit.
-pub fn is_any_digit(c: char) -> bool {
-    c.is_ascii_digit() || ('０'..='９').contains(&c)
 }
 
 /// A number at the start of `chars`: digits (ASCII or full-width) or Chinese numerals up to
@@ -180,39 +172,6 @@ pub fn leading_number(chars: &[char]) -> Option<(u32, usize)> {
         used += 1;
     }
     (used > 0 && n > 0).then_some((n, used))
-}
-
-/// Full-width ASCII (`２８６．４１`, `：`, `％`) to half-width; the ideographic space to a space.
-pub fn to_half_width(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
-            '\u{3000}' => ' ',
-            _ => c,
-        })
-        .collect()
-}
-
-/// A label as compared against the form's words: half-width, without spaces or line breaks
-/// (`年\n度\n预\n算` is one label), without a leading required-field `*` or a trailing
-/// colon. `部 门 名 称：` → `部门名称`, `*部门(单位)职责` → `部门(单位)职责`.
-pub fn label(cell: &str) -> String {
-    // One pass, one allocation: every cell of every row is labelled.
-    let mut s = String::with_capacity(cell.len());
-    for c in cell.chars() {
-        let c = match c {
-            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
-            '\u{3000}' => ' ',
-            _ => c,
-        };
-        let leading_star = s.is_empty() && c == '*';
-        if !(is_padding(c) || leading_star) {
-            s.push(c);
-        }
-    }
-    let end = s.trim_end_matches(':').len();
-    s.truncate(end);
-    s
 }
 
 /// Why a cell could not be read as a number.
@@ -504,16 +463,6 @@ mod tests {
         assert_eq!(n("二十一"), Some((21, 3)));
         assert_eq!(n("："), None);
         assert_eq!(n("零"), None);
-    }
-
-    #[test]
-    fn normalises_labels() {
-        assert_eq!(label("部 门 名 称："), "部门名称");
-        assert_eq!(label("单位:"), "单位");
-        assert_eq!(label("年度目标１："), "年度目标1");
-        assert_eq!(label("*部门（单位）职责"), "部门(单位)职责");
-        assert_eq!(label("* 指标值"), "指标值");
-        assert_eq!(label("年\n度\n预\n算\n安\n排"), "年度预算安排");
     }
 
     #[test]

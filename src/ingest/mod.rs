@@ -13,10 +13,10 @@ pub mod layouts;
 pub mod workbook;
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::facts::Facts;
-use crate::model::{Declaration, SourceMap};
 use crate::files::Stamp;
 use crate::hash::digest;
+use crate::model::facts::Facts;
+use crate::model::{Declaration, SourceMap};
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};

@@ -4,8 +4,8 @@
 
 use super::{fmt_amount, money_tolerance};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::facts::Facts;
-use crate::identity::Aliases;
+use crate::model::facts::Facts;
+use crate::model::identity::Aliases;
 use crate::model::Row;
 use std::collections::BTreeMap;
 

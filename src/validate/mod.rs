@@ -3,9 +3,10 @@
 //! only ever add diagnostics: they never change a declaration.
 
 pub mod cross;
-pub mod taxonomy;
 
 use crate::diagnostic::{Code, Diagnostic};
+use crate::model::quality::is_measurable;
+use crate::model::taxonomy;
 use crate::model::{Column, Declaration, Layout, Row, SourceMap};
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -460,11 +461,6 @@ impl Rules<'_> {
             );
         }
     }
-}
-
-/// A target is measurable when it carries a number: `≥95%`, `100人次`, `3个`.
-pub fn is_measurable(target: &str) -> bool {
-    target.chars().any(crate::ingest::cells::is_any_digit)
 }
 
 #[cfg(test)]

@@ -7,13 +7,12 @@
 use super::money::{money_values, money_values_share_last, shares_from_fractions, MoneyOrder};
 use super::{split_overall_goals, ParsedForm};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::ingest::cells::{
-    self, label, paragraphs, parse_amount, parse_share, NumberError, RawRow,
-};
+use crate::ingest::cells::{self, paragraphs, parse_amount, parse_share, NumberError, RawRow};
 use crate::ingest::grid::Grid;
 use crate::model::{
     BudgetLine, Column, Declaration, Goal, GoalLines, Indicator, Row, SourceMap, YearMap,
 };
+use crate::text::label;
 
 /// Parses a grid in the hubei family of layouts. `Err` is a `not-a-declaration` diagnostic.
 pub fn parse(grid: &Grid, file: &str) -> Result<ParsedForm, Diagnostic> {
@@ -715,7 +714,7 @@ pub fn is_level1(label: &str) -> bool {
 }
 
 fn is_known_level2(label: &str) -> bool {
-    crate::validate::taxonomy::all_level2().contains(&label.strip_suffix("指标").unwrap_or(label))
+    crate::model::taxonomy::all_level2().contains(&label.strip_suffix("指标").unwrap_or(label))
 }
 
 /// `_____指标`, `___`: a template row nobody filled.

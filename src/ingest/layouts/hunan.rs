@@ -7,9 +7,10 @@ use super::split_overall_goals;
 use super::table::{self, Columns, IndicatorTable};
 use super::ParsedForm;
 use crate::diagnostic::Diagnostic;
-use crate::ingest::cells::{label, paragraphs};
+use crate::ingest::cells::paragraphs;
 use crate::ingest::grid::Grid;
 use crate::model::{Declaration, Goal};
+use crate::text::label;
 
 const HEAD_LABELS: &[&str] = &["部门名称", "部门(单位)名称", "部门(单位)职责", "预算年度"];
 

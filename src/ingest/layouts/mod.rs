@@ -16,10 +16,10 @@ mod hunan;
 mod money;
 mod table;
 
-use super::cells::label;
 use super::grid::Grid;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Declaration, Layout, SourceMap};
+use crate::text::label;
 
 /// A form read from a grid: the declaration, where its rows stood, and what reading it found
 /// (`bad-number`, `placeholder-row`). Arithmetic and completeness are `validate`'s job.

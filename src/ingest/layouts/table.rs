@@ -5,8 +5,9 @@
 //! both carry down to the rows of the same block.
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::ingest::cells::{self, label, parse_amount, RawRow};
+use crate::ingest::cells::{self, parse_amount, RawRow};
 use crate::model::{Declaration, GoalLines, Indicator, SourceMap, YearMap};
+use crate::text::{label, to_half_width};
 use rust_decimal::Decimal;
 
 /// Where the indicator table's columns stand, read from its header row.
@@ -161,7 +162,7 @@ pub fn title_row(
 
 /// `2023年度整体绩效目标表`, `（2023年度）`: the budget year of a title cell.
 pub fn year_in(cell: &str) -> Option<i32> {
-    let chars: Vec<char> = cells::to_half_width(cell).chars().collect();
+    let chars: Vec<char> = to_half_width(cell).chars().collect();
     (0..chars.len().saturating_sub(4)).find_map(|i| {
         let digits = &chars[i..i + 4];
         let before_is_digit = i > 0 && chars[i - 1].is_ascii_digit();

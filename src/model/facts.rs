@@ -4,8 +4,8 @@
 //! form (not the forms), the cross-file rules and the district figures work from them, and
 //! the build cache stores them so an unchanged file is never read again.
 
-use crate::model::{Declaration, Row, SourceMap};
-use crate::stats::{self, Quality};
+use super::quality::{self, Quality};
+use super::{Declaration, Row, SourceMap};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -29,7 +29,7 @@ pub struct Facts {
     /// Whether it has an expenditure block (Hunan has no money at all).
     pub has_expenditure: bool,
     /// What the site's search finds in the form (`search`).
-    pub search: crate::search::FormText,
+    pub search: FormText,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,10 +59,10 @@ impl Facts {
                 .collect(),
             prior_years: d.prior_years(),
             indicator_count: d.goals.iter().map(|g| g.indicators.len()).sum(),
-            quality: stats::quality(d),
+            quality: quality::quality(d),
             has_income: d.income.is_some(),
             has_expenditure: d.expenditure.is_some(),
-            search: crate::search::FormText::of(d),
+            search: FormText::of(d),
         }
     }
 
@@ -78,6 +78,57 @@ impl RowFacts {
             .iter()
             .find(|(y, _)| *y == year)
             .and_then(|(_, v)| *v)
+    }
+}
+
+/// The searchable text of one form.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormText {
+    /// 年度目标 and 整体绩效目标 lines.
+    pub overall: Vec<String>,
+    pub goals: Vec<GoalText>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GoalText {
+    pub name: String,
+    pub indicators: Vec<IndicatorText>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndicatorText {
+    pub level1: String,
+    pub name: String,
+    pub target: String,
+}
+
+impl FormText {
+    pub fn of(d: &Declaration) -> FormText {
+        let s = |o: &Option<String>| o.as_deref().unwrap_or("").trim().to_owned();
+        let overall = d
+            .annual_goal
+            .iter()
+            .chain(&d.overall_goals)
+            .map(|t| t.trim().to_owned())
+            .filter(|t| !t.is_empty())
+            .collect();
+        let goals = d
+            .goals
+            .iter()
+            .map(|g| GoalText {
+                name: s(&g.name),
+                indicators: g
+                    .indicators
+                    .iter()
+                    .map(|i| IndicatorText {
+                        level1: s(&i.level1),
+                        name: s(&i.name),
+                        target: s(&i.target),
+                    })
+                    .collect(),
+            })
+            .collect();
+        FormText { overall, goals }
     }
 }
 

@@ -2,7 +2,7 @@
 //! full-width characters, and the `[aliases]` table of `site.toml` maps old names to new ones
 //! (机构改革 renames departments), so a renamed department keeps one series and one page.
 
-use crate::ingest::cells::to_half_width;
+use crate::text::to_half_width;
 use std::collections::BTreeMap;
 
 /// The key departments are matched by: half-width, no spaces.

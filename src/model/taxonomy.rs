@@ -1,7 +1,7 @@
 //! The indicator taxonomy of spec section 3: level-1 categories and the level-2 names each
 //! allows. Names compare without spaces and without a trailing `指标`.
 
-use crate::ingest::cells::label;
+use crate::text::label;
 
 /// (level-1, its level-2 names) in catalog order.
 const TAXONOMY: &[(&str, &[&str])] = &[

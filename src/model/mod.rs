@@ -1,0 +1,13 @@
+//! The model, below every stage and free of I/O: the declaration as read (`declaration`), what
+//! later stages keep of it (`facts`), its target quality (`quality`), money columns
+//! (`amounts`), the indicator taxonomy (`taxonomy`) and who is who across files and renames
+//! (`identity`).
+
+pub mod amounts;
+mod declaration;
+pub mod facts;
+pub mod identity;
+pub mod quality;
+pub mod taxonomy;
+
+pub use declaration::*;
