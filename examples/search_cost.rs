@@ -36,12 +36,12 @@ fn main() {
     let cold: usize = model
         .districts
         .iter()
-        .map(|d| budgetsite::search::district_index(d).len())
+        .map(|d| budgetsite::output::search::district_index(d).len())
         .sum();
     let cold_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
     for d in &model.districts {
-        budgetsite::search::district_index(d);
+        budgetsite::output::search::district_index(d);
     }
     let warm_s = t.elapsed().as_secs_f64();
     let departments: usize = model.districts.iter().map(|d| d.departments.len()).sum();

@@ -20,19 +20,19 @@
 //! read again when its page is rendered, unless the run is small enough to keep them all
 //! (`BuildOptions::keep_declarations`).
 
+use crate::analyze::stats::{self, DistrictFigures};
 use crate::analyze::{self, Department, District, SiteModel};
-use crate::batch::{self, Batch, LoadOptions, Record};
-use crate::cache::{self, Cache};
 use crate::config::{ConfigError, SiteConfig};
-use crate::dataset;
 use crate::hash::Fnv;
 use crate::ingest::{self, IngestError, IngestOptions};
+use crate::load::{Batch, LoadOptions, Record};
 use crate::model::Declaration;
-use crate::render::{self, RenderError, Renderer};
-use crate::site::{Manifest, WriteError, WriteStats, Writer};
-use crate::stats::{self, DistrictFigures};
-use crate::tables::{Table, TableError};
-use crate::views;
+use crate::output::dataset;
+use crate::output::render::{self, RenderError, Renderer};
+use crate::output::tables::{Table, TableError};
+use crate::output::views;
+use crate::publish::cache::{self, Cache};
+use crate::publish::writer::{Manifest, WriteError, WriteStats, Writer};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::borrow::Cow;
@@ -185,12 +185,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
     check_output(options)?;
     // One build at a time: a second one is refused before it touches anything.
     let _cache_lock = match &options.cache {
-        Some(dir) => Some(crate::site::lock(&dir.join("lock"))?),
+        Some(dir) => Some(crate::publish::writer::lock(&dir.join("lock"))?),
         None => None,
     };
-    let _output_lock = crate::site::lock(&crate::site::output_lock(&options.output)?)?;
+    let _output_lock =
+        crate::publish::writer::lock(&crate::publish::writer::output_lock(&options.output)?)?;
     // Whatever a run that died left half-done is finished or undone first.
-    crate::site::recover(&options.output)?;
+    crate::publish::writer::recover(&options.output)?;
     let cache = options
         .cache
         .as_ref()
@@ -201,7 +202,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
     let previous = cache.as_ref().and_then(Cache::load);
     if previous.is_none() {
         // A full build makes every district's search index: load the segmenter meanwhile.
-        crate::search::warm_up();
+        crate::output::search::warm_up();
     }
     let fingerprint = cache.as_ref().map(|_| {
         cache::inputs_fingerprint(
@@ -252,7 +253,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
         records: cache.is_some(),
     };
     let (batch, records) =
-        batch::load_records(std::slice::from_ref(&options.input), &ingest, &load)?;
+        crate::load::load_records(std::slice::from_ref(&options.input), &ingest, &load)?;
     let files_read = batch.files_read;
     // An input root that vanished mid-run reads as many unreadable files: not a result.
     if let Err(source) = std::fs::read_dir(&options.input) {
@@ -716,19 +717,19 @@ fn run_job(job: &Job<'_>, site: &Site<'_, '_>, out: &Writer) -> Result<(), Build
             }
         }
         Job::SearchPage => {
-            let view = crate::search::view(&model.districts, config);
-            page(site, out, "search.html", crate::search::PAGE, &view)?;
+            let view = crate::output::search::view(&model.districts, config);
+            page(site, out, "search.html", crate::output::search::PAGE, &view)?;
         }
         Job::SearchIndex(di) => {
             let d = &model.districts[di];
-            let path = crate::search::index_path(d);
+            let path = crate::output::search::index_path(d);
             let mut h = Fnv::new();
             h.write_u64(site.site_key);
-            h.value(&crate::search::index_input(d));
+            h.value(&crate::output::search::index_input(d));
             let key = h.finish();
             // Segmenting a district's text costs; an unchanged text keeps its index.
             if !out.keep(&path, key) {
-                let index = crate::search::district_index(d);
+                let index = crate::output::search::district_index(d);
                 out.write(&path, key, index.as_bytes())?;
             }
         }

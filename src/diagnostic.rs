@@ -1,4 +1,4 @@
-//! Diagnostics as data: the rule catalog's codes and severities (spec section 3) and the one
+//! Diagnostics as data: the rule catalog's codes and severities (spec §3) and the one
 //! `Diagnostic` type every stage reports through. Renderers live in `report`.
 
 use serde::{Deserialize, Serialize};
@@ -104,7 +104,7 @@ pub struct Diagnostic {
     pub severity: Severity,
     pub file: String,
     /// The worksheet `line` counts in, for a workbook (`None` for text and JSON files, and
-    /// then left out of `check --format json`, which keeps the shape of spec section 4).
+    /// then left out of `check --format json`, which keeps the shape of spec §4).
     pub sheet: Option<String>,
     pub line: Option<u32>,
     pub department: Option<String>,

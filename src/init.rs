@@ -124,7 +124,7 @@ pub fn files(templates: bool) -> Vec<(String, &'static str)> {
         (SAMPLE_FORM.0.into(), SAMPLE_FORM.1),
     ];
     if templates {
-        use crate::render::{BUILTIN_CONTENT, BUILTIN_STATIC, BUILTIN_TEMPLATES};
+        use crate::output::render::{BUILTIN_CONTENT, BUILTIN_STATIC, BUILTIN_TEMPLATES};
         for (name, text) in BUILTIN_TEMPLATES {
             v.push((format!("site-templates/{name}"), text));
         }

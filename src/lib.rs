@@ -1,41 +1,47 @@
 //! budgetsite turns departments' budget performance-target declarations
 //! (`部门整体支出绩效目标申报表`) into a validated, published static website.
 //!
-//! The stages, in the order data flows through them (ARCHITECTURE.md has the table):
-//! `ingest` (find files; workbooks and text exports become grids, layouts read grids into the
-//! `model`; canonical JSON) → `validate` (rule catalog) → `batch` (one run, facts, sorted
-//! diagnostics) → `analyze` + `stats` (districts, departments, series, figures) → `views` +
-//! `charts` + `tables` + `dataset` → `render` (templates) → `site` (atomic writer); `build`
-//! drives the stages with the `cache` and the crash-safe `site` writer, `report` renders
-//! diagnostics, `serve` previews, `init` writes a starter project.
+//! Data flows one way through these stages; a module imports only from stages before it
+//! (ARCHITECTURE.md has the table and the types passed between them):
+//!
+//! 1. base — `text` (form text normalised), `format` (numbers as published), `hash` (the
+//!    one stable hasher), `files` (stamps, the one input walker), `collate` (pinyin order),
+//!    `diagnostic` (the one finding type), `config` (`site.toml`);
+//! 2. `model` — the declaration, its facts and quality, money columns, taxonomy, identity;
+//! 3. `ingest` — files to grids to declarations (spreadsheets, text exports, canonical JSON);
+//! 4. `rules` — the rule catalog over one declaration, and across files (`rules::cross`);
+//! 5. `load` — one run's outcomes: ingest + rules + facts, reusing the cache's records;
+//!    `report` renders its diagnostics as text, JSON or GitHub annotations;
+//! 6. `analyze` — districts, departments, series and the figures (`analyze::stats`);
+//! 7. `output` — page views, charts, tables, datasets, the search index, templates;
+//! 8. `publish` — the crash-safe writer and the build cache;
+//! 9. `build` — the stages in order; `serve` previews, `init` starts a project.
+//!
+//! "The spec" in the docs is `docs/spec/declaration-v1.md`, the contract other programs rely
+//! on (a copy of the shared one); "spec §N" is its section N.
+//!
 //! The binary only parses arguments and maps the outcome to an exit status.
 
 pub mod analyze;
-pub mod batch;
 pub mod build;
-pub mod cache;
 pub mod charts;
 pub mod collate;
 pub mod config;
-pub mod dataset;
 pub mod diagnostic;
 pub mod files;
 pub mod format;
 pub mod hash;
 pub mod ingest;
 pub mod init;
+pub mod load;
 pub mod model;
-pub mod render;
+pub mod output;
+pub mod publish;
 pub mod report;
-pub mod search;
+pub mod rules;
 pub mod serve;
-pub mod site;
-pub mod stats;
-pub mod tables;
 pub mod text;
-pub mod validate;
-pub mod views;
 
-pub use batch::{load, Batch};
 pub use diagnostic::{Code, Diagnostic, Severity};
+pub use load::{load, Batch};
 pub use model::Declaration;

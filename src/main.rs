@@ -253,7 +253,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Convert { file, sheet } => {
             let batch = budgetsite::load(std::slice::from_ref(&file), &options)?;
-            let outcome = budgetsite::batch::pick_sheet(&batch, sheet.as_deref())?
+            let outcome = budgetsite::load::pick_sheet(&batch, sheet.as_deref())?
                 .with_context(|| format!("{} 不是可读取的文件", file.display()))?;
             let stderr = std::io::stderr();
             let style = TextStyle {
@@ -292,7 +292,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 .or_else(|| budgetsite::config::locate(&paths[0]))
                 .unwrap_or_else(|| PathBuf::from(budgetsite::config::CONFIG_FILE));
             let config = SiteConfig::load(&config, required)?;
-            let batch = budgetsite::batch::load_with(&paths, &options, &config.aliases())?;
+            let batch = budgetsite::load::load_with(&paths, &options, &config.aliases())?;
             if batch.files.is_empty() && batch.diagnostics.is_empty() {
                 let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
                 anyhow::bail!(

@@ -1,8 +1,8 @@
 //! Renderers for diagnostics: text for people (grouped by file, coloured on a terminal, with a
 //! summary line), the JSON contract of `check --format json`, and GitHub workflow annotations.
 
-use crate::batch::Batch;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::load::Batch;
 use serde::Serialize;
 use std::fmt::Write as _;
 
@@ -35,7 +35,7 @@ pub fn json(batch: &Batch) -> String {
         declarations: usize,
         diagnostics: Vec<JsonDiagnostic<'a>>,
     }
-    /// A diagnostic as spec section 4 prints it; `sheet` only for workbooks.
+    /// A diagnostic as spec §4 prints it; `sheet` only for workbooks.
     #[derive(Serialize)]
     struct JsonDiagnostic<'a> {
         code: crate::diagnostic::Code,

@@ -31,7 +31,7 @@ fn codes(text: &str) -> Vec<String> {
     let mut all: Vec<String> = parsed
         .diagnostics
         .iter()
-        .chain(&budgetsite::validate::validate(
+        .chain(&budgetsite::rules::validate(
             &parsed.declaration,
             &parsed.source,
             "t.txt",

@@ -350,7 +350,7 @@ impl Trial {
             // A one-shot failure (`1*`) leaves the old or new site as it ends; a killed run
             // or a lasting failure may leave a journal that the next run completes first.
             if !action.starts_with("1*") {
-                budgetsite::site::recover(&d.join("public")).unwrap();
+                budgetsite::publish::writer::recover(&d.join("public")).unwrap();
                 assert_eq!(leftovers(d), Vec::<String>::new(), "step {k}");
             }
             let which = self.which();
@@ -440,7 +440,7 @@ fn killed_at_random_instants_the_site_is_old_or_new() {
         std::thread::sleep(std::time::Duration::from_millis(delay));
         let _ = child.kill(); // SIGKILL
         let _ = child.wait();
-        budgetsite::site::recover(&d.join("public")).unwrap();
+        budgetsite::publish::writer::recover(&d.join("public")).unwrap();
         let which = trial.which();
         assert!(
             which == "old" || which == "new",
@@ -563,7 +563,7 @@ fn a_journal_cut_short_is_ignored_and_leftovers_are_removed() {
     );
     std::fs::create_dir_all(d.join(".public.update-999999")).unwrap();
     std::fs::create_dir_all(d.join(".public.building-999999/x")).unwrap();
-    let r = budgetsite::site::recover(&d.join("public")).unwrap();
+    let r = budgetsite::publish::writer::recover(&d.join("public")).unwrap();
     assert!(!r.replayed);
     assert_eq!(r.removed, 2);
     assert_eq!(tree(&d.join("public")), before);

@@ -374,7 +374,7 @@ document.getElementById("out").textContent = JSON.stringify(queries.map(function
             .iter()
             .map(|s| format!("<script src=\"../search/{s}.js\"></script>"))
             .collect::<String>(),
-        budgetsite::search::script_safe(&serde_json::to_string(&queries).unwrap()),
+        budgetsite::output::search::script_safe(&serde_json::to_string(&queries).unwrap()),
         serde_json::to_string(&slugs).unwrap(),
     );
     std::fs::create_dir_all(public.join("t")).unwrap();

@@ -203,5 +203,5 @@ document.getElementById("f").addEventListener("load", function () {
 
 pub fn typing_page(queries: &[&str]) -> String {
     let json = serde_json::to_string(queries).unwrap();
-    TYPING.replace("QUERIES", &budgetsite::search::script_safe(&json))
+    TYPING.replace("QUERIES", &budgetsite::output::search::script_safe(&json))
 }

@@ -109,7 +109,7 @@ pub fn read_validate_roundtrip(data: &[u8], ext: &str) {
         return;
     };
     let decl = &loaded.declaration;
-    let _ = budgetsite::validate::validate(decl, &loaded.source, &file.display);
+    let _ = budgetsite::rules::validate(decl, &loaded.source, &file.display);
     let json = decl.to_canonical_json();
     if !check_roundtrip(known_roundtrip_bug(decl)) {
         return;

@@ -1,4 +1,4 @@
-//! The reader for canonical JSON (`declaration/v1`, spec section 2): a canonical file is itself
+//! The reader for canonical JSON (`declaration/v1`, spec §2): a canonical file is itself
 //! a submission and reads back to the same declaration. Wrong types become diagnostics that
 //! name the JSON path; nesting beyond serde_json's recursion limit is refused, not overflowed.
 

@@ -99,7 +99,7 @@ impl Indicator {
 }
 
 /// A goal's indicator table. Layouts with one table for the whole department give one goal
-/// without number or name (spec section 5).
+/// without number or name (spec §5).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Goal {
     pub number: Option<u32>,
@@ -117,7 +117,7 @@ impl Goal {
     }
 }
 
-/// The province layout a form was printed in (spec section 5). Recognised by its labels.
+/// The province layout a form was printed in (spec §5). Recognised by its labels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Layout {

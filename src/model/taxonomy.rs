@@ -1,4 +1,4 @@
-//! The indicator taxonomy of spec section 3: level-1 categories and the level-2 names each
+//! The indicator taxonomy of spec §3: level-1 categories and the level-2 names each
 //! allows. Names compare without spaces and without a trailing `指标`.
 
 use crate::text::label;

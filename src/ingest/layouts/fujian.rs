@@ -1,4 +1,4 @@
-//! The `fujian` layout (`部门整体支出绩效目标表`, spec section 5): 部门(单位)名称 with 部门预算编码,
+//! The `fujian` layout (`部门整体支出绩效目标表`, spec §5): 部门(单位)名称 with 部门预算编码,
 //! `年度预算安排（万元）` with 资金总额 / 项目支出 / 基本支出 for the budget year only (no income
 //! block), `年度总体目标` as `目标N：` texts, the `年度履职目标` table (部门职能 / 年度目标任务 /
 //! 支出项目名称 / 预算金额), and one indicator table 一级 / 二级 / 三级指标 / 指标解释 / 目标值.

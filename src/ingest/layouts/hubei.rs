@@ -1,4 +1,4 @@
-//! The `hubei` and `hubei-pdf` layouts (spec sections 1 and 5): the sample's form with its
+//! The `hubei` and `hubei-pdf` layouts (spec §1 and §5): the sample's form with its
 //! label variants, and the same form printed via PDF (`总体资金情况` with `当年金额`, the
 //! prior years, then `占比`). Rows are recognised by the words in their cells, never by column
 //! numbers: page headers may stand anywhere, merged cells shift a row left or put `年度绩效指标`

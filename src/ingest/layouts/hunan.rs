@@ -1,4 +1,4 @@
-//! The `hunan` layout (`年度整体绩效目标表`, spec section 5): no money at all; 部门(单位)名称,
+//! The `hunan` layout (`年度整体绩效目标表`, spec §5): no money at all; 部门(单位)名称,
 //! `*部门(单位)职责`, `*年度总体绩效目标`, a `绩效指标` banner and one indicator table
 //! 一级 / 二级 / 三级指标 / 指标值类型 / 指标值 / 计量单位 / 指标解释 / 评(扣)分标准 / 备注.
 //! Required-field labels carry a leading `*`, which `label` drops.

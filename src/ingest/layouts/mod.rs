@@ -1,4 +1,4 @@
-//! Layouts: the provinces' prints of the declaration (spec section 5), each a module that
+//! Layouts: the provinces' prints of the declaration (spec §5), each a module that
 //! maps a `Grid` to a `Declaration`. `detect` recognises a layout by its labels, never by
 //! position; adding a layout means adding one module and one line in `detect` and `parse`.
 //!

@@ -1,7 +1,8 @@
 //! The figures a finance bureau watches, computed exactly (`Decimal`) from the analyzed model
 //! and rounded only when published: per department and year (growth, execution, fiscal
-//! dependence, structure, CAGR), per declaration (target quality and its 0–100 score), and per
-//! district and year (totals, structure, concentration, the spread of growth, outliers).
+//! dependence, structure, CAGR) and per district and year (totals, structure, concentration,
+//! the spread of growth, outliers, the quality board). A declaration's own target quality is
+//! `model::quality`.
 
 use crate::analyze::{Department, District};
 use crate::model::amounts::{Amounts, YearPoint};

@@ -10,49 +10,61 @@ use std::path::{Path, PathBuf};
 
 /// Templates, static assets and content pages built into the binary.
 pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../site-templates/base.html")),
-    ("chart.html", include_str!("../site-templates/chart.html")),
+    ("base.html", include_str!("../../site-templates/base.html")),
+    (
+        "chart.html",
+        include_str!("../../site-templates/chart.html"),
+    ),
     (
         "district_body.html",
-        include_str!("../site-templates/district_body.html"),
+        include_str!("../../site-templates/district_body.html"),
     ),
-    ("home.html", include_str!("../site-templates/home.html")),
+    ("home.html", include_str!("../../site-templates/home.html")),
     (
         "district.html",
-        include_str!("../site-templates/district.html"),
+        include_str!("../../site-templates/district.html"),
     ),
     (
         "department.html",
-        include_str!("../site-templates/department.html"),
+        include_str!("../../site-templates/department.html"),
     ),
-    ("report.html", include_str!("../site-templates/report.html")),
+    (
+        "report.html",
+        include_str!("../../site-templates/report.html"),
+    ),
     (
         "dashboard.html",
-        include_str!("../site-templates/dashboard.html"),
+        include_str!("../../site-templates/dashboard.html"),
     ),
-    ("year.html", include_str!("../site-templates/year.html")),
+    ("year.html", include_str!("../../site-templates/year.html")),
     (
         "content.html",
-        include_str!("../site-templates/content.html"),
+        include_str!("../../site-templates/content.html"),
     ),
-    ("search.html", include_str!("../site-templates/search.html")),
+    (
+        "search.html",
+        include_str!("../../site-templates/search.html"),
+    ),
 ];
 
 pub const BUILTIN_STATIC: &[(&str, &str)] = &[
     (
         "style.css",
-        include_str!("../site-templates/static/style.css"),
+        include_str!("../../site-templates/static/style.css"),
     ),
-    ("site.js", include_str!("../site-templates/static/site.js")),
+    (
+        "site.js",
+        include_str!("../../site-templates/static/site.js"),
+    ),
     (
         "search.js",
-        include_str!("../site-templates/static/search.js"),
+        include_str!("../../site-templates/static/search.js"),
     ),
 ];
 
 pub const BUILTIN_CONTENT: &[(&str, &str)] = &[(
     "about.md",
-    include_str!("../site-templates/content/about.md"),
+    include_str!("../../site-templates/content/about.md"),
 )];
 
 #[derive(Debug, thiserror::Error)]

@@ -7,7 +7,7 @@ use crate::files::Stamp;
 use crate::ingest::{self, FileOutcome, IngestError, IngestOptions};
 use crate::model::facts::Facts;
 use crate::model::identity::Aliases;
-use crate::validate;
+use crate::rules;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -241,7 +241,7 @@ pub fn load_records(
 /// Applies the single-file rules and takes the declaration's facts.
 pub fn validate_file(outcome: &mut FileOutcome) {
     if let Some(loaded) = &outcome.declaration {
-        let found = validate::validate(&loaded.declaration, &loaded.source, &outcome.file.display);
+        let found = rules::validate(&loaded.declaration, &loaded.source, &outcome.file.display);
         outcome.diagnostics.extend(found);
         outcome.facts = Some(Facts::of(
             &loaded.declaration,
@@ -252,17 +252,17 @@ pub fn validate_file(outcome: &mut FileOutcome) {
 }
 
 fn cross_validate(outcomes: &mut [FileOutcome], aliases: &Aliases) {
-    let entries: Vec<validate::cross::Entry<'_>> = outcomes
+    let entries: Vec<rules::cross::Entry<'_>> = outcomes
         .iter()
         .filter_map(|o| {
-            o.facts.as_ref().map(|facts| validate::cross::Entry {
+            o.facts.as_ref().map(|facts| rules::cross::Entry {
                 file: &o.file.display,
                 sheet: o.sheet.as_deref(),
                 facts,
             })
         })
         .collect();
-    let found = validate::cross::check(&entries, aliases);
+    let found = rules::cross::check(&entries, aliases);
     drop(entries);
     for d in found {
         // Outcomes are sorted by display path and sheet, so the owner is found by binary search.

@@ -4,10 +4,12 @@
 //! Everything is exact `Decimal` and ordered (`BTreeMap`, sorted vectors) for deterministic
 //! output.
 
-use crate::batch::Batch;
+pub mod stats;
+
 use crate::config::SiteConfig;
 use crate::diagnostic::Diagnostic;
 use crate::ingest::FileOutcome;
+use crate::load::Batch;
 use crate::model::amounts::{Amounts, YearPoint};
 use crate::model::facts::Facts;
 use std::collections::BTreeMap;
@@ -444,7 +446,7 @@ mod tests {
 
     /// The sample as 2020 and, with every year moved on by one, as 2021.
     fn two_years(dir: &Path) {
-        let text = include_str!("../tests/fixtures/sample/武汉市新洲区总工会-2020.txt");
+        let text = include_str!("../../tests/fixtures/sample/武汉市新洲区总工会-2020.txt");
         let later = text
             .replace("2019年", "\u{0}")
             .replace("2018年", "2019年")

@@ -14,11 +14,11 @@
 //! The cache file carries a checksum of its body: a file that was cut short, flipped on
 //! disk or written by another version is treated as absent (a full build), never trusted.
 
-use crate::batch::Record;
 use crate::diagnostic::Diagnostic;
 use crate::files::{change_of, walk, Stamp};
 use crate::hash::{digest, Fnv};
-use crate::site::{Manifest, WriteStats};
+use crate::load::Record;
+use crate::publish::writer::{Manifest, WriteStats};
 use serde::{Deserialize, Serialize};
 use std::hash::Hasher;
 use std::path::{Path, PathBuf};
@@ -114,7 +114,7 @@ impl State {
     pub fn site_intact(&self, output: &Path) -> bool {
         match &self.manifest {
             None => true,
-            Some(m) => crate::site::files_under(output).is_ok_and(|on_disk| {
+            Some(m) => crate::publish::writer::files_under(output).is_ok_and(|on_disk| {
                 on_disk.len() == m.len()
                     && on_disk
                         .iter()
@@ -251,7 +251,7 @@ mod tests {
         let mut manifest = Manifest::new();
         manifest.insert(
             "index.html".into(),
-            crate::site::Published {
+            crate::publish::writer::Published {
                 key: 7,
                 digest: 9,
                 stamp: Stamp {

@@ -1,4 +1,4 @@
-//! The rule catalog (spec section 3) applied to one declaration; `cross` holds the two rules
+//! The rule catalog (spec §3) applied to one declaration; `cross` holds the two rules
 //! that need every declaration of a department. Rules read the model and the source map and
 //! only ever add diagnostics: they never change a declaration.
 

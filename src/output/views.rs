@@ -2,6 +2,7 @@
 //! touch the model, so the model can change without breaking users' template overrides, and
 //! every number reaches a page already formatted (`1,234.56`, `93.58%`).
 
+use crate::analyze::stats::{DepartmentFigures, DistrictFigures, OutlierKind, Spread, YearFigures};
 use crate::analyze::{Department, District, Form, SiteModel};
 use crate::charts::{Chart, ChartKind, ChartTable, Series};
 use crate::config::SiteConfig;
@@ -11,7 +12,6 @@ use crate::model::amounts::{Amounts, YearPoint};
 use crate::model::quality::Quality;
 use crate::model::taxonomy;
 use crate::model::{BudgetLine, Declaration, Row};
-use crate::stats::{DepartmentFigures, DistrictFigures, OutlierKind, Spread, YearFigures};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -188,7 +188,7 @@ pub struct FormView {
     pub notes: Vec<NoteView>,
     pub indicator_count: usize,
     pub quality: QualityView,
-    /// What the form's layout holds (spec section 5): a block it has no place for is said to
+    /// What the form's layout holds (spec §5): a block it has no place for is said to
     /// be absent, never shown as 0.
     pub layout: LayoutView,
     /// Fujian's `年度履职目标` rows.
@@ -1140,10 +1140,10 @@ pub fn dashboard(
         years: year_totals(d, figures, &root),
         charts,
         outliers,
-        growth_limit: crate::stats::GROWTH_OUTLIER_PERCENT,
-        execution_low: crate::stats::EXECUTION_RANGE_PERCENT.0,
-        execution_high: crate::stats::EXECUTION_RANGE_PERCENT.1,
-        top_n: crate::stats::TOP_N,
+        growth_limit: crate::analyze::stats::GROWTH_OUTLIER_PERCENT,
+        execution_low: crate::analyze::stats::EXECUTION_RANGE_PERCENT.0,
+        execution_high: crate::analyze::stats::EXECUTION_RANGE_PERCENT.1,
+        top_n: crate::analyze::stats::TOP_N,
         scoreboard,
         meta,
     }
@@ -1416,7 +1416,7 @@ pub fn rule_catalog() -> Vec<RuleCount> {
 }
 
 pub fn report(
-    batch: &crate::batch::Batch,
+    batch: &crate::load::Batch,
     model: &SiteModel<'_>,
     config: &SiteConfig,
 ) -> ReportView {

@@ -18,7 +18,7 @@
 use crate::analyze::District;
 use crate::config::SiteConfig;
 use crate::model::facts::FormText;
-use crate::views::{self, PageMeta};
+use crate::output::views::{self, PageMeta};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeSet;

@@ -2,12 +2,12 @@
 //! district and for the whole site. Figures are exact until here and rounded to 2 places on
 //! output; page paths are relative to the site root.
 
+use crate::analyze::stats::DistrictFigures;
 use crate::analyze::{District, SiteModel};
 use crate::format::round;
 use crate::model::amounts::Amounts;
-use crate::stats::DistrictFigures;
-use crate::tables::{Cell, Table};
-use crate::views;
+use crate::output::tables::{Cell, Table};
+use crate::output::views;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeMap;
