@@ -82,10 +82,19 @@ impl SiteConfig {
     /// Reads `path`. A missing file is the default configuration only when `required` is
     /// false (the default `site.toml`); a file named on the command line must exist.
     pub fn load(path: &Path, required: bool) -> Result<SiteConfig, ConfigError> {
+        Self::read(path, required).map(|(config, _)| config)
+    }
+
+    /// `load`, and a hash of what was read (the bytes, or that there was no file): how the
+    /// build cache knows the config without reading it again.
+    pub fn read(path: &Path, required: bool) -> Result<(SiteConfig, u64), ConfigError> {
+        let mut h = crate::hash::Fnv::new();
+        h.text(&path.to_string_lossy());
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
-                return Ok(SiteConfig::default())
+                h.text("absent");
+                return Ok((SiteConfig::default(), std::hash::Hasher::finish(&h)));
             }
             Err(source) => {
                 return Err(ConfigError::Read {
@@ -94,10 +103,12 @@ impl SiteConfig {
                 })
             }
         };
-        Self::parse(&text).map_err(|message| ConfigError::Invalid {
+        h.bytes(text.as_bytes());
+        let config = Self::parse(&text).map_err(|message| ConfigError::Invalid {
             path: path.to_owned(),
             message,
-        })
+        })?;
+        Ok((config, std::hash::Hasher::finish(&h)))
     }
 
     pub fn parse(text: &str) -> Result<SiteConfig, String> {

@@ -4,7 +4,7 @@
 
 use crate::diagnostic::{self, Counts, Diagnostic};
 use crate::files::Stamp;
-use crate::ingest::{self, FileOutcome, IngestError, IngestOptions};
+use crate::ingest::{self, FileOutcome, IngestError, IngestOptions, SourceFile};
 use crate::model::facts::Facts;
 use crate::model::identity::Aliases;
 use crate::rules;
@@ -146,6 +146,17 @@ pub fn load_records(
     load: &LoadOptions<'_>,
 ) -> Result<(Batch, Vec<Record>), IngestError> {
     let (files, walk_problems) = ingest::discover(paths, options)?;
+    Ok(load_discovered(&files, walk_problems, options, load))
+}
+
+/// `load_records` of files already found by `ingest::discover` (with the entries its walk
+/// could not read).
+pub fn load_discovered(
+    files: &[SourceFile],
+    walk_problems: Vec<Diagnostic>,
+    options: &IngestOptions,
+    load: &LoadOptions<'_>,
+) -> (Batch, Vec<Record>) {
     // Tests pause here (`sleep`) to change the input while a run reads it.
     fail::fail_point!("load-discovered");
     let keep = files.len() <= load.keep_up_to;
@@ -228,14 +239,14 @@ pub fn load_records(
     let mut all: Vec<Diagnostic> = walk_problems;
     all.extend(outcomes.iter().flat_map(|o| o.diagnostics.iter().cloned()));
     diagnostic::sort(&mut all);
-    Ok((
+    (
         Batch {
             files: outcomes,
             diagnostics: all,
             files_read: read.into_inner(),
         },
         records,
-    ))
+    )
 }
 
 /// Applies the single-file rules and takes the declaration's facts.

@@ -8,10 +8,11 @@ pub mod stats;
 
 use crate::config::SiteConfig;
 use crate::diagnostic::Diagnostic;
-use crate::ingest::FileOutcome;
+use crate::ingest::{FileOutcome, IngestOptions};
 use crate::load::Batch;
 use crate::model::amounts::{Amounts, YearPoint};
 use crate::model::facts::Facts;
+use crate::model::Declaration;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -48,7 +49,41 @@ pub struct Department<'a> {
     pub series: BTreeMap<i32, YearPoint>,
 }
 
+/// A form's file changed (or could not be read) between the run's read and its page.
+#[derive(Debug, thiserror::Error)]
+#[error("{0} 在生成网站期间被修改或无法再读取，请重新运行")]
+pub struct Changed(pub String);
+
 impl<'a> Department<'a> {
+    /// Its declarations, in `forms` order: those the run kept, the others read again (and
+    /// checked to be the bytes the run validated). The run keeps facts, not forms, when it is
+    /// large (`build::KEEP_DECLARATIONS_UP_TO`).
+    pub fn declarations(
+        &self,
+        ingest: &IngestOptions,
+    ) -> Result<Vec<std::borrow::Cow<'a, Declaration>>, Changed> {
+        use std::borrow::Cow;
+        self.forms
+            .iter()
+            .map(|f| match &f.source.declaration {
+                Some(loaded) => Ok(Cow::Borrowed(&loaded.declaration)),
+                None => {
+                    let again = crate::ingest::read_one(&f.source.file, ingest)
+                        .into_iter()
+                        .find(|o| o.sheet == f.source.sheet);
+                    match again {
+                        Some(FileOutcome {
+                            declaration: Some(loaded),
+                            digest,
+                            ..
+                        }) if digest == f.source.digest => Ok(Cow::Owned(loaded.declaration)),
+                        _ => Err(Changed(f.source.file.display.clone())),
+                    }
+                }
+            })
+            .collect()
+    }
+
     pub fn latest(&self) -> &Form<'a> {
         &self.forms[0]
     }

@@ -155,6 +155,9 @@ pub struct Renderer {
     /// templates folder's `static/` (a logo, say), which wins on a name clash.
     pub assets: BTreeMap<String, Vec<u8>>,
     pub content: BTreeMap<String, String>,
+    /// A hash of every template, asset and content file loaded (names and bytes): what the
+    /// build cache knows the templates by, without reading them again.
+    pub digest: u64,
 }
 
 impl Renderer {
@@ -166,10 +169,22 @@ impl Renderer {
                 name: "site-templates".to_owned(),
                 message: error_chain(&e),
             })?;
+        let assets = assets(dir)?;
+        let content = layered(dir, "content", BUILTIN_CONTENT, "md")?;
+        let mut h = crate::hash::Fnv::new();
+        for (name, text) in templates.iter().chain(&content) {
+            h.text(name);
+            h.bytes(text.as_bytes());
+        }
+        for (name, bytes) in &assets {
+            h.text(name);
+            h.bytes(bytes);
+        }
         Ok(Renderer {
             tera,
-            assets: assets(dir)?,
-            content: layered(dir, "content", BUILTIN_CONTENT, "md")?,
+            assets,
+            content,
+            digest: std::hash::Hasher::finish(&h),
         })
     }
 

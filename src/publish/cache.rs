@@ -15,57 +15,45 @@
 //! disk or written by another version is treated as absent (a full build), never trusted.
 
 use crate::diagnostic::Diagnostic;
-use crate::files::{change_of, walk, Stamp};
+use crate::files::{change_of, Stamp};
 use crate::hash::{digest, Fnv};
+use crate::ingest::SourceFile;
 use crate::load::Record;
 use crate::publish::writer::{Manifest, WriteStats};
 use serde::{Deserialize, Serialize};
 use std::hash::Hasher;
 use std::path::{Path, PathBuf};
 
-/// Adds every file under `root` (sorted; hidden entries and `skip` left out) to `h`.
-fn tree(h: &mut Fnv, root: &Path, skip: Option<&Path>) {
-    h.text(&root.to_string_lossy());
-    let skip: Vec<PathBuf> = skip
-        .and_then(|s| std::fs::canonicalize(s).ok())
-        .into_iter()
-        .collect();
-    for entry in walk(root, &skip) {
-        match entry {
-            Ok(e) if e.file_type().is_file() => {
-                h.text(&e.path().to_string_lossy());
-                if let Ok(m) = e.metadata() {
-                    let stamp = Stamp::of(&m);
-                    h.write_u64(stamp.size);
-                    h.write_u64(stamp.modified);
-                    h.write_u64(change_of(&m));
-                }
-            }
-            Ok(_) => {}
-            // An unreadable entry is part of what the build sees; hash its error.
-            Err(e) => h.text(&e.to_string()),
-        }
-    }
-}
-
-/// What a build reads: submissions, templates, config, the tool and its options.
+/// What a build reads: the discovered submissions (each one's name, stamp and change, and
+/// the entries the walk could not read), the templates and config (by the hashes their
+/// loaders took of their bytes), the tool and its options.
 pub fn inputs_fingerprint(
-    input: &Path,
-    output: &Path,
-    templates: &Path,
-    config: &Path,
+    files: &[SourceFile],
+    walk_problems: &[Diagnostic],
+    templates: u64,
+    config: u64,
     options: &str,
 ) -> u64 {
     let mut h = Fnv::new();
     h.text(env!("CARGO_PKG_VERSION"));
     h.text(options);
-    tree(&mut h, input, Some(output));
-    tree(&mut h, templates, None);
-    h.text(&config.to_string_lossy());
-    match std::fs::read(config) {
-        Ok(bytes) => h.bytes(&bytes),
-        Err(e) => h.text(&e.kind().to_string()),
+    for f in files {
+        h.text(&f.display);
+        h.text(&f.path.to_string_lossy());
+        match std::fs::metadata(&f.path) {
+            Ok(m) => {
+                let stamp = Stamp::of(&m);
+                h.write_u64(stamp.size);
+                h.write_u64(stamp.modified);
+                h.write_u64(change_of(&m));
+            }
+            // A file that vanished or cannot be read is part of what the build sees.
+            Err(e) => h.text(&e.kind().to_string()),
+        }
     }
+    h.value(walk_problems);
+    h.write_u64(templates);
+    h.write_u64(config);
     h.finish()
 }
 
@@ -142,27 +130,13 @@ pub fn tool_key(options: &str) -> u64 {
     h.finish()
 }
 
-/// Templates (every file's bytes), config bytes and the tool: what every page depends on.
-pub fn site_key(tool: u64, templates: &Path, config: &Path) -> u64 {
+/// Templates and config (the hashes their loaders took of every byte) and the tool: what
+/// every page depends on.
+pub fn site_key(tool: u64, templates: u64, config: u64) -> u64 {
     let mut h = Fnv::new();
     h.write_u64(tool);
-    let walker = walkdir::WalkDir::new(templates)
-        .follow_links(true)
-        .sort_by_file_name();
-    for entry in walker.into_iter().flatten() {
-        if entry.file_type().is_file() {
-            h.text(&entry.path().to_string_lossy());
-            match std::fs::read(entry.path()) {
-                Ok(bytes) => h.bytes(&bytes),
-                Err(e) => h.text(&e.to_string()),
-            }
-        }
-    }
-    h.text(&config.to_string_lossy());
-    match std::fs::read(config) {
-        Ok(bytes) => h.bytes(&bytes),
-        Err(e) => h.text(&e.kind().to_string()),
-    }
+    h.write_u64(templates);
+    h.write_u64(config);
     h.finish()
 }
 
@@ -295,14 +269,15 @@ mod tests {
         let input = dir.path().join("in");
         std::fs::create_dir_all(input.join(".hidden")).unwrap();
         std::fs::write(input.join("a.txt"), "x").unwrap();
+        let config = dir.path().join("c.toml");
         let fp = |opts: &str| {
-            inputs_fingerprint(
-                &input,
-                &dir.path().join("out"),
-                &dir.path().join("t"),
-                &dir.path().join("c.toml"),
-                opts,
+            let (files, problems) = crate::ingest::discover(
+                std::slice::from_ref(&input),
+                &crate::ingest::IngestOptions::default(),
             )
+            .unwrap();
+            let (_, config) = crate::config::SiteConfig::read(&config, false).unwrap();
+            inputs_fingerprint(&files, &problems, 7, config, opts)
         };
         let first = fp("");
         assert_eq!(first, fp(""));
@@ -311,9 +286,20 @@ mod tests {
         assert_eq!(first, fp(""), "hidden files are not read by the build");
         std::fs::write(input.join("a.txt"), "xy").unwrap();
         assert_ne!(first, fp(""));
-        std::fs::write(dir.path().join("c.toml"), "title = \"x\"").unwrap();
+        std::fs::write(&config, "title = \"x\"").unwrap();
         let with_config = fp("");
-        std::fs::write(dir.path().join("c.toml"), "title = \"y\"").unwrap();
+        assert_ne!(first, with_config, "a config appeared");
+        std::fs::write(&config, "title = \"y\"").unwrap();
         assert_ne!(with_config, fp(""));
+        let (files, problems) = crate::ingest::discover(
+            std::slice::from_ref(&input),
+            &crate::ingest::IngestOptions::default(),
+        )
+        .unwrap();
+        assert_ne!(
+            inputs_fingerprint(&files, &problems, 7, 1, ""),
+            inputs_fingerprint(&files, &problems, 8, 1, ""),
+            "templates"
+        );
     }
 }

@@ -1,0 +1,432 @@
+//! The publishing step of a build: the site as a list of typed jobs (a page with its
+//! downloads each), run in parallel through one `Writer`. A job whose inputs are unchanged
+//! (its key, see `Inputs::page`) keeps the published file instead of rendering it again.
+
+use super::BuildError;
+use crate::analyze::stats::{self, DepartmentFigures, DistrictFigures};
+use crate::analyze::{Department, District, SiteModel};
+use crate::config::SiteConfig;
+use crate::hash::Fnv;
+use crate::ingest::IngestOptions;
+use crate::load::Batch;
+use crate::model::Declaration;
+use crate::output::dataset::{self, DistrictJson};
+use crate::output::render::{self, Renderer};
+use crate::output::search;
+use crate::output::tables::Table;
+use crate::output::views;
+use crate::publish::writer::{Manifest, WriteStats, Writer};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+/// The content page (`site-templates/content/about.md`) that explains the method: it alone
+/// gets the rule catalog and the taxonomy tables.
+const METHOD_PAGE: &str = "about";
+
+/// A district with what was computed for it once, shared by its jobs.
+#[derive(Clone, Copy)]
+struct DistrictJobs<'m, 'a> {
+    district: &'m District<'a>,
+    figures: &'m DistrictFigures,
+    data: &'m DistrictJson,
+}
+
+/// One page (with its downloads) of the site to produce.
+enum Job<'m, 'a> {
+    Home,
+    Report,
+    SiteData,
+    Content(&'m str),
+    Asset(&'m str),
+    District(DistrictJobs<'m, 'a>),
+    Dashboard(DistrictJobs<'m, 'a>),
+    /// A year page with its table; for the latest year also the district's table download.
+    Year(DistrictJobs<'m, 'a>, i32),
+    /// A department's page and its forms' JSON downloads.
+    Department {
+        at: DistrictJobs<'m, 'a>,
+        department: &'m Department<'a>,
+        figures: &'m DepartmentFigures,
+    },
+    /// The search page, and a district's search index (`search`).
+    SearchPage,
+    SearchIndex(&'m District<'a>),
+}
+
+/// How much of the district a page holds: a page with a row per department of the district is
+/// rendered one at a time (`Inputs::district_wide`), keeping the peak memory down while the
+/// other threads render department pages.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    DistrictWide,
+    OneDepartment,
+}
+
+/// Everything the jobs of one build read.
+pub struct Inputs<'m, 'a> {
+    pub batch: &'a Batch,
+    pub model: &'m SiteModel<'a>,
+    pub config: &'m SiteConfig,
+    pub renderer: &'m Renderer,
+    pub ingest: &'m IngestOptions,
+    /// `cache::site_key`: part of every page's key.
+    pub site_key: u64,
+}
+
+/// What the jobs share while they run.
+struct Shared<'i, 'm, 'a> {
+    inputs: &'i Inputs<'m, 'a>,
+    out: &'i Writer,
+    rendered: AtomicUsize,
+    district_wide: Mutex<()>,
+}
+
+/// What publishing wrote: the writer's figures, the new manifest, how many department pages
+/// were rendered (the others were kept).
+pub struct Published {
+    pub stats: WriteStats,
+    pub manifest: Manifest,
+    pub departments_rendered: usize,
+}
+
+/// Renders and writes the site: whole, or as an update of the site `previous` describes.
+pub fn publish(
+    inputs: &Inputs<'_, '_>,
+    output: &std::path::Path,
+    previous: Option<Manifest>,
+    progress: bool,
+) -> Result<Published, BuildError> {
+    let model = inputs.model;
+    let figures: Vec<DistrictFigures> = model.districts.par_iter().map(stats::district).collect();
+    let data: Vec<DistrictJson> = model
+        .districts
+        .iter()
+        .zip(&figures)
+        .map(|(d, f)| dataset::district(d, f))
+        .collect();
+    let districts: Vec<DistrictJobs<'_, '_>> = model
+        .districts
+        .iter()
+        .zip(&figures)
+        .zip(&data)
+        .map(|((district, figures), data)| DistrictJobs {
+            district,
+            figures,
+            data,
+        })
+        .collect();
+    let jobs = jobs(inputs.renderer, &districts);
+    let bar = progress_bar(progress, jobs.len());
+    let out = match previous {
+        Some(manifest) => Writer::update(output, manifest)?,
+        None => Writer::whole(output)?,
+    };
+    let shared = Shared {
+        inputs,
+        out: &out,
+        rendered: AtomicUsize::new(0),
+        district_wide: Mutex::new(()),
+    };
+    jobs.par_iter().try_for_each(|job| {
+        let result = shared.run(job, &districts, &data);
+        bar.inc(1);
+        result
+    })?;
+    bar.finish_and_clear();
+    let departments_rendered = shared.rendered.into_inner();
+    let (stats, manifest) = out.commit()?;
+    Ok(Published {
+        stats,
+        manifest,
+        departments_rendered,
+    })
+}
+
+fn jobs<'m, 'a>(renderer: &'m Renderer, districts: &[DistrictJobs<'m, 'a>]) -> Vec<Job<'m, 'a>> {
+    let mut jobs = vec![Job::Home, Job::Report, Job::SiteData, Job::SearchPage];
+    jobs.extend(districts.iter().map(|d| Job::SearchIndex(d.district)));
+    jobs.extend(renderer.content.keys().map(|k| Job::Content(k.as_str())));
+    jobs.extend(renderer.assets.keys().map(|k| Job::Asset(k.as_str())));
+    for &at in districts {
+        jobs.push(Job::District(at));
+        jobs.push(Job::Dashboard(at));
+        jobs.extend(at.district.years.iter().map(|&y| Job::Year(at, y)));
+        jobs.extend(
+            at.district
+                .departments
+                .iter()
+                .zip(&at.figures.departments)
+                .map(|(department, figures)| Job::Department {
+                    at,
+                    department,
+                    figures,
+                }),
+        );
+    }
+    jobs
+}
+
+fn progress_bar(show: bool, len: usize) -> indicatif::ProgressBar {
+    if !show {
+        return indicatif::ProgressBar::hidden();
+    }
+    indicatif::ProgressBar::new(len as u64).with_style(
+        indicatif::ProgressStyle::with_template("{spinner} 生成网站 [{bar:30}] {pos}/{len} {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    )
+}
+
+#[derive(Serialize)]
+struct ContentView {
+    meta: views::PageMeta,
+    body: String,
+    catalog: Vec<views::RuleCount>,
+    taxonomy: Vec<views::TaxonomyRow>,
+}
+
+impl Shared<'_, '_, '_> {
+    fn run(
+        &self,
+        job: &Job<'_, '_>,
+        districts: &[DistrictJobs<'_, '_>],
+        data: &[DistrictJson],
+    ) -> Result<(), BuildError> {
+        match *job {
+            Job::Home => self.home(districts),
+            Job::Report => {
+                let (model, config) = (self.inputs.model, self.inputs.config);
+                let view = views::report(self.inputs.batch, model, config);
+                self.page(Scope::DistrictWide, "report.html", "report.html", &view)
+            }
+            Job::SiteData => {
+                let all = dataset::site(self.inputs.model, data, &self.inputs.config.title);
+                Ok(self
+                    .out
+                    .write("data/district.json", 0, dataset::to_json(&all).as_bytes())?)
+            }
+            Job::Content(name) => self.content(name),
+            Job::Asset(name) => Ok(self.out.write(
+                &format!("assets/{name}"),
+                0,
+                &self.inputs.renderer.assets[name],
+            )?),
+            Job::District(at) => self.district(at),
+            Job::Dashboard(at) => {
+                let view = views::dashboard(at.district, at.figures, self.inputs.config);
+                let path = views::dashboard_page(at.district);
+                self.page(Scope::DistrictWide, "dashboard.html", &path, &view)
+            }
+            Job::Year(at, year) => self.year(at, year),
+            Job::Department {
+                at,
+                department,
+                figures,
+            } => self.department(at, department, figures),
+            Job::SearchPage => {
+                let view = search::view(&self.inputs.model.districts, self.inputs.config);
+                self.page(Scope::DistrictWide, "search.html", search::PAGE, &view)
+            }
+            Job::SearchIndex(d) => self.search_index(d),
+        }
+    }
+
+    fn home(&self, districts: &[DistrictJobs<'_, '_>]) -> Result<(), BuildError> {
+        let (model, config) = (self.inputs.model, self.inputs.config);
+        let mut view = views::home(model, config);
+        if let [only] = districts {
+            let mut single = views::district(only.district, only.figures, config, "index.html");
+            single.meta = view.meta.clone();
+            view.meta.sample_data = only.district.sample_data;
+            view.single = Some(single);
+        }
+        self.page(Scope::DistrictWide, "home.html", "index.html", &view)
+    }
+
+    fn content(&self, name: &str) -> Result<(), BuildError> {
+        let config = self.inputs.config;
+        let stem = name.trim_end_matches(".md");
+        let path = format!("{stem}.html");
+        let (title, body) = render::markdown(&self.inputs.renderer.content[name]);
+        let title = title.unwrap_or_else(|| stem.to_owned());
+        let method = stem == METHOD_PAGE;
+        let view = ContentView {
+            meta: views::PageMeta::new(config, &title, &path, "content"),
+            body,
+            catalog: if method {
+                views::rule_catalog()
+            } else {
+                Vec::new()
+            },
+            taxonomy: if method {
+                views::taxonomy_rows()
+            } else {
+                Vec::new()
+            },
+        };
+        self.page(Scope::DistrictWide, "content.html", &path, &view)
+    }
+
+    fn district(&self, at: DistrictJobs<'_, '_>) -> Result<(), BuildError> {
+        let d = at.district;
+        let path = views::district_index(d);
+        let view = views::district(d, at.figures, self.inputs.config, &path);
+        let page_view = views::DistrictPage {
+            meta: view.meta.clone(),
+            d: view,
+        };
+        self.page(Scope::DistrictWide, "district.html", &path, &page_view)?;
+        let json = dataset::to_json(at.data);
+        Ok(self
+            .out
+            .write(&views::district_json(d), 0, json.as_bytes())?)
+    }
+
+    fn year(&self, at: DistrictJobs<'_, '_>, year: i32) -> Result<(), BuildError> {
+        let d = at.district;
+        let view = views::year(d, at.figures, self.inputs.config, year);
+        self.page(
+            Scope::DistrictWide,
+            "year.html",
+            &views::year_page(d, year),
+            &view,
+        )?;
+        let table = dataset::year_table(d, at.figures, year);
+        let csv = views::year_table(d, year, "csv");
+        self.tables(&table, &csv, &views::year_table(d, year, "xlsx"))?;
+        // The district's download is its latest year's table: the same table, made once.
+        if d.latest_year() == Some(year) {
+            let csv = views::district_table(d, "csv");
+            self.tables(&table, &csv, &views::district_table(d, "xlsx"))?;
+        }
+        Ok(())
+    }
+
+    fn department(
+        &self,
+        at: DistrictJobs<'_, '_>,
+        dep: &Department<'_>,
+        figures: &DepartmentFigures,
+    ) -> Result<(), BuildError> {
+        let (d, config) = (at.district, self.inputs.config);
+        let key = department_key(self.inputs.site_key, d, dep);
+        let path = views::department_page(d, dep);
+        let json: Vec<String> = dep
+            .forms
+            .iter()
+            .map(|f| views::declaration_json(d, dep, f.year))
+            .collect();
+        // `keep` for every file, not `all`: each kept file must be recorded.
+        let kept = std::iter::once(&path)
+            .chain(&json)
+            .map(|p| self.out.keep(p, key))
+            .fold(true, |all, k| all & k);
+        if kept {
+            return Ok(());
+        }
+        self.rendered.fetch_add(1, Ordering::Relaxed);
+        let declarations = dep.declarations(self.inputs.ingest)?;
+        let refs: Vec<&Declaration> = declarations.iter().map(AsRef::as_ref).collect();
+        let view = views::department(d, dep, figures, config, &refs);
+        self.render(Scope::OneDepartment, "department.html", &path, &view, key)?;
+        for (decl, json) in declarations.into_iter().zip(&json) {
+            let mut decl = decl.into_owned();
+            if !config.publish_contacts {
+                decl.filled_by = None;
+                decl.phone = None;
+            }
+            self.out
+                .write(json, key, decl.to_canonical_json().as_bytes())?;
+        }
+        Ok(())
+    }
+
+    fn search_index(&self, d: &District<'_>) -> Result<(), BuildError> {
+        let path = search::index_path(d);
+        let mut h = Fnv::new();
+        h.write_u64(self.inputs.site_key);
+        h.value(&search::index_input(d));
+        let key = h.finish();
+        // Segmenting a district's text costs; an unchanged text keeps its index.
+        if !self.out.keep(&path, key) {
+            let index = search::district_index(d);
+            self.out.write(&path, key, index.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// Renders a page unless the published one was made from the same view (and the same
+    /// templates, config and tool): hashing a view costs a fraction of rendering it.
+    fn page<T: Serialize>(
+        &self,
+        scope: Scope,
+        template: &str,
+        path: &str,
+        view: &T,
+    ) -> Result<(), BuildError> {
+        let mut h = Fnv::new();
+        h.write_u64(self.inputs.site_key);
+        h.text(template);
+        h.value(view);
+        let key = h.finish();
+        if self.out.keep(path, key) {
+            return Ok(());
+        }
+        self.render(scope, template, path, view, key)
+    }
+
+    fn render<T: Serialize>(
+        &self,
+        scope: Scope,
+        template: &str,
+        path: &str,
+        view: &T,
+        key: u64,
+    ) -> Result<(), BuildError> {
+        let _one_at_a_time = (scope == Scope::DistrictWide).then(|| self.district_wide.lock());
+        let html = self.inputs.renderer.render(template, path, view)?;
+        self.out.write(path, key, html.as_bytes())?;
+        Ok(())
+    }
+
+    /// A table as CSV and XLSX; the XLSX (compressed, the costly one) only when the table
+    /// changed.
+    fn tables(&self, table: &Table, csv: &str, xlsx: &str) -> Result<(), BuildError> {
+        let mut h = Fnv::new();
+        h.write_u64(self.inputs.site_key);
+        table.hash(&mut h);
+        let key = h.finish();
+        self.out.write(csv, key, &table.to_csv())?;
+        if !self.out.keep(xlsx, key) {
+            let bytes = {
+                let _one_at_a_time = self.district_wide.lock();
+                table.to_xlsx()?
+            };
+            self.out.write(xlsx, key, &bytes)?;
+        }
+        Ok(())
+    }
+}
+
+/// What a department's page and downloads are made from: its district's identity, its own,
+/// and each form's bytes (by hash) and findings — plus the templates, config and tool.
+fn department_key(site_key: u64, d: &District<'_>, dep: &Department<'_>) -> u64 {
+    let mut h = Fnv::new();
+    h.write_u64(site_key);
+    for s in [&d.folder, &d.name, &d.slug, &dep.key, &dep.name, &dep.slug] {
+        h.text(s);
+    }
+    h.write_u8(u8::from(d.sample_data));
+    for f in &dep.forms {
+        h.text(f.file);
+        h.write_i32(f.year);
+        h.write_u64(f.source.digest);
+        h.write_usize(f.notes.len());
+        for n in &f.notes {
+            h.value(n);
+        }
+    }
+    h.finish()
+}

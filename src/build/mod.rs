@@ -1,0 +1,439 @@
+//! `build`: the stages in order, from submissions to a published site — config and templates,
+//! the input walked once (`ingest::discover`), `load` (reading and rules, reusing the build
+//! cache's records), `analyze`, then `jobs` (views, charts, tables and datasets rendered in
+//! parallel and written through the crash-safe `publish::writer`). Nothing is published by a
+//! failed or refused build.
+//!
+//! Before anything is touched a build refuses an output path that is a file, takes the build
+//! locks (in the cache folder and beside the output: one build at a time) and lets the site
+//! writer finish or undo what a run that died left (`publish::writer::recover`). It refuses to publish
+//! (`Refusal`, unless `allow_shrink`) a run that found no declaration, whose input folder
+//! vanished while it ran, or that would drop more than half of the published departments.
+//!
+//! With a build cache (`cache`), a build is incremental: an input file whose name, size and
+//! time are unchanged is not read again (its facts and findings come from the cache); a
+//! department's page and JSON downloads are rendered again only when one of its forms, its
+//! findings, the templates, the config or the tool changed; the district-wide pages are
+//! rendered every time (they sum every form) but written only when their bytes change; and
+//! the published site is updated in place (see `publish::writer`). The result is byte-for-byte the
+//! site a clean build makes, which the tests check after every kind of change.
+//!
+//! Memory: the build keeps each form's facts, not the form. A department's declarations are
+//! read again when its page is rendered, unless the run is small enough to keep them all
+//! (`BuildOptions::keep_declarations`).
+
+use crate::analyze::{self, SiteModel};
+use crate::config::{ConfigError, SiteConfig};
+use crate::ingest::{self, IngestError, IngestOptions};
+use crate::load::{Batch, LoadOptions, Record};
+use crate::output::render::{RenderError, Renderer};
+use crate::output::tables::TableError;
+use crate::publish::cache::{self, Cache};
+use crate::publish::writer::{Manifest, WriteError, WriteStats};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+mod jobs;
+
+/// Runs with at most this many input files keep every declaration in memory (about 6 KB
+/// each) instead of reading a department's files again to render its page.
+pub const KEEP_DECLARATIONS_UP_TO: usize = 20_000;
+
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub input: PathBuf,
+    pub output: PathBuf,
+    pub templates: PathBuf,
+    pub config: PathBuf,
+    /// The config file was named on the command line, so it must exist.
+    pub config_required: bool,
+    /// Publish nothing unless the run is clean (no error, no warning).
+    pub strict: bool,
+    /// Show a progress bar (on a terminal).
+    pub progress: bool,
+    pub ingest: IngestOptions,
+    /// The build cache folder: with it, builds are incremental (see the module doc).
+    pub cache: Option<PathBuf>,
+    /// Keep every declaration in memory when the run has at most this many files.
+    pub keep_declarations: usize,
+    /// Publish even when the run finds no declaration or would drop more than half of the
+    /// departments now published (otherwise refused, see `Refusal`).
+    pub allow_shrink: bool,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        BuildOptions {
+            input: PathBuf::from("submissions"),
+            output: PathBuf::from("public"),
+            templates: PathBuf::from("site-templates"),
+            config: PathBuf::from("site.toml"),
+            config_required: false,
+            strict: false,
+            progress: false,
+            ingest: IngestOptions::default(),
+            cache: None,
+            keep_declarations: KEEP_DECLARATIONS_UP_TO,
+            allow_shrink: false,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error(transparent)]
+    Ingest(#[from] IngestError),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    #[error(transparent)]
+    Write(#[from] WriteError),
+    #[error(transparent)]
+    Table(#[from] TableError),
+    #[error(transparent)]
+    Changed(#[from] crate::analyze::Changed),
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+}
+
+/// A run that would publish less than the site holds by accident: nothing is published (the
+/// site stays as it is) unless `--allow-shrink` is given.
+#[derive(Debug, thiserror::Error)]
+pub enum Refusal {
+    #[error("在 {0} 下没有找到任何申报表；为避免发布空网站，未发布（已发布的网站保持原样）。确认要发布空网站请加 --allow-shrink")]
+    NoDeclaration(PathBuf),
+    #[error("输入文件夹 {path} 在构建期间消失或无法再列出（{source}）；未发布（已发布的网站保持原样），请检查后重新运行")]
+    InputGone {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("本次构建只有 {after} 个部门，而已发布的网站有 {before} 个部门（减少超过一半）；为避免误删，未发布（已发布的网站保持原样）。确认要发布请加 --allow-shrink")]
+    Shrink { before: usize, after: usize },
+}
+
+/// What a build did.
+#[derive(Debug)]
+pub struct BuildOutcome {
+    pub batch: Batch,
+    /// None when `--strict` refused to publish.
+    pub written: Option<WriteStats>,
+    pub districts: usize,
+    pub departments: usize,
+    pub published_forms: usize,
+    pub unpublished_files: usize,
+    /// Nothing changed since the last build: the site was left as it was and `batch` holds
+    /// the last build's diagnostics (no file outcomes).
+    pub unchanged: bool,
+    /// Input files read (the others came from the build cache).
+    pub files_read: usize,
+    /// Department pages rendered (the others were kept).
+    pub departments_rendered: usize,
+}
+
+impl BuildOutcome {
+    pub fn exit_code(&self, strict: bool) -> i32 {
+        self.batch.exit_code(strict)
+    }
+}
+
+/// The build, as its stages: read the config and templates, refuse an unsafe output, take
+/// the locks, find the input files, stop early if nothing changed, load (read + rules, reusing
+/// the cache's records), analyze, refuse a shrinking site, publish, and remember the run.
+pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
+    let (config, config_digest) = SiteConfig::read(&options.config, options.config_required)?;
+    // Templates first: a broken template fails the build before anything is read or written.
+    let renderer = Renderer::load(&options.templates)?;
+    check_output(options)?;
+    let _locks = Locks::take(options)?;
+    let ingest = IngestOptions {
+        names_from_folder: true,
+        // The published site may lie inside the input; its JSON downloads are not submissions.
+        exclude: vec![options.output.clone()],
+        ..options.ingest.clone()
+    };
+    let (files, walk_problems) = ingest::discover(std::slice::from_ref(&options.input), &ingest)?;
+    let memory = Memory::recall(
+        options,
+        &files,
+        &walk_problems,
+        renderer.digest,
+        config_digest,
+    );
+    if let Some(unchanged) = memory.unchanged(options) {
+        return Ok(unchanged);
+    }
+    let (records, manifest) = memory.reusable(options);
+    let aliases = config.aliases();
+    let load = LoadOptions {
+        aliases: &aliases,
+        keep_up_to: options.keep_declarations,
+        previous: records.as_ref(),
+        previous_started: memory.previous.as_ref().map_or(0, |s| s.started),
+        records: memory.cache.is_some(),
+    };
+    let (batch, records) = crate::load::load_discovered(&files, walk_problems, &ingest, &load);
+    // An input root that vanished mid-run reads as many unreadable files: not a result.
+    if let Err(source) = std::fs::read_dir(&options.input) {
+        let path = options.input.clone();
+        return Err(Refusal::InputGone { path, source }.into());
+    }
+    let model = analyze::analyze(&batch, &options.input, &config);
+    if !options.allow_shrink {
+        refuse_shrinking(options, &batch, &model)?;
+    }
+    let mut outcome = BuildOutcome::of(&model, batch.files_read);
+    let published = if options.strict && batch.exit_code(true) != 0 {
+        // Refused: the site stays as the last build left it, and so does its manifest.
+        manifest
+    } else {
+        let inputs = jobs::Inputs {
+            batch: &batch,
+            model: &model,
+            config: &config,
+            renderer: &renderer,
+            ingest: &ingest,
+            site_key: memory.site_key,
+        };
+        let done = jobs::publish(&inputs, &options.output, manifest, options.progress)?;
+        outcome.written = Some(done.stats);
+        outcome.departments_rendered = done.departments_rendered;
+        Some(done.manifest)
+    };
+    drop(model);
+    memory.save(&batch, records, published, &outcome);
+    Ok(BuildOutcome { batch, ..outcome })
+}
+
+/// The build locks (in the cache folder and beside the output): one build at a time; a
+/// second one is refused before it touches anything. Whatever a run that died left
+/// half-done is finished or undone once they are held.
+struct Locks {
+    _cache: Option<crate::publish::writer::Lock>,
+    _output: crate::publish::writer::Lock,
+}
+
+impl Locks {
+    fn take(options: &BuildOptions) -> Result<Locks, WriteError> {
+        use crate::publish::writer::{lock, output_lock, recover};
+        let cache = match &options.cache {
+            Some(dir) => Some(lock(&dir.join("lock"))?),
+            None => None,
+        };
+        let output = lock(&output_lock(&options.output)?)?;
+        recover(&options.output)?;
+        Ok(Locks {
+            _cache: cache,
+            _output: output,
+        })
+    }
+}
+
+/// What the build cache remembers of the last build, and this build's keys.
+struct Memory {
+    cache: Option<Cache>,
+    previous: Option<cache::State>,
+    /// What this build reads, when there is a cache to compare it with.
+    fingerprint: Option<u64>,
+    tool: u64,
+    site_key: u64,
+    started: u64,
+}
+
+impl Memory {
+    fn recall(
+        options: &BuildOptions,
+        files: &[ingest::SourceFile],
+        walk_problems: &[crate::diagnostic::Diagnostic],
+        templates: u64,
+        config: u64,
+    ) -> Memory {
+        let started = crate::files::now_ns();
+        let cache = options
+            .cache
+            .as_ref()
+            .map(|dir| Cache::new(dir, &options.output));
+        let tool = cache::tool_key(&format!("max_file_bytes={}", options.ingest.max_file_bytes));
+        let previous = cache.as_ref().and_then(Cache::load);
+        if previous.is_none() {
+            // A full build makes every district's search index: load the segmenter meanwhile.
+            crate::output::search::warm_up();
+        }
+        let run = format!(
+            "tool={tool} strict={} config_required={}",
+            options.strict, options.config_required
+        );
+        let fingerprint = cache
+            .as_ref()
+            .map(|_| cache::inputs_fingerprint(files, walk_problems, templates, config, &run));
+        Memory {
+            cache,
+            previous,
+            fingerprint,
+            tool,
+            site_key: cache::site_key(tool, templates, config),
+            started,
+        }
+    }
+
+    /// The last build's outcome, when nothing it read or wrote has changed since.
+    fn unchanged(&self, options: &BuildOptions) -> Option<BuildOutcome> {
+        let (state, fingerprint) = (self.previous.as_ref()?, self.fingerprint?);
+        (state.inputs == fingerprint
+            && state.site_intact(&options.output)
+            && state.racy_unchanged())
+        .then(|| from_state(state))
+    }
+
+    /// The last build's records by file, and the manifest of the site it published (when the
+    /// site was made with the same templates, config and tool, and is still there).
+    fn reusable(
+        &self,
+        options: &BuildOptions,
+    ) -> (Option<BTreeMap<String, Vec<Record>>>, Option<Manifest>) {
+        match &self.previous {
+            Some(state) if state.tool == self.tool => {
+                let mut records: BTreeMap<String, Vec<Record>> = BTreeMap::new();
+                for r in &state.records {
+                    records
+                        .entry(r.display.clone())
+                        .or_default()
+                        .push(r.clone());
+                }
+                let manifest = state
+                    .manifest
+                    .clone()
+                    .filter(|_| state.site == self.site_key && options.output.is_dir());
+                (Some(records), manifest)
+            }
+            _ => (None, None),
+        }
+    }
+
+    fn save(
+        &self,
+        batch: &Batch,
+        records: Vec<Record>,
+        manifest: Option<Manifest>,
+        outcome: &BuildOutcome,
+    ) {
+        if let (Some(cache), Some(inputs)) = (&self.cache, self.fingerprint) {
+            cache.save(&cache::State {
+                inputs,
+                started: self.started,
+                racy: racy_inputs(batch, self.started),
+                tool: self.tool,
+                site: self.site_key,
+                records,
+                manifest,
+                districts: outcome.districts,
+                departments: outcome.departments,
+                published_forms: outcome.published_forms,
+                unpublished_files: outcome.unpublished_files,
+                diagnostics: batch.diagnostics.clone(),
+            });
+        }
+    }
+}
+
+impl BuildOutcome {
+    /// What a build that publishes `model` reports before it writes anything.
+    fn of(model: &SiteModel<'_>, files_read: usize) -> BuildOutcome {
+        let departments = || model.districts.iter().flat_map(|d| &d.departments);
+        BuildOutcome {
+            districts: model.districts.len(),
+            departments: departments().count(),
+            published_forms: departments().map(|d| d.forms.len()).sum(),
+            unpublished_files: model.unpublished.len(),
+            written: None,
+            unchanged: false,
+            files_read,
+            departments_rendered: 0,
+            batch: Batch {
+                files: Vec::new(),
+                diagnostics: Vec::new(),
+                files_read: 0,
+            },
+        }
+    }
+}
+
+/// The input files whose metadata cannot be trusted against a build that started at
+/// `started`, with the digest of the bytes the build read.
+fn racy_inputs(batch: &Batch, started: u64) -> Vec<(PathBuf, u64)> {
+    batch
+        .files
+        .iter()
+        .filter(|f| {
+            std::fs::metadata(&f.file.path).map_or(true, |m| crate::files::is_racy(&m, started))
+        })
+        .map(|f| (f.file.path.clone(), f.digest))
+        .collect()
+}
+
+/// The outcome of an unchanged run, from the last build's state.
+fn from_state(state: &cache::State) -> BuildOutcome {
+    BuildOutcome {
+        written: state.written(),
+        districts: state.districts,
+        departments: state.departments,
+        published_forms: state.published_forms,
+        unpublished_files: state.unpublished_files,
+        unchanged: true,
+        files_read: 0,
+        departments_rendered: 0,
+        batch: Batch {
+            files: Vec::new(),
+            diagnostics: state.diagnostics.clone(),
+            files_read: 0,
+        },
+    }
+}
+
+/// Refuses a run with no declaration, or one that would drop more than half of the
+/// departments the published site has (its `data/district.json` says how many).
+fn refuse_shrinking(
+    options: &BuildOptions,
+    batch: &Batch,
+    model: &SiteModel<'_>,
+) -> Result<(), Refusal> {
+    if batch.declarations() == 0 {
+        return Err(Refusal::NoDeclaration(options.input.clone()));
+    }
+    #[derive(serde::Deserialize)]
+    struct Published {
+        departments: Vec<serde::de::IgnoredAny>,
+    }
+    let before = std::fs::read(options.output.join("data/district.json"))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<Published>(&bytes).ok())
+        .map_or(0, |p| p.departments.len());
+    let after: usize = model.districts.iter().map(|d| d.departments.len()).sum();
+    if after * 2 < before {
+        return Err(Refusal::Shrink { before, after });
+    }
+    Ok(())
+}
+
+/// Refuses an output folder that would swallow the input or the templates when replaced,
+/// and an output path that is a file, before anything is touched.
+fn check_output(options: &BuildOptions) -> Result<(), WriteError> {
+    if std::fs::metadata(&options.output).is_ok_and(|m| !m.is_dir()) {
+        return Err(WriteError::OutputIsFile(options.output.clone()));
+    }
+    let abs = |p: &Path| {
+        std::path::absolute(p)
+            .map(|a| a.components().collect::<PathBuf>())
+            .unwrap_or_else(|_| p.to_owned())
+    };
+    let out = abs(&options.output);
+    let unsafe_ = out.parent().is_none()
+        || [&options.input, &options.templates]
+            .iter()
+            .any(|p| abs(p).starts_with(&out));
+    if unsafe_ {
+        return Err(WriteError::UnsafeOutput(options.output.clone()));
+    }
+    Ok(())
+}
