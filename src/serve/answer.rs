@@ -43,12 +43,17 @@ impl From<Response> for Answer {
 /// Answers one request.
 pub(crate) async fn answer<B>(request: Request<B>, shared: Arc<Shared>) -> Answer {
     let request = request.map(|_| ());
+    // The `Host` header, and the host of a target in absolute form (`GET http://…/`).
     let host = request
         .headers()
         .get(header::HOST)
-        .map(|h| h.to_str().unwrap_or_default())
-        .or(request.uri().authority().map(|a| a.as_str()));
-    if host.is_some_and(|h| !allowed_host(h)) {
+        .map(|h| h.to_str().unwrap_or_default());
+    let authority = request.uri().authority().map(|a| a.as_str());
+    if [host, authority]
+        .into_iter()
+        .flatten()
+        .any(|h| !allowed_host(h))
+    {
         return text(
             StatusCode::FORBIDDEN,
             "只接受发往 127.0.0.1 或 localhost 的请求",
@@ -142,7 +147,7 @@ async fn serve_file(path: &Path, request: Request<()>, generation: u64) -> Respo
     if let Some(typed) = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| with_charset(v))
+        .and_then(with_charset)
     {
         headers.insert(header::CONTENT_TYPE, typed);
     }

@@ -97,19 +97,24 @@ fn admit(stream: TcpStream, shared: &Arc<Shared>, registry: &Arc<Registry>) {
     lock(&registry.reading).insert(id, Arc::clone(&end));
     registry.open.fetch_add(1, Ordering::AcqRel);
     let (shared, registry) = (Arc::clone(shared), Arc::clone(registry));
+    let stage = Arc::new(AtomicU8::new(READING));
     tokio::spawn(async move {
-        let _open = Open(&registry, id);
-        serve(stream, shared, &registry, id, end).await;
+        let _open = Open(&registry, id, Arc::clone(&stage));
+        serve(stream, shared, &registry, id, end, stage).await;
     });
 }
 
-/// Counts a connection open while it lives (also when its task is dropped).
-struct Open<'a>(&'a Registry, u64);
+/// Counts a connection open while it lives (also when its task is dropped), until it
+/// becomes an event stream: those are bounded apart (`answer::MAX_EVENT_STREAMS`), so open
+/// pages never take the room of requests.
+struct Open<'a>(&'a Registry, u64, Arc<AtomicU8>);
 
 impl Drop for Open<'_> {
     fn drop(&mut self) {
         lock(&self.0.reading).remove(&self.1);
-        self.0.open.fetch_sub(1, Ordering::AcqRel);
+        if self.2.load(Ordering::Acquire) != STREAMING {
+            self.0.open.fetch_sub(1, Ordering::AcqRel);
+        }
     }
 }
 
@@ -133,19 +138,20 @@ async fn serve(
     registry: &Arc<Registry>,
     id: u64,
     end: Arc<Notify>,
+    stage: Arc<AtomicU8>,
 ) {
     let started = Instant::now();
-    let stage = Arc::new(AtomicU8::new(READING));
     let service = {
         let (stage, registry) = (Arc::clone(&stage), Arc::clone(registry));
         hyper::service::service_fn(move |request| {
             stage.store(RESPONDING, Ordering::Release);
             lock(&registry.reading).remove(&id);
             let (stage, shared) = (Arc::clone(&stage), Arc::clone(&shared));
+            let registry = Arc::clone(&registry);
             Box::pin(async move {
                 let answer = answer(request, shared).await;
-                if answer.streaming {
-                    stage.store(STREAMING, Ordering::Release);
+                if answer.streaming && stage.swap(STREAMING, Ordering::AcqRel) != STREAMING {
+                    registry.open.fetch_sub(1, Ordering::AcqRel);
                 }
                 Ok(answer.response)
             }) as BoxedAnswer

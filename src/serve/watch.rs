@@ -205,7 +205,9 @@ struct FileWatch {
 
 impl FileWatch {
     fn new(events: Events, force_poll: bool) -> Result<FileWatch, ServeError> {
-        if !force_poll {
+        if force_poll {
+            eprintln!("按 {WATCH_ENV}=poll 的设置定时比较文件，不使用系统的文件变化通知");
+        } else {
             match notify::recommended_watcher(events.clone()) {
                 Ok(native) => {
                     return Ok(FileWatch {
