@@ -584,7 +584,7 @@ fn polling_rebuilds_where_native_watching_is_unavailable() {
         FORM,
         form.replace("武汉市新洲区总工会", "武汉市新洲区轮询工会"),
     );
-    // Polling compares modification times: this one is certainly not the last one seen.
+    // An earlier time than the one seen (as `cp -p` may leave): the contents tell.
     set_mtime(&edited, 3);
     events.wait_reload();
     server.wait_for("/", "the renamed department", |s, b| {

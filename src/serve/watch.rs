@@ -13,6 +13,7 @@
 
 use super::{lock, ServeError, Shared};
 use crate::build::{self, BuildOptions, BuildOutcome};
+use notify::event::ModifyKind;
 use notify::{Event, EventKind, RecursiveMode};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -26,8 +27,10 @@ use std::time::{Duration, Instant};
 /// `DEBOUNCE_MAX` after it was first seen.
 const DEBOUNCE: Duration = Duration::from_millis(150);
 const DEBOUNCE_MAX: Duration = Duration::from_secs(2);
-/// How often the polling fallback compares the files.
-const POLL_EVERY: Duration = Duration::from_millis(500);
+/// How often the polling fallback compares the files. It compares their contents too:
+/// `notify` alone only sees a time moving forward, and a copy that keeps times (`cp -p`,
+/// `rsync -t`, an unpacked archive) may move it back.
+const POLL_EVERY: Duration = Duration::from_secs(1);
 /// How often the watcher thread looks at the stop flag while nothing happens.
 const STOP_CHECK: Duration = Duration::from_millis(100);
 /// The environment variable that forces polling (`poll`), e.g. on a network file system
@@ -134,14 +137,24 @@ impl Roots {
         }
     }
 
-    /// Whether an event may change the build. Reads (access events) never do; an error or a
-    /// rescan request from the watcher always may.
+    /// Whether an event may change the build. Reads (access events) never do, nor a folder's
+    /// own times changing (polling sees that whenever an entry is added or removed, the
+    /// build's own output swap included; the entries' events tell what changed); an error or
+    /// a rescan request from the watcher always may.
     fn relevant(&self, event: &notify::Result<Event>) -> bool {
         let Ok(event) = event else { return true };
-        if matches!(event.kind, EventKind::Access(_)) {
-            return false;
+        let folder_times = matches!(
+            event.kind,
+            EventKind::Modify(ModifyKind::Metadata(_) | ModifyKind::Data(_) | ModifyKind::Any)
+        );
+        match event.kind {
+            EventKind::Access(_) => false,
+            _ if event.need_rescan() => true,
+            _ => event
+                .paths
+                .iter()
+                .any(|p| self.relevant_path(p) && !(folder_times && p.is_dir())),
         }
-        event.need_rescan() || event.paths.iter().any(|p| self.relevant_path(p))
     }
 
     fn relevant_path(&self, path: &Path) -> bool {
@@ -275,7 +288,9 @@ impl FileWatch {
 }
 
 fn poll_watcher(events: Events) -> Result<Box<dyn notify::Watcher + Send>, ServeError> {
-    let config = notify::Config::default().with_poll_interval(POLL_EVERY);
+    let config = notify::Config::default()
+        .with_poll_interval(POLL_EVERY)
+        .with_compare_contents(true);
     let watcher = notify::PollWatcher::new(events, config).map_err(ServeError::Watch)?;
     Ok(Box::new(watcher))
 }
@@ -353,7 +368,7 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use notify::event::{AccessKind, CreateKind, ModifyKind};
+    use notify::event::{AccessKind, CreateKind, MetadataKind, RenameMode};
 
     fn event(kind: EventKind, path: &Path) -> notify::Result<Event> {
         Ok(Event::new(kind).add_path(path.to_owned()))
@@ -393,6 +408,22 @@ mod tests {
         let create = EventKind::Create(CreateKind::File);
         assert!(roots.relevant(&event(create, &dir.path().join("in/new.txt"))));
         assert!(roots.relevant(&Err(notify::Error::generic("overflow"))));
+    }
+
+    #[test]
+    fn a_folder_whose_times_change_is_no_change_but_one_moved_in_is() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("in/x")).unwrap();
+        std::fs::write(dir.path().join("in/x/a.txt"), "1").unwrap();
+        let roots = roots(dir.path());
+        let times = EventKind::Modify(ModifyKind::Metadata(MetadataKind::WriteTime));
+        // What polling reports for the folders around the output swap and for an edit.
+        assert!(!roots.relevant(&event(times, &dir.path().join("in"))));
+        assert!(!roots.relevant(&event(times, &dir.path().join("in/x"))));
+        assert!(!roots.relevant(&event(times, dir.path())));
+        assert!(roots.relevant(&event(times, &dir.path().join("in/x/a.txt"))));
+        let moved_in = EventKind::Modify(ModifyKind::Name(RenameMode::To));
+        assert!(roots.relevant(&event(moved_in, &dir.path().join("in/x"))));
     }
 
     #[test]
