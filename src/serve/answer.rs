@@ -180,7 +180,7 @@ fn wants_html(request: &Request<()>, segments: &[String]) -> bool {
             .is_none_or(|s| s.ends_with(".html") || !s.contains('.'))
 }
 
-pub(crate) fn text(status: StatusCode, message: &str) -> Response {
+fn text(status: StatusCode, message: &str) -> Response {
     let mut r = (status, format!("{message}\n")).into_response();
     r.headers_mut().insert(
         header::CONTENT_TYPE,

@@ -6,8 +6,10 @@
 //!   (not an event stream) must be taken within `RESPONSE_DEADLINE` (else the connection is
 //!   dropped);
 //! - at most `MAX_CONNECTIONS` are served at once; beyond it the connection that has waited
-//!   longest for its request head is dropped to make room, and only when none is waiting is
-//!   the newcomer answered 503;
+//!   longest for its request head is dropped to make room, or, when none is waiting, the
+//!   oldest still taking its response (on loopback a response takes milliseconds: one that
+//!   is still going is a client that stopped reading). Event streams are bounded apart
+//!   (`answer::MAX_EVENT_STREAMS`), so open pages never take the room of requests;
 //! - a connection ends gently: the write side is shut first and what the client still sends
 //!   is drained briefly, so a response is not destroyed by a reset (a body, an oversized
 //!   head left unread).
@@ -15,7 +17,7 @@
 //! Accept errors (a connection reset before it was accepted, too many open files) are not
 //! fatal: the loop waits a moment and goes on.
 
-use super::answer::{self, answer};
+use super::answer::answer;
 use super::{lock, Shared};
 use hyper::server::conn::http1;
 use hyper_util::rt::TokioIo;
@@ -23,7 +25,7 @@ use std::collections::BTreeMap;
 use std::convert::Infallible;
 use std::future::{poll_fn, Future};
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -36,7 +38,7 @@ const MAX_HEAD: usize = 16 * 1024;
 /// Time for the whole request head, from accept.
 const HEAD_DEADLINE: Duration = Duration::from_secs(5);
 /// Time for a whole response (not an event stream), from accept.
-const RESPONSE_DEADLINE: Duration = Duration::from_secs(30);
+const RESPONSE_DEADLINE: Duration = Duration::from_secs(10);
 /// Connections served at once.
 const MAX_CONNECTIONS: usize = 64;
 /// How long, and how much, a closing connection drains of what the client still sends.
@@ -50,13 +52,51 @@ const READING: u8 = 0;
 const RESPONDING: u8 = 1;
 const STREAMING: u8 = 2;
 
-/// The connections open now.
+/// The connections served now (not event streams), oldest first: how far each is, and what
+/// ends it.
 #[derive(Default)]
 struct Registry {
-    open: AtomicUsize,
     next_id: AtomicU64,
-    /// Connections still waiting for their request head, oldest first, with what ends them.
-    reading: Mutex<BTreeMap<u64, Arc<Notify>>>,
+    live: Mutex<BTreeMap<u64, Entry>>,
+}
+
+/// One connection in the registry.
+#[derive(Clone)]
+struct Entry {
+    id: u64,
+    stage: Arc<AtomicU8>,
+    end: Arc<Notify>,
+}
+
+impl Registry {
+    /// Registers a connection, making room first when `MAX_CONNECTIONS` are served: the
+    /// oldest still reading its request head is ended, else the oldest at all.
+    fn enter(&self) -> Entry {
+        let mut live = lock(&self.live);
+        if live.len() >= MAX_CONNECTIONS {
+            let reading = live
+                .iter()
+                .find(|(_, e)| e.stage.load(Ordering::Acquire) == READING)
+                .map(|(id, _)| *id);
+            if let Some(victim) = reading.or_else(|| live.keys().next().copied()) {
+                if let Some(e) = live.remove(&victim) {
+                    e.end.notify_one();
+                }
+            }
+        }
+        let entry = Entry {
+            id: self.next_id.fetch_add(1, Ordering::Relaxed),
+            stage: Arc::new(AtomicU8::new(READING)),
+            end: Arc::new(Notify::new()),
+        };
+        live.insert(entry.id, entry.clone());
+        entry
+    }
+
+    /// A connection ended or became an event stream: it no longer takes room.
+    fn leave(&self, id: u64) {
+        lock(&self.live).remove(&id);
+    }
 }
 
 /// Accepts connections until `stop`, each served on a task of its own.
@@ -81,40 +121,22 @@ pub(crate) async fn accept_loop(
     Ok(())
 }
 
-/// Starts serving a connection, making room first when `MAX_CONNECTIONS` are open.
+/// Starts serving a connection on a task of its own.
 fn admit(stream: TcpStream, shared: &Arc<Shared>, registry: &Arc<Registry>) {
-    if registry.open.load(Ordering::Acquire) >= MAX_CONNECTIONS {
-        match lock(&registry.reading).pop_first() {
-            Some((_, end)) => end.notify_one(),
-            None => {
-                tokio::spawn(refuse(stream));
-                return;
-            }
-        }
-    }
-    let id = registry.next_id.fetch_add(1, Ordering::Relaxed);
-    let end = Arc::new(Notify::new());
-    lock(&registry.reading).insert(id, Arc::clone(&end));
-    registry.open.fetch_add(1, Ordering::AcqRel);
+    let entry = registry.enter();
     let (shared, registry) = (Arc::clone(shared), Arc::clone(registry));
-    let stage = Arc::new(AtomicU8::new(READING));
     tokio::spawn(async move {
-        let _open = Open(&registry, id, Arc::clone(&stage));
-        serve(stream, shared, &registry, id, end, stage).await;
+        let _leave = Leave(&registry, entry.id);
+        serve(stream, shared, &registry, entry).await;
     });
 }
 
-/// Counts a connection open while it lives (also when its task is dropped), until it
-/// becomes an event stream: those are bounded apart (`answer::MAX_EVENT_STREAMS`), so open
-/// pages never take the room of requests.
-struct Open<'a>(&'a Registry, u64, Arc<AtomicU8>);
+/// Takes a connection out of the registry when its task ends or is dropped.
+struct Leave<'a>(&'a Registry, u64);
 
-impl Drop for Open<'_> {
+impl Drop for Leave<'_> {
     fn drop(&mut self) {
-        lock(&self.0.reading).remove(&self.1);
-        if self.2.load(Ordering::Acquire) != STREAMING {
-            self.0.open.fetch_sub(1, Ordering::AcqRel);
-        }
+        self.0.leave(self.1);
     }
 }
 
@@ -131,27 +153,21 @@ enum Ending {
     Dropped,
 }
 
-/// Serves one connection under its deadlines; `end` drops it while it waits for its head.
-async fn serve(
-    stream: TcpStream,
-    shared: Arc<Shared>,
-    registry: &Arc<Registry>,
-    id: u64,
-    end: Arc<Notify>,
-    stage: Arc<AtomicU8>,
-) {
+/// Serves one connection under its deadlines, until the registry ends it to make room.
+async fn serve(stream: TcpStream, shared: Arc<Shared>, registry: &Arc<Registry>, entry: Entry) {
+    let Entry { id, stage, end } = entry;
     let started = Instant::now();
     let service = {
         let (stage, registry) = (Arc::clone(&stage), Arc::clone(registry));
         hyper::service::service_fn(move |request| {
             stage.store(RESPONDING, Ordering::Release);
-            lock(&registry.reading).remove(&id);
             let (stage, shared) = (Arc::clone(&stage), Arc::clone(&shared));
             let registry = Arc::clone(&registry);
             Box::pin(async move {
                 let answer = answer(request, shared).await;
-                if answer.streaming && stage.swap(STREAMING, Ordering::AcqRel) != STREAMING {
-                    registry.open.fetch_sub(1, Ordering::AcqRel);
+                if answer.streaming {
+                    stage.store(STREAMING, Ordering::Release);
+                    registry.leave(id);
                 }
                 Ok(answer.response)
             }) as BoxedAnswer
@@ -174,11 +190,7 @@ async fn serve(
                     break if now == READING { Ending::HeadTimeout } else { Ending::Dropped };
                 }
             }
-            () = end.notified() => {
-                if stage.load(Ordering::Acquire) == READING {
-                    break Ending::Dropped;
-                }
-            }
+            () = end.notified() => break Ending::Dropped,
         }
     };
     match ending {
@@ -234,14 +246,38 @@ async fn linger(mut io: TcpStream) {
     let _ = tokio::time::timeout(LINGER, drain).await;
 }
 
-/// Answers 503 to a connection there is no room for.
-async fn refuse(stream: TcpStream) {
-    let service = hyper::service::service_fn(|_request| async {
-        Ok::<_, Infallible>(answer::text(
-            axum::http::StatusCode::SERVICE_UNAVAILABLE,
-            "服务器繁忙，请稍后重试",
-        ))
-    });
-    let conn = builder().serve_connection(TokioIo::new(stream), service);
-    let _ = tokio::time::timeout(LINGER, conn).await;
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures_util::FutureExt;
+
+    fn ended(entry: &Entry) -> bool {
+        entry.end.notified().now_or_never().is_some()
+    }
+
+    #[test]
+    fn a_full_server_drops_the_oldest_reader_first_then_the_oldest_responder() {
+        let registry = Registry::default();
+        let entries: Vec<Entry> = (0..MAX_CONNECTIONS).map(|_| registry.enter()).collect();
+        for e in &entries[..3] {
+            e.stage.store(RESPONDING, Ordering::Release);
+        }
+        // Full: the oldest waiting for its head (the fourth) makes room, not the older ones
+        // already answered.
+        let _new = registry.enter();
+        assert!(!ended(&entries[0]) && ended(&entries[3]));
+        assert_eq!(lock(&registry.live).len(), MAX_CONNECTIONS);
+        // Nobody reading: the oldest of all.
+        for e in &entries {
+            e.stage.store(RESPONDING, Ordering::Release);
+        }
+        _new.stage.store(RESPONDING, Ordering::Release);
+        let _newer = registry.enter();
+        assert!(ended(&entries[0]));
+        // An event stream leaves: room without dropping anyone.
+        registry.leave(entries[1].id);
+        let _newest = registry.enter();
+        assert!(!ended(&entries[2]));
+        assert_eq!(lock(&registry.live).len(), MAX_CONNECTIONS);
+    }
 }
