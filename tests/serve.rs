@@ -394,7 +394,7 @@ fn many_slow_clients_do_not_starve_a_real_request() {
             s
         })
         .collect();
-    std::thread::sleep(Duration::from_millis(300));
+    // No pause needed: the server accepts in connection order, so the slow ones come first.
     let started = Instant::now();
     assert_eq!(server.get("/").0, 200, "a real request is served");
     assert!(started.elapsed() < Duration::from_secs(3));
