@@ -1,7 +1,7 @@
 //! One request to one response. Only `GET` and `HEAD` to a loopback `Host`
 //! (`127.0.0.1`, `localhost`, `[::1]`, any port) are answered, so a page of another site
 //! cannot read the preview through DNS rebinding. [`EVENTS_PATH`] is the reload event
-//! stream; any other path is a file of the output folder ([`super::paths`]): pages with the
+//! stream; any other path is a file of the output folder (`paths`): pages with the
 //! reload script added, other files by `tower-http`'s `ServeFile` (type by extension, ranges,
 //! conditional requests). While the last build is broken, page requests get the error page.
 

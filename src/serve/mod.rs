@@ -2,13 +2,13 @@
 //! the submissions, templates and config, rebuilds after a change and tells open pages to
 //! reload (Server-Sent Events).
 //!
-//! - [`watch`]: file events (`notify`; polling where native watching is unavailable),
+//! - `watch`: file events (`notify`; polling where native watching is unavailable),
 //!   debounced into one rebuild; the build outcome shared with the pages.
-//! - [`connection`]: the accept loop and each connection's life on hyper: limits on the
+//! - `connection`: the accept loop and each connection's life on hyper: limits on the
 //!   request head, deadlines, making room when too many clients are slow.
-//! - [`answer`]: one request to one response: the `Host` check, the event stream, files with
+//! - `answer`: one request to one response: the `Host` check, the event stream, files with
 //!   their type, the reload script injected into pages, the error and 404 pages.
-//! - [`paths`]: request paths to files under the output folder, refusing any way out of it.
+//! - `paths`: request paths to files under the output folder, refusing any way out of it.
 //!
 //! Pages on disk stay byte-identical to `build`: the reload script is added to HTML
 //! responses only. A build that fails (a broken template, an invalid `site.toml`) keeps the

@@ -8,7 +8,7 @@
 //! `site-templates/` at start) is watched through its nearest existing parent and watched
 //! itself once it appears.
 //!
-//! The outcome of each build goes to [`Shared`]: the error to show, and a new generation
+//! The outcome of each build goes to `Shared`: the error to show, and a new generation
 //! that makes open pages reload.
 
 use super::{lock, ServeError, Shared};
