@@ -392,8 +392,8 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             let mut build = site.into_options(false, false);
             build.cache = cache.dir();
             let options = ServeOptions { build, port };
-            let server = Server::start(options)
-                .with_context(|| format!("无法在 127.0.0.1:{port} 上监听"))?;
+            // The error says which port could not be bound.
+            let server = Server::start(options)?;
             let addr = server.local_addr().context("无法读取监听地址")?;
             eprintln!("预览地址：http://{addr}/ （按 Ctrl-C 结束）");
             // Ctrl-C (or SIGTERM) ends the server cleanly, with status 0.
@@ -403,7 +403,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 ctrlc::set_handler(move || stop.store(true, std::sync::atomic::Ordering::Relaxed))
                     .context("无法设置 Ctrl-C 处理")?;
             }
-            server.run(stop).context("预览服务器出错")?;
+            server.run(stop)?;
             eprintln!("预览已结束");
             Ok(0)
         }

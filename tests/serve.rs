@@ -31,8 +31,14 @@ impl Drop for Serve {
 
 impl Serve {
     fn start(dir: &Path) -> Serve {
+        Serve::start_with(dir, &[])
+    }
+
+    /// Starts with extra environment variables (`BUDGETSITE_WATCH=poll`).
+    fn start_with(dir: &Path, env: &[(&str, &str)]) -> Serve {
         let mut child = bin()
             .args(["serve", "--port", "0"])
+            .envs(env.iter().copied())
             .current_dir(dir)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -71,7 +77,7 @@ impl Serve {
                 server.log()
             ),
         }
-        assert!(server.addr.ip().is_loopback());
+        assert_eq!(server.addr.ip().to_string(), "127.0.0.1");
         server
     }
 
@@ -159,11 +165,15 @@ struct Events {
 
 impl Events {
     fn open(server: &Serve) -> Events {
+        Events::open_at(server, "/__budgetsite/events")
+    }
+
+    fn open_at(server: &Serve, target: &str) -> Events {
         let mut s = TcpStream::connect_timeout(&server.addr, WAIT).unwrap();
         s.set_read_timeout(Some(WAIT)).unwrap();
         write!(
             s,
-            "GET /__budgetsite/events HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n",
+            "GET {target} HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n",
             server.addr
         )
         .unwrap();
@@ -199,6 +209,27 @@ impl Events {
         }
         panic!("no reload event within {WAIT:?}; got:\n{seen}");
     }
+
+    /// Waits until the server ends the stream.
+    fn wait_end(&mut self) {
+        let mut seen = String::new();
+        loop {
+            let mut line = String::new();
+            match self.reader.read_line(&mut line) {
+                Ok(0) => return,
+                Ok(_) => seen.push_str(&line),
+                Err(e) => panic!("the stream was not ended within {WAIT:?} ({e}); got:\n{seen}"),
+            }
+        }
+    }
+}
+
+/// A response header's value, whatever the case of its name.
+fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
+    head.lines().find_map(|l| {
+        let (n, v) = l.split_once(':')?;
+        n.eq_ignore_ascii_case(name).then_some(v.trim())
+    })
 }
 
 #[test]
@@ -363,7 +394,7 @@ fn many_slow_clients_do_not_starve_a_real_request() {
             s
         })
         .collect();
-    std::thread::sleep(Duration::from_millis(300));
+    // No pause needed: the server accepts in connection order, so the slow ones come first.
     let started = Instant::now();
     assert_eq!(server.get("/").0, 200, "a real request is served");
     assert!(started.elapsed() < Duration::from_secs(3));
@@ -402,6 +433,8 @@ fn ctrl_c_ends_serve_with_status_0() {
     fixture(dir.path());
     let mut server = Serve::start(dir.path());
     server.wait_for("/", "the home page", |s, _| s == 200);
+    // An open page does not hold the server up.
+    let _events = Events::open(&server);
     let pid = server.child.id().to_string();
     let killed = std::process::Command::new("kill")
         .args(["-INT", &pid])
@@ -417,4 +450,241 @@ fn ctrl_c_ends_serve_with_status_0() {
         std::thread::sleep(Duration::from_millis(50));
     };
     assert_eq!(status.code(), Some(0), "{}", server.log());
+}
+
+#[test]
+fn published_files_have_their_types_and_folders_their_index() {
+    let dir = tempfile::tempdir().unwrap();
+    fixture(dir.path());
+    // Files in the templates' static/ are published in assets/ beside the built-in ones.
+    write(
+        dir.path(),
+        "site-templates/static/logo.png",
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR",
+    );
+    write(
+        dir.path(),
+        "site-templates/static/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    let mut server = Serve::start(dir.path());
+    server.wait_for("/", "the home page", |s, _| s == 200);
+    let xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    for (target, content_type) in [
+        ("/index.html", "text/html; charset=utf-8"),
+        ("/assets/style.css", "text/css; charset=utf-8"),
+        ("/assets/site.js", "text/javascript; charset=utf-8"),
+        ("/search/x.js", "text/javascript; charset=utf-8"),
+        ("/data/district.json", "application/json"),
+        ("/x/data/departments.csv", "text/csv; charset=utf-8"),
+        ("/x/data/departments.xlsx", xlsx),
+        ("/assets/logo.svg", "image/svg+xml"),
+        ("/assets/logo.png", "image/png"),
+    ] {
+        let (status, head, _) = server.request("GET", target);
+        assert_eq!(status, 200, "{target}: {head}");
+        assert_eq!(
+            header(&head, "content-type"),
+            Some(content_type),
+            "{target}"
+        );
+        assert_eq!(header(&head, "x-content-type-options"), Some("nosniff"));
+    }
+    // Bytes as built (a file that is not a page gets no script).
+    let (_, _, css) = server.request("GET", "/assets/style.css");
+    let on_disk = std::fs::read_to_string(dir.path().join("public/assets/style.css")).unwrap();
+    assert_eq!(css, on_disk);
+    // A folder is its index.html; without its slash it is redirected there.
+    let (status, folder) = server.get("/x/");
+    assert_eq!(status, 200);
+    let index = std::fs::read_to_string(dir.path().join("public/x/index.html")).unwrap();
+    let body_end = index.rfind("</body>").unwrap();
+    assert!(
+        folder.starts_with(&index[..body_end]),
+        "/x/ is x/index.html"
+    );
+    let (status, head, _) = server.request("GET", "/x");
+    assert_eq!(status, 301);
+    assert_eq!(header(&head, "location"), Some("/x/"));
+    // A missing file: a page saying so, which reloads after the next build like the others.
+    let (status, head, body) = server.request("GET", "/x/no-such-page.html");
+    assert_eq!(status, 404);
+    assert!(header(&head, "content-type")
+        .unwrap()
+        .starts_with("text/html"));
+    assert!(
+        body.contains("404") && body.contains("__budgetsite/events"),
+        "{body}"
+    );
+    let (status, head, _) = server.request("DELETE", "/index.html");
+    assert_eq!(status, 405);
+    assert_eq!(header(&head, "allow"), Some("GET, HEAD"));
+    server.alive();
+}
+
+#[test]
+fn traversal_is_refused_however_it_is_spelled() {
+    let dir = tempfile::tempdir().unwrap();
+    fixture(dir.path());
+    write(dir.path(), "secret.txt", "SECRET-41");
+    let mut server = Serve::start(dir.path());
+    server.wait_for("/", "the home page", |s, _| s == 200);
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(
+        dir.path().join("secret.txt"),
+        dir.path().join("public/leak.txt"),
+    )
+    .unwrap();
+    for target in [
+        "/../secret.txt",
+        "/..%2fsecret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E%2Fsecret.txt",
+        "/x/%2e%2e/%2e%2e/secret.txt",
+        "/x/..%5c..%5csecret.txt",
+        "/%252e%252e/secret.txt",
+        "/.%2e/secret.txt",
+        "/leak.txt",
+    ] {
+        let (status, body) = server.get(target);
+        assert!(
+            status == 403 || status == 404,
+            "{target} answered {status}: {body}"
+        );
+        assert!(!body.contains("SECRET-41"), "{target}: {body}");
+    }
+    #[cfg(unix)]
+    assert_eq!(server.get("/leak.txt").0, 403, "a symlink out of the site");
+    // A request naming another host in its target (absolute form) is refused like a Host.
+    let mut s = TcpStream::connect_timeout(&server.addr, WAIT).unwrap();
+    s.set_read_timeout(Some(WAIT)).unwrap();
+    write!(
+        s,
+        "GET http://evil.example/ HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        server.addr
+    )
+    .unwrap();
+    let mut answer = String::new();
+    let _ = s.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 403"), "{answer:?}");
+    server.alive();
+}
+
+#[test]
+fn polling_rebuilds_where_native_watching_is_unavailable() {
+    let dir = tempfile::tempdir().unwrap();
+    fixture(dir.path());
+    let mut server = Serve::start_with(dir.path(), &[("BUDGETSITE_WATCH", "poll")]);
+    server.wait_for("/", "the home page", |s, _| s == 200);
+    assert!(server.log().contains("定时比较文件"), "{}", server.log());
+    let mut events = Events::open(&server);
+    let form = std::fs::read_to_string(dir.path().join(FORM)).unwrap();
+    let edited = write(
+        dir.path(),
+        FORM,
+        form.replace("武汉市新洲区总工会", "武汉市新洲区轮询工会"),
+    );
+    // An earlier time than the one seen (as `cp -p` may leave): the contents tell.
+    set_mtime(&edited, 3);
+    events.wait_reload();
+    server.wait_for("/", "the renamed department", |s, b| {
+        s == 200 && b.contains("武汉市新洲区轮询工会")
+    });
+    // A templates folder that did not exist at start is watched once it appears.
+    write(dir.path(), "site-templates/base.html", "{{ broken");
+    events.wait_reload();
+    server.wait_for("/", "the build error page", |s, b| {
+        s == 500 && b.contains("构建失败")
+    });
+    server.alive();
+}
+
+#[test]
+fn a_burst_of_edits_is_built_once() {
+    let dir = tempfile::tempdir().unwrap();
+    fixture(dir.path());
+    let mut server = Serve::start(dir.path());
+    server.wait_for("/", "the home page", |s, _| s == 200);
+    let mut events = Events::open(&server);
+    for i in 0..10 {
+        write(
+            dir.path(),
+            &format!("submissions/x/junk-{i}-2020.txt"),
+            "这不是申报表\n",
+        );
+    }
+    events.wait_reload();
+    server.wait_for("/report.html", "every junk file on the report", |s, b| {
+        s == 200 && (0..10).all(|i| b.contains(&format!("junk-{i}-2020.txt")))
+    });
+    let log = server.log();
+    assert_eq!(log.matches("已重新构建").count(), 1, "{log}");
+}
+
+#[test]
+fn a_page_served_before_the_last_build_reloads_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    fixture(dir.path());
+    let mut server = Serve::start(dir.path());
+    let home = server.wait_for("/", "the home page", |s, _| s == 200);
+    let since: u64 = home
+        .split("since=")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no generation in the page's script: {home}"));
+    // As if the page had been served one build earlier.
+    let stale = format!("/__budgetsite/events?since={}", since.wrapping_sub(1));
+    Events::open_at(&server, &stale).wait_reload();
+}
+
+#[test]
+fn open_pages_do_not_take_the_room_of_requests() {
+    let dir = tempfile::tempdir().unwrap();
+    fixture(dir.path());
+    let mut server = Serve::start(dir.path());
+    server.wait_for("/", "the home page", |s, _| s == 200);
+    // More open pages than the server keeps event streams for (64), and than it serves
+    // connections at once: the oldest stream is ended, requests are still answered.
+    let mut streams: Vec<Events> = (0..65).map(|_| Events::open(&server)).collect();
+    streams[0].wait_end();
+    assert_eq!(server.get("/").0, 200);
+    server.alive();
+}
+
+#[test]
+fn a_busy_port_exits_2_and_says_so_once() {
+    let dir = tempfile::tempdir().unwrap();
+    fixture(dir.path());
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let mut child = bin()
+        .args(["serve", "--port", &port])
+        .current_dir(dir.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > WAIT {
+            let _ = child.kill();
+            panic!("serve on a busy port did not exit");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    let message = format!("无法在 127.0.0.1:{port} 上监听");
+    assert_eq!(stderr.matches(&message).count(), 1, "{stderr}");
 }
