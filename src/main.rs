@@ -249,132 +249,24 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             .build_global()
             .context("无法设置线程数")?;
     }
-    let options = IngestOptions::default();
     match cli.command {
-        Command::Convert { file, sheet } => {
-            let batch = budgetsite::load(std::slice::from_ref(&file), &options)?;
-            let outcome = budgetsite::load::pick_sheet(&batch, sheet.as_deref())?
-                .with_context(|| format!("{} 不是可读取的文件", file.display()))?;
-            let stderr = std::io::stderr();
-            let style = TextStyle {
-                color: stderr.is_terminal(),
-            };
-            let errors: Vec<_> = batch
-                .diagnostics
-                .iter()
-                .filter(|d| d.is_error())
-                .cloned()
-                .collect();
-            if !errors.is_empty() {
-                let text = report::text_lines(&errors, style);
-                let _ = stderr.lock().write_all(text.as_bytes());
-            }
-            // A form with an error gets no JSON: stdout stays empty, so `> out.json` never
-            // holds a half-right declaration.
-            if let (Some(loaded), true) = (&outcome.declaration, errors.is_empty()) {
-                write_stdout(&loaded.declaration.to_canonical_json())?;
-            }
-            Ok(u8::from(batch.counts().errors > 0))
-        }
+        Command::Convert { file, sheet } => convert(&file, sheet.as_deref()),
         Command::Check {
             paths,
             format,
             strict,
             config,
-        } => {
-            let paths = if paths.is_empty() {
-                vec![PathBuf::from("submissions")]
-            } else {
-                paths
-            };
-            let required = config.is_some();
-            let config = config
-                .or_else(|| budgetsite::config::locate(&paths[0]))
-                .unwrap_or_else(|| PathBuf::from(budgetsite::config::CONFIG_FILE));
-            let config = SiteConfig::load(&config, required)?;
-            let batch = budgetsite::load::load_with(&paths, &options, &config.aliases())?;
-            if batch.files.is_empty() && batch.diagnostics.is_empty() {
-                let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-                anyhow::bail!(
-                    "在 {} 下没有找到任何申报表文件（.txt、.tsv、.json）",
-                    shown.join("、")
-                );
-            }
-            let format = match format {
-                FormatArg::Text => report::Format::Text,
-                FormatArg::Json => report::Format::Json,
-                FormatArg::Github => report::Format::Github,
-            };
-            let style = TextStyle {
-                color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-            };
-            write_stdout(&report::render(&batch, format, style))?;
-            Ok(batch.exit_code(strict) as u8)
-        }
+        } => check(paths, format, strict, config),
         Command::Build {
             site,
             strict,
             allow_shrink,
             cache,
         } => {
-            let stderr = std::io::stderr();
-            let mut options = site.into_options(strict, stderr.is_terminal());
+            let mut options = site.into_options(strict, std::io::stderr().is_terminal());
             options.cache = cache.dir();
             options.allow_shrink = allow_shrink;
-            let output = options.output.clone();
-            let config_used = options.config.is_file().then(|| options.config.clone());
-            let started = std::time::Instant::now();
-            let outcome = budgetsite::build::build(&options)?;
-            let style = TextStyle {
-                color: stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-            };
-            let problems: Vec<_> = outcome
-                .batch
-                .diagnostics
-                .iter()
-                .filter(|d| d.is_error())
-                .cloned()
-                .collect();
-            // The errors (files not published); the build's own summary line follows.
-            eprint!("{}", report::text_lines(&problems, style));
-            let counts = outcome.batch.counts();
-            let elapsed = started.elapsed().as_secs_f64();
-            match &config_used {
-                Some(c) => eprintln!("配置文件：{}", c.display()),
-                None => eprintln!(
-                    "未找到配置文件 site.toml（已在工作目录和申报表文件夹旁查找），使用默认配置"
-                ),
-            }
-            if outcome.unchanged {
-                eprintln!("输入与输出均未变化（构建缓存），未重新构建；以下为上次构建的结果。");
-            }
-            match outcome.written {
-                Some(w) => eprintln!(
-                    "已发布到 {}：{} 个地区、{} 个部门、{} 份申报表，{} 个文件（{:.1} MB，本次写入或删除 {} 个；读取 {} 份输入文件，生成 {} 个部门页面）；{} 份文件因错误未发布；{} 个错误，{} 个警告；用时 {elapsed:.2} 秒",
-                    output.display(),
-                    outcome.districts,
-                    outcome.departments,
-                    outcome.published_forms,
-                    w.files,
-                    w.bytes as f64 / 1_000_000.0,
-                    w.changed,
-                    outcome.files_read,
-                    outcome.departments_rendered,
-                    outcome.unpublished_files,
-                    counts.errors,
-                    counts.warnings
-                ),
-                None => {
-                    eprint!("{}", strict_reasons(&outcome.batch.diagnostics));
-                    eprintln!(
-                        "--strict：有 {} 个错误、{} 个警告，未发布，{} 保持原样",
-                        counts.errors,
-                        counts.warnings,
-                        output.display()
-                    )
-                }
-            }
-            Ok(outcome.exit_code(strict) as u8)
+            build(&options)
         }
         Command::Init { dir, templates } => {
             let dir = dir.unwrap_or_else(|| PathBuf::from("."));
@@ -391,46 +283,102 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Serve { site, port, cache } => {
             let mut build = site.into_options(false, false);
             build.cache = cache.dir();
-            let options = ServeOptions { build, port };
-            // The error says which port could not be bound.
-            let server = Server::start(options)?;
-            let addr = server.local_addr().context("无法读取监听地址")?;
-            eprintln!("预览地址：http://{addr}/ （按 Ctrl-C 结束）");
-            // Ctrl-C (or SIGTERM) ends the server cleanly, with status 0.
-            let stop = Arc::new(AtomicBool::new(false));
-            {
-                let stop = Arc::clone(&stop);
-                ctrlc::set_handler(move || stop.store(true, std::sync::atomic::Ordering::Relaxed))
-                    .context("无法设置 Ctrl-C 处理")?;
-            }
-            server.run(stop)?;
-            eprintln!("预览已结束");
-            Ok(0)
+            serve(ServeOptions { build, port })
         }
     }
 }
 
-/// Which findings refused a `--strict` build: per rule, how many and where the first is
-/// (the errors were listed in full above).
-fn strict_reasons(diagnostics: &[budgetsite::Diagnostic]) -> String {
-    let mut by_code: std::collections::BTreeMap<_, (usize, &budgetsite::Diagnostic)> =
-        std::collections::BTreeMap::new();
-    for d in diagnostics {
-        by_code.entry(d.code).or_insert((0, d)).0 += 1;
+fn stderr_style() -> TextStyle {
+    TextStyle {
+        color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     }
-    let mut out = String::from("--strict：以下问题使本次构建未发布：\n");
-    for (code, (n, first)) in by_code {
-        let place = match first.line {
-            Some(line) => format!("{}:{line}", first.file),
-            None => first.file.clone(),
+}
+
+fn convert(file: &std::path::Path, sheet: Option<&str>) -> anyhow::Result<u8> {
+    let batch = budgetsite::load(&[file.to_owned()], &IngestOptions::default())?;
+    let outcome = budgetsite::load::pick_sheet(&batch, sheet)?
+        .with_context(|| format!("{} 不是可读取的文件", file.display()))?;
+    let errors: Vec<_> = batch
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
+        .collect();
+    if !errors.is_empty() {
+        let style = TextStyle {
+            color: std::io::stderr().is_terminal(),
         };
-        out.push_str(&format!(
-            "  {} [{code}] {}：{n} 个，第一个在 {place}\n",
-            code.severity().label_zh(),
-            code.title_zh(),
-        ));
+        let text = report::text_lines(&errors, style);
+        let _ = std::io::stderr().lock().write_all(text.as_bytes());
     }
-    out
+    // A form with an error gets no JSON: stdout stays empty, so `> out.json` never holds a
+    // half-right declaration.
+    if let (Some(loaded), true) = (&outcome.declaration, errors.is_empty()) {
+        write_stdout(&loaded.declaration.to_canonical_json())?;
+    }
+    Ok(u8::from(batch.counts().errors > 0))
+}
+
+fn check(
+    paths: Vec<PathBuf>,
+    format: FormatArg,
+    strict: bool,
+    config: Option<PathBuf>,
+) -> anyhow::Result<u8> {
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from("submissions")]
+    } else {
+        paths
+    };
+    let required = config.is_some();
+    let config = config
+        .or_else(|| budgetsite::config::locate(&paths[0]))
+        .unwrap_or_else(|| PathBuf::from(budgetsite::config::CONFIG_FILE));
+    let config = SiteConfig::load(&config, required)?;
+    let batch = budgetsite::load::load_with(&paths, &IngestOptions::default(), &config.aliases())?;
+    if batch.files.is_empty() && batch.diagnostics.is_empty() {
+        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        anyhow::bail!(
+            "在 {} 下没有找到任何申报表文件（.txt、.tsv、.json）",
+            shown.join("、")
+        );
+    }
+    let format = match format {
+        FormatArg::Text => report::Format::Text,
+        FormatArg::Json => report::Format::Json,
+        FormatArg::Github => report::Format::Github,
+    };
+    let style = TextStyle {
+        color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    write_stdout(&report::render(&batch, format, style))?;
+    Ok(batch.exit_code(strict) as u8)
+}
+
+fn build(options: &BuildOptions) -> anyhow::Result<u8> {
+    let config_used = options.config.is_file().then(|| options.config.clone());
+    let started = std::time::Instant::now();
+    let outcome = budgetsite::build::build(options)?;
+    let summary = outcome.summary(&options.output, config_used.as_deref(), started.elapsed());
+    eprint!("{}", summary.render(stderr_style()));
+    Ok(outcome.exit_code(options.strict) as u8)
+}
+
+fn serve(options: ServeOptions) -> anyhow::Result<u8> {
+    // The error says which port could not be bound.
+    let server = Server::start(options)?;
+    let addr = server.local_addr().context("无法读取监听地址")?;
+    eprintln!("预览地址：http://{addr}/ （按 Ctrl-C 结束）");
+    // Ctrl-C (or SIGTERM) ends the server cleanly, with status 0.
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = Arc::clone(&stop);
+        ctrlc::set_handler(move || stop.store(true, std::sync::atomic::Ordering::Relaxed))
+            .context("无法设置 Ctrl-C 处理")?;
+    }
+    server.run(stop)?;
+    eprintln!("预览已结束");
+    Ok(0)
 }
 
 /// The error and its causes, each said once: a library error that already quotes its

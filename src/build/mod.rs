@@ -34,6 +34,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 mod jobs;
+mod summary;
+
+pub use summary::Summary;
 
 /// Runs with at most this many input files keep every declaration in memory (about 6 KB
 /// each) instead of reading a department's files again to render its page.
