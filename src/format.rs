@@ -73,7 +73,8 @@ pub fn percent(d: Option<Decimal>) -> String {
     d.map_or_else(|| "—".to_owned(), |v| format!("{}%", thousands(v)))
 }
 
-/// A plain machine-readable number with two decimals (for sorting and data attributes).
+/// A plain machine-readable number with two decimals, half away from zero, never `-0.00`:
+/// sort keys and data attributes, CSV fields, the text an XLSX number is parsed from.
 pub fn plain(d: Option<Decimal>) -> String {
     d.map_or_else(String::new, |v| format!("{:.2}", round(v, 2)))
 }
@@ -112,5 +113,43 @@ mod tests {
         assert_eq!(plain(Some(d("-0.004"))), "0.00");
         assert_eq!(grouped(d("1234567.5"), 0), "1,234,568");
         assert_eq!(grouped(d("-0.4"), 0), "0");
+    }
+
+    #[test]
+    fn plain_rounds_half_away_from_zero_and_pads() {
+        let dec = |s: &str| s.parse::<Decimal>().unwrap();
+        for (input, want) in [
+            ("0", "0.00"),
+            ("5", "5.00"),
+            ("1.5", "1.50"),
+            ("1.234", "1.23"),
+            ("1.235", "1.24"),
+            ("1.245", "1.25"), // not banker's rounding
+            ("2.675", "2.68"), // classic f64 trap: 2.675 is 2.67499.. as a double
+            ("-1.235", "-1.24"),
+            ("-1.2", "-1.20"),
+            ("-0.004", "0.00"), // no negative zero
+            ("-0.005", "-0.01"),
+            ("-0", "0.00"),
+            ("0.001", "0.00"),
+            ("123456789012345678.125", "123456789012345678.13"),
+            (
+                "79228162514264337593543950335",
+                "79228162514264337593543950335.00",
+            ),
+        ] {
+            assert_eq!(plain(Some(dec(input))), want, "plain({input})");
+        }
+        assert_eq!(plain(None), "");
+    }
+
+    #[test]
+    fn thousands_match_excel_display() {
+        let dec = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(thousands(dec("0")), "0.00");
+        assert_eq!(thousands(dec("999")), "999.00");
+        assert_eq!(thousands(dec("1000")), "1,000.00");
+        assert_eq!(thousands(dec("-1234567.891")), "-1,234,567.89");
+        assert_eq!(thousands(dec("123456")), "123,456.00");
     }
 }

@@ -1,63 +1,19 @@
-//! Downloadable tables: one [`Table`] rendered as CSV ([`Table::to_csv`]) or XLSX
-//! ([`Table::to_xlsx`]) for finance-bureau staff who open them in Excel.
-//!
-//! Both renderers are pure functions of the table: the same table always yields the same
-//! bytes (the XLSX carries a fixed creation time and fixed zip entry times), so published
-//! sites are reproducible and diffable.
-//!
-//! Number conventions shared by both formats:
-//! - [`Cell::Amount`] is money in 万元, rounded half away from zero to 2 decimals and always
-//!   written with 2 decimals; `-0.00` never appears.
-//! - [`Cell::Percent`] holds percentage points (`93.58` means 93.58%), rounded the same way.
-//! - `None` is an empty field / empty cell, never `0`.
-//!
-//! Text is always text: CSV fields that Excel would run as formulas get a leading apostrophe,
-//! and XLSX cells are written as strings, never as formulas.
+//! The XLSX rendering of a [`Table`]: one sheet with a frozen bold header, autofilter, widths
+//! that fit Chinese text, amounts and percents as numbers with formats, text never a formula;
+//! byte-for-byte the same file for the same table.
 
-use rust_decimal::{Decimal, RoundingStrategy};
+use super::{Cell, Table, TableError};
+use rust_decimal::Decimal;
 use rust_xlsxwriter::{
     ColNum, DocProperties, ExcelDateTime, Format, FormatAlign, IgnoreError, RowNum, Workbook,
     Worksheet, XlsxError,
 };
-
-/// One cell of a [`Table`].
-#[derive(Debug, Clone, PartialEq, Hash)]
-pub enum Cell {
-    Text(String),
-    /// Money in 万元, exact; written with 2 decimals.
-    Amount(Option<Decimal>),
-    /// Percentage points (93.58 means 93.58%); written with 2 decimals.
-    Percent(Option<Decimal>),
-    Integer(i64),
-}
-
-/// A table: one header row and data rows. Rows may be shorter or longer than the header;
-/// missing cells are simply absent.
-#[derive(Debug, Clone, PartialEq, Hash)]
-pub struct Table {
-    /// Sheet name in XLSX (sanitised to Excel's rules: ≤ 31 characters, none of `[]:*?/\`,
-    /// no leading/trailing apostrophe) and the XLSX document title. Not written as a row.
-    pub name: String,
-    /// Header row. When empty, no header row is written (and nothing is frozen or filtered).
-    pub headers: Vec<String>,
-    pub rows: Vec<Vec<Cell>>,
-}
-
-/// Failure to render a table.
-#[derive(Debug, thiserror::Error)]
-pub enum TableError {
-    #[error("生成 Excel 文件失败：{0}")]
-    Xlsx(String),
-}
 
 impl From<XlsxError> for TableError {
     fn from(e: XlsxError) -> Self {
         TableError::Xlsx(e.to_string())
     }
 }
-
-/// UTF-8 byte order mark; Excel needs it to read a CSV as UTF-8 rather than the ANSI code page.
-const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Excel number format for amounts (万元).
 const AMOUNT_FORMAT: &str = "#,##0.00";
@@ -88,25 +44,6 @@ const LINE_HEIGHT_PT: f64 = 15.0;
 const MAX_ROW_HEIGHT_PT: f64 = 409.0;
 
 impl Table {
-    /// CSV for Excel: UTF-8 with BOM, CRLF line ends, RFC 4180 quoting, amounts as plain
-    /// numbers with 2 decimals (no thousands separators, so Excel reads numbers), percents as
-    /// numbers with 2 decimals (header says "（%）"), None as an empty field.
-    /// Guard against CSV/formula injection: a Text cell starting with = + - @ or a tab/CR gets a
-    /// leading apostrophe (') — but NOT for Amount/Percent cells (negative numbers stay numbers).
-    pub fn to_csv(&self) -> Vec<u8> {
-        let mut out = String::new();
-        if !self.headers.is_empty() {
-            push_csv_record(&mut out, self.headers.iter().map(|h| csv_text(h)));
-        }
-        for row in &self.rows {
-            push_csv_record(&mut out, row.iter().map(csv_cell));
-        }
-        let mut bytes = Vec::with_capacity(BOM.len() + out.len());
-        bytes.extend_from_slice(BOM);
-        bytes.extend_from_slice(out.as_bytes());
-        bytes
-    }
-
     /// XLSX: one sheet, bold header row frozen, autofilter on the header, column widths that fit
     /// Chinese text (count CJK chars as 2), amounts as real numbers with number format "#,##0.00",
     /// percents as numbers with format `0.00"%"` (value 93.58 shows as 93.58%), None as an empty
@@ -120,25 +57,7 @@ impl Table {
     /// cut to fit and ends with `…`. Errors: more rows or columns than Excel allows.
     pub fn to_xlsx(&self) -> Result<Vec<u8>, TableError> {
         let header_rows = usize::from(!self.headers.is_empty());
-        let ncols = self
-            .rows
-            .iter()
-            .map(Vec::len)
-            .chain(std::iter::once(self.headers.len()))
-            .max()
-            .unwrap_or(0);
-        if self.rows.len() + header_rows > MAX_ROWS {
-            return Err(TableError::Xlsx(format!(
-                "表格共 {} 行，超过 Excel 上限 {MAX_ROWS} 行",
-                self.rows.len() + header_rows
-            )));
-        }
-        if ncols > MAX_COLS {
-            return Err(TableError::Xlsx(format!(
-                "表格共 {ncols} 列，超过 Excel 上限 {MAX_COLS} 列"
-            )));
-        }
-
+        let ncols = self.check_limits()?;
         let mut workbook = Workbook::new();
         let created = ExcelDateTime::from_ymd(CREATED.0, CREATED.1, CREATED.2)?;
         workbook.set_properties(
@@ -146,68 +65,23 @@ impl Table {
                 .set_title(self.name.as_str())
                 .set_creation_datetime(&created),
         );
-
-        let header_format = Format::new()
-            .set_bold()
-            .set_text_wrap()
-            .set_align(FormatAlign::VerticalCenter);
-        let wrap_format = Format::new().set_text_wrap();
-        let amount_format = Format::new().set_num_format(AMOUNT_FORMAT);
-        let percent_format = Format::new().set_num_format(PERCENT_FORMAT);
-        let integer_format = Format::new().set_num_format(INTEGER_FORMAT);
-
         let sheet = workbook.add_worksheet();
         sheet.set_name(sheet_name(&self.name))?;
-
         let widths = column_widths(&self.headers, &self.rows, ncols);
         for (c, width) in widths.iter().enumerate() {
             // Widths are small integers, exactly representable.
             sheet.set_column_width(col_num(c), *width as f64)?;
         }
-
-        if !self.headers.is_empty() {
-            let mut lines = 1;
-            for (c, header) in self.headers.iter().enumerate() {
-                write_text(sheet, 0, col_num(c), header, &header_format)?;
-                lines = lines.max(wrapped_lines(header, FILTER_BUTTON_WIDTH, widths[c]));
-            }
-            set_row_lines(sheet, 0, lines)?;
-        }
-
+        self.write_header(sheet, &widths)?;
+        let formats = Formats::new();
         for (r, row) in self.rows.iter().enumerate() {
-            let row_num = row_num(r + header_rows);
-            let mut lines = 1;
-            for (c, cell) in row.iter().enumerate() {
-                let col = col_num(c);
-                match cell {
-                    Cell::Text(s) => {
-                        let cell_lines = wrapped_lines(s, 0, widths[c]);
-                        let format = if cell_lines > 1 {
-                            &wrap_format
-                        } else {
-                            &Format::default()
-                        };
-                        write_text(sheet, row_num, col, s, format)?;
-                        lines = lines.max(cell_lines);
-                    }
-                    Cell::Amount(v) => write_decimal(sheet, row_num, col, *v, &amount_format)?,
-                    Cell::Percent(v) => write_decimal(sheet, row_num, col, *v, &percent_format)?,
-                    Cell::Integer(i) => {
-                        // Excel stores doubles; integers beyond ±2^53 lose precision, as they
-                        // would if typed into Excel.
-                        sheet.write_number_with_format(row_num, col, *i as f64, &integer_format)?;
-                    }
-                }
-            }
-            set_row_lines(sheet, row_num, lines)?;
+            write_row(sheet, row_num(r + header_rows), row, &widths, &formats)?;
         }
-
         if !self.headers.is_empty() {
             sheet.set_freeze_panes(1, 0)?;
             let last_row = row_num(self.rows.len());
             sheet.autofilter(0, 0, last_row, col_num(self.headers.len() - 1))?;
         }
-
         if ncols > 0 && !self.rows.is_empty() {
             // Codes such as 功能科目 "2010101" are text on purpose: no green warning triangles.
             sheet.ignore_error_range(
@@ -218,9 +92,99 @@ impl Table {
                 IgnoreError::NumberStoredAsText,
             )?;
         }
-
         Ok(workbook.save_to_buffer()?)
     }
+
+    /// The number of columns, once the table is known to fit Excel's limits.
+    fn check_limits(&self) -> Result<usize, TableError> {
+        let rows = self.rows.len() + usize::from(!self.headers.is_empty());
+        let ncols = self
+            .rows
+            .iter()
+            .map(Vec::len)
+            .chain(std::iter::once(self.headers.len()))
+            .max()
+            .unwrap_or(0);
+        if rows > MAX_ROWS {
+            return Err(TableError::Xlsx(format!(
+                "表格共 {rows} 行，超过 Excel 上限 {MAX_ROWS} 行"
+            )));
+        }
+        if ncols > MAX_COLS {
+            return Err(TableError::Xlsx(format!(
+                "表格共 {ncols} 列，超过 Excel 上限 {MAX_COLS} 列"
+            )));
+        }
+        Ok(ncols)
+    }
+
+    fn write_header(&self, sheet: &mut Worksheet, widths: &[usize]) -> Result<(), TableError> {
+        if self.headers.is_empty() {
+            return Ok(());
+        }
+        let format = Format::new()
+            .set_bold()
+            .set_text_wrap()
+            .set_align(FormatAlign::VerticalCenter);
+        let mut lines = 1;
+        for (c, header) in self.headers.iter().enumerate() {
+            write_text(sheet, 0, col_num(c), header, &format)?;
+            lines = lines.max(wrapped_lines(header, FILTER_BUTTON_WIDTH, widths[c]));
+        }
+        set_row_lines(sheet, 0, lines)
+    }
+}
+
+/// The cell formats of the data rows.
+struct Formats {
+    wrap: Format,
+    amount: Format,
+    percent: Format,
+    integer: Format,
+}
+
+impl Formats {
+    fn new() -> Formats {
+        Formats {
+            wrap: Format::new().set_text_wrap(),
+            amount: Format::new().set_num_format(AMOUNT_FORMAT),
+            percent: Format::new().set_num_format(PERCENT_FORMAT),
+            integer: Format::new().set_num_format(INTEGER_FORMAT),
+        }
+    }
+}
+
+fn write_row(
+    sheet: &mut Worksheet,
+    row: RowNum,
+    cells: &[Cell],
+    widths: &[usize],
+    formats: &Formats,
+) -> Result<(), TableError> {
+    let mut lines = 1;
+    for (c, cell) in cells.iter().enumerate() {
+        let col = col_num(c);
+        match cell {
+            Cell::Text(s) => {
+                let cell_lines = wrapped_lines(s, 0, widths[c]);
+                let format = if cell_lines > 1 {
+                    &formats.wrap
+                } else {
+                    &Format::default()
+                };
+                write_text(sheet, row, col, s, format)?;
+                lines = lines.max(cell_lines);
+            }
+            Cell::Amount(v) => write_decimal(sheet, row, col, *v, &formats.amount)?,
+            Cell::Percent(v) => write_decimal(sheet, row, col, *v, &formats.percent)?,
+            Cell::Integer(i) => {
+                // Excel stores doubles; integers beyond ±2^53 lose precision, as they would
+                // if typed into Excel.
+                sheet.write_number_with_format(row, col, *i as f64, &formats.integer)?;
+            }
+        }
+    }
+    set_row_lines(sheet, row, lines)
 }
 
 /// Column widths in Excel character units: the widest content as displayed (CJK counts as 2,
@@ -235,8 +199,8 @@ fn column_widths(headers: &[String], rows: &[Vec<Cell>], ncols: usize) -> Vec<us
         for (c, cell) in row.iter().enumerate() {
             let width = match cell {
                 Cell::Text(s) => text_width(s),
-                Cell::Amount(v) => v.map_or(0, |d| group_thousands(&format_2dp(d)).len()),
-                Cell::Percent(v) => v.map_or(0, |d| format_2dp(d).len() + 1),
+                Cell::Amount(v) => v.map_or(0, |d| crate::format::thousands(d).len()),
+                Cell::Percent(v) => v.map_or(0, |d| crate::format::plain(Some(d)).len() + 1),
                 Cell::Integer(i) => i.to_string().len(),
             };
             widths[c] = widths[c].max(width);
@@ -270,74 +234,6 @@ fn set_row_lines(sheet: &mut Worksheet, row: RowNum, lines: usize) -> Result<(),
 
 /// Formats a decimal rounded half away from zero to exactly 2 decimals, without `-0.00`.
 /// Never goes through `f64`.
-fn format_2dp(d: Decimal) -> String {
-    let mut rounded = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
-    if rounded.is_zero() {
-        rounded.set_sign_positive(true);
-    }
-    // `{:.2}` pads with zeros (also when the scale cannot grow at Decimal's 28-digit limit);
-    // the value already has at most 2 decimals, so nothing is cut.
-    format!("{rounded:.2}")
-}
-
-/// `1234567.89` → `1,234,567.89` (what the `#,##0.00` format shows), for column widths.
-fn group_thousands(plain: &str) -> String {
-    let (sign, unsigned) = match plain.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", plain),
-    };
-    let (int, frac) = unsigned.split_once('.').unwrap_or((unsigned, ""));
-    let mut grouped = String::with_capacity(plain.len() + int.len() / 3);
-    grouped.push_str(sign);
-    for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
-    if !frac.is_empty() {
-        grouped.push('.');
-        grouped.push_str(frac);
-    }
-    grouped
-}
-
-/// The text of one CSV field before quoting.
-fn csv_cell(cell: &Cell) -> String {
-    match cell {
-        Cell::Text(s) => csv_text(s),
-        Cell::Amount(v) | Cell::Percent(v) => v.map(format_2dp).unwrap_or_default(),
-        Cell::Integer(i) => i.to_string(),
-    }
-}
-
-/// Text neutralised against formula injection: Excel runs a field starting with
-/// `=`, `+`, `-`, `@`, tab or CR as a formula; a leading apostrophe stops that.
-fn csv_text(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    }
-}
-
-/// Appends one CSV record (RFC 4180 quoting) terminated by CRLF.
-fn push_csv_record(out: &mut String, fields: impl Iterator<Item = String>) {
-    for (i, field) in fields.enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        if field.contains([',', '"', '\r', '\n']) {
-            out.push('"');
-            out.push_str(&field.replace('"', "\"\""));
-            out.push('"');
-        } else {
-            out.push_str(&field);
-        }
-    }
-    out.push_str("\r\n");
-}
-
 /// Writes a string cell (never a formula). An empty string leaves the cell empty.
 fn write_text(
     sheet: &mut Worksheet,
@@ -386,7 +282,7 @@ fn write_decimal(
             // Parse the exact 2-decimal text: Rust's float parsing is correctly rounded, so
             // the cell holds the same double Excel would store for the typed value (the
             // `rust_decimal` feature's `Decimal::to_f64` is not guaranteed to be nearest).
-            let text = format_2dp(d);
+            let text = crate::format::plain(Some(d));
             let number: f64 = text
                 .parse()
                 .map_err(|_| TableError::Xlsx(format!("无法将金额 {text} 写为数值")))?;
@@ -464,187 +360,8 @@ fn col_num(i: usize) -> ColNum {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::{dec, sample};
     use super::*;
-    use std::str::FromStr;
-
-    fn dec(s: &str) -> Decimal {
-        Decimal::from_str(s).unwrap()
-    }
-
-    fn csv_string(t: &Table) -> String {
-        let bytes = t.to_csv();
-        assert!(bytes.starts_with(BOM), "CSV must start with a UTF-8 BOM");
-        String::from_utf8(bytes[BOM.len()..].to_vec()).unwrap()
-    }
-
-    fn sample() -> Table {
-        Table {
-            name: "收入预算表".into(),
-            headers: vec![
-                "项目".into(),
-                "金额（万元）".into(),
-                "完成率（%）".into(),
-                "个数".into(),
-            ],
-            rows: vec![
-                vec![
-                    Cell::Text("一般公共预算拨款收入".into()),
-                    Cell::Amount(Some(dec("1234567.895"))),
-                    Cell::Percent(Some(dec("93.58"))),
-                    Cell::Integer(12),
-                ],
-                vec![
-                    Cell::Text("=1+2".into()),
-                    Cell::Amount(Some(dec("-0.5"))),
-                    Cell::Percent(None),
-                    Cell::Integer(-3),
-                ],
-                vec![
-                    Cell::Text("2010101".into()),
-                    Cell::Amount(None),
-                    Cell::Percent(Some(dec("100"))),
-                    Cell::Integer(0),
-                ],
-            ],
-        }
-    }
-
-    // ---- number formatting ----
-
-    #[test]
-    fn format_2dp_rounds_half_away_from_zero_and_pads() {
-        for (input, want) in [
-            ("0", "0.00"),
-            ("5", "5.00"),
-            ("1.5", "1.50"),
-            ("1.234", "1.23"),
-            ("1.235", "1.24"),
-            ("1.245", "1.25"), // not banker's rounding
-            ("2.675", "2.68"), // classic f64 trap: 2.675 is 2.67499.. as a double
-            ("-1.235", "-1.24"),
-            ("-1.2", "-1.20"),
-            ("-0.004", "0.00"), // no negative zero
-            ("-0.005", "-0.01"),
-            ("-0", "0.00"),
-            ("0.001", "0.00"),
-            ("123456789012345678.125", "123456789012345678.13"),
-            (
-                "79228162514264337593543950335",
-                "79228162514264337593543950335.00",
-            ),
-        ] {
-            assert_eq!(format_2dp(dec(input)), want, "format_2dp({input})");
-        }
-    }
-
-    #[test]
-    fn group_thousands_matches_excel_display() {
-        assert_eq!(group_thousands("0.00"), "0.00");
-        assert_eq!(group_thousands("999.00"), "999.00");
-        assert_eq!(group_thousands("1000.00"), "1,000.00");
-        assert_eq!(group_thousands("-1234567.89"), "-1,234,567.89");
-        assert_eq!(group_thousands("123456"), "123,456");
-    }
-
-    // ---- CSV ----
-
-    #[test]
-    fn csv_has_bom_and_crlf_line_ends() {
-        let bytes = sample().to_csv();
-        assert_eq!(&bytes[..3], b"\xEF\xBB\xBF");
-        let text = csv_string(&sample());
-        assert!(text.ends_with("\r\n"));
-        assert_eq!(text.matches("\r\n").count(), 4);
-        assert_eq!(text.matches('\n').count(), 4, "no bare LF line ends");
-        assert!(text.starts_with("项目,金额（万元）,完成率（%）,个数\r\n"));
-    }
-
-    #[test]
-    fn csv_renders_numbers_plainly_and_none_as_empty() {
-        let text = csv_string(&sample());
-        let lines: Vec<&str> = text.split("\r\n").collect();
-        assert_eq!(lines[1], "一般公共预算拨款收入,1234567.90,93.58,12");
-        assert_eq!(lines[2], "'=1+2,-0.50,,-3");
-        assert_eq!(lines[3], "2010101,,100.00,0");
-        assert_eq!(lines[4], "");
-    }
-
-    #[test]
-    fn csv_quotes_commas_quotes_and_newlines() {
-        let t = Table {
-            name: "t".into(),
-            headers: vec!["a,b".into(), "say \"hi\"".into()],
-            rows: vec![vec![
-                Cell::Text("line1\nline2".into()),
-                Cell::Text("cr\rhere".into()),
-                Cell::Text("plain".into()),
-                Cell::Text("中文，全角逗号".into()),
-            ]],
-        };
-        let text = csv_string(&t);
-        assert_eq!(
-            text,
-            "\"a,b\",\"say \"\"hi\"\"\"\r\n\"line1\nline2\",\"cr\rhere\",plain,中文，全角逗号\r\n"
-        );
-    }
-
-    #[test]
-    fn csv_guards_text_against_formula_injection() {
-        let cases = [
-            ("=SUM(A1:A2)", "'=SUM(A1:A2)"),
-            ("+1", "'+1"),
-            ("-1", "'-1"),
-            ("@cmd", "'@cmd"),
-            ("\tx", "'\tx"),
-            ("\rx", "\"'\rx\""),
-            (
-                "=HYPERLINK(\"http://x\",\"a,b\")",
-                "\"'=HYPERLINK(\"\"http://x\"\",\"\"a,b\"\")\"",
-            ),
-            ("a=b", "a=b"),
-            ("合计", "合计"),
-            ("", ""),
-        ];
-        for (input, want) in cases {
-            let t = Table {
-                name: "t".into(),
-                headers: vec![],
-                rows: vec![vec![Cell::Text(input.into())]],
-            };
-            assert_eq!(csv_string(&t), format!("{want}\r\n"), "input {input:?}");
-        }
-        // Headers are text too.
-        let t = Table {
-            name: "t".into(),
-            headers: vec!["=cmd".into()],
-            rows: vec![],
-        };
-        assert_eq!(csv_string(&t), "'=cmd\r\n");
-    }
-
-    #[test]
-    fn csv_negative_numbers_stay_numbers() {
-        let t = Table {
-            name: "t".into(),
-            headers: vec![],
-            rows: vec![vec![
-                Cell::Amount(Some(dec("-12.345"))),
-                Cell::Percent(Some(dec("-5"))),
-                Cell::Integer(-7),
-            ]],
-        };
-        assert_eq!(csv_string(&t), "-12.35,-5.00,-7\r\n");
-    }
-
-    #[test]
-    fn csv_of_empty_table_is_just_the_bom() {
-        let t = Table {
-            name: String::new(),
-            headers: vec![],
-            rows: vec![],
-        };
-        assert_eq!(t.to_csv(), BOM);
-    }
 
     // ---- sheet names and widths ----
 
