@@ -52,8 +52,8 @@ pub fn quality(d: &Declaration) -> Quality {
                 measurable += 1;
             }
             let l1 = i.level1.as_deref().and_then(taxonomy::level1);
-            output |= l1 == Some("产出");
-            benefit |= matches!(l1, Some("效益" | "满意度"));
+            output |= l1.is_some_and(taxonomy::is_output);
+            benefit |= l1.is_some_and(taxonomy::is_benefit);
             if let (Some(l1), Some(l2)) = (l1, i.level2.as_deref()) {
                 let stem = taxonomy::stem(l2);
                 if taxonomy::level2_of(l1).contains(&stem.as_str()) {
@@ -94,6 +94,16 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn measurable_targets_carry_a_number() {
+        for t in ["≥95%", "100人次", "３个", "<=2天"] {
+            assert!(is_measurable(t), "{t}");
+        }
+        for t in ["合格", "满意", "良好", "较好", "达标", "好", "有所提高"] {
+            assert!(!is_measurable(t), "{t}");
+        }
     }
 
     #[test]

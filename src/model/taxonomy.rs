@@ -68,6 +68,17 @@ pub fn describe_level2(level1: &str) -> String {
         .join("、")
 }
 
+/// A level-1 category (as `level1` names it) that measures what a goal produces.
+pub fn is_output(level1: &str) -> bool {
+    level1 == "产出"
+}
+
+/// A level-1 category that measures what a goal achieves: its benefits or its users'
+/// satisfaction. A goal is complete with an output and a benefit indicator.
+pub fn is_benefit(level1: &str) -> bool {
+    matches!(level1, "效益" | "满意度")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
