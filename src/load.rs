@@ -167,37 +167,8 @@ pub fn load_discovered(
             // Taken before the file is read: a change while it is read shows next time.
             let meta = std::fs::metadata(&file.path).ok();
             let change = meta.as_ref().map_or(0, crate::files::change_of);
-            if let (Some(previous), Some(meta)) = (
-                load.previous.and_then(|p| p.get(&file.display)),
-                meta.as_ref(),
-            ) {
-                let stamp = Stamp::of(meta);
-                // A workbook has a record per declaration sheet; all are of the same bytes.
-                let same = !previous.is_empty()
-                    && previous
-                        .iter()
-                        .all(|r| r.stamp == stamp && r.change == change);
-                let trusted = same
-                    && (!crate::files::is_racy(meta, load.previous_started)
-                        || std::fs::read(&file.path)
-                            .is_ok_and(|b| crate::hash::digest(&b) == previous[0].digest));
-                if trusted {
-                    return previous
-                        .iter()
-                        .map(|r| {
-                            let outcome = FileOutcome {
-                                file: file.clone(),
-                                sheet: r.sheet.clone(),
-                                declaration: None,
-                                facts: r.facts.clone(),
-                                diagnostics: r.diagnostics.clone(),
-                                stamp: Some(r.stamp),
-                                digest: r.digest,
-                            };
-                            (outcome, change)
-                        })
-                        .collect::<Vec<_>>();
-                }
+            if let Some(reused) = reuse(file, meta.as_ref(), change, load) {
+                return reused;
             }
             read.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let mut outcomes = ingest::read_one(file, options);
@@ -247,6 +218,45 @@ pub fn load_discovered(
         },
         records,
     )
+}
+
+/// The outcomes of `file` from the last run's records, when they can be trusted: the same
+/// stamp and change (size, times, inode) as then, and, for a file changed within a timestamp
+/// tick of the last run's start, the same bytes.
+fn reuse(
+    file: &SourceFile,
+    meta: Option<&std::fs::Metadata>,
+    change: u64,
+    load: &LoadOptions<'_>,
+) -> Option<Vec<(FileOutcome, u64)>> {
+    let (previous, meta) = (load.previous?.get(&file.display)?, meta?);
+    let stamp = Stamp::of(meta);
+    // A workbook has a record per declaration sheet; all are of the same bytes.
+    let same = !previous.is_empty()
+        && previous
+            .iter()
+            .all(|r| r.stamp == stamp && r.change == change);
+    let trusted = same
+        && (!crate::files::is_racy(meta, load.previous_started)
+            || std::fs::read(&file.path)
+                .is_ok_and(|b| crate::hash::digest(&b) == previous[0].digest));
+    trusted.then(|| {
+        previous
+            .iter()
+            .map(|r| {
+                let outcome = FileOutcome {
+                    file: file.clone(),
+                    sheet: r.sheet.clone(),
+                    declaration: None,
+                    facts: r.facts.clone(),
+                    diagnostics: r.diagnostics.clone(),
+                    stamp: Some(r.stamp),
+                    digest: r.digest,
+                };
+                (outcome, change)
+            })
+            .collect()
+    })
 }
 
 /// Applies the single-file rules and takes the declaration's facts.

@@ -112,44 +112,73 @@ impl<'a> Parser<'a> {
         }
         let labels: Vec<String> = row.cells.iter().map(|c| synonym(label(c))).collect();
         let first = row.first_filled().unwrap_or(0);
-        let head = labels[first].as_str();
+        if self.head_row(row, &labels[first], first) {
+            return;
+        }
+        let pending = self.pending_goal_texts.take();
+        if self.identity_row(row, &labels)
+            || (!self.in_goals && self.money_row(row, &labels))
+            || self.text_row(row, &labels)
+            || self.goal_header_row(row, &labels)
+        {
+            return;
+        }
+        if self.table_header(&labels) {
+            self.structure_seen = true;
+            return;
+        }
+        if self.in_goals && !self.decl.goals.is_empty() {
+            self.indicator_row(row, &labels);
+            return;
+        }
+        if let Some((long, annual)) = pending {
+            self.decl.long_term_goal = joined(row, long, annual);
+            self.decl.annual_goal = joined(row, annual, row.cells.len());
+        }
+    }
 
+    /// The title (with the budget year), 单位, 附件 and 备注 (where the form ends). Returns
+    /// whether the row was one of them.
+    fn head_row(&mut self, row: &RawRow, head: &str, first: usize) -> bool {
         if let Some(year) = title_year(head) {
             self.structure_seen = true;
             if self.source.title.is_none() {
                 self.source.title = Some(row.line);
                 self.decl.fiscal_year = year;
             }
-            return;
+            return true;
         }
         if is_title(head) {
             // A title without a year: the form is there, the budget year is not.
             self.structure_seen = true;
             self.source.title.get_or_insert(row.line);
-            return;
+            return true;
         }
         if let Some(unit) = head.strip_prefix("单位") {
             let unit = unit.trim_start_matches(':');
             if self.decl.unit.is_none() && !unit.is_empty() {
                 self.decl.unit = Some(unit.to_owned());
             }
-            return;
+            return true;
         }
         if head.starts_with("附件") && row.next_filled(first).is_none() {
-            return;
+            return true;
         }
         if head.starts_with("备注") || head.starts_with("-备注") {
             self.stopped = true;
-            return;
+            return true;
         }
+        false
+    }
 
-        let pending = self.pending_goal_texts.take();
+    /// 部门名称, 填报人, 联系电话, 填报日期: a label then its value in the next cell, or
+    /// `部门名称：值` in one cell. Returns whether the row was one of them.
+    fn identity_row(&mut self, row: &RawRow, labels: &[String]) -> bool {
         let find = |word: &str| labels.iter().position(|l| l == word);
-
         // Identity cells: `部门名称` then its value in the next cell, or `部门名称：值` in one.
         let identity = |word: &str| -> Option<Option<String>> {
             if let Some(i) = find(word) {
-                return Some(value_after(row, &labels, i));
+                return Some(value_after(row, labels, i));
             }
             // Inline values only in the form's head, never in goal tables' free text.
             if self.in_goals {
@@ -166,17 +195,17 @@ impl<'a> Parser<'a> {
             self.source.department = Some(row.line);
             // The PDF print has 填报人 and 联系电话 on the name's row.
             if let Some(i) = find("填报人") {
-                self.decl.filled_by = value_after(row, &labels, i);
+                self.decl.filled_by = value_after(row, labels, i);
             }
             if let Some(i) = find("联系电话") {
-                self.decl.phone = value_after(row, &labels, i);
+                self.decl.phone = value_after(row, labels, i);
             }
-            return;
+            return true;
         }
         let (filled_by, phone) = (identity("填报人"), identity("联系电话"));
         if find("填报日期").is_some() && filled_by.is_none() && phone.is_none() {
             self.structure_seen = true;
-            return;
+            return true;
         }
         if filled_by.is_some() || phone.is_some() {
             self.structure_seen = true;
@@ -186,20 +215,23 @@ impl<'a> Parser<'a> {
             if let Some(v) = phone {
                 self.decl.phone = v;
             }
-            return;
+            return true;
         }
-        if !self.in_goals && self.money_row(row, &labels) {
-            return;
-        }
+        false
+    }
+
+    /// 部门职能概述, 年度工作任务, 长期目标 / 年度目标, 整体绩效目标: the form's texts.
+    fn text_row(&mut self, row: &RawRow, labels: &[String]) -> bool {
+        let find = |word: &str| labels.iter().position(|l| l == word);
         if let Some(i) = find("部门职能概述") {
             self.structure_seen = true;
             self.decl.functions = paragraphs_after(row, i);
-            return;
+            return true;
         }
         if let Some(i) = find("年度工作任务") {
             self.structure_seen = true;
             self.decl.annual_tasks = paragraphs_after(row, i);
-            return;
+            return true;
         }
         let long = find("长期目标").or_else(|| find("中长期目标"));
         if let Some(long) = long {
@@ -214,7 +246,7 @@ impl<'a> Parser<'a> {
             if self.decl.long_term_goal.is_none() && self.decl.annual_goal.is_none() {
                 self.pending_goal_texts = Some((long, annual));
             }
-            return;
+            return true;
         }
         if let Some(i) = find("整体绩效目标") {
             self.structure_seen = true;
@@ -222,8 +254,14 @@ impl<'a> Parser<'a> {
             let text = joined(row, i + 1, row.cells.len()).unwrap_or_default();
             self.decl.overall_goals = split_overall_goals(&text);
             self.source.overall_goals = Some(row.line);
-            return;
+            return true;
         }
+        false
+    }
+
+    /// The header of a goal's indicator table (`年度目标1：名称` or `目标一` with the name
+    /// beside it): a new goal.
+    fn goal_header_row(&mut self, row: &RawRow, labels: &[String]) -> bool {
         if let Some((i, number, name_in_cell)) = labels
             .iter()
             .enumerate()
@@ -253,20 +291,9 @@ impl<'a> Parser<'a> {
                 indicators: Vec::new(),
             });
             self.level1_carry = None;
-            return;
+            return true;
         }
-        if self.table_header(&labels) {
-            self.structure_seen = true;
-            return;
-        }
-        if self.in_goals && !self.decl.goals.is_empty() {
-            self.indicator_row(row, &labels);
-            return;
-        }
-        if let Some((long, annual)) = pending {
-            self.decl.long_term_goal = joined(row, long, annual);
-            self.decl.annual_goal = joined(row, annual, row.cells.len());
-        }
+        false
     }
 
     /// A row of the budget table, recognised by its label cell. Returns whether it was one.
