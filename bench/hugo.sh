@@ -3,7 +3,7 @@
 # at most 0.5 × Hugo's time on the same departments").
 # Usage: bench/hugo.sh [DEPARTMENTS…]   (default: 200 2000)
 # For each size: generate a district (department count × YEARS, default 2020,2021,2022, quirks
-# mixed) with examples/gen_district; turn the same data into a Hugo site with
+# mixed) with crates/gen; turn the same data into a Hugo site with
 # bench/hugo/to_hugo.py (one page per department, its parsed declarations in JSON front
 # matter, a district list page, minimal layouts); then time, alternating, `hugo --quiet` on
 # that site with two sets of layouts -- "full" (bench/hugo/layouts: every figure, goal and
@@ -25,7 +25,7 @@ if [ ! -x /usr/bin/time ] || ! command -v hugo >/dev/null; then
   apt-get update -qq && apt-get install -y -qq time hugo >/dev/null
 fi
 cargo build --release --quiet
-cargo build --release --quiet --example gen_district
+cargo build --release --quiet -p budgetsite-gen
 bin=$PWD/target/release/budgetsite
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -64,7 +64,7 @@ rows=""
 ratios=""
 for n in "${sizes[@]}"; do
   dir="$work/d$n" site="$work/hugo$n"
-  target/release/examples/gen_district --out "$dir" --departments "$n" --years "$years" --quirks some >/dev/null
+  target/release/gen_district --out "$dir" --departments "$n" --years "$years" --quirks some >/dev/null
   forms=$(find "$dir" -path "*/.truth" -prune -o \( -name "*.txt" -o -name "*.tsv" -o -name "*.json" \) -print | wc -l)
   size=$(du -sm --exclude=.truth "$dir" | cut -f1)
   t0=$(date +%s.%N)

@@ -14,7 +14,7 @@ ratios=()
 if [ ! -x /usr/bin/time ]; then
   apt-get update -qq && apt-get install -y -qq time >/dev/null
 fi
-cargo build --release --quiet --example gen_district
+cargo build --release --quiet -p budgetsite-gen
 cargo build --release --quiet
 # BUDGETSITE_BIN: another build of the tool to measure (e.g. an older commit's, to compare).
 bin=${BUDGETSITE_BIN:-$PWD/target/release/budgetsite}
@@ -65,7 +65,7 @@ echo "| departments | forms | build | wall | CPU (user+sys) | peak RSS |"
 echo "| ---: | ---: | --- | ---: | ---: | ---: |"
 for n in "${sizes[@]}"; do
   dir="$work/d$n"
-  target/release/examples/gen_district --out "$dir" --departments "$n" --years 2020,2021,2022 --quirks some >/dev/null
+  target/release/gen_district --out "$dir" --departments "$n" --years 2020,2021,2022 --quirks some >/dev/null
   forms=$(find "$dir" -path "*/.truth" -prune -o \( -name "*.txt" -o -name "*.json" \) -print | wc -l)
   # A UTF-8 form whose amounts the edit can change and that stays clean after it.
   form=""

@@ -21,7 +21,7 @@ sizes=("$@")
 if [ ! -x /usr/bin/time ]; then
   apt-get update -qq && apt-get install -y -qq time >/dev/null
 fi
-cargo build --release --quiet --example gen_district
+cargo build --release --quiet -p budgetsite-gen
 cargo build --release --quiet --example io_floor
 cargo build --release --quiet
 bin=target/release/budgetsite
@@ -66,7 +66,7 @@ echo "| forms | input | command | wall | CPU (user+sys) | peak RSS |"
 echo "| ---: | ---: | --- | ---: | ---: | ---: |"
 for n in "${sizes[@]}"; do
   dir="$work/d$n"
-  target/release/examples/gen_district --out "$dir" --departments "$n" --years "${YEARS:-2020,2021,2022}" --quirks some >/dev/null
+  target/release/gen_district --out "$dir" --departments "$n" --years "${YEARS:-2020,2021,2022}" --quirks some >/dev/null
   forms=$(find "$dir" -path "*/.truth" -prune -o \( -name "*.txt" -o -name "*.json" \) -print | wc -l)
   size=$(du -sm --exclude=.truth "$dir" | cut -f1)
   echo "| $forms | ${size} MB | check | $(measure "" $bin check "$dir" --format json) |"

@@ -9,13 +9,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(200 2000)
-cargo build --release --quiet --example gen_district --example search_cost --example search_typing
+cargo build --release --quiet -p budgetsite-gen && cargo build --release --quiet --example search_cost --example search_typing
 cargo build --release --quiet
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for n in "${sizes[@]}"; do
   dir=$work/d$n
-  target/release/examples/gen_district --out "$dir" --departments "$n" --years "${YEARS:-2020,2021,2022}" --quirks some >/dev/null
+  target/release/gen_district --out "$dir" --departments "$n" --years "${YEARS:-2020,2021,2022}" --quirks some >/dev/null
   echo "== $n departments"
   for _ in 1 2 3; do
     TMPDIR=$work target/release/examples/search_cost "$dir"

@@ -12,11 +12,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 forms=${1:-2000}
 departments=$((forms / 2))
-cargo build --release --quiet --example gen_district --example read_cost
+cargo build --release --quiet -p budgetsite-gen && cargo build --release --quiet --example read_cost
 cargo build --release --quiet
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-gen=target/release/examples/gen_district
+gen=target/release/gen_district
 for format in xlsx txt utxt; do
   $gen --out "$work/$format" --departments "$departments" --years 2021,2022 --seed 3 \
     --layouts all --formats "$format" --district 表式区 >/dev/null

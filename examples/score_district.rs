@@ -2,9 +2,8 @@
 //! truth: `cargo run --release --example score_district -- --departments 2000 --quirks all`.
 //! Prints field accuracy, rule recall per code, precision on clean forms, and read time.
 
-#[path = "gen_district/generator.rs"]
-mod generator;
-#[path = "gen_district/score.rs"]
+use budgetsite_gen as generator;
+#[path = "../tests/support/score.rs"]
 mod score;
 
 use budgetsite::ingest::IngestOptions;

@@ -4,9 +4,7 @@
 //! 2 usage or I/O failure) of `build`, `check` and `convert`.
 
 mod common;
-#[path = "../examples/gen_district/generator.rs"]
-#[allow(dead_code)]
-mod generator;
+use budgetsite_gen as generator;
 
 use common::*;
 use generator::{generate, GenOptions, Plant, QuirkLevel};

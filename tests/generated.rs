@@ -2,9 +2,8 @@
 //! every form read exactly (field accuracy), every planted rule found on its file (recall), and
 //! nothing reported on a clean form (precision), with every quirk of the form in the mix.
 
-#[path = "../examples/gen_district/generator.rs"]
-mod generator;
-#[path = "../examples/gen_district/score.rs"]
+use budgetsite_gen as generator;
+#[path = "support/score.rs"]
 mod score;
 
 use budgetsite::ingest::IngestOptions;

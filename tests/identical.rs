@@ -8,9 +8,7 @@
 //! manifest shows which outputs moved.
 
 mod common;
-#[path = "../examples/gen_district/generator.rs"]
-#[allow(dead_code)]
-mod generator;
+use budgetsite_gen as generator;
 
 use generator::{generate, GenOptions, Plant, QuirkLevel};
 use std::collections::BTreeMap;

@@ -4,8 +4,7 @@
 //! from generated `.xlsx` (`tests/fixtures/layouts/make.sh`), each read by the library and
 //! compared leaf by leaf with the generator's truth. Prints the layout × format table.
 
-#[path = "../examples/gen_district/generator.rs"]
-mod generator;
+use budgetsite_gen as generator;
 
 use budgetsite::ingest::{FileOutcome, IngestOptions};
 use generator::{generate, FileFormat, FormLayout, GenOptions, QuirkLevel};

@@ -6,12 +6,8 @@
 //! year totals, top-10 share, growth quartiles, outliers and score board.
 
 mod common;
-#[path = "../examples/gen_district/generator.rs"]
-#[allow(dead_code)]
-mod generator;
-#[path = "../examples/gen_district/oracle.rs"]
-#[allow(dead_code)]
-mod oracle;
+use budgetsite_gen as generator;
+use budgetsite_gen::oracle;
 
 use budgetsite::build::{build, BuildOptions};
 use common::html::{between, data_values, number, rows, svg_texts};

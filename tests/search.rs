@@ -5,9 +5,7 @@
 //! Required in CI (`CI` set); elsewhere skipped, with the reason printed, when Chromium is absent.
 
 mod common;
-#[path = "../examples/gen_district/generator.rs"]
-#[allow(dead_code)]
-mod generator;
+use budgetsite_gen as generator;
 
 #[path = "../examples/search_typing/browser.rs"]
 mod browser;

@@ -3,8 +3,7 @@
 //! by the later form), renamed departments joined by `[aliases]`, missing years, departments
 //! that file once, growth, execution, CAGR, district sums, and target quality.
 
-#[path = "../examples/gen_district/generator.rs"]
-mod generator;
+use budgetsite_gen as generator;
 
 use budgetsite::build::{build, BuildOptions};
 use budgetsite::ingest::IngestOptions;

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Turns a district made by examples/gen_district into a Hugo site (bench/hugo.sh).
+"""Turns a district made by crates/gen into a Hugo site (bench/hugo.sh).
 
 usage: to_hugo.py DISTRICT_DIR SITE_DIR
 

@@ -4,7 +4,7 @@
 # 农业农村局 fujian), 2020–2022, written as .xlsx by the generator; some are then saved once
 # as .xls or .ods by LibreOffice, as older offices hand them in.
 # Needs LibreOffice (`apt-get install libreoffice-calc-nogui`). Run from the repository root:
-#   sh examples/gen_district/workbook_district.sh
+#   sh crates/gen/workbook_district.sh
 # Which files become .xls/.ods is chosen, not random, so that every layout appears in an old
 # format: LibreOffice keeps a percent-formatted share as a fraction, which budgetsite reads as
 # the percentage behind it (src/ingest/layouts/money.rs).
@@ -12,7 +12,7 @@ set -eu
 out=submissions/示例县
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-cargo run --release --quiet --example gen_district -- --out "$tmp" --departments 4 \
+cargo run --release --quiet -p budgetsite-gen -- --out "$tmp" --departments 4 \
     --years 2020,2021,2022 --layouts all --formats xlsx --seed 4 --district 示例县
 rm -rf "$out"
 mkdir -p "$out"

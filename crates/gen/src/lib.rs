@@ -2,7 +2,7 @@
 //!
 //! Writes one `部门整体支出绩效目标申报表` per department and budget year, in the layout of the
 //! real text export (`samples/武汉市新洲区总工会-2020.txt`) or as canonical JSON, with the
-//! quirks of spec section 1 and, on request, planted errors of the rule catalog (section 3).
+//! quirks of spec §1 and, on request, planted errors of the rule catalog (§3).
 //! Next to the district it writes `.truth/truth.json`: per file the exact canonical JSON the
 //! reader must produce and the codes planted in it, per department the true money series,
 //! and the merged multi-year district the site must publish (`expected_district`, also in
@@ -22,11 +22,9 @@ use std::fmt;
 use std::io::{self, Write};
 use std::path::Path;
 
-// Other layouts (fujian, hunan, hubei-pdf) and spreadsheet formats (xlsx, Unicode text): see
-// layouts.rs and sheets.rs. `#[path]` keeps them beside this file however it is included.
-#[path = "layouts.rs"]
+// Other layouts (fujian, hunan, hubei-pdf) and spreadsheet formats (xlsx, Unicode text).
 mod layouts;
-#[path = "sheets.rs"]
+pub mod oracle;
 mod sheets;
 pub use layouts::{FileFormat, FormLayout};
 

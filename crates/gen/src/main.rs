@@ -1,7 +1,7 @@
 //! Generates a realistic test district of `部门整体支出绩效目标申报表` declarations, plus the
 //! hidden truth (`DIR/.truth/truth.json`) that tests check the reader and rules against.
 //!
-//! cargo run --release --example gen_district -- --out DIR --departments N --years 2020,2021,2022
+//! cargo run --release -p budgetsite-gen -- --out DIR --departments N --years 2020,2021,2022
 //!     [--seed S] [--district NAME] [--quirks none|some|all] [--plant all|CODE,CODE,...|none]
 //!     [--plant-count K] [--json-share PERCENT]
 //!     [--renames N] [--gaps N] [--singletons N] [--revisions N] [--swings N]
@@ -11,9 +11,7 @@
 //! JSON, without `slug` and `page`) and `DIR/.truth/aliases.toml` (the `[aliases]` table of
 //! the renames, ready for `budgetsite build --config`). See README.md.
 
-mod generator;
-
-use generator::{
+use budgetsite_gen::{
     aliases_toml, generate, FileFormat, FormLayout, GenOptions, Plant, QuirkLevel, PLANT_CODES,
 };
 use std::path::PathBuf;

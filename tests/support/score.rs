@@ -3,8 +3,8 @@
 //! files) and precision (clean forms with no finding). Shared by `tests/generated.rs` and the
 //! `score_district` example, included with `#[path]`.
 
-use super::generator::Truth;
 use budgetsite::ingest::FileOutcome;
+use budgetsite_gen::Truth;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 

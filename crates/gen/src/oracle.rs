@@ -7,7 +7,7 @@
 //! rounded half away from zero only at the end, so it does not share the site's `Decimal`
 //! division; the definitions are those of the about page and spec section 4.
 
-use super::generator::{normalise, Amounts, Declaration, Truth, ERROR_CODES};
+use crate::{normalise, Amounts, Declaration, Truth, ERROR_CODES};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
