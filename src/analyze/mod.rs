@@ -329,15 +329,51 @@ fn district<'a>(
             folder.clone()
         }
     });
-    let name_of_district = name.clone();
-    // Department addresses: the name without the district's own prefix, in pinyin
-    // (`示例区教育局` in 示例区 → `jiao-yu-ju`), from the matching key so a renamed department
-    // with `[aliases]` keeps its address; collisions take `-2`, `-3` in key order.
+    let list = district_departments(&name, departments);
+    let totals = totals(&list);
+    // One definition of "departments reporting in year Y", for every card, table and chart:
+    // departments with a published form for Y (a department files one form a year).
+    let mut counts: BTreeMap<i32, usize> = BTreeMap::new();
+    let mut without_income: BTreeMap<i32, usize> = BTreeMap::new();
+    let mut without_money: BTreeMap<i32, usize> = BTreeMap::new();
+    for f in list.iter().flat_map(|d| &d.forms) {
+        *counts.entry(f.year).or_default() += 1;
+        match (f.facts.has_income, f.facts.has_expenditure) {
+            (false, false) => *without_money.entry(f.year).or_default() += 1,
+            (false, true) => *without_income.entry(f.year).or_default() += 1,
+            _ => {}
+        }
+    }
+    District {
+        slug: readable_slug(&name),
+        name,
+        folder,
+        sample_data: settings.sample_data,
+        departments: list,
+        years: counts.keys().copied().collect(),
+        totals,
+        counts,
+        without_income,
+        without_money,
+        withheld: BTreeMap::new(),
+    }
+}
+
+/// The departments of the district called `district`, in key order, each with its forms
+/// (latest first), series and address: the name without the district's own prefix, in pinyin
+/// (`示例区教育局` in 示例区 → `jiao-yu-ju`), from the matching key so a renamed department with
+/// `[aliases]` keeps its address; collisions take `-2`, `-3` in key order.
+fn district_departments<'a>(
+    district: &str,
+    departments: BTreeMap<String, Vec<Form<'a>>>,
+) -> Vec<Department<'a>> {
+    let prefix = crate::model::identity::normalise(district);
     let mut used_slugs: std::collections::BTreeSet<String> = RESERVED_IN_DISTRICT
         .iter()
         .map(|s| (*s).to_owned())
         .collect();
-    let mut list: Vec<Department<'a>> = departments
+    // A BTreeMap iterates in key order: the slugs' collision order.
+    departments
         .into_iter()
         .map(|(key, mut forms)| {
             forms.sort_by(|a, b| b.year.cmp(&a.year).then_with(|| a.file.cmp(b.file)));
@@ -347,25 +383,26 @@ fn district<'a>(
                 .clone()
                 .unwrap_or_else(|| key.clone());
             let short = key
-                .strip_prefix(crate::model::identity::normalise(&name_of_district).as_str())
+                .strip_prefix(prefix.as_str())
                 .filter(|rest| !rest.is_empty())
                 .unwrap_or(&key);
-            let s = unique_slug(&readable_slug(short), &mut used_slugs);
+            let slug = unique_slug(&readable_slug(short), &mut used_slugs);
             let series = series(&forms);
             Department {
                 key,
                 name,
-                slug: s,
+                slug,
                 forms,
                 series,
             }
         })
-        .collect();
-    list.sort_by(|a, b| a.key.cmp(&b.key));
+        .collect()
+}
 
+/// The district's budget and actual of each year: the sum of its departments' series.
+fn totals(departments: &[Department<'_>]) -> BTreeMap<i32, YearPoint> {
     let mut totals: BTreeMap<i32, YearPoint> = BTreeMap::new();
-    let mut counts: BTreeMap<i32, usize> = BTreeMap::new();
-    for d in &list {
+    for d in departments {
         for (&year, point) in &d.series {
             let t = totals.entry(year).or_default();
             if let Some(b) = &point.budget {
@@ -376,35 +413,7 @@ fn district<'a>(
             }
         }
     }
-    let mut without_income: BTreeMap<i32, usize> = BTreeMap::new();
-    let mut without_money: BTreeMap<i32, usize> = BTreeMap::new();
-    // One definition of "departments reporting in year Y", for every card, table and chart:
-    // departments with a published form for Y (a department files one form a year).
-    let mut years: Vec<i32> = Vec::new();
-    for f in list.iter().flat_map(|d| &d.forms) {
-        *counts.entry(f.year).or_default() += 1;
-        years.push(f.year);
-        match (f.facts.has_income, f.facts.has_expenditure) {
-            (false, false) => *without_money.entry(f.year).or_default() += 1,
-            (false, true) => *without_income.entry(f.year).or_default() += 1,
-            _ => {}
-        }
-    }
-    years.sort_unstable();
-    years.dedup();
-    District {
-        slug: readable_slug(&name),
-        name,
-        folder,
-        sample_data: settings.sample_data,
-        departments: list,
-        years,
-        totals,
-        counts,
-        without_income,
-        without_money,
-        withheld: BTreeMap::new(),
-    }
+    totals
 }
 
 /// Budget of Y from the form of Y; actual of Y from the latest form that reports Y.
