@@ -84,8 +84,39 @@ struct Index<'a> {
 
 /// The script that adds a district's index: `BudgetSearch.add({...})`.
 pub fn district_index(d: &District<'_>) -> String {
+    let (texts, l1) = texts_of(d);
+    let vocab = texts
+        .par_iter()
+        .fold(BTreeSet::new, |mut v, t| {
+            words_of(t, &mut v);
+            v
+        })
+        .reduce(BTreeSet::new, |mut a, b| {
+            a.extend(b);
+            a
+        });
+    let index = Index {
+        v: 1,
+        district: &d.name,
+        slug: &d.slug,
+        href: views::district_index(d),
+        docs: docs_of(d, &l1),
+        l1,
+        deps: d
+            .departments
+            .iter()
+            .map(|dep| (dep.name.as_str(), views::department_page(d, dep)))
+            .collect(),
+        words: vocab.into_iter().collect::<Vec<_>>().join(" "),
+    };
+    let json = serde_json::to_string(&index).unwrap_or_else(|_| "{}".to_owned());
+    format!("BudgetSearch.add({});\n", script_safe(&json))
+}
+
+/// The district's distinct texts that hold Chinese (to segment into its vocabulary; names
+/// and targets repeat across its forms), and its level-1 categories, sorted.
+fn texts_of<'d>(d: &'d District<'_>) -> (Vec<&'d str>, Vec<&'d str>) {
     let mut l1: BTreeSet<&str> = BTreeSet::new();
-    // Each distinct text once: indicator names and targets repeat across a district's forms.
     let mut texts: BTreeSet<&str> = BTreeSet::new();
     for dep in &d.departments {
         texts.insert(&dep.name);
@@ -104,21 +135,15 @@ pub fn district_index(d: &District<'_>) -> String {
             }
         }
     }
-    let texts: Vec<&str> = texts
+    let texts = texts
         .into_iter()
         .filter(|t| t.chars().any(is_cjk))
         .collect();
-    let vocab = texts
-        .par_iter()
-        .fold(BTreeSet::new, |mut v, t| {
-            words_of(t, &mut v);
-            v
-        })
-        .reduce(BTreeSet::new, |mut a, b| {
-            a.extend(b);
-            a
-        });
-    let l1: Vec<&str> = l1.into_iter().collect();
+    (texts, l1.into_iter().collect())
+}
+
+/// A document per form's overall goals and per goal: what a result shows and links to.
+fn docs_of<'d>(d: &'d District<'_>, l1: &[&str]) -> Vec<Doc<'d>> {
     let l1_index = |s: &str| l1.iter().position(|x| *x == s).map_or(-1, |i| i as i64);
     let mut docs = Vec::new();
     for (di, dep) in d.departments.iter().enumerate() {
@@ -152,22 +177,7 @@ pub fn district_index(d: &District<'_>) -> String {
             }
         }
     }
-    let index = Index {
-        v: 1,
-        district: &d.name,
-        slug: &d.slug,
-        href: views::district_index(d),
-        l1,
-        deps: d
-            .departments
-            .iter()
-            .map(|dep| (dep.name.as_str(), views::department_page(d, dep)))
-            .collect(),
-        docs,
-        words: vocab.into_iter().collect::<Vec<_>>().join(" "),
-    };
-    let json = serde_json::to_string(&index).unwrap_or_else(|_| "{}".to_owned());
-    format!("BudgetSearch.add({});\n", script_safe(&json))
+    docs
 }
 
 /// A department's name, slug and each form's year and text.
