@@ -24,7 +24,7 @@ fi
 cargo build --release --quiet -p budgetsite-gen
 cargo build --release --quiet --example io_floor
 cargo build --release --quiet
-bin=target/release/budgetsite
+bin=${BIN:-target/release/budgetsite} # BIN=… measures another build of the tool
 floor=target/release/examples/io_floor
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -1,5 +1,8 @@
-//! One run over a set of paths: discover → read in parallel → validate each declaration →
-//! cross-file rules → one sorted list of diagnostics. `check`, `convert` and `build` all start
+//! The load stage: one run over a set of paths — discover → read in parallel (or reuse the
+//! build cache's `Record` of an unchanged file) → the rules on each declaration → the
+//! cross-file rules → one sorted list of diagnostics. Takes paths (or `ingest::discover`'s
+//! list) and `IngestOptions`; gives a `Batch` (every file's outcome with its `Facts`, the
+//! findings) and this run's records for the cache. `check`, `convert` and `build` all start
 //! from a `Batch`; the exit status is decided from it once, at the end.
 
 use crate::diagnostic::{self, Counts, Diagnostic};
@@ -104,7 +107,7 @@ pub fn load_with(
 
 /// What one file taught a run before the cross-file rules: kept in the build cache so a
 /// later run takes an unchanged file (same name, size, modification time, change time and
-/// inode — and same bytes when its metadata is racy, see `cache`) from here instead of
+/// inode — and same bytes when its metadata is racy, see `publish::cache`) from here instead of
 /// reading it again.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Record {

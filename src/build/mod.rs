@@ -10,7 +10,7 @@
 //! (`Refusal`, unless `allow_shrink`) a run that found no declaration, whose input folder
 //! vanished while it ran, or that would drop more than half of the published departments.
 //!
-//! With a build cache (`cache`), a build is incremental: an input file whose name, size and
+//! With a build cache (`publish::cache`), a build is incremental: an input file whose name, size and
 //! time are unchanged is not read again (its facts and findings come from the cache); a
 //! department's page and JSON downloads are rendered again only when one of its forms, its
 //! findings, the templates, the config or the tool changed; the district-wide pages are

@@ -93,7 +93,7 @@ pub struct FileOutcome {
     /// The declaration, unless the file was unreadable or not a declaration at all — or a
     /// build let it go once its facts were taken (see `facts`).
     pub declaration: Option<Loaded>,
-    /// What the later stages keep of the declaration (filled in by `batch` after validation):
+    /// What the later stages keep of the declaration (filled in by `load` after validation):
     /// `Some` exactly when the file held a declaration.
     pub facts: Option<Facts>,
     pub diagnostics: Vec<Diagnostic>,

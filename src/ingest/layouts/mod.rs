@@ -22,7 +22,7 @@ use crate::model::{Declaration, Layout, SourceMap};
 use crate::text::label;
 
 /// A form read from a grid: the declaration, where its rows stood, and what reading it found
-/// (`bad-number`, `placeholder-row`). Arithmetic and completeness are `validate`'s job.
+/// (`bad-number`, `placeholder-row`). Arithmetic and completeness are `rules`' job.
 #[derive(Debug, Clone)]
 pub struct ParsedForm {
     pub declaration: Declaration,
