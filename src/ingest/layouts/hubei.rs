@@ -330,23 +330,10 @@ impl<'a> Parser<'a> {
             }
             return true;
         }
-        let found = labels.iter().enumerate().find_map(|(i, l)| {
-            let row_kind = match l.as_str() {
-                "财政拨款" | "财政拨款收入" => Row::FiscalAppropriation,
-                "其他资金" | "其他收入" => Row::Other,
-                "基本支出" => Row::Basic,
-                "项目支出" => Row::Project,
-                "合计" | "收入合计" | "支出合计" => match (l.as_str(), self.group) {
-                    ("收入合计", _) => Row::IncomeTotal,
-                    ("支出合计", _) => Row::ExpenditureTotal,
-                    (_, Some(Group::Expenditure)) => Row::ExpenditureTotal,
-                    (_, _) if self.source.row(Row::IncomeTotal).is_some() => Row::ExpenditureTotal,
-                    _ => Row::IncomeTotal,
-                },
-                _ => return None,
-            };
-            Some((i, row_kind))
-        });
+        let found = labels
+            .iter()
+            .enumerate()
+            .find_map(|(i, l)| self.budget_row_kind(l).map(|kind| (i, kind)));
         let Some((index, kind)) = found else {
             let group_label = labels.iter().any(|l| l == "收入构成" || l == "支出构成");
             self.structure_seen |= group_label;
@@ -361,6 +348,30 @@ impl<'a> Parser<'a> {
             }
         }
         self.structure_seen = true;
+        self.budget_line(row, index, kind);
+        true
+    }
+
+    /// The budget line a label names: `合计` is the income total in the income group (or
+    /// before any income total was read), else the spending total.
+    fn budget_row_kind(&self, label: &str) -> Option<Row> {
+        Some(match label {
+            "财政拨款" | "财政拨款收入" => Row::FiscalAppropriation,
+            "其他资金" | "其他收入" => Row::Other,
+            "基本支出" => Row::Basic,
+            "项目支出" => Row::Project,
+            "收入合计" => Row::IncomeTotal,
+            "支出合计" => Row::ExpenditureTotal,
+            "合计" if self.group == Some(Group::Expenditure) => Row::ExpenditureTotal,
+            "合计" if self.source.row(Row::IncomeTotal).is_some() => Row::ExpenditureTotal,
+            "合计" => Row::IncomeTotal,
+            _ => return None,
+        })
+    }
+
+    /// The amounts of budget line `kind` right of its label (at `index`): this year's budget,
+    /// its share, the prior years' actuals, in the order the form's header announced.
+    fn budget_line(&mut self, row: &RawRow, index: usize, kind: Row) {
         let years = self.budget_years();
         let values = match self.money_order {
             MoneyOrder::BudgetShareYears => money_values(&row.cells[index + 1..]),
@@ -387,7 +398,6 @@ impl<'a> Parser<'a> {
         *self.decl.budget_line_mut(kind) = line;
         self.source.rows.retain(|(r, _)| *r != kind);
         self.source.rows.push((kind, row.line));
-        true
     }
 
     fn budget_years(&self) -> Vec<i32> {
