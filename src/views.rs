@@ -467,7 +467,12 @@ pub fn department(
     // A layout without an income block has no income figures, not figures of 0; a cell the
     // form left blank (其他资金, often) is said as 未填, not drawn as 0.
     let parts = [
-        ("财政拨款", Row::FiscalAppropriation, latest.facts.has_income, 0),
+        (
+            "财政拨款",
+            Row::FiscalAppropriation,
+            latest.facts.has_income,
+            0,
+        ),
         ("其他资金", Row::Other, latest.facts.has_income, 0),
         ("基本支出", Row::Basic, latest.facts.has_expenditure, 1),
         ("项目支出", Row::Project, latest.facts.has_expenditure, 1),

@@ -7,7 +7,12 @@ use rust_decimal::Decimal;
 
 /// Axis ticks on "nice" steps (1, 2, 5 × 10ⁿ) covering `lo..=hi`, about `target` intervals,
 /// with the number of decimals their labels need. With `whole`, no step is below 1 (counts).
-pub(super) fn nice_ticks(lo: Decimal, hi: Decimal, target: u32, whole: bool) -> (Vec<Decimal>, u32) {
+pub(super) fn nice_ticks(
+    lo: Decimal,
+    hi: Decimal,
+    target: u32,
+    whole: bool,
+) -> (Vec<Decimal>, u32) {
     let (lo, hi) = if hi > lo {
         (lo, hi)
     } else if hi.is_zero() && lo.is_zero() {

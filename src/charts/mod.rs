@@ -35,7 +35,7 @@ mod vertical;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use scene::{below, colour, Anchor, Scene, FS, FS_SMALL, MIN_WIDTH, MUTED, PAD, TEXT, X};
+use scene::{below, colour, Anchor, Ink, Scene, FS, FS_SMALL, MIN_WIDTH, MUTED, PAD, TEXT, X};
 use text::{clean, clean_id, text_width, truncate};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -275,7 +275,13 @@ impl Chart {
         if !unit.is_empty() {
             let caption = format!("单位：{unit}");
             let baseline = below(y + 2, FS_SMALL);
-            scene.text(&caption, X::Px(x), 0, baseline, FS_SMALL, MUTED, Anchor::Start);
+            scene.text(
+                &caption,
+                X::Px(x),
+                0,
+                baseline,
+                Ink(FS_SMALL, MUTED, Anchor::Start),
+            );
             x += text_width(&caption, FS_SMALL).ceil() as i32 + 16;
         }
         if self.drawn_series() > 1 {
@@ -287,7 +293,13 @@ impl Chart {
                     y += 20;
                 }
                 scene.rect(X::Px(x), X::Px(x + 12), y + 3, y + 15, colour(s));
-                scene.text(&name, X::Px(x + 17), 0, below(y, FS), FS, TEXT, Anchor::Start);
+                scene.text(
+                    &name,
+                    X::Px(x + 17),
+                    0,
+                    below(y, FS),
+                    Ink(FS, TEXT, Anchor::Start),
+                );
                 x += item + 16;
             }
         }
@@ -301,7 +313,13 @@ fn empty_scene() -> Scene {
         ..Scene::default()
     };
     let baseline = scene::centred(24, FS);
-    scene.text(NO_DATA, X::Frac(0.5), 0, baseline, FS, MUTED, Anchor::Middle);
+    scene.text(
+        NO_DATA,
+        X::Frac(0.5),
+        0,
+        baseline,
+        Ink(FS, MUTED, Anchor::Middle),
+    );
     scene
 }
 

@@ -6,8 +6,8 @@ use rust_decimal::Decimal;
 
 use super::axis::{Axis, Scale};
 use super::scene::{
-    below, centred, colour, Anchor, Scene, AXIS, BACKGROUND, FS, FS_SMALL, GRID, MIN_WIDTH, MUTED,
-    PAD, TEXT, X,
+    below, centred, colour, Anchor, Ink, Scene, AXIS, BACKGROUND, FS, FS_SMALL, GRID, MIN_WIDTH,
+    MUTED, PAD, TEXT, X,
 };
 use super::text::{text_width, truncate};
 use super::{fmt_decimal, Chart, MAX_LABEL_CHARS};
@@ -34,12 +34,18 @@ fn row_name(scene: &mut Scene, name: &str, name_col: Option<f64>, y: i32, mid: i
     match name_col {
         Some(col) => {
             let baseline = centred(mid, FS);
-            scene.text(name, X::Frac(col), -8, baseline, FS, TEXT, Anchor::End);
+            scene.text(name, X::Frac(col), -8, baseline, Ink(FS, TEXT, Anchor::End));
         }
         None => {
             let w = text_width(name, FS).ceil() as i32;
-            scene.rect(X::Px(0), X::Px(w + 4), y + 1, y + 19, BACKGROUND);
-            scene.text(name, X::Px(0), 0, below(y + 2, FS), FS, TEXT, Anchor::Start);
+            scene.rect(X::Px(0), X::Px(w + 4), y, y + 17, BACKGROUND);
+            scene.text(
+                name,
+                X::Px(0),
+                0,
+                below(y + 1, FS),
+                Ink(FS, TEXT, Anchor::Start),
+            );
         }
     }
 }
@@ -85,7 +91,7 @@ pub(super) fn horizontal_axis(scene: &mut Scene, axis: &Axis, scale: Scale, top:
         let x = X::Frac(scale.at(*t));
         scene.vline(x, top, bottom, GRID, 1.0);
         let baseline = below(bottom + 4, FS_SMALL);
-        scene.text(&label, x, 0, baseline, FS_SMALL, MUTED, Anchor::Middle);
+        scene.text(&label, x, 0, baseline, Ink(FS_SMALL, MUTED, Anchor::Middle));
     }
 }
 
@@ -121,7 +127,7 @@ pub(super) fn layout(chart: &Chart) -> Scene {
     let (row, bar_off) = if names_left {
         (ROW, (ROW - BAR) / 2)
     } else {
-        (BAR + 26, 21)
+        (BAR + 22, 18)
     };
     let rows_bottom = top + row * names.len() as i32;
     horizontal_axis(&mut scene, &axis, scale, top, rows_bottom);
@@ -137,9 +143,9 @@ pub(super) fn layout(chart: &Chart) -> Scene {
         let label = fmt_decimal(v, dp);
         let baseline = centred(mid, FS_SMALL);
         if v.is_sign_negative() && !v.is_zero() {
-            scene.text(&label, x, -4, baseline, FS_SMALL, TEXT, Anchor::End);
+            scene.text(&label, x, -4, baseline, Ink(FS_SMALL, TEXT, Anchor::End));
         } else {
-            scene.text(&label, x, 4, baseline, FS_SMALL, TEXT, Anchor::Start);
+            scene.text(&label, x, 4, baseline, Ink(FS_SMALL, TEXT, Anchor::Start));
         }
     }
     scene.height = rows_bottom + 4 + 16 + PAD;

@@ -80,6 +80,10 @@ pub(super) enum Anchor {
     End,
 }
 
+/// How a text is drawn: its size (px), colour and anchor.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Ink(pub f64, pub Rgb, pub Anchor);
+
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum Shape {
     /// From `x0` to `x1` (both pixels or both fractions) and `y0` to `y1`.
@@ -175,18 +179,9 @@ impl Scene {
         });
     }
 
-    /// Text of one size and colour on `baseline`, anchored at `x` + `dx` px.
-    #[allow(clippy::too_many_arguments)]
-    pub fn text(
-        &mut self,
-        text: &str,
-        x: X,
-        dx: i32,
-        baseline: i32,
-        size: f64,
-        colour: Rgb,
-        anchor: Anchor,
-    ) {
+    /// Text on `baseline`, anchored at `x` + `dx` px, in `ink`.
+    pub fn text(&mut self, text: &str, x: X, dx: i32, baseline: i32, ink: Ink) {
+        let Ink(size, colour, anchor) = ink;
         if text.is_empty() {
             return;
         }

@@ -6,8 +6,8 @@
 use rust_decimal::Decimal;
 
 use super::scene::{
-    below, centred, colour, text_on, Anchor, Scene, BACKGROUND, FS, FS_SMALL, MIN_WIDTH, MUTED,
-    PAD, TEXT, X,
+    below, centred, colour, text_on, Anchor, Ink, Scene, BACKGROUND, FS, FS_SMALL, GRID, MIN_WIDTH,
+    MUTED, PAD, TEXT, X,
 };
 use super::text::{text_width, truncate};
 use super::{fmt_decimal, sat_add, share_pct, Chart, BLANK, MAX_LABEL_CHARS, NO_DATA};
@@ -44,7 +44,13 @@ pub(super) fn layout(chart: &Chart) -> Scene {
     let mut y = PAD;
     for c in 0..chart.categories.len() {
         let name = truncate(&chart.category(c), MAX_LABEL_CHARS);
-        scene.text(&name, X::Px(0), 0, below(y, FS), FS, TEXT, Anchor::Start);
+        scene.text(
+            &name,
+            X::Px(0),
+            0,
+            below(y, FS),
+            Ink(FS, TEXT, Anchor::Start),
+        );
         let bar_y = y + 22;
         let total = chart.share_total(c);
         let parts = parts(chart, c, total);
@@ -53,7 +59,13 @@ pub(super) fn layout(chart: &Chart) -> Scene {
         } else {
             let what = if parts.is_empty() { NO_DATA } else { BLANK };
             let baseline = centred(bar_y + BAR / 2, FS_SMALL);
-            scene.text(what, X::Px(0), 0, baseline, FS_SMALL, MUTED, Anchor::Start);
+            scene.text(
+                what,
+                X::Px(0),
+                0,
+                baseline,
+                Ink(FS_SMALL, MUTED, Anchor::Start),
+            );
         }
         y = key(&mut scene, chart, &parts, bar_y + BAR + 6) + 10;
     }
@@ -83,7 +95,7 @@ fn bar(scene: &mut Scene, parts: &[Part], y: i32) {
             let baseline = centred(y + BAR / 2, FS_SMALL);
             let x = X::Frac((x0 + x1) / 2.0);
             let ink = text_on(part.series);
-            scene.text(&label, x, 0, baseline, FS_SMALL, ink, Anchor::Middle);
+            scene.text(&label, x, 0, baseline, Ink(FS_SMALL, ink, Anchor::Middle));
         }
     }
 }
@@ -112,9 +124,19 @@ fn key(scene: &mut Scene, chart: &Chart, parts: &[Part], top: i32) -> i32 {
             x = 0;
             y += KEY_LINE;
         }
-        scene.rect(X::Px(x), X::Px(x + 12), y + 3, y + 15, colour(part.series));
-        let ink = if part.share.is_some() { TEXT } else { MUTED };
-        scene.text(&item, X::Px(x + 17), 0, below(y, FS), FS, ink, Anchor::Start);
+        // A blank part has no colour of its own: nothing of it is drawn.
+        let (swatch, ink) = match part.share {
+            Some(_) => (colour(part.series), TEXT),
+            None => (GRID, MUTED),
+        };
+        scene.rect(X::Px(x), X::Px(x + 12), y + 3, y + 15, swatch);
+        scene.text(
+            &item,
+            X::Px(x + 17),
+            0,
+            below(y, FS),
+            Ink(FS, ink, Anchor::Start),
+        );
         x += width + 16;
     }
     y + KEY_LINE - 4

@@ -145,6 +145,7 @@ fn shape_to(out: &mut String, shape: &Shape) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::scene::Ink;
     use super::*;
 
     #[test]
@@ -163,7 +164,13 @@ mod tests {
         scene.height = 40;
         scene.rect(X::Frac(0.5), X::Frac(0.25), 30, 10, Rgb(1, 2, 3));
         scene.hline(X::Px(0), X::Frac(1.0), 30, Rgb(4, 5, 6));
-        scene.text("<a&b>", X::Frac(0.5), -4, 20, 12.0, Rgb(7, 8, 9), Anchor::End);
+        scene.text(
+            "<a&b>",
+            X::Frac(0.5),
+            -4,
+            20,
+            Ink(12.0, Rgb(7, 8, 9), Anchor::End),
+        );
         let svg = write(
             &scene,
             &Root {

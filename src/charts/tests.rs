@@ -40,12 +40,26 @@ fn growth() -> Chart {
         title: "2022年各部门预算增长分布（部门数）".into(),
         unit: "个".into(),
         kind: ChartKind::Grouped,
-        categories: ["低于-30%", "-30%～-10%", "-10%～0", "0～10%", "10%～30%", "高于30%"]
-            .map(String::from)
-            .to_vec(),
+        categories: [
+            "低于-30%",
+            "-30%～-10%",
+            "-10%～0",
+            "0～10%",
+            "10%～30%",
+            "高于30%",
+        ]
+        .map(String::from)
+        .to_vec(),
         series: vec![series(
             "部门数",
-            &[Some("1"), Some("3"), Some("9"), Some("18"), Some("6"), Some("2")],
+            &[
+                Some("1"),
+                Some("3"),
+                Some("9"),
+                Some("18"),
+                Some("6"),
+                Some("2"),
+            ],
         )],
         blank: vec![],
     }
@@ -80,11 +94,23 @@ fn structure() -> Chart {
         series: vec![
             series(
                 "基本支出",
-                &[Some("410000"), Some("420000.5"), Some("430000"), Some("450000"), Some("460000")],
+                &[
+                    Some("410000"),
+                    Some("420000.5"),
+                    Some("430000"),
+                    Some("450000"),
+                    Some("460000"),
+                ],
             ),
             series(
                 "项目支出",
-                &[Some("200000"), Some("210000"), Some("9000"), Some("230000"), Some("240000")],
+                &[
+                    Some("200000"),
+                    Some("210000"),
+                    Some("9000"),
+                    Some("230000"),
+                    Some("240000"),
+                ],
             ),
         ],
         blank: vec![],
@@ -139,7 +165,13 @@ fn text_boxes(scene: &Scene, width: f64) -> Vec<(String, f64, f64, f64, f64)> {
                     Anchor::End => at - w,
                 };
                 let base = f64::from(*baseline);
-                Some((text.clone(), left, left + w, base - size * 0.88, base + size * 0.12))
+                Some((
+                    text.clone(),
+                    left,
+                    left + w,
+                    base - size * 0.88,
+                    base + size * 0.12,
+                ))
             }
             _ => None,
         })
@@ -361,7 +393,11 @@ fn empty_charts() {
             assert_safe(&svg);
             assert!(svg.contains("暂无数据"), "{svg}");
             assert!(svg.contains(" height=\"48\""));
-            let unit = if chart.kind == ChartKind::Shares { "%" } else { "万元" };
+            let unit = if chart.kind == ChartKind::Shares {
+                "%"
+            } else {
+                "万元"
+            };
             assert_eq!(
                 chart.summary(),
                 format!("2020年至2022年预算与实际支出（{unit}）。暂无数据。")
@@ -598,7 +634,14 @@ fn band_labels_are_never_broken_inside_a_number() {
     // Each band is drawn whole or broken after its "～": "-30%～" and "-10%", never
     // "-30%～-" and "10%".
     let joined = drawn.concat();
-    for band in ["低于-30%", "-30%～-10%", "-10%～0", "0～10%", "10%～30%", "高于30%"] {
+    for band in [
+        "低于-30%",
+        "-30%～-10%",
+        "-10%～0",
+        "0～10%",
+        "10%～30%",
+        "高于30%",
+    ] {
         assert!(joined.contains(band), "{band} in {drawn:?}");
     }
     // Drawn in order after the axis and the counts: each band whole, or in two lines broken
@@ -606,7 +649,18 @@ fn band_labels_are_never_broken_inside_a_number() {
     let labels = &drawn[drawn.iter().position(|t| t == "2").unwrap() + 1..];
     assert_eq!(
         labels,
-        ["低于", "-30%", "-30%～", "-10%", "-10%～", "0", "0～10%", "10%～", "30%", "高于30%"]
+        [
+            "低于",
+            "-30%",
+            "-30%～",
+            "-10%",
+            "-10%～",
+            "0",
+            "0～10%",
+            "10%～",
+            "30%",
+            "高于30%"
+        ]
     );
 }
 
@@ -620,11 +674,21 @@ fn a_composition_is_said_in_percent_and_a_blank_is_not_zero() {
          支出：基本支出占 93.58%（268.03 万元），项目支出占 6.42%（18.38 万元）。"
     );
     let table = chart.table();
-    assert_eq!(table.rows[0], vec!["收入", "286.41（100.00%）", "未填", "—", "—"]);
-    assert!(!table.rows.concat().iter().any(|c| c.contains("0.00（0.00%）")));
+    assert_eq!(
+        table.rows[0],
+        vec!["收入", "286.41（100.00%）", "未填", "—", "—"]
+    );
+    assert!(!table
+        .rows
+        .concat()
+        .iter()
+        .any(|c| c.contains("0.00（0.00%）")));
     let drawn = texts(&chart.to_svg());
     assert!(drawn.iter().any(|t| t == "其他资金 未填"), "{drawn:?}");
-    assert!(!drawn.iter().any(|t| t == "0.0%" || t.contains(" 0.0%")), "{drawn:?}");
+    assert!(
+        !drawn.iter().any(|t| t == "0.0%" || t.contains(" 0.0%")),
+        "{drawn:?}"
+    );
 }
 
 #[test]
@@ -663,15 +727,27 @@ fn labels_are_legible_and_fit_at_the_narrowest_width() {
     charts.extend(all_kinds(&structure()));
     let mut ranking = years();
     ranking.kind = ChartKind::Ranking;
-    ranking.categories = vec!["示例区人力资源和社会保障局".into(), "示例区教育局".into(), "财政局".into()];
+    ranking.categories = vec![
+        "示例区人力资源和社会保障局".into(),
+        "示例区教育局".into(),
+        "财政局".into(),
+    ];
     charts.push(ranking);
     for chart in &charts {
         let scene = scene_of(chart);
         for width in [MIN_WIDTH, 700.0, 1120.0] {
             let boxes = text_boxes(&scene, width);
             for (t, l, r, top, bottom) in &boxes {
-                assert!(*l >= -0.5 && *r <= width + 0.5, "{}: {t:?} {l}..{r} at {width}", chart.id);
-                assert!(*top >= 0.0 && *bottom <= f64::from(scene.height), "{}: {t:?}", chart.id);
+                assert!(
+                    *l >= -0.5 && *r <= width + 0.5,
+                    "{}: {t:?} {l}..{r} at {width}",
+                    chart.id
+                );
+                assert!(
+                    *top >= 0.0 && *bottom <= f64::from(scene.height),
+                    "{}: {t:?}",
+                    chart.id
+                );
             }
             for (i, a) in boxes.iter().enumerate() {
                 for b in &boxes[i + 1..] {

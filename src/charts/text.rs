@@ -149,7 +149,13 @@ pub(super) fn wrap(s: &str, size: f64, width: f64, max_lines: usize) -> Option<V
             }
         }
         let end = end?;
-        lines.push(chars[start..end].iter().collect::<String>().trim().to_string());
+        lines.push(
+            chars[start..end]
+                .iter()
+                .collect::<String>()
+                .trim()
+                .to_string(),
+        );
         start = end;
     }
     Some(lines)
@@ -166,7 +172,10 @@ mod tests {
             wrap("-30%～-10%", 12.0, 48.0, 2),
             Some(vec!["-30%～".to_string(), "-10%".to_string()])
         );
-        assert_eq!(wrap("-30%～-10%", 12.0, 200.0, 2).unwrap(), vec!["-30%～-10%"]);
+        assert_eq!(
+            wrap("-30%～-10%", 12.0, 200.0, 2).unwrap(),
+            vec!["-30%～-10%"]
+        );
         // A year is kept whole, or not drawn at all.
         assert_eq!(wrap("2019年", 14.0, 30.0, 2), None);
         assert_eq!(wrap("2019年", 14.0, 60.0, 2).unwrap(), vec!["2019年"]);

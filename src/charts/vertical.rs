@@ -9,8 +9,8 @@ use rust_decimal::Decimal;
 
 use super::axis::{Axis, Scale};
 use super::scene::{
-    above, below, centred, colour, text_on, Anchor, Scene, AXIS, FS, FS_SMALL, GRID, MIN_WIDTH,
-    MUTED, PAD, TEXT, X,
+    above, below, centred, colour, text_on, Anchor, Ink, Scene, AXIS, FS, FS_SMALL, GRID,
+    MIN_WIDTH, MUTED, PAD, TEXT, X,
 };
 use super::text::{fit_width, text_width, wrap};
 use super::{fmt_decimal, sat_add, Chart, Shown};
@@ -77,7 +77,13 @@ pub(super) fn layout(chart: &Chart, stacked: bool) -> Scene {
         let y = plot.scale.px(*t);
         scene.hline(X::Frac(left), X::Frac(1.0), y, GRID);
         let baseline = centred(y, FS_SMALL);
-        scene.text(label, X::Frac(left), -6, baseline, FS_SMALL, MUTED, Anchor::End);
+        scene.text(
+            label,
+            X::Frac(left),
+            -6,
+            baseline,
+            Ink(FS_SMALL, MUTED, Anchor::End),
+        );
     }
     let below_plot = if stacked {
         stacked_bars(chart, &mut scene, &mut plot)
@@ -125,11 +131,23 @@ fn label_decimals(chart: &Chart, labels: &[(Decimal, f64)]) -> Option<u32> {
 fn label_at_end(scene: &mut Scene, label: &str, x: f64, y: i32, negative: bool) -> i32 {
     if negative {
         let baseline = below(y + 3, FS_SMALL);
-        scene.text(label, X::Frac(x), 0, baseline, FS_SMALL, TEXT, Anchor::Middle);
+        scene.text(
+            label,
+            X::Frac(x),
+            0,
+            baseline,
+            Ink(FS_SMALL, TEXT, Anchor::Middle),
+        );
         16
     } else {
         let baseline = above(y - 3, FS_SMALL);
-        scene.text(label, X::Frac(x), 0, baseline, FS_SMALL, TEXT, Anchor::Middle);
+        scene.text(
+            label,
+            X::Frac(x),
+            0,
+            baseline,
+            Ink(FS_SMALL, TEXT, Anchor::Middle),
+        );
         0
     }
 }
@@ -177,7 +195,11 @@ fn stacked_bars(chart: &Chart, scene: &mut Scene, plot: &mut Plot) -> i32 {
         for s in 0..chart.drawn_series() {
             let Some(v) = chart.value(s, c) else { continue };
             count += 1;
-            let end = if v.is_sign_negative() { &mut neg } else { &mut pos };
+            let end = if v.is_sign_negative() {
+                &mut neg
+            } else {
+                &mut pos
+            };
             let from = *end;
             *end = sat_add(*end, v);
             let (y0, y1) = (plot.y(from), plot.y(*end));
@@ -201,13 +223,22 @@ fn stacked_bars(chart: &Chart, scene: &mut Scene, plot: &mut Plot) -> i32 {
         }
     }
     let room = Plot::px(bar_w) - 4.0;
-    let dp = label_decimals(chart, &segments.iter().map(|s| (s.0, room)).collect::<Vec<_>>())
-        .unwrap_or(0);
+    let dp = label_decimals(
+        chart,
+        &segments.iter().map(|s| (s.0, room)).collect::<Vec<_>>(),
+    )
+    .unwrap_or(0);
     for (v, s, x, mid) in segments {
         let label = fmt_decimal(v, dp);
         if text_width(&label, FS_SMALL) <= room {
             let baseline = centred(mid, FS_SMALL);
-            scene.text(&label, X::Frac(x), 0, baseline, FS_SMALL, text_on(s), Anchor::Middle);
+            scene.text(
+                &label,
+                X::Frac(x),
+                0,
+                baseline,
+                Ink(FS_SMALL, text_on(s), Anchor::Middle),
+            );
         }
     }
     let room: Vec<(Decimal, f64)> = totals
@@ -243,7 +274,13 @@ fn category_labels(chart: &Chart, scene: &mut Scene, plot: &Plot, top: i32) -> i
                 let x = plot.slot_x(c) + plot.slot / 2.0;
                 for (i, line) in name_lines.iter().enumerate() {
                     let baseline = below(top + pitch * i as i32, size);
-                    scene.text(line, X::Frac(x), 0, baseline, size, TEXT, Anchor::Middle);
+                    scene.text(
+                        line,
+                        X::Frac(x),
+                        0,
+                        baseline,
+                        Ink(size, TEXT, Anchor::Middle),
+                    );
                 }
             }
             let used = lines.iter().map(Vec::len).max().unwrap_or(1) as i32;
@@ -263,7 +300,13 @@ fn category_labels(chart: &Chart, scene: &mut Scene, plot: &Plot, top: i32) -> i
         let edge = Plot::px(x.min(1.0 - x)) * 2.0 - 4.0;
         let label = fit_width(&names[c], FS_SMALL, room.min(edge));
         let baseline = below(top, FS_SMALL);
-        scene.text(&label, X::Frac(x), 0, baseline, FS_SMALL, TEXT, Anchor::Middle);
+        scene.text(
+            &label,
+            X::Frac(x),
+            0,
+            baseline,
+            Ink(FS_SMALL, TEXT, Anchor::Middle),
+        );
     }
     top + (FS_SMALL * 1.3).round() as i32
 }
