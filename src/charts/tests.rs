@@ -733,6 +733,25 @@ fn labels_are_legible_and_fit_at_the_narrowest_width() {
         "财政局".into(),
     ];
     charts.push(ranking);
+    // Seven years: every year is drawn ("2017" over "年" where the slot is narrow).
+    let mut seven = years();
+    seven.categories = (2017..=2023).map(|y| format!("{y}年")).collect();
+    let values = [
+        Some("1"),
+        Some("2"),
+        Some("3"),
+        Some("4"),
+        Some("5"),
+        Some("6"),
+        Some("7"),
+    ];
+    seven.series = vec![series("预算", &values), series("实际", &values)];
+    let drawn = texts(&seven.to_svg()).concat();
+    assert!(
+        drawn.contains("2017年2018年2019年2020年2021年2022年2023年"),
+        "{drawn}"
+    );
+    charts.push(seven);
     for chart in &charts {
         let scene = scene_of(chart);
         for width in [MIN_WIDTH, 700.0, 1120.0] {

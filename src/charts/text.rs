@@ -111,8 +111,11 @@ fn joins(c: char) -> bool {
 /// two CJK characters and before a number that follows one (`低于` `-30%`); never inside a
 /// number or word, and never between a number and the character that follows it (`2019年`,
 /// `30%以上`).
-fn may_break(a: char, b: char) -> bool {
+fn may_break(a: char, b: char, loose: bool) -> bool {
     if a == ' ' || matches!(a, '～' | '、' | '，' | '—') {
+        return true;
+    }
+    if loose && a.is_ascii_digit() && !b.is_ascii() && !matches!(b, '～' | '%' | '、' | '，') {
         return true;
     }
     if matches!(b, '～' | '、' | '，' | '。' | '）' | '%') || joins(a) || a.is_ascii() {
@@ -122,8 +125,15 @@ fn may_break(a: char, b: char) -> bool {
 }
 
 /// Breaks `s` into at most `max_lines` lines no wider than `width`, at the places
-/// [`may_break`] allows; None when it cannot be done.
-pub(super) fn wrap(s: &str, size: f64, width: f64, max_lines: usize) -> Option<Vec<String>> {
+/// [`may_break`] allows (`loose`: also between a number and the word after it, `2019` `年`,
+/// when there is no other way to show every label); None when it cannot be done.
+pub(super) fn wrap(
+    s: &str,
+    size: f64,
+    width: f64,
+    max_lines: usize,
+    loose: bool,
+) -> Option<Vec<String>> {
     let chars: Vec<char> = s.chars().collect();
     let mut lines = Vec::new();
     let mut start = 0;
@@ -144,7 +154,7 @@ pub(super) fn wrap(s: &str, size: f64, width: f64, max_lines: usize) -> Option<V
             if used > width {
                 break;
             }
-            if i + 1 < chars.len() && may_break(chars[i], chars[i + 1]) {
+            if i + 1 < chars.len() && may_break(chars[i], chars[i + 1], loose) {
                 end = Some(i + 1);
             }
         }
@@ -169,25 +179,33 @@ mod tests {
     fn numbers_and_their_units_are_never_broken() {
         // The growth bands: "-30%～-10%" breaks after the tilde, never inside "-10%".
         assert_eq!(
-            wrap("-30%～-10%", 12.0, 48.0, 2),
+            wrap("-30%～-10%", 12.0, 48.0, 2, false),
             Some(vec!["-30%～".to_string(), "-10%".to_string()])
         );
         assert_eq!(
-            wrap("-30%～-10%", 12.0, 200.0, 2).unwrap(),
+            wrap("-30%～-10%", 12.0, 200.0, 2, false).unwrap(),
             vec!["-30%～-10%"]
         );
-        // A year is kept whole, or not drawn at all.
-        assert_eq!(wrap("2019年", 14.0, 30.0, 2), None);
-        assert_eq!(wrap("2019年", 14.0, 60.0, 2).unwrap(), vec!["2019年"]);
+        // A year is kept whole, or broken before its 年 only when asked to.
+        assert_eq!(wrap("2019年", 14.0, 30.0, 2, false), None);
+        assert_eq!(
+            wrap("2019年", 12.0, 30.0, 2, true).unwrap(),
+            vec!["2019", "年"]
+        );
+        assert_eq!(wrap("-30%～-10%", 12.0, 30.0, 2, true), None);
+        assert_eq!(
+            wrap("2019年", 14.0, 60.0, 2, false).unwrap(),
+            vec!["2019年"]
+        );
         // Chinese breaks between characters.
         assert_eq!(
-            wrap("人民政府办公室", 14.0, 56.0, 2).unwrap(),
+            wrap("人民政府办公室", 14.0, 56.0, 2, false).unwrap(),
             vec!["人民政府", "办公室"]
         );
-        assert_eq!(wrap("人民政府办公室", 14.0, 28.0, 2), None);
+        assert_eq!(wrap("人民政府办公室", 14.0, 28.0, 2, false), None);
         // Before a number that follows Chinese, not inside it.
         assert_eq!(
-            wrap("低于-30%", 14.0, 40.0, 2).unwrap(),
+            wrap("低于-30%", 14.0, 40.0, 2, false).unwrap(),
             vec!["低于", "-30%"]
         );
     }

@@ -259,15 +259,17 @@ fn stacked_bars(chart: &Chart, scene: &mut Scene, plot: &mut Plot) -> i32 {
 }
 
 /// The category names under their slots, starting at `top`: at 14 px on up to two lines
-/// (broken only where a line may break), else at 12 px, else every k-th name; returns the y
-/// below them.
+/// (broken only where a line may break), else at 12 px, else at 12 px broken between a number
+/// and its word (`2019` `年`), else every k-th name; returns the y below them.
 fn category_labels(chart: &Chart, scene: &mut Scene, plot: &Plot, top: i32) -> i32 {
     let n = chart.categories.len();
     let names: Vec<String> = (0..n).map(|c| chart.category(c)).collect();
     let room = Plot::px(plot.slot) - 4.0;
-    for size in [FS, FS_SMALL] {
-        let lines: Option<Vec<Vec<String>>> =
-            names.iter().map(|name| wrap(name, size, room, 2)).collect();
+    for (size, loose) in [(FS, false), (FS_SMALL, false), (FS_SMALL, true)] {
+        let lines: Option<Vec<Vec<String>>> = names
+            .iter()
+            .map(|name| wrap(name, size, room, 2, loose))
+            .collect();
         if let Some(lines) = lines {
             let pitch = (size * 1.3).round() as i32;
             for (c, name_lines) in lines.iter().enumerate() {
