@@ -160,8 +160,10 @@ mod tests {
 
     #[test]
     fn shapes_are_written_as_elements() {
-        let mut scene = Scene::default();
-        scene.height = 40;
+        let mut scene = Scene {
+            height: 40,
+            ..Scene::default()
+        };
         scene.rect(X::Frac(0.5), X::Frac(0.25), 30, 10, Rgb(1, 2, 3));
         scene.hline(X::Px(0), X::Frac(1.0), 30, Rgb(4, 5, 6));
         scene.text(
