@@ -9,7 +9,7 @@ use super::scene::{
     below, centred, colour, Anchor, Ink, Scene, AXIS, BACKGROUND, FS, FS_SMALL, GRID, MIN_WIDTH,
     MUTED, PAD, TEXT, X,
 };
-use super::text::{text_width, truncate};
+use super::text::{clean, text_width, truncate};
 use super::{fmt_decimal, Chart, MAX_LABEL_CHARS};
 
 /// Row pitch and bar thickness with the name left of the bar.
@@ -110,7 +110,7 @@ pub(super) fn layout(chart: &Chart) -> Scene {
             pos_w = f64::max(pos_w, w);
         }
     }
-    let top = chart.header(&mut scene, &chart.unit.clone()) + 4;
+    let top = chart.header(&mut scene, &clean(chart.unit.trim())) + 4;
     let name_col = names_left.then(|| (widest + 8.0) / MIN_WIDTH);
     let x0 = name_col.unwrap_or(0.0) + neg_w / MIN_WIDTH;
     let x1 = 1.0 - pos_w / MIN_WIDTH;
