@@ -24,7 +24,6 @@
 
 pub mod analyze;
 pub mod build;
-pub mod charts;
 pub mod collate;
 pub mod config;
 pub mod diagnostic;

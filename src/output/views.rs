@@ -4,7 +4,6 @@
 
 use crate::analyze::stats::{DepartmentFigures, DistrictFigures, OutlierKind, Spread, YearFigures};
 use crate::analyze::{Department, District, Form, SiteModel};
-use crate::charts::{Chart, ChartKind, ChartTable, Series};
 use crate::config::SiteConfig;
 use crate::diagnostic::{Code, Counts, Diagnostic, Severity};
 use crate::format::{money, percent, plain};
@@ -12,6 +11,7 @@ use crate::model::amounts::{Amounts, YearPoint};
 use crate::model::quality::Quality;
 use crate::model::taxonomy;
 use crate::model::{BudgetLine, Declaration, Row};
+use crate::output::charts::{Chart, ChartKind, ChartTable, Series};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -466,33 +466,37 @@ pub fn department(
     meta.sample_data = d.sample_data;
     let latest = dep.latest();
     let mut charts = Vec::new();
-    let b = Amounts::budget_of(latest.facts);
-    // A layout without an income block has no income figures, not figures of 0.
-    let income = latest.facts.has_income;
+    // A layout without an income block has no income figures, not figures of 0; a cell the
+    // form left blank (其他资金, often) is said as 未填, not drawn as 0.
+    let parts = [
+        (
+            "财政拨款",
+            Row::FiscalAppropriation,
+            latest.facts.has_income,
+            0,
+        ),
+        ("其他资金", Row::Other, latest.facts.has_income, 0),
+        ("基本支出", Row::Basic, latest.facts.has_expenditure, 1),
+        ("项目支出", Row::Project, latest.facts.has_expenditure, 1),
+    ];
+    let cell = |row: Row, has: bool| latest.facts.row(row).budget.filter(|_| has);
     charts.push(ChartView::from(Chart {
         id: "chart-structure".to_owned(),
         title: format!("{}年预算收支构成", latest.year),
         unit: "万元".to_owned(),
         kind: ChartKind::Shares,
         categories: vec!["收入".to_owned(), "支出".to_owned()],
-        series: vec![
-            Series {
-                name: "财政拨款".to_owned(),
-                values: vec![income.then_some(b.fiscal_appropriation), None],
-            },
-            Series {
-                name: "其他资金".to_owned(),
-                values: vec![income.then_some(b.other), None],
-            },
-            Series {
-                name: "基本支出".to_owned(),
-                values: vec![None, Some(b.basic)],
-            },
-            Series {
-                name: "项目支出".to_owned(),
-                values: vec![None, Some(b.project)],
-            },
-        ],
+        series: parts
+            .iter()
+            .map(|&(name, row, has, c)| Series {
+                name: name.to_owned(),
+                values: (0..2).map(|i| cell(row, has).filter(|_| i == c)).collect(),
+            })
+            .collect(),
+        blank: (0..parts.len())
+            .filter(|&s| parts[s].2 && cell(parts[s].1, true).is_none())
+            .map(|s| (s, parts[s].3))
+            .collect(),
     }));
     let years: Vec<i32> = dep.series.keys().copied().collect();
     charts.push(ChartView::from(budget_vs_actual(
@@ -560,6 +564,7 @@ fn budget_vs_actual(id: &str, title: &str, series: &BTreeMap<i32, YearPoint>) ->
         title: title.to_owned(),
         unit: "万元".to_owned(),
         kind: ChartKind::Grouped,
+        blank: Vec::new(),
         categories: series.keys().map(|y| format!("{y}年")).collect(),
         series: vec![
             Series {
@@ -897,6 +902,7 @@ fn ranking_chart(d: &District<'_>, figures: &DistrictFigures, year: i32) -> Opti
         title: format!("{year}年各部门预算支出排名"),
         unit: "万元".to_owned(),
         kind: ChartKind::Ranking,
+        blank: Vec::new(),
         categories: y
             .ranking
             .iter()
@@ -925,6 +931,7 @@ fn structure_chart(figures: &DistrictFigures) -> Option<Chart> {
         title: "历年预算支出结构（基本支出与项目支出）".to_owned(),
         unit: "万元".to_owned(),
         kind: ChartKind::Stacked,
+        blank: Vec::new(),
         categories: budgets.iter().map(|(y, _)| format!("{y}年")).collect(),
         series: vec![
             Series {
@@ -1102,6 +1109,7 @@ pub fn dashboard(
         title: format!("{}历年预算与实际支出", d.name),
         unit: "万元".to_owned(),
         kind: ChartKind::Grouped,
+        blank: Vec::new(),
         categories: figures
             .years
             .iter()
@@ -1180,6 +1188,7 @@ fn growth_chart(figures: &DistrictFigures) -> Option<Chart> {
         title: format!("{}年各部门预算增长分布（部门数）", year.year),
         unit: "个".to_owned(),
         kind: ChartKind::Grouped,
+        blank: Vec::new(),
         categories: bins.iter().map(|(l, _, _)| (*l).to_owned()).collect(),
         series: vec![Series {
             name: "部门数".to_owned(),
