@@ -4,7 +4,8 @@
 //! the spread of growth, outliers, the quality board). A declaration's own target quality is
 //! `model::quality`.
 
-use crate::analyze::{Department, District};
+use crate::analyze::{Department, District, Form};
+use crate::diagnostic::Severity;
 use crate::model::amounts::{Amounts, YearPoint};
 use crate::model::quality::Quality;
 use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
@@ -273,6 +274,46 @@ pub fn district(d: &District<'_>) -> DistrictFigures {
         })
         .collect();
     DistrictFigures { departments, years }
+}
+
+/// The exact figures behind a `YearRow`, shared with the CSV/XLSX downloads.
+pub struct YearFiguresRow<'m> {
+    pub department: &'m Department<'m>,
+    pub form: Option<&'m Form<'m>>,
+    pub figures: Option<&'m YearFigures>,
+    pub quality: Option<&'m Quality>,
+}
+
+impl YearFiguresRow<'_> {
+    pub fn warnings(&self) -> usize {
+        self.form.map_or(0, |f| {
+            f.notes
+                .iter()
+                .filter(|n| n.severity == Severity::Warning)
+                .count()
+        })
+    }
+}
+
+/// Every department of the district with its figures for `year`.
+pub fn departments_in_year<'m>(
+    d: &'m District<'m>,
+    figures: &'m DistrictFigures,
+    year: i32,
+) -> Vec<YearFiguresRow<'m>> {
+    d.departments
+        .iter()
+        .zip(&figures.departments)
+        .map(|(dep, f)| {
+            let form_index = dep.forms.iter().position(|x| x.year == year);
+            YearFiguresRow {
+                department: dep,
+                form: form_index.map(|i| &dep.forms[i]),
+                figures: f.year(year),
+                quality: form_index.map(|i| &f.quality[i]),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -147,7 +147,7 @@ pub fn to_json(d: &DistrictJson) -> String {
 /// A district's departments in one budget year, as a download (CSV/XLSX): every department
 /// that filed a form that year, with its figures.
 pub fn year_table(d: &District<'_>, figures: &DistrictFigures, year: i32) -> Table {
-    let rows = views::year_figures(d, figures, year)
+    let rows = crate::analyze::stats::departments_in_year(d, figures, year)
         .into_iter()
         .filter(|r| r.form.is_some())
         .map(|r| {

@@ -1,0 +1,259 @@
+//! The dashboard (year totals, concentration, growth spread and bands, outliers, the quality
+//! board) and the year pages (every department in one year, with the year's downloads).
+
+use super::*;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DashboardView {
+    pub meta: PageMeta,
+    pub name: String,
+    pub overview_href: String,
+    pub json_href: String,
+    pub years: Vec<YearTotalsRow>,
+    pub charts: Vec<ChartView>,
+    pub outliers: Vec<OutlierRow>,
+    pub growth_limit: i64,
+    pub execution_low: i64,
+    pub execution_high: i64,
+    pub top_n: usize,
+    pub scoreboard: Vec<ScoreRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OutlierRow {
+    pub year: i32,
+    pub department: String,
+    pub href: String,
+    pub kind: String,
+    pub value: String,
+    pub value_sort: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScoreRow {
+    pub department: String,
+    pub href: String,
+    pub year: i32,
+    pub score: String,
+    pub score_sort: String,
+    pub goals: usize,
+    pub indicators: usize,
+    pub per_goal: String,
+    pub measurable_share: String,
+    pub measurable_share_sort: String,
+    pub coverage: usize,
+    pub complete_goals: usize,
+    /// The exact score the ranking orders by.
+    #[serde(skip)]
+    pub score_value: rust_decimal::Decimal,
+}
+
+pub fn dashboard(
+    d: &District<'_>,
+    figures: &DistrictFigures,
+    config: &SiteConfig,
+) -> DashboardView {
+    let path = dashboard_page(d);
+    let mut meta = PageMeta::new(config, &format!("{}财政看板", d.name), &path, "district");
+    meta.sample_data = d.sample_data;
+    let root = meta.root.clone();
+    let link = |dep: &Department<'_>| format!("{root}{}", department_page(d, dep));
+    let mut outliers = Vec::new();
+    for y in figures.years.iter().rev() {
+        for o in &y.outliers {
+            let dep = &d.departments[o.department];
+            outliers.push(OutlierRow {
+                year: y.year,
+                department: dep.name.clone(),
+                href: link(dep),
+                kind: match o.kind {
+                    OutlierKind::Growth => "预算增长异常".to_owned(),
+                    OutlierKind::Execution => "执行率异常".to_owned(),
+                },
+                value: percent(Some(o.value)),
+                value_sort: plain(Some(o.value)),
+            });
+        }
+    }
+    let scoreboard = d
+        .departments
+        .iter()
+        .zip(&figures.departments)
+        .filter_map(|(dep, f)| {
+            let (form, q) = dep.forms.first().zip(f.quality.first())?;
+            Some(ScoreRow {
+                department: dep.name.clone(),
+                href: link(dep),
+                year: form.year,
+                score: score_text(Some(q.score)),
+                score_sort: plain(Some(q.score)),
+                goals: q.goals,
+                indicators: q.indicators,
+                per_goal: q.per_goal.map_or_else(
+                    || "—".to_owned(),
+                    |v| format!("{:.1}", crate::format::round(v, 1)),
+                ),
+                measurable_share: percent(q.measurable_share),
+                measurable_share_sort: plain(q.measurable_share),
+                coverage: q.level2_coverage,
+                complete_goals: q.complete_goals,
+                score_value: q.score,
+            })
+        })
+        .collect::<Vec<_>>();
+    // A ranking ranks: highest score first, ties by name in pinyin order.
+    let mut scoreboard = scoreboard;
+    scoreboard.sort_by(|a, b| {
+        b.score_value
+            .cmp(&a.score_value)
+            .then_with(|| crate::collate::names(&a.department, &b.department))
+    });
+    let totals_chart = Chart {
+        id: "chart-totals".to_owned(),
+        title: format!("{}历年预算与实际支出", d.name),
+        unit: "万元".to_owned(),
+        kind: ChartKind::Grouped,
+        blank: Vec::new(),
+        categories: figures
+            .years
+            .iter()
+            .map(|y| format!("{}年", y.year))
+            .collect(),
+        series: vec![
+            Series {
+                name: "预算支出".to_owned(),
+                values: figures
+                    .years
+                    .iter()
+                    .map(|y| y.budget.map(|a| a.expenditure_total))
+                    .collect(),
+            },
+            Series {
+                name: "实际支出".to_owned(),
+                values: figures
+                    .years
+                    .iter()
+                    .map(|y| y.actual.map(|a| a.expenditure_total))
+                    .collect(),
+            },
+        ],
+    };
+    let mut charts = vec![ChartView::from(totals_chart)];
+    if let Some(c) = structure_chart(figures) {
+        charts.push(ChartView::from(c));
+    }
+    if let Some(c) = growth_chart(figures) {
+        charts.push(ChartView::from(c));
+    }
+    DashboardView {
+        name: d.name.clone(),
+        overview_href: format!("{root}{}", district_index(d)),
+        json_href: format!("{root}{}", district_json(d)),
+        years: year_totals(d, figures, &root),
+        charts,
+        outliers,
+        growth_limit: crate::analyze::stats::GROWTH_OUTLIER_PERCENT,
+        execution_low: crate::analyze::stats::EXECUTION_RANGE_PERCENT.0,
+        execution_high: crate::analyze::stats::EXECUTION_RANGE_PERCENT.1,
+        top_n: crate::analyze::stats::TOP_N,
+        scoreboard,
+        meta,
+    }
+}
+
+/// How many departments' budgets grew by how much, in the latest year with growth figures.
+fn growth_chart(figures: &DistrictFigures) -> Option<Chart> {
+    let year = figures.years.iter().rev().find(|y| y.growth.is_some())?;
+    let bins: [(&str, Option<i64>, Option<i64>); 6] = [
+        ("低于-30%", None, Some(-30)),
+        ("-30%～-10%", Some(-30), Some(-10)),
+        ("-10%～0", Some(-10), Some(0)),
+        ("0～10%", Some(0), Some(10)),
+        ("10%～30%", Some(10), Some(30)),
+        ("高于30%", Some(30), None),
+    ];
+    let growths: Vec<Decimal> = figures
+        .departments
+        .iter()
+        .filter_map(|f| f.year(year.year).and_then(|y| y.budget_growth))
+        .collect();
+    let counts = bins.iter().map(|(_, lo, hi)| {
+        let n = growths
+            .iter()
+            .filter(|g| {
+                lo.is_none_or(|l| **g >= Decimal::from(l))
+                    && hi.is_none_or(|h| **g < Decimal::from(h))
+            })
+            .count();
+        Some(Decimal::from(n as u64))
+    });
+    Some(Chart {
+        id: "chart-growth".to_owned(),
+        title: format!("{}年各部门预算增长分布（部门数）", year.year),
+        unit: "个".to_owned(),
+        kind: ChartKind::Grouped,
+        blank: Vec::new(),
+        categories: bins.iter().map(|(l, _, _)| (*l).to_owned()).collect(),
+        series: vec![Series {
+            name: "部门数".to_owned(),
+            values: counts.collect(),
+        }],
+    })
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct YearView {
+    pub meta: PageMeta,
+    pub name: String,
+    pub year: i32,
+    pub overview_href: String,
+    pub dashboard_href: String,
+    pub totals: Option<YearTotalsRow>,
+    pub rows: Vec<YearRow>,
+    pub csv_href: String,
+    pub xlsx_href: String,
+    pub other_years: Vec<NavLink>,
+}
+
+pub fn year(
+    d: &District<'_>,
+    figures: &DistrictFigures,
+    config: &SiteConfig,
+    year: i32,
+) -> YearView {
+    let path = year_page(d, year);
+    let mut meta = PageMeta::new(
+        config,
+        &format!("{}{}年度部门预算", d.name, year),
+        &path,
+        "district",
+    );
+    meta.sample_data = d.sample_data;
+    let root = meta.root.clone();
+    YearView {
+        name: d.name.clone(),
+        year,
+        overview_href: format!("{root}{}", district_index(d)),
+        dashboard_href: format!("{root}{}", dashboard_page(d)),
+        totals: year_totals(d, figures, &root)
+            .into_iter()
+            .find(|t| t.year == year),
+        rows: year_rows(d, figures, year, &root)
+            .into_iter()
+            .filter(|r| r.filed)
+            .collect(),
+        csv_href: format!("{root}{}", year_table(d, year, "csv")),
+        xlsx_href: format!("{root}{}", year_table(d, year, "xlsx")),
+        other_years: d
+            .years
+            .iter()
+            .rev()
+            .map(|&y| NavLink {
+                label: format!("{y}年"),
+                href: format!("{root}{}", year_page(d, y)),
+                current: y == year,
+            })
+            .collect(),
+        meta,
+    }
+}

@@ -1,0 +1,371 @@
+//! The district overview: headline totals (亿元 with the exact 万元), the year table of every
+//! department (largest budget first), the years' totals with what they leave out, and the
+//! ranking and structure charts.
+
+use super::*;
+
+/// What a year's district totals leave out: departments whose layout has no income block
+/// (Fujian) or no money at all (Hunan), and forms withheld for errors. `None` when nothing is
+/// left out.
+pub fn totals_note(d: &District<'_>, year: i32) -> Option<String> {
+    let no_income = d.without_income.get(&year).copied().unwrap_or(0);
+    let no_money = d.without_money.get(&year).copied().unwrap_or(0);
+    let mut parts = Vec::new();
+    if no_income > 0 {
+        parts.push(format!(
+            "{no_income} 个部门的表式不含收入预算，收入合计未计入这些部门"
+        ));
+    }
+    if no_money > 0 {
+        parts.push(format!(
+            "{no_money} 个部门的表式不含资金情况，收支合计均未计入"
+        ));
+    }
+    let withheld = d.withheld_in(year);
+    if withheld > 0 {
+        parts.push(format!("另有 {withheld} 份申报表因错误未发布，未计入合计"));
+    }
+    (!parts.is_empty()).then(|| format!("注：{}。", parts.join("；")))
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DistrictView {
+    pub meta: PageMeta,
+    pub name: String,
+    pub year: Option<i32>,
+    pub department_count: usize,
+    pub form_count: usize,
+    pub totals: Option<TotalsView>,
+    /// Which departments the totals leave out because their layout has no such block.
+    pub totals_note: Option<String>,
+    pub rows: Vec<YearRow>,
+    pub charts: Vec<ChartView>,
+    pub csv_href: String,
+    pub xlsx_href: String,
+    pub json_href: String,
+    pub dashboard_href: String,
+    pub years: Vec<YearTotalsRow>,
+}
+
+/// A headline figure: `69.03 亿元` with its exact value in 万元 (`690,338.32 万元`) to show on
+/// hover; `—` alone without a figure.
+#[derive(Debug, Clone, Serialize)]
+pub struct HeadlineView {
+    pub text: String,
+    pub exact: String,
+}
+
+impl HeadlineView {
+    pub fn of(wan: Option<Decimal>) -> HeadlineView {
+        let (text, exact) = crate::format::headline(wan);
+        HeadlineView { text, exact }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TotalsView {
+    pub headline_income: HeadlineView,
+    pub headline_expenditure: HeadlineView,
+    pub headline_basic: HeadlineView,
+    pub headline_project: HeadlineView,
+    pub income_total: String,
+    pub fiscal_appropriation: String,
+    pub other: String,
+    pub expenditure_total: String,
+    pub basic: String,
+    pub project: String,
+    pub basic_share: String,
+    pub project_share: String,
+}
+
+impl From<&Amounts> for TotalsView {
+    fn from(a: &Amounts) -> Self {
+        TotalsView {
+            headline_income: HeadlineView::of(Some(a.income_total)),
+            headline_expenditure: HeadlineView::of(Some(a.expenditure_total)),
+            headline_basic: HeadlineView::of(Some(a.basic)),
+            headline_project: HeadlineView::of(Some(a.project)),
+            income_total: money(Some(a.income_total)),
+            fiscal_appropriation: money(Some(a.fiscal_appropriation)),
+            other: money(Some(a.other)),
+            expenditure_total: money(Some(a.expenditure_total)),
+            basic: money(Some(a.basic)),
+            project: money(Some(a.project)),
+            basic_share: percent(Amounts::percent(a.basic, a.expenditure_total)),
+            project_share: percent(Amounts::percent(a.project, a.expenditure_total)),
+        }
+    }
+}
+
+/// A district's figures for one year, for the overview's and the dashboard's year tables.
+#[derive(Debug, Clone, Serialize)]
+pub struct YearTotalsRow {
+    pub year: i32,
+    pub href: Option<String>,
+    pub departments: usize,
+    pub budget: String,
+    pub actual: String,
+    pub headline_budget: HeadlineView,
+    pub headline_actual: HeadlineView,
+    pub execution: String,
+    pub growth: String,
+    pub basic_share: String,
+    pub project_share: String,
+    pub fiscal_dependence: String,
+    pub top_share: String,
+    pub growth_spread: Option<SpreadView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SpreadView {
+    pub count: usize,
+    pub min: String,
+    pub q1: String,
+    pub median: String,
+    pub q3: String,
+    pub max: String,
+}
+
+impl From<&Spread> for SpreadView {
+    fn from(s: &Spread) -> Self {
+        SpreadView {
+            count: s.count,
+            min: percent(Some(s.min)),
+            q1: percent(Some(s.q1)),
+            median: percent(Some(s.median)),
+            q3: percent(Some(s.q3)),
+            max: percent(Some(s.max)),
+        }
+    }
+}
+
+/// One department in a year's table (overview, year pages, downloads).
+#[derive(Debug, Clone, Serialize)]
+pub struct YearRow {
+    pub name: String,
+    pub href: String,
+    pub filed: bool,
+    pub income: String,
+    pub income_sort: String,
+    pub expenditure: String,
+    pub expenditure_sort: String,
+    pub basic_share: String,
+    pub basic_share_sort: String,
+    pub project_share: String,
+    pub project_share_sort: String,
+    pub fiscal_dependence: String,
+    pub fiscal_dependence_sort: String,
+    pub growth: String,
+    pub growth_sort: String,
+    pub execution: String,
+    pub execution_sort: String,
+    pub indicators: usize,
+    pub score: String,
+    pub score_sort: String,
+    pub warnings: usize,
+    pub status: String,
+}
+
+/// A district's departments in one year, largest budget first (departments without a budget
+/// that year last), then by name in pinyin order.
+pub(super) fn year_rows(
+    d: &District<'_>,
+    figures: &DistrictFigures,
+    year: i32,
+    root: &str,
+) -> Vec<YearRow> {
+    let mut rows = crate::analyze::stats::departments_in_year(d, figures, year);
+    let spent = |r: &YearFiguresRow<'_>| {
+        r.form
+            .and(r.figures)
+            .and_then(|y| y.budget)
+            .map(|b| b.expenditure_total)
+    };
+    rows.sort_by(|a, b| {
+        spent(b)
+            .cmp(&spent(a))
+            .then_with(|| crate::collate::names(&a.department.name, &b.department.name))
+    });
+    rows.into_iter()
+        .map(|r| {
+            let y = r.figures;
+            let budget = y.and_then(|y| y.budget).filter(|_| r.form.is_some());
+            let warnings = r.warnings();
+            let status = match (r.form, warnings) {
+                (None, _) if d.is_withheld(&r.department.key, year) => "有错误，未发布".to_owned(),
+                (None, _) => format!("未报送{year}年度"),
+                (Some(_), 0) => "通过".to_owned(),
+                (Some(_), n) => format!("{n} 条提示"),
+            };
+            let pair = |v: Option<Decimal>, f: fn(Option<Decimal>) -> String| (f(v), plain(v));
+            let has_income = r.form.is_some_and(|f| f.facts.has_income);
+            let income_budget = budget.filter(|_| has_income);
+            let (income, income_sort) = pair(income_budget.map(|b| b.income_total), money);
+            let (expenditure, expenditure_sort) = pair(budget.map(|b| b.expenditure_total), money);
+            let (basic_share, basic_share_sort) = pair(y.and_then(|y| y.basic_share), percent);
+            let (project_share, project_share_sort) =
+                pair(y.and_then(|y| y.project_share), percent);
+            let (fiscal_dependence, fiscal_dependence_sort) =
+                pair(y.and_then(|y| y.fiscal_dependence), percent);
+            let (growth, growth_sort) = pair(y.and_then(|y| y.budget_growth), percent);
+            let (execution, execution_sort) = pair(y.and_then(|y| y.execution), percent);
+            let (score, score_sort) = pair(r.quality.map(|q| q.score), score_text);
+            YearRow {
+                name: r.department.name.clone(),
+                href: format!("{root}{}", department_page(d, r.department)),
+                filed: r.form.is_some(),
+                income,
+                income_sort,
+                expenditure,
+                expenditure_sort,
+                basic_share,
+                basic_share_sort,
+                project_share,
+                project_share_sort,
+                fiscal_dependence,
+                fiscal_dependence_sort,
+                growth,
+                growth_sort,
+                execution,
+                execution_sort,
+                indicators: r.form.map_or(0, Form::indicator_count),
+                score,
+                score_sort,
+                warnings,
+                status,
+            }
+        })
+        .collect()
+}
+
+/// A quality score for people: one decimal.
+pub(super) fn score_text(v: Option<Decimal>) -> String {
+    v.map_or_else(
+        || "—".to_owned(),
+        |s| format!("{:.1}", crate::format::round(s, 1)),
+    )
+}
+
+pub(super) fn year_totals(
+    d: &District<'_>,
+    figures: &DistrictFigures,
+    root: &str,
+) -> Vec<YearTotalsRow> {
+    figures
+        .years
+        .iter()
+        .rev()
+        .map(|y| YearTotalsRow {
+            year: y.year,
+            href: y
+                .budget
+                .is_some()
+                .then(|| format!("{root}{}", year_page(d, y.year))),
+            departments: y.departments,
+            budget: money(y.budget.map(|a| a.expenditure_total)),
+            actual: money(y.actual.map(|a| a.expenditure_total)),
+            headline_budget: HeadlineView::of(y.budget.map(|a| a.expenditure_total)),
+            headline_actual: HeadlineView::of(y.actual.map(|a| a.expenditure_total)),
+            execution: percent(y.execution),
+            growth: percent(y.budget_growth),
+            basic_share: percent(y.basic_share),
+            project_share: percent(y.project_share),
+            fiscal_dependence: percent(y.fiscal_dependence),
+            top_share: percent(y.top_share),
+            growth_spread: y.growth.as_ref().map(SpreadView::from),
+        })
+        .collect()
+}
+
+/// The departments ranked by budget; none for fewer than two (nothing to compare).
+fn ranking_chart(d: &District<'_>, figures: &DistrictFigures, year: i32) -> Option<Chart> {
+    let y = figures.years.iter().find(|y| y.year == year)?;
+    if y.ranking.len() < 2 {
+        return None;
+    }
+    Some(Chart {
+        id: "chart-ranking".to_owned(),
+        title: format!("{year}年各部门预算支出排名"),
+        unit: "万元".to_owned(),
+        kind: ChartKind::Ranking,
+        blank: Vec::new(),
+        categories: y
+            .ranking
+            .iter()
+            .map(|(i, _)| d.departments[*i].name.clone())
+            .collect(),
+        series: vec![Series {
+            name: "预算支出".to_owned(),
+            values: y.ranking.iter().map(|(_, v)| Some(*v)).collect(),
+        }],
+    })
+}
+
+/// 基本 and 项目 over the budget years; none for a single year (one bar compares nothing — the
+/// totals beside it say the same).
+pub(super) fn structure_chart(figures: &DistrictFigures) -> Option<Chart> {
+    let budgets: Vec<(i32, Amounts)> = figures
+        .years
+        .iter()
+        .filter_map(|y| y.budget.map(|b| (y.year, b)))
+        .collect();
+    if budgets.len() < 2 {
+        return None;
+    }
+    Some(Chart {
+        id: "chart-structure".to_owned(),
+        title: "历年预算支出结构（基本支出与项目支出）".to_owned(),
+        unit: "万元".to_owned(),
+        kind: ChartKind::Stacked,
+        blank: Vec::new(),
+        categories: budgets.iter().map(|(y, _)| format!("{y}年")).collect(),
+        series: vec![
+            Series {
+                name: "基本支出".to_owned(),
+                values: budgets.iter().map(|(_, b)| Some(b.basic)).collect(),
+            },
+            Series {
+                name: "项目支出".to_owned(),
+                values: budgets.iter().map(|(_, b)| Some(b.project)).collect(),
+            },
+        ],
+    })
+}
+
+pub fn district(
+    d: &District<'_>,
+    figures: &DistrictFigures,
+    config: &SiteConfig,
+    path: &str,
+) -> DistrictView {
+    let mut meta = PageMeta::new(config, &d.name, path, "district");
+    meta.sample_data = d.sample_data;
+    let year = d.latest_year();
+    let root = meta.root.clone();
+    let mut charts = Vec::new();
+    if let Some(c) = year.and_then(|y| ranking_chart(d, figures, y)) {
+        charts.push(ChartView::from(c));
+    }
+    if let Some(c) = structure_chart(figures) {
+        charts.push(ChartView::from(c));
+    }
+    DistrictView {
+        name: d.name.clone(),
+        year,
+        department_count: year.and_then(|y| d.counts.get(&y)).copied().unwrap_or(0),
+        form_count: d.departments.iter().map(|dep| dep.forms.len()).sum(),
+        totals: year
+            .and_then(|y| d.totals.get(&y))
+            .and_then(|p| p.budget.as_ref())
+            .map(TotalsView::from),
+        totals_note: year.and_then(|y| totals_note(d, y)),
+        rows: year.map_or_else(Vec::new, |y| year_rows(d, figures, y, &root)),
+        charts,
+        csv_href: format!("{root}{}", district_table(d, "csv")),
+        xlsx_href: format!("{root}{}", district_table(d, "xlsx")),
+        json_href: format!("{root}{}", district_json(d)),
+        dashboard_href: format!("{root}{}", dashboard_page(d)),
+        years: year_totals(d, figures, &root),
+        meta,
+    }
+}

@@ -1,0 +1,141 @@
+//! View structs: exactly what the templates see, built from the analyzed model. Templates never
+//! touch the model, so the model can change without breaking users' template overrides, and
+//! every number reaches a page already formatted (`1,234.56`, `93.58%`).
+
+use crate::analyze::stats::{
+    DepartmentFigures, DistrictFigures, OutlierKind, Spread, YearFiguresRow,
+};
+use crate::analyze::{Department, District, Form, SiteModel};
+use crate::config::SiteConfig;
+use crate::diagnostic::{Code, Counts, Diagnostic, Severity};
+use crate::format::{money, percent, plain};
+use crate::model::amounts::{Amounts, YearPoint};
+use crate::model::quality::Quality;
+use crate::model::taxonomy;
+use crate::model::{BudgetLine, Declaration, Row};
+use crate::output::charts::{Chart, ChartKind, ChartTable, Series};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+mod dashboard;
+mod department;
+mod district;
+mod home;
+mod report;
+
+pub use dashboard::*;
+pub use department::*;
+pub use district::*;
+pub use home::*;
+pub use report::*;
+
+/// What every page knows about itself and the site.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageMeta {
+    pub site_title: String,
+    pub title: String,
+    /// Relative prefix to the site root (`""`, `"../"`): links work from `file://` and under
+    /// any path.
+    pub root: String,
+    /// This page's path from the root, for canonical links.
+    pub path: String,
+    pub canonical: Option<String>,
+    pub footer: String,
+    /// `home`, `district`, `department`, `report`, `content`: which nav entry is current.
+    pub section: String,
+    /// Fictional sample data: shown prominently on the page.
+    pub sample_data: bool,
+    pub nav: Vec<NavLink>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NavLink {
+    pub label: String,
+    pub href: String,
+    pub current: bool,
+}
+
+impl PageMeta {
+    pub fn new(config: &SiteConfig, title: &str, path: &str, section: &str) -> PageMeta {
+        let depth = path.matches('/').count();
+        let root = "../".repeat(depth);
+        let canonical = (!config.base_path.is_empty())
+            .then(|| format!("{}/{}", config.base_path.trim_end_matches('/'), path));
+        let link = |label: &str, target: &str, key: &str| NavLink {
+            label: label.to_owned(),
+            href: format!("{root}{target}"),
+            current: section == key,
+        };
+        PageMeta {
+            site_title: config.title.clone(),
+            title: title.to_owned(),
+            nav: vec![
+                link("首页", "index.html", "home"),
+                link("校验报告", "report.html", "report"),
+                link("说明", "about.html", "content"),
+            ],
+            root,
+            path: path.to_owned(),
+            canonical,
+            footer: config.footer.clone(),
+            section: section.to_owned(),
+            sample_data: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChartView {
+    pub id: String,
+    pub title: String,
+    pub svg: String,
+    pub summary: String,
+    pub table: ChartTable,
+}
+
+impl From<Chart> for ChartView {
+    fn from(c: Chart) -> Self {
+        ChartView {
+            id: c.id.clone(),
+            title: c.title.clone(),
+            svg: c.to_svg(),
+            summary: c.summary(),
+            table: c.table(),
+        }
+    }
+}
+
+/// Page paths, relative to the site root.
+pub fn district_index(d: &District<'_>) -> String {
+    format!("{}/index.html", d.slug)
+}
+pub fn department_page(d: &District<'_>, dep: &Department<'_>) -> String {
+    format!("{}/{}.html", d.slug, dep.slug)
+}
+pub fn declaration_json(d: &District<'_>, dep: &Department<'_>, year: i32) -> String {
+    format!("{}/data/{}-{year}.json", d.slug, dep.slug)
+}
+pub fn district_table(d: &District<'_>, ext: &str) -> String {
+    format!("{}/data/departments.{ext}", d.slug)
+}
+
+pub fn district_json(d: &District<'_>) -> String {
+    format!("{}/data/district.json", d.slug)
+}
+pub fn dashboard_page(d: &District<'_>) -> String {
+    format!("{}/dashboard.html", d.slug)
+}
+pub fn year_page(d: &District<'_>, year: i32) -> String {
+    format!("{}/years/{year}/index.html", d.slug)
+}
+pub fn year_table(d: &District<'_>, year: i32, ext: &str) -> String {
+    format!("{}/years/{year}/departments.{ext}", d.slug)
+}
+
+/// The district page's context: the page and the district.
+#[derive(Debug, Clone, Serialize)]
+pub struct DistrictPage {
+    pub meta: PageMeta,
+    pub d: DistrictView,
+}
