@@ -3,4 +3,5 @@
 //! unchanged nightly run do almost nothing (`cache`).
 
 pub mod cache;
+mod journal;
 pub mod writer;
