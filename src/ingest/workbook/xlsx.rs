@@ -20,8 +20,6 @@
 
 use super::{RowBuilder, WorkbookError};
 use crate::ingest::grid::{display_number, Grid};
-use quick_xml::events::{BytesRef, BytesStart, Event};
-use quick_xml::Reader;
 use std::borrow::Cow;
 use std::io::Cursor;
 
@@ -200,19 +198,171 @@ impl<'a> Parts<'a> {
     }
 }
 
-/// An XML reader as the parts need it: names checked loosely, text kept as written.
-fn xml(text: &str) -> Reader<&[u8]> {
-    let mut reader = Reader::from_str(text);
-    let config = reader.config_mut();
-    config.check_end_names = false;
-    config.check_comments = false;
-    config.trim_text(false);
-    config.expand_empty_elements = false;
-    reader
+/// What the XML of a part is read as: the little of XML that Office parts use. Names are
+/// not checked against their ends and no DTD is read (an entity it declares stays as written).
+enum Event<'a> {
+    Start(Tag<'a>),
+    Empty(Tag<'a>),
+    /// An end tag's name, as written.
+    End(&'a str),
+    /// Text as written: entities not decoded, line ends not normalised (`push_text`).
+    Text(&'a str),
+    CData(&'a str),
+    Eof,
 }
 
-fn xml_fault(e: quick_xml::Error) -> Fault {
-    format!("XML 有误：{e}")
+/// A start or empty tag: its name as written and the rest of it (the attributes).
+struct Tag<'a> {
+    name: &'a str,
+    attrs: &'a str,
+}
+
+/// Reads a part's XML event by event, borrowing from its text. Every position it cuts at is
+/// an ASCII delimiter (`<`, `>`, a quote, white space), so every cut is a char boundary.
+struct Lexer<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Lexer<'a> {
+    fn new(text: &'a str) -> Lexer<'a> {
+        Lexer { text, pos: 0 }
+    }
+
+    /// The position just past the first `end` at or after `from`.
+    fn past(&self, from: usize, end: &str) -> Result<usize, Fault> {
+        let rest = &self.text[from..];
+        // A one-byte end (`>` of a tag) is scanned for directly: setting up a substring
+        // search costs more than the few bytes of a tag.
+        let found = match end.as_bytes() {
+            [b] => rest.bytes().position(|c| c == *b),
+            _ => rest.find(end),
+        };
+        found
+            .map(|i| from + i + end.len())
+            .ok_or_else(|| format!("XML 在“{end}”之前中断"))
+    }
+
+    fn next(&mut self) -> Result<Event<'a>, Fault> {
+        let text = self.text;
+        let bytes = text.as_bytes();
+        loop {
+            let pos = self.pos;
+            if pos >= bytes.len() {
+                return Ok(Event::Eof);
+            }
+            if bytes[pos] != b'<' {
+                let end = text[pos..].find('<').map_or(bytes.len(), |i| pos + i);
+                self.pos = end;
+                return Ok(Event::Text(&text[pos..end]));
+            }
+            let rest = &bytes[pos..];
+            if rest.starts_with(b"<?") {
+                self.pos = self.past(pos, "?>")?;
+            } else if rest.starts_with(b"<!--") {
+                self.pos = self.past(pos + 4, "-->")?;
+            } else if rest.starts_with(b"<![CDATA[") {
+                self.pos = self.past(pos + 9, "]]>")?;
+                return Ok(Event::CData(&text[pos + 9..self.pos - 3]));
+            } else if rest.starts_with(b"<!") {
+                self.pos = self.past(pos, ">")?;
+            } else if rest.starts_with(b"</") {
+                self.pos = self.past(pos, ">")?;
+                return Ok(Event::End(text[pos + 2..self.pos - 1].trim_end()));
+            } else {
+                // A start tag ends at the first `>` outside a quoted value.
+                let mut i = pos + 1;
+                let mut quote = 0u8;
+                loop {
+                    let c = *bytes
+                        .get(i)
+                        .ok_or_else(|| "XML 在标签结束前中断".to_owned())?;
+                    if quote != 0 {
+                        if c == quote {
+                            quote = 0;
+                        }
+                    } else if c == b'"' || c == b'\'' {
+                        quote = c;
+                    } else if c == b'>' {
+                        break;
+                    }
+                    i += 1;
+                }
+                self.pos = i + 1;
+                let (body, empty) = match text[pos + 1..i].strip_suffix('/') {
+                    Some(body) => (body, true),
+                    None => (&text[pos + 1..i], false),
+                };
+                let name_end = body
+                    .bytes()
+                    .position(|b| b.is_ascii_whitespace())
+                    .unwrap_or(body.len());
+                let tag = Tag {
+                    name: &body[..name_end],
+                    attrs: &body[name_end..],
+                };
+                return Ok(if empty {
+                    Event::Empty(tag)
+                } else {
+                    Event::Start(tag)
+                });
+            }
+        }
+    }
+}
+
+/// Appends XML text with its entities and character references decoded (one that stands for
+/// nothing known is kept as written) and its line ends read as XML 1.0 reads them.
+fn push_text(out: &mut String, raw: &str) {
+    let bytes = raw.as_bytes();
+    if !bytes.contains(&b'&') && !bytes.contains(&b'\r') {
+        out.push_str(raw);
+        return;
+    }
+    let mut rest = raw;
+    while let Some(i) = rest.find(['&', '\r']) {
+        out.push_str(&rest[..i]);
+        if rest.as_bytes()[i] == b'\r' {
+            out.push('\n');
+            rest = &rest[i + 1..];
+            rest = rest.strip_prefix('\n').unwrap_or(rest);
+            continue;
+        }
+        let after = &rest[i + 1..];
+        let Some(end) = after.find(';').filter(|&e| e <= 10) else {
+            out.push('&');
+            rest = after;
+            continue;
+        };
+        let name = &after[..end];
+        let decoded = match name {
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "amp" => Some('&'),
+            "apos" => Some('\''),
+            "quot" => Some('"'),
+            _ => name.strip_prefix('#').map(|n| {
+                let code = match n.strip_prefix(['x', 'X']) {
+                    Some(hex) => u32::from_str_radix(hex, 16),
+                    None => n.parse::<u32>(),
+                };
+                code.ok()
+                    .filter(|&c| c != 0)
+                    .and_then(char::from_u32)
+                    .unwrap_or(char::REPLACEMENT_CHARACTER)
+            }),
+        };
+        match decoded {
+            Some(c) => out.push(c),
+            None => {
+                out.push('&');
+                out.push_str(name);
+                out.push(';');
+            }
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
 }
 
 fn local(name: &str) -> &str {
@@ -223,14 +373,14 @@ fn local(name: &str) -> &str {
 }
 
 /// An element's name without its namespace prefix (`x:c` is `c`).
-fn name_of<'e>(e: &'e BytesStart<'_>) -> &'e str {
-    local(e.name().0)
+fn name_of<'e>(e: &Tag<'e>) -> &'e str {
+    local(e.name)
 }
 
 /// The raw (still escaped) value of an attribute, looked up by its name as written or, for a
-/// plain key, by its local name (`Id` finds `r:Id`), without quick-xml's attribute iterator.
-fn attr<'e>(e: &'e BytesStart<'_>, key: &str) -> Option<&'e str> {
-    Attrs(e.attributes_raw())
+/// plain key, by its local name (`Id` finds `r:Id`).
+fn attr<'e>(e: &Tag<'e>, key: &str) -> Option<&'e str> {
+    Attrs(e.attrs)
         .find(|(k, _)| *k == key || local(k) == key)
         .map(|(_, v)| v)
 }
@@ -268,40 +418,19 @@ impl<'a> Iterator for Attrs<'a> {
 
 /// An attribute value with its entities decoded (sheet names, formats, targets).
 fn unescaped(value: &str) -> String {
-    quick_xml::escape::unescape(value)
-        .map(Cow::into_owned)
-        .unwrap_or_else(|_| value.to_owned())
-}
-
-/// Appends what an entity or character reference stands for; one that stands for nothing
-/// known is kept as written.
-fn push_ref(out: &mut String, r: &BytesRef<'_>) {
-    let name: &str = r;
-    if let Some(s) = quick_xml::escape::resolve_xml_entity(name) {
-        out.push_str(s);
-    } else if r.is_char_ref() {
-        out.push(
-            r.resolve_char_ref()
-                .ok()
-                .flatten()
-                .unwrap_or(char::REPLACEMENT_CHARACTER),
-        );
-    } else {
-        out.push('&');
-        out.push_str(name);
-        out.push(';');
-    }
+    let mut out = String::with_capacity(value.len());
+    push_text(&mut out, value);
+    out
 }
 
 /// Reads the text of the element whose start was just read, up to its end, into `out`
 /// (entities decoded, line ends as XML 1.0 reads them; text of nested elements included).
-fn read_text(reader: &mut Reader<&[u8]>, out: &mut String) -> Result<(), Fault> {
+fn read_text(reader: &mut Lexer<'_>, out: &mut String) -> Result<(), Fault> {
     let mut depth = 0u32;
     loop {
-        match reader.read_event().map_err(xml_fault)? {
-            Event::Text(t) => out.push_str(&t.xml10_content()),
-            Event::CData(t) => out.push_str(&t.xml10_content()),
-            Event::GeneralRef(r) => push_ref(out, &r),
+        match reader.next()? {
+            Event::Text(t) => push_text(out, t),
+            Event::CData(t) => out.push_str(&t.replace("\r\n", "\n").replace('\r', "\n")),
             Event::Start(_) => depth += 1,
             Event::End(_) if depth == 0 => return Ok(()),
             Event::End(_) => depth -= 1,
@@ -312,10 +441,10 @@ fn read_text(reader: &mut Reader<&[u8]>, out: &mut String) -> Result<(), Fault> 
 }
 
 /// Skips what is left of the element whose start was just read.
-fn skip(reader: &mut Reader<&[u8]>) -> Result<(), Fault> {
+fn skip(reader: &mut Lexer<'_>) -> Result<(), Fault> {
     let mut depth = 0u32;
     loop {
-        match reader.read_event().map_err(xml_fault)? {
+        match reader.next()? {
             Event::Start(_) => depth += 1,
             Event::End(_) if depth == 0 => return Ok(()),
             Event::End(_) => depth -= 1,
@@ -327,9 +456,9 @@ fn skip(reader: &mut Reader<&[u8]>) -> Result<(), Fault> {
 
 /// The workbook part named by the package relationships (`xl/workbook.xml`).
 fn office_document(xml_text: &str) -> Result<Option<String>, Fault> {
-    let mut reader = xml(xml_text);
+    let mut reader = Lexer::new(xml_text);
     loop {
-        match reader.read_event().map_err(xml_fault)? {
+        match reader.next()? {
             Event::Start(e) | Event::Empty(e) if name_of(&e) == "Relationship" => {
                 let is_document =
                     attr(&e, "Type").is_some_and(|t| t.ends_with("/relationships/officeDocument"));
@@ -346,10 +475,10 @@ fn office_document(xml_text: &str) -> Result<Option<String>, Fault> {
 
 /// A workbook's relationships: id → (target, type).
 fn relationships(xml_text: &str) -> Result<Vec<(String, String, String)>, Fault> {
-    let mut reader = xml(xml_text);
+    let mut reader = Lexer::new(xml_text);
     let mut rels = Vec::new();
     loop {
-        match reader.read_event().map_err(xml_fault)? {
+        match reader.next()? {
             Event::Start(e) | Event::Empty(e) if name_of(&e) == "Relationship" => {
                 if let Some(id) = attr(&e, "Id") {
                     rels.push((
@@ -386,10 +515,10 @@ fn sheet_list(
     rels: &[(String, String, String)],
     dir: &str,
 ) -> Result<Vec<SheetEntry>, Fault> {
-    let mut reader = xml(xml_text);
+    let mut reader = Lexer::new(xml_text);
     let mut sheets = Vec::new();
     loop {
-        match reader.read_event().map_err(xml_fault)? {
+        match reader.next()? {
             Event::Start(e) | Event::Empty(e) if name_of(&e) == "sheet" => {
                 let mut entry = SheetEntry {
                     name: String::new(),
@@ -397,7 +526,7 @@ fn sheet_list(
                     kind: SheetKind::Worksheet,
                     path: None,
                 };
-                for (key, value) in Attrs(e.attributes_raw()) {
+                for (key, value) in Attrs(e.attrs) {
                     match key {
                         "name" => entry.name = unescaped(value),
                         "state" => entry.visible = !matches!(value, "hidden" | "veryHidden"),
@@ -418,7 +547,7 @@ fn sheet_list(
                 }
                 sheets.push(entry);
             }
-            Event::End(e) if local(e.name().0) == "sheets" => return Ok(sheets),
+            Event::End(e) if local(e) == "sheets" => return Ok(sheets),
             Event::Eof => return Ok(sheets),
             _ => {}
         }
@@ -441,11 +570,11 @@ impl SharedStrings {
 }
 
 fn shared_strings(xml_text: &str) -> Result<SharedStrings, Fault> {
-    let mut reader = xml(xml_text);
+    let mut reader = Lexer::new(xml_text);
     let mut strings = SharedStrings::default();
     let mut scratch = String::new();
     loop {
-        match reader.read_event().map_err(xml_fault)? {
+        match reader.next()? {
             Event::Start(e) if name_of(&e) == "si" => {
                 rich_text(&mut reader, &mut strings.text, &mut scratch)?;
                 strings.ends.push(strings.text.len());
@@ -460,15 +589,11 @@ fn shared_strings(xml_text: &str) -> Result<SharedStrings, Fault> {
 /// A string item (`<si>`, `<is>`) whose start was just read: its `<t>` texts, runs joined,
 /// phonetic guides (`<rPh>`) left out; a `<t>` without `xml:space="preserve"` loses the ASCII
 /// white space around it; then `_xHHHH_` escapes are decoded.
-fn rich_text(
-    reader: &mut Reader<&[u8]>,
-    out: &mut String,
-    scratch: &mut String,
-) -> Result<(), Fault> {
+fn rich_text(reader: &mut Lexer<'_>, out: &mut String, scratch: &mut String) -> Result<(), Fault> {
     let mut depth = 0u32;
     let mut phonetic = false;
     loop {
-        match reader.read_event().map_err(xml_fault)? {
+        match reader.next()? {
             Event::Start(e) => match name_of(&e) {
                 "t" if !phonetic => {
                     let preserve = attr(&e, "xml:space") == Some("preserve");
@@ -492,7 +617,7 @@ fn rich_text(
                 return Ok(());
             }
             Event::End(e) => {
-                if local(e.name().0) == "rPh" {
+                if local(e) == "rPh" {
                     phonetic = false;
                 }
                 depth -= 1;
@@ -556,13 +681,13 @@ struct CellFormat {
 
 /// The number format of each cell style (`cellXfs`), in style order.
 fn cell_formats(xml_text: &str) -> Result<Vec<CellFormat>, Fault> {
-    let mut reader = xml(xml_text);
+    let mut reader = Lexer::new(xml_text);
     let mut custom: Vec<(String, String)> = Vec::new();
     let mut formats = Vec::new();
     let mut in_num_fmts = false;
     let mut in_cell_xfs = false;
     loop {
-        match reader.read_event().map_err(xml_fault)? {
+        match reader.next()? {
             Event::Start(e) | Event::Empty(e) => match name_of(&e) {
                 "numFmts" => in_num_fmts = true,
                 "cellXfs" => in_cell_xfs = true,
@@ -589,7 +714,7 @@ fn cell_formats(xml_text: &str) -> Result<Vec<CellFormat>, Fault> {
                 }
                 _ => {}
             },
-            Event::End(e) => match local(e.name().0) {
+            Event::End(e) => match local(e) {
                 "numFmts" => in_num_fmts = false,
                 "cellXfs" => in_cell_xfs = false,
                 _ => {}
@@ -617,9 +742,9 @@ struct SharedFormula {
 /// cached value. Stops at `</sheetData>` (merged ranges and the rest are not needed), or when
 /// `RowBuilder` has rows enough.
 fn worksheet(xml_text: &str, book: &Book, name: &str) -> Result<Grid, Fault> {
-    let mut reader = xml(xml_text);
+    let mut reader = Lexer::new(xml_text);
     loop {
-        match reader.read_event().map_err(xml_fault)? {
+        match reader.next()? {
             Event::Start(e) if name_of(&e) == "sheetData" => break,
             Event::Empty(e) if name_of(&e) == "sheetData" => {
                 return Ok(RowBuilder::default().finish(name.to_owned(), true))
@@ -635,11 +760,11 @@ fn worksheet(xml_text: &str, book: &Book, name: &str) -> Result<Grid, Fault> {
     let mut formula = String::new();
     let mut scratch = String::new();
     loop {
-        let event = reader.read_event().map_err(xml_fault)?;
+        let event = reader.next()?;
         let (e, has_body) = match event {
             Event::Start(e) => (e, true),
             Event::Empty(e) => (e, false),
-            Event::End(e) => match local(e.name().0) {
+            Event::End(e) => match local(e) {
                 "row" => {
                     row_index = row_index.saturating_add(1);
                     col_index = 0;
@@ -671,7 +796,7 @@ fn worksheet(xml_text: &str, book: &Book, name: &str) -> Result<Grid, Fault> {
             }
         }
         let (mut r, mut s, mut t) = (None, None, None);
-        for (key, v) in Attrs(e.attributes_raw()) {
+        for (key, v) in Attrs(e.attrs) {
             match key {
                 "r" => r = Some(v),
                 "s" => s = Some(v),
@@ -696,11 +821,11 @@ fn worksheet(xml_text: &str, book: &Book, name: &str) -> Result<Grid, Fault> {
         let mut v: Option<()> = None;
         let mut inline: Option<()> = None;
         let mut has_formula = false;
-        let mut shared_ref: Option<(u64, Option<(u32, u32)>)> = None;
+        let mut shared_ref: Option<SharedRef> = None;
         value.clear();
         formula.clear();
         loop {
-            match reader.read_event().map_err(xml_fault)? {
+            match reader.next()? {
                 Event::Start(c) => match name_of(&c) {
                     "v" => {
                         value.clear();
@@ -786,9 +911,13 @@ fn worksheet(xml_text: &str, book: &Book, name: &str) -> Result<Grid, Fault> {
     Ok(rows.finish(name.to_owned(), true))
 }
 
+/// A cell's place in a shared formula: the formula's index and, on its anchor cell, the
+/// top-left cell of its range.
+type SharedRef = (u64, Option<(u32, u32)>);
+
 /// A `<f>`'s shared-formula attributes: its index and, on the anchor, the top-left cell of
 /// its range.
-fn shared_formula(f: &BytesStart<'_>) -> Result<Option<(u64, Option<(u32, u32)>)>, Fault> {
+fn shared_formula(f: &Tag<'_>) -> Result<Option<SharedRef>, Fault> {
     if attr(f, "t") != Some("shared") {
         return Ok(None);
     }
@@ -1049,6 +1178,54 @@ mod tests {
             "General",
         ] {
             assert!(!is_date_format(number), "{number}");
+        }
+    }
+
+    /// Every event of an XML text, as (kind, name or text) pairs.
+    fn events(xml_text: &str) -> Result<Vec<(&'static str, String)>, Fault> {
+        let mut lexer = Lexer::new(xml_text);
+        let mut out = Vec::new();
+        loop {
+            out.push(match lexer.next()? {
+                Event::Start(t) => ("start", format!("{}|{}", t.name, t.attrs)),
+                Event::Empty(t) => ("empty", format!("{}|{}", t.name, t.attrs)),
+                Event::End(n) => ("end", n.to_owned()),
+                Event::Text(t) => ("text", unescaped(t)),
+                Event::CData(t) => ("cdata", t.to_owned()),
+                Event::Eof => return Ok(out),
+            });
+        }
+    }
+
+    #[test]
+    fn the_lexer_reads_what_office_parts_hold() {
+        let got = events(concat!(
+            "\u{feff}<?xml version=\"1.0\"?><!DOCTYPE x><!-- a <c> comment -->",
+            "<x:c r=\"A1\" t='s' f=\"a>b\"><v>1 &lt; 2 &amp;&#x41;&#66;&bogus; &amp</v>",
+            "<t/><t xml:space=\"preserve\"/><![CDATA[<raw>]]>a\r\nb\rc</x:c >",
+        ))
+        .unwrap();
+        let want: Vec<(&str, String)> = vec![
+            ("text", "\u{feff}".into()),
+            ("start", "x:c| r=\"A1\" t='s' f=\"a>b\"".into()),
+            ("start", "v|".into()),
+            ("text", "1 < 2 &AB&bogus; &amp".into()),
+            ("end", "v".into()),
+            ("empty", "t|".into()),
+            ("empty", "t| xml:space=\"preserve\"".into()),
+            ("cdata", "<raw>".into()),
+            ("text", "a\nb\nc".into()),
+            ("end", "x:c".into()),
+        ];
+        assert_eq!(got, want);
+        for cut in [
+            "<c r=\"A1",
+            "<!-- never closed",
+            "<![CDATA[ open",
+            "<?xml",
+            "</c",
+        ] {
+            assert!(events(cut).is_err(), "{cut}");
         }
     }
 
