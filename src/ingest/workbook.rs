@@ -244,6 +244,10 @@ fn ods_cells<R: std::io::Read + std::io::Seek>(
 #[derive(Default)]
 struct RowBuilder {
     rows: Vec<RawRow>,
+    /// Where each row is in `rows`, for a cell that comes after another row's (a formula pass,
+    /// or a sheet whose rows are out of order): found without a scan of every row, and never
+    /// made twice.
+    index: std::collections::HashMap<u32, usize>,
 }
 
 impl RowBuilder {
@@ -253,17 +257,15 @@ impl RowBuilder {
         if col >= MAX_COLUMNS || text.is_empty() {
             return true;
         }
-        let line = row + 1;
-        // Cells stream in row order; one that goes back (a formula pass) finds its row.
+        let line = row.saturating_add(1);
+        // Cells stream in row order; one that goes back (a formula pass, rows out of order)
+        // finds its row.
         let index = match self.rows.last() {
             Some(last) if last.line == line => self.rows.len() - 1,
-            Some(last) if last.line > line => {
-                match self.rows.iter().rposition(|r| r.line == line) {
-                    Some(p) => p,
-                    None => self.push(line),
-                }
-            }
-            _ => self.push(line),
+            _ => match self.index.get(&line) {
+                Some(&p) => p,
+                None => self.push(line),
+            },
         };
         if index == usize::MAX {
             return false;
@@ -286,6 +288,7 @@ impl RowBuilder {
             line,
             cells: Vec::new(),
         });
+        self.index.insert(line, self.rows.len() - 1);
         self.rows.len() - 1
     }
 
@@ -655,6 +658,25 @@ mod tests {
             zip.write_all(change(&name, body).as_bytes()).unwrap();
         }
         zip.finish().unwrap().into_inner()
+    }
+
+    /// A sheet whose rows come out of order (a writer's, or cells placed by `r` into other
+    /// rows) is still one grid row per sheet row, in order.
+    #[test]
+    fn rows_out_of_order_are_each_one_row() {
+        let data = r#"<row r="1"><c r="A1"><v>1</v></c></row><row r="3"><c r="A3"><v>3</v></c></row><row r="2"><c r="A2"><v>2</v></c><c r="B3"><v>4</v></c></row><row r="3"><c r="C3"><v>5</v></c></row>"#;
+        let grids = ours(&xlsx(&[("表1", "", sheet(data))], "", "")).unwrap();
+        let rows: Vec<(u32, Vec<String>)> = grids[0]
+            .rows
+            .iter()
+            .map(|r| (r.line, r.cells.clone()))
+            .collect();
+        let want =
+            |line: u32, cells: &[&str]| (line, cells.iter().map(|c| c.to_string()).collect());
+        assert_eq!(
+            rows,
+            [want(1, &["1"]), want(2, &["2"]), want(3, &["3", "4", "5"])]
+        );
     }
 
     /// Broken parts are one `Corrupt` each, never a panic: a cell pointing past the shared

@@ -21,6 +21,7 @@
 use super::{RowBuilder, WorkbookError};
 use crate::ingest::grid::{display_number, Grid};
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::io::Cursor;
 
 type Archive<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
@@ -733,7 +734,6 @@ struct Book {
 
 /// A shared formula's anchor: its formula and the top-left cell of its range.
 struct SharedFormula {
-    index: u64,
     formula: String,
     anchor: (u32, u32),
 }
@@ -754,7 +754,8 @@ fn worksheet(xml_text: &str, book: &Book, name: &str) -> Result<Grid, Fault> {
         }
     }
     let mut rows = RowBuilder::default();
-    let mut shared: Vec<SharedFormula> = Vec::new();
+    // By index: a sheet may hold many shared formulas, and each derived cell looks its up.
+    let mut shared: HashMap<u64, SharedFormula> = HashMap::new();
     let (mut row_index, mut col_index) = (0u32, 0u32);
     let mut value = String::new();
     let mut formula = String::new();
@@ -868,17 +869,8 @@ fn worksheet(xml_text: &str, book: &Book, name: &str) -> Result<Grid, Fault> {
         }
         // A shared formula's anchor is remembered for the cells derived from it.
         if let Some((index, Some(anchor))) = shared_ref {
-            match shared.iter_mut().find(|f| f.index == index) {
-                Some(f) => {
-                    f.formula.clone_from(&formula);
-                    f.anchor = anchor;
-                }
-                None => shared.push(SharedFormula {
-                    index,
-                    formula: formula.clone(),
-                    anchor,
-                }),
-            }
+            let formula = formula.clone();
+            shared.insert(index, SharedFormula { formula, anchor });
         }
         let text = if inline.is_some() {
             Some(Cow::Borrowed(value.as_str()))
@@ -892,8 +884,7 @@ fn worksheet(xml_text: &str, book: &Book, name: &str) -> Result<Grid, Fault> {
             None if has_formula => {
                 let text = match shared_ref {
                     Some((index, None)) => shared
-                        .iter()
-                        .find(|f| f.index == index)
+                        .get(&index)
                         .and_then(|f| {
                             calamine::expand_shared_formula(&f.formula, f.anchor, pos).ok()
                         })
@@ -1002,8 +993,11 @@ fn cell_position(reference: &str) -> Result<(u32, u32), Fault> {
     let mut bytes = reference.trim().bytes().filter(|&b| b != b'$').peekable();
     let (mut col, mut letters) = (0u32, 0);
     while let Some(b) = bytes.next_if(u8::is_ascii_alphabetic) {
-        col = col * 26 + u32::from(b.to_ascii_uppercase() - b'A') + 1;
         letters += 1;
+        if letters > 3 {
+            return Err(bad());
+        }
+        col = col * 26 + u32::from(b.to_ascii_uppercase() - b'A') + 1;
     }
     let (mut row, mut digits) = (0u32, 0);
     for b in bytes {
@@ -1146,7 +1140,18 @@ mod tests {
         assert_eq!(cell_position("B12"), Ok((11, 1)));
         assert_eq!(cell_position("$AA$3"), Ok((2, 26)));
         assert_eq!(cell_position("XFD1048576"), Ok((1_048_575, 16_383)));
-        for bad in ["", "A", "12", "A0", "ABCD1", "A1B", "A99999999999", "中1"] {
+        let long = format!("{}1", "A".repeat(40));
+        for bad in [
+            "",
+            "A",
+            "12",
+            "A0",
+            "ABCD1",
+            "A1B",
+            "A99999999999",
+            "中1",
+            &long,
+        ] {
             assert!(cell_position(bad).is_err(), "{bad}");
         }
         assert_eq!(row_number("3"), Ok(2));
