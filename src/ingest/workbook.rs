@@ -679,6 +679,117 @@ mod tests {
         );
     }
 
+    /// LibreOffice's sample with its parts' XML mangled (pieces cut, repeated, or XML-ish
+    /// tokens dropped in) reads or is refused, never panics nor runs away: what the fuzz
+    /// target does, here on every run with a fixed seed.
+    #[test]
+    fn mangled_parts_never_panic() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/sample/武汉市新洲区总工会-2020.xlsx"
+        );
+        let original = std::fs::read(path).unwrap();
+        const TOKENS: &[&str] = &[
+            "<",
+            ">",
+            "/>",
+            "\"",
+            "'",
+            "&",
+            "&#",
+            "&#x",
+            ";",
+            "=",
+            ":",
+            "_x",
+            "_xD83D_",
+            "\r",
+            "<c>",
+            "</c>",
+            "<v>",
+            "</v>",
+            "<f t=\"shared\" si=\"0\"/>",
+            "<row>",
+            "</row>",
+            " r=\"",
+            " t=\"s\"",
+            " t=\"e\"",
+            " s=\"",
+            "99999999999",
+            "XFD",
+            "<is><t>",
+            "<![CDATA[",
+            "]]>",
+            "<!--",
+            "-->",
+            "<?",
+            "?>",
+            "</sheetData>",
+            "<sheetData>",
+        ];
+        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n.max(1) as u64) as usize
+        };
+        let parts = [
+            "xl/worksheets/sheet1.xml",
+            "xl/sharedStrings.xml",
+            "xl/styles.xml",
+            "xl/workbook.xml",
+            "xl/_rels/workbook.xml.rels",
+            "_rels/.rels",
+        ];
+        let (mut read, mut refused) = (0, 0);
+        for _ in 0..60 {
+            let target = parts[next(parts.len())];
+            let edits = 1 + next(4);
+            let mut picks = Vec::new();
+            for _ in 0..edits {
+                picks.push((
+                    next(3),
+                    next(usize::MAX),
+                    next(usize::MAX),
+                    next(TOKENS.len()),
+                ));
+            }
+            let mangled = rewrite(&original, |name, body| {
+                if name != target {
+                    return body;
+                }
+                let mut chars: Vec<char> = body.chars().collect();
+                for &(kind, a, b, t) in &picks {
+                    let at = a % (chars.len() + 1);
+                    match kind {
+                        0 => {
+                            let end = (at + b % 64).min(chars.len());
+                            chars.drain(at..end);
+                        }
+                        1 => {
+                            let end = (at + b % 200).min(chars.len());
+                            let piece: Vec<char> = chars[at..end].to_vec();
+                            chars.splice(at..at, piece);
+                        }
+                        _ => {
+                            chars.splice(at..at, TOKENS[t].chars());
+                        }
+                    }
+                }
+                chars.into_iter().collect()
+            });
+            match ours(&mangled) {
+                Ok(_) => read += 1,
+                Err(WorkbookError::Corrupt("xlsx", _) | WorkbookError::TooManySheets(_)) => {
+                    refused += 1
+                }
+                Err(e) => panic!("{e}"),
+            }
+        }
+        assert!(read > 0 && refused > 0, "{read} read, {refused} refused");
+    }
+
     /// Broken parts are one `Corrupt` each, never a panic: a cell pointing past the shared
     /// strings, a cell reference that is no reference, a sheet cut short, a workbook naming a
     /// part the zip lacks, a shared formula whose index would size a table of billions.
