@@ -3,7 +3,8 @@
 //! name, visibility and part; `sharedStrings.xml` the strings; `styles.xml` only `numFmts` and
 //! `cellXfs` (no fonts, fills, borders or theme); each visible worksheet is streamed once, up
 //! to `</sheetData>`, reading of every `<c>` its position, style, type, `<v>`, `<is>` and `<f>`
-//! together. Merged ranges need nothing: their value is in their first cell, as written.
+//! together. Merged ranges need nothing: their value is in their first cell, as written. The
+//! XML is read by a small lexer (`Lexer`) over each part's text, checked as UTF-8 once.
 //!
 //! Cells read as calamine read them before this reader replaced it (the tests compare the two
 //! on real and generated workbooks): a shared string or inline string (rich text runs joined,
@@ -104,7 +105,7 @@ pub(super) fn read(bytes: &[u8], archive: &mut Archive<'_>) -> Result<Vec<Grid>,
 }
 
 /// The parts of a workbook's zip, found by name as calamine and Excel find them (without
-/// regard to ASCII case, `\\` read as `/`) and inflated with one decompressor for all of them.
+/// regard to ASCII case, `\` read as `/`) and inflated with one decompressor for all of them.
 struct Parts<'a> {
     bytes: &'a [u8],
     names: Vec<(String, usize)>,
