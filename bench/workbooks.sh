@@ -8,6 +8,9 @@
 #  1. examples/read_cost parses every file of each folder from memory on one thread (best of 7
 #     passes, the folders taking turns) and prints µs per form; the script prints xlsx ÷ text (target ≤ 3);
 #  2. `budgetsite check` of the .xlsx folder, best of 3 wall times (target < 2 s).
+# With CALLGRIND=1 it first counts instructions instead of time, which a shared machine does not
+# move: `valgrind --tool=callgrind` runs read_cost on 100 of these forms (50 departments × 2
+# years) in each format and prints the counts and xlsx ÷ each text format.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 forms=${1:-2000}
@@ -17,6 +20,17 @@ cargo build --release --quiet
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 gen=target/release/gen_district
+if [ "${CALLGRIND:-0}" = 1 ]; then
+  echo "## instructions (callgrind, read_cost on 100 forms, 7 passes)"
+  for format in txt utxt xlsx; do
+    $gen --out "$work/cg-$format" --departments 50 --years 2021,2022 --seed 3 \
+      --layouts all --formats "$format" --district 表式区 >/dev/null
+    valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.$format" \
+      target/release/examples/read_cost "$work/cg-$format/表式区" 2>&1 |
+      sed -n "s/.*I *refs: *\([0-9,]*\)/$format \1/p" | tr -d , | tee -a "$work/instructions"
+  done
+  awk '{ n[$1] = $2 } END { printf "xlsx / text export = %.2f, xlsx / Unicode text = %.2f (target <= 3)\n", n["xlsx"] / n["txt"], n["xlsx"] / n["utxt"] }' "$work/instructions"
+fi
 for format in xlsx txt utxt; do
   $gen --out "$work/$format" --departments "$departments" --years 2021,2022 --seed 3 \
     --layouts all --formats "$format" --district 表式区 >/dev/null
