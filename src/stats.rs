@@ -621,4 +621,46 @@ mod tests {
         assert_eq!(quality(&Declaration::default()).score, d("0"));
         assert_eq!(quality(&Declaration::default()).per_goal, None);
     }
+
+    /// A series of budget incomes by year (spending equal), no actuals.
+    fn incomes(points: &[(i32, &str)]) -> BTreeMap<i32, YearPoint> {
+        points
+            .iter()
+            .map(|&(y, v)| {
+                (
+                    y,
+                    YearPoint {
+                        budget: Some(amounts(v, v)),
+                        actual: None,
+                    },
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn cagr_needs_two_years_and_a_positive_start() {
+        // One budget year: no growth to speak of.
+        assert_eq!(cagr(&incomes(&[(2021, "100")])), None);
+        assert_eq!(cagr(&BTreeMap::new()), None);
+        // A start of 0 or below has no ratio.
+        assert_eq!(cagr(&incomes(&[(2020, "0"), (2021, "50")])), None);
+        assert_eq!(cagr(&incomes(&[(2020, "-10"), (2021, "20")])), None);
+        // A negative end has no root; an end of 0 is a fall of exactly 100 % a year.
+        assert_eq!(cagr(&incomes(&[(2020, "100"), (2021, "-50")])), None);
+        assert_eq!(
+            cagr(&incomes(&[(2020, "100"), (2022, "0")])),
+            Some(d("-100"))
+        );
+        // 100 → 150 in one year is 50 %; a year without a budget does not count.
+        let mut s = incomes(&[(2020, "100"), (2021, "150")]);
+        s.insert(
+            2022,
+            YearPoint {
+                budget: None,
+                actual: Some(amounts("1", "1")),
+            },
+        );
+        assert_eq!(cagr(&s), Some(d("50")));
+    }
 }
