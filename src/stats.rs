@@ -428,6 +428,12 @@ mod tests {
             (d("1"), d("1.75"), d("2.5"), d("3.25"), d("4"))
         );
         assert!(spread(&[]).is_none());
+        // One value is every quartile (no neighbour to interpolate towards).
+        let one = spread(&[d("7")]).unwrap();
+        assert_eq!(
+            (one.count, one.min, one.q1, one.median, one.q3, one.max),
+            (1, d("7"), d("7"), d("7"), d("7"), d("7"))
+        );
     }
 
     /// A department with a budget (income, spending) in 2020 and 2021 and an actual spending
