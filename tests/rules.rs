@@ -223,6 +223,37 @@ fn duplicate_submission_marks_both_files() {
 }
 
 #[test]
+fn a_duplicate_names_the_other_file_never_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.txt", s());
+    write(dir.path(), "b/a-副本.txt", s());
+    let batch = budgetsite::load(&[dir.path().to_path_buf()], &IngestOptions::default()).unwrap();
+    let root = dir.path().to_string_lossy().replace('\\', "/");
+    let mut got: Vec<(String, String)> = batch
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.as_str() == "duplicate-submission")
+        .map(|d| {
+            (
+                d.file.replace(&root, "<dir>"),
+                d.message.replace(&root, "<dir>"),
+            )
+        })
+        .collect();
+    got.sort();
+    let says = |other: &str| {
+        format!("武汉市新洲区总工会的2020年度申报表重复提交，另见：<dir>/{other}；请只保留一份")
+    };
+    assert_eq!(
+        got,
+        [
+            ("<dir>/a.txt".to_owned(), says("b/a-副本.txt")),
+            ("<dir>/b/a-副本.txt".to_owned(), says("a.txt")),
+        ]
+    );
+}
+
+#[test]
 fn prior_year_revised_goes_on_the_later_form_only() {
     let fired = findings(&[
         ("b-2021.txt", form_2021("201.99", "32.36")),
