@@ -269,6 +269,26 @@ fn prior_year_revised_goes_on_the_later_form_only() {
 }
 
 #[test]
+fn a_prior_year_revised_by_a_cent_is_rounding_by_two_cents_a_revision() {
+    let revised = |basic: &str, project: &str| {
+        findings(&[
+            ("b-2021.txt", form_2021(basic, project)),
+            ("a-2020.txt", s().into_bytes()),
+        ])
+        .into_iter()
+        .filter(|(_, c)| c == "prior-year-revised")
+        .count()
+    };
+    // The 2020 form says 202.09 and 32.26 for 2019; both moves keep the sum 234.35.
+    assert_eq!(
+        revised("202.08", "32.27"),
+        0,
+        "0.01 is within the tolerance"
+    );
+    assert_eq!(revised("202.07", "32.28"), 2, "0.02 is not");
+}
+
+#[test]
 fn messages_name_the_cell_to_fix() {
     let dir = tempfile::tempdir().unwrap();
     write(
