@@ -222,6 +222,55 @@ fn duplicate_submission_marks_both_files() {
     assert_eq!(dup, ["a.txt", "b/a-副本.txt"]);
 }
 
+/// The messages of `code` on one form.
+fn messages(text: Vec<u8>, code: &str) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "a.txt", text);
+    let batch = budgetsite::load(&[path], &IngestOptions::default()).unwrap();
+    batch
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.as_str() == code)
+        .map(|d| d.message.clone())
+        .collect()
+}
+
+#[test]
+fn a_prior_year_total_left_blank_beside_filled_parts_is_a_sum_finding() {
+    const TOTAL: &str = "合计\t\t286.41\t100%\t234.35\t231.55\t";
+    const PROJECT: &str = "项目支出\t18.38\t6.42%\t32.26\t31";
+    const BASIC: &str = "基本支出\t268.03\t93.58%\t202.09\t200.55";
+    let no_total = (TOTAL, "合计\t\t286.41\t100%\t\t231.55\t");
+    assert_eq!(
+        messages(replaced(&[no_total]), "expenditure-sum"),
+        ["支出合计（2019年实际）未填写，但基本支出 202.09 + 项目支出 32.26 已填写，请补填合计"]
+    );
+    // One part filled is enough to ask for the total.
+    let no_project = (PROJECT, "项目支出\t18.38\t6.42%\t\t31");
+    assert_eq!(
+        messages(replaced(&[no_total, no_project]), "expenditure-sum"),
+        ["支出合计（2019年实际）未填写，但基本支出 202.09 + 项目支出 （空） 已填写，请补填合计"]
+    );
+    // A prior year left blank altogether is fine.
+    let no_basic = (BASIC, "基本支出\t268.03\t93.58%\t\t200.55");
+    assert!(messages(
+        replaced(&[no_total, no_project, no_basic]),
+        "expenditure-sum"
+    )
+    .is_empty());
+}
+
+#[test]
+fn a_text_as_long_as_a_cell_holds_is_fine_one_character_more_is_too_long() {
+    // The 填报人 cell, filled with n characters.
+    let with = |n: usize| messages(replaced(&[("胡杰华", &"字".repeat(n))]), "field-too-long");
+    assert!(with(32_767).is_empty());
+    assert_eq!(
+        with(32_768),
+        ["“填报人”中有一段 32768 个字的内容，超过电子表格单元格上限 32767 个字，请精简或分段"]
+    );
+}
+
 #[test]
 fn a_duplicate_names_the_other_file_never_itself() {
     let dir = tempfile::tempdir().unwrap();
