@@ -11,13 +11,14 @@ use serde_json::{json, Value};
 use std::path::Path;
 
 /// A canonical declaration (`declaration/v1`) spending `total` (万元): 10 on projects, the
-/// rest basic; income all appropriated; no prior years, no shares.
-fn form(department: &str, year: i32, total: i64) -> Value {
+/// rest basic; income all appropriated; no prior years, no shares; two measurable indicators,
+/// the second's target `target`.
+fn form(department: &str, year: i32, total: i64, target: &str) -> Value {
     let line = |v: i64| json!({ "budget": v, "share_percent": null, "prior_years": {} });
     let empty = json!({ "budget": null, "share_percent": null, "prior_years": {} });
-    let indicator = |l1: &str, l2: &str| {
+    let indicator = |l1: &str, l2: &str, target: &str| {
         json!({ "level1": l1, "level2": l2, "name": "指标", "prior_years": {},
-                "target": "≥95%", "standard": null })
+                "target": target, "standard": null })
     };
     json!({
         "schema": "declaration/v1",
@@ -31,7 +32,8 @@ fn form(department: &str, year: i32, total: i64) -> Value {
         "long_term_goal": null, "annual_goal": null,
         "overall_goals": ["目标"],
         "goals": [{ "number": 1, "name": "目标", "indicators": [
-            indicator("产出指标", "数量指标"), indicator("效益指标", "社会效益指标")
+            indicator("产出指标", "数量指标", "≥95%"),
+            indicator("效益指标", "社会效益指标", target)
         ] }]
     })
 }
@@ -52,7 +54,13 @@ fn site(dir: &Path, years: &[i32]) -> std::path::PathBuf {
     for (name, b2020, b2021) in DEPARTMENTS {
         for &year in years {
             let total = if year == 2020 { b2020 } else { b2021 };
-            let text = serde_json::to_string_pretty(&form(name, year, total)).unwrap();
+            // One finding in the whole district: 甲局's 2021 target is vague.
+            let target = if (name, year) == ("示例区甲局", 2021) {
+                "明显"
+            } else {
+                "≥90%"
+            };
+            let text = serde_json::to_string_pretty(&form(name, year, total, target)).unwrap();
             common::write(&input, &format!("示例区/{name}-{year}.json"), text);
         }
     }
@@ -66,6 +74,23 @@ fn site(dir: &Path, years: &[i32]) -> std::path::PathBuf {
     .unwrap();
     assert!(outcome.written.is_some());
     public
+}
+
+#[test]
+fn the_report_has_one_group_per_file_with_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let public = site(dir.path(), &[2020, 2021]);
+    let report = std::fs::read_to_string(public.join("report.html")).unwrap();
+    let groups: Vec<String> = report
+        .split("<details class=\"file-group\"")
+        .skip(1)
+        .map(|g| common::html::text(between(g, "<h3", "</h3>")))
+        .collect();
+    assert_eq!(groups.len(), 1, "{groups:?}");
+    assert!(
+        groups[0].contains("示例区甲局 · 2021年度") && groups[0].contains("0 个错误 · 1 个警告"),
+        "{groups:?}"
+    );
 }
 
 /// The district's page `name` (`index.html`, `dashboard.html`).
