@@ -973,4 +973,40 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn a_table_as_wide_as_excel_allows_is_written_one_column_more_is_not() {
+        let wide = |n: usize| Table {
+            name: "t".into(),
+            headers: vec![],
+            rows: vec![vec![Cell::Integer(1); n]],
+        };
+        assert!(wide(MAX_COLS).to_xlsx().is_ok());
+        let err = wide(MAX_COLS + 1).to_xlsx().unwrap_err().to_string();
+        assert!(
+            err.contains("表格共 16385 列，超过 Excel 上限 16384 列"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn only_text_that_takes_more_than_one_line_wraps() {
+        let t = Table {
+            name: "t".into(),
+            headers: vec![],
+            rows: vec![
+                vec![Cell::Text("一行".into())],
+                vec![Cell::Text("两\n行".into())],
+            ],
+        };
+        let (_, styles) = read_back(t.to_xlsx().unwrap(), "t");
+        let wraps = |pos: (u32, u32)| {
+            styles
+                .get(pos)
+                .and_then(|s| s.alignment.as_ref())
+                .is_some_and(|a| a.wrap_text)
+        };
+        assert!(!wraps((0, 0)), "one line does not wrap");
+        assert!(wraps((1, 0)), "two lines wrap");
+    }
 }
