@@ -990,6 +990,27 @@ mod tests {
     }
 
     #[test]
+    fn xlsx_filters_from_the_header_and_silences_numbers_as_text_over_exactly_the_data() {
+        let bytes = sample().to_xlsx().unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(
+            &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
+            &mut xml,
+        )
+        .unwrap();
+        // 4 columns (A–D); the header is row 1, the 3 data rows are rows 2–4.
+        let attr = |tag: &str, name: &str| {
+            let at = xml.find(tag).unwrap_or_else(|| panic!("no {tag} in {xml}"));
+            let rest = &xml[at..];
+            let rest = &rest[rest.find(&format!("{name}=\"")).unwrap() + name.len() + 2..];
+            rest[..rest.find('"').unwrap()].to_owned()
+        };
+        assert_eq!(attr("<autoFilter", "ref"), "A1:D4");
+        assert_eq!(attr("<ignoredError ", "sqref"), "A2:D4");
+    }
+
+    #[test]
     fn only_text_that_takes_more_than_one_line_wraps() {
         let t = Table {
             name: "t".into(),
