@@ -1029,5 +1029,19 @@ mod tests {
         };
         assert!(!wraps((0, 0)), "one line does not wrap");
         assert!(wraps((1, 0)), "two lines wrap");
+        // … and its row is two lines high (15 pt each); a one-line row keeps the default.
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(t.to_xlsx().unwrap())).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(
+            &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
+            &mut xml,
+        )
+        .unwrap();
+        let row = |r: &str| {
+            let at = xml.find(&format!("<row r=\"{r}\"")).unwrap();
+            xml[at..at + xml[at..].find('>').unwrap()].to_owned()
+        };
+        assert!(!row("1").contains("ht="), "{}", row("1"));
+        assert!(row("2").contains("ht=\"30\""), "{}", row("2"));
     }
 }
