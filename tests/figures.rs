@@ -140,6 +140,17 @@ fn growth_bands_count_their_lower_edge_and_charts_need_two_years() {
         [["2020年", "540.00", "60.00"], ["2021年", "475.00", "60.00"]],
         "{structure:?}"
     );
+    // A department's page is named after its name without the district's in front.
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(public.join("data/district.json")).unwrap())
+            .unwrap();
+    let pages: Vec<&str> = json["departments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["page"].as_str().unwrap())
+        .collect();
+    assert!(pages.contains(&"shi-li-qu/jia-ju.html"), "{pages:?}");
     // The overview ranks 2021's budgets, largest first.
     let overview = page(&public, "index.html");
     let ranking = chart(&overview, "chart-ranking").expect("a ranking chart");
