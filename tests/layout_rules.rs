@@ -276,3 +276,22 @@ fn the_hubei_pdf_print_reads_its_columns_and_keeps_the_money_rules() {
     fires(&HUBEI_PDF.replace("93.58%", "90.58%"), "share");
     quiet(&HUBEI_PDF.replace("93.58%", "93.59%"), "share");
 }
+
+/// A 定量 target without a number is told apart from a merely vague one: the message asks
+/// for the number and its unit.
+#[test]
+fn a_quantitative_target_without_a_number_is_asked_for_its_number() {
+    assert!(hunan().contains("认定准确率\t定量\t100"));
+    let text = hunan().replace("认定准确率\t定量\t100", "认定准确率\t定量\t准确");
+    let parsed = parse_text(&text, "t.txt").expect("a declaration");
+    let messages: Vec<String> =
+        budgetsite::rules::validate(&parsed.declaration, &parsed.source, "t.txt")
+            .into_iter()
+            .filter(|d| d.code.as_str() == "vague-target")
+            .map(|d| d.message)
+            .collect();
+    assert_eq!(
+        messages,
+        ["绩效指标表的指标“认定准确率”是定量指标，但指标值“准确”没有数值，请填写数值（如“≥95”并在计量单位中写明单位）"]
+    );
+}

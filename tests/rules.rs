@@ -222,6 +222,86 @@ fn duplicate_submission_marks_both_files() {
     assert_eq!(dup, ["a.txt", "b/a-副本.txt"]);
 }
 
+/// The messages of `code` on one form.
+fn messages(text: Vec<u8>, code: &str) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "a.txt", text);
+    let batch = budgetsite::load(&[path], &IngestOptions::default()).unwrap();
+    batch
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.as_str() == code)
+        .map(|d| d.message.clone())
+        .collect()
+}
+
+#[test]
+fn a_prior_year_total_left_blank_beside_filled_parts_is_a_sum_finding() {
+    const TOTAL: &str = "合计\t\t286.41\t100%\t234.35\t231.55\t";
+    const PROJECT: &str = "项目支出\t18.38\t6.42%\t32.26\t31";
+    const BASIC: &str = "基本支出\t268.03\t93.58%\t202.09\t200.55";
+    let no_total = (TOTAL, "合计\t\t286.41\t100%\t\t231.55\t");
+    assert_eq!(
+        messages(replaced(&[no_total]), "expenditure-sum"),
+        ["支出合计（2019年实际）未填写，但基本支出 202.09 + 项目支出 32.26 已填写，请补填合计"]
+    );
+    // One part filled is enough to ask for the total.
+    let no_project = (PROJECT, "项目支出\t18.38\t6.42%\t\t31");
+    assert_eq!(
+        messages(replaced(&[no_total, no_project]), "expenditure-sum"),
+        ["支出合计（2019年实际）未填写，但基本支出 202.09 + 项目支出 （空） 已填写，请补填合计"]
+    );
+    // A prior year left blank altogether is fine.
+    let no_basic = (BASIC, "基本支出\t268.03\t93.58%\t\t200.55");
+    assert!(messages(
+        replaced(&[no_total, no_project, no_basic]),
+        "expenditure-sum"
+    )
+    .is_empty());
+}
+
+#[test]
+fn a_text_as_long_as_a_cell_holds_is_fine_one_character_more_is_too_long() {
+    // The 填报人 cell, filled with n characters.
+    let with = |n: usize| messages(replaced(&[("胡杰华", &"字".repeat(n))]), "field-too-long");
+    assert!(with(32_767).is_empty());
+    assert_eq!(
+        with(32_768),
+        ["“填报人”中有一段 32768 个字的内容，超过电子表格单元格上限 32767 个字，请精简或分段"]
+    );
+}
+
+#[test]
+fn a_duplicate_names_the_other_file_never_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.txt", s());
+    write(dir.path(), "b/a-副本.txt", s());
+    let batch = budgetsite::load(&[dir.path().to_path_buf()], &IngestOptions::default()).unwrap();
+    let root = dir.path().to_string_lossy().replace('\\', "/");
+    let mut got: Vec<(String, String)> = batch
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.as_str() == "duplicate-submission")
+        .map(|d| {
+            (
+                d.file.replace(&root, "<dir>"),
+                d.message.replace(&root, "<dir>"),
+            )
+        })
+        .collect();
+    got.sort();
+    let says = |other: &str| {
+        format!("武汉市新洲区总工会的2020年度申报表重复提交，另见：<dir>/{other}；请只保留一份")
+    };
+    assert_eq!(
+        got,
+        [
+            ("<dir>/a.txt".to_owned(), says("b/a-副本.txt")),
+            ("<dir>/b/a-副本.txt".to_owned(), says("a.txt")),
+        ]
+    );
+}
+
 #[test]
 fn prior_year_revised_goes_on_the_later_form_only() {
     let fired = findings(&[
@@ -235,6 +315,26 @@ fn prior_year_revised_goes_on_the_later_form_only() {
         .collect();
     // Once for 基本支出 and once for 项目支出 in 2019, both on the 2021 form.
     assert_eq!(revised, ["b-2021.txt", "b-2021.txt"]);
+}
+
+#[test]
+fn a_prior_year_revised_by_a_cent_is_rounding_by_two_cents_a_revision() {
+    let revised = |basic: &str, project: &str| {
+        findings(&[
+            ("b-2021.txt", form_2021(basic, project)),
+            ("a-2020.txt", s().into_bytes()),
+        ])
+        .into_iter()
+        .filter(|(_, c)| c == "prior-year-revised")
+        .count()
+    };
+    // The 2020 form says 202.09 and 32.26 for 2019; both moves keep the sum 234.35.
+    assert_eq!(
+        revised("202.08", "32.27"),
+        0,
+        "0.01 is within the tolerance"
+    );
+    assert_eq!(revised("202.07", "32.28"), 2, "0.02 is not");
 }
 
 #[test]

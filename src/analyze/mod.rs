@@ -558,4 +558,14 @@ mod tests {
             "286.41".parse().unwrap()
         );
     }
+
+    #[test]
+    fn a_slug_stops_before_the_word_that_would_pass_its_limit() {
+        // 79 letters and a word: "-b" would make 81 bytes; 78 letters leave room for it (80).
+        let long = "a".repeat(79);
+        assert_eq!(readable_slug(&format!("{long} b")), long);
+        let fits = "a".repeat(78);
+        assert_eq!(readable_slug(&format!("{fits} b")), format!("{fits}-b"));
+        assert_eq!(format!("{fits}-b").len(), MAX_SLUG_BYTES);
+    }
 }

@@ -381,6 +381,12 @@ mod tests {
             (d("1"), d("1.75"), d("2.5"), d("3.25"), d("4"))
         );
         assert!(spread(&[]).is_none());
+        // One value is every quartile (no neighbour to interpolate towards).
+        let one = spread(&[d("7")]).unwrap();
+        assert_eq!(
+            (one.count, one.min, one.q1, one.median, one.q3, one.max),
+            (1, d("7"), d("7"), d("7"), d("7"), d("7"))
+        );
     }
 
     /// A department with a budget (income, spending) in 2020 and 2021 and an actual spending
@@ -525,5 +531,47 @@ mod tests {
         ]);
         let f = district(&small);
         assert_eq!(f.years[1].top_share, Some(d("100")));
+    }
+
+    /// A series of budget incomes by year (spending equal), no actuals.
+    fn incomes(points: &[(i32, &str)]) -> BTreeMap<i32, YearPoint> {
+        points
+            .iter()
+            .map(|&(y, v)| {
+                (
+                    y,
+                    YearPoint {
+                        budget: Some(amounts(v, v)),
+                        actual: None,
+                    },
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn cagr_needs_two_years_and_a_positive_start() {
+        // One budget year: no growth to speak of.
+        assert_eq!(cagr(&incomes(&[(2021, "100")])), None);
+        assert_eq!(cagr(&BTreeMap::new()), None);
+        // A start of 0 or below has no ratio.
+        assert_eq!(cagr(&incomes(&[(2020, "0"), (2021, "50")])), None);
+        assert_eq!(cagr(&incomes(&[(2020, "-10"), (2021, "20")])), None);
+        // A negative end has no root; an end of 0 is a fall of exactly 100 % a year.
+        assert_eq!(cagr(&incomes(&[(2020, "100"), (2021, "-50")])), None);
+        assert_eq!(
+            cagr(&incomes(&[(2020, "100"), (2022, "0")])),
+            Some(d("-100"))
+        );
+        // 100 → 150 in one year is 50 %; a year without a budget does not count.
+        let mut s = incomes(&[(2020, "100"), (2021, "150")]);
+        s.insert(
+            2022,
+            YearPoint {
+                budget: None,
+                actual: Some(amounts("1", "1")),
+            },
+        );
+        assert_eq!(cagr(&s), Some(d("50")));
     }
 }

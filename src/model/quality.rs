@@ -167,4 +167,38 @@ mod tests {
         assert_eq!(quality(&Declaration::default()).score, d("0"));
         assert_eq!(quality(&Declaration::default()).per_goal, None);
     }
+
+    #[test]
+    fn a_goal_is_complete_only_with_an_output_and_a_benefit_or_satisfaction_indicator() {
+        use crate::model::{Goal, Indicator};
+        let ind = |l1: &str, l2: &str, target: &str| Indicator {
+            level1: Some(l1.into()),
+            level2: Some(l2.into()),
+            target: Some(target.into()),
+            ..Indicator::default()
+        };
+        let goal = |indicators: Vec<Indicator>| Goal {
+            number: Some(1),
+            name: None,
+            indicators,
+        };
+        let mut decl = Declaration::default();
+        // A benefit without an output, then an output with a satisfaction indicator.
+        decl.goals
+            .push(goal(vec![ind("效益指标", "社会效益指标", "≥95%")]));
+        decl.goals.push(goal(vec![
+            ind("产出指标", "数量指标", "10人"),
+            ind("满意度指标", "服务对象满意度指标", "≥90%"),
+        ]));
+        let q = quality(&decl);
+        assert_eq!(
+            (q.complete_goals, q.level2_coverage, q.measurable),
+            (1, 3, 3)
+        );
+        // 50 × 3/3 + 25 × 3/6 + 5 × 1.5 + 10 × 1/2 = 50 + 12.5 + 7.5 + 5
+        assert_eq!(q.score, d("75"));
+        // An output alone is not complete either.
+        decl.goals[0] = goal(vec![ind("产出指标", "质量指标", "≥95%")]);
+        assert_eq!(quality(&decl).complete_goals, 1);
+    }
 }

@@ -690,4 +690,75 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn a_table_as_wide_as_excel_allows_is_written_one_column_more_is_not() {
+        let wide = |n: usize| Table {
+            name: "t".into(),
+            headers: vec![],
+            rows: vec![vec![Cell::Integer(1); n]],
+        };
+        assert!(wide(MAX_COLS).to_xlsx().is_ok());
+        let err = wide(MAX_COLS + 1).to_xlsx().unwrap_err().to_string();
+        assert!(
+            err.contains("表格共 16385 列，超过 Excel 上限 16384 列"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn xlsx_filters_from_the_header_and_silences_numbers_as_text_over_exactly_the_data() {
+        let bytes = sample().to_xlsx().unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(
+            &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
+            &mut xml,
+        )
+        .unwrap();
+        // 4 columns (A–D); the header is row 1, the 3 data rows are rows 2–4.
+        let attr = |tag: &str, name: &str| {
+            let at = xml.find(tag).unwrap_or_else(|| panic!("no {tag} in {xml}"));
+            let rest = &xml[at..];
+            let rest = &rest[rest.find(&format!("{name}=\"")).unwrap() + name.len() + 2..];
+            rest[..rest.find('"').unwrap()].to_owned()
+        };
+        assert_eq!(attr("<autoFilter", "ref"), "A1:D4");
+        assert_eq!(attr("<ignoredError ", "sqref"), "A2:D4");
+    }
+
+    #[test]
+    fn only_text_that_takes_more_than_one_line_wraps() {
+        let t = Table {
+            name: "t".into(),
+            headers: vec![],
+            rows: vec![
+                vec![Cell::Text("一行".into())],
+                vec![Cell::Text("两\n行".into())],
+            ],
+        };
+        let (_, styles) = read_back(t.to_xlsx().unwrap(), "t");
+        let wraps = |pos: (u32, u32)| {
+            styles
+                .get(pos)
+                .and_then(|s| s.alignment.as_ref())
+                .is_some_and(|a| a.wrap_text)
+        };
+        assert!(!wraps((0, 0)), "one line does not wrap");
+        assert!(wraps((1, 0)), "two lines wrap");
+        // … and its row is two lines high (15 pt each); a one-line row keeps the default.
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(t.to_xlsx().unwrap())).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(
+            &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
+            &mut xml,
+        )
+        .unwrap();
+        let row = |r: &str| {
+            let at = xml.find(&format!("<row r=\"{r}\"")).unwrap();
+            xml[at..at + xml[at..].find('>').unwrap()].to_owned()
+        };
+        assert!(!row("1").contains("ht="), "{}", row("1"));
+        assert!(row("2").contains("ht=\"30\""), "{}", row("2"));
+    }
 }
