@@ -105,81 +105,7 @@ pub fn report(
             r
         })
         .collect();
-    // Published forms link to their department's page.
-    let mut pages: BTreeMap<(&str, Option<&str>), String> = BTreeMap::new();
-    for d in &model.districts {
-        for dep in &d.departments {
-            for f in &dep.forms {
-                let key = (f.file, f.source.sheet.as_deref());
-                pages.insert(key, format!("{}#y{}", department_page(d, dep), f.year));
-            }
-        }
-    }
-    let mut groups: Vec<FileGroup> = batch
-        .files
-        .iter()
-        .filter(|o| !o.diagnostics.is_empty())
-        .map(|o| {
-            let href = pages
-                .get(&(o.file.display.as_str(), o.sheet.as_deref()))
-                .cloned();
-            let facts = o.facts.as_ref();
-            let (errors, warnings) =
-                o.diagnostics
-                    .iter()
-                    .fold((0, 0), |(e, w), d| match d.severity {
-                        Severity::Error => (e + 1, w),
-                        Severity::Warning => (e, w + 1),
-                    });
-            FileGroup {
-                anchor: report_anchor(&o.file.display, o.sheet.as_deref()),
-                // A name can be the form's error (`field-too-long`): shown cut, never whole.
-                department: facts
-                    .and_then(|f| f.department.as_deref())
-                    .map(|n| shorten(n, 60))
-                    .unwrap_or_default(),
-                year: facts.and_then(|f| f.fiscal_year),
-                published: href.is_some(),
-                href,
-                file: o.file.display.clone(),
-                sheet: o.sheet.clone(),
-                errors,
-                warnings,
-                diagnostics: o.diagnostics.iter().map(NoteView::from).collect(),
-            }
-        })
-        .collect();
-    // Findings on no file read (a folder that could not be walked) stand under their path.
-    let read: std::collections::BTreeSet<&str> = batch
-        .files
-        .iter()
-        .map(|o| o.file.display.as_str())
-        .collect();
-    for d in batch
-        .diagnostics
-        .iter()
-        .filter(|d| !read.contains(d.file.as_str()))
-    {
-        groups.push(FileGroup {
-            anchor: report_anchor(&d.file, None),
-            department: String::new(),
-            year: None,
-            href: None,
-            published: false,
-            file: d.file.clone(),
-            sheet: None,
-            errors: usize::from(d.is_error()),
-            warnings: usize::from(!d.is_error()),
-            diagnostics: vec![NoteView::from(d)],
-        });
-    }
-    // By department (pinyin order), then year, then file: how a reader looks for one.
-    groups.sort_by(|a, b| {
-        (a.department.is_empty())
-            .cmp(&b.department.is_empty())
-            .then_with(|| crate::collate::names(&a.department, &b.department))
-            .then_with(|| (a.year, &a.file, &a.sheet).cmp(&(b.year, &b.file, &b.sheet)))
-    });
+    let groups = file_groups(batch, model);
     let Counts { errors, warnings } = batch.counts();
     ReportView {
         meta,
@@ -205,6 +131,90 @@ pub fn report(
             .collect(),
         groups,
         sample_districts,
+    }
+}
+
+/// The report's groups: a file (or a workbook's sheet) with its findings, linked to its
+/// department's page when published; findings on no file read (a folder that could not be
+/// walked) under their path. By department (pinyin order), then year, then file: how a reader
+/// looks for one.
+fn file_groups(batch: &crate::load::Batch, model: &SiteModel<'_>) -> Vec<FileGroup> {
+    let mut pages: BTreeMap<(&str, Option<&str>), String> = BTreeMap::new();
+    for d in &model.districts {
+        for dep in &d.departments {
+            for f in &dep.forms {
+                let key = (f.file, f.source.sheet.as_deref());
+                pages.insert(key, format!("{}#y{}", department_page(d, dep), f.year));
+            }
+        }
+    }
+    let mut groups: Vec<FileGroup> = batch
+        .files
+        .iter()
+        .filter(|o| !o.diagnostics.is_empty())
+        .map(|o| {
+            let href = pages
+                .get(&(o.file.display.as_str(), o.sheet.as_deref()))
+                .cloned();
+            file_group(o, href)
+        })
+        .collect();
+    let read: std::collections::BTreeSet<&str> = batch
+        .files
+        .iter()
+        .map(|o| o.file.display.as_str())
+        .collect();
+    for d in batch
+        .diagnostics
+        .iter()
+        .filter(|d| !read.contains(d.file.as_str()))
+    {
+        groups.push(FileGroup {
+            anchor: report_anchor(&d.file, None),
+            department: String::new(),
+            year: None,
+            href: None,
+            published: false,
+            file: d.file.clone(),
+            sheet: None,
+            errors: usize::from(d.is_error()),
+            warnings: usize::from(!d.is_error()),
+            diagnostics: vec![NoteView::from(d)],
+        });
+    }
+    groups.sort_by(|a, b| {
+        (a.department.is_empty())
+            .cmp(&b.department.is_empty())
+            .then_with(|| crate::collate::names(&a.department, &b.department))
+            .then_with(|| (a.year, &a.file, &a.sheet).cmp(&(b.year, &b.file, &b.sheet)))
+    });
+    groups
+}
+
+fn file_group(o: &crate::ingest::FileOutcome, href: Option<String>) -> FileGroup {
+    let facts = o.facts.as_ref();
+    let (errors, warnings) = o
+        .diagnostics
+        .iter()
+        .fold((0, 0), |(e, w), d| match d.severity {
+            Severity::Error => (e + 1, w),
+            Severity::Warning => (e, w + 1),
+        });
+    FileGroup {
+        anchor: report_anchor(&o.file.display, o.sheet.as_deref()),
+        // A name can be the form's error (`field-too-long`): shown cut, never whole.
+        department: facts
+            .and_then(|f| f.department.as_deref())
+            .map(|n| shorten(n, 60))
+            .unwrap_or_default(),
+        year: facts.and_then(|f| f.fiscal_year),
+        published: href.is_some(),
+        href,
+        file: o.file.display.clone(),
+        sheet: o.sheet.clone(),
+        errors,
+        warnings,
+        diagnostics: o.diagnostics.iter().map(NoteView::from).collect(),
     }
 }
 
