@@ -58,6 +58,38 @@ pub fn dashboard(
     meta.sample_data = d.sample_data;
     let root = meta.root.clone();
     let link = |dep: &Department<'_>| format!("{root}{}", department_page(d, dep));
+    let outliers = outliers(d, figures, &link);
+    let scoreboard = scoreboard(d, figures, &link);
+    let totals_chart = totals_chart(d, figures);
+    let mut charts = vec![ChartView::from(totals_chart)];
+    if let Some(c) = structure_chart(figures) {
+        charts.push(ChartView::from(c));
+    }
+    if let Some(c) = growth_chart(figures) {
+        charts.push(ChartView::from(c));
+    }
+    DashboardView {
+        name: d.name.clone(),
+        overview_href: format!("{root}{}", district_index(d)),
+        json_href: format!("{root}{}", district_json(d)),
+        years: year_totals(d, figures, &root),
+        charts,
+        outliers,
+        growth_limit: crate::analyze::stats::GROWTH_OUTLIER_PERCENT,
+        execution_low: crate::analyze::stats::EXECUTION_RANGE_PERCENT.0,
+        execution_high: crate::analyze::stats::EXECUTION_RANGE_PERCENT.1,
+        top_n: crate::analyze::stats::TOP_N,
+        scoreboard,
+        meta,
+    }
+}
+
+/// The outliers of every year, latest first, each linked to its department.
+fn outliers(
+    d: &District<'_>,
+    figures: &DistrictFigures,
+    link: &dyn Fn(&Department<'_>) -> String,
+) -> Vec<OutlierRow> {
     let mut outliers = Vec::new();
     for y in figures.years.iter().rev() {
         for o in &y.outliers {
@@ -75,7 +107,17 @@ pub fn dashboard(
             });
         }
     }
-    let scoreboard = d
+    outliers
+}
+
+/// Each department's latest form's target quality. A ranking ranks: highest score first,
+/// ties by name in pinyin order.
+fn scoreboard(
+    d: &District<'_>,
+    figures: &DistrictFigures,
+    link: &dyn Fn(&Department<'_>) -> String,
+) -> Vec<ScoreRow> {
+    let mut scoreboard: Vec<ScoreRow> = d
         .departments
         .iter()
         .zip(&figures.departments)
@@ -100,15 +142,21 @@ pub fn dashboard(
                 score_value: q.score,
             })
         })
-        .collect::<Vec<_>>();
-    // A ranking ranks: highest score first, ties by name in pinyin order.
-    let mut scoreboard = scoreboard;
+        .collect();
     scoreboard.sort_by(|a, b| {
         b.score_value
             .cmp(&a.score_value)
             .then_with(|| crate::collate::names(&a.department, &b.department))
     });
-    let totals_chart = Chart {
+    scoreboard
+}
+
+/// The district's budget and actual spending of every year.
+fn totals_chart(d: &District<'_>, figures: &DistrictFigures) -> Chart {
+    let spending = |pick: fn(&crate::analyze::stats::DistrictYear) -> Option<Decimal>| {
+        figures.years.iter().map(pick).collect()
+    };
+    Chart {
         id: "chart-totals".to_owned(),
         title: format!("{}历年预算与实际支出", d.name),
         unit: "万元".to_owned(),
@@ -122,42 +170,13 @@ pub fn dashboard(
         series: vec![
             Series {
                 name: "预算支出".to_owned(),
-                values: figures
-                    .years
-                    .iter()
-                    .map(|y| y.budget.map(|a| a.expenditure_total))
-                    .collect(),
+                values: spending(|y| y.budget.map(|a| a.expenditure_total)),
             },
             Series {
                 name: "实际支出".to_owned(),
-                values: figures
-                    .years
-                    .iter()
-                    .map(|y| y.actual.map(|a| a.expenditure_total))
-                    .collect(),
+                values: spending(|y| y.actual.map(|a| a.expenditure_total)),
             },
         ],
-    };
-    let mut charts = vec![ChartView::from(totals_chart)];
-    if let Some(c) = structure_chart(figures) {
-        charts.push(ChartView::from(c));
-    }
-    if let Some(c) = growth_chart(figures) {
-        charts.push(ChartView::from(c));
-    }
-    DashboardView {
-        name: d.name.clone(),
-        overview_href: format!("{root}{}", district_index(d)),
-        json_href: format!("{root}{}", district_json(d)),
-        years: year_totals(d, figures, &root),
-        charts,
-        outliers,
-        growth_limit: crate::analyze::stats::GROWTH_OUTLIER_PERCENT,
-        execution_low: crate::analyze::stats::EXECUTION_RANGE_PERCENT.0,
-        execution_high: crate::analyze::stats::EXECUTION_RANGE_PERCENT.1,
-        top_n: crate::analyze::stats::TOP_N,
-        scoreboard,
-        meta,
     }
 }
 
