@@ -360,65 +360,14 @@ pub fn department(
     let path = department_page(d, dep);
     let mut meta = PageMeta::new(config, &dep.name, &path, "department");
     meta.sample_data = d.sample_data;
-    let latest = dep.latest();
-    let mut charts = Vec::new();
-    // A layout without an income block has no income figures, not figures of 0; a cell the
-    // form left blank (其他资金, often) is said as 未填, not drawn as 0.
-    let parts = [
-        (
-            "财政拨款",
-            Row::FiscalAppropriation,
-            latest.facts.has_income,
-            0,
-        ),
-        ("其他资金", Row::Other, latest.facts.has_income, 0),
-        ("基本支出", Row::Basic, latest.facts.has_expenditure, 1),
-        ("项目支出", Row::Project, latest.facts.has_expenditure, 1),
-    ];
-    let cell = |row: Row, has: bool| latest.facts.row(row).budget.filter(|_| has);
-    charts.push(ChartView::from(Chart {
-        id: "chart-structure".to_owned(),
-        title: format!("{}年预算收支构成", latest.year),
-        unit: "万元".to_owned(),
-        kind: ChartKind::Shares,
-        categories: vec!["收入".to_owned(), "支出".to_owned()],
-        series: parts
-            .iter()
-            .map(|&(name, row, has, c)| Series {
-                name: name.to_owned(),
-                values: (0..2).map(|i| cell(row, has).filter(|_| i == c)).collect(),
-            })
-            .collect(),
-        blank: (0..parts.len())
-            .filter(|&s| parts[s].2 && cell(parts[s].1, true).is_none())
-            .map(|s| (s, parts[s].3))
-            .collect(),
-    }));
+    let mut charts = vec![ChartView::from(structure_chart(dep.latest()))];
     let years: Vec<i32> = dep.series.keys().copied().collect();
     charts.push(ChartView::from(budget_vs_actual(
         "chart-years",
         &format!("{}历年预算与实际支出", dep.name),
         &dep.series,
     )));
-    let rows = figures
-        .years
-        .iter()
-        .rev()
-        .map(|y| FigureRow {
-            year: y.year,
-            budget_income: money(
-                y.budget
-                    .filter(|_| dep.form_of(y.year).is_none_or(|f| f.facts.has_income))
-                    .map(|a| a.income_total),
-            ),
-            budget_expenditure: money(y.budget.map(|a| a.expenditure_total)),
-            actual_expenditure: money(y.actual.map(|a| a.expenditure_total)),
-            growth: percent(y.budget_growth),
-            execution: percent(y.execution),
-            fiscal_dependence: percent(y.fiscal_dependence),
-            basic_share: percent(y.basic_share),
-        })
-        .collect();
+    let rows = figure_rows(dep, figures);
     let budget_years: Vec<i32> = figures
         .years
         .iter()
@@ -452,6 +401,65 @@ pub fn department(
             .iter()
             .any(|f| f.facts.has_income || f.facts.has_expenditure),
     }
+}
+
+/// The latest form's budget: income by source, spending by kind, as shares. A layout without
+/// an income block has no income figures, not figures of 0; a cell the form left blank
+/// (其他资金, often) is said as 未填, not drawn as 0.
+fn structure_chart(latest: &Form<'_>) -> Chart {
+    let parts = [
+        (
+            "财政拨款",
+            Row::FiscalAppropriation,
+            latest.facts.has_income,
+            0,
+        ),
+        ("其他资金", Row::Other, latest.facts.has_income, 0),
+        ("基本支出", Row::Basic, latest.facts.has_expenditure, 1),
+        ("项目支出", Row::Project, latest.facts.has_expenditure, 1),
+    ];
+    let cell = |row: Row, has: bool| latest.facts.row(row).budget.filter(|_| has);
+    Chart {
+        id: "chart-structure".to_owned(),
+        title: format!("{}年预算收支构成", latest.year),
+        unit: "万元".to_owned(),
+        kind: ChartKind::Shares,
+        categories: vec!["收入".to_owned(), "支出".to_owned()],
+        series: parts
+            .iter()
+            .map(|&(name, row, has, c)| Series {
+                name: name.to_owned(),
+                values: (0..2).map(|i| cell(row, has).filter(|_| i == c)).collect(),
+            })
+            .collect(),
+        blank: (0..parts.len())
+            .filter(|&s| parts[s].2 && cell(parts[s].1, true).is_none())
+            .map(|s| (s, parts[s].3))
+            .collect(),
+    }
+}
+
+/// The department's figures by year, latest first; income only where the form has it.
+fn figure_rows(dep: &Department<'_>, figures: &DepartmentFigures) -> Vec<FigureRow> {
+    figures
+        .years
+        .iter()
+        .rev()
+        .map(|y| FigureRow {
+            year: y.year,
+            budget_income: money(
+                y.budget
+                    .filter(|_| dep.form_of(y.year).is_none_or(|f| f.facts.has_income))
+                    .map(|a| a.income_total),
+            ),
+            budget_expenditure: money(y.budget.map(|a| a.expenditure_total)),
+            actual_expenditure: money(y.actual.map(|a| a.expenditure_total)),
+            growth: percent(y.budget_growth),
+            execution: percent(y.execution),
+            fiscal_dependence: percent(y.fiscal_dependence),
+            basic_share: percent(y.basic_share),
+        })
+        .collect()
 }
 
 fn budget_vs_actual(id: &str, title: &str, series: &BTreeMap<i32, YearPoint>) -> Chart {
