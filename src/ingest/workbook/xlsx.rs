@@ -440,15 +440,8 @@ struct SharedFormula {
 /// `RowBuilder` has rows enough.
 fn worksheet(xml_text: &str, book: &Book, name: &str) -> Result<Grid, Fault> {
     let mut reader = Lexer::new(xml_text);
-    loop {
-        match reader.next()? {
-            Event::Start(e) if name_of(&e) == "sheetData" => break,
-            Event::Empty(e) if name_of(&e) == "sheetData" => {
-                return Ok(RowBuilder::default().finish(name.to_owned(), true))
-            }
-            Event::Eof => return Err(format!("工作表“{name}”没有单元格数据（sheetData）")),
-            _ => {}
-        }
+    if !to_sheet_data(&mut reader, name)? {
+        return Ok(RowBuilder::default().finish(name.to_owned(), true));
     }
     let mut rows = RowBuilder::default();
     // By index: a sheet may hold many shared formulas, and each derived cell looks its up.
@@ -493,15 +486,7 @@ fn worksheet(xml_text: &str, book: &Book, name: &str) -> Result<Grid, Fault> {
                 continue;
             }
         }
-        let (mut r, mut s, mut t) = (None, None, None);
-        for (key, v) in Attrs(e.attrs) {
-            match key {
-                "r" => r = Some(v),
-                "s" => s = Some(v),
-                "t" => t = Some(v),
-                _ => {}
-            }
-        }
+        let (r, s, t) = cell_attrs(&e);
         let pos = match r {
             Some(r) => {
                 let pos = cell_position(r)?;
@@ -514,64 +499,20 @@ fn worksheet(xml_text: &str, book: &Book, name: &str) -> Result<Grid, Fault> {
         if !has_body {
             continue;
         }
-        // The cell's children: `<v>` (`Some` even when empty: an empty `t="str"` result is an
-        // empty string, not a missing value), `<is>`, `<f>`.
-        let mut v: Option<()> = None;
-        let mut inline: Option<()> = None;
-        let mut has_formula = false;
-        let mut shared_ref: Option<SharedRef> = None;
-        value.clear();
-        formula.clear();
-        loop {
-            match reader.next()? {
-                Event::Start(c) => match name_of(&c) {
-                    "v" => {
-                        value.clear();
-                        read_text(&mut reader, &mut value)?;
-                        v = Some(());
-                    }
-                    "is" => {
-                        value.clear();
-                        rich_text(&mut reader, &mut value, &mut scratch)?;
-                        inline = Some(());
-                    }
-                    "f" => {
-                        has_formula = true;
-                        shared_ref = shared_formula(&c)?;
-                        formula.clear();
-                        read_text(&mut reader, &mut formula)?;
-                    }
-                    _ => skip(&mut reader)?,
-                },
-                Event::Empty(c) => match name_of(&c) {
-                    "v" => {
-                        value.clear();
-                        v = Some(());
-                    }
-                    "is" => {
-                        value.clear();
-                        inline = Some(());
-                    }
-                    "f" => {
-                        has_formula = true;
-                        shared_ref = shared_formula(&c)?;
-                        formula.clear();
-                    }
-                    _ => {}
-                },
-                Event::End(_) => break,
-                Event::Eof => return Err(format!("工作表“{name}”在单元格结束前中断")),
-                _ => {}
-            }
-        }
+        let CellBody {
+            v,
+            inline,
+            has_formula,
+            shared_ref,
+        } = cell_body(&mut reader, name, &mut value, &mut formula, &mut scratch)?;
         // A shared formula's anchor is remembered for the cells derived from it.
         if let Some((index, Some(anchor))) = shared_ref {
             let formula = formula.clone();
             shared.insert(index, SharedFormula { formula, anchor });
         }
-        let text = if inline.is_some() {
+        let text = if inline {
             Some(Cow::Borrowed(value.as_str()))
-        } else if v.is_some() {
+        } else if v {
             cell_value(book, &value, s, t)?
         } else {
             None
@@ -597,6 +538,98 @@ fn worksheet(xml_text: &str, book: &Book, name: &str) -> Result<Grid, Fault> {
         }
     }
     Ok(rows.finish(name.to_owned(), true))
+}
+
+/// A `<c>`'s reference (`r`), style (`s`) and type (`t`).
+fn cell_attrs<'e>(e: &Tag<'e>) -> (Option<&'e str>, Option<&'e str>, Option<&'e str>) {
+    let (mut r, mut s, mut t) = (None, None, None);
+    for (key, v) in Attrs(e.attrs) {
+        match key {
+            "r" => r = Some(v),
+            "s" => s = Some(v),
+            "t" => t = Some(v),
+            _ => {}
+        }
+    }
+    (r, s, t)
+}
+
+/// Reads up to `<sheetData>`: whether the sheet has any (an empty `<sheetData/>` has none).
+fn to_sheet_data(reader: &mut Lexer<'_>, name: &str) -> Result<bool, Fault> {
+    loop {
+        match reader.next()? {
+            Event::Start(e) if name_of(&e) == "sheetData" => return Ok(true),
+            Event::Empty(e) if name_of(&e) == "sheetData" => return Ok(false),
+            Event::Eof => return Err(format!("工作表“{name}”没有单元格数据（sheetData）")),
+            _ => {}
+        }
+    }
+}
+
+/// What a `<c>` holds besides its attributes.
+struct CellBody {
+    /// A `<v>`, even an empty one: an empty `t="str"` result is an empty string, not a
+    /// missing value.
+    v: bool,
+    /// An `<is>` (inline string).
+    inline: bool,
+    /// An `<f>`, with or without a cached value.
+    has_formula: bool,
+    shared_ref: Option<SharedRef>,
+}
+
+/// Reads a `<c>`'s children up to its end: `<v>` into `value`, `<is>` into `value`, `<f>`
+/// into `formula`.
+fn cell_body(
+    reader: &mut Lexer<'_>,
+    name: &str,
+    value: &mut String,
+    formula: &mut String,
+    scratch: &mut String,
+) -> Result<CellBody, Fault> {
+    let mut body = CellBody {
+        v: false,
+        inline: false,
+        has_formula: false,
+        shared_ref: None,
+    };
+    value.clear();
+    formula.clear();
+    loop {
+        let (c, has_children) = match reader.next()? {
+            Event::Start(c) => (c, true),
+            Event::Empty(c) => (c, false),
+            Event::End(_) => return Ok(body),
+            Event::Eof => return Err(format!("工作表“{name}”在单元格结束前中断")),
+            _ => continue,
+        };
+        match name_of(&c) {
+            "v" => {
+                value.clear();
+                if has_children {
+                    read_text(reader, value)?;
+                }
+                body.v = true;
+            }
+            "is" => {
+                value.clear();
+                if has_children {
+                    rich_text(reader, value, scratch)?;
+                }
+                body.inline = true;
+            }
+            "f" => {
+                body.has_formula = true;
+                body.shared_ref = shared_formula(&c)?;
+                formula.clear();
+                if has_children {
+                    read_text(reader, formula)?;
+                }
+            }
+            _ if has_children => skip(reader)?,
+            _ => {}
+        }
+    }
 }
 
 /// A cell's place in a shared formula: the formula's index and, on its anchor cell, the
