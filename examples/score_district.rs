@@ -3,7 +3,7 @@
 //! Prints field accuracy, rule recall per code, precision on clean forms, and read time.
 
 use budgetsite_gen as generator;
-#[path = "../tests/support/score.rs"]
+#[path = "../tests/it/support/score.rs"]
 mod score;
 
 use budgetsite::ingest::IngestOptions;

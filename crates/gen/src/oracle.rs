@@ -1,7 +1,7 @@
 //! The published figures a generated district must show, computed from the generator's truth
 //! alone (never from budgetsite): the year tables' rows (the CSV/XLSX downloads), the quality
 //! score and its parts, the dashboard's outliers, top-10 share and growth quartiles, and the
-//! department pages' year tables and charts. Included with `#[path]` by `tests/oracle.rs`.
+//! department pages' year tables and charts. Included with `#[path]` by `tests/it/oracle.rs`.
 //!
 //! Every ratio is computed in exact integer arithmetic (`i128` over a common denominator) and
 //! rounded half away from zero only at the end, so it does not share the site's `Decimal`

@@ -1,0 +1,101 @@
+//! The charts of the bundled site as published (issue 12, "charts people read"): the growth
+//! histogram counts whole departments and never breaks a band inside a number; a department's
+//! composition is said in %, its blank 其他资金 as 未填 (not "0.00（0.00%）"), and every part —
+//! the thin 项目支出 too — is named with its share beside its bar. How the charts render (text
+//! size, overlap, contrast) is measured in Chromium by `tests/phone.rs`.
+
+use crate::common;
+use common::html::{between, rows, svg_texts, text};
+use common::*;
+use std::path::Path;
+
+fn build(dir: &Path) -> std::path::PathBuf {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let public = dir.join("public");
+    let o = bin()
+        .args(["build", "--no-cache", "--output"])
+        .arg(&public)
+        .arg("--input")
+        .arg(repo.join("submissions"))
+        .arg("--config")
+        .arg(repo.join("site.toml"))
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.code().unwrap() <= 1,
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    public
+}
+
+/// The figure with `id` in `page`: its SVG texts, its text alternative, its data table rows.
+fn figure(page: &str, id: &str) -> (Vec<String>, String, Vec<Vec<String>>) {
+    let fig = between(
+        page,
+        &format!("<figure class=\"chart-figure\" id=\"{id}\">"),
+        "</figure>",
+    );
+    let svg = between(fig, "<svg", "</svg>");
+    let desc = between(svg, "<desc", "</desc>");
+    let desc = text(&desc[desc.find('>').unwrap() + 1..]);
+    (svg_texts(svg), desc, rows(fig))
+}
+
+#[test]
+fn published_charts_say_what_they_show() {
+    let dir = tempfile::tempdir().unwrap();
+    let public = build(dir.path());
+    let read = |p: &str| std::fs::read_to_string(public.join(p)).unwrap();
+
+    // The growth bands: whole counts, bands whole or broken after "～" or before the number.
+    let dashboard = read("shi-li-qu/dashboard.html");
+    let (drawn, desc, table) = figure(&dashboard, "chart-growth");
+    let counts: Vec<&str> = table.iter().map(|r| r[1].as_str()).collect();
+    assert!(
+        counts.iter().all(|c| c.parse::<u32>().is_ok()),
+        "{counts:?}"
+    );
+    for c in &counts {
+        assert!(drawn.iter().any(|t| t == c), "count {c} drawn: {drawn:?}");
+    }
+    assert!(!drawn.iter().any(|t| t.ends_with(".00")), "{drawn:?}");
+    for t in &drawn {
+        assert!(!t.ends_with('-') && !t.starts_with('%'), "broken: {t:?}");
+    }
+    let joined = drawn.concat();
+    for band in [
+        "低于-30%",
+        "-30%～-10%",
+        "-10%～0",
+        "0～10%",
+        "10%～30%",
+        "高于30%",
+    ] {
+        assert!(joined.contains(band), "{band}: {drawn:?}");
+        assert!(desc.contains(&format!("{band}：")), "{band}: {desc}");
+    }
+    assert!(!desc.contains("（个）"), "{desc}");
+
+    // 总工会's 2020 composition: 其他资金 is blank in its form.
+    let page = read("wu-han-shi-xin-zhou-qu/zong-gong-hui.html");
+    let (drawn, desc, table) = figure(&page, "chart-structure");
+    assert!(desc.starts_with("2020年预算收支构成（%）。"), "{desc}");
+    assert!(!desc.contains("（万元）。"), "{desc}");
+    assert!(desc.contains("其他资金未填"), "{desc}");
+    assert!(desc.contains("项目支出占 6.42%（18.38 万元）"), "{desc}");
+    assert_eq!(table[0][2], "未填", "{table:?}");
+    assert!(
+        !table.concat().iter().any(|c| c.contains("0.00（0.00%）")),
+        "{table:?}"
+    );
+    for label in [
+        "财政拨款 100.0%",
+        "其他资金 未填",
+        "基本支出 93.6%",
+        "项目支出 6.4%",
+    ] {
+        assert!(drawn.iter().any(|t| t == label), "{label}: {drawn:?}");
+    }
+}

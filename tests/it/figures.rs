@@ -1,0 +1,178 @@
+//! District charts at their edges, on a district small enough to work out by hand: six
+//! departments whose budgets grow by −35 %, −30 %, −20 %, −10 %, 0 % and +30 % from 2020 to
+//! 2021 (each growth band's lower edge counts in the band), the overview's ranking chart, and
+//! the structure and growth charts, which need two budget years.
+
+use crate::common;
+
+use budgetsite::build::{build, BuildOptions};
+use common::html::{between, rows};
+use serde_json::{json, Value};
+use std::path::Path;
+
+/// A canonical declaration (`declaration/v1`) spending `total` (万元): 10 on projects, the
+/// rest basic; income all appropriated; no prior years, no shares; two measurable indicators,
+/// the second's target `target`.
+fn form(department: &str, year: i32, total: i64, target: &str) -> Value {
+    let line = |v: i64| json!({ "budget": v, "share_percent": null, "prior_years": {} });
+    let empty = json!({ "budget": null, "share_percent": null, "prior_years": {} });
+    let indicator = |l1: &str, l2: &str, target: &str| {
+        json!({ "level1": l1, "level2": l2, "name": "指标", "prior_years": {},
+                "target": target, "standard": null })
+    };
+    json!({
+        "schema": "declaration/v1",
+        "form": "部门整体支出绩效目标申报表",
+        "fiscal_year": year,
+        "department": department,
+        "filled_by": null, "phone": null, "unit": "万元",
+        "income": { "fiscal_appropriation": line(total), "other": empty, "total": line(total) },
+        "expenditure": { "basic": line(total - 10), "project": line(10), "total": line(total) },
+        "functions": [], "annual_tasks": [],
+        "long_term_goal": null, "annual_goal": null,
+        "overall_goals": ["目标"],
+        "goals": [{ "number": 1, "name": "目标", "indicators": [
+            indicator("产出指标", "数量指标", "≥95%"),
+            indicator("效益指标", "社会效益指标", target)
+        ] }]
+    })
+}
+
+/// (department, 2020 budget, 2021 budget).
+const DEPARTMENTS: [(&str, i64, i64); 6] = [
+    ("示例区甲局", 100, 65),
+    ("示例区乙局", 100, 70),
+    ("示例区丙局", 100, 80),
+    ("示例区丁局", 100, 90),
+    ("示例区戊局", 100, 100),
+    ("示例区己局", 100, 130),
+];
+
+/// Builds the district of `DEPARTMENTS` in `years`; returns the site's folder.
+fn site(dir: &Path, years: &[i32]) -> std::path::PathBuf {
+    let input = dir.join("submissions");
+    for (name, b2020, b2021) in DEPARTMENTS {
+        for &year in years {
+            let total = if year == 2020 { b2020 } else { b2021 };
+            // One finding in the whole district: 甲局's 2021 target is vague.
+            let target = if (name, year) == ("示例区甲局", 2021) {
+                "明显"
+            } else {
+                "≥90%"
+            };
+            let text = serde_json::to_string_pretty(&form(name, year, total, target)).unwrap();
+            common::write(&input, &format!("示例区/{name}-{year}.json"), text);
+        }
+    }
+    let public = dir.join("public");
+    let outcome = build(&BuildOptions {
+        input,
+        output: public.clone(),
+        config: dir.join("site.toml"),
+        ..BuildOptions::default()
+    })
+    .unwrap();
+    assert!(outcome.written.is_some());
+    public
+}
+
+#[test]
+fn the_report_has_one_group_per_file_with_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let public = site(dir.path(), &[2020, 2021]);
+    let report = std::fs::read_to_string(public.join("report.html")).unwrap();
+    let groups: Vec<String> = report
+        .split("<details class=\"file-group\"")
+        .skip(1)
+        .map(|g| common::html::text(between(g, "<h3", "</h3>")))
+        .collect();
+    assert_eq!(groups.len(), 1, "{groups:?}");
+    assert!(
+        groups[0].contains("示例区甲局 · 2021年度") && groups[0].contains("0 个错误 · 1 个警告"),
+        "{groups:?}"
+    );
+}
+
+/// The district's page `name` (`index.html`, `dashboard.html`).
+fn page(public: &Path, name: &str) -> String {
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(public.join("data/district.json")).unwrap())
+            .unwrap();
+    let dep_page = json["departments"][0]["page"].as_str().unwrap();
+    let district = &dep_page[..dep_page.find('/').unwrap()];
+    std::fs::read_to_string(public.join(district).join(name)).unwrap()
+}
+
+/// The data table of the chart `id` in `html`, None when the page has no such chart.
+fn chart(html: &str, id: &str) -> Option<Vec<Vec<String>>> {
+    let open = format!("<figure class=\"chart-figure\" id=\"{id}\">");
+    html.contains(&open)
+        .then(|| rows(between(html, &open, "</figure>")))
+}
+
+#[test]
+fn growth_bands_count_their_lower_edge_and_charts_need_two_years() {
+    let dir = tempfile::tempdir().unwrap();
+    let public = site(dir.path(), &[2020, 2021]);
+    let dashboard = page(&public, "dashboard.html");
+    let growth = chart(&dashboard, "chart-growth").expect("a growth chart");
+    // −35 | −30, −20 | −10 | 0 | (none) | +30: a band holds its lower edge, not its upper.
+    let counts: Vec<(&str, &str)> = growth
+        .iter()
+        .map(|r| (r[0].as_str(), r[1].as_str()))
+        .collect();
+    assert_eq!(
+        counts,
+        [
+            ("低于-30%", "1"),
+            ("-30%～-10%", "2"),
+            ("-10%～0", "1"),
+            ("0～10%", "1"),
+            ("10%～30%", "0"),
+            ("高于30%", "1"),
+        ],
+        "{growth:?}"
+    );
+    // Structure over two budget years: basic = budget − 10 per department, project 10 each.
+    let structure = chart(&dashboard, "chart-structure").expect("a structure chart");
+    assert_eq!(
+        structure,
+        [["2020年", "540.00", "60.00"], ["2021年", "475.00", "60.00"]],
+        "{structure:?}"
+    );
+    // A department's page is named after its name without the district's in front.
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(public.join("data/district.json")).unwrap())
+            .unwrap();
+    let pages: Vec<&str> = json["departments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["page"].as_str().unwrap())
+        .collect();
+    assert!(pages.contains(&"shi-li-qu/jia-ju.html"), "{pages:?}");
+    // The overview ranks 2021's budgets, largest first.
+    let overview = page(&public, "index.html");
+    let ranking = chart(&overview, "chart-ranking").expect("a ranking chart");
+    assert_eq!(
+        ranking,
+        [
+            ["示例区己局", "130.00"],
+            ["示例区戊局", "100.00"],
+            ["示例区丁局", "90.00"],
+            ["示例区丙局", "80.00"],
+            ["示例区乙局", "70.00"],
+            ["示例区甲局", "65.00"],
+        ],
+        "{ranking:?}"
+    );
+
+    // One budget year: no growth, and one bar would compare nothing.
+    let dir = tempfile::tempdir().unwrap();
+    let public = site(dir.path(), &[2021]);
+    let dashboard = page(&public, "dashboard.html");
+    assert!(chart(&dashboard, "chart-growth").is_none());
+    assert!(chart(&dashboard, "chart-structure").is_none());
+    assert!(chart(&page(&public, "index.html"), "chart-structure").is_none());
+    assert!(chart(&page(&public, "index.html"), "chart-ranking").is_some());
+}

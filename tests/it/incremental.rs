@@ -1,0 +1,227 @@
+//! The build cache: an unchanged run answers from the cache and leaves the site alone; any
+//! change (a form added, changed, renamed or deleted, a template, the config, a hand-edited
+//! site) rebuilds, and the result is byte-identical to a clean build.
+
+use crate::common;
+use common::*;
+use std::path::Path;
+
+/// Builds with the cache into `public`; returns whether the run reported "unchanged", and the
+/// exit code.
+fn cached(dir: &Path, extra: &[&str]) -> (bool, i32) {
+    let mut args = vec!["build"];
+    args.extend_from_slice(extra);
+    let o = run(&args, dir);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    (err.contains("未变化"), o.status.code().unwrap())
+}
+
+/// A clean build of the same inputs into `clean/`, compared with `public/`.
+#[track_caller]
+fn assert_same_as_clean(dir: &Path, what: &str) {
+    let _ = std::fs::remove_dir_all(dir.join("clean"));
+    let o = run(&["build", "--no-cache", "--output", "clean"], dir);
+    assert!(o.status.code().unwrap() <= 1);
+    let (a, b) = (tree(&dir.join("public")), tree(&dir.join("clean")));
+    assert_eq!(
+        a.keys().collect::<Vec<_>>(),
+        b.keys().collect::<Vec<_>>(),
+        "{what}"
+    );
+    for (k, v) in &a {
+        assert!(v == &b[k], "{what}: {k} differs from a clean build");
+    }
+}
+
+#[test]
+fn unchanged_runs_answer_from_the_cache_and_changes_rebuild_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write_sample(d, "submissions/x/a-2020.txt", None);
+    write_sample(d, "submissions/x/b-2020.txt", Some("示例区妇联"));
+    set_mtime(&d.join("submissions/x/b-2020.txt"), 0);
+    assert_eq!(cached(d, &[]), (false, 0));
+    let first = tree(&d.join("public"));
+    assert_eq!(cached(d, &[]), (true, 0), "nothing changed");
+    assert_eq!(tree(&d.join("public")), first);
+
+    // Change a form: the same size (妇联 and 残联 take the same bytes), another time.
+    let b = d.join("submissions/x/b-2020.txt");
+    let size = std::fs::metadata(&b).unwrap().len();
+    write_sample(d, "submissions/x/b-2020.txt", Some("示例区残联"));
+    assert_eq!(std::fs::metadata(&b).unwrap().len(), size);
+    set_mtime(&b, 10);
+    assert!(!cached(d, &[]).0);
+    assert_same_as_clean(d, "after a change");
+    assert!(cached(d, &[]).0);
+
+    // Add one, rename one, delete one.
+    write_sample(d, "submissions/x/c-2020.txt", Some("示例区科协"));
+    assert!(!cached(d, &[]).0);
+    assert_same_as_clean(d, "after an addition");
+    std::fs::rename(
+        d.join("submissions/x/c-2020.txt"),
+        d.join("submissions/x/d-2020.txt"),
+    )
+    .unwrap();
+    assert!(!cached(d, &[]).0);
+    assert_same_as_clean(d, "after a rename");
+    std::fs::remove_file(d.join("submissions/x/d-2020.txt")).unwrap();
+    assert!(!cached(d, &[]).0);
+    assert_same_as_clean(d, "after a deletion");
+    let pages = tree(&d.join("public"))
+        .into_keys()
+        .filter(|k| k.ends_with(".html"))
+        .count();
+    assert_eq!(pages, 9, "the deleted department's page is gone");
+
+    // A template and the config.
+    write(
+        d,
+        "site-templates/content/about.md",
+        "# 说明\n\n新的说明。\n",
+    );
+    assert!(!cached(d, &[]).0);
+    assert_same_as_clean(d, "after a template change");
+    write(d, "site.toml", "title = \"新标题\"\n");
+    assert!(!cached(d, &[]).0);
+    assert_same_as_clean(d, "after a config change");
+
+    // A hand-edited site is rebuilt, not trusted.
+    let index = d.join("public/index.html");
+    std::fs::write(&index, "tampered").unwrap();
+    assert!(!cached(d, &[]).0);
+    assert_same_as_clean(d, "after tampering");
+    std::fs::remove_file(&index).unwrap();
+    assert!(!cached(d, &[]).0);
+    assert!(index.exists());
+
+    // --no-cache always builds.
+    assert!(!cached(d, &["--no-cache"]).0);
+}
+
+#[test]
+fn the_last_findings_and_exit_status_are_repeated_from_the_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write_sample(d, "submissions/x/a-2020.txt", None);
+    write(d, "submissions/x/junk.txt", "不是申报表");
+    let o1 = run(&["build"], d);
+    let o2 = run(&["build"], d);
+    assert_eq!(o1.status.code(), Some(1));
+    assert_eq!(o2.status.code(), Some(1));
+    let (e1, e2) = (
+        String::from_utf8_lossy(&o1.stderr),
+        String::from_utf8_lossy(&o2.stderr),
+    );
+    assert!(e2.contains("未变化"), "{e2}");
+    assert!(e1.contains("junk.txt") && e2.contains("junk.txt"), "{e2}");
+    // --strict is another build (other options): it refuses, and says so again when cached.
+    let before = tree(&d.join("public"));
+    assert_eq!(cached(d, &["--strict"]), (false, 1));
+    assert_eq!(cached(d, &["--strict"]), (true, 1));
+    assert_eq!(tree(&d.join("public")), before);
+}
+
+/// The summary line's "读取 N 份输入文件，生成 M 个部门页面".
+fn work_done(dir: &Path) -> (usize, usize) {
+    let o = run(&["build"], dir);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    let number_before = |marker: &str| -> usize {
+        let head = &err[..err
+            .find(marker)
+            .unwrap_or_else(|| panic!("{marker}: {err}"))];
+        let digits: String = head
+            .chars()
+            .rev()
+            .skip_while(|c| !c.is_ascii_digit())
+            .take_while(char::is_ascii_digit)
+            .collect();
+        digits.chars().rev().collect::<String>().parse().unwrap()
+    };
+    (number_before(" 份输入文件"), number_before(" 个部门页面"))
+}
+
+#[test]
+fn a_changed_form_rereads_one_file_and_renders_one_department() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for (file, name) in [
+        ("a", "示例区妇联"),
+        ("b", "示例区残联"),
+        ("c", "示例区科协"),
+    ] {
+        let p = write_sample(d, &format!("submissions/x/{file}-2020.txt"), Some(name));
+        set_mtime(&p, 0);
+    }
+    assert_eq!(work_done(d), (3, 3), "the first build does everything");
+    let pages = |d: &Path| -> Vec<std::path::PathBuf> {
+        let mut v: Vec<_> = walkdir::WalkDir::new(d.join("public"))
+            .into_iter()
+            .map(|e| e.unwrap().into_path())
+            .filter(|p| p.extension().is_some_and(|x| x == "html"))
+            .collect();
+        v.sort();
+        v
+    };
+    let before: Vec<_> = pages(d).iter().map(|p| (p.clone(), identity(p))).collect();
+    // Another goal text in b: its facts (quality) stay, its page changes.
+    let b = d.join("submissions/x/b-2020.txt");
+    let text = std::fs::read_to_string(&b).unwrap();
+    std::fs::write(
+        &b,
+        text.replacen("示例区残联", "示例区残联 ", 1)
+            .replacen("提高", "提升", 1),
+    )
+    .unwrap();
+    set_mtime(&b, 10);
+    assert_eq!(work_done(d), (1, 1), "only b is read and rendered again");
+    assert_same_as_clean(d, "after changing one form");
+    let rewritten: Vec<_> = before
+        .iter()
+        .filter(|(p, id)| !p.exists() || identity(p) != *id)
+        .map(|(p, _)| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        before.len(),
+        10,
+        "home, report, method, search, overview, dashboard, year, 3 departments"
+    );
+    assert_eq!(
+        rewritten.len(),
+        1,
+        "only b's page is written again (no figure changed): {rewritten:?}"
+    );
+    // Only touched, not changed: read again, nothing rendered.
+    let text = std::fs::read(&b).unwrap();
+    std::fs::write(&b, text).unwrap();
+    set_mtime(&b, 20);
+    assert_eq!(work_done(d), (1, 0));
+    assert_same_as_clean(d, "after touching a form");
+}
+
+#[test]
+fn reading_departments_again_gives_the_site_that_keeping_them_gives() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write_sample(d, "submissions/x/a-2020.txt", None);
+    write_sample(d, "submissions/x/b-2020.txt", Some("示例区妇联"));
+    write_sample(d, "submissions/y/c-2020.txt", Some("示例区科协"));
+    let options = |output: &str, keep: usize| budgetsite::build::BuildOptions {
+        input: d.join("submissions"),
+        output: d.join(output),
+        templates: d.join("no-templates"),
+        config: d.join("site.toml"),
+        keep_declarations: keep,
+        ..Default::default()
+    };
+    let kept = budgetsite::build::build(&options("kept", usize::MAX)).unwrap();
+    let read = budgetsite::build::build(&options("read", 0)).unwrap();
+    assert_eq!(kept.departments_rendered, 3);
+    assert_eq!(read.departments_rendered, 3);
+    // Regression: a run that let its declarations go reported 0 files read.
+    assert_eq!((kept.files_read, read.files_read), (3, 3));
+    let (a, b) = (tree(&d.join("kept")), tree(&d.join("read")));
+    assert!(a.keys().any(|k| k.ends_with("-2020.json")));
+    assert_eq!(a, b);
+}

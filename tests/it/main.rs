@@ -1,0 +1,34 @@
+//! The integration tests, one binary: each module drives the `budgetsite` binary or the
+//! library on fixture folders (`tests/fixtures/`) and generated districts (`budgetsite-gen`).
+//! `common` holds the shared helpers. ARCHITECTURE.md lists what each module checks.
+
+mod common;
+
+mod browser;
+mod charts;
+mod escaping;
+mod figures;
+mod flags;
+mod fuzz_regressions;
+mod generated;
+mod hostile;
+mod html_valid;
+mod identical;
+mod incremental;
+mod layout_rules;
+mod layouts_accuracy;
+mod messages;
+mod oracle;
+mod phone;
+mod publishing;
+mod quirks;
+mod readers;
+mod roundtrip;
+mod rules;
+mod sample;
+mod search;
+mod serve;
+mod site;
+mod snapshots;
+mod trends;
+mod workbooks;

@@ -1,0 +1,230 @@
+//! What a citizen reads must say what is true: a form withheld for errors is "有错误，未发布"
+//! (not "未报送") and the totals it is missing from say so; chart data is folded away.
+
+use crate::common;
+
+use common::*;
+
+#[test]
+fn a_withheld_form_is_said_to_be_withheld_and_the_totals_say_what_they_miss() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write_sample(d, "submissions/区/甲局-2020.txt", Some("示例区甲局"));
+    write_sample(d, "submissions/区/乙局-2020.txt", Some("示例区乙局"));
+    // 乙局's 2020 form only; 甲局's 2021 form has an arithmetic error, 乙局 filed none.
+    let in_2021 = |name: &str| {
+        sample_text()
+            .replace("武汉市新洲区总工会", name)
+            .replace("2020年度", "2021年度")
+            .replace("2019年", "2020年")
+            .replace("2018年", "2019年")
+    };
+    let broken = in_2021("示例区甲局").replacen("\t\t合计\t286.41", "\t\t合计\t999.99", 1);
+    write(d, "submissions/区/甲局-2021.txt", broken);
+    write(d, "submissions/区/丙局-2021.txt", in_2021("示例区丙局"));
+    let o = run(&["build", "--no-cache"], d);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let site = tree(&d.join("public"));
+    let overview = site
+        .values()
+        .map(|v| String::from_utf8_lossy(v).into_owned())
+        .find(|h| h.contains("<h1>区部门整体支出绩效目标</h1>"))
+        .expect("the district page");
+    let row = |name: &str| {
+        let at = overview.find(&format!(">{name}</a>")).expect(name);
+        overview[at..at + overview[at..].find("</tr>").unwrap()].to_owned()
+    };
+    // The 2021 table: 甲局 withheld, 乙局 did not file.
+    assert!(
+        row("示例区甲局").contains("有错误，未发布"),
+        "{}",
+        row("示例区甲局")
+    );
+    assert!(
+        row("示例区乙局").contains("未报送2021年度"),
+        "{}",
+        row("示例区乙局")
+    );
+    assert!(overview.contains("另有 1 份申报表因错误未发布，未计入合计"));
+}
+
+#[test]
+fn chart_data_is_folded_and_department_pages_speak_to_readers() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write_sample(d, "submissions/区/甲局-2020.txt", Some("示例区甲局"));
+    let o = run(&["build", "--no-cache"], d);
+    assert_eq!(o.status.code(), Some(0));
+    let site = tree(&d.join("public"));
+    let page = site
+        .values()
+        .map(|v| String::from_utf8_lossy(v).into_owned())
+        .find(|h| h.contains("<h1>示例区甲局</h1>"))
+        .expect("the department page");
+    let tables = page.matches("<table class=\"chart-data\">").count();
+    let folded = page
+        .matches("<details class=\"chart-data\"><summary>查看数据</summary>")
+        .count();
+    assert!(tables > 0);
+    assert_eq!(tables, folded, "every chart's data table is folded");
+    // A table of contents that leads to each section and goal.
+    assert!(page.contains("<h2 id=\"toc-h\">本页目录</h2>"));
+    for anchor in ["trend-h", "y2020", "y2020-g4"] {
+        assert!(page.contains(&format!("href=\"#{anchor}\"")), "{anchor}");
+        assert!(page.contains(&format!("id=\"{anchor}\"")), "{anchor}");
+    }
+    // One department in one year: no ranking of one, no one-bar stack.
+    let overview = String::from_utf8_lossy(&site["index.html"]).into_owned();
+    assert!(overview.contains("<h1>区部门整体支出绩效目标</h1>"));
+    assert!(!overview.contains("id=\"chart-ranking\""));
+    assert!(!overview.contains("id=\"chart-structure\""));
+}
+
+#[test]
+fn headline_amounts_are_said_in_yi_yuan_with_the_exact_figure_at_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let input = repo.join("submissions");
+    let config = repo.join("site.toml");
+    let o = bin()
+        .args(["build", "--no-cache", "--output"])
+        .arg(dir.path().join("public"))
+        .arg("--input")
+        .arg(&input)
+        .arg("--config")
+        .arg(&config)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        o.status.code().unwrap() <= 1,
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let site = tree(&dir.path().join("public"));
+    let home = String::from_utf8_lossy(&site["index.html"]).into_owned();
+    // The sample district spends hundreds of thousands of 万元: said in 亿元, exact on hover.
+    let at = home.find(" 亿元</span>").expect("a headline in 亿元");
+    let span = &home[home[..at].rfind("<span").unwrap()..at];
+    assert!(span.contains("万元\">"), "{span}");
+    for (path, bytes) in &site {
+        if path.ends_with(".html") {
+            let html = String::from_utf8_lossy(bytes);
+            assert!(
+                !html.contains("— 万元"),
+                "{path} shows a unit without a figure"
+            );
+        }
+    }
+
+    let page = |h1: &str| {
+        site.values()
+            .map(|v| String::from_utf8_lossy(v).into_owned())
+            .find(|h| h.contains(&format!("<h1>{h1}</h1>")))
+            .unwrap_or_else(|| panic!("{h1}"))
+    };
+    // One count of departments reporting in a year, wherever it is shown.
+    let overview = page("示例区部门整体支出绩效目标");
+    let card = overview
+        .split("<dt>报送部门</dt><dd>")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .unwrap()
+        .to_owned();
+    let history = &overview[overview.find(">2022年</a></th>").expect("the 2022 row")..];
+    let in_history = history
+        .split("<td class=\"num\">")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .unwrap();
+    assert_eq!(card, in_history);
+    assert!(
+        home.contains(&format!("2022年度 {card} 个部门报送")),
+        "{card}"
+    );
+    let year_page = String::from_utf8_lossy(&site["shi-li-qu/years/2022/index.html"]).into_owned();
+    assert!(year_page.contains(&format!("<dt>报送部门</dt><dd>{card} 个</dd>")));
+
+    // Order that means something: the district table by budget, largest first; the quality
+    // ranking by score; the report by department in pinyin order.
+    let values = |html: &str, from: &str| -> Vec<f64> {
+        let table = &html[html.find(from).unwrap_or_else(|| panic!("{from}"))..];
+        let table = &table[..table.find("</table>").unwrap()];
+        table
+            .split("<tr>")
+            .skip(2)
+            .filter_map(|row| {
+                let cell = row.split("data-value=\"").nth(1)?;
+                cell.split('"').next()?.parse().ok()
+            })
+            .collect()
+    };
+    let descending = |v: &[f64]| v.windows(2).all(|w| w[0] >= w[1]);
+    let spent = values(&overview, "aria-sort=\"descending\">支出合计");
+    assert!(spent.len() > 30 && descending(&spent), "{spent:?}");
+    let dashboard = page("示例区财政看板");
+    let scores = values(&dashboard, "id=\"score-h\"");
+    assert!(scores.len() > 30 && descending(&scores), "{scores:?}");
+    let report = String::from_utf8_lossy(&site["report.html"]).into_owned();
+    let names: Vec<String> = report
+        .split("<details class=\"file-group\"")
+        .skip(1)
+        .filter_map(|g| {
+            let h = g.split("</h3>").next()?;
+            let text = h.split("-h\">").nth(1)?;
+            Some(text.split(" · ").next()?.to_owned())
+        })
+        .filter(|n| n != "未识别的文件")
+        .collect();
+    let mut sorted = names.clone();
+    sorted.sort_by(|a, b| budgetsite::collate::names(a, b));
+    assert!(names.len() > 5, "{names:?}");
+    assert_eq!(names, sorted);
+    assert_ne!(
+        names.first().map(String::as_str),
+        Some("中共示例区委秘书科")
+    );
+
+    // Addresses a person can read and type, stable through a rename with [aliases]; downloads
+    // saved under the department's name and year.
+    let education = String::from_utf8_lossy(&site["shi-li-qu/jiao-yu-ju.html"]).into_owned();
+    assert!(education.contains("<h1>示例区教育局</h1>"));
+    assert!(education.contains("download=\"示例区教育局-2022.json\""));
+    assert!(site.contains_key("shi-li-qu/data/jiao-yu-ju-2022.json"));
+    // 示例区工会联合会 became 示例区总工会 (site.toml [aliases]): one page, the new name's.
+    let union = String::from_utf8_lossy(&site["shi-li-qu/zong-gong-hui.html"]).into_owned();
+    assert!(union.contains("<h1>示例区总工会</h1>") && union.contains("2020年度"));
+    assert!(!site.keys().any(|k| k.contains("gong-hui-lian-he-hui")));
+    // The district's own name is not repeated in its departments' addresses.
+    assert!(site.contains_key("wu-han-shi-xin-zhou-qu/zong-gong-hui.html"));
+}
+
+#[test]
+fn a_district_whose_every_form_has_an_error_is_still_listed_with_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write_sample(
+        d,
+        "submissions/甲区/甲区财政局-2020.txt",
+        Some("甲区财政局"),
+    );
+    write_sample(
+        d,
+        "submissions/乙区/乙区财政局-2020.txt",
+        Some("乙区财政局"),
+    );
+    let broken = sample_text()
+        .replace("武汉市新洲区总工会", "丙区财政局")
+        .replacen("\t\t合计\t286.41", "\t\t合计\t999.99", 1);
+    write(d, "submissions/丙区/丙区财政局-2020.txt", broken);
+    let o = run(&["build", "--no-cache"], d);
+    assert_eq!(o.status.code(), Some(1));
+    let home = String::from_utf8_lossy(&tree(&d.join("public"))["index.html"]).into_owned();
+    assert!(home.contains("<h2>丙区</h2>"), "{home}");
+    assert!(home.contains("报送的 1 份申报表都有错误，暂未发布"));
+}

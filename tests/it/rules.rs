@@ -1,0 +1,375 @@
+//! A case per rule of the catalog: a change to the real sample that fires it, and a near miss
+//! (the tolerance edge, a synonym, a measurable target…) that does not.
+
+use crate::common;
+use budgetsite::ingest::IngestOptions;
+use common::*;
+
+struct Case {
+    code: &'static str,
+    /// Files of the firing case; the rule must fire on the first one.
+    fires: Vec<(&'static str, Vec<u8>)>,
+    /// Files of the near miss; the rule must not fire on any of them.
+    passes: Vec<(&'static str, Vec<u8>)>,
+}
+
+fn s() -> String {
+    sample_text()
+}
+
+fn replaced(pairs: &[(&str, &str)]) -> Vec<u8> {
+    let mut t = s();
+    for (from, to) in pairs {
+        assert!(t.contains(from), "the sample has no {from:?}");
+        t = t.replace(from, to);
+    }
+    t.into_bytes()
+}
+
+/// The sample re-dated to 2021, with prior-year columns (2020, 2019) whose 2019 values are
+/// `basic_2019` and `project_2019` (the 2020 form says 202.09 and 32.26).
+fn form_2021(basic_2019: &str, project_2019: &str) -> Vec<u8> {
+    let t = String::from_utf8(replaced(&[
+        ("2020年度部门", "2021年度部门"),
+        ("2019年", "2020年"),
+        ("2018年", "2019年"),
+        ("234.35\t231.55", "280.00\t234.35"),
+    ]))
+    .unwrap();
+    t.replace("202.09\t200.55", &format!("250.00\t{basic_2019}"))
+        .replace("32.26\t31", &format!("30.00\t{project_2019}"))
+        .into_bytes()
+}
+
+const GOAL4_PLACEHOLDERS: &str = "\t效益指标\t_____指标\t\t\t\t\t\n\t\t_____指标\t\t\t\t\t\n";
+
+fn cases() -> Vec<Case> {
+    let sample = || s().into_bytes();
+    vec![
+        Case {
+            code: "unreadable-file",
+            fires: vec![("a.txt", Vec::new())],
+            passes: vec![("a.txt", sample())],
+        },
+        Case {
+            code: "not-a-declaration",
+            fires: vec![("a.txt", "会议纪要\n今天开会。\n".into())],
+            passes: vec![("a.txt", replaced(&[("2020年度部门整体支出绩效目标申报表", "")]))],
+        },
+        Case {
+            code: "missing-field",
+            fires: vec![("a.txt", replaced(&[("部门名称\t武汉市新洲区总工会", "部门名称\t")]))],
+            passes: vec![("a.txt", replaced(&[("部门名称\t武汉市新洲区总工会", "部门名称：\t武汉市新洲区总工会")]))],
+        },
+        Case {
+            code: "bad-number",
+            fires: vec![("a.txt", replaced(&[("268.03\t93.58%", "268.O3\t93.58%")]))],
+            passes: vec![("a.txt", replaced(&[("268.03\t93.58%", "２６８．０３\t93.58％")]))],
+        },
+        Case {
+            code: "negative-amount",
+            fires: vec![("a.txt", replaced(&[("\t\t其他资金\t\t\t\t", "\t\t其他资金\t\t\t-5\t")]))],
+            passes: vec![("a.txt", replaced(&[("\t\t其他资金\t\t\t\t", "\t\t其他资金\t0\t0%\t0\t0")]))],
+        },
+        Case {
+            code: "income-sum",
+            fires: vec![("a.txt", replaced(&[("财政拨款\t286.41\t100%", "财政拨款\t280.41\t100%")]))],
+            // 0.01 万元 is within tolerance.
+            passes: vec![("a.txt", replaced(&[("财政拨款\t286.41\t100%", "财政拨款\t286.40\t100%")]))],
+        },
+        Case {
+            code: "expenditure-sum",
+            fires: vec![("a.txt", replaced(&[("268.03\t93.58%", "268.53\t93.58%")]))],
+            passes: vec![("a.txt", replaced(&[("268.03\t93.58%", "268.04\t93.58%")]))],
+        },
+        Case {
+            code: "balance",
+            fires: vec![("a.txt", replaced(&[
+                ("财政拨款\t286.41", "财政拨款\t296.41"),
+                ("\t\t合计\t286.41", "\t\t合计\t296.41"),
+            ]))],
+            passes: vec![("a.txt", replaced(&[
+                ("财政拨款\t286.41", "财政拨款\t286.42"),
+                ("\t\t合计\t286.41", "\t\t合计\t286.42"),
+            ]))],
+        },
+        Case {
+            code: "share",
+            fires: vec![("a.txt", replaced(&[("93.58%", "93.48%")]))],
+            passes: vec![("a.txt", replaced(&[("93.58%", "93.57%")]))],
+        },
+        Case {
+            code: "duplicate-submission",
+            fires: vec![("a.txt", sample()), ("b/a-副本.txt", sample())],
+            passes: vec![("a.txt", sample()), ("b.txt", form_2021("202.09", "32.26"))],
+        },
+        Case {
+            code: "field-too-long",
+            fires: vec![(
+                "a.txt",
+                replaced(&[("武汉市新洲区总工会", &"很长的部门名称".repeat(29))]),
+            )],
+            passes: vec![(
+                "a.txt",
+                replaced(&[("武汉市新洲区总工会", &"很长的部门名称".repeat(28))]),
+            )],
+        },
+        Case {
+            code: "indicator-category",
+            fires: vec![("a.txt", replaced(&[("\t产出指标\t数量指标\t2020年发放助学金数量", "\t产出指标\t效率指标\t2020年发放助学金数量")]))],
+            // 环境效益 is 生态效益; 可持续发展影响 is the form's own spelling of 可持续影响.
+            passes: vec![("a.txt", replaced(&[
+                ("效益指标\t服务对象满意度指标\t服务对象满意\t满意\t满意\t满意\t满意\t\n年度目标2", "效益指标\t环境效益指标\t服务对象满意\t满意\t满意\t满意\t满意\t\n年度目标2"),
+                ("效益指标\t服务对象满意度指标\t服务对象满意\t满意\t满意\t满意\t满意\t\n年度目标3", "效益指标\t可持续发展影响指标\t服务对象满意\t满意\t满意\t满意\t满意\t\n年度目标3"),
+            ]))],
+        },
+        Case {
+            code: "vague-target",
+            fires: vec![("a.txt", sample())],
+            passes: vec![("a.txt", replaced(&[
+                ("合格\t合格\t合格\t合格", "合格\t合格\t≥95%\t合格"),
+                ("服务对象满意\t满意\t满意\t满意\t满意", "服务对象满意\t满意\t满意\t≥90%\t满意"),
+            ]))],
+        },
+        Case {
+            code: "placeholder-row",
+            fires: vec![("a.txt", sample())],
+            passes: vec![("a.txt", replaced(&[(GOAL4_PLACEHOLDERS, "")]))],
+        },
+        Case {
+            code: "missing-output",
+            fires: vec![("a.txt", replaced(&[
+                ("年度绩效指标\t产出指标\t数量指标\t用于党建工作", "年度绩效指标\t效益指标\t社会效益指标\t用于党建工作"),
+                ("\t\t质量指标\t党建工作质量", "\t\t社会效益指标\t党建工作质量"),
+            ]))],
+            passes: vec![("a.txt", sample())],
+        },
+        Case {
+            code: "missing-benefit",
+            fires: vec![("a.txt", sample())],
+            passes: vec![("a.txt", replaced(&[(GOAL4_PLACEHOLDERS, "\t效益指标\t社会效益指标\t党员满意度\t90%\t90%\t≥95%\t≥95%\n")]))],
+        },
+        Case {
+            code: "goal-mismatch",
+            fires: vec![("a.txt", replaced(&[(" 目标4：开展党建活动，提高党建工作质量", "")]))],
+            passes: vec![("a.txt", sample())],
+        },
+        Case {
+            code: "prior-year-revised",
+            // The 2021 form moves 0.10 from 基本支出 to 项目支出 in 2019: sums hold, actuals differ.
+            fires: vec![("b-2021.txt", form_2021("201.99", "32.36")), ("a-2020.txt", sample())],
+            passes: vec![("b-2021.txt", form_2021("202.09", "32.26")), ("a-2020.txt", sample())],
+        },
+    ]
+}
+
+fn findings(files: &[(&str, Vec<u8>)]) -> Vec<(String, String)> {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes) in files {
+        write(dir.path(), name, bytes);
+    }
+    let batch = budgetsite::load(&[dir.path().to_path_buf()], &IngestOptions::default()).unwrap();
+    let root = budgetsite::ingest::SourceFile {
+        display: dir.path().to_string_lossy().replace('\\', "/"),
+        path: dir.path().to_path_buf(),
+    };
+    batch
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let rel = d.file.strip_prefix(&root.display).unwrap_or(&d.file);
+            (
+                rel.trim_start_matches('/').to_owned(),
+                d.code.as_str().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn every_rule_has_a_firing_case_and_a_near_miss() {
+    let all = cases();
+    let covered: Vec<&str> = all.iter().map(|c| c.code).collect();
+    for code in budgetsite::Code::ALL {
+        assert!(covered.contains(&code.as_str()), "no case for {code}");
+    }
+    for case in all {
+        let fired = findings(&case.fires);
+        let target = case.fires[0].0;
+        assert!(
+            fired.iter().any(|(f, c)| f == target && c == case.code),
+            "{} did not fire on {target}: {fired:?}",
+            case.code
+        );
+        let passed = findings(&case.passes);
+        assert!(
+            !passed.iter().any(|(_, c)| c == case.code),
+            "{} fired on its near miss: {passed:?}",
+            case.code
+        );
+    }
+}
+
+#[test]
+fn duplicate_submission_marks_both_files() {
+    let sample = s().into_bytes();
+    let fired = findings(&[("a.txt", sample.clone()), ("b/a-副本.txt", sample)]);
+    let dup: Vec<&str> = fired
+        .iter()
+        .filter(|(_, c)| c == "duplicate-submission")
+        .map(|(f, _)| f.as_str())
+        .collect();
+    assert_eq!(dup, ["a.txt", "b/a-副本.txt"]);
+}
+
+/// The messages of `code` on one form.
+fn messages(text: Vec<u8>, code: &str) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "a.txt", text);
+    let batch = budgetsite::load(&[path], &IngestOptions::default()).unwrap();
+    batch
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.as_str() == code)
+        .map(|d| d.message.clone())
+        .collect()
+}
+
+#[test]
+fn a_prior_year_total_left_blank_beside_filled_parts_is_a_sum_finding() {
+    const TOTAL: &str = "合计\t\t286.41\t100%\t234.35\t231.55\t";
+    const PROJECT: &str = "项目支出\t18.38\t6.42%\t32.26\t31";
+    const BASIC: &str = "基本支出\t268.03\t93.58%\t202.09\t200.55";
+    let no_total = (TOTAL, "合计\t\t286.41\t100%\t\t231.55\t");
+    assert_eq!(
+        messages(replaced(&[no_total]), "expenditure-sum"),
+        ["支出合计（2019年实际）未填写，但基本支出 202.09 + 项目支出 32.26 已填写，请补填合计"]
+    );
+    // One part filled is enough to ask for the total.
+    let no_project = (PROJECT, "项目支出\t18.38\t6.42%\t\t31");
+    assert_eq!(
+        messages(replaced(&[no_total, no_project]), "expenditure-sum"),
+        ["支出合计（2019年实际）未填写，但基本支出 202.09 + 项目支出 （空） 已填写，请补填合计"]
+    );
+    // A prior year left blank altogether is fine.
+    let no_basic = (BASIC, "基本支出\t268.03\t93.58%\t\t200.55");
+    assert!(messages(
+        replaced(&[no_total, no_project, no_basic]),
+        "expenditure-sum"
+    )
+    .is_empty());
+}
+
+#[test]
+fn a_text_as_long_as_a_cell_holds_is_fine_one_character_more_is_too_long() {
+    // The 填报人 cell, filled with n characters.
+    let with = |n: usize| messages(replaced(&[("胡杰华", &"字".repeat(n))]), "field-too-long");
+    assert!(with(32_767).is_empty());
+    assert_eq!(
+        with(32_768),
+        ["“填报人”中有一段 32768 个字的内容，超过电子表格单元格上限 32767 个字，请精简或分段"]
+    );
+}
+
+#[test]
+fn a_duplicate_names_the_other_file_never_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.txt", s());
+    write(dir.path(), "b/a-副本.txt", s());
+    let batch = budgetsite::load(&[dir.path().to_path_buf()], &IngestOptions::default()).unwrap();
+    let root = dir.path().to_string_lossy().replace('\\', "/");
+    let mut got: Vec<(String, String)> = batch
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.as_str() == "duplicate-submission")
+        .map(|d| {
+            (
+                d.file.replace(&root, "<dir>"),
+                d.message.replace(&root, "<dir>"),
+            )
+        })
+        .collect();
+    got.sort();
+    let says = |other: &str| {
+        format!("武汉市新洲区总工会的2020年度申报表重复提交，另见：<dir>/{other}；请只保留一份")
+    };
+    assert_eq!(
+        got,
+        [
+            ("<dir>/a.txt".to_owned(), says("b/a-副本.txt")),
+            ("<dir>/b/a-副本.txt".to_owned(), says("a.txt")),
+        ]
+    );
+}
+
+#[test]
+fn prior_year_revised_goes_on_the_later_form_only() {
+    let fired = findings(&[
+        ("b-2021.txt", form_2021("201.99", "32.36")),
+        ("a-2020.txt", s().into_bytes()),
+    ]);
+    let revised: Vec<&str> = fired
+        .iter()
+        .filter(|(_, c)| c == "prior-year-revised")
+        .map(|(f, _)| f.as_str())
+        .collect();
+    // Once for 基本支出 and once for 项目支出 in 2019, both on the 2021 form.
+    assert_eq!(revised, ["b-2021.txt", "b-2021.txt"]);
+}
+
+#[test]
+fn a_prior_year_revised_by_a_cent_is_rounding_by_two_cents_a_revision() {
+    let revised = |basic: &str, project: &str| {
+        findings(&[
+            ("b-2021.txt", form_2021(basic, project)),
+            ("a-2020.txt", s().into_bytes()),
+        ])
+        .into_iter()
+        .filter(|(_, c)| c == "prior-year-revised")
+        .count()
+    };
+    // The 2020 form says 202.09 and 32.26 for 2019; both moves keep the sum 234.35.
+    assert_eq!(
+        revised("202.08", "32.27"),
+        0,
+        "0.01 is within the tolerance"
+    );
+    assert_eq!(revised("202.07", "32.28"), 2, "0.02 is not");
+}
+
+#[test]
+fn messages_name_the_cell_to_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "a.txt",
+        replaced(&[("268.03\t93.58%", "268.02\t93.58%")]),
+    );
+    let batch = budgetsite::load(&[dir.path().join("a.txt")], &IngestOptions::default()).unwrap();
+    let d = batch
+        .diagnostics
+        .iter()
+        .find(|d| d.code.as_str() == "expenditure-sum");
+    // 268.02 + 18.38 = 286.40: off by 0.01, within tolerance, so no finding …
+    assert!(d.is_none());
+    write(
+        dir.path(),
+        "b.txt",
+        replaced(&[
+            ("18.38\t6.42%", "18.37\t6.42%"),
+            ("268.03\t93.58%", "268.02\t93.58%"),
+        ]),
+    );
+    let batch = budgetsite::load(&[dir.path().join("b.txt")], &IngestOptions::default()).unwrap();
+    let d = batch
+        .diagnostics
+        .iter()
+        .find(|d| d.code.as_str() == "expenditure-sum")
+        .unwrap();
+    // … but 0.02 is not, and the message says which cells in which column.
+    assert_eq!(
+        d.message,
+        "支出合计 286.41 ≠ 基本支出 268.02 + 项目支出 18.37（2020年预算），相差 0.02"
+    );
+    assert_eq!(d.line, Some(18));
+}

@@ -1,0 +1,396 @@
+//! The search box in headless Chromium: queries typed into the search page of the bundled site
+//! (opened from `file://` and over `budgetsite serve`) find the expected departments, with the
+//! matches highlighted; and on a generated district, the departments behind 200 goal and
+//! indicator names are in the top 10 (ranked by the site's own `assets/search.js`).
+//! Required in CI (`CI` set); elsewhere skipped, with the reason printed, when Chromium is absent.
+
+use crate::common;
+use budgetsite_gen as generator;
+
+#[path = "../../examples/search_typing/browser.rs"]
+mod browser;
+
+use browser::*;
+use common::*;
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+
+const QUERIES: &[&str] = &["助学金", "职工帮扶", "图书馆", "量子纠缠", "金秋助学 2020"];
+
+fn check_typed(results: &Value, how: &str) {
+    // Real time from the input event to the results on screen (the first query includes
+    // loading the index scripts; the page waits 60 ms for more keystrokes).
+    for r in results.as_array().unwrap() {
+        println!("{how}: {} → {} ms, {}", r["q"], r["ms"], r["status"]);
+    }
+    let find = |q: &str| {
+        results
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["q"] == q)
+            .unwrap_or_else(|| panic!("{how}: no result for {q}: {results}"))
+            .clone()
+    };
+    let hits = |r: &Value| -> Vec<String> {
+        r["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h.as_str().unwrap().to_owned())
+            .collect()
+    };
+    for q in ["助学金", "职工帮扶", "金秋助学 2020"] {
+        let r = find(q);
+        assert_eq!(r["state"], "done", "{how} {q}: {r}");
+        assert_eq!(
+            hits(&r).first().map(String::as_str),
+            Some("武汉市新洲区总工会"),
+            "{how} {q}: {r}"
+        );
+        assert!(
+            r["status"].as_str().unwrap().starts_with("找到"),
+            "{how} {q}: {r}"
+        );
+        assert!(
+            !r["marks"].as_array().unwrap().is_empty(),
+            "{how} {q}: nothing highlighted"
+        );
+    }
+    // "助学金" finds the goal 金秋助学 by its words, and links to the goal's section.
+    let r = find("助学金");
+    assert!(
+        r["goals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g.as_str().unwrap().ends_with(".html#y2020-g1")),
+        "{how}: {r}"
+    );
+    assert!(
+        r["marks"].as_array().unwrap().iter().any(|m| m == "助学金"),
+        "{how}: {r}"
+    );
+    assert_eq!(r["districts"][0], "武汉市新洲区", "{how}: {r}");
+    assert!(
+        r["url"].as_str().unwrap().contains("q="),
+        "{how}: the query is in the address: {r}"
+    );
+    let r = find("职工帮扶");
+    assert!(
+        r["goals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g.as_str().unwrap().ends_with("#y2020-g2")),
+        "{how}: 困难职工帮扶 is goal 2: {r}"
+    );
+    let r = find("图书馆");
+    assert_eq!(
+        hits(&r).first().map(String::as_str),
+        Some("示例区图书馆"),
+        "{how}: {r}"
+    );
+    let r = find("量子纠缠");
+    assert!(hits(&r).is_empty(), "{how}: {r}");
+    assert!(
+        r["status"].as_str().unwrap().starts_with("没有找到"),
+        "{how}: {r}"
+    );
+}
+
+/// The bundled site's submissions and a templates folder adding the typing page as an asset.
+fn bundled(dir: &Path) {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for e in walkdir::WalkDir::new(repo.join("submissions")) {
+        let e = e.unwrap();
+        let rel = e.path().strip_prefix(repo).unwrap();
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(dir.join(rel)).unwrap();
+        } else {
+            std::fs::copy(e.path(), dir.join(rel)).unwrap();
+        }
+    }
+    std::fs::copy(repo.join("site.toml"), dir.join("site.toml")).unwrap();
+    std::fs::create_dir_all(dir.join("site-templates/static")).unwrap();
+    std::fs::write(
+        dir.join("site-templates/static/typing.html"),
+        typing_page(QUERIES),
+    )
+    .unwrap();
+}
+
+#[test]
+fn typed_queries_find_departments_from_file_and_over_serve() {
+    let browser = common::chromium();
+    if skip_without(
+        browser.is_some(),
+        "Chromium",
+        "BUDGETSITE_SKIP_BROWSER",
+        "apt-get install chromium",
+    ) {
+        return;
+    }
+    let browser = browser.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    bundled(dir.path());
+    let o = run(&["build", "--no-cache"], dir.path());
+    assert!(
+        o.status.code().unwrap() <= 1,
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let public = dir.path().join("public");
+
+    // Without JavaScript: every page's header box is a form to the search page, which lists
+    // the district tables.
+    let home = std::fs::read_to_string(public.join("index.html")).unwrap();
+    assert!(home.contains(
+        "<form class=\"site-search\" role=\"search\" action=\"search.html\" method=\"get\">"
+    ));
+    let search = std::fs::read_to_string(public.join("search.html")).unwrap();
+    assert!(search.contains("role=\"status\" aria-live=\"polite\""));
+    for d in std::fs::read_dir(public.join("search")).unwrap() {
+        let slug = d
+            .unwrap()
+            .path()
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        assert!(
+            search.contains(&format!("href=\"{slug}/index.html\"")),
+            "{slug}"
+        );
+    }
+
+    let results = run_harness(
+        &browser,
+        &format!("file://{}", public.join("assets/typing.html").display()),
+    );
+    check_typed(&serde_json::from_str(&results).unwrap(), "file://");
+
+    // Filters from the address: the vague targets of one district, with no query; and one
+    // level-1 category in one year.
+    let dom = dump_dom(
+        &browser,
+        &format!("file://{}?vague=1", public.join("search.html").display()),
+    );
+    assert!(
+        dom.contains("data-department=\"示例区档案馆\""),
+        "vague targets"
+    );
+    assert!(
+        dom.contains("参观群众数量"),
+        "the vague target's indicator is shown"
+    );
+    let lines = dom.matches("<div class=\"line\">").count();
+    assert!(
+        lines > 0 && lines == dom.matches("无数字</span>").count(),
+        "only vague targets"
+    );
+    let dom = dump_dom(
+        &browser,
+        &format!(
+            "file://{}?q=%E6%BB%A1%E6%84%8F&c=%E6%BB%A1%E6%84%8F%E5%BA%A6%E6%8C%87%E6%A0%87&y=2022",
+            public.join("search.html").display()
+        ),
+    );
+    let lines: Vec<&str> = dom.split("<div class=\"line\">").skip(1).collect();
+    assert!(!lines.is_empty(), "满意 in 满意度指标, 2022");
+    assert!(
+        lines.iter().all(|l| l.starts_with("满意度指标：")),
+        "{lines:?}"
+    );
+    assert!(!dom.contains("2021年 · ") && dom.contains("2022年 · "));
+
+    // The header box of a department page searches its own district first.
+    let page = walkdir::WalkDir::new(&public)
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .find(|p| {
+            p.extension().is_some_and(|x| x == "html")
+                && std::fs::read_to_string(p)
+                    .unwrap()
+                    .contains("<h1>武汉市新洲区总工会</h1>")
+        })
+        .unwrap();
+    let slug = page
+        .parent()
+        .unwrap()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let dom = dump_dom(&browser, &format!("file://{}", page.display()));
+    assert!(
+        dom.contains(&format!(
+            "<input type=\"hidden\" name=\"d\" value=\"{slug}\">"
+        )),
+        "the header box does not scope to the district"
+    );
+
+    // Over HTTP, as `budgetsite serve` previews it.
+    let mut child = bin()
+        .args(["serve", "--port", "0"])
+        .current_dir(dir.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(at) = line.find("http://127.0.0.1:") {
+                let host = line[at..]
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned();
+                let _ = tx.send(host);
+            }
+        }
+    });
+    let url = rx.recv_timeout(Duration::from_secs(30));
+    let results = url.map(|url| {
+        let base = url.trim_end_matches('/');
+        run_harness(&browser, &format!("{base}/assets/typing.html"))
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    check_typed(
+        &serde_json::from_str(&results.expect("serve printed no URL")).unwrap(),
+        "serve",
+    );
+}
+
+/// Recall on a generated district: pairs of (goal or indicator name, department) whose name
+/// at most 10 departments carry (a name 30 departments share cannot single one out).
+#[test]
+fn generated_goal_and_indicator_names_find_their_department_in_the_top_10() {
+    let browser = common::chromium();
+    if skip_without(
+        browser.is_some(),
+        "Chromium",
+        "BUDGETSITE_SKIP_BROWSER",
+        "apt-get install chromium",
+    ) {
+        return;
+    }
+    let browser = browser.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("input");
+    let options = generator::GenOptions {
+        seed: 13,
+        departments: 120,
+        years: vec![2021, 2022],
+        quirks: generator::QuirkLevel::None,
+        plant: generator::Plant::None,
+        json_share: 0,
+        ..generator::GenOptions::default()
+    };
+    let truth = generator::generate(&options, &input).unwrap();
+    let public = dir.path().join("public");
+    let o = run(
+        &[
+            "build",
+            "--no-cache",
+            "--input",
+            &input.to_string_lossy(),
+            "--output",
+            &public.to_string_lossy(),
+        ],
+        dir.path(),
+    );
+    assert!(
+        o.status.code().unwrap() <= 1,
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+
+    // name → departments carrying it, for goal names and for indicator names.
+    let mut names: [std::collections::BTreeMap<String, std::collections::BTreeSet<String>>; 2] =
+        Default::default();
+    for f in &truth.files {
+        let Some(d) = &f.expected else { continue };
+        let dep = d.department.clone().unwrap();
+        for g in &d.goals {
+            if let Some(n) = &g.name {
+                names[0].entry(n.clone()).or_default().insert(dep.clone());
+            }
+            for i in &g.indicators {
+                if let Some(n) = &i.name {
+                    names[1].entry(n.clone()).or_default().insert(dep.clone());
+                }
+            }
+        }
+    }
+    let mut pairs = Vec::new();
+    let mut excluded = 0;
+    for kind in &names {
+        let mut all: Vec<(String, String)> = Vec::new();
+        for (name, deps) in kind {
+            if deps.len() > 10 {
+                excluded += 1;
+                continue;
+            }
+            all.extend(deps.iter().map(|d| (name.clone(), d.clone())));
+        }
+        // 100 of each kind, spread evenly over the sorted pairs.
+        assert!(all.len() >= 100, "{} pairs only", all.len());
+        let step = all.len() as f64 / 100.0;
+        pairs.extend((0..100).map(|k| all[(k as f64 * step) as usize].clone()));
+    }
+    assert_eq!(pairs.len(), 200);
+
+    let slugs: Vec<String> = std::fs::read_dir(public.join("search"))
+        .unwrap()
+        .map(|e| {
+            e.unwrap()
+                .path()
+                .file_stem()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    let queries: Vec<&str> = pairs.iter().map(|(q, _)| q.as_str()).collect();
+    let page = format!(
+        r#"<!DOCTYPE html><html><head><meta charset="utf-8"><title>recall</title>
+<script src="../assets/search.js"></script>{}</head><body><pre id="out"></pre><script>
+var queries = {}, slugs = {};
+document.getElementById("out").textContent = JSON.stringify(queries.map(function (q) {{
+  return BudgetSearch.rank(q, slugs, {{}}).slice(0, 10).map(function (r) {{ return r.ix.deps[r.dep][0]; }});
+}}));
+</script></body></html>"#,
+        slugs
+            .iter()
+            .map(|s| format!("<script src=\"../search/{s}.js\"></script>"))
+            .collect::<String>(),
+        budgetsite::output::search::script_safe(&serde_json::to_string(&queries).unwrap()),
+        serde_json::to_string(&slugs).unwrap(),
+    );
+    std::fs::create_dir_all(public.join("t")).unwrap();
+    std::fs::write(public.join("t/recall.html"), page).unwrap();
+    let top = harness_output(&dump_dom(
+        &browser,
+        &format!("file://{}", public.join("t/recall.html").display()),
+    ));
+    let top = top.as_array().unwrap();
+    assert_eq!(top.len(), 200);
+    let missed: Vec<_> = pairs
+        .iter()
+        .zip(top)
+        .filter(|((_, dep), hits)| !hits.as_array().unwrap().iter().any(|h| h == dep.as_str()))
+        .collect();
+    let recall = 200 - missed.len();
+    println!(
+        "recall@10: {recall}/200 ({excluded} names carried by more than 10 departments left out)"
+    );
+    assert!(recall >= 196, "recall@10 {recall}/200; missed: {missed:#?}");
+}
