@@ -6,25 +6,6 @@
 use crate::common;
 use common::*;
 use std::path::Path;
-use std::process::Command;
-
-fn headless(browser: &Path, profile: &Path) -> Command {
-    let mut c = Command::new(browser);
-    c.args([
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--hide-scrollbars",
-        "--allow-file-access-from-files",
-    ])
-    .arg(format!("--user-data-dir={}", profile.display()));
-    c
-}
 
 fn url(path: &Path) -> String {
     format!("file://{}", path.display())

@@ -10,24 +10,7 @@ use common::*;
 use std::path::Path;
 
 fn build(dir: &Path) -> std::path::PathBuf {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let public = dir.join("public");
-    let o = bin()
-        .args(["build", "--no-cache", "--output"])
-        .arg(&public)
-        .arg("--input")
-        .arg(repo.join("submissions"))
-        .arg("--config")
-        .arg(repo.join("site.toml"))
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        o.status.code().unwrap() <= 1,
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    public
+    build_bundled(dir)
 }
 
 /// The figure with `id` in `page`: its SVG texts, its text alternative, its data table rows.

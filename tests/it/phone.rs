@@ -11,7 +11,6 @@
 use crate::common;
 use common::*;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// Appended to a page: measures it and writes the figures as JSON into `#phone-metrics`.
 const MEASURE: &str = r#"<!DOCTYPE html><html><body>
@@ -119,22 +118,8 @@ fn measure(browser: &Path, page: &Path, width: u32) -> serde_json::Value {
         .replace("WIDTH", &width.to_string());
     std::fs::write(&probe, script).unwrap();
     let profile = tempfile::tempdir().unwrap();
-    let o = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-            "--allow-file-access-from-files",
-            "--window-size=800,900",
-            "--dump-dom",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
+    let o = headless(browser, profile.path())
+        .args(["--window-size=800,900", "--dump-dom"])
         .arg(format!("file://{}", probe.display()))
         .output()
         .unwrap();
@@ -165,23 +150,7 @@ fn browser() -> Option<PathBuf> {
 
 /// Builds the bundled site into `dir`/public; a function that finds a page by its `<h1>`.
 fn bundled_site(dir: &Path) -> impl Fn(&str) -> PathBuf {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let o = bin()
-        .args(["build", "--no-cache", "--output"])
-        .arg(dir.join("public"))
-        .arg("--input")
-        .arg(repo.join("submissions"))
-        .arg("--config")
-        .arg(repo.join("site.toml"))
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        o.status.code().unwrap() <= 1,
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let public = dir.join("public");
+    let public = build_bundled(dir);
     move |h1: &str| {
         walkdir::WalkDir::new(&public)
             .into_iter()

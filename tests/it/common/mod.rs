@@ -211,3 +211,44 @@ pub fn chromium() -> Option<PathBuf> {
             })
         })
 }
+
+/// Chromium headless with a throwaway profile and nothing that reaches the network.
+pub fn headless(browser: &Path, profile: &Path) -> Command {
+    let mut c = Command::new(browser);
+    c.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+        "--allow-file-access-from-files",
+    ])
+    .arg(format!("--user-data-dir={}", profile.display()));
+    c
+}
+
+/// Builds the bundled `submissions/` with the repository's `site.toml` into `dir`/public.
+pub fn build_bundled(dir: &Path) -> PathBuf {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let public = dir.join("public");
+    let o = bin()
+        .args(["build", "--no-cache", "--output"])
+        .arg(&public)
+        .arg("--input")
+        .arg(repo.join("submissions"))
+        .arg("--config")
+        .arg(repo.join("site.toml"))
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.code().unwrap() <= 1,
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    public
+}
