@@ -25,18 +25,18 @@ mkdir -p "$log_dir"
 
 # bug number | description | file | old text | new text
 bugs=(
-  "1|a sum rule's tolerance > becomes >=|src/validate/mod.rs|Some(t) if (t - sum).abs() > money_tolerance()|Some(t) if (t - sum).abs() >= money_tolerance()"
-  "2|the income sum drops 其他资金|src/validate/mod.rs|let sum = a.unwrap_or_default() + b.unwrap_or_default();|let sum = a.unwrap_or_default() + if code == Code::IncomeSum { Decimal::ZERO } else { b.unwrap_or_default() };"
-  "3|the year table's CSV/XLSX columns 基本支出 and 项目支出 swapped|src/dataset.rs|Cell::Amount(b.map(\|b\| b.basic)),
+  "1|a sum rule's tolerance > becomes >=|src/rules/money.rs|Some(t) if (t - sum).abs() > money_tolerance()|Some(t) if (t - sum).abs() >= money_tolerance()"
+  "2|the income sum drops 其他资金|src/rules/money.rs|let sum = a.unwrap_or_default() + b.unwrap_or_default();|let sum = a.unwrap_or_default() + if code == Code::IncomeSum { Decimal::ZERO } else { b.unwrap_or_default() };"
+  "3|the year table's CSV/XLSX columns 基本支出 and 项目支出 swapped|src/output/dataset.rs|Cell::Amount(b.map(\|b\| b.basic)),
                 Cell::Amount(b.map(\|b\| b.project)),|Cell::Amount(b.map(\|b\| b.project)),
                 Cell::Amount(b.map(\|b\| b.basic)),"
   "4|an indicator name rendered with the safe filter|site-templates/department.html|<th scope=\"row\">{{ i.name }}</th>|<th scope=\"row\">{{ i.name \| safe }}</th>"
-  "5|the cache reuses a record when only the size matches|src/batch.rs|.all(\|r\| r.stamp == stamp \&\& r.change == change);|.all(\|r\| r.stamp.size == stamp.size);"
-  "6|department chart year labels shifted by one|src/views.rs|categories: series.keys().map(\|y\| format!(\"{y}年\")).collect(),|categories: series.keys().map(\|y\| format!(\"{}年\", y + 1)).collect(),"
-  "7|CAGR exponent 1/(n+1)|src/stats.rs|let rate = ratio.powf(1.0 / f64::from(y1 - y0)) - 1.0;|let rate = ratio.powf(1.0 / f64::from(y1 - y0 + 1)) - 1.0;"
-  "8|build --strict ignoring warnings|src/build.rs|let refused = options.strict \&\& batch.exit_code(true) != 0;|let refused = options.strict \&\& batch.exit_code(false) != 0;"
-  "9|negative-growth outliers never flagged|src/stats.rs|if g.abs() > Decimal::from(GROWTH_OUTLIER_PERCENT) {|if g > Decimal::from(GROWTH_OUTLIER_PERCENT) {"
-  "10|the quality score's weight for measurable targets 50 → 10|src/stats.rs|let score = measurable_share.unwrap_or_default() / Decimal::TWO|let score = measurable_share.unwrap_or_default() / Decimal::TEN"
+  "5|the cache reuses a record when only the size matches|src/load.rs|.all(\|r\| r.stamp == stamp \&\& r.change == change);|.all(\|r\| r.stamp.size == stamp.size);"
+  "6|department chart year labels shifted by one|src/output/views/department.rs|categories: series.keys().map(\|y\| format!(\"{y}年\")).collect(),|categories: series.keys().map(\|y\| format!(\"{}年\", y + 1)).collect(),"
+  "7|CAGR exponent 1/(n+1)|src/analyze/stats.rs|let rate = ratio.powf(1.0 / f64::from(y1 - y0)) - 1.0;|let rate = ratio.powf(1.0 / f64::from(y1 - y0 + 1)) - 1.0;"
+  "8|build --strict ignoring warnings|src/build/mod.rs|if options.strict \&\& batch.exit_code(true) != 0 {|if options.strict \&\& batch.exit_code(false) != 0 {"
+  "9|negative-growth outliers never flagged|src/analyze/stats.rs|if g.abs() > Decimal::from(GROWTH_OUTLIER_PERCENT) {|if g > Decimal::from(GROWTH_OUTLIER_PERCENT) {"
+  "10|the quality score's weight for measurable targets 50 → 10|src/model/quality.rs|let score = measurable_share.unwrap_or_default() / Decimal::TWO|let score = measurable_share.unwrap_or_default() / Decimal::TEN"
 )
 
 # Replaces OLD by NEW in FILE; fails unless OLD occurs exactly once.
