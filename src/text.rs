@@ -45,6 +45,24 @@ pub fn label(cell: &str) -> String {
     s
 }
 
+/// Text made safe in HTML or XML content and attribute values: `&`, `<`, `>`, `"`, `'`
+/// escaped. The one escaper of what the project writes by hand (SVG, the preview's error page);
+/// templates are escaped by Tera.
+pub fn escape_markup(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

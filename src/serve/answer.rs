@@ -273,27 +273,12 @@ pub fn inject(html: &str, generation: u64) -> String {
     out
 }
 
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// The page shown for page requests while the last build failed.
 pub fn error_page(message: &str, generation: u64) -> String {
     inject(
         &format!(
             "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>构建失败 · budgetsite</title>\n<style>body{{font-family:system-ui,sans-serif;margin:2rem;max-width:60rem}}pre{{background:#fff4f4;border:1px solid #c33;padding:1rem;white-space:pre-wrap;overflow-wrap:anywhere}}</style></head>\n<body>\n<h1>构建失败</h1>\n<p>最近一次构建出错，网站仍是上一次成功构建的版本。修改并保存后会自动重新构建，本页随之刷新。</p>\n<pre>{}</pre>\n</body>\n</html>\n",
-            escape(message)
+            crate::text::escape_markup(message)
         ),
         generation,
     )

@@ -5,21 +5,7 @@
 //! 0.6 em (digits and `,` a bit less). They are deliberately generous, so a label judged to fit
 //! fits in the reader's own font.
 
-/// Escapes text for XML content and attribute values.
-pub(super) fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            other => out.push(other),
-        }
-    }
-    out
-}
+pub(super) use crate::text::escape_markup as xml_escape;
 
 /// User text with control characters and U+FFFE/U+FFFF (not allowed in XML) replaced by spaces.
 pub(super) fn clean(s: &str) -> String {
