@@ -520,15 +520,7 @@ fn worksheet(xml_text: &str, book: &Book, name: &str) -> Result<Grid, Fault> {
         let keep_going = match text {
             Some(text) => rows.put(pos.0, pos.1, &text),
             None if has_formula => {
-                let text = match shared_ref {
-                    Some((index, None)) => shared
-                        .get(&index)
-                        .and_then(|f| {
-                            calamine::expand_shared_formula(&f.formula, f.anchor, pos).ok()
-                        })
-                        .unwrap_or_default(),
-                    _ => std::mem::take(&mut formula),
-                };
+                let text = formula_text(&shared, shared_ref, pos, &mut formula);
                 text.is_empty() || rows.put(pos.0, pos.1, &format!("={text}"))
             }
             None => true,
@@ -538,6 +530,23 @@ fn worksheet(xml_text: &str, book: &Book, name: &str) -> Result<Grid, Fault> {
         }
     }
     Ok(rows.finish(name.to_owned(), true))
+}
+
+/// The formula of a cell without a cached value: its own, or, for a cell derived from a
+/// shared formula, the anchor's formula moved to `pos` (empty when the anchor is unknown).
+fn formula_text(
+    shared: &HashMap<u64, SharedFormula>,
+    shared_ref: Option<SharedRef>,
+    pos: (u32, u32),
+    formula: &mut String,
+) -> String {
+    match shared_ref {
+        Some((index, None)) => shared
+            .get(&index)
+            .and_then(|f| calamine::expand_shared_formula(&f.formula, f.anchor, pos).ok())
+            .unwrap_or_default(),
+        _ => std::mem::take(formula),
+    }
 }
 
 /// A `<c>`'s reference (`r`), style (`s`) and type (`t`).

@@ -213,43 +213,7 @@ fn form_view(
     let years = decl.prior_years();
     let row =
         |r: Row, label: &str, total: bool| money_row(label, decl.budget_line(r), &years, total);
-    let goals = decl
-        .goals
-        .iter()
-        .map(|g| {
-            let mut previous: Option<&str> = None;
-            GoalView {
-                number: g.number,
-                name: text(&g.name),
-                indicators: g
-                    .indicators
-                    .iter()
-                    .map(|i| {
-                        let l1 = i.level1.as_deref().unwrap_or("");
-                        let first = previous != Some(l1);
-                        previous = Some(l1);
-                        IndicatorView {
-                            level1: l1.to_owned(),
-                            first_of_level1: first,
-                            level2: text(&i.level2),
-                            name: text(&i.name),
-                            prior: i.prior_years.0.iter().map(|(_, v)| text(v)).collect(),
-                            target: text(&i.target),
-                            standard: text(&i.standard),
-                            measurable: i
-                                .target
-                                .as_deref()
-                                .is_some_and(crate::model::quality::is_measurable),
-                            unit: text(&i.unit),
-                            value_kind: text(&i.value_kind),
-                            explanation: text(&i.explanation),
-                            remark: text(&i.remark),
-                        }
-                    })
-                    .collect(),
-            }
-        })
-        .collect();
+    let goals = decl.goals.iter().map(goal_view).collect();
     FormView {
         year: f.year,
         anchor: format!("y{}", f.year),
@@ -293,6 +257,41 @@ fn form_view(
                 task: text(&u.task),
                 project: text(&u.project),
                 amount: money(u.amount),
+            })
+            .collect(),
+    }
+}
+
+/// A goal's indicator table; the level-1 category is shown once per run of its rows.
+fn goal_view(g: &crate::model::Goal) -> GoalView {
+    let mut previous: Option<&str> = None;
+    GoalView {
+        number: g.number,
+        name: text(&g.name),
+        indicators: g
+            .indicators
+            .iter()
+            .map(|i| {
+                let l1 = i.level1.as_deref().unwrap_or("");
+                let first = previous != Some(l1);
+                previous = Some(l1);
+                IndicatorView {
+                    level1: l1.to_owned(),
+                    first_of_level1: first,
+                    level2: text(&i.level2),
+                    name: text(&i.name),
+                    prior: i.prior_years.0.iter().map(|(_, v)| text(v)).collect(),
+                    target: text(&i.target),
+                    standard: text(&i.standard),
+                    measurable: i
+                        .target
+                        .as_deref()
+                        .is_some_and(crate::model::quality::is_measurable),
+                    unit: text(&i.unit),
+                    value_kind: text(&i.value_kind),
+                    explanation: text(&i.explanation),
+                    remark: text(&i.remark),
+                }
             })
             .collect(),
     }

@@ -506,18 +506,7 @@ impl<'a> Parser<'a> {
         let Some(k) = cells.iter().position(|c| !c.is_empty()) else {
             return;
         };
-        let first = label(cells[k]);
-        // The column decides, words only where it is ambiguous: a row that lost its leading
-        // empty cell stands one column left, so the level-1 column may hold a level-2 name, and
-        // 成本 is both a level-1 category and a level-2 name under 产出.
-        let level1_col = self.layout.level1;
-        let starts_with_level1 = match k.cmp(&level1_col) {
-            std::cmp::Ordering::Less => true,
-            std::cmp::Ordering::Greater => false,
-            std::cmp::Ordering::Equal => {
-                is_level1(&first) || !(is_known_level2(&first) || is_template_level2(&first))
-            }
-        };
+        let starts_with_level1 = self.starts_with_level1(k, cells[k]);
         let (level1, rest) = if starts_with_level1 {
             (Some(cells[k].to_owned()), k + 1)
         } else {
@@ -576,6 +565,21 @@ impl<'a> Parser<'a> {
             ..Indicator::default()
         });
         self.source.goals[goal_index].indicators.push(row.line);
+    }
+
+    /// Whether an indicator row's first filled cell (at `k`) is its level-1 category. The
+    /// column decides, words only where it is ambiguous: a row that lost its leading empty
+    /// cell stands one column left, so the level-1 column may hold a level-2 name, and 成本 is
+    /// both a level-1 category and a level-2 name under 产出.
+    fn starts_with_level1(&self, k: usize, cell: &str) -> bool {
+        let first = label(cell);
+        match k.cmp(&self.layout.level1) {
+            std::cmp::Ordering::Less => true,
+            std::cmp::Ordering::Greater => false,
+            std::cmp::Ordering::Equal => {
+                is_level1(&first) || !(is_known_level2(&first) || is_template_level2(&first))
+            }
+        }
     }
 
     fn finish(mut self) -> Result<ParsedForm, Diagnostic> {
