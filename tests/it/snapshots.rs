@@ -30,39 +30,20 @@ fn rendered(input: &str, format: Format) -> String {
 }
 
 #[test]
-fn check_text() {
-    insta::assert_snapshot!(
-        "check_text_district",
-        rendered("submissions/示例区", Format::Text)
-    );
-    insta::assert_snapshot!(
-        "check_text_workbooks",
-        rendered("tests/fixtures/layouts", Format::Text)
-    );
-}
-
-#[test]
-fn check_json() {
-    insta::assert_snapshot!(
-        "check_json_district",
-        rendered("submissions/示例区", Format::Json)
-    );
-    insta::assert_snapshot!(
-        "check_json_workbooks",
-        rendered("tests/fixtures/layouts", Format::Json)
-    );
-}
-
-#[test]
-fn check_github() {
-    insta::assert_snapshot!(
-        "check_github_district",
-        rendered("submissions/示例区", Format::Github)
-    );
-    insta::assert_snapshot!(
-        "check_github_workbooks",
-        rendered("tests/fixtures/layouts", Format::Github)
-    );
+fn check_in_every_format() {
+    for (format, ext) in [
+        (Format::Text, "text"),
+        (Format::Json, "json"),
+        (Format::Github, "github"),
+    ] {
+        for (input, what) in [
+            ("submissions/示例区", "district"),
+            ("tests/fixtures/layouts", "workbooks"),
+        ] {
+            let name = format!("check_{ext}_{what}");
+            insta::assert_snapshot!(name.as_str(), rendered(input, format));
+        }
+    }
 }
 
 /// The views of the bundled site's pages: home, 示例区's overview, dashboard and 2022 page, a
