@@ -157,7 +157,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
         ..options.ingest.clone()
     };
     let (files, walk_problems) = ingest::discover(std::slice::from_ref(&options.input), &ingest)?;
-    let memory = Memory::recall(
+    let mut memory = Memory::recall(
         options,
         &files,
         &walk_problems,
@@ -167,13 +167,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
     if let Some(unchanged) = memory.unchanged(options) {
         return Ok(unchanged);
     }
+    let previous_started = memory.previous.as_ref().map_or(0, |s| s.started);
     let (records, manifest) = memory.reusable(options);
     let aliases = config.aliases();
     let load = LoadOptions {
         aliases: &aliases,
         keep_up_to: options.keep_declarations,
         previous: records.as_ref(),
-        previous_started: memory.previous.as_ref().map_or(0, |s| s.started),
+        previous_started,
         records: memory.cache.is_some(),
     };
     let (batch, records) = crate::load::load_discovered(&files, walk_problems, &ingest, &load);
@@ -290,23 +291,20 @@ impl Memory {
     }
 
     /// The last build's records by file, and the manifest of the site it published (when the
-    /// site was made with the same templates, config and tool, and is still there).
+    /// site was made with the same templates, config and tool, and is still there). Taken out
+    /// of the remembered state: moved, not copied.
     fn reusable(
-        &self,
+        &mut self,
         options: &BuildOptions,
     ) -> (Option<BTreeMap<String, Vec<Record>>>, Option<Manifest>) {
-        match &self.previous {
+        match self.previous.take() {
             Some(state) if state.tool == self.tool => {
                 let mut records: BTreeMap<String, Vec<Record>> = BTreeMap::new();
-                for r in &state.records {
-                    records
-                        .entry(r.display.clone())
-                        .or_default()
-                        .push(r.clone());
+                for r in state.records {
+                    records.entry(r.display.clone()).or_default().push(r);
                 }
                 let manifest = state
                     .manifest
-                    .clone()
                     .filter(|_| state.site == self.site_key && options.output.is_dir());
                 (Some(records), manifest)
             }
