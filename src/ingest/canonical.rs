@@ -3,6 +3,7 @@
 //! name the JSON path; nesting beyond serde_json's recursion limit is refused, not overflowed.
 
 use crate::diagnostic::{Code, Diagnostic};
+use crate::ingest::ParsedForm;
 use crate::model::{
     BudgetLine, Declaration, Duty, Expenditure, Goal, Income, Indicator, Layout, SourceMap,
     YearMap, SCHEMA,
@@ -10,16 +11,8 @@ use crate::model::{
 use rust_decimal::Decimal;
 use serde_json::{Map, Value};
 
-/// A canonical file read: its declaration and what was wrong with single values.
-#[derive(Debug, Clone)]
-pub struct ParsedJson {
-    pub declaration: Declaration,
-    pub source: SourceMap,
-    pub diagnostics: Vec<Diagnostic>,
-}
-
 /// Reads canonical JSON. `Err` is a `not-a-declaration` diagnostic.
-pub fn parse(text: &str, file: &str) -> Result<ParsedJson, Diagnostic> {
+pub fn parse(text: &str, file: &str) -> Result<ParsedForm, Diagnostic> {
     let not_a_declaration = |message: String| Diagnostic::new(Code::NotADeclaration, file, message);
     let value: Value = serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
         not_a_declaration(format!(
@@ -50,7 +43,7 @@ pub fn parse(text: &str, file: &str) -> Result<ParsedJson, Diagnostic> {
         source: SourceMap::default(),
     };
     let declaration = r.declaration(&root);
-    Ok(ParsedJson {
+    Ok(ParsedForm {
         declaration,
         source: r.source,
         diagnostics: r.diagnostics,

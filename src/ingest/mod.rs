@@ -103,6 +103,16 @@ pub struct FileOutcome {
     pub digest: u64,
 }
 
+/// A form read (from a grid by its layout, or from canonical JSON): the declaration, where its
+/// rows stood, and what reading it found (`bad-number`, `placeholder-row`). Arithmetic and
+/// completeness are `rules`' job.
+#[derive(Debug, Clone)]
+pub struct ParsedForm {
+    pub declaration: Declaration,
+    pub source: SourceMap,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Loaded {
     pub declaration: Declaration,
@@ -335,7 +345,7 @@ pub fn parse_all(file: &SourceFile, bytes: &[u8]) -> Vec<FileOutcome> {
 fn read_sheets(
     grids: &[grid::Grid],
     file: &str,
-) -> Result<Vec<(layouts::ParsedForm, Option<String>)>, Diagnostic> {
+) -> Result<Vec<(ParsedForm, Option<String>)>, Diagnostic> {
     let forms: Vec<_> = grids
         .iter()
         .filter_map(|grid| {

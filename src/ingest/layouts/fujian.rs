@@ -5,10 +5,10 @@
 
 use super::split_overall_goals;
 use super::table::{self, Columns, IndicatorTable};
-use super::ParsedForm;
 use crate::diagnostic::Diagnostic;
 use crate::ingest::cells::RawRow;
 use crate::ingest::grid::Grid;
+use crate::ingest::ParsedForm;
 use crate::model::{Column, Declaration, Duty, Expenditure, Goal, Row};
 use crate::text::label;
 

@@ -18,17 +18,9 @@ mod table;
 
 use super::grid::Grid;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{Declaration, Layout, SourceMap};
+use crate::ingest::ParsedForm;
+use crate::model::Layout;
 use crate::text::label;
-
-/// A form read from a grid: the declaration, where its rows stood, and what reading it found
-/// (`bad-number`, `placeholder-row`). Arithmetic and completeness are `rules`' job.
-#[derive(Debug, Clone)]
-pub struct ParsedForm {
-    pub declaration: Declaration,
-    pub source: SourceMap,
-    pub diagnostics: Vec<Diagnostic>,
-}
 
 /// Reads a grid in the layout its labels show. `Err` is a `not-a-declaration` diagnostic
 /// naming the labels that were looked for.

@@ -5,10 +5,11 @@
 //! on a data row, and level-1 indicator cells are carried down.
 
 use super::money::{money_values, money_values_share_last, shares_from_fractions, MoneyOrder};
-use super::{split_overall_goals, ParsedForm};
+use super::split_overall_goals;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::ingest::cells::{self, parse_amount, parse_share, NumberError, RawRow};
 use crate::ingest::grid::Grid;
+use crate::ingest::ParsedForm;
 use crate::model::{
     BudgetLine, Column, Declaration, Goal, GoalLines, Indicator, Row, SourceMap, YearMap,
 };
