@@ -98,7 +98,7 @@ impl<'de> Deserialize<'de> for Code {
 }
 
 /// One finding about one file. Field order is the JSON contract's.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Diagnostic {
     pub code: Code,
     pub severity: Severity,

@@ -1,7 +1,7 @@
 //! The project's one stable hasher: FNV-1a, 64 bits, the same on every machine and Rust
-//! version (unlike `DefaultHasher`). It fingerprints inputs and outputs for the build cache,
-//! checksums the cache and the publisher's journal, and names anchors (`slug`). Nothing here
-//! is a security boundary.
+//! version (unlike `DefaultHasher`). It fingerprints inputs and outputs for the build cache
+//! (a page's view is keyed through its derived `Hash`), checksums the cache and the
+//! publisher's journal, and names anchors (`slug`). Nothing here is a security boundary.
 
 use std::hash::Hasher;
 
@@ -35,16 +35,6 @@ impl Fnv {
     /// Long byte strings (file contents), hashed a word at a time.
     pub fn bytes(&mut self, b: &[u8]) {
         self.write_u64(digest(b));
-    }
-    /// Anything serialisable, by its JSON.
-    pub fn value<T: serde::Serialize + ?Sized>(&mut self, value: &T) {
-        // Serialised into a buffer first, then hashed a word at a time: serde writes many
-        // tiny pieces, which byte-wise FNV would take one by one. A value that cannot be
-        // serialised hashes as its error, which is still deterministic.
-        match serde_json::to_vec(value) {
-            Ok(json) => self.bytes(&json),
-            Err(e) => self.text(&e.to_string()),
-        }
     }
 }
 

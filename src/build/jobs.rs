@@ -179,7 +179,7 @@ fn progress_bar(show: bool, len: usize) -> indicatif::ProgressBar {
     )
 }
 
-#[derive(Serialize)]
+#[derive(Hash, Serialize)]
 struct ContentView {
     meta: views::PageMeta,
     body: String,
@@ -347,7 +347,7 @@ impl Shared<'_, '_, '_> {
         let path = search::index_path(d);
         let mut h = Fnv::new();
         h.write_u64(self.inputs.site_key);
-        h.value(&search::index_input(d));
+        search::index_input(d).hash(&mut h);
         let key = h.finish();
         // Segmenting a district's text costs; an unchanged text keeps its index.
         if !self.out.keep(&path, key) {
@@ -359,7 +359,7 @@ impl Shared<'_, '_, '_> {
 
     /// Renders a page unless the published one was made from the same view (and the same
     /// templates, config and tool): hashing a view costs a fraction of rendering it.
-    fn page<T: Serialize>(
+    fn page<T: Serialize + Hash>(
         &self,
         scope: Scope,
         template: &str,
@@ -369,7 +369,7 @@ impl Shared<'_, '_, '_> {
         let mut h = Fnv::new();
         h.write_u64(self.inputs.site_key);
         h.text(template);
-        h.value(view);
+        view.hash(&mut h);
         let key = h.finish();
         if self.out.keep(path, key) {
             return Ok(());
@@ -425,7 +425,7 @@ fn department_key(site_key: u64, d: &District<'_>, dep: &Department<'_>) -> u64 
         h.write_u64(f.source.digest);
         h.write_usize(f.notes.len());
         for n in &f.notes {
-            h.value(n);
+            n.hash(&mut h);
         }
     }
     h.finish()

@@ -82,20 +82,20 @@ impl RowFacts {
 }
 
 /// The searchable text of one form.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct FormText {
     /// 年度目标 and 整体绩效目标 lines.
     pub overall: Vec<String>,
     pub goals: Vec<GoalText>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct GoalText {
     pub name: String,
     pub indicators: Vec<IndicatorText>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct IndicatorText {
     pub level1: String,
     pub name: String,

@@ -65,7 +65,7 @@ type Line<'a> = (i64, &'a str, &'a str, u8);
 type Doc<'a> = (usize, i32, String, String, Vec<Line<'a>>);
 
 /// One district's index.
-#[derive(Serialize)]
+#[derive(Hash, Serialize)]
 struct Index<'a> {
     v: u32,
     district: &'a str,
@@ -184,7 +184,7 @@ fn docs_of<'d>(d: &'d District<'_>, l1: &[&str]) -> Vec<Doc<'d>> {
 type DepartmentText<'d> = (&'d str, &'d str, Vec<(i32, &'d FormText)>);
 
 /// Everything a district's index is made from, for the build's change key.
-pub fn index_input<'d>(d: &'d District<'_>) -> impl Serialize + 'd {
+pub fn index_input<'d>(d: &'d District<'_>) -> impl std::hash::Hash + 'd {
     let deps: Vec<DepartmentText<'d>> = d
         .departments
         .iter()
@@ -219,7 +219,7 @@ pub fn script_safe(json: &str) -> String {
 }
 
 /// The search page.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct SearchView {
     pub meta: PageMeta,
     pub districts: Vec<DistrictOption>,
@@ -227,7 +227,7 @@ pub struct SearchView {
     pub categories: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct DistrictOption {
     pub name: String,
     pub slug: String,

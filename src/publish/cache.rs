@@ -21,7 +21,7 @@ use crate::ingest::SourceFile;
 use crate::load::Record;
 use crate::publish::writer::{Manifest, WriteStats};
 use serde::{Deserialize, Serialize};
-use std::hash::Hasher;
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 /// What a build reads: the discovered submissions (each one's name, stamp and change, and
@@ -51,7 +51,7 @@ pub fn inputs_fingerprint(
             Err(e) => h.text(&e.kind().to_string()),
         }
     }
-    h.value(walk_problems);
+    walk_problems.hash(&mut h);
     h.write_u64(templates);
     h.write_u64(config);
     h.finish()

@@ -38,7 +38,7 @@ use serde::Serialize;
 use scene::{below, colour, Anchor, Ink, Scene, FS, FS_SMALL, MIN_WIDTH, MUTED, PAD, TEXT, X};
 use text::{clean, clean_id, text_width, truncate};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChartKind {
     /// Vertical bars, one group per category, one bar per series (e.g. years × {预算, 实际}).
@@ -53,14 +53,14 @@ pub enum ChartKind {
     Shares,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Hash, Serialize)]
 pub struct Series {
     pub name: String,
     /// One value per category; None = no data (draw nothing, show "—" in tables).
     pub values: Vec<Option<Decimal>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Hash, Serialize)]
 pub struct Chart {
     /// Unique within a page; used for element ids (ASCII, e.g. "chart-budget-years").
     pub id: String,
@@ -76,7 +76,7 @@ pub struct Chart {
 }
 
 /// A chart's numbers as text cells, for the HTML table beside it (see [`Chart::table`]).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Hash, Serialize)]
 pub struct ChartTable {
     pub header: Vec<String>,
     pub rows: Vec<Vec<String>>,

@@ -3,7 +3,7 @@
 
 use super::*;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct DashboardView {
     pub meta: PageMeta,
     pub name: String,
@@ -19,7 +19,7 @@ pub struct DashboardView {
     pub scoreboard: Vec<ScoreRow>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct OutlierRow {
     pub year: i32,
     pub department: String,
@@ -29,7 +29,7 @@ pub struct OutlierRow {
     pub value_sort: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct ScoreRow {
     pub department: String,
     pub href: String,
@@ -220,7 +220,7 @@ fn growth_chart(figures: &DistrictFigures) -> Option<Chart> {
     })
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct YearView {
     pub meta: PageMeta,
     pub name: String,

@@ -4,7 +4,7 @@
 
 use super::*;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct DepartmentView {
     pub meta: PageMeta,
     pub name: String,
@@ -23,7 +23,7 @@ pub struct DepartmentView {
     pub has_money: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct FigureRow {
     pub year: i32,
     pub budget_income: String,
@@ -35,7 +35,7 @@ pub struct FigureRow {
     pub basic_share: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct QualityView {
     pub score: String,
     pub goals: usize,
@@ -65,7 +65,7 @@ impl From<&Quality> for QualityView {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct FormView {
     pub year: i32,
     pub anchor: String,
@@ -96,7 +96,7 @@ pub struct FormView {
 }
 
 /// The layout of a form and the parts it has.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct LayoutView {
     /// `湖北表式` …, empty for a canonical file without `layout`.
     pub title: String,
@@ -118,7 +118,7 @@ pub struct LayoutView {
     pub target_label: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct DutyView {
     pub function: String,
     pub task: String,
@@ -126,13 +126,13 @@ pub struct DutyView {
     pub amount: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct Contacts {
     pub filled_by: String,
     pub phone: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct MoneyRow {
     pub label: String,
     pub is_total: bool,
@@ -141,14 +141,14 @@ pub struct MoneyRow {
     pub prior: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct GoalView {
     pub number: Option<u32>,
     pub name: String,
     pub indicators: Vec<IndicatorView>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct IndicatorView {
     pub level1: String,
     /// Whether this row starts a new level-1 group (the template merges the cell visually).
@@ -165,7 +165,7 @@ pub struct IndicatorView {
     pub remark: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct NoteView {
     pub code: String,
     pub title: String,

@@ -28,7 +28,7 @@ pub fn totals_note(d: &District<'_>, year: i32) -> Option<String> {
     (!parts.is_empty()).then(|| format!("注：{}。", parts.join("；")))
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct DistrictView {
     pub meta: PageMeta,
     pub name: String,
@@ -49,7 +49,7 @@ pub struct DistrictView {
 
 /// A headline figure: `69.03 亿元` with its exact value in 万元 (`690,338.32 万元`) to show on
 /// hover; `—` alone without a figure.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct HeadlineView {
     pub text: String,
     pub exact: String,
@@ -62,7 +62,7 @@ impl HeadlineView {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct TotalsView {
     pub headline_income: HeadlineView,
     pub headline_expenditure: HeadlineView,
@@ -98,7 +98,7 @@ impl From<&Amounts> for TotalsView {
 }
 
 /// A district's figures for one year, for the overview's and the dashboard's year tables.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct YearTotalsRow {
     pub year: i32,
     pub href: Option<String>,
@@ -116,7 +116,7 @@ pub struct YearTotalsRow {
     pub growth_spread: Option<SpreadView>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct SpreadView {
     pub count: usize,
     pub min: String,
@@ -140,7 +140,7 @@ impl From<&Spread> for SpreadView {
 }
 
 /// One department in a year's table (overview, year pages, downloads).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct YearRow {
     pub name: String,
     pub href: String,

@@ -3,7 +3,7 @@
 
 use super::*;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct HomeView {
     pub meta: PageMeta,
     pub districts: Vec<DistrictCard>,
@@ -15,13 +15,13 @@ pub struct HomeView {
     pub withheld_districts: Vec<WithheldDistrict>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct WithheldDistrict {
     pub name: String,
     pub forms: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct DistrictCard {
     pub name: String,
     pub href: String,

@@ -31,7 +31,7 @@ pub use home::*;
 pub use report::*;
 
 /// What every page knows about itself and the site.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct PageMeta {
     pub site_title: String,
     pub title: String,
@@ -49,7 +49,7 @@ pub struct PageMeta {
     pub nav: Vec<NavLink>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct NavLink {
     pub label: String,
     pub href: String,
@@ -85,7 +85,7 @@ impl PageMeta {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct ChartView {
     pub id: String,
     pub title: String,
@@ -134,7 +134,7 @@ pub fn year_table(d: &District<'_>, year: i32, ext: &str) -> String {
 }
 
 /// The district page's context: the page and the district.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct DistrictPage {
     pub meta: PageMeta,
     pub d: DistrictView,

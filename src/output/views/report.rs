@@ -3,7 +3,7 @@
 
 use super::*;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct ReportView {
     pub meta: PageMeta,
     pub files: usize,
@@ -17,7 +17,7 @@ pub struct ReportView {
     pub sample_districts: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct RuleCount {
     pub code: String,
     pub title: String,
@@ -26,7 +26,7 @@ pub struct RuleCount {
     pub count: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct UnpublishedView {
     pub file: String,
     pub reasons: Vec<String>,
@@ -34,7 +34,7 @@ pub struct UnpublishedView {
 
 /// One form's findings on the report: who filed it (linked when published), the file and sheet
 /// it came from, and each finding with its Chinese rule name and line.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct FileGroup {
     /// The id department pages link to (`report.html#f-…`).
     pub anchor: String,
@@ -218,7 +218,7 @@ fn file_group(o: &crate::ingest::FileOutcome, href: Option<String>) -> FileGroup
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct TaxonomyRow {
     pub level1: String,
     pub level2: String,
