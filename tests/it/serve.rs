@@ -85,6 +85,23 @@ impl Serve {
         self.log.lock().unwrap().clone()
     }
 
+    /// The server's stderr once `ok` holds for it: its lines are read by a thread, so a line
+    /// printed just before a reload may reach the test just after it.
+    fn wait_log(&mut self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let started = Instant::now();
+        loop {
+            self.alive();
+            let log = self.log();
+            if ok(&log) {
+                return log;
+            }
+            if started.elapsed() > WAIT {
+                panic!("waited {WAIT:?} for {what}; stderr:\n{log}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     fn alive(&mut self) {
         if let Some(status) = self.child.try_wait().unwrap() {
             panic!("serve exited ({status}); stderr:\n{}", self.log());
@@ -576,7 +593,7 @@ fn polling_rebuilds_where_native_watching_is_unavailable() {
     fixture(dir.path());
     let mut server = Serve::start_with(dir.path(), &[("BUDGETSITE_WATCH", "poll")]);
     server.wait_for("/", "the home page", |s, _| s == 200);
-    assert!(server.log().contains("定时比较文件"), "{}", server.log());
+    server.wait_log("the polling notice", |l| l.contains("定时比较文件"));
     let mut events = Events::open(&server);
     let form = std::fs::read_to_string(dir.path().join(FORM)).unwrap();
     let edited = write(
@@ -617,7 +634,7 @@ fn a_burst_of_edits_is_built_once() {
     server.wait_for("/report.html", "every junk file on the report", |s, b| {
         s == 200 && (0..10).all(|i| b.contains(&format!("junk-{i}-2020.txt")))
     });
-    let log = server.log();
+    let log = server.wait_log("the rebuild's line", |l| l.contains("已重新构建"));
     assert_eq!(log.matches("已重新构建").count(), 1, "{log}");
 }
 
