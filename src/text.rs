@@ -76,4 +76,10 @@ mod tests {
         assert_eq!(label("* 指标值"), "指标值");
         assert_eq!(label("年\n度\n预\n算\n安\n排"), "年度预算安排");
     }
+
+    #[test]
+    fn markup_is_escaped_for_content_and_attributes() {
+        assert_eq!(escape_markup("<&\"'>"), "&lt;&amp;&quot;&apos;&gt;");
+        assert_eq!(escape_markup("示例区 a"), "示例区 a");
+    }
 }

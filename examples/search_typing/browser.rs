@@ -1,6 +1,6 @@
 //! Headless Chromium for the search tests and the time-to-first-results benchmark: find the
 //! browser, dump a page's DOM after its scripts ran, and drive a harness page in real time over
-//! the DevTools pipe. Shared by `tests/search.rs` (through `#[path]`) and `main.rs` here.
+//! the DevTools pipe. Shared by the tests (`tests/it/common`, through `#[path]`) and `main.rs` here.
 #![allow(dead_code)]
 
 use serde_json::Value;
@@ -10,6 +10,29 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+/// Chromium without a window, a first-run dialog, or anything that reaches the network.
+pub const HEADLESS: &[&str] = &[
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    "--allow-file-access-from-files",
+];
+
+/// `browser` run headless (`HEADLESS`) with a throwaway profile in `profile`.
+pub fn headless(browser: &Path, profile: &Path) -> Command {
+    let mut c = Command::new(browser);
+    c.args(HEADLESS)
+        .arg(format!("--user-data-dir={}", profile.display()));
+    c
+}
+
+/// The first Chromium on `PATH`.
 pub fn chromium() -> Option<PathBuf> {
     ["chromium", "chromium-browser", "google-chrome"]
         .iter()
@@ -26,21 +49,8 @@ pub fn chromium() -> Option<PathBuf> {
 /// The DOM of `url` after its scripts ran (virtual time: timers run at once).
 pub fn dump_dom(browser: &Path, url: &str) -> String {
     let profile = tempfile::tempdir().unwrap();
-    let out = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--allow-file-access-from-files",
-            "--virtual-time-budget=20000",
-            "--dump-dom",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
+    let out = headless(browser, profile.path())
+        .args(["--virtual-time-budget=20000", "--dump-dom"])
         .arg(url)
         .output()
         .unwrap();
@@ -66,18 +76,8 @@ pub fn run_harness(browser: &Path, url: &str) -> String {
             from.display()
         ))
         .arg(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--allow-file-access-from-files",
-            "--remote-debugging-pipe",
-        ])
+        .args(HEADLESS)
+        .arg("--remote-debugging-pipe")
         .arg(format!(
             "--user-data-dir={}",
             dir.path().join("profile").display()

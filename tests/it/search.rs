@@ -7,10 +7,7 @@
 use crate::common;
 use budgetsite_gen as generator;
 
-#[path = "../../examples/search_typing/browser.rs"]
-mod browser;
-
-use browser::*;
+use common::browser::*;
 use common::*;
 use serde_json::Value;
 use std::io::{BufRead, BufReader};

@@ -20,7 +20,7 @@
 //!
 //! Money is never formatted from `f64`: every number shown (tables, summary, value labels, axis
 //! ticks) is computed and rounded as a [`Decimal`]; `f64` is used only for coordinates.
-//! Every piece of user text reaches the SVG through `text::xml_escape`, control characters
+//! Every piece of user text reaches the SVG through `crate::text::escape_markup`, control characters
 //! replaced by spaces first (they are not allowed in XML).
 
 mod axis;

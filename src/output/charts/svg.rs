@@ -1,5 +1,5 @@
 //! Writes a laid-out [`Scene`] as one inline `<svg>` element, attribute by attribute; every
-//! piece of user text goes through `xml_escape`.
+//! piece of user text goes through `crate::text::escape_markup`.
 //!
 //! The root carries `width="100%"` and the scene's height in pixels, no `viewBox`: the drawing is
 //! never scaled, so its text is drawn at the size it was laid out at; horizontal positions that
@@ -9,7 +9,7 @@
 use std::fmt::Write as _;
 
 use super::scene::{Anchor, Rgb, Scene, Shape, MIN_WIDTH, X};
-use super::text::xml_escape;
+use crate::text::escape_markup;
 
 /// Font list for the reader's browser; no web fonts, nothing is fetched.
 pub(super) const FONT_FAMILY: &str =
@@ -73,9 +73,9 @@ pub(super) fn write(scene: &Scene, root: &Root<'_>) -> String {
         h = scene.height.max(1),
         min = MIN_WIDTH,
         id = root.id,
-        font = xml_escape(FONT_FAMILY),
-        title = xml_escape(root.title),
-        desc = xml_escape(root.desc),
+        font = escape_markup(FONT_FAMILY),
+        title = escape_markup(root.title),
+        desc = escape_markup(root.desc),
     );
     for shape in &scene.shapes {
         shape_to(&mut out, shape);
@@ -137,7 +137,7 @@ fn shape_to(out: &mut String, shape: &Shape) {
                 out,
                 "<text x=\"{x}\" y=\"{baseline}\"{dx}{anchor} font-size=\"{size}\" \
                  fill=\"{colour}\">{}</text>",
-                xml_escape(text)
+                escape_markup(text)
             )
         }
     };

@@ -5,8 +5,6 @@
 //! 0.6 em (digits and `,` a bit less). They are deliberately generous, so a label judged to fit
 //! fits in the reader's own font.
 
-pub(super) use crate::text::escape_markup as xml_escape;
-
 /// User text with control characters and U+FFFE/U+FFFF (not allowed in XML) replaced by spaces.
 pub(super) fn clean(s: &str) -> String {
     s.chars()
@@ -203,6 +201,5 @@ mod tests {
         assert_eq!(fit_width("一二", 10.0, 30.0), "一二");
         assert_eq!(clean_id("a b\"<c>"), "a-b--c-");
         assert_eq!(clean_id(""), "chart");
-        assert_eq!(xml_escape("<&\"'>"), "&lt;&amp;&quot;&apos;&gt;");
     }
 }

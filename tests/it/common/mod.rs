@@ -4,6 +4,10 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// Headless Chromium, shared with the search benchmark (`examples/search_typing`).
+#[path = "../../../examples/search_typing/browser.rs"]
+pub mod browser;
+
 pub const SAMPLE_NAME: &str = "武汉市新洲区总工会-2020";
 
 pub fn fixtures() -> PathBuf {
@@ -199,37 +203,7 @@ pub fn identity(path: &Path) -> (u64, std::time::SystemTime) {
     (ino, m.modified().unwrap())
 }
 
-/// Chromium on the PATH, under any of its usual names (for the tests that open pages).
-pub fn chromium() -> Option<PathBuf> {
-    ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .find_map(|name| {
-            std::env::var_os("PATH").and_then(|paths| {
-                std::env::split_paths(&paths)
-                    .map(|p| p.join(name))
-                    .find(|p| p.is_file())
-            })
-        })
-}
-
-/// Chromium headless with a throwaway profile and nothing that reaches the network.
-pub fn headless(browser: &Path, profile: &Path) -> Command {
-    let mut c = Command::new(browser);
-    c.args([
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--hide-scrollbars",
-        "--allow-file-access-from-files",
-    ])
-    .arg(format!("--user-data-dir={}", profile.display()));
-    c
-}
+pub use browser::{chromium, headless};
 
 /// Builds the bundled `submissions/` with the repository's `site.toml` into `dir`/public.
 pub fn build_bundled(dir: &Path) -> PathBuf {
