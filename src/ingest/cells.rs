@@ -199,23 +199,32 @@ pub fn number_hint(cell: &str) -> &'static str {
 /// Integer digits beyond this are not an amount of money in 万元 but a typing accident.
 const MAX_INTEGER_DIGITS: usize = 15;
 const MAX_FRACTION_DIGITS: usize = 6;
+/// A share may be a formula's result (`0.26439020804234`): 15 significant digits at most.
+const MAX_SHARE_FRACTION_DIGITS: usize = 15;
 
 /// Reads an amount cell. Empty (or a lone dash/slash, which forms use for "none") is `None`.
 /// Accepts full-width digits, thousands separators and a trailing `万元`.
 pub fn parse_amount(cell: &str) -> Result<Option<Decimal>, NumberError> {
     let s = normalise_number(cell);
     let s = s.strip_suffix("万元").unwrap_or(&s);
-    parse_plain(s)
+    parse_plain(s, MAX_FRACTION_DIGITS)
 }
 
-/// Reads a share cell (`93.58%`, `93.58`), as percentage points.
+/// Reads a share cell (`93.58%`, `93.58`, or the fraction `0.9358` behind a percent format,
+/// with a formula's float noise: up to 15 decimals), as written; whether a bare number is
+/// percentage points or a fraction is for the layout to decide (`is_bare_share`).
 pub fn parse_share(cell: &str) -> Result<Option<Decimal>, NumberError> {
     let s = normalise_number(cell);
     match s.strip_suffix('%') {
         Some("") => Err(NumberError::NotANumber),
-        Some(number) => parse_plain(number),
-        None => parse_plain(&s),
+        Some(number) => parse_plain(number, MAX_SHARE_FRACTION_DIGITS),
+        None => parse_plain(&s, MAX_SHARE_FRACTION_DIGITS),
     }
+}
+
+/// Whether a share cell holds a number without `%` (percentage points or a fraction).
+pub fn is_bare_share(cell: &str) -> bool {
+    !normalise_number(cell).ends_with('%')
 }
 
 fn normalise_number(cell: &str) -> String {
@@ -238,7 +247,7 @@ fn normalise_number(cell: &str) -> String {
     out
 }
 
-fn parse_plain(s: &str) -> Result<Option<Decimal>, NumberError> {
+fn parse_plain(s: &str, max_fraction: usize) -> Result<Option<Decimal>, NumberError> {
     if s.is_empty() || matches!(s, "-" | "/" | "--") {
         return Ok(None);
     }
@@ -255,7 +264,7 @@ fn parse_plain(s: &str) -> Result<Option<Decimal>, NumberError> {
         return Err(NumberError::NotANumber);
     }
     let significant = int.trim_start_matches('0');
-    if significant.len() > MAX_INTEGER_DIGITS || frac.map_or(0, str::len) > MAX_FRACTION_DIGITS {
+    if significant.len() > MAX_INTEGER_DIGITS || frac.map_or(0, str::len) > max_fraction {
         return Err(NumberError::TooLong);
     }
     Decimal::from_str(s)

@@ -358,7 +358,8 @@ fn read_sheets(
         return Ok(forms);
     }
     let names: Vec<&str> = grids.iter().filter_map(|g| g.sheet.as_deref()).collect();
-    let mut d = layouts::not_a_declaration(file);
+    let largest = grids.iter().max_by_key(|g| g.rows.len());
+    let mut d = layouts::not_a_declaration(file, largest.unwrap_or(&grid::Grid::default()));
     d.message = if names.is_empty() {
         format!("工作簿中没有可见的工作表。{}", d.message)
     } else {

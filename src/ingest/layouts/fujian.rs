@@ -3,49 +3,29 @@
 //! block), `年度总体目标` as `目标N：` texts, the `年度履职目标` table (部门职能 / 年度目标任务 /
 //! 支出项目名称 / 预算金额), and one indicator table 一级 / 二级 / 三级指标 / 指标解释 / 目标值.
 
+use super::header::{Column as TableColumn, ColumnMap};
 use super::split_overall_goals;
-use super::table::{self, Columns, IndicatorTable};
+use super::table::{self, indicator_header, IndicatorTable};
+use super::vocab::{concept_of_key, key, Concept, DUTY_COLUMNS};
 use crate::diagnostic::Diagnostic;
-use crate::ingest::cells::RawRow;
+use crate::ingest::cells::{parse_amount, RawRow};
 use crate::ingest::grid::Grid;
 use crate::ingest::ParsedForm;
 use crate::model::{Column, Declaration, Duty, Expenditure, Goal, Row};
-use crate::text::label;
 
-const HEAD_LABELS: &[&str] = &[
-    "部门名称",
-    "部门(单位)名称",
-    "部门预算编码",
-    "填报人",
-    "联系电话",
+/// The labels of the head, whose cells are never another head label's value.
+const HEAD: &[Concept] = &[
+    Concept::Department,
+    Concept::BudgetCode,
+    Concept::FilledBy,
+    Concept::Phone,
+    Concept::FillDate,
 ];
 
-/// Where the reader stands in the form.
 enum Section {
     Head,
-    Duties(DutyColumns),
+    Duties(ColumnMap),
     Indicators(IndicatorTable),
-}
-
-#[derive(Clone, Copy)]
-struct DutyColumns {
-    function: Option<usize>,
-    task: Option<usize>,
-    project: Option<usize>,
-    amount: Option<usize>,
-}
-
-impl DutyColumns {
-    fn from_header(labels: &[String]) -> Option<DutyColumns> {
-        let at = |word: &str| labels.iter().position(|l| l.starts_with(word));
-        let columns = DutyColumns {
-            function: at("部门职能"),
-            task: at("年度目标任务"),
-            project: at("支出项目名称"),
-            amount: at("预算金额"),
-        };
-        (columns.function.is_some() || columns.task.is_some()).then_some(columns)
-    }
 }
 
 pub fn parse(grid: &Grid, file: &str) -> Result<ParsedForm, Diagnostic> {
@@ -58,62 +38,82 @@ pub fn parse(grid: &Grid, file: &str) -> Result<ParsedForm, Diagnostic> {
     let mut section = Section::Head;
     let mut duty_function: Option<String> = None;
     let mut seen = false;
+    let mut own_row_year = None;
     for row in grid.rows.iter().filter(|r| !r.is_blank()) {
-        let labels: Vec<String> = row.cells.iter().map(|c| label(c)).collect();
-        let find = |words: &[&str]| labels.iter().position(|l| words.contains(&l.as_str()));
+        let labels: Vec<String> = row.cells.iter().map(|c| key(c)).collect();
+        let find = |c: Concept| labels.iter().position(|l| concept_of_key(l) == Some(c));
         if table::title_row(row, &labels, &mut d, &mut source) {
             seen = true;
             continue;
         }
-        if let Some(columns) = Columns::from_header(&labels) {
-            seen = true;
-            section = Section::Indicators(IndicatorTable::new(columns, row.line));
+        if let Some(year) = table::own_row_year(row) {
+            own_row_year.get_or_insert(year);
             continue;
         }
-        if let Some(i) = find(&["部门名称", "部门(单位)名称"]) {
+        if let Some(map) = indicator_header(row) {
             seen = true;
-            d.department = table::value_after(row, i, HEAD_LABELS);
-            source.department = Some(row.line);
-            if let Some(j) = find(&["部门预算编码"]) {
-                d.budget_code = table::value_after(row, j, HEAD_LABELS);
+            let fiscal_year = d.fiscal_year.or(own_row_year);
+            section = Section::Indicators(IndicatorTable::new(
+                map,
+                row.line,
+                fiscal_year,
+                "绩效指标表".to_owned(),
+            ));
+            continue;
+        }
+        if let Section::Indicators(table) = &mut section {
+            table.row(row, file, &mut out);
+            continue;
+        }
+        if find(Concept::Department).is_some() || find(Concept::BudgetCode).is_some() {
+            seen = true;
+            for (i, l) in labels.iter().enumerate() {
+                match concept_of_key(l) {
+                    Some(Concept::Department) => {
+                        d.department = table::value_after(row, &labels, i, HEAD);
+                        source.department = Some(row.line);
+                    }
+                    Some(Concept::BudgetCode) => {
+                        d.budget_code = table::value_after(row, &labels, i, HEAD);
+                    }
+                    _ => {}
+                }
             }
             continue;
         }
-        if let Some(j) = find(&["部门预算编码"]) {
-            seen = true;
-            d.budget_code = table::value_after(row, j, HEAD_LABELS);
-            continue;
-        }
-        if let Some(i) = labels.iter().position(|l| l.starts_with("年度总体目标")) {
+        if let Some(i) = find(Concept::OverallGoals) {
             seen = true;
             let text = table::text_after(row, i).unwrap_or_default();
             d.overall_goals = split_overall_goals(&text.replace('\n', " "));
             source.overall_goals = Some(row.line);
             continue;
         }
-        if labels.iter().any(|l| l == "年度履职目标") || DutyColumns::from_header(&labels).is_some()
-        {
+        if let Some(mut map) = ColumnMap::from_header(row, DUTY_COLUMNS, 2) {
+            map.close();
             seen = true;
-            if let Some(columns) = DutyColumns::from_header(&labels) {
-                section = Section::Duties(columns);
-            }
+            section = Section::Duties(map);
+            continue;
+        }
+        if find(Concept::Duties).is_some() {
+            seen = true;
             continue;
         }
         match &mut section {
             Section::Head => {
                 seen |= money_row(row, &labels, &mut d, &mut source, file, &mut out);
             }
-            Section::Duties(columns) => {
-                if let Some(duty) = duty_row(row, *columns, &mut duty_function, file, &mut out) {
+            Section::Duties(map) => {
+                if let Some(duty) = duty_row(row, map, &mut duty_function, file, &mut out) {
                     d.duties.push(duty);
                 }
             }
-            Section::Indicators(table) => table.row(row, file, &mut out),
+            Section::Indicators(_) => unreachable!("indicator rows are read above"),
         }
     }
     if !seen {
-        return Err(super::not_a_declaration(file));
+        return Err(super::not_a_declaration(file, grid));
     }
+    d.fiscal_year = d.fiscal_year.or(own_row_year);
     if let Section::Indicators(table) = section {
         d.goals.push(Goal {
             number: None,
@@ -129,7 +129,8 @@ pub fn parse(grid: &Grid, file: &str) -> Result<ParsedForm, Diagnostic> {
     })
 }
 
-/// `资金总额` / `项目支出` / `基本支出` with the budget-year amount in the next filled cell.
+/// A row of `年度预算安排`: 资金总额 (the total), 项目支出 or 基本支出, the amount in the next
+/// filled cell.
 fn money_row(
     row: &RawRow,
     labels: &[String],
@@ -139,16 +140,20 @@ fn money_row(
     out: &mut Vec<Diagnostic>,
 ) -> bool {
     let found = labels.iter().enumerate().find_map(|(i, l)| {
-        let kind = match l.as_str() {
-            "资金总额" | "合计" => Row::ExpenditureTotal,
-            "项目支出" => Row::Project,
-            "基本支出" => Row::Basic,
+        let kind = match concept_of_key(l)? {
+            Concept::FundTotal | Concept::Total | Concept::ExpenditureTotal => {
+                Row::ExpenditureTotal
+            }
+            Concept::Project => Row::Project,
+            Concept::Basic => Row::Basic,
             _ => return None,
         };
         Some((i, kind))
     });
     let Some((i, kind)) = found else {
-        return labels.iter().any(|l| l.starts_with("年度预算安排"));
+        return labels
+            .iter()
+            .any(|l| concept_of_key(l) == Some(Concept::BudgetArrangement));
     };
     let text = row.next_filled(i).map_or("", |(_, c)| c);
     let what = if kind == Row::ExpenditureTotal {
@@ -165,25 +170,26 @@ fn money_row(
     true
 }
 
+/// A row of `年度履职目标` through its header; 部门职能 carries down over merged cells.
 fn duty_row(
     row: &RawRow,
-    columns: DutyColumns,
+    map: &ColumnMap,
     function: &mut Option<String>,
     file: &str,
     out: &mut Vec<Diagnostic>,
 ) -> Option<Duty> {
-    let cell = |i: Option<usize>| {
-        i.and_then(|i| row.cells.get(i))
-            .filter(|c| !c.is_empty())
-            .cloned()
-    };
-    // 部门职能 is merged over its tasks: the cells below it are empty.
-    if let Some(f) = cell(columns.function) {
-        *function = Some(f);
+    let shift = map.align(row, 0, &duty_fit);
+    let (mut task, mut project, mut amount_text) = (None, None, None);
+    for (col, value) in map.read(row, shift) {
+        let v = Some(value.to_owned());
+        match col.concept {
+            Concept::DutyFunction => *function = v,
+            Concept::DutyTask => task = v,
+            Concept::DutyProject => project = v,
+            Concept::DutyAmount => amount_text = v,
+            _ => {}
+        }
     }
-    let task = cell(columns.task);
-    let project = cell(columns.project);
-    let amount_text = cell(columns.amount);
     if task.is_none() && project.is_none() && amount_text.is_none() {
         return None;
     }
@@ -197,6 +203,18 @@ fn duty_row(
         project,
         amount,
     })
+}
+
+/// Amounts belong under 预算金额, texts under the others.
+fn duty_fit(col: &TableColumn, cell: &str, at_start: bool) -> i32 {
+    let number = matches!(parse_amount(cell), Ok(Some(_)));
+    let score = match (col.concept, number) {
+        (Concept::DutyAmount, true) => 2,
+        (Concept::DutyAmount, false) => 0,
+        (_, true) => -2,
+        (_, false) => 1,
+    };
+    score - i32::from(!at_start)
 }
 
 #[cfg(test)]

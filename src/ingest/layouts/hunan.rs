@@ -4,15 +4,21 @@
 //! Required-field labels carry a leading `*`, which `label` drops.
 
 use super::split_overall_goals;
-use super::table::{self, Columns, IndicatorTable};
+use super::table::{self, indicator_header, IndicatorTable};
+use super::vocab::{concept_of_key, key, Concept};
 use crate::diagnostic::Diagnostic;
 use crate::ingest::cells::paragraphs;
 use crate::ingest::grid::Grid;
 use crate::ingest::ParsedForm;
 use crate::model::{Declaration, Goal};
-use crate::text::label;
 
-const HEAD_LABELS: &[&str] = &["部门名称", "部门(单位)名称", "部门(单位)职责", "预算年度"];
+/// The labels of the head, whose cells are never another head label's value.
+const HEAD: &[Concept] = &[
+    Concept::Department,
+    Concept::Functions,
+    Concept::BudgetYear,
+    Concept::OverallGoals,
+];
 
 pub fn parse(grid: &Grid, file: &str) -> Result<ParsedForm, Diagnostic> {
     let mut d = Declaration::new();
@@ -22,52 +28,63 @@ pub fn parse(grid: &Grid, file: &str) -> Result<ParsedForm, Diagnostic> {
     let mut out = Vec::new();
     let mut indicators: Option<IndicatorTable> = None;
     let mut seen = false;
+    let mut own_row_year = None;
     for row in grid.rows.iter().filter(|r| !r.is_blank()) {
-        let labels: Vec<String> = row.cells.iter().map(|c| label(c)).collect();
-        let find = |words: &[&str]| labels.iter().position(|l| words.contains(&l.as_str()));
+        let labels: Vec<String> = row.cells.iter().map(|c| key(c)).collect();
+        let find = |c: Concept| labels.iter().position(|l| concept_of_key(l) == Some(c));
         if table::title_row(row, &labels, &mut d, &mut source) {
             seen = true;
             continue;
         }
-        if let Some(columns) = Columns::from_header(&labels) {
+        if let Some(year) = table::own_row_year(row) {
+            own_row_year.get_or_insert(year);
+            continue;
+        }
+        if let Some(map) = indicator_header(row) {
             seen = true;
-            indicators = Some(IndicatorTable::new(columns, row.line));
+            let fiscal_year = d.fiscal_year.or(own_row_year);
+            indicators = Some(IndicatorTable::new(
+                map,
+                row.line,
+                fiscal_year,
+                "绩效指标表".to_owned(),
+            ));
             continue;
         }
         if let Some(table) = indicators.as_mut() {
             table.row(row, file, &mut out);
             continue;
         }
-        if let Some(i) = find(&["部门名称", "部门(单位)名称"]) {
+        if let Some(i) = find(Concept::Department) {
             seen = true;
-            d.department = table::value_after(row, i, HEAD_LABELS);
+            d.department = table::value_after(row, &labels, i, HEAD);
             source.department = Some(row.line);
-        } else if let Some(i) = find(&["预算年度"]) {
+        } else if let Some(i) = find(Concept::BudgetYear) {
             seen = true;
-            if let Some(year) = table::value_after(row, i, HEAD_LABELS)
+            if let Some(year) = table::value_after(row, &labels, i, HEAD)
                 .and_then(|v| table::year_in(&format!("{v}年")))
             {
-                d.fiscal_year = Some(year);
+                d.fiscal_year.get_or_insert(year);
                 source.title.get_or_insert(row.line);
             }
-        } else if let Some(i) = find(&["部门(单位)职责", "部门职责"]) {
+        } else if let Some(i) = find(Concept::Functions) {
             seen = true;
             d.functions = table::text_after(row, i)
                 .map(|t| paragraphs(&t))
                 .unwrap_or_default();
-        } else if let Some(i) = find(&["年度总体绩效目标", "年度绩效目标", "总体绩效目标"])
-        {
+        } else if let Some(i) = find(Concept::OverallGoals) {
             seen = true;
             let text = table::text_after(row, i).unwrap_or_default();
             d.overall_goals = split_overall_goals(&text.replace('\n', " "));
             source.overall_goals = Some(row.line);
-        } else if find(&["绩效指标"]).is_some() {
+        } else if find(Concept::IndicatorBanner).is_some() {
             seen = true;
         }
     }
     if !seen {
-        return Err(super::not_a_declaration(file));
+        return Err(super::not_a_declaration(file, grid));
     }
+    d.fiscal_year = d.fiscal_year.or(own_row_year);
     if let Some(table) = indicators {
         d.goals.push(Goal {
             number: None,

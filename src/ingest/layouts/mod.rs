@@ -11,10 +11,12 @@
 //! `table` holds what the single-table layouts share; `money` the hubei family's budget table.
 
 mod fujian;
+mod header;
 mod hubei;
 mod hunan;
 mod money;
 mod table;
+mod vocab;
 
 use super::grid::Grid;
 use crate::diagnostic::{Code, Diagnostic};
@@ -109,16 +111,89 @@ pub(crate) fn split_overall_goals(text: &str) -> Vec<String> {
     out
 }
 
-/// The finding for a grid that reads as none of the layouts.
-pub fn not_a_declaration(file: &str) -> Diagnostic {
+/// The finding for a grid that reads as none of the layouts: the labels looked for, from
+/// the vocabulary, and the label-like cells the grid has that the vocabulary does not know.
+pub fn not_a_declaration(file: &str, grid: &Grid) -> Diagnostic {
+    use vocab::{words, Concept};
+    let quote = |ws: &[&str]| ws.iter().map(|w| format!("“{w}”")).collect::<String>();
+    let looked_for = [
+        (
+            "湖北表式",
+            quote(&[
+                crate::model::FORM_NAME,
+                "部门名称",
+                "部门总体资金情况",
+                "年度目标1",
+            ]),
+        ),
+        (
+            "福建表式",
+            quote(&[
+                "部门整体支出绩效目标表",
+                "部门预算编码",
+                "年度预算安排",
+                "年度履职目标",
+            ]),
+        ),
+        (
+            "湖南表式",
+            quote(&["年度整体绩效目标表", "绩效指标", "指标值类型"]),
+        ),
+        (
+            "金额表头",
+            quote(&[words(Concept::BudgetColumn), words(Concept::PriorColumn)].concat()),
+        ),
+        (
+            "指标表头",
+            quote(
+                &[
+                    words(Concept::Level1),
+                    words(Concept::Name),
+                    words(Concept::Target),
+                ]
+                .concat(),
+            ),
+        ),
+    ]
+    .iter()
+    .map(|(what, ws)| format!("{what}{ws}"))
+    .collect::<Vec<_>>()
+    .join("；");
+    let unknown = unknown_labels(grid);
+    let unknown = if unknown.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "。表中未识别的标签：{}",
+            quote(&unknown.iter().map(String::as_str).collect::<Vec<_>>())
+        )
+    };
     Diagnostic::new(
         Code::NotADeclaration,
         file,
-        "未找到申报表的标题或表格结构。查找过的标签：湖北表式“部门整体支出绩效目标申报表”“部门名称”\
-         “部门总体资金情况”“年度目标1”；福建表式“部门整体支出绩效目标表”“部门预算编码”“年度预算安排”\
-         “年度履职目标”；湖南表式“年度整体绩效目标表”“绩效指标”“指标值类型”。请确认提交的是申报表\
-         （Excel 工作簿或其文本导出）",
+        format!(
+            "未找到申报表的标题或表格结构。查找过的标签：{looked_for}{unknown}。请确认提交的是申报表\
+             （Excel 工作簿或其文本导出）"
+        ),
     )
+}
+
+/// Short text cells that look like labels (no digits, at most 12 characters) and that the
+/// vocabulary does not know: the first eight, in the grid's order.
+fn unknown_labels(grid: &Grid) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for cell in grid.rows.iter().flat_map(|r| &r.cells) {
+        let k = vocab::key(cell);
+        let n = k.chars().count();
+        let label_like = (2..=12).contains(&n) && !k.chars().any(|c| c.is_ascii_digit());
+        if label_like && vocab::concept_of_key(&k).is_none() && !out.contains(&k) {
+            out.push(k);
+            if out.len() == 8 {
+                break;
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -171,8 +246,15 @@ mod tests {
     fn a_grid_of_nothing_known_names_the_labels_looked_for() {
         let err = parse(&grid("会议纪要\t第三季度\n出席\t张三"), "x.txt").unwrap_err();
         assert_eq!(err.code, Code::NotADeclaration);
-        for word in ["部门整体支出绩效目标申报表", "部门预算编码", "指标值类型"]
-        {
+        for word in [
+            "部门整体支出绩效目标申报表",
+            "部门预算编码",
+            "指标值类型",
+            "当年金额",
+            "预期当年实现值",
+            // The grid's own labels, which the vocabulary does not know.
+            "“会议纪要”“第三季度”“出席”“张三”",
+        ] {
             assert!(err.message.contains(word), "{word}: {}", err.message);
         }
     }

@@ -1,115 +1,157 @@
-//! The budget table of the hubei family: which cells after a row's label hold the budget,
-//! the share and the prior years (the sample's order, and the PDF print's with `占比` last), and
-//! shares that a workbook without known number formats stores as fractions.
+//! The budget table of the hubei family, read through its header: `当年预算收支` (or
+//! `当年金额`, `2020年预算数`), `占比` and the prior years (`近两年收支情况` over a row of years) in
+//! whatever order and span the form has them; a row that lost leading cells to a merge is
+//! aligned by what its cells hold (a share where `占比` stands). Shares come as the form wrote
+//! them: `93.58%`, `93.58`, or the fraction behind a percent format, with float noise
+//! (`shares_from_fractions` decides which).
 
+use super::header::{Column, ColumnMap};
+use super::vocab::{Concept, MONEY_COLUMNS};
+use crate::ingest::cells::{parse_amount, RawRow};
 use crate::model::{Declaration, Row};
 
-/// The order of the budget table's value columns after a row's label.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum MoneyOrder {
-    /// The sample: `当年预算收支`, `占比`, then the prior years.
-    #[default]
-    BudgetShareYears,
-    /// The PDF print: `当年金额`, the prior years, then `占比`.
-    BudgetYearsShare,
+/// The columns of a budget table's header row, if it is one: it names two of the budget, the
+/// share and the prior years.
+pub fn money_header(row: &RawRow) -> Option<ColumnMap> {
+    ColumnMap::from_header(row, MONEY_COLUMNS, 2)
 }
 
-/// The cells after a budget label: budget, share, then the prior years. A share written with
-/// `%` anchors the row; otherwise a row that lost a leading cell keeps its last values.
-pub fn money_values(after: &[String]) -> Vec<String> {
-    let is_share = |c: &String| c.ends_with('%') || c.ends_with('％');
-    if let Some(p) = after.iter().position(is_share) {
-        let mut out = Vec::new();
-        out.push(if p > 0 {
-            after[p - 1].clone()
-        } else {
-            String::new()
+/// The official template's columns right of a row label at `label`: where a form has no
+/// header row, the values follow in the sample's order.
+pub fn default_map(label: usize, years: &[i32]) -> ColumnMap {
+    let mut columns = vec![
+        Column {
+            concept: Concept::BudgetColumn,
+            year: None,
+            start: label + 1,
+            end: label + 2,
+        },
+        Column {
+            concept: Concept::ShareColumn,
+            year: None,
+            start: label + 2,
+            end: label + 3,
+        },
+    ];
+    for (k, &y) in years.iter().enumerate() {
+        columns.push(Column {
+            concept: Concept::PriorColumn,
+            year: Some(y),
+            start: label + 3 + k,
+            end: label + 4 + k,
         });
-        out.extend(after[p..].iter().cloned());
-        return out;
     }
-    let end = after
-        .iter()
-        .rposition(|c| !c.is_empty())
-        .map_or(0, |i| i + 1);
-    let trimmed = &after[..end];
-    let expected = 4;
-    if trimmed.len() > expected {
-        trimmed[trimmed.len() - expected..].to_vec()
-    } else {
-        trimmed.to_vec()
-    }
+    ColumnMap { columns }
 }
 
-/// The cells after a budget label in the PDF order (budget, `years` prior years, share),
-/// returned in the sample's order (budget, share, prior years). A share written with `%`
-/// anchors the row; otherwise the values are the last ones before the right edge.
-pub fn money_values_share_last(after: &[String], years: usize) -> Vec<String> {
-    let is_share = |c: &String| c.ends_with('%') || c.ends_with('％');
-    let width = years + 2;
-    let values: Vec<String> = match after.iter().position(is_share) {
-        Some(p) => {
-            let start = (p + 1).saturating_sub(width);
-            let mut v: Vec<String> = after[start..=p].to_vec();
-            while v.len() < width {
-                v.insert(0, String::new());
-            }
-            v
-        }
-        None => {
-            let end = after
-                .iter()
-                .rposition(|c| !c.is_empty())
-                .map_or(0, |i| i + 1);
-            let start = end.saturating_sub(width);
-            let mut v: Vec<String> = after[start..end].to_vec();
-            v.resize(width, String::new());
-            v
-        }
+/// The value cells of a budget row right of its label at `label`, by column: (budget, share,
+/// [(year, cell)]).
+pub fn money_cells<'r>(
+    map: &ColumnMap,
+    row: &'r RawRow,
+    label: usize,
+) -> (Option<&'r str>, Option<&'r str>, Vec<(i32, &'r str)>) {
+    let values = RawRow {
+        line: row.line,
+        cells: row
+            .cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| if i > label { c.clone() } else { String::new() })
+            .collect(),
     };
-    let mut out = Vec::with_capacity(width);
-    out.push(values[0].clone());
-    out.push(values[width - 1].clone());
-    out.extend(values[1..width - 1].iter().cloned());
-    out
+    let shift = map.align(&values, label + 1, &fit);
+    let (mut budget, mut share, mut prior) = (None, None, Vec::new());
+    for (col, _) in map.read(&values, shift) {
+        // Borrow from the row itself, not the blanked copy.
+        let Some(i) = (col.start..col.end)
+            .map(|p| p as isize - shift)
+            .filter(|&i| i > label as isize)
+            .map(|i| i as usize)
+            .find(|&i| row.cells.get(i).is_some_and(|c| !c.is_empty()))
+        else {
+            continue;
+        };
+        let cell = row.cells[i].as_str();
+        match col.concept {
+            Concept::BudgetColumn => budget = budget.or(Some(cell)),
+            Concept::ShareColumn => share = share.or(Some(cell)),
+            Concept::PriorColumn => {
+                if let Some(y) = col.year {
+                    prior.push((y, cell));
+                }
+            }
+            _ => {}
+        }
+    }
+    (budget, share, prior)
 }
 
-/// In a workbook whose number formats are not known (`.xls`, `.ods`), a share cell may hold
-/// the fraction behind its percent format (`0.9358` for `93.58%`), while another share of the
-/// same form was typed as text (`93.58%`). Each share is judged on its own: a total's share of
-/// exactly 1 is 100%; a part's share of at most 1 is a fraction when it is its amount ÷ the
-/// total, or when the block's total share was written as the fraction 1 (then a wrong part is
-/// reported by the `share` rule in percent). Anything else is left as written.
-pub fn shares_from_fractions(decl: &mut Declaration) {
-    use rust_decimal::Decimal;
+/// How well a value fits under a budget column: a share where `占比` stands, amounts elsewhere.
+fn fit(col: &Column, cell: &str, at_start: bool) -> i32 {
+    let percent = cell.trim_end().ends_with(['%', '％']);
+    let number = percent || matches!(parse_amount(cell), Ok(Some(_)));
+    let score = match col.concept {
+        Concept::ShareColumn if percent => 4,
+        Concept::ShareColumn if number => 1,
+        Concept::ShareColumn => -2,
+        _ if percent => -4,
+        _ if number => 2,
+        _ => -1,
+    };
+    if at_start {
+        score
+    } else {
+        score - 1
+    }
+}
+
+/// A share written as a bare number (no `%`) is percentage points (`93.58`) or the fraction
+/// behind a percent format (`0.9358`, `0.93580000000001`): whichever agrees with the row's
+/// amount ÷ its own block's total (income rows by the income total, spending rows by the
+/// spending total). A total's share of exactly 1 is 100%, and when a block's total share was
+/// written as the fraction 1 its parts are fractions too (a wrong part is then reported by the
+/// `share` rule in percent). A fraction shows as its percent format would: two decimals.
+/// Anything else is left as written.
+pub fn shares_from_fractions(decl: &mut Declaration, bare: &[Row]) {
+    use rust_decimal::{Decimal, RoundingStrategy};
     let blocks = [
         [Row::FiscalAppropriation, Row::Other, Row::IncomeTotal],
         [Row::Basic, Row::Project, Row::ExpenditureTotal],
     ];
-    let tolerance = Decimal::new(1, 4);
+    let round2 = |d: Decimal| d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    let tolerance = Decimal::new(1, 2);
     for rows in blocks {
         let total = decl.budget_line(rows[2]).budget;
-        let total_is_fraction = decl.budget_line(rows[2]).share_percent == Some(Decimal::ONE);
+        let total_is_fraction = bare.contains(&rows[2])
+            && decl.budget_line(rows[2]).share_percent == Some(Decimal::ONE);
         for row in rows {
             let Some(share) = decl.budget_line(row).share_percent else {
                 continue;
             };
-            if share > Decimal::ONE || share.is_sign_negative() {
+            if !bare.contains(&row) || share > Decimal::ONE || share.is_sign_negative() {
                 continue;
             }
             let fraction = if row == rows[2] {
                 total_is_fraction
             } else {
                 let amount = decl.budget_line(row).budget.unwrap_or_default();
-                let agrees = total
+                let computed = total
                     .filter(|t| !t.is_zero())
                     .and_then(|t| amount.checked_div(t))
-                    .is_some_and(|ratio| (ratio - share).abs() <= tolerance);
-                agrees || total_is_fraction
+                    .map(|r| round2(r * Decimal::ONE_HUNDRED));
+                let agrees =
+                    |pp: Decimal| computed.is_some_and(|c| (round2(pp) - c).abs() <= tolerance);
+                (agrees(share * Decimal::ONE_HUNDRED) && !agrees(share)) || total_is_fraction
             };
             if fraction {
-                decl.budget_line_mut(row).share_percent =
-                    Some((share * Decimal::ONE_HUNDRED).normalize());
+                let pp = (share * Decimal::ONE_HUNDRED).normalize();
+                let pp = if pp.scale() > 2 {
+                    round2(pp).normalize()
+                } else {
+                    pp
+                };
+                decl.budget_line_mut(row).share_percent = Some(pp);
             }
         }
     }
@@ -119,6 +161,8 @@ pub fn shares_from_fractions(decl: &mut Declaration) {
 mod tests {
     use super::*;
     use rust_decimal::Decimal;
+
+    const BARE: [Row; 3] = [Row::Basic, Row::Project, Row::ExpenditureTotal];
 
     fn d(s: &str) -> Option<Decimal> {
         Some(s.parse().unwrap())
@@ -143,40 +187,92 @@ mod tests {
     #[test]
     fn shares_behind_a_percent_format_become_percentage_points() {
         let mut a = decl([d("0.9358"), d("0.0642"), d("1")]);
-        shares_from_fractions(&mut a);
+        shares_from_fractions(&mut a, &BARE);
         assert_eq!(a.budget_line(Row::Basic).share_percent, d("93.58"));
         assert_eq!(a.budget_line(Row::ExpenditureTotal).share_percent, d("100"));
         // Without a total's share the parts must agree with their amounts.
         let mut b = decl([d("0.9358"), d("0.0642"), None]);
-        shares_from_fractions(&mut b);
+        shares_from_fractions(&mut b, &BARE);
         assert_eq!(b.budget_line(Row::Project).share_percent, d("6.42"));
         // Percentage points, or fractions that match nothing, stay as written.
         let mut c = decl([d("93.58"), d("6.42"), d("100")]);
-        shares_from_fractions(&mut c);
+        shares_from_fractions(&mut c, &BARE);
         assert_eq!(c.budget_line(Row::Basic).share_percent, d("93.58"));
         let mut e = decl([d("0.5"), d("0.5"), None]);
-        shares_from_fractions(&mut e);
+        shares_from_fractions(&mut e, &BARE);
         assert_eq!(e.budget_line(Row::Basic).share_percent, d("0.5"));
         // One share typed as text, the others as fractions: each is judged on its own.
         let mut f = decl([d("93.58"), d("0.0642"), d("1")]);
-        shares_from_fractions(&mut f);
+        shares_from_fractions(&mut f, &BARE);
         assert_eq!(f.budget_line(Row::Basic).share_percent, d("93.58"));
         assert_eq!(f.budget_line(Row::Project).share_percent, d("6.42"));
         assert_eq!(f.budget_line(Row::ExpenditureTotal).share_percent, d("100"));
     }
 
     #[test]
-    fn money_values_follow_the_share_or_the_right_edge() {
-        let v = |cells: &[&str]| cells.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(
-            money_values(&v(&["", "286.41", "100%", "234.35", "231.55", ""])),
-            v(&["286.41", "100%", "234.35", "231.55", ""])
+    fn float_noise_and_the_share_written_with_percent_stay_apart() {
+        // A formula's fraction with float noise shows as its percent format would.
+        let mut a = decl([d("0.93580518447417"), d("0.06419481552583"), d("1")]);
+        shares_from_fractions(&mut a, &BARE);
+        assert_eq!(a.budget_line(Row::Basic).share_percent, d("93.58"));
+        assert_eq!(a.budget_line(Row::Project).share_percent, d("6.42"));
+        // A share written `0.5%` is half a percent, whatever the amounts say.
+        let mut b = decl([d("0.9358"), d("0.5"), None]);
+        shares_from_fractions(&mut b, &[Row::Basic]);
+        assert_eq!(b.budget_line(Row::Basic).share_percent, d("93.58"));
+        assert_eq!(b.budget_line(Row::Project).share_percent, d("0.5"));
+    }
+
+    fn row(cells: &[&str]) -> RawRow {
+        RawRow {
+            line: 1,
+            cells: cells.iter().map(|c| c.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn budget_cells_are_read_through_the_header_in_its_order() {
+        // The PDF print: 当年金额, the two prior years, then 占比.
+        let mut map = money_header(&row(&[
+            "",
+            "总体资金情况",
+            "",
+            "当年金额",
+            "近两年收支金额",
+            "",
+            "占比",
+        ]))
+        .unwrap();
+        map.split_years(Some(&row(&["", "", "", "", "年", "年"])), Some(2022));
+        let data = row(&["", "收入构成", "财政拨款", "1540.9", "10", "20", "100.00%"]);
+        let (budget, share, prior) = money_cells(&map, &data, 2);
+        assert_eq!(budget, Some("1540.9"));
+        assert_eq!(share, Some("100.00%"));
+        assert_eq!(prior, [(2021, "10"), (2020, "20")]);
+    }
+
+    #[test]
+    fn a_text_row_that_lost_cells_to_a_merge_is_aligned_by_its_share() {
+        // The sample: the spending total lost its two leading cells and gained one after
+        // its label.
+        let mut map = money_header(&row(&[
+            "部门总体资金情况 (万元)",
+            "总体资金情况",
+            "",
+            "当年预算收支",
+            "占比",
+            "近两年收支情况",
+            "",
+        ]))
+        .unwrap();
+        map.split_years(
+            Some(&row(&["", "", "", "", "", "2019年", "2018年"])),
+            Some(2020),
         );
-        assert_eq!(
-            money_values(&v(&["", "286.41", "", "234.35", "231.55", ""])),
-            v(&["286.41", "", "234.35", "231.55"])
-        );
-        assert_eq!(money_values(&v(&["", "", "", ""])), Vec::<String>::new());
-        assert_eq!(money_values(&v(&["", "", "5", ""])), v(&["", "", "5"]));
+        let data = row(&["合计", "", "286.41", "100%", "234.35", "231.55", ""]);
+        let (budget, share, prior) = money_cells(&map, &data, 0);
+        assert_eq!(budget, Some("286.41"));
+        assert_eq!(share, Some("100%"));
+        assert_eq!(prior, [(2019, "234.35"), (2018, "231.55")]);
     }
 }

@@ -4,51 +4,33 @@
 //! the budget year in a title. Merged 一级 and 二级 cells leave the cells below them empty:
 //! both carry down to the rows of the same block.
 
+use super::header::{is_year_row, Column, ColumnMap};
+use super::vocab::{key, Concept, INDICATOR_COLUMNS};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::ingest::cells::{self, parse_amount, RawRow};
 use crate::model::{Declaration, GoalLines, Indicator, SourceMap, YearMap};
-use crate::text::{label, to_half_width};
+use crate::text::to_half_width;
 use rust_decimal::Decimal;
 
-/// Where the indicator table's columns stand, read from its header row.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Columns {
-    level1: usize,
-    level2: Option<usize>,
-    name: Option<usize>,
-    value_kind: Option<usize>,
-    target: Option<usize>,
-    unit: Option<usize>,
-    explanation: Option<usize>,
-    standard: Option<usize>,
-    remark: Option<usize>,
+/// Whether a header row opens an indicator table: it names a level and a name or a value.
+pub fn indicator_header(row: &RawRow) -> Option<ColumnMap> {
+    let map = ColumnMap::from_header(row, INDICATOR_COLUMNS, 2)?;
+    let level = map.has(Concept::Level1) || map.has(Concept::Level2);
+    let body = [Concept::Name, Concept::Target, Concept::Value]
+        .iter()
+        .any(|&c| map.has(c));
+    (level && body).then_some(map)
 }
 
-impl Columns {
-    /// The columns of a header row, if it is one (it names 一级指标 and a third level).
-    pub fn from_header(labels: &[String]) -> Option<Columns> {
-        let at = |words: &[&str]| labels.iter().position(|l| words.contains(&l.as_str()));
-        let level1 = at(&["一级指标"])?;
-        let name = at(&["三级指标", "指标名称", "指标内容"]);
-        name?;
-        Some(Columns {
-            level1,
-            level2: at(&["二级指标"]),
-            name,
-            value_kind: at(&["指标值类型", "指标性质"]),
-            target: at(&["指标值", "目标值", "预期当年实现值", "年度指标值"]),
-            unit: at(&["计量单位", "度量单位", "单位"]),
-            explanation: at(&["指标解释"]),
-            standard: at(&["评(扣)分标准", "评分标准", "绩效标准"]),
-            remark: at(&["备注"]),
-        })
-    }
-}
-
-/// Reads the rows of one indicator table into indicators, with their lines.
-#[derive(Debug, Default)]
+/// Reads the rows of one indicator table through its header into indicators, with their lines.
+#[derive(Debug)]
 pub struct IndicatorTable {
-    columns: Columns,
+    map: ColumnMap,
+    /// Whether the header may still go on (a refining row, a row of years).
+    in_header: bool,
+    fiscal_year: Option<i32>,
+    /// How findings name the table (`年度目标1`, `绩效指标表`).
+    context: String,
     pub indicators: Vec<Indicator>,
     pub lines: GoalLines,
     level1: Option<String>,
@@ -56,76 +38,240 @@ pub struct IndicatorTable {
 }
 
 impl IndicatorTable {
-    pub fn new(columns: Columns, header_line: u32) -> IndicatorTable {
+    pub fn new(
+        map: ColumnMap,
+        header_line: u32,
+        fiscal_year: Option<i32>,
+        context: String,
+    ) -> Self {
         IndicatorTable {
-            columns,
+            map,
+            in_header: true,
+            fiscal_year,
+            context,
+            indicators: Vec::new(),
             lines: GoalLines {
                 header: Some(header_line),
                 indicators: Vec::new(),
             },
-            ..IndicatorTable::default()
+            level1: None,
+            level2: None,
         }
     }
 
-    /// One data row. An unfilled template row (a 二级指标 with nothing after it, or `____`)
-    /// is a `placeholder-row` finding, not an indicator.
+    /// The same table going on after its header was repeated (a page break): the level-1 and
+    /// level-2 cells above still hold.
+    pub fn carry_from(&mut self, before: &IndicatorTable) {
+        self.level1.clone_from(&before.level1);
+        self.level2.clone_from(&before.level2);
+    }
+
+    /// The prior years the table's columns read.
+    pub fn years(&self) -> Vec<i32> {
+        self.map.years(Concept::PriorValues)
+    }
+
+    /// One row after the header: a further header row, or data. An unfilled template row (a
+    /// 二级指标 with nothing after it, or `____`) is a `placeholder-row` finding, not an
+    /// indicator.
     pub fn row(&mut self, row: &RawRow, file: &str, out: &mut Vec<Diagnostic>) {
-        let cell = |i: Option<usize>| {
-            i.and_then(|i| row.cells.get(i))
-                .filter(|c| !c.is_empty())
-                .cloned()
-        };
-        let c = self.columns;
-        let name = cell(c.name);
-        let target = cell(c.target);
-        if let Some(l1) = cell(Some(c.level1)) {
+        if self.in_header {
+            if is_year_row(row) {
+                self.map.split_years(Some(row), self.fiscal_year);
+                self.in_header = false;
+                return;
+            }
+            if self.map.refine(row, INDICATOR_COLUMNS) {
+                return;
+            }
+            self.map.split_years(None, self.fiscal_year);
+            self.in_header = false;
+        }
+        let filled: Vec<&str> = row
+            .cells
+            .iter()
+            .filter(|c| !c.is_empty())
+            .map(String::as_str)
+            .collect();
+        // `年度绩效指标` alone on a row is the merged label of the table.
+        if filled
+            .iter()
+            .all(|c| key(c) == "年度绩效指标" || key(c) == "绩效指标")
+        {
+            return;
+        }
+        let shift = self.map.align(row, 0, &fit);
+        let mut ind = Indicator::default();
+        let mut prior = Vec::new();
+        let (mut level1_here, mut level2_here) = (None, None);
+        for (col, value) in self.map.read(row, shift) {
+            let v = Some(value.to_owned());
+            match col.concept {
+                Concept::Level1 => level1_here = v,
+                Concept::Level2 => level2_here = v,
+                Concept::Name => ind.name = v,
+                Concept::Target | Concept::Value => ind.target = ind.target.or(v),
+                Concept::PriorValues => prior.push((col.year, v)),
+                Concept::Standard => ind.standard = v,
+                Concept::ValueKind => ind.value_kind = v,
+                Concept::MeasureUnit => ind.unit = v,
+                Concept::Explanation => ind.explanation = v,
+                Concept::Remark => ind.remark = v,
+                _ => {}
+            }
+        }
+        if let Some(l1) = level1_here.clone() {
             self.level1 = Some(l1);
             self.level2 = None;
         }
-        if let Some(l2) = cell(c.level2) {
+        if let Some(l2) = level2_here.clone() {
             self.level2 = Some(l2);
         }
-        let level2_label = self.level2.as_deref().map(label).unwrap_or_default();
-        let template = !level2_label.is_empty()
-            && level2_label
-                .trim_end_matches("指标")
-                .chars()
-                .all(|ch| matches!(ch, '_' | '＿' | '-'));
-        if name.is_none() && target.is_none() || template {
-            if cell(c.level2).is_some() || template {
+        let years = self.years();
+        ind.prior_years = YearMap(
+            years
+                .iter()
+                .map(|&y| {
+                    let v = prior
+                        .iter()
+                        .find(|(py, _)| *py == Some(y))
+                        .and_then(|(_, v)| v.clone());
+                    (y, v)
+                })
+                .collect(),
+        );
+        let template = self
+            .level2
+            .as_deref()
+            .map(key)
+            .is_some_and(|l| is_template_level2(&l));
+        let nothing = ind.name.is_none()
+            && ind.target.is_none()
+            && ind.standard.is_none()
+            && ind.explanation.is_none()
+            && ind.prior_years.0.iter().all(|(_, v)| v.is_none());
+        if template || nothing {
+            if template || level2_here.is_some() {
                 let what = self.level2.as_deref().unwrap_or("（空）");
                 out.push(
                     Diagnostic::new(
                         Code::PlaceholderRow,
                         file,
-                        format!("绩效指标表中有未填写的模板行（二级指标“{what}”），请填写指标或删除该行"),
+                        format!(
+                            "{}中有未填写的模板行（二级指标“{what}”），请填写指标或删除该行",
+                            self.context
+                        ),
                     )
                     .at(Some(row.line)),
                 );
             }
             return;
         }
-        self.indicators.push(Indicator {
-            level1: self.level1.clone(),
-            level2: self.level2.clone(),
-            name,
-            prior_years: YearMap::default(),
-            target,
-            standard: cell(c.standard),
-            unit: cell(c.unit),
-            value_kind: cell(c.value_kind),
-            explanation: cell(c.explanation),
-            remark: cell(c.remark),
-        });
+        ind.level1 = self.level1.clone();
+        ind.level2 = self.level2.clone();
+        self.indicators.push(ind);
         self.lines.indicators.push(row.line);
     }
 }
 
+/// How well a data cell fits under a column: taxonomy words belong in the level columns and
+/// nowhere else; a value sits in the first cell of a merged span.
+fn fit(col: &Column, cell: &str, at_start: bool) -> i32 {
+    let k = key(cell);
+    let l1 = is_level1(&k);
+    let l2 = is_known_level2(&k) || is_template_level2(&k);
+    let score = match col.concept {
+        Concept::Level1 => match (l1, l2) {
+            (true, true) => 1,
+            (true, false) => 4,
+            (false, true) => -4,
+            (false, false) => -2,
+        },
+        Concept::Level2 => match (l1, l2) {
+            (true, true) => 1,
+            (false, true) => 3,
+            (true, false) => -3,
+            (false, false) => -1,
+        },
+        Concept::IndicatorBanner => {
+            if k == "年度绩效指标" || k == "绩效指标" {
+                1
+            } else {
+                -4
+            }
+        }
+        _ if l1 && !l2 => -3,
+        _ if l2 && k.ends_with("指标") => -2,
+        _ => 1,
+    };
+    if at_start {
+        score
+    } else {
+        score - 1
+    }
+}
+
+/// Level-1 categories of the taxonomy, with or without the trailing `指标`.
+pub fn is_level1(label: &str) -> bool {
+    let l = strip_weight(label);
+    matches!(
+        l.strip_suffix("指标").unwrap_or(l),
+        "产出" | "效益" | "满意度" | "成本"
+    )
+}
+
+/// `产出指标(50分)`: a level-1 label with its weight.
+fn strip_weight(label: &str) -> &str {
+    match label.find('(') {
+        Some(i) if label.ends_with("分)") => &label[..i],
+        _ => label,
+    }
+}
+
+/// A level-2 name of the taxonomy, with or without the trailing `指标`.
+pub fn is_known_level2(label: &str) -> bool {
+    crate::model::taxonomy::all_level2().contains(&label.strip_suffix("指标").unwrap_or(label))
+}
+
+/// `_____指标`, `___`: a template row nobody filled.
+pub fn is_template_level2(label: &str) -> bool {
+    let stem = label.strip_suffix("指标").unwrap_or(label);
+    !stem.is_empty() && stem.chars().all(|c| matches!(c, '_' | '＿' | '-'))
+}
+
 /// The value of a head cell: the first filled cell after the label at `index`, unless that is
 /// another label of the head.
-pub fn value_after(row: &RawRow, index: usize, labels: &[&str]) -> Option<String> {
-    let (_, value) = row.next_filled(index)?;
-    (!labels.contains(&label(value).as_str())).then(|| value.to_owned())
+pub fn value_after(
+    row: &RawRow,
+    labels: &[String],
+    index: usize,
+    head: &[Concept],
+) -> Option<String> {
+    let (i, value) = row.next_filled(index)?;
+    let other = super::vocab::concept_of_key(&labels[i]).is_some_and(|c| head.contains(&c));
+    (!other).then(|| value.to_owned())
+}
+
+/// `（2020年度）` or `2020年度` alone on a row: the budget year under a title without one.
+pub fn own_row_year(row: &RawRow) -> Option<i32> {
+    let first = row.first_filled()?;
+    if row.next_filled(first).is_some() {
+        return None;
+    }
+    let l = key(&row.cells[first]);
+    let inner = l
+        .strip_prefix('(')
+        .and_then(|l| l.strip_suffix(')'))
+        .unwrap_or(&l);
+    let digits = inner.strip_suffix("年度")?;
+    if digits.len() == 4 && digits.bytes().all(|b| b.is_ascii_digit()) {
+        digits
+            .parse()
+            .ok()
+            .filter(|&y| crate::model::is_plausible_year(y))
+    } else {
+        None
+    }
 }
 
 /// The filled cells after `index`, joined by a line break (a long text split over cells).
@@ -222,22 +368,22 @@ mod tests {
 
     #[test]
     fn merged_levels_carry_down_and_template_rows_are_findings() {
-        let header: Vec<String> = [
-            "一级指标",
-            "二级指标",
-            "三级指标",
-            "指标值类型",
-            "*指标值",
-            "计量单位",
-            "*指标解释",
-            "*评(扣)分标准",
-            "备注",
-        ]
-        .iter()
-        .map(|c| label(c))
-        .collect();
-        let columns = Columns::from_header(&header).expect("a header");
-        let mut table = IndicatorTable::new(columns, 5);
+        let header = row(
+            5,
+            &[
+                "一级指标",
+                "二级指标",
+                "三级指标",
+                "指标值类型",
+                "*指标值",
+                "计量单位",
+                "*指标解释",
+                "*评(扣)分标准",
+                "备注",
+            ],
+        );
+        let columns = indicator_header(&header).expect("a header");
+        let mut table = IndicatorTable::new(columns, 5, Some(2023), "绩效指标表".to_owned());
         let mut out = Vec::new();
         table.row(
             &row(

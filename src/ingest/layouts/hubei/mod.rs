@@ -1,19 +1,20 @@
 //! The `hubei` and `hubei-pdf` layouts (spec §1 and §5): the sample's form with its
 //! label variants, and the same form printed via PDF (`总体资金情况` with `当年金额`, the
-//! prior years, then `占比`). Rows are recognised by the words in their cells, never by column
-//! numbers: page headers may stand anywhere, merged cells shift a row left or put `年度绩效指标`
-//! on a data row, and level-1 indicator cells are carried down.
+//! prior years, then `占比`). Rows are recognised by the concepts their labels name
+//! (`vocab`), tables are read through their header rows (`header`): page headers may stand
+//! anywhere, merged cells shift a row left or put `年度绩效指标` on a data row, and level-1
+//! indicator cells are carried down.
 
-use super::money::{money_values, money_values_share_last, shares_from_fractions, MoneyOrder};
+use super::header::{is_year_row, ColumnMap};
+use super::money::{default_map, money_cells, money_header, shares_from_fractions};
 use super::split_overall_goals;
+use super::table::{indicator_header, IndicatorTable};
+use super::vocab::{concept_of_key, key, Concept};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::ingest::cells::{self, parse_amount, parse_share, NumberError, RawRow};
+use crate::ingest::cells::{self, is_bare_share, parse_amount, parse_share, NumberError, RawRow};
 use crate::ingest::grid::Grid;
 use crate::ingest::ParsedForm;
-use crate::model::{
-    BudgetLine, Column, Declaration, Goal, GoalLines, Indicator, Row, SourceMap, YearMap,
-};
-use crate::text::label;
+use crate::model::{BudgetLine, Column, Declaration, Goal, GoalLines, Row, SourceMap, YearMap};
 
 mod words;
 use words::*;
@@ -27,24 +28,7 @@ pub fn parse(grid: &Grid, file: &str) -> Result<ParsedForm, Diagnostic> {
         }
         parser.row(row);
     }
-    let mut parsed = parser.finish()?;
-    if !grid.formats_known {
-        shares_from_fractions(&mut parsed.declaration);
-    }
-    Ok(parsed)
-}
-
-/// The label variants of the hubei family, as the one word the reader looks for.
-fn synonym(label: String) -> String {
-    let same = match label.as_str() {
-        "部门(单位)名称" | "单位名称" | "部门(单位)" => "部门名称",
-        "部门收入预算" => "收入构成",
-        "部门支出预算" => "支出构成",
-        "年度主要任务" => "年度工作任务",
-        "当年金额" => "当年预算收支",
-        _ => return label,
-    };
-    same.to_owned()
+    parser.finish(grid)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,16 +37,21 @@ enum Group {
     Expenditure,
 }
 
-/// Where the indicator table's columns stand, from its header row.
-#[derive(Debug, Clone, Copy)]
-struct TableLayout {
-    level1: usize,
+/// Where the budget year was read, in the order of precedence (spec §5).
+#[derive(Debug, Default)]
+struct YearSources {
+    title: Option<i32>,
+    /// `（2020年度）` on a row of its own.
+    own_row: Option<i32>,
+    /// A `预算年度` cell.
+    cell: Option<i32>,
+    /// The year headers: `2020年预算数`, or the year after the prior years.
+    headers: Option<i32>,
 }
 
-impl Default for TableLayout {
-    fn default() -> Self {
-        // The columns of the official template.
-        TableLayout { level1: 1 }
+impl YearSources {
+    fn best(&self) -> Option<i32> {
+        self.title.or(self.own_row).or(self.cell).or(self.headers)
     }
 }
 
@@ -73,14 +62,18 @@ struct Parser<'a> {
     diagnostics: Vec<Diagnostic>,
     /// Whether anything of the form's structure (title or a known row) was seen.
     structure_seen: bool,
+    /// Whether a title without a year was seen (the year may stand on the next row).
+    title_without_year: bool,
     stopped: bool,
+    years: YearSources,
     group: Option<Group>,
-    prior_years: Vec<i32>,
-    indicator_years: Vec<i32>,
+    /// The budget table's columns, and whether its header may go on (a row of years).
+    money: Option<ColumnMap>,
+    money_header_open: bool,
+    /// Budget rows whose share was written without `%`.
+    bare_shares: Vec<Row>,
     in_goals: bool,
-    layout: TableLayout,
-    money_order: MoneyOrder,
-    level1_carry: Option<String>,
+    table: Option<IndicatorTable>,
     /// Columns of `长期目标` and `年度目标` when their values may follow on the next row.
     pending_goal_texts: Option<(usize, usize)>,
 }
@@ -93,14 +86,15 @@ impl<'a> Parser<'a> {
             source: SourceMap::default(),
             diagnostics: Vec::new(),
             structure_seen: false,
+            title_without_year: false,
             stopped: false,
+            years: YearSources::default(),
             group: None,
-            prior_years: Vec::new(),
-            indicator_years: Vec::new(),
+            money: None,
+            money_header_open: false,
+            bare_shares: Vec::new(),
             in_goals: false,
-            layout: TableLayout::default(),
-            money_order: MoneyOrder::default(),
-            level1_carry: None,
+            table: None,
             pending_goal_texts: None,
         }
     }
@@ -114,25 +108,29 @@ impl<'a> Parser<'a> {
         if row.is_blank() {
             return;
         }
-        let labels: Vec<String> = row.cells.iter().map(|c| synonym(label(c))).collect();
+        let labels: Vec<String> = row.cells.iter().map(|c| key(c)).collect();
         let first = row.first_filled().unwrap_or(0);
         if self.head_row(row, &labels[first], first) {
             return;
         }
         let pending = self.pending_goal_texts.take();
+        if self.goal_header_row(row, &labels) {
+            return;
+        }
+        if let Some(map) = indicator_header(row) {
+            self.open_table(map, row.line);
+            return;
+        }
+        if self.table.is_some() {
+            let mut table = self.table.take().expect("checked");
+            table.row(row, self.file, &mut self.diagnostics);
+            self.table = Some(table);
+            return;
+        }
         if self.identity_row(row, &labels)
             || (!self.in_goals && self.money_row(row, &labels))
             || self.text_row(row, &labels)
-            || self.goal_header_row(row, &labels)
         {
-            return;
-        }
-        if self.table_header(&labels) {
-            self.structure_seen = true;
-            return;
-        }
-        if self.in_goals && !self.decl.goals.is_empty() {
-            self.indicator_row(row, &labels);
             return;
         }
         if let Some((long, annual)) = pending {
@@ -141,21 +139,26 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// The title (with the budget year), 单位, 附件 and 备注 (where the form ends). Returns
-    /// whether the row was one of them.
+    /// The title (with the budget year), a `（2020年度）` row, 单位, 附件 and 备注 (where the
+    /// form ends). Returns whether the row was one of them.
     fn head_row(&mut self, row: &RawRow, head: &str, first: usize) -> bool {
         if let Some(year) = title_year(head) {
             self.structure_seen = true;
             if self.source.title.is_none() {
                 self.source.title = Some(row.line);
-                self.decl.fiscal_year = year;
+                self.years.title = year;
             }
             return true;
         }
         if is_title(head) {
-            // A title without a year: the form is there, the budget year is not.
+            // A title without a year: the form is there, the year may stand below it.
             self.structure_seen = true;
+            self.title_without_year = true;
             self.source.title.get_or_insert(row.line);
+            return true;
+        }
+        if let Some(year) = super::table::own_row_year(row) {
+            self.years.own_row.get_or_insert(year);
             return true;
         }
         if let Some(unit) = head.strip_prefix("单位") {
@@ -175,84 +178,99 @@ impl<'a> Parser<'a> {
         false
     }
 
-    /// 部门名称, 填报人, 联系电话, 填报日期: a label then its value in the next cell, or
-    /// `部门名称：值` in one cell. Returns whether the row was one of them.
+    /// 部门名称, 填报人, 联系电话, 填报日期, 预算年度: a label then its value in the next cell,
+    /// or `部门名称：值` in one cell. Returns whether the row was one of them.
     fn identity_row(&mut self, row: &RawRow, labels: &[String]) -> bool {
-        let find = |word: &str| labels.iter().position(|l| l == word);
-        // Identity cells: `部门名称` then its value in the next cell, or `部门名称：值` in one.
-        let identity = |word: &str| -> Option<Option<String>> {
-            if let Some(i) = find(word) {
-                return Some(value_after(row, labels, i));
-            }
+        const HEAD: [Concept; 6] = [
+            Concept::Department,
+            Concept::FilledBy,
+            Concept::Phone,
+            Concept::FillDate,
+            Concept::BudgetCode,
+            Concept::BudgetYear,
+        ];
+        let mut any = false;
+        for (i, l) in labels.iter().enumerate() {
+            let Some(c) = concept_of_key(l).filter(|c| HEAD.contains(c)) else {
+                continue;
+            };
+            any = true;
+            let value = value_after(row, labels, i, &HEAD);
+            self.identity(c, value, row.line);
+        }
+        if !any && !self.in_goals {
             // Inline values only in the form's head, never in goal tables' free text.
-            if self.in_goals {
-                return None;
+            for cell in &row.cells {
+                for c in HEAD {
+                    for word in super::vocab::words(c) {
+                        if let Some(v) = inline_value(cell, word) {
+                            any = true;
+                            self.identity(c, Some(v), row.line);
+                        }
+                    }
+                }
             }
-            row.cells
-                .iter()
-                .find_map(|c| inline_value(c, word))
-                .map(Some)
-        };
-        if let Some(department) = identity("部门名称") {
-            self.structure_seen = true;
-            self.decl.department = department;
-            self.source.department = Some(row.line);
-            // The PDF print has 填报人 and 联系电话 on the name's row.
-            if let Some(i) = find("填报人") {
-                self.decl.filled_by = value_after(row, labels, i);
-            }
-            if let Some(i) = find("联系电话") {
-                self.decl.phone = value_after(row, labels, i);
-            }
-            return true;
         }
-        let (filled_by, phone) = (identity("填报人"), identity("联系电话"));
-        if find("填报日期").is_some() && filled_by.is_none() && phone.is_none() {
-            self.structure_seen = true;
-            return true;
-        }
-        if filled_by.is_some() || phone.is_some() {
-            self.structure_seen = true;
-            if let Some(v) = filled_by {
-                self.decl.filled_by = v;
+        self.structure_seen |= any;
+        any
+    }
+
+    fn identity(&mut self, concept: Concept, value: Option<String>, line: u32) {
+        match concept {
+            Concept::Department => {
+                if self.source.department.is_none() || self.decl.department.is_none() {
+                    self.decl.department = value;
+                    self.source.department = Some(line);
+                }
             }
-            if let Some(v) = phone {
-                self.decl.phone = v;
+            Concept::FilledBy => self.decl.filled_by = value,
+            Concept::Phone => self.decl.phone = value,
+            Concept::BudgetCode => self.decl.budget_code = value,
+            Concept::BudgetYear => {
+                if let Some(y) = value.and_then(|v| super::table::year_in(&format!("{v}年"))) {
+                    self.years.cell.get_or_insert(y);
+                }
             }
-            return true;
+            _ => {}
         }
-        false
     }
 
     /// 部门职能概述, 年度工作任务, 长期目标 / 年度目标, 整体绩效目标: the form's texts.
     fn text_row(&mut self, row: &RawRow, labels: &[String]) -> bool {
-        let find = |word: &str| labels.iter().position(|l| l == word);
-        if let Some(i) = find("部门职能概述") {
+        let find = |c: Concept| labels.iter().position(|l| concept_of_key(l) == Some(c));
+        if let Some(i) = find(Concept::Functions) {
             self.structure_seen = true;
             self.decl.functions = paragraphs_after(row, i);
             return true;
         }
-        if let Some(i) = find("年度工作任务") {
+        if let Some(i) = find(Concept::Tasks) {
             self.structure_seen = true;
             self.decl.annual_tasks = paragraphs_after(row, i);
             return true;
         }
-        let long = find("长期目标").or_else(|| find("中长期目标"));
-        if let Some(long) = long {
+        let annual = find(Concept::AnnualGoal);
+        if let Some(long) = find(Concept::LongTermGoal) {
             self.structure_seen = true;
-            let annual = find("年度目标").unwrap_or(row.cells.len());
+            let annual = annual.filter(|&a| a > long).unwrap_or(row.cells.len());
             self.decl.long_term_goal = joined(row, long + 1, annual);
             self.decl.annual_goal = if annual < row.cells.len() {
                 joined(row, annual + 1, row.cells.len())
             } else {
                 None
             };
+            self.goals_in_annual(row.line);
             if self.decl.long_term_goal.is_none() && self.decl.annual_goal.is_none() {
                 self.pending_goal_texts = Some((long, annual));
             }
             return true;
         }
-        if let Some(i) = find("整体绩效目标") {
+        if let Some(i) = annual {
+            self.structure_seen = true;
+            self.decl.annual_goal = joined_lines(row, i + 1, row.cells.len());
+            self.goals_in_annual(row.line);
+            return true;
+        }
+        if let Some(i) = find(Concept::OverallGoals) {
             self.structure_seen = true;
             self.in_goals = true;
             let text = joined(row, i + 1, row.cells.len()).unwrap_or_default();
@@ -263,85 +281,137 @@ impl<'a> Parser<'a> {
         false
     }
 
-    /// The header of a goal's indicator table (`年度目标1：名称` or `目标一` with the name
+    /// `年度目标` holding `目标1：… 目标2：…` where the form has no `整体绩效目标` row: those
+    /// are the overall goals.
+    fn goals_in_annual(&mut self, line: u32) {
+        if self.source.overall_goals.is_some() {
+            return;
+        }
+        let Some(text) = self.decl.annual_goal.as_deref() else {
+            return;
+        };
+        let goals = split_overall_goals(&text.replace('\n', " "));
+        if has_goal_markers(text) {
+            self.decl.overall_goals = goals;
+            self.source.overall_goals = Some(line);
+        }
+    }
+
+    /// The header of a goal's indicator table (`年度目标1：名称` or `年度目标1` with the name
     /// beside it): a new goal.
     fn goal_header_row(&mut self, row: &RawRow, labels: &[String]) -> bool {
-        if let Some((i, number, name_in_cell)) = labels
+        let Some((i, number, name_in_cell)) = labels
             .iter()
             .enumerate()
             .find_map(|(i, l)| goal_header(l).map(|(n, name)| (i, n, name)))
-        {
-            self.structure_seen = true;
-            self.in_goals = true;
-            let name = name_in_cell
-                .map(|_| {
-                    let raw = &row.cells[i];
-                    let cut = raw
-                        .char_indices()
-                        .find(|(_, c)| matches!(c, ':' | '：'))
-                        .map(|(p, c)| p + c.len_utf8())
-                        .unwrap_or(0);
-                    raw[cut..].trim().to_owned()
-                })
-                .filter(|n| !n.is_empty())
-                .or_else(|| row.next_filled(i).map(|(_, c)| c.to_owned()));
-            self.decl.goals.push(Goal {
-                number: Some(number),
-                name,
-                indicators: Vec::new(),
-            });
-            self.source.goals.push(GoalLines {
-                header: Some(row.line),
-                indicators: Vec::new(),
-            });
-            self.level1_carry = None;
-            return true;
-        }
-        false
+        else {
+            return false;
+        };
+        self.flush_table();
+        self.structure_seen = true;
+        self.in_goals = true;
+        let name = name_in_cell
+            .map(|_| {
+                let raw = &row.cells[i];
+                let cut = raw
+                    .char_indices()
+                    .find(|(_, c)| matches!(c, ':' | '：'))
+                    .map(|(p, c)| p + c.len_utf8())
+                    .unwrap_or(0);
+                raw[cut..].trim().to_owned()
+            })
+            .filter(|n| !n.is_empty())
+            .or_else(|| row.next_filled(i).map(|(_, c)| c.to_owned()));
+        self.decl.goals.push(Goal {
+            number: Some(number),
+            name,
+            indicators: Vec::new(),
+        });
+        self.source.goals.push(GoalLines {
+            header: Some(row.line),
+            indicators: Vec::new(),
+        });
+        true
     }
 
-    /// A row of the budget table, recognised by its label cell. Returns whether it was one.
+    /// An indicator table's header: the table of the current goal (a header repeated after a
+    /// page break goes on the same goal).
+    fn open_table(&mut self, map: ColumnMap, line: u32) {
+        let before = self.table.take();
+        self.structure_seen = true;
+        self.in_goals = true;
+        if self.decl.goals.is_empty() {
+            self.decl.goals.push(Goal::default());
+            self.source.goals.push(GoalLines {
+                header: Some(line),
+                indicators: Vec::new(),
+            });
+        }
+        let context = self.decl.goals.last().expect("a goal").label();
+        let mut table = IndicatorTable::new(map, line, self.years.best(), context);
+        if let Some(before) = before {
+            table.carry_from(&before);
+            self.table = Some(before);
+            self.flush_table();
+        }
+        self.table = Some(table);
+    }
+
+    fn flush_table(&mut self) {
+        if let Some(table) = self.table.take() {
+            let goal = self.decl.goals.last_mut().expect("a table has a goal");
+            goal.indicators.extend(table.indicators);
+            let lines = self.source.goals.last_mut().expect("a table has a goal");
+            lines.indicators.extend(table.lines.indicators);
+        }
+    }
+
+    /// A row of the budget table: its header (with the row of years below it), or a budget
+    /// line recognised by its label. Returns whether it was one.
     fn money_row(&mut self, row: &RawRow, labels: &[String]) -> bool {
-        if labels.iter().any(|l| l == "收入构成") {
-            self.group = Some(Group::Income);
+        for l in labels {
+            match concept_of_key(l) {
+                Some(Concept::IncomeGroup) => self.group = Some(Group::Income),
+                Some(Concept::ExpenditureGroup) => self.group = Some(Group::Expenditure),
+                _ => {}
+            }
         }
-        if labels.iter().any(|l| l == "支出构成") {
-            self.group = Some(Group::Expenditure);
-        }
-        if labels
-            .iter()
-            .any(|l| l.contains("部门总体资金情况") || l == "总体资金情况" || l == "当年预算收支")
-        {
+        if let Some(map) = money_header(row) {
             self.structure_seen = true;
-            let at = |word: &str| labels.iter().position(|l| l.starts_with(word));
-            if let (Some(budget), Some(share), Some(prior)) =
-                (at("当年预算收支"), at("占比"), at("近两年收支"))
-            {
-                if budget < prior && prior < share {
-                    self.money_order = MoneyOrder::BudgetYearsShare;
+            if let Some(y) = row.cells.iter().find_map(|c| budget_column_year(c)) {
+                self.years.headers.get_or_insert(y);
+            }
+            self.money = Some(map);
+            self.money_header_open = true;
+            return true;
+        }
+        if self.money_header_open {
+            self.money_header_open = false;
+            let fiscal_year = self.years.best();
+            let year_row = is_year_row(row);
+            if let Some(map) = self.money.as_mut() {
+                map.split_years(year_row.then_some(row), fiscal_year);
+                if let Some(&latest) = map.years(Concept::PriorColumn).iter().max() {
+                    self.years.headers.get_or_insert(latest + 1);
                 }
             }
-            return true;
-        }
-        let years: Vec<i32> = labels.iter().filter_map(|l| year_cell(l)).collect();
-        if !years.is_empty()
-            && labels
-                .iter()
-                .all(|l| l.is_empty() || year_cell(l).is_some())
-        {
-            if self.prior_years.is_empty() {
-                self.prior_years = header_years(years, self.decl.fiscal_year);
+            if year_row {
+                return true;
             }
-            return true;
         }
         let found = labels
             .iter()
             .enumerate()
             .find_map(|(i, l)| self.budget_row_kind(l).map(|kind| (i, kind)));
         let Some((index, kind)) = found else {
-            let group_label = labels.iter().any(|l| l == "收入构成" || l == "支出构成");
-            self.structure_seen |= group_label;
-            return group_label;
+            let known = labels.iter().any(|l| {
+                matches!(
+                    concept_of_key(l),
+                    Some(Concept::IncomeGroup | Concept::ExpenditureGroup | Concept::MoneyTitle)
+                )
+            });
+            self.structure_seen |= known;
+            return known;
         };
         match kind {
             Row::FiscalAppropriation | Row::Other | Row::IncomeTotal => {
@@ -359,56 +429,58 @@ impl<'a> Parser<'a> {
     /// The budget line a label names: `合计` is the income total in the income group (or
     /// before any income total was read), else the spending total.
     fn budget_row_kind(&self, label: &str) -> Option<Row> {
-        Some(match label {
-            "财政拨款" | "财政拨款收入" => Row::FiscalAppropriation,
-            "其他资金" | "其他收入" => Row::Other,
-            "基本支出" => Row::Basic,
-            "项目支出" => Row::Project,
-            "收入合计" => Row::IncomeTotal,
-            "支出合计" => Row::ExpenditureTotal,
-            "合计" if self.group == Some(Group::Expenditure) => Row::ExpenditureTotal,
-            "合计" if self.source.row(Row::IncomeTotal).is_some() => Row::ExpenditureTotal,
-            "合计" => Row::IncomeTotal,
+        Some(match concept_of_key(label)? {
+            Concept::FiscalAppropriation => Row::FiscalAppropriation,
+            Concept::OtherFunds => Row::Other,
+            Concept::Basic => Row::Basic,
+            Concept::Project => Row::Project,
+            Concept::IncomeTotal => Row::IncomeTotal,
+            Concept::ExpenditureTotal => Row::ExpenditureTotal,
+            Concept::Total if self.group == Some(Group::Expenditure) => Row::ExpenditureTotal,
+            Concept::Total if self.source.row(Row::IncomeTotal).is_some() => Row::ExpenditureTotal,
+            Concept::Total => Row::IncomeTotal,
             _ => return None,
         })
     }
 
-    /// The amounts of budget line `kind` right of its label (at `index`): this year's budget,
-    /// its share, the prior years' actuals, in the order the form's header announced.
+    /// The amounts of budget line `kind` right of its label (at `index`), by the columns of
+    /// the budget table's header.
     fn budget_line(&mut self, row: &RawRow, index: usize, kind: Row) {
-        let years = self.budget_years();
-        let values = match self.money_order {
-            MoneyOrder::BudgetShareYears => money_values(&row.cells[index + 1..]),
-            MoneyOrder::BudgetYearsShare => {
-                money_values_share_last(&row.cells[index + 1..], years.len())
+        let default;
+        let map = match &self.money {
+            Some(map) => map,
+            None => {
+                default = default_map(index, &self.default_years());
+                &default
             }
         };
+        let years = match map.years(Concept::PriorColumn) {
+            ys if ys.is_empty() => self.default_years(),
+            ys => ys,
+        };
+        let (budget, share, prior) = money_cells(map, row, index);
         let mut line = BudgetLine::default();
-        let cell = |i: usize| values.get(i).map(String::as_str).unwrap_or("");
-        line.budget = self.number(row.line, kind, Column::Budget, cell(0), parse_amount);
-        line.share_percent = self.number(row.line, kind, Column::Share, cell(1), parse_share);
-        let mut prior = Vec::new();
-        for (k, &year) in years.iter().enumerate() {
-            let v = self.number(
-                row.line,
-                kind,
-                Column::Prior(year),
-                cell(2 + k),
-                parse_amount,
-            );
-            prior.push((year, v));
+        let line_no = row.line;
+        line.budget = self.number(line_no, kind, Column::Budget, budget, parse_amount);
+        line.share_percent = self.number(line_no, kind, Column::Share, share, parse_share);
+        if share.is_some_and(is_bare_share) {
+            self.bare_shares.push(kind);
         }
-        line.prior_years = YearMap(prior);
+        let mut values = Vec::new();
+        for &year in &years {
+            let cell = prior.iter().find(|(y, _)| *y == year).map(|(_, c)| *c);
+            let v = self.number(line_no, kind, Column::Prior(year), cell, parse_amount);
+            values.push((year, v));
+        }
+        line.prior_years = YearMap(values);
         *self.decl.budget_line_mut(kind) = line;
         self.source.rows.retain(|(r, _)| *r != kind);
         self.source.rows.push((kind, row.line));
     }
 
-    fn budget_years(&self) -> Vec<i32> {
-        if !self.prior_years.is_empty() {
-            return self.prior_years.clone();
-        }
-        match self.decl.fiscal_year {
+    /// The two years before the budget year, where no header names them.
+    fn default_years(&self) -> Vec<i32> {
+        match self.years.best() {
             Some(y) => [y - 1, y - 2]
                 .into_iter()
                 .filter(|&p| crate::model::is_plausible_year(p))
@@ -422,9 +494,10 @@ impl<'a> Parser<'a> {
         line: u32,
         row: Row,
         column: Column,
-        text: &str,
+        text: Option<&str>,
         parse: fn(&str) -> Result<Option<rust_decimal::Decimal>, NumberError>,
     ) -> Option<rust_decimal::Decimal> {
+        let text = text.unwrap_or("");
         match parse(text) {
             Ok(v) => v,
             Err(e) => {
@@ -450,147 +523,16 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Header rows of an indicator table (`一级指标` …, `近两年指标值` …, the year cells).
-    fn table_header(&mut self, labels: &[String]) -> bool {
-        let pos = |w: &str| labels.iter().position(|l| l == w);
-        if let Some(level1) = pos("一级指标") {
-            self.layout = TableLayout { level1 };
-            return true;
-        }
-        if labels.iter().any(|l| {
-            matches!(
-                l.as_str(),
-                "近两年指标值"
-                    | "预期当年实现值"
-                    | "指标名称"
-                    | "指标值"
-                    | "绩效标准"
-                    | "指标"
-                    | "目标值"
-                    | "评(扣)分标准"
-            )
-        }) {
-            return true;
-        }
-        let years: Vec<i32> = labels.iter().filter_map(|l| year_cell(l)).collect();
-        if !years.is_empty()
-            && labels
-                .iter()
-                .all(|l| l.is_empty() || year_cell(l).is_some())
-        {
-            let years = header_years(years, self.decl.fiscal_year);
-            if self.in_goals {
-                self.indicator_years = years;
-            } else if self.prior_years.is_empty() {
-                self.prior_years = years;
-            }
-            return true;
-        }
-        // `年度绩效指标` alone on a row is the merged label of the table, not an indicator.
-        let filled: Vec<&String> = labels.iter().filter(|l| !l.is_empty()).collect();
-        filled.len() == 1 && filled[0] == "年度绩效指标"
-    }
-
-    fn indicator_row(&mut self, row: &RawRow, labels: &[String]) {
-        let cells: Vec<&str> = row
-            .cells
-            .iter()
-            .zip(labels)
-            .map(|(c, l)| {
-                if l == "年度绩效指标" {
-                    ""
-                } else {
-                    c.as_str()
-                }
-            })
-            .collect();
-        let Some(k) = cells.iter().position(|c| !c.is_empty()) else {
-            return;
-        };
-        let starts_with_level1 = self.starts_with_level1(k, cells[k]);
-        let (level1, rest) = if starts_with_level1 {
-            (Some(cells[k].to_owned()), k + 1)
-        } else {
-            (self.level1_carry.clone(), k)
-        };
-        if starts_with_level1 {
-            self.level1_carry = level1.clone();
-        }
-        let cell = |i: usize| {
-            cells
-                .get(i)
-                .filter(|c| !c.is_empty())
-                .map(|c| (*c).to_owned())
-        };
-        let level2 = cell(rest);
-        let name = cell(rest + 1);
-        let years = if self.indicator_years.is_empty() {
-            self.budget_years()
-        } else {
-            self.indicator_years.clone()
-        };
-        let prior: Vec<(i32, Option<String>)> = years
-            .iter()
-            .enumerate()
-            .map(|(j, &y)| (y, cell(rest + 2 + j)))
-            .collect();
-        let target = cell(rest + 2 + years.len());
-        let standard = cell(rest + 3 + years.len());
-        let goal_index = self.decl.goals.len() - 1;
-        let goal_label = self.decl.goals[goal_index].label();
-
-        let template = level2
-            .as_deref()
-            .map(label)
-            .is_some_and(|l| is_template_level2(&l));
-        let nothing_filled = name.is_none()
-            && target.is_none()
-            && standard.is_none()
-            && prior.iter().all(|(_, v)| v.is_none());
-        if template || nothing_filled {
-            let what = level2.as_deref().unwrap_or("（空）");
-            self.diag(
-                Code::PlaceholderRow,
-                row.line,
-                format!("{goal_label}中有未填写的模板行（二级指标“{what}”），请填写指标或删除该行"),
-            );
-            return;
-        }
-        self.decl.goals[goal_index].indicators.push(Indicator {
-            level1,
-            level2,
-            name,
-            prior_years: YearMap(prior),
-            target,
-            standard,
-            ..Indicator::default()
-        });
-        self.source.goals[goal_index].indicators.push(row.line);
-    }
-
-    /// Whether an indicator row's first filled cell (at `k`) is its level-1 category. The
-    /// column decides, words only where it is ambiguous: a row that lost its leading empty
-    /// cell stands one column left, so the level-1 column may hold a level-2 name, and 成本 is
-    /// both a level-1 category and a level-2 name under 产出.
-    fn starts_with_level1(&self, k: usize, cell: &str) -> bool {
-        let first = label(cell);
-        match k.cmp(&self.layout.level1) {
-            std::cmp::Ordering::Less => true,
-            std::cmp::Ordering::Greater => false,
-            std::cmp::Ordering::Equal => {
-                is_level1(&first) || !(is_known_level2(&first) || is_template_level2(&first))
-            }
-        }
-    }
-
-    fn finish(mut self) -> Result<ParsedForm, Diagnostic> {
+    fn finish(mut self, grid: &Grid) -> Result<ParsedForm, Diagnostic> {
+        self.flush_table();
         if !self.structure_seen {
-            return Err(super::not_a_declaration(self.file));
+            return Err(super::not_a_declaration(self.file, grid));
         }
+        self.decl.fiscal_year = self.years.best();
         if self.decl.unit.is_none() && self.source.title.is_some() {
             self.decl.unit = Some("万元".to_owned());
         }
-        let years = self.budget_years();
+        let years = self.default_years();
         for row in Row::ALL {
             let line = self.decl.budget_line_mut(row);
             if line.prior_years.0.is_empty() && !years.is_empty() {
@@ -603,6 +545,7 @@ impl<'a> Parser<'a> {
                 indicator.prior_years.sort_latest_first();
             }
         }
+        shares_from_fractions(&mut self.decl, &self.bare_shares);
         Ok(ParsedForm {
             declaration: self.decl,
             source: self.source,
@@ -624,5 +567,12 @@ mod tests {
         assert_eq!(p.declaration.department.as_deref(), Some("甲局"));
         assert_eq!(p.declaration.filled_by.as_deref(), Some("张三"));
         assert_eq!(p.declaration.phone, None);
+    }
+
+    #[test]
+    fn the_year_may_stand_below_a_title_without_one() {
+        let text = "部门整体支出绩效目标申报表\n（2020年度）\n部门名称\t甲局\n";
+        let p = parse(&Grid::from_text(text), "p.txt").unwrap();
+        assert_eq!(p.declaration.fiscal_year, Some(2020));
     }
 }

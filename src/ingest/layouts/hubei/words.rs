@@ -64,10 +64,14 @@ pub(super) fn title_year(label: &str) -> Option<Option<i32>> {
     }
 }
 
-/// `2019年` → 2019.
-pub(super) fn year_cell(label: &str) -> Option<i32> {
-    let digits = label.strip_suffix('年')?;
-    if digits.len() == 4 && digits.bytes().all(|b| b.is_ascii_digit()) {
+/// `2020年预算数`: the budget year named by the budget column's header.
+pub(super) fn budget_column_year(cell: &str) -> Option<i32> {
+    let l = crate::text::label(cell);
+    let (digits, rest) = l.split_at_checked(4)?;
+    let rest = rest.strip_prefix('年')?;
+    let names_budget = super::super::vocab::concept_of_key(rest)
+        == Some(super::super::vocab::Concept::BudgetColumn);
+    if names_budget && digits.bytes().all(|b| b.is_ascii_digit()) {
         digits
             .parse()
             .ok()
@@ -77,20 +81,15 @@ pub(super) fn year_cell(label: &str) -> Option<i32> {
     }
 }
 
-/// The prior years of a header row, as the columns will be read. A header that names a year
-/// twice (a typo) cannot key two columns: with a known budget year the two years before it are
-/// meant; otherwise the first of each year is kept.
-pub(super) fn header_years(years: Vec<i32>, fiscal_year: Option<i32>) -> Vec<i32> {
-    let mut seen = Vec::with_capacity(years.len());
-    for &y in &years {
-        if !seen.contains(&y) {
-            seen.push(y);
-        }
-    }
-    match fiscal_year {
-        Some(fy) if seen.len() != years.len() => (1..=years.len() as i32).map(|k| fy - k).collect(),
-        _ => seen,
-    }
+/// Whether a text numbers its goals (`目标1：…`).
+pub(super) fn has_goal_markers(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    (0..chars.len().saturating_sub(2)).any(|i| {
+        chars[i] == '目'
+            && chars[i + 1] == '标'
+            && cells::leading_number(&chars[i + 2..])
+                .is_some_and(|(_, used)| matches!(chars.get(i + 2 + used), Some(':' | '：')))
+    })
 }
 
 /// `年度目标1` / `年度目标1:金秋助学` → (1, whether a name follows in the same cell).
@@ -114,12 +113,17 @@ pub(super) fn inline_value(cell: &str, word: &str) -> Option<String> {
     (!value.is_empty()).then(|| value.to_owned())
 }
 
-pub(super) fn value_after(row: &RawRow, labels: &[String], index: usize) -> Option<String> {
+/// The value of a head label at `index`: the next filled cell, unless that is another label
+/// of the head.
+pub(super) fn value_after(
+    row: &RawRow,
+    labels: &[String],
+    index: usize,
+    head: &[super::super::vocab::Concept],
+) -> Option<String> {
     let (i, value) = row.next_filled(index)?;
-    let is_other_label = matches!(
-        labels[i].as_str(),
-        "填报人" | "联系电话" | "部门名称" | "填报日期"
-    );
+    let is_other_label =
+        super::super::vocab::concept_of_key(&labels[i]).is_some_and(|c| head.contains(&c));
     (!is_other_label).then(|| value.to_owned())
 }
 
@@ -129,6 +133,18 @@ pub(super) fn paragraphs_after(row: &RawRow, index: usize) -> Vec<String> {
         .filter(|c| !c.is_empty())
         .flat_map(|c| paragraphs(c))
         .collect()
+}
+
+/// The non-empty cells in `from..to`, joined by a line break.
+pub(super) fn joined_lines(row: &RawRow, from: usize, to: usize) -> Option<String> {
+    let parts: Vec<&str> = row
+        .cells
+        .get(from..to.min(row.cells.len()))?
+        .iter()
+        .filter(|c| !c.is_empty())
+        .map(String::as_str)
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("\n"))
 }
 
 /// The non-empty cells in `from..to`, joined by a space.
@@ -141,24 +157,6 @@ pub(super) fn joined(row: &RawRow, from: usize, to: usize) -> Option<String> {
         .map(String::as_str)
         .collect();
     (!parts.is_empty()).then(|| parts.join(" "))
-}
-
-/// Level-1 categories of the taxonomy, with or without the trailing `指标`.
-pub fn is_level1(label: &str) -> bool {
-    matches!(
-        label.strip_suffix("指标").unwrap_or(label),
-        "产出" | "效益" | "满意度" | "成本"
-    )
-}
-
-pub(super) fn is_known_level2(label: &str) -> bool {
-    crate::model::taxonomy::all_level2().contains(&label.strip_suffix("指标").unwrap_or(label))
-}
-
-/// `_____指标`, `___`: a template row nobody filled.
-pub(super) fn is_template_level2(label: &str) -> bool {
-    let stem = label.strip_suffix("指标").unwrap_or(label);
-    !stem.is_empty() && stem.chars().all(|c| matches!(c, '_' | '＿' | '-'))
 }
 
 #[cfg(test)]
@@ -178,12 +176,7 @@ mod tests {
             title_year("见2020年度部门整体支出绩效目标申报表的说明"),
             None
         );
-        assert_eq!(year_cell("2019年"), Some(2019));
-        assert_eq!(year_cell("0999年"), None);
         assert_eq!(title_year("0000年度部门整体支出绩效目标申报表"), Some(None));
-        assert_eq!(header_years(vec![2019, 2019], Some(2020)), [2019, 2018]);
-        assert_eq!(header_years(vec![2019, 2019], None), [2019]);
-        assert_eq!(header_years(vec![2019, 2018], Some(2020)), [2019, 2018]);
         assert_eq!(goal_header("年度目标12"), Some((12, None)));
         assert_eq!(goal_header("年度目标1:金秋助学"), Some((1, Some(()))));
         assert_eq!(goal_header("年度目标"), None);
@@ -198,5 +191,9 @@ mod tests {
         assert_eq!(inline_value("部门名称甲局", "部门名称"), None);
         assert_eq!(inline_value("部门名称：", "部门名称"), None);
         assert_eq!(goal_header("年度目标三:党建"), Some((3, Some(()))));
+        assert_eq!(budget_column_year("2020年预算数"), Some(2020));
+        assert_eq!(budget_column_year("2019年"), None);
+        assert!(has_goal_markers("目标1：甲 目标2：乙"));
+        assert!(!has_goal_markers("做好工作"));
     }
 }

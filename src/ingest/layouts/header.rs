@@ -1,0 +1,402 @@
+//! Header-driven tables: a table's header row(s) name its columns (`vocab`), a header cell
+//! spans the empty cells to its right (a merged label keeps its value in its first cell), a
+//! second header row refines the spans above it (`指标值` over `近两年指标值` and
+//! `预期当年实现值`), and a row of years (`2019年`, or `年` with the number left blank) splits a
+//! prior-years column into one column per year. Data rows are read through that map; a text
+//! export's row that lost leading cells to a merge is aligned by what its cells hold (`align`),
+//! never by fixed offsets.
+
+use super::vocab::{concept, Concept};
+use crate::ingest::cells::RawRow;
+
+/// One column of a table: a concept over the cells `start..end` of a row, with its year where
+/// the column is one of the prior years.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column {
+    pub concept: Concept,
+    pub year: Option<i32>,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The columns of one table, left to right, from its header rows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ColumnMap {
+    pub columns: Vec<Column>,
+}
+
+/// The end of a header's last column until the header is complete.
+const OPEN: usize = usize::MAX;
+
+/// A header cell of a year (`2019年`, `2019`, or `年` with the number left blank).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YearCell {
+    Year(i32),
+    Blank,
+}
+
+/// `2019年`, `2019年度`, `2019` → the year; `年` → a blank year.
+pub fn year_cell(cell: &str) -> Option<YearCell> {
+    let l = crate::text::label(cell);
+    let digits = l.trim_end_matches('度').trim_end_matches('年');
+    if digits.is_empty() {
+        return (l == "年" || l == "年度").then_some(YearCell::Blank);
+    }
+    if digits.len() == 4 && digits.bytes().all(|b| b.is_ascii_digit()) {
+        let year: i32 = digits.parse().ok()?;
+        return crate::model::is_plausible_year(year).then_some(YearCell::Year(year));
+    }
+    None
+}
+
+/// Whether a row is a row of year headers (and nothing else).
+pub fn is_year_row(row: &RawRow) -> bool {
+    let mut any = false;
+    for c in row.cells.iter().filter(|c| !c.is_empty()) {
+        if year_cell(c).is_none() {
+            return false;
+        }
+        any = true;
+    }
+    any
+}
+
+impl ColumnMap {
+    /// The columns a header row names among `allowed`; `None` when it names fewer than
+    /// `min` of them.
+    pub fn from_header(row: &RawRow, allowed: &[Concept], min: usize) -> Option<ColumnMap> {
+        let filled: Vec<usize> = (0..row.cells.len())
+            .filter(|&i| !row.cells[i].is_empty())
+            .collect();
+        let mut columns = Vec::new();
+        for (k, &i) in filled.iter().enumerate() {
+            let Some(c) = concept(&row.cells[i]).filter(|c| allowed.contains(c)) else {
+                continue;
+            };
+            // The last column reaches as far as the rows below it show (`split_years`).
+            let end = filled.get(k + 1).copied().unwrap_or(OPEN);
+            columns.push(Column {
+                concept: c,
+                year: None,
+                start: i,
+                end,
+            });
+        }
+        let distinct = {
+            let mut cs: Vec<Concept> = columns.iter().map(|c| c.concept).collect();
+            cs.sort();
+            cs.dedup();
+            cs.len()
+        };
+        (distinct >= min).then_some(ColumnMap { columns })
+    }
+
+    pub fn has(&self, concept: Concept) -> bool {
+        self.columns.iter().any(|c| c.concept == concept)
+    }
+
+    /// Refines the map by a second header row: labels under a wider column split it
+    /// (`指标值` → `近两年指标值` + `预期当年实现值`). Returns whether the row was one.
+    pub fn refine(&mut self, row: &RawRow, allowed: &[Concept]) -> bool {
+        let labelled: Vec<(usize, Concept)> = row
+            .cells
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.is_empty())
+            .map(|(i, c)| concept(c).filter(|c| allowed.contains(c)).map(|c| (i, c)))
+            .collect::<Option<_>>()
+            .unwrap_or_default();
+        if labelled.is_empty() {
+            return false;
+        }
+        let mut out: Vec<Column> = Vec::new();
+        for parent in &self.columns {
+            let children: Vec<&(usize, Concept)> = labelled
+                .iter()
+                .filter(|(i, _)| (parent.start..parent.end).contains(i))
+                .collect();
+            if children.is_empty() {
+                out.push(*parent);
+                continue;
+            }
+            if children[0].0 > parent.start {
+                out.push(Column {
+                    end: children[0].0,
+                    ..*parent
+                });
+            }
+            for (k, (i, c)) in children.iter().enumerate() {
+                let end = children.get(k + 1).map_or(parent.end, |n| n.0);
+                out.push(Column {
+                    concept: *c,
+                    year: None,
+                    start: *i,
+                    end,
+                });
+            }
+        }
+        self.columns = out;
+        true
+    }
+
+    /// Splits the prior-years columns by a row of year cells. Blank years count back from
+    /// the budget year; a column of prior years without a year row is split one year a cell.
+    pub fn split_years(&mut self, row: Option<&RawRow>, fiscal_year: Option<i32>) {
+        let mut out = Vec::new();
+        for col in &self.columns {
+            if !matches!(col.concept, Concept::PriorValues | Concept::PriorColumn) {
+                out.push(*col);
+                continue;
+            }
+            let cells: Vec<(usize, YearCell)> = row
+                .map(|r| {
+                    (col.start..col.end.min(r.cells.len()))
+                        .filter_map(|i| year_cell(&r.cells[i]).map(|y| (i, y)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let starts: Vec<usize> = if cells.is_empty() {
+                let width = col.end.saturating_sub(col.start).clamp(1, 2);
+                (col.start..col.start + width).collect()
+            } else {
+                cells.iter().map(|(i, _)| *i).collect()
+            };
+            let years = prior_years(&cells, starts.len(), fiscal_year);
+            for (k, &start) in starts.iter().enumerate() {
+                let end = starts.get(k + 1).copied().unwrap_or(col.end);
+                out.push(Column {
+                    year: years.get(k).copied().flatten(),
+                    start,
+                    end: if k + 1 == starts.len() && cells.is_empty() {
+                        start + 1
+                    } else {
+                        end
+                    },
+                    ..*col
+                });
+            }
+        }
+        self.columns = out;
+        self.close();
+    }
+
+    /// The header is complete: a last column spans no further than its label.
+    pub fn close(&mut self) {
+        for c in &mut self.columns {
+            if c.end == OPEN {
+                c.end = c.start + 1;
+            }
+        }
+    }
+
+    /// The prior years the map reads, in its column order.
+    pub fn years(&self, concept: Concept) -> Vec<i32> {
+        let mut ys: Vec<i32> = self
+            .columns
+            .iter()
+            .filter(|c| c.concept == concept)
+            .filter_map(|c| c.year)
+            .collect();
+        ys.dedup();
+        ys
+    }
+
+    /// The cells of a data row through the map, after the row was aligned: each column's
+    /// first filled cell.
+    pub fn read<'r>(&self, row: &'r RawRow, shift: isize) -> Vec<(Column, &'r str)> {
+        let mut out = Vec::new();
+        for col in &self.columns {
+            let value = (col.start..col.end.min(row.cells.len() + 8))
+                .filter_map(|p| cell_at(row, p, shift))
+                .find(|c| !c.is_empty());
+            if let Some(v) = value {
+                out.push((*col, v));
+            }
+        }
+        out
+    }
+
+    /// The column at position `p` of the header.
+    pub fn at(&self, p: usize) -> Option<&Column> {
+        self.columns.iter().find(|c| (c.start..c.end).contains(&p))
+    }
+
+    /// The shift (cells a row lost on its left to a merged cell, in a text export or a
+    /// workbook made from one) that fits a data row's cells to the columns best, by what its
+    /// cells hold (`fit` scores a cell under a concept). From `from` on only (cells left of it
+    /// are the row's own labels). A shift costs, so it must win by evidence; ties go to none.
+    pub fn align(
+        &self,
+        row: &RawRow,
+        from: usize,
+        fit: &dyn Fn(&Column, &str, bool) -> i32,
+    ) -> isize {
+        let mut best = (i32::MIN, 0isize);
+        for shift in 0..=3isize {
+            let mut score = -2 * shift as i32;
+            for (i, cell) in row.cells.iter().enumerate().skip(from) {
+                if cell.is_empty() {
+                    continue;
+                }
+                let p = i as isize + shift;
+                let col = (p >= 0).then(|| self.at(p as usize)).flatten();
+                score += match col {
+                    Some(col) => fit(col, cell, p as usize == col.start),
+                    None => -6,
+                };
+            }
+            if score > best.0 {
+                best = (score, shift);
+            }
+        }
+        best.1
+    }
+}
+
+fn cell_at(row: &RawRow, p: usize, shift: isize) -> Option<&str> {
+    let i = p as isize - shift;
+    (i >= 0)
+        .then(|| row.cells.get(i as usize))
+        .flatten()
+        .map(String::as_str)
+}
+
+/// The years of `n` prior-year columns: as written, blanks counted back from the budget year
+/// (or from the years written beside them).
+fn prior_years(
+    cells: &[(usize, YearCell)],
+    n: usize,
+    fiscal_year: Option<i32>,
+) -> Vec<Option<i32>> {
+    let written: Vec<Option<i32>> = (0..n)
+        .map(|k| match cells.get(k) {
+            Some((_, YearCell::Year(y))) => Some(*y),
+            _ => None,
+        })
+        .collect();
+    let mut seen = Vec::new();
+    let distinct = written.iter().flatten().all(|y| {
+        let new = !seen.contains(y);
+        seen.push(*y);
+        new
+    });
+    if written.iter().all(Option::is_some) && distinct {
+        return written;
+    }
+    let base = match (fiscal_year, distinct) {
+        (Some(fy), _) => Some(fy),
+        (None, true) => written
+            .iter()
+            .enumerate()
+            .find_map(|(k, y)| y.map(|y| y + 1 + k as i32)),
+        (None, false) => None,
+    };
+    (0..n)
+        .map(|k| match (distinct, written[k], base) {
+            (true, Some(y), _) => Some(y),
+            (_, _, Some(b)) => Some(b - 1 - k as i32),
+            _ => None,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::layouts::vocab::INDICATOR_COLUMNS;
+
+    fn row(cells: &[&str]) -> RawRow {
+        RawRow {
+            line: 1,
+            cells: cells.iter().map(|c| c.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_two_row_header_with_years_maps_every_column() {
+        let mut map = ColumnMap::from_header(
+            &row(&[
+                "年度绩效指标",
+                "一级指标",
+                "二级指标",
+                "指标名称",
+                "指标值",
+                "",
+                "",
+                "绩效标准",
+            ]),
+            INDICATOR_COLUMNS,
+            3,
+        )
+        .unwrap();
+        assert!(map.refine(
+            &row(&["", "", "", "", "近两年指标值", "", "预期当年实现值", ""]),
+            INDICATOR_COLUMNS
+        ));
+        map.split_years(
+            Some(&row(&["", "", "", "", "2019年", "2018年", "", ""])),
+            Some(2020),
+        );
+        let concepts: Vec<(Concept, Option<i32>, usize)> = map
+            .columns
+            .iter()
+            .map(|c| (c.concept, c.year, c.start))
+            .collect();
+        assert_eq!(
+            concepts,
+            [
+                (Concept::IndicatorBanner, None, 0),
+                (Concept::Level1, None, 1),
+                (Concept::Level2, None, 2),
+                (Concept::Name, None, 3),
+                (Concept::PriorValues, Some(2019), 4),
+                (Concept::PriorValues, Some(2018), 5),
+                (Concept::Target, None, 6),
+                (Concept::Standard, None, 7),
+            ]
+        );
+    }
+
+    #[test]
+    fn blank_years_count_back_from_the_budget_year() {
+        let mut map = ColumnMap::from_header(
+            &row(&[
+                "一级指标",
+                "二级指标",
+                "指标名称",
+                "",
+                "近两年指标值",
+                "",
+                "当年指标值",
+            ]),
+            INDICATOR_COLUMNS,
+            3,
+        )
+        .unwrap();
+        map.split_years(Some(&row(&["", "", "", "", "年", "年", ""])), Some(2022));
+        assert_eq!(map.years(Concept::PriorValues), [2021, 2020]);
+        // The name merged over two cells reads from either.
+        let data = row(&["产出指标", "数量指标", "", "巡查长度", "1", "2", "3"]);
+        let read = map.read(&data, 0);
+        assert!(read
+            .iter()
+            .any(|(c, v)| c.concept == Concept::Name && *v == "巡查长度"));
+    }
+
+    #[test]
+    fn year_cells() {
+        assert_eq!(year_cell("2019年"), Some(YearCell::Year(2019)));
+        assert_eq!(year_cell(" 年"), Some(YearCell::Blank));
+        assert_eq!(year_cell("2019"), Some(YearCell::Year(2019)));
+        assert_eq!(year_cell("19年"), None);
+        assert_eq!(prior_years(&[], 2, Some(2020)), [Some(2019), Some(2018)]);
+        assert_eq!(
+            prior_years(
+                &[(0, YearCell::Year(2019)), (1, YearCell::Year(2019))],
+                2,
+                Some(2020)
+            ),
+            [Some(2019), Some(2018)]
+        );
+    }
+}

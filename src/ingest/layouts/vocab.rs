@@ -1,0 +1,354 @@
+//! The one vocabulary of the form: every concept a reader looks for (the department, the
+//! budget year, each money row and column, each text, each indicator column) with every label
+//! it has been seen under, as data. Readers never compare a cell with a word of their own:
+//! they ask `concept` what a label means. A new label variant is one more word in `WORDS`.
+//!
+//! Labels compare by `key`: `text::label` (full-width to half-width, whitespace and line
+//! breaks removed, a leading `*` and trailing colons dropped) with brackets unified and a unit
+//! note (`(万元)`, `单位:万元`) or a leading year (`2020年预算数`) set aside.
+
+use crate::text::label;
+
+/// What a label cell names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Concept {
+    // The head of the form.
+    Department,
+    FilledBy,
+    Phone,
+    FillDate,
+    BudgetCode,
+    BudgetYear,
+    // The budget table: its titles, groups, rows and columns.
+    MoneyTitle,
+    IncomeGroup,
+    ExpenditureGroup,
+    FiscalAppropriation,
+    OtherFunds,
+    IncomeTotal,
+    Basic,
+    Project,
+    ExpenditureTotal,
+    /// `合计`: the income or the spending total, by its group.
+    Total,
+    /// `年度预算安排`: Fujian's budget block.
+    BudgetArrangement,
+    /// `资金总额`: Fujian's total.
+    FundTotal,
+    MoneyItem,
+    BudgetColumn,
+    ShareColumn,
+    PriorColumn,
+    // The texts.
+    Functions,
+    Tasks,
+    LongTermGoal,
+    AnnualGoal,
+    OverallGoals,
+    // Fujian's 年度履职目标.
+    Duties,
+    DutyFunction,
+    DutyTask,
+    DutyProject,
+    DutyAmount,
+    // The indicator tables.
+    IndicatorBanner,
+    Level1,
+    Level2,
+    Name,
+    /// `指标值`: the target where it stands alone, the parent of the prior values and the
+    /// target in the sample's two-row header.
+    Value,
+    PriorValues,
+    Target,
+    Standard,
+    ValueKind,
+    MeasureUnit,
+    Explanation,
+    Remark,
+}
+
+/// Every concept with all its labels, as `key` writes them.
+pub const WORDS: &[(Concept, &[&str])] = &[
+    (
+        Concept::Department,
+        &[
+            "部门名称",
+            "部门(单位)名称",
+            "单位名称",
+            "部门(单位)",
+            "部门单位名称",
+            "预算部门",
+            "预算单位",
+            "填报单位",
+        ],
+    ),
+    (Concept::FilledBy, &["填报人", "填表人", "经办人"]),
+    (Concept::Phone, &["联系电话", "电话", "联系方式"]),
+    (Concept::FillDate, &["填报日期", "填表日期"]),
+    (
+        Concept::BudgetCode,
+        &["部门预算编码", "预算编码", "部门编码", "单位编码"],
+    ),
+    (Concept::BudgetYear, &["预算年度"]),
+    (
+        Concept::MoneyTitle,
+        &[
+            "部门总体资金情况",
+            "总体资金情况",
+            "部门资金情况",
+            "资金情况",
+        ],
+    ),
+    (Concept::IncomeGroup, &["收入构成", "部门收入预算"]),
+    (Concept::ExpenditureGroup, &["支出构成", "部门支出预算"]),
+    (
+        Concept::FiscalAppropriation,
+        &["财政拨款", "财政拨款收入", "财政资金"],
+    ),
+    (Concept::OtherFunds, &["其他资金", "其他收入"]),
+    (Concept::IncomeTotal, &["收入合计"]),
+    (Concept::Basic, &["基本支出"]),
+    (Concept::Project, &["项目支出"]),
+    (Concept::ExpenditureTotal, &["支出合计"]),
+    (Concept::Total, &["合计", "总计"]),
+    (Concept::BudgetArrangement, &["年度预算安排", "预算安排"]),
+    (Concept::FundTotal, &["资金总额", "预算总额"]),
+    (Concept::MoneyItem, &["收入项目", "支出项目"]),
+    (
+        Concept::BudgetColumn,
+        &[
+            "当年预算收支",
+            "当年金额",
+            "当年预算",
+            "当年预算数",
+            "预算数",
+            "当年预算金额",
+            "金额",
+        ],
+    ),
+    (Concept::ShareColumn, &["占比", "比重"]),
+    (
+        Concept::PriorColumn,
+        &[
+            "近两年收支情况",
+            "近两年收支金额",
+            "近两年收支",
+            "前两年收支情况",
+            "前两年实际收入",
+            "前两年实际支出",
+            "近两年实际收入",
+            "近两年实际支出",
+            "前两年实际收支",
+            "近两年实际收支",
+        ],
+    ),
+    (
+        Concept::Functions,
+        &[
+            "部门职能概述",
+            "部门(单位)职责",
+            "部门职责",
+            "职能概述",
+            "主要职能",
+        ],
+    ),
+    (
+        Concept::Tasks,
+        &[
+            "年度工作任务",
+            "年度主要任务",
+            "年度重点工作任务",
+            "主要任务",
+        ],
+    ),
+    (Concept::LongTermGoal, &["长期目标", "中长期目标"]),
+    (Concept::AnnualGoal, &["年度目标"]),
+    (
+        Concept::OverallGoals,
+        &[
+            "整体绩效目标",
+            "年度总体目标",
+            "年度总体绩效目标",
+            "总体绩效目标",
+            "部门整体绩效目标",
+            "年度绩效目标",
+        ],
+    ),
+    (Concept::Duties, &["年度履职目标"]),
+    (Concept::DutyFunction, &["部门职能"]),
+    (Concept::DutyTask, &["年度目标任务", "目标任务"]),
+    (Concept::DutyProject, &["支出项目名称", "项目名称"]),
+    (Concept::DutyAmount, &["预算金额"]),
+    (Concept::IndicatorBanner, &["年度绩效指标", "绩效指标"]),
+    (Concept::Level1, &["一级指标"]),
+    (Concept::Level2, &["二级指标"]),
+    (
+        Concept::Name,
+        &["三级指标", "指标名称", "指标", "指标内容", "绩效指标名称"],
+    ),
+    (Concept::Value, &["指标值"]),
+    (
+        Concept::PriorValues,
+        &[
+            "近两年指标值",
+            "前两年指标值",
+            "近两年实际值",
+            "前两年实际值",
+        ],
+    ),
+    (
+        Concept::Target,
+        &[
+            "预期当年实现值",
+            "目标值",
+            "当年指标值",
+            "年度指标值",
+            "当年目标值",
+            "预期目标值",
+            "年度目标值",
+        ],
+    ),
+    (
+        Concept::Standard,
+        &[
+            "绩效标准",
+            "评(扣)分标准",
+            "评分标准",
+            "扣分标准",
+            "评分规则",
+        ],
+    ),
+    (Concept::ValueKind, &["指标值类型", "指标性质"]),
+    (Concept::MeasureUnit, &["计量单位", "度量单位"]),
+    (Concept::Explanation, &["指标解释", "指标说明"]),
+    (Concept::Remark, &["备注"]),
+];
+
+/// The columns of an indicator table: a header row names at least a level and a name among them.
+pub const INDICATOR_COLUMNS: &[Concept] = &[
+    Concept::IndicatorBanner,
+    Concept::Level1,
+    Concept::Level2,
+    Concept::Name,
+    Concept::Value,
+    Concept::PriorValues,
+    Concept::Target,
+    Concept::Standard,
+    Concept::ValueKind,
+    Concept::MeasureUnit,
+    Concept::Explanation,
+    Concept::Remark,
+];
+
+/// The value columns of the budget table.
+pub const MONEY_COLUMNS: &[Concept] = &[
+    Concept::BudgetColumn,
+    Concept::ShareColumn,
+    Concept::PriorColumn,
+];
+
+/// The columns of Fujian's 年度履职目标 table.
+pub const DUTY_COLUMNS: &[Concept] = &[
+    Concept::DutyFunction,
+    Concept::DutyTask,
+    Concept::DutyProject,
+    Concept::DutyAmount,
+];
+
+/// A cell's label as the vocabulary compares it.
+pub fn key(cell: &str) -> String {
+    let mut l: String = label(cell)
+        .chars()
+        .map(|c| match c {
+            '【' | '〔' | '［' | '〈' | '﹙' => '(',
+            '】' | '〕' | '］' | '〉' | '﹚' => ')',
+            '﹕' | '︰' => ':',
+            _ => c,
+        })
+        .collect();
+    // A unit note after a label (`预算金额(万元)`, `部门总体资金情况 单位:万元`).
+    for note in ["单位:万元", "(单位:万元)", "(万元)", "(元)", "(%)"] {
+        if l.len() > note.len() {
+            if let Some(rest) = l.strip_suffix(note) {
+                l = rest.trim_end_matches(':').to_owned();
+            }
+        }
+    }
+    l
+}
+
+/// What a label cell names, if it is one of the vocabulary's labels.
+pub fn concept(cell: &str) -> Option<Concept> {
+    concept_of_key(&key(cell))
+}
+
+/// `concept` of a label already keyed. A leading year (`2020年预算数`) names the column of
+/// that year: the budget column where the rest is one.
+pub fn concept_of_key(key: &str) -> Option<Concept> {
+    let exact = |k: &str| {
+        WORDS
+            .iter()
+            .find(|(_, words)| words.contains(&k))
+            .map(|(c, _)| *c)
+    };
+    exact(key).or_else(|| {
+        let (digits, rest) = key.split_at_checked(4)?;
+        let rest = rest.strip_prefix('年')?;
+        let year_prefix = digits.bytes().all(|b| b.is_ascii_digit()) && !rest.starts_with('度');
+        year_prefix
+            .then(|| exact(rest))
+            .flatten()
+            .filter(|c| *c == Concept::BudgetColumn)
+    })
+}
+
+/// The labels a concept is known by, for messages.
+pub fn words(concept: Concept) -> &'static [&'static str] {
+    WORDS
+        .iter()
+        .find(|(c, _)| *c == concept)
+        .map_or(&[], |(_, w)| *w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_compare_normalised() {
+        assert_eq!(concept("评（扣）分标准"), Some(Concept::Standard));
+        assert_eq!(concept("评(扣)分标准"), Some(Concept::Standard));
+        assert_eq!(concept("当年 金额"), Some(Concept::BudgetColumn));
+        assert_eq!(concept("当年\n预算收支"), Some(Concept::BudgetColumn));
+        assert_eq!(concept("*指标值"), Some(Concept::Value));
+        assert_eq!(concept("* 指标值"), Some(Concept::Value));
+        assert_eq!(concept("部门名称："), Some(Concept::Department));
+        assert_eq!(concept("部门【单位】名称"), Some(Concept::Department));
+        assert_eq!(concept("2020年预算数"), Some(Concept::BudgetColumn));
+        assert_eq!(concept("预算金额（万元）"), Some(Concept::DutyAmount));
+        assert_eq!(
+            concept("年度预算安排(万元)"),
+            Some(Concept::BudgetArrangement)
+        );
+        assert_eq!(
+            concept("部门总体 资金情况 单位:万元"),
+            Some(Concept::MoneyTitle)
+        );
+        assert_eq!(concept("2020年度"), None);
+        assert_eq!(concept("金秋助学"), None);
+    }
+
+    #[test]
+    fn every_word_names_one_concept() {
+        let mut seen = std::collections::BTreeMap::new();
+        for (concept, words) in WORDS {
+            for w in *words {
+                assert_eq!(key(w), *w, "{w} is not written as key writes it");
+                if let Some(other) = seen.insert(*w, *concept) {
+                    panic!("{w} names both {other:?} and {concept:?}");
+                }
+            }
+        }
+    }
+}
