@@ -171,9 +171,18 @@ pub(crate) fn padded(first: &str, second: &str, width: usize) -> Vec<String> {
     v
 }
 
-pub(crate) fn indicator_headers(year: i32, label: bool) -> [Vec<String>; 3] {
-    let y1 = format!("{}年", year - 1);
-    let y2 = format!("{}年", year - 2);
+/// The header cell of the prior year `year - back`: `年` with the number left blank when the
+/// form's year was planted away (`missing-field`), so that no header names the budget year.
+pub(crate) fn year_header(year: Option<i32>, back: i32) -> String {
+    match year {
+        Some(y) => format!("{}年", y - back),
+        None => "年".to_string(),
+    }
+}
+
+pub(crate) fn indicator_headers(year: Option<i32>, label: bool) -> [Vec<String>; 3] {
+    let y1 = year_header(year, 1);
+    let y2 = year_header(year, 2);
     [
         cells(&[
             if label { "年度绩效指标" } else { "" },
@@ -286,8 +295,8 @@ pub(crate) fn render(form: &Form, q: &Quirks, rng: &mut Rng) -> Rendered {
             "",
             "",
             "",
-            &format!("{}年", year - 1),
-            &format!("{}年", year - 2),
+            &year_header(decl.fiscal_year.map(|_| year), 1),
+            &year_header(decl.fiscal_year.map(|_| year), 2),
         ]),
         false,
         None,
@@ -419,7 +428,7 @@ pub(crate) fn render(form: &Form, q: &Quirks, rng: &mut Rng) -> Rendered {
         if label_on_data {
             applied.push("label-on-data-row");
         }
-        let [h1, h2, h3] = indicator_headers(year, !label_on_data);
+        let [h1, h2, h3] = indicator_headers(decl.fiscal_year.map(|_| year), !label_on_data);
         rows.push(row(h1, true, None));
         rows.push(row(h2, false, None));
         rows.push(row(h3, false, None));
@@ -541,7 +550,7 @@ pub(crate) fn render(form: &Form, q: &Quirks, rng: &mut Rng) -> Rendered {
             ]);
             if r.in_table {
                 applied.push("page-break-in-indicator-table");
-                let [h1, h2, h3] = indicator_headers(year, false);
+                let [h1, h2, h3] = indicator_headers(decl.fiscal_year.map(|_| year), false);
                 out.extend([h1.join("\t"), h2.join("\t"), h3.join("\t")]);
             }
         }

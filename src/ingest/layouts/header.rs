@@ -49,6 +49,39 @@ pub fn year_cell(cell: &str) -> Option<YearCell> {
     None
 }
 
+/// A header cell that names a year's column itself (`2019年`, `2019年实际数`, `2019年指标值`):
+/// a prior-years column of the table `allowed` describes.
+fn year_column(cell: &str, allowed: &[Concept]) -> Option<(Concept, i32)> {
+    let l = crate::text::label(cell);
+    let (digits, rest) = l.split_at_checked(4)?;
+    let rest = rest.strip_prefix('年')?;
+    let rest = rest.strip_prefix('度').unwrap_or(rest);
+    const SUFFIXES: &[&str] = &[
+        "",
+        "实际",
+        "实际数",
+        "决算",
+        "决算数",
+        "执行数",
+        "收支",
+        "实际收支",
+        "指标值",
+        "实际值",
+        "完成值",
+    ];
+    if !digits.bytes().all(|b| b.is_ascii_digit()) || !SUFFIXES.contains(&rest) {
+        return None;
+    }
+    let year: i32 = digits
+        .parse()
+        .ok()
+        .filter(|&y| crate::model::is_plausible_year(y))?;
+    [Concept::PriorColumn, Concept::PriorValues]
+        .into_iter()
+        .find(|c| allowed.contains(c))
+        .map(|c| (c, year))
+}
+
 /// Whether a row is a row of year headers (and nothing else).
 pub fn is_year_row(row: &RawRow) -> bool {
     let mut any = false;
@@ -70,14 +103,19 @@ impl ColumnMap {
             .collect();
         let mut columns = Vec::new();
         for (k, &i) in filled.iter().enumerate() {
-            let Some(c) = concept(&row.cells[i]).filter(|c| allowed.contains(c)) else {
-                continue;
+            let cell = &row.cells[i];
+            let (c, year) = match concept(cell).filter(|c| allowed.contains(c)) {
+                Some(c) => (c, None),
+                None => match year_column(cell, allowed) {
+                    Some((c, y)) => (c, Some(y)),
+                    None => continue,
+                },
             };
             // The last column reaches as far as the rows below it show (`split_years`).
             let end = filled.get(k + 1).copied().unwrap_or(OPEN);
             columns.push(Column {
                 concept: c,
-                year: None,
+                year,
                 start: i,
                 end,
             });
@@ -146,6 +184,16 @@ impl ColumnMap {
         for col in &self.columns {
             if !matches!(col.concept, Concept::PriorValues | Concept::PriorColumn) {
                 out.push(*col);
+                continue;
+            }
+            if let Some(year) = col.year {
+                // A column headed by its own year: the budget year's is this year's column.
+                let concept = match (fiscal_year == Some(year), col.concept) {
+                    (true, Concept::PriorColumn) => Concept::BudgetColumn,
+                    (true, _) => Concept::Target,
+                    (false, c) => c,
+                };
+                out.push(Column { concept, ..*col });
                 continue;
             }
             let cells: Vec<(usize, YearCell)> = row
@@ -381,6 +429,29 @@ mod tests {
         assert!(read
             .iter()
             .any(|(c, v)| c.concept == Concept::Name && *v == "巡查长度"));
+    }
+
+    #[test]
+    fn columns_headed_by_their_own_year() {
+        use crate::ingest::layouts::vocab::MONEY_COLUMNS;
+        let mut map = ColumnMap::from_header(
+            &row(&["", "项目", "2020年", "占比", "2019年实际数", "2018年实际数"]),
+            MONEY_COLUMNS,
+            2,
+        )
+        .unwrap();
+        map.split_years(None, Some(2020));
+        let concepts: Vec<(Concept, Option<i32>)> =
+            map.columns.iter().map(|c| (c.concept, c.year)).collect();
+        assert_eq!(
+            concepts,
+            [
+                (Concept::BudgetColumn, Some(2020)),
+                (Concept::ShareColumn, None),
+                (Concept::PriorColumn, Some(2019)),
+                (Concept::PriorColumn, Some(2018)),
+            ]
+        );
     }
 
     #[test]

@@ -8,21 +8,25 @@
 //! | `fujian` | `fujian`: expenditure only, 年度履职目标, one indicator table |
 //! | `hunan` | `hunan`: no money, one indicator table with 指标值类型 and 计量单位 |
 //!
-//! `table` holds what the single-table layouts share; `money` the hubei family's budget table.
+//! Every label a reader looks for is in `vocab` (one table of concepts and their labels), and
+//! every table is read through its header rows (`header`): `table` reads an indicator table of
+//! any layout, `money` the hubei family's budget table. A new label is a word in `vocab`; a
+//! new layout a module here (ARCHITECTURE.md, "A new layout").
 
 mod fujian;
-mod header;
+pub(crate) mod header;
 mod hubei;
 mod hunan;
 mod money;
-mod table;
-mod vocab;
+pub(crate) mod table;
+pub(crate) mod vocab;
 
 use super::grid::Grid;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::ingest::ParsedForm;
 use crate::model::Layout;
 use crate::text::label;
+use vocab::{FUJIAN_WORDS, HUBEI_PDF_WORDS, HUNAN_WORDS};
 
 /// Reads a grid in the layout its labels show. `Err` is a `not-a-declaration` diagnostic
 /// naming the labels that were looked for.
@@ -41,12 +45,6 @@ pub fn parse(grid: &Grid, file: &str) -> Result<ParsedForm, Diagnostic> {
 pub fn parse_text(text: &str, file: &str) -> Result<ParsedForm, Diagnostic> {
     parse(&Grid::from_text(text), file)
 }
-
-/// The words that tell each layout apart. The hubei family is the default: its reader decides
-/// on its own whether a grid holds anything of the form at all.
-const HUNAN_WORDS: &[&str] = &["指标值类型"];
-const FUJIAN_WORDS: &[&str] = &["部门预算编码", "年度履职目标", "资金总额"];
-const HUBEI_PDF_WORDS: &[&str] = &["当年金额", "近两年收支金额", "填报日期"];
 
 /// The layout a grid is printed in, by its labels: the most specific layout whose words
 /// appear wins (a hunan form shares 一级指标 with every other layout, not 指标值类型).
@@ -114,7 +112,7 @@ pub(crate) fn split_overall_goals(text: &str) -> Vec<String> {
 /// The finding for a grid that reads as none of the layouts: the labels looked for, from
 /// the vocabulary, and the label-like cells the grid has that the vocabulary does not know.
 pub fn not_a_declaration(file: &str, grid: &Grid) -> Diagnostic {
-    use vocab::{words, Concept};
+    use vocab::Concept;
     let quote = |ws: &[&str]| ws.iter().map(|w| format!("“{w}”")).collect::<String>();
     let looked_for = [
         (
@@ -141,18 +139,19 @@ pub fn not_a_declaration(file: &str, grid: &Grid) -> Diagnostic {
         ),
         (
             "金额表头",
-            quote(&[words(Concept::BudgetColumn), words(Concept::PriorColumn)].concat()),
+            quote(&first_words(&[
+                Concept::BudgetColumn,
+                Concept::ShareColumn,
+                Concept::PriorColumn,
+            ])),
         ),
         (
             "指标表头",
-            quote(
-                &[
-                    words(Concept::Level1),
-                    words(Concept::Name),
-                    words(Concept::Target),
-                ]
-                .concat(),
-            ),
+            quote(&first_words(&[
+                Concept::Level1,
+                Concept::Name,
+                Concept::Target,
+            ])),
         ),
     ]
     .iter()
@@ -176,6 +175,14 @@ pub fn not_a_declaration(file: &str, grid: &Grid) -> Diagnostic {
              （Excel 工作簿或其文本导出）"
         ),
     )
+}
+
+/// The first two labels of each concept, for a message that stays short.
+fn first_words(concepts: &[vocab::Concept]) -> Vec<&'static str> {
+    concepts
+        .iter()
+        .flat_map(|&c| vocab::words(c).iter().take(2).copied())
+        .collect()
 }
 
 /// Short text cells that look like labels (no digits, at most 12 characters) and that the

@@ -59,6 +59,23 @@ impl IndicatorTable {
         }
     }
 
+    /// A goal's table printed without a header of its own, read through the header of the
+    /// goal before it (every goal of a form has the same columns).
+    pub fn resume(map: ColumnMap, fiscal_year: Option<i32>, context: String) -> Self {
+        let mut table = IndicatorTable::new(map, 0, fiscal_year, context);
+        table.in_header = false;
+        table.lines.header = None;
+        table
+    }
+
+    /// The table's columns, complete (a header without data rows is complete too).
+    pub fn into_columns(mut self) -> ColumnMap {
+        if self.in_header {
+            self.map.split_years(None, self.fiscal_year);
+        }
+        self.map
+    }
+
     /// The same table going on after its header was repeated (a page break): the level-1 and
     /// level-2 cells above still hold.
     pub fn carry_from(&mut self, before: &IndicatorTable) {

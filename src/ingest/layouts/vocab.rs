@@ -80,6 +80,8 @@ pub const WORDS: &[(Concept, &[&str])] = &[
             "部门单位名称",
             "预算部门",
             "预算单位",
+            "预算单位名称",
+            "部门(单位)全称",
             "填报单位",
         ],
     ),
@@ -104,7 +106,13 @@ pub const WORDS: &[(Concept, &[&str])] = &[
     (Concept::ExpenditureGroup, &["支出构成", "部门支出预算"]),
     (
         Concept::FiscalAppropriation,
-        &["财政拨款", "财政拨款收入", "财政资金"],
+        &[
+            "财政拨款",
+            "财政拨款收入",
+            "财政资金",
+            "一般公共预算财政拨款",
+            "一般公共预算拨款",
+        ],
     ),
     (Concept::OtherFunds, &["其他资金", "其他收入"]),
     (Concept::IncomeTotal, &["收入合计"]),
@@ -127,7 +135,10 @@ pub const WORDS: &[(Concept, &[&str])] = &[
             "金额",
         ],
     ),
-    (Concept::ShareColumn, &["占比", "比重"]),
+    (
+        Concept::ShareColumn,
+        &["占比", "比重", "比例", "所占比例", "构成比例", "占总额比例"],
+    ),
     (
         Concept::PriorColumn,
         &[
@@ -225,6 +236,12 @@ pub const WORDS: &[(Concept, &[&str])] = &[
     (Concept::Remark, &["备注"]),
 ];
 
+/// The words that tell the layouts apart (`layouts::detect`). The hubei family is the default:
+/// its reader decides on its own whether a grid holds anything of the form at all.
+pub const HUNAN_WORDS: &[&str] = &["指标值类型"];
+pub const FUJIAN_WORDS: &[&str] = &["部门预算编码", "年度履职目标", "资金总额"];
+pub const HUBEI_PDF_WORDS: &[&str] = &["当年金额", "近两年收支金额", "填报日期"];
+
 /// The columns of an indicator table: a header row names at least a level and a name among them.
 pub const INDICATOR_COLUMNS: &[Concept] = &[
     Concept::IndicatorBanner,
@@ -267,6 +284,12 @@ pub fn key(cell: &str) -> String {
             _ => c,
         })
         .collect();
+    // `其中：基本支出`: a part named as such.
+    if let Some(rest) = l.strip_prefix("其中:") {
+        if !rest.is_empty() {
+            l = rest.to_owned();
+        }
+    }
     // A unit note after a label (`预算金额(万元)`, `部门总体资金情况 单位:万元`).
     for note in ["单位:万元", "(单位:万元)", "(万元)", "(元)", "(%)"] {
         if l.len() > note.len() {
@@ -335,6 +358,7 @@ mod tests {
             concept("部门总体 资金情况 单位:万元"),
             Some(Concept::MoneyTitle)
         );
+        assert_eq!(concept("其中：基本支出"), Some(Concept::Basic));
         assert_eq!(concept("2020年度"), None);
         assert_eq!(concept("金秋助学"), None);
     }

@@ -73,8 +73,8 @@ pub(crate) fn hubei(
         s.push(padded(vec![t("填报人"), who, t("联系电话"), phone], W));
     }
     // The money table: label column, group, row label, then the values.
-    let y1 = format!("{}年", year - 1);
-    let y2 = format!("{}年", year - 2);
+    let y1 = crate::render::year_header(decl.fiscal_year.map(|_| year), 1);
+    let y2 = crate::render::year_header(decl.fiscal_year.map(|_| year), 2);
     let blank_years = pdf && rng.chance(25);
     let head = s.rows.len();
     if pdf {

@@ -74,6 +74,8 @@ struct Parser<'a> {
     bare_shares: Vec<Row>,
     in_goals: bool,
     table: Option<IndicatorTable>,
+    /// The columns of the last indicator table, for a goal printed without a header.
+    last_columns: Option<ColumnMap>,
     /// Columns of `长期目标` and `年度目标` when their values may follow on the next row.
     pending_goal_texts: Option<(usize, usize)>,
 }
@@ -95,6 +97,7 @@ impl<'a> Parser<'a> {
             bare_shares: Vec::new(),
             in_goals: false,
             table: None,
+            last_columns: None,
             pending_goal_texts: None,
         }
     }
@@ -110,7 +113,18 @@ impl<'a> Parser<'a> {
         }
         let labels: Vec<String> = row.cells.iter().map(|c| key(c)).collect();
         let first = row.first_filled().unwrap_or(0);
-        if self.head_row(row, &labels[first], first) {
+        // A title split over a few cells (`2020年度` | `部门整体支出绩效目标申报表`) reads as one.
+        let filled: Vec<&str> = labels
+            .iter()
+            .filter(|l| !l.is_empty())
+            .map(String::as_str)
+            .collect();
+        let head = if (2..=3).contains(&filled.len()) && is_title(&filled.concat()) {
+            filled.concat()
+        } else {
+            labels[first].clone()
+        };
+        if self.head_row(row, &head, first) {
             return;
         }
         let pending = self.pending_goal_texts.take();
@@ -120,6 +134,12 @@ impl<'a> Parser<'a> {
         if let Some(map) = indicator_header(row) {
             self.open_table(map, row.line);
             return;
+        }
+        if self.table.is_none() && self.in_goals && !self.decl.goals.is_empty() {
+            if let Some(map) = self.last_columns.clone() {
+                let context = self.decl.goals.last().expect("a goal").label();
+                self.table = Some(IndicatorTable::resume(map, self.years.best(), context));
+            }
         }
         if self.table.is_some() {
             let mut table = self.table.take().expect("checked");
@@ -211,7 +231,7 @@ impl<'a> Parser<'a> {
                 }
             }
         }
-        self.structure_seen |= any;
+        // A name alone is no form: a cover sheet names the department too.
         any
     }
 
@@ -358,11 +378,12 @@ impl<'a> Parser<'a> {
     }
 
     fn flush_table(&mut self) {
-        if let Some(table) = self.table.take() {
+        if let Some(mut table) = self.table.take() {
             let goal = self.decl.goals.last_mut().expect("a table has a goal");
-            goal.indicators.extend(table.indicators);
+            goal.indicators.append(&mut table.indicators);
             let lines = self.source.goals.last_mut().expect("a table has a goal");
-            lines.indicators.extend(table.lines.indicators);
+            lines.indicators.append(&mut table.lines.indicators);
+            self.last_columns = Some(table.into_columns());
         }
     }
 
@@ -567,6 +588,21 @@ mod tests {
         assert_eq!(p.declaration.department.as_deref(), Some("甲局"));
         assert_eq!(p.declaration.filled_by.as_deref(), Some("张三"));
         assert_eq!(p.declaration.phone, None);
+    }
+
+    #[test]
+    fn a_cover_sheet_that_names_the_department_is_no_form() {
+        let cover =
+            "2020年度部门预算绩效目标编报材料\n部门（单位）名称：甲局\n编报日期：2019年12月\n";
+        let err = parse(&Grid::from_text(cover), "c.txt").unwrap_err();
+        assert_eq!(err.code, Code::NotADeclaration);
+    }
+
+    #[test]
+    fn a_title_split_over_cells_reads_as_one() {
+        let text = "2020年度\t部门整体支出绩效目标申报表\n部门名称\t甲局\n";
+        let p = parse(&Grid::from_text(text), "p.txt").unwrap();
+        assert_eq!(p.declaration.fiscal_year, Some(2020));
     }
 
     #[test]

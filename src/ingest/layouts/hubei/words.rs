@@ -102,14 +102,14 @@ pub(super) fn goal_header(label: &str) -> Option<(u32, Option<()>)> {
     Some((number, (!after.is_empty()).then_some(())))
 }
 
-/// `部门名称：甲局` in one cell → `甲局` (a colon must separate the label from the value).
+/// `部门名称：甲局` in one cell → `甲局` (a colon must separate the label from the value; the
+/// label compares as `vocab::key` writes it).
 pub(super) fn inline_value(cell: &str, word: &str) -> Option<String> {
-    let rest = cell.trim_start().strip_prefix(word)?;
-    let rest = rest.trim_start();
-    let value = rest
-        .strip_prefix('：')
-        .or_else(|| rest.strip_prefix(':'))?
-        .trim();
+    let (label, rest) = cell.split_once([':', '：'])?;
+    if super::super::vocab::key(label) != word {
+        return None;
+    }
+    let value = rest.trim();
     (!value.is_empty()).then(|| value.to_owned())
 }
 
@@ -190,6 +190,10 @@ mod tests {
         );
         assert_eq!(inline_value("部门名称甲局", "部门名称"), None);
         assert_eq!(inline_value("部门名称：", "部门名称"), None);
+        assert_eq!(
+            inline_value("部门（单位） 名称：甲局", "部门(单位)名称").as_deref(),
+            Some("甲局")
+        );
         assert_eq!(goal_header("年度目标三:党建"), Some((3, Some(()))));
         assert_eq!(budget_column_year("2020年预算数"), Some(2020));
         assert_eq!(budget_column_year("2019年"), None);
