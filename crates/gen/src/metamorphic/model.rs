@@ -69,9 +69,22 @@ impl Value {
 }
 
 /// A number as a number format shows it: `0`, `0.0`, `0.00` (fixed decimals), `0%`, `0.0%`,
-/// `0.00%` (percentages); anything else, and `None`, as Excel's `General` (15 significant
-/// digits, no trailing zeros).
+/// `0.00%` (percentages), `#,##0.00` (thousands separators); anything else, and `None`, as
+/// Excel's `General` (15 significant digits, no trailing zeros).
 pub fn display(value: f64, format: Option<&str>) -> String {
+    if let Some(plain) = format.and_then(|f| f.strip_prefix("#,##")) {
+        let s = display(value, Some(plain));
+        let (int, rest) = s.split_at(s.find('.').unwrap_or(s.len()));
+        let (sign, digits) = int.split_at(usize::from(int.starts_with('-')));
+        let mut grouped = String::new();
+        for (i, ch) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(ch);
+        }
+        return format!("{sign}{grouped}{rest}");
+    }
     match format {
         Some(f) if f.starts_with('0') => {
             let (body, percent) = match f.strip_suffix('%') {
@@ -445,6 +458,8 @@ mod tests {
         assert_eq!(display(1.0, Some("0%")), "100%");
         assert_eq!(display(286.409_999_999_999_97, None), "286.41");
         assert_eq!(display(31.0, None), "31");
+        assert_eq!(display(1286.41, Some("#,##0.00")), "1,286.41");
+        assert_eq!(display(-286.0, Some("#,##0")), "-286");
         assert_eq!(plain_decimal("0.5"), Some(0.5));
         assert_eq!(plain_decimal("01"), None);
         assert_eq!(plain_decimal("1."), None);

@@ -2,7 +2,9 @@
 //! seeded function on a workbook. `apply` says whether the change found anything to change:
 //! a synonym whose label the form lacks leaves the form alone and is not a case.
 
-use super::model::{money_rows, normalise_label, percent_text, Merge, Sheet, Value, Workbook};
+use super::model::{
+    a1, display, money_rows, normalise_label, percent_text, Merge, Sheet, Value, Workbook,
+};
 use super::Rng;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
@@ -115,6 +117,12 @@ pub enum Transform {
     ShareFormula,
     /// Amounts a few units in the last place off (`286.40999999999997` shown `0.00`).
     FloatNoise,
+    /// Totals (`合计`) as formulas adding the two amounts above them, the sum cached.
+    TotalFormula,
+    /// Amounts as text cells (`'286.41`).
+    TextAmounts,
+    /// Amounts formatted with thousands separators (`#,##0.00`: `1,286.41`).
+    ThousandsFormat,
     CoverBefore,
     CoverAfter,
     InstructionsBefore,
@@ -143,6 +151,9 @@ impl Transform {
             Transform::SharePercentText,
             Transform::ShareFormula,
             Transform::FloatNoise,
+            Transform::TotalFormula,
+            Transform::TextAmounts,
+            Transform::ThousandsFormat,
             Transform::CoverBefore,
             Transform::CoverAfter,
             Transform::InstructionsBefore,
@@ -169,6 +180,9 @@ impl Transform {
             Transform::SharePercentText => "share-percent-text".into(),
             Transform::ShareFormula => "share-formula".into(),
             Transform::FloatNoise => "float-noise".into(),
+            Transform::TotalFormula => "total-formula".into(),
+            Transform::TextAmounts => "text-amounts".into(),
+            Transform::ThousandsFormat => "thousands-format".into(),
             Transform::CoverBefore => "cover-before".into(),
             Transform::CoverAfter => "cover-after".into(),
             Transform::InstructionsBefore => "instructions-before".into(),
@@ -229,18 +243,31 @@ impl Transform {
             Transform::YearUnderTitle => year_under_title(sheet, rng),
             Transform::ShareFraction => shares(sheet, |_, _, p| {
                 Some(Value::Number {
-                    value: p,
+                    value: (p / hundred()).to_f64()?,
                     format: Some("0.00%".into()),
                 })
             }),
             Transform::SharePercentText => shares(sheet, |_, _, p| {
-                Some(Value::Text(format!(
-                    "{:.2}%",
-                    Decimal::from_f64_retain(p)? * hundred()
-                )))
+                Some(Value::Text(format!("{:.2}%", p.round_dp(2))))
             }),
             Transform::ShareFormula => share_formulas(sheet),
             Transform::FloatNoise => float_noise(sheet, rng),
+            Transform::TotalFormula => total_formulas(sheet),
+            Transform::TextAmounts => amounts(sheet, |v, f| Value::Text(display(v, f))),
+            Transform::ThousandsFormat => amounts(sheet, |v, f| {
+                let decimals = f
+                    .and_then(|f| f.split_once('.'))
+                    .map_or(0, |(_, d)| d.len());
+                let format = if decimals == 0 {
+                    "#,##0".to_owned()
+                } else {
+                    format!("#,##0.{}", "0".repeat(decimals))
+                };
+                Value::Number {
+                    value: v,
+                    format: Some(format),
+                }
+            }),
             Transform::CoverBefore | Transform::CoverAfter => {
                 let cover = cover(book.form());
                 add_sheet(book, cover, self == Transform::CoverBefore);
@@ -432,18 +459,18 @@ fn year_under_title(sheet: &mut Sheet, rng: &mut Rng) -> bool {
 }
 
 /// Rewrites each share cell (percent text in a row of the money block) with `f(row, col,
-/// fraction)`.
-fn shares(sheet: &mut Sheet, f: impl Fn(usize, usize, f64) -> Option<Value>) -> bool {
+/// percentage)`.
+fn shares(sheet: &mut Sheet, f: impl Fn(usize, usize, Decimal) -> Option<Value>) -> bool {
     let mut changed = false;
     for r in money_rows(sheet) {
         for c in 0..sheet.rows[r].len() {
             let Value::Text(s) = &sheet.rows[r][c] else {
                 continue;
             };
-            let Some(fraction) = fraction_of(s) else {
+            let Some(percent) = percentage(s) else {
                 continue;
             };
-            if let Some(v) = f(r, c, fraction) {
+            if let Some(v) = f(r, c, percent) {
                 if v != sheet.rows[r][c] {
                     sheet.rows[r][c] = v;
                     changed = true;
@@ -454,11 +481,10 @@ fn shares(sheet: &mut Sheet, f: impl Fn(usize, usize, f64) -> Option<Value>) -> 
     changed
 }
 
-/// `93.58%` → 0.9358 (the double nearest the exact decimal).
-fn fraction_of(s: &str) -> Option<f64> {
+/// `93.58%` → 93.58, exactly.
+fn percentage(s: &str) -> Option<Decimal> {
     percent_text(s)?;
-    let d: Decimal = s.strip_suffix('%')?.parse().ok()?;
-    (d / hundred()).to_f64()
+    s.strip_suffix('%')?.parse().ok()
 }
 
 /// Shares as `amount/total` formulas: the first number of the share's row over the first
@@ -486,7 +512,7 @@ fn share_formulas(sheet: &mut Sheet) -> bool {
             continue;
         };
         if let (Some(a), Some(t)) = (first_number(sheet, r), first_number(sheet, total)) {
-            refs.push((r, super::model::a1(r, a), super::model::a1(total, t)));
+            refs.push((r, a1(r, a), a1(total, t)));
         }
     }
     let sheet_rows = refs;
@@ -494,10 +520,61 @@ fn share_formulas(sheet: &mut Sheet) -> bool {
         let (_, a, t) = sheet_rows.iter().find(|(row, _, _)| *row == r)?;
         Some(Value::Formula {
             formula: format!("{a}/{t}"),
-            cached: p,
+            cached: (p / hundred()).to_f64()?,
             format: Some("0.00%".into()),
         })
     })
+}
+
+/// Rewrites every amount (a number cell with a fixed-decimals format) with `f(value, format)`.
+fn amounts(sheet: &mut Sheet, f: impl Fn(f64, Option<&str>) -> Value) -> bool {
+    let mut changed = false;
+    for cell in sheet.rows.iter_mut().flatten() {
+        if let Value::Number { value, format } = cell {
+            if !format.as_deref().is_some_and(|f| f.ends_with('%')) {
+                *cell = f(*value, format.as_deref());
+                changed = true;
+            }
+        }
+    }
+    changed
+}
+
+/// In each `合计` row, an amount that is the sum of the two amounts above it in its column
+/// becomes the formula `B5+B6` (what a clerk's sheet has); its value is cached.
+fn total_formulas(sheet: &mut Sheet) -> bool {
+    let mut changed = false;
+    for r in money_rows(sheet) {
+        let is_total = sheet.rows[r]
+            .iter()
+            .any(|v| matches!(v, Value::Text(s) if normalise_label(s) == "合计"));
+        if !is_total || r < 2 {
+            continue;
+        }
+        for c in 0..sheet.rows[r].len() {
+            let number = |v: &Value| match v {
+                Value::Number { value, .. } => Some(*value),
+                _ => None,
+            };
+            let (Some(total), Some(a), Some(b)) = (
+                number(sheet.get(r, c)),
+                number(sheet.get(r - 2, c)),
+                number(sheet.get(r - 1, c)),
+            ) else {
+                continue;
+            };
+            if (a + b - total).abs() < 0.005 {
+                let format = sheet.get(r, c).format().map(str::to_owned);
+                sheet.rows[r][c] = Value::Formula {
+                    formula: format!("{}+{}", a1(r - 2, c), a1(r - 1, c)),
+                    cached: total,
+                    format,
+                };
+                changed = true;
+            }
+        }
+    }
+    changed
 }
 
 /// Every number formatted with fixed decimals moves one to three units in the last place.

@@ -198,13 +198,17 @@ fn odf_paragraph(line: &str) -> String {
 
 /// The ODF style of a number format: (cell style name, data style XML).
 fn ods_style(format: &str, index: usize) -> (String, String) {
+    let (format, grouping) = match format.strip_prefix("#,##") {
+        Some(f) => (f, " number:grouping=\"true\""),
+        None => (format, ""),
+    };
     let (body, percent) = match format.strip_suffix('%') {
         Some(b) => (b, true),
         None => (format, false),
     };
     let decimals = body.split_once('.').map_or(0, |(_, d)| d.len());
     let number = format!(
-        "<number:number number:decimal-places=\"{decimals}\" number:min-decimal-places=\"{decimals}\" number:min-integer-digits=\"1\"/>"
+        "<number:number number:decimal-places=\"{decimals}\" number:min-decimal-places=\"{decimals}\" number:min-integer-digits=\"1\"{grouping}/>"
     );
     let data = if percent {
         format!("<number:percentage-style style:name=\"N{index}\">{number}<number:text>%</number:text></number:percentage-style>")

@@ -46,6 +46,8 @@ impl Formats {
         match f {
             "0" => Some(1),
             "0.00" => Some(2),
+            "#,##0" => Some(3),
+            "#,##0.00" => Some(4),
             "0%" => Some(9),
             "0.00%" => Some(10),
             _ => None,
