@@ -51,6 +51,10 @@ fn args() -> Result<Args, String> {
     Ok(a)
 }
 
+/// A case's place in the matrix (case, format), its outcome and, when kept for `--dump`, the
+/// failing file's name and bytes.
+type CaseResult = ((usize, usize), Outcome, Option<(String, Vec<u8>)>);
+
 #[derive(Default)]
 struct Tally {
     pass: usize,
@@ -86,7 +90,7 @@ fn main() {
             eprintln!("not a declaration, left out: {u}");
         }
         forms += sources.len();
-        let results: Vec<((usize, usize), Outcome, Option<(String, Vec<u8>)>)> = (0..sources.len())
+        let results: Vec<CaseResult> = (0..sources.len())
             .into_par_iter()
             .flat_map_iter(|i| {
                 let sources = &sources;
@@ -96,11 +100,14 @@ fn main() {
                 cases.iter().enumerate().flat_map(move |(ci, &case)| {
                     formats.iter().enumerate().map(move |(fi, &format)| {
                         let s = &sources[i];
+                        if !dump {
+                            return ((ci, fi), harness::run(s, i, case, format, seed), None);
+                        }
                         match harness::build(s, i, case, format, seed) {
                             Err(o) => ((ci, fi), o, None),
                             Ok((label, bytes)) => {
                                 let o = harness::check(s, &label, &bytes, format);
-                                let keep = (dump && matches!(o, Outcome::Fail(_)))
+                                let keep = matches!(o, Outcome::Fail(_))
                                     .then(|| (format!("{label}.{}", format.extension()), bytes));
                                 ((ci, fi), o, keep)
                             }
