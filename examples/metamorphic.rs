@@ -5,7 +5,9 @@
 //! `cargo test`. The harness is shared (`tests/it/support/metamorphic.rs`).
 //!
 //! cargo run --release --example metamorphic -- [--seeds N] [--first-seed S]
-//!     [--generated N] [--case NAME] [--format NAME] [--dump DIR]
+//!     [--generated N] [--case NAME] [--format NAME] [--dump DIR [--all]]
+//!
+//! `--dump DIR` writes the files of the failing cases there (every case's with `--all`).
 
 #[path = "../tests/it/support/metamorphic.rs"]
 mod harness;
@@ -23,6 +25,8 @@ struct Args {
     case: Option<String>,
     format: Option<String>,
     dump: Option<PathBuf>,
+    /// Keep every case's file, not only the failing ones.
+    all: bool,
 }
 
 fn args() -> Result<Args, String> {
@@ -33,6 +37,7 @@ fn args() -> Result<Args, String> {
         case: None,
         format: None,
         dump: None,
+        all: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -45,6 +50,7 @@ fn args() -> Result<Args, String> {
             "--case" => a.case = Some(value()?),
             "--format" => a.format = Some(value()?),
             "--dump" => a.dump = Some(value()?.into()),
+            "--all" => a.all = true,
             _ => return Err(format!("unknown flag {flag}")),
         }
     }
@@ -64,7 +70,7 @@ struct Tally {
 
 fn main() {
     let args = args().unwrap_or_else(|e| {
-        eprintln!("{e}\nusage: metamorphic [--seeds N] [--first-seed S] [--generated N] [--case NAME] [--format NAME] [--dump DIR]");
+        eprintln!("{e}\nusage: metamorphic [--seeds N] [--first-seed S] [--generated N] [--case NAME] [--format NAME] [--dump DIR [--all]]");
         std::process::exit(2)
     });
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -97,6 +103,7 @@ fn main() {
                 let cases = &cases;
                 let formats = &formats;
                 let dump = args.dump.is_some();
+                let all = args.all;
                 cases.iter().enumerate().flat_map(move |(ci, &case)| {
                     formats.iter().enumerate().map(move |(fi, &format)| {
                         let s = &sources[i];
@@ -107,7 +114,7 @@ fn main() {
                             Err(o) => ((ci, fi), o, None),
                             Ok((label, bytes)) => {
                                 let o = harness::check(s, &label, &bytes, format);
-                                let keep = matches!(o, Outcome::Fail(_))
+                                let keep = (all || matches!(o, Outcome::Fail(_)))
                                     .then(|| (format!("{label}.{}", format.extension()), bytes));
                                 ((ci, fi), o, keep)
                             }
