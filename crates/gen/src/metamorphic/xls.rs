@@ -1,7 +1,7 @@
 //! A minimal Excel 97–2003 (BIFF8) writer: the `Workbook` stream of records in a compound file
 //! (the `cfb` crate). It writes what the metamorphic tests need and what Excel and
 //! LibreOffice expect of a well-formed file: the globals (BOF, CODEPAGE, WINDOW1, five FONTs,
-//! FORMATs, 16 style XFs and one cell XF per number format, STYLE, BOUNDSHEET per sheet, SST
+//! FORMATs, 15 style XFs, the default cell XF and one cell XF per number format, STYLE, BOUNDSHEET per sheet, SST
 //! with CONTINUE records, EOF) and per sheet BOF, DIMENSIONS, COLINFO for hidden columns, ROW
 //! for hidden rows, LABELSST / NUMBER / FORMULA (with its cached number) cells, WINDOW2,
 //! MERGEDCELLS and EOF. Record layouts are those of [MS-XLS].
@@ -378,8 +378,9 @@ pub fn write(book: &Workbook) -> Result<Vec<u8>, String> {
             record(&mut g, 0x041E, &d);
         }
     }
-    for i in 0..16 {
-        let _ = i;
+    // XFs 0–14 are style XFs, 15 the default cell XF, then one per number format and the
+    // wrapped-text XF (the indices `Formats::xf` gives).
+    for _ in 0..15 {
         xf(&mut g, 0, true, false);
     }
     xf(&mut g, 0, false, false);
@@ -423,6 +424,49 @@ pub fn write(book: &Workbook) -> Result<Vec<u8>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Read as _;
+
+    /// Every cell's XF carries its number format (Excel and LibreOffice show it; calamine
+    /// does not tell): the records of the written stream, read back.
+    #[test]
+    fn cells_point_at_the_xf_of_their_format() {
+        let mut book = Workbook::from_export("部门名称\t某局\n合计\t286.41\t100%\n");
+        book.form_mut().set(
+            1,
+            2,
+            Value::Number {
+                value: 1.0,
+                format: Some("0.00%".into()),
+            },
+        );
+        let bytes = write(&book).unwrap();
+        let mut cfb = cfb::CompoundFile::open(std::io::Cursor::new(bytes)).unwrap();
+        let mut stream = Vec::new();
+        cfb.open_stream("/Workbook")
+            .unwrap()
+            .read_to_end(&mut stream)
+            .unwrap();
+        let (mut xfs, mut numbers) = (Vec::new(), Vec::new());
+        let mut at = 0;
+        while at + 4 <= stream.len() {
+            let kind = u16::from_le_bytes([stream[at], stream[at + 1]]);
+            let len = u16::from_le_bytes([stream[at + 2], stream[at + 3]]) as usize;
+            let d = &stream[at + 4..at + 4 + len];
+            let word = |i: usize| u16::from_le_bytes([d[i], d[i + 1]]);
+            match kind {
+                0x00E0 => xfs.push(word(2)),
+                0x0203 => {
+                    let value = f64::from_le_bytes(d[6..14].try_into().unwrap());
+                    numbers.push((word(4), value));
+                }
+                _ => {}
+            }
+            at += 4 + len;
+        }
+        assert_eq!(xfs[15], 0, "XF 15 is the default cell XF (General)");
+        let formats: Vec<(u16, f64)> = numbers.iter().map(|&(x, v)| (xfs[x as usize], v)).collect();
+        assert_eq!(formats, vec![(2, 286.41), (10, 1.0)], "0.00 and 0.00%");
+    }
 
     #[test]
     fn formulas_compile_to_reverse_polish() {
