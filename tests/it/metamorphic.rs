@@ -1,13 +1,15 @@
 //! Metamorphic tests of the reader (issue #18): every bundled text export and forms the
 //! generator makes in every layout, changed in ways a person reads as the same form (empty rows
 //! and columns, a hidden column, merged and split labels, each synonym, the year under the
-//! title, shares as fractions, percent text and formulas, float noise, cover and instruction
-//! sheets) and saved as .xlsx, .xls, .ods, Unicode text and GB18030 text, must give the
-//! canonical JSON of the untransformed form. The transformations and writers are
-//! `budgetsite_gen::metamorphic`; the harness is `support/metamorphic.rs`.
+//! title, shares as fractions, percent text and formulas, totals as formulas, float noise,
+//! text amounts, thousands separators, cover and instruction sheets) and saved as .xlsx, .xls,
+//! .ods, Unicode text and GB18030 text, must give the canonical JSON of the untransformed
+//! form. The transformations and writers are `budgetsite_gen::metamorphic`; the harness is
+//! `support/metamorphic.rs`.
 //!
 //! Fixed seeds; each (transformation, format) runs on `PER_CASE` forms, one of each layout,
-//! chosen so that the sample walks through the forms. `bench/metamorphic.sh` runs every form with many seeds.
+//! chosen so that the sample walks through the forms (the same forms in every format).
+//! `bench/metamorphic.sh` runs every form, case and format with many seeds.
 //!
 //! `KNOWN_FAILING` lists the (transformation, format) pairs today's reader fails; each is
 //! checked to STILL fail, so the list cannot rot: when the reader learns a pair, the test says
