@@ -18,6 +18,7 @@ mod incremental;
 mod layout_rules;
 mod layouts_accuracy;
 mod messages;
+mod metamorphic;
 mod oracle;
 mod phone;
 mod publishing;

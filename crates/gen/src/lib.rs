@@ -24,6 +24,7 @@ use std::path::Path;
 
 // Other layouts (fujian, hunan, hubei-pdf) and spreadsheet formats (xlsx, Unicode text).
 mod layouts;
+pub mod metamorphic;
 pub mod oracle;
 mod sheets;
 pub use layouts::{FileFormat, FormLayout};
