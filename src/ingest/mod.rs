@@ -354,6 +354,14 @@ fn read_sheets(
                 .map(|parsed| (parsed, grid.sheet.clone()))
         })
         .collect();
+    // A cover that repeats the form's title (and names the department) reads as a form with
+    // nothing in it: beside a sheet that has the form's tables, it is passed over.
+    let has_content = |p: &ParsedForm| p.declaration.has_content();
+    let forms: Vec<_> = if forms.iter().any(|(p, _)| has_content(p)) {
+        forms.into_iter().filter(|(p, _)| has_content(p)).collect()
+    } else {
+        forms
+    };
     if !forms.is_empty() {
         return Ok(forms);
     }

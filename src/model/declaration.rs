@@ -213,6 +213,21 @@ static EMPTY_LINE: BudgetLine = BudgetLine {
 };
 
 impl Declaration {
+    /// Whether the form holds anything beyond its title and head: a budget line, a text, a
+    /// goal or a duty (a workbook's cover sheet holds none).
+    pub fn has_content(&self) -> bool {
+        let money = Row::ALL.iter().any(|&r| {
+            let l = self.budget_line(r);
+            l.budget.is_some() || l.prior_years.0.iter().any(|(_, v)| v.is_some())
+        });
+        money
+            || !self.goals.is_empty()
+            || !self.overall_goals.is_empty()
+            || !self.functions.is_empty()
+            || !self.annual_tasks.is_empty()
+            || !self.duties.is_empty()
+    }
+
     pub fn new() -> Self {
         Declaration {
             schema: SCHEMA,

@@ -11,9 +11,8 @@
 //! chosen so that the sample walks through the forms (the same forms in every format).
 //! `bench/metamorphic.sh` runs every form, case and format with many seeds.
 //!
-//! `KNOWN_FAILING` lists the (transformation, format) pairs today's reader fails; each is
-//! checked to STILL fail, so the list cannot rot: when the reader learns a pair, the test says
-//! so and the pair comes off the list.
+//! Every case must pass: a failure names the form, the transformations, the format, the seed
+//! and the first JSON path that differs.
 
 #[path = "support/metamorphic.rs"]
 mod harness;
@@ -28,50 +27,6 @@ const SEED: u64 = 18;
 /// Forms per (transformation, format) in `cargo test`, taken from the layouts in turn (a form
 /// of each of the four layouts; compositions get twice as many).
 const PER_CASE: usize = 4;
-
-/// (transformation, format) pairs the reader fails today (issue #18's new reader is to pass
-/// them; empty this list as it does). Each is checked to still fail.
-const KNOWN_FAILING: &[(&str, &str)] = &[
-    // An empty column inserted anywhere (also inside the tables): values are read from the
-    // wrong column or not at all (`expenditure.basic.budget` null, an indicator's `name` null).
-    ("empty-cols", "xlsx"),
-    ("empty-cols", "xls"),
-    ("empty-cols", "ods"),
-    ("empty-cols", "utf16-txt"),
-    ("empty-cols", "gb18030-txt"),
-    // The same with the inserted column hidden.
-    ("hidden-col", "xlsx"),
-    ("hidden-col", "xls"),
-    ("hidden-col", "ods"),
-    ("hidden-col", "utf16-txt"),
-    ("hidden-col", "gb18030-txt"),
-    // A label merged over its cell and an inserted one: prior-year amounts from the wrong
-    // column (`expenditure.basic.prior_years.2020` 1300.12 for 1251.2).
-    ("merged-label", "xlsx"),
-    ("merged-label", "xls"),
-    ("merged-label", "ods"),
-    ("merged-label", "utf16-txt"),
-    ("merged-label", "gb18030-txt"),
-    // `部门整体支出绩效目标申报表` with `（2020年度）` under it: `fiscal_year` null.
-    ("year-under-title", "xlsx"),
-    ("year-under-title", "xls"),
-    ("year-under-title", "ods"),
-    ("year-under-title", "utf16-txt"),
-    ("year-under-title", "gb18030-txt"),
-    // A 封面 sheet holding the form's title and the department: read as a second declaration.
-    ("cover-before", "xlsx"),
-    ("cover-before", "xls"),
-    ("cover-before", "ods"),
-    ("cover-after", "xlsx"),
-    ("cover-after", "xls"),
-    ("cover-after", "ods"),
-    // Compositions that draw one of the above.
-    ("composition", "xlsx"),
-    ("composition", "xls"),
-    ("composition", "ods"),
-    ("composition", "utf16-txt"),
-    ("composition", "gb18030-txt"),
-];
 
 fn sources() -> &'static [Source] {
     static SOURCES: OnceLock<Vec<Source>> = OnceLock::new();
@@ -95,8 +50,7 @@ struct Tally {
     fail: Vec<String>,
 }
 
-/// Runs every case kind in `format` on `PER_CASE` forms each and checks the results against
-/// `KNOWN_FAILING`.
+/// Runs every case kind in `format` on `PER_CASE` forms each; every one must pass.
 fn check(format: OutFormat) {
     let sources = sources();
     // The forms by layout (`hubei`, `hubei-pdf`, `fujian`, `hunan`), so each case meets every
@@ -147,39 +101,16 @@ fn check(format: OutFormat) {
     );
     for (name, t) in &tallies {
         let cases = t.pass + t.fail.len();
-        let known = KNOWN_FAILING.contains(&(name.as_str(), format.name()));
-        eprintln!(
-            "  {name:<28} {}/{cases}{}",
-            t.pass,
-            if known { "  (known failing)" } else { "" }
-        );
-        if known && t.fail.is_empty() && cases > 0 {
+        eprintln!("  {name:<28} {}/{cases}", t.pass);
+        if !t.fail.is_empty() {
             problems.push(format!(
-                "({name:?}, {:?}) passes now: take it off KNOWN_FAILING",
-                format.name()
-            ));
-        }
-        if !known && !t.fail.is_empty() {
-            problems.push(format!(
-                "{} of {cases} failed, e.g. {}",
+                "{name}: {} of {cases} failed, e.g. {}",
                 t.fail.len(),
                 t.fail[0]
             ));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
-}
-
-#[test]
-fn known_failing_names_real_cases() {
-    let cases: Vec<String> = Case::all().into_iter().map(Case::name).collect();
-    for (case, format) in KNOWN_FAILING {
-        assert!(cases.iter().any(|c| c == case), "no case {case}");
-        assert!(
-            OutFormat::ALL.iter().any(|f| f.name() == *format),
-            "no format {format}"
-        );
-    }
 }
 
 #[test]

@@ -178,9 +178,8 @@ fn duty_row(
     file: &str,
     out: &mut Vec<Diagnostic>,
 ) -> Option<Duty> {
-    let shift = map.align(row, 0, &duty_fit);
     let (mut task, mut project, mut amount_text) = (None, None, None);
-    for (col, value) in map.read(row, shift) {
+    for (col, value) in map.assign(row, 0, &duty_fit) {
         let v = Some(value.to_owned());
         match col.concept {
             Concept::DutyFunction => *function = v,

@@ -2,9 +2,10 @@
 //! spans the empty cells to its right (a merged label keeps its value in its first cell), a
 //! second header row refines the spans above it (`指标值` over `近两年指标值` and
 //! `预期当年实现值`), and a row of years (`2019年`, or `年` with the number left blank) splits a
-//! prior-years column into one column per year. Data rows are read through that map; a text
-//! export's row that lost leading cells to a merge is aligned by what its cells hold (`align`),
-//! never by fixed offsets.
+//! prior-years column into one column per year. Data rows are read through that map: each
+//! cell goes to the column it fits, by what it holds and how little it moves (`assign`), so a
+//! row that lost leading cells to a merge, or a column inserted, hidden or merged among the
+//! values, still reads right — never by fixed offsets.
 
 use super::vocab::{concept, Concept};
 use crate::ingest::cells::RawRow;
@@ -249,65 +250,89 @@ impl ColumnMap {
         ys
     }
 
-    /// The cells of a data row through the map, after the row was aligned: each column's
-    /// first filled cell.
-    pub fn read<'r>(&self, row: &'r RawRow, shift: isize) -> Vec<(Column, &'r str)> {
-        let mut out = Vec::new();
-        for col in &self.columns {
-            let value = (col.start..col.end.min(row.cells.len() + 8))
-                .filter_map(|p| cell_at(row, p, shift))
-                .find(|c| !c.is_empty());
-            if let Some(v) = value {
-                out.push((*col, v));
-            }
-        }
-        out
-    }
-
-    /// The column at position `p` of the header.
-    pub fn at(&self, p: usize) -> Option<&Column> {
-        self.columns.iter().find(|c| (c.start..c.end).contains(&p))
-    }
-
-    /// The shift (cells a row lost on its left to a merged cell, in a text export or a
-    /// workbook made from one) that fits a data row's cells to the columns best, by what its
-    /// cells hold (`fit` scores a cell under a concept). From `from` on only (cells left of it
-    /// are the row's own labels). A shift costs, so it must win by evidence; ties go to none.
-    pub fn align(
+    /// The cells of a data row through the map: each filled cell from `from` on is given to a
+    /// column (in order, one cell a column) by what it holds (`fit` scores a cell under a
+    /// column, `at_start` where it stands in the first cell of a merged span) and by how far
+    /// it must move from where it stands. Moving costs: a row that lost leading cells to a
+    /// merge moves as a whole once, a column inserted or merged among the values moves the
+    /// cells after it once more, a cell left of its own place costs more (a row loses cells on
+    /// its left, it does not gain them); a cell no column fits is left out at a cost. The best
+    /// assignment wins, ties to the one found first (the least moved).
+    pub fn assign<'r>(
         &self,
-        row: &RawRow,
+        row: &'r RawRow,
         from: usize,
         fit: &dyn Fn(&Column, &str, bool) -> i32,
-    ) -> isize {
-        let mut best = (i32::MIN, 0isize);
-        for shift in 0..=3isize {
-            let mut score = -2 * shift as i32;
-            for (i, cell) in row.cells.iter().enumerate().skip(from) {
-                if cell.is_empty() {
-                    continue;
+    ) -> Vec<(Column, &'r str)> {
+        let cells: Vec<usize> = (from..row.cells.len())
+            .filter(|&i| !row.cells[i].is_empty())
+            .collect();
+        let cols = &self.columns;
+        let (n, m) = (cells.len(), cols.len());
+        if n == 0 || m == 0 {
+            return Vec::new();
+        }
+        // Cell k under column j, after a cell that moved by `before`: its score and its move.
+        let place = |k: usize, j: usize, before: isize| -> (i32, isize) {
+            let i = cells[k] as isize;
+            let c = &cols[j];
+            let p = (i + before).clamp(c.start as isize, c.end as isize - 1);
+            let moved = p - i;
+            // A row loses cells on its left, it does not gain them: standing left of where
+            // the cell is costs more.
+            let cost = MOVE_COST * (moved - before).unsigned_abs() as i32
+                + if moved < 0 { LEFT_OF_ITSELF } else { 0 };
+            (
+                fit(c, &row.cells[cells[k]], p == c.start as isize) - cost,
+                moved,
+            )
+        };
+        // best[k][j]: the best score with cell k the last placed, under column j.
+        let mut best: Vec<Vec<(i32, Option<(usize, usize)>, isize)>> =
+            vec![Vec::with_capacity(m); n];
+        for k in 0..n {
+            for j in 0..m {
+                let (s, moved) = place(k, j, 0);
+                let mut cand = (LEFT_OUT * k as i32 + s, None, moved);
+                for (k2, row2) in best.iter().enumerate().take(k) {
+                    for (j2, &(s2, _, d2)) in row2.iter().enumerate().take(j) {
+                        let (s, moved) = place(k, j, d2);
+                        let total = s2 + LEFT_OUT * (k - k2 - 1) as i32 + s;
+                        if total > cand.0 {
+                            cand = (total, Some((k2, j2)), moved);
+                        }
+                    }
                 }
-                let p = i as isize + shift;
-                let col = (p >= 0).then(|| self.at(p as usize)).flatten();
-                score += match col {
-                    Some(col) => fit(col, cell, p as usize == col.start),
-                    None => -6,
-                };
-            }
-            if score > best.0 {
-                best = (score, shift);
+                best[k].push(cand);
             }
         }
-        best.1
+        let mut end = None;
+        let mut top = LEFT_OUT * n as i32;
+        for (k, row_k) in best.iter().enumerate() {
+            for (j, &(s, _, _)) in row_k.iter().enumerate() {
+                let total = s + LEFT_OUT * (n - 1 - k) as i32;
+                if total > top {
+                    top = total;
+                    end = Some((k, j));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        while let Some((k, j)) = end {
+            out.push((cols[j], row.cells[cells[k]].as_str()));
+            end = best[k][j].1;
+        }
+        out.reverse();
+        out
     }
 }
 
-fn cell_at(row: &RawRow, p: usize, shift: isize) -> Option<&str> {
-    let i = p as isize - shift;
-    (i >= 0)
-        .then(|| row.cells.get(i as usize))
-        .flatten()
-        .map(String::as_str)
-}
+/// What moving a cell one column costs, against what a fitting cell scores (`fit`: 1 to 4).
+const MOVE_COST: i32 = 2;
+/// What a cell standing left of its own place costs, besides the move.
+const LEFT_OF_ITSELF: i32 = 4;
+/// What a cell no column takes costs.
+const LEFT_OUT: i32 = -6;
 
 /// The years of `n` prior-year columns: as written, blanks counted back from the budget year
 /// (or from the years written beside them).
@@ -425,7 +450,7 @@ mod tests {
         assert_eq!(map.years(Concept::PriorValues), [2021, 2020]);
         // The name merged over two cells reads from either.
         let data = row(&["产出指标", "数量指标", "", "巡查长度", "1", "2", "3"]);
-        let read = map.read(&data, 0);
+        let read = map.assign(&data, 0, &|_, _, _| 1);
         assert!(read
             .iter()
             .any(|(c, v)| c.concept == Concept::Name && *v == "巡查长度"));

@@ -51,28 +51,8 @@ pub fn money_cells<'r>(
     row: &'r RawRow,
     label: usize,
 ) -> (Option<&'r str>, Option<&'r str>, Vec<(i32, &'r str)>) {
-    let values = RawRow {
-        line: row.line,
-        cells: row
-            .cells
-            .iter()
-            .enumerate()
-            .map(|(i, c)| if i > label { c.clone() } else { String::new() })
-            .collect(),
-    };
-    let shift = map.align(&values, label + 1, &fit);
     let (mut budget, mut share, mut prior) = (None, None, Vec::new());
-    for (col, _) in map.read(&values, shift) {
-        // Borrow from the row itself, not the blanked copy.
-        let Some(i) = (col.start..col.end)
-            .map(|p| p as isize - shift)
-            .filter(|&i| i > label as isize)
-            .map(|i| i as usize)
-            .find(|&i| row.cells.get(i).is_some_and(|c| !c.is_empty()))
-        else {
-            continue;
-        };
-        let cell = row.cells[i].as_str();
+    for (col, cell) in map.assign(row, label + 1, &fit) {
         match col.concept {
             Concept::BudgetColumn => budget = budget.or(Some(cell)),
             Concept::ShareColumn => share = share.or(Some(cell)),

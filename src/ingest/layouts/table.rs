@@ -117,11 +117,10 @@ impl IndicatorTable {
         {
             return;
         }
-        let shift = self.map.align(row, 0, &fit);
         let mut ind = Indicator::default();
         let mut prior = Vec::new();
         let (mut level1_here, mut level2_here) = (None, None);
-        for (col, value) in self.map.read(row, shift) {
+        for (col, value) in self.map.assign(row, 0, &fit) {
             let v = Some(value.to_owned());
             match col.concept {
                 Concept::Level1 => level1_here = v,
