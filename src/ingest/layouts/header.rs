@@ -36,6 +36,17 @@ pub enum YearCell {
     Blank,
 }
 
+/// `2019` → 2019: four ASCII digits of a plausible year.
+pub fn four_digit_year(digits: &str) -> Option<i32> {
+    if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits
+        .parse()
+        .ok()
+        .filter(|&y| crate::model::is_plausible_year(y))
+}
+
 /// `2019年`, `2019年度`, `2019` → the year; `年` → a blank year.
 pub fn year_cell(cell: &str) -> Option<YearCell> {
     let l = crate::text::label(cell);
@@ -43,11 +54,7 @@ pub fn year_cell(cell: &str) -> Option<YearCell> {
     if digits.is_empty() {
         return (l == "年" || l == "年度").then_some(YearCell::Blank);
     }
-    if digits.len() == 4 && digits.bytes().all(|b| b.is_ascii_digit()) {
-        let year: i32 = digits.parse().ok()?;
-        return crate::model::is_plausible_year(year).then_some(YearCell::Year(year));
-    }
-    None
+    four_digit_year(digits).map(YearCell::Year)
 }
 
 /// A header cell that names a year's column itself (`2019年`, `2019年实际数`, `2019年指标值`):
@@ -70,13 +77,10 @@ fn year_column(cell: &str, allowed: &[Concept]) -> Option<(Concept, i32)> {
         "实际值",
         "完成值",
     ];
-    if !digits.bytes().all(|b| b.is_ascii_digit()) || !SUFFIXES.contains(&rest) {
+    if !SUFFIXES.contains(&rest) {
         return None;
     }
-    let year: i32 = digits
-        .parse()
-        .ok()
-        .filter(|&y| crate::model::is_plausible_year(y))?;
+    let year = four_digit_year(digits)?;
     [Concept::PriorColumn, Concept::PriorValues]
         .into_iter()
         .find(|c| allowed.contains(c))

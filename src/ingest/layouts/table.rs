@@ -279,15 +279,7 @@ pub fn own_row_year(row: &RawRow) -> Option<i32> {
         .strip_prefix('(')
         .and_then(|l| l.strip_suffix(')'))
         .unwrap_or(&l);
-    let digits = inner.strip_suffix("年度")?;
-    if digits.len() == 4 && digits.bytes().all(|b| b.is_ascii_digit()) {
-        digits
-            .parse()
-            .ok()
-            .filter(|&y| crate::model::is_plausible_year(y))
-    } else {
-        None
-    }
+    super::header::four_digit_year(inner.strip_suffix("年度")?)
 }
 
 /// The filled cells after `index`, joined by a line break (a long text split over cells).

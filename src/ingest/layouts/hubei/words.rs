@@ -71,14 +71,9 @@ pub(super) fn budget_column_year(cell: &str) -> Option<i32> {
     let rest = rest.strip_prefix('年')?;
     let names_budget = super::super::vocab::concept_of_key(rest)
         == Some(super::super::vocab::Concept::BudgetColumn);
-    if names_budget && digits.bytes().all(|b| b.is_ascii_digit()) {
-        digits
-            .parse()
-            .ok()
-            .filter(|&y| crate::model::is_plausible_year(y))
-    } else {
-        None
-    }
+    names_budget
+        .then(|| super::super::header::four_digit_year(digits))
+        .flatten()
 }
 
 /// Whether a text numbers its goals (`目标1：…`).
@@ -135,20 +130,17 @@ pub(super) fn paragraphs_after(row: &RawRow, index: usize) -> Vec<String> {
         .collect()
 }
 
-/// The non-empty cells in `from..to`, joined by a line break.
-pub(super) fn joined_lines(row: &RawRow, from: usize, to: usize) -> Option<String> {
-    let parts: Vec<&str> = row
-        .cells
-        .get(from..to.min(row.cells.len()))?
-        .iter()
-        .filter(|c| !c.is_empty())
-        .map(String::as_str)
-        .collect();
-    (!parts.is_empty()).then(|| parts.join("\n"))
-}
-
 /// The non-empty cells in `from..to`, joined by a space.
 pub(super) fn joined(row: &RawRow, from: usize, to: usize) -> Option<String> {
+    joined_by(row, from, to, " ")
+}
+
+/// The non-empty cells in `from..to`, joined by a line break.
+pub(super) fn joined_lines(row: &RawRow, from: usize, to: usize) -> Option<String> {
+    joined_by(row, from, to, "\n")
+}
+
+fn joined_by(row: &RawRow, from: usize, to: usize, separator: &str) -> Option<String> {
     let parts: Vec<&str> = row
         .cells
         .get(from..to.min(row.cells.len()))?
@@ -156,7 +148,7 @@ pub(super) fn joined(row: &RawRow, from: usize, to: usize) -> Option<String> {
         .filter(|c| !c.is_empty())
         .map(String::as_str)
         .collect();
-    (!parts.is_empty()).then(|| parts.join(" "))
+    (!parts.is_empty()).then(|| parts.join(separator))
 }
 
 #[cfg(test)]
