@@ -295,10 +295,7 @@ pub fn analyze<'a>(batch: &'a Batch, input: &Path, config: &SiteConfig) -> SiteM
                     .map(|n| aliases.key(n))
                     .filter(|k| !k.is_empty()),
                 year: outcome.facts.as_ref().and_then(|f| f.fiscal_year),
-                name: outcome
-                    .facts
-                    .as_ref()
-                    .and_then(|f| f.department.as_deref()),
+                name: outcome.facts.as_ref().and_then(|f| f.department.as_deref()),
                 sheet: outcome.sheet.as_deref(),
             }),
         }
@@ -312,7 +309,9 @@ pub fn analyze<'a>(batch: &'a Batch, input: &Path, config: &SiteConfig) -> SiteM
                     let key = u.department.clone().unwrap_or_default();
                     *d.withheld.entry((key.clone(), year)).or_default() += 1;
                     let listed = d.departments.iter().any(|dep| dep.key == key)
-                        || d.withheld_only.iter().any(|w| w.key == key && w.year == year);
+                        || d.withheld_only
+                            .iter()
+                            .any(|w| w.key == key && w.year == year);
                     if let (Some(name), false, false) = (u.name, key.is_empty(), listed) {
                         d.withheld_only.push(WithheldForm {
                             key,
@@ -505,7 +504,7 @@ mod tests {
             without_income: BTreeMap::new(),
             without_money: BTreeMap::new(),
             withheld: BTreeMap::new(),
-        withheld_only: Vec::new(),
+            withheld_only: Vec::new(),
         };
         let mut v = vec![d("", "本级"), d("本级", "本级"), d("a", "甲"), d("b", "甲")];
         distinct_slugs(&mut v);
