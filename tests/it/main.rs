@@ -4,6 +4,7 @@
 
 mod common;
 
+mod a11y;
 mod browser;
 mod charts;
 mod escaping;
