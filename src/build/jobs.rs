@@ -10,6 +10,7 @@ use crate::hash::Fnv;
 use crate::ingest::IngestOptions;
 use crate::load::Batch;
 use crate::model::Declaration;
+use crate::output::datapackage;
 use crate::output::dataset::{self, DistrictJson};
 use crate::output::render::{self, Renderer};
 use crate::output::search;
@@ -203,9 +204,13 @@ impl Shared<'_, '_, '_> {
             }
             Job::SiteData => {
                 let all = dataset::site(self.inputs.model, data, &self.inputs.config.title);
+                self.out
+                    .write("data/district.json", 0, dataset::to_json(&all).as_bytes())?;
+                let listed: Vec<&District<'_>> = districts.iter().map(|d| d.district).collect();
+                let package = datapackage::site(&listed, &self.inputs.config.title);
                 Ok(self
                     .out
-                    .write("data/district.json", 0, dataset::to_json(&all).as_bytes())?)
+                    .write(datapackage::SITE_PATH, 0, package.as_bytes())?)
             }
             Job::Content(name) => self.content(name),
             Job::Asset(name) => Ok(self.out.write(
@@ -279,9 +284,12 @@ impl Shared<'_, '_, '_> {
         };
         self.page(Scope::DistrictWide, "district.html", &path, &page_view)?;
         let json = dataset::to_json(at.data);
+        self.out
+            .write(&views::district_json(d), 0, json.as_bytes())?;
+        let package = datapackage::district(d);
         Ok(self
             .out
-            .write(&views::district_json(d), 0, json.as_bytes())?)
+            .write(&datapackage::district_path(d), 0, package.as_bytes())?)
     }
 
     fn year(&self, at: DistrictJobs<'_, '_>, year: i32) -> Result<(), BuildError> {

@@ -182,28 +182,10 @@ pub fn year_table(d: &District<'_>, figures: &DistrictFigures, year: i32) -> Tab
         .collect();
     Table {
         name: format!("{year}年部门预算"),
-        headers: [
-            "部门",
-            "预算年度",
-            "收入合计（万元）",
-            "财政拨款（万元）",
-            "其他资金（万元）",
-            "支出合计（万元）",
-            "基本支出（万元）",
-            "项目支出（万元）",
-            "基本支出占比（%）",
-            "项目支出占比（%）",
-            "财政拨款依赖度（%）",
-            "预算增长率（%）",
-            "实际支出（万元）",
-            "预算执行率（%）",
-            "绩效指标数",
-            "目标质量得分（0–100）",
-            "质量提示数",
-        ]
-        .iter()
-        .map(|s| (*s).to_owned())
-        .collect(),
+        headers: crate::output::datapackage::YEAR_TABLE
+            .iter()
+            .map(|f| f.name.to_owned())
+            .collect(),
         rows,
     }
 }

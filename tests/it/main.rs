@@ -19,6 +19,7 @@ mod incremental;
 mod layout_rules;
 mod layouts_accuracy;
 mod messages;
+mod open_data;
 mod oracle;
 mod phone;
 mod publishing;
