@@ -347,6 +347,12 @@ pub fn site(districts: &[&District<'_>], title: &str) -> String {
         format!("{title}：全部地区历年数据"),
         "模式 district/v1：全部地区的年度合计与各部门历年数据（申报表未填的数按 0 计入合计，部门的未填数为 null）。金额单位：万元。".to_owned(),
     )];
+    resources.push(json(
+        "changes".to_owned(),
+        crate::output::feed::STATE_PATH.to_owned(),
+        "每次构建的更新记录".to_owned(),
+        "模式 changes/v1：各部门上次发布的申报表（预算支出、指标数、内容摘要、未发布的年度）与更新条目（feed.xml 由此生成，每个地区保留最近 200 条）。".to_owned(),
+    ));
     for d in districts {
         resources.extend(resources_of(d));
     }

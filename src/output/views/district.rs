@@ -396,6 +396,7 @@ pub fn district(
 ) -> DistrictView {
     let mut meta = PageMeta::new(config, &d.name, path, "district");
     meta.sample_data = d.sample_data;
+    meta.district_feed = Some(format!("{}{}/feed.xml", meta.root, d.slug));
     let year = d.latest_year();
     let root = meta.root.clone();
     let mut charts = Vec::new();
