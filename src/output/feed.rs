@@ -151,7 +151,18 @@ fn current(d: &District<'_>) -> BTreeMap<String, DepartmentState> {
             dep.withheld.insert(*year);
         }
     }
-    out
+    // A withheld form's name can be its error (`field-too-long`): never published whole.
+    out.into_iter()
+        .map(|(key, dep)| {
+            if key.chars().count() <= 200 {
+                return (key, dep);
+            }
+            let mut h = Fnv::new();
+            h.text(&key);
+            let short: String = key.chars().take(60).collect();
+            (format!("{short}…{:016x}", h.finish()), dep)
+        })
+        .collect()
 }
 
 fn wan(v: Option<Decimal>) -> String {

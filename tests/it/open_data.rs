@@ -453,3 +453,47 @@ fn percent_decode(s: &str) -> String {
     }
     String::from_utf8(out).unwrap()
 }
+
+#[test]
+fn a_feed_keeps_its_last_200_entries() {
+    if python_with("feedparser").is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    sample_as(d, "甲局-2020.txt", "示例区甲局");
+    build_at(d, "public", Some("1600000000"));
+    // A record with 250 entries from earlier builds, the newest first.
+    let record = d.join("public/data/changes.json");
+    let mut state: Value = serde_json::from_slice(&std::fs::read(&record).unwrap()).unwrap();
+    let entries = state["districts"]["qu"]["entries"].as_array_mut().unwrap();
+    assert_eq!(entries.len(), 1);
+    let template = entries[0].clone();
+    for i in 0..249 {
+        let mut e = template.clone();
+        e["id"] = Value::String(format!("urn:uuid:00000000-0000-8000-8000-{i:012}"));
+        e["seconds"] = Value::from(1_500_000_000 - i);
+        e["title"] = Value::String(format!("旧条目 {i}"));
+        entries.push(e);
+    }
+    std::fs::write(&record, serde_json::to_vec_pretty(&state).unwrap()).unwrap();
+    write(d, "submissions/区/甲局-2020.txt", raised("示例区甲局"));
+    build_at(d, "public", Some("1700000000"));
+    for feed in ["feed.xml", "qu/feed.xml"] {
+        let v = parse_feed(&d.join("public").join(feed));
+        let entries = v["entries"].as_array().unwrap();
+        assert_eq!(entries.len(), 200, "{feed}");
+        assert_eq!(entries[0]["title"], "示例区甲局：申报表有更新");
+        assert_eq!(entries[1]["title"], "示例区甲局：新增申报表");
+        // The 198 newest of the old ones follow; the oldest 51 are gone.
+        assert_eq!(entries[199]["title"], "旧条目 197", "{feed}");
+    }
+    let state: Value = serde_json::from_slice(&std::fs::read(&record).unwrap()).unwrap();
+    assert_eq!(
+        state["districts"]["qu"]["entries"]
+            .as_array()
+            .unwrap()
+            .len(),
+        200
+    );
+}
