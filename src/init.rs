@@ -86,8 +86,15 @@ jobs:
         run: cargo install --locked --git "$BUDGETSITE_GIT" budgetsite
       - name: 检查申报表（在文件上标注问题）
         run: budgetsite check --format github submissions || true
+      - name: 取回已发布网站的更新记录（feed.xml 据此说明本次变化；首次发布时没有）
+        run: |
+          mkdir -p public/data
+          curl -fsSL "https://${GITHUB_REPOSITORY_OWNER}.github.io/${GITHUB_REPOSITORY#*/}/data/changes.json" \
+            -o public/data/changes.json || rm -f public/data/changes.json
       - name: 构建网站
         run: |
+          # 更新条目的时间取本次构建的时间。
+          export SOURCE_DATE_EPOCH="$(date +%s)"
           status=0
           budgetsite build --no-cache || status=$?
           # 1 = 有问题的申报表未发布，其余照常发布；2 = 拒绝发布，保持原网站。

@@ -205,3 +205,160 @@ pub fn typing_page(queries: &[&str]) -> String {
     let json = serde_json::to_string(queries).unwrap();
     TYPING.replace("QUERIES", &budgetsite::output::search::script_safe(&json))
 }
+
+/// Headless Chromium driven over `--remote-debugging-pipe` (the DevTools protocol on file
+/// descriptors 3 and 4, here two FIFOs): open pages at a window size, evaluate scripts in them.
+/// Closed (and the browser ended) on drop.
+pub struct Devtools {
+    child: std::process::Child,
+    tx: std::fs::File,
+    rx: BufReader<std::fs::File>,
+    id: u64,
+    /// The tab `open` made last; the next `open` closes it.
+    tab: Option<String>,
+    _dir: tempfile::TempDir,
+}
+
+impl Devtools {
+    pub fn launch(browser: &Path) -> Devtools {
+        let dir = tempfile::tempdir().unwrap();
+        let (to, from) = (dir.path().join("in"), dir.path().join("out"));
+        for f in [&to, &from] {
+            assert!(Command::new("mkfifo").arg(f).status().unwrap().success());
+        }
+        let child = Command::new("bash")
+            .arg("-c")
+            .arg(format!(
+                "exec \"$0\" \"$@\" 3<'{}' 4>'{}'",
+                to.display(),
+                from.display()
+            ))
+            .arg(browser)
+            .args(HEADLESS)
+            .arg("--remote-debugging-pipe")
+            .arg(format!(
+                "--user-data-dir={}",
+                dir.path().join("profile").display()
+            ))
+            .arg("about:blank")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let tx = std::fs::OpenOptions::new().write(true).open(&to).unwrap();
+        let rx = BufReader::new(std::fs::File::open(&from).unwrap());
+        Devtools {
+            child,
+            tx,
+            rx,
+            id: 0,
+            tab: None,
+            _dir: dir,
+        }
+    }
+
+    /// One protocol call (in `session`, or to the browser); its answer.
+    pub fn call(&mut self, method: &str, params: Value, session: Option<&str>) -> Value {
+        use std::io::Write;
+        self.id += 1;
+        let mut msg = serde_json::json!({"id": self.id, "method": method, "params": params});
+        if let Some(s) = session {
+            msg["sessionId"] = Value::String(s.to_owned());
+        }
+        self.tx.write_all(msg.to_string().as_bytes()).unwrap();
+        self.tx.write_all(b"\0").unwrap();
+        loop {
+            let mut buf = Vec::new();
+            self.rx.read_until(0, &mut buf).unwrap();
+            assert!(!buf.is_empty(), "Chromium closed the pipe");
+            buf.pop();
+            let v: Value = serde_json::from_slice(&buf).unwrap();
+            if v["id"] == self.id {
+                assert!(v.get("error").is_none(), "{method}: {v}");
+                return v["result"].clone();
+            }
+        }
+    }
+
+    /// Opens `url` in a new tab (closing the one opened before) `width` × `height` CSS pixels
+    /// wide, waits (≤ 60 s) until it has loaded, and returns the tab's session.
+    pub fn open(&mut self, url: &str, width: u32, height: u32) -> String {
+        if let Some(old) = self.tab.take() {
+            self.call(
+                "Target.closeTarget",
+                serde_json::json!({"targetId": old}),
+                None,
+            );
+        }
+        let target = self.call(
+            "Target.createTarget",
+            serde_json::json!({"url": "about:blank"}),
+            None,
+        );
+        let target = target["targetId"].as_str().unwrap().to_owned();
+        self.tab = Some(target.clone());
+        let session = self.call(
+            "Target.attachToTarget",
+            serde_json::json!({"targetId": target, "flatten": true}),
+            None,
+        );
+        let session = session["sessionId"].as_str().unwrap().to_owned();
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            serde_json::json!({"width": width, "height": height, "deviceScaleFactor": 1,
+                               "mobile": width < 600}),
+            Some(&session),
+        );
+        self.call(
+            "Page.navigate",
+            serde_json::json!({"url": url}),
+            Some(&session),
+        );
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        let loaded = "location.href !== 'about:blank' && document.readyState === 'complete'";
+        while self.eval(&session, loaded) != Value::Bool(true) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{url} did not load in 60 s"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        session
+    }
+
+    /// The value of `expression` in `session`'s page (a promise is awaited).
+    pub fn eval(&mut self, session: &str, expression: &str) -> Value {
+        let v = self.call(
+            "Runtime.evaluate",
+            serde_json::json!({"expression": expression, "returnByValue": true,
+                               "awaitPromise": true}),
+            Some(session),
+        );
+        assert!(
+            v.get("exceptionDetails").is_none(),
+            "script failed: {}",
+            v["exceptionDetails"]
+        );
+        v["result"]["value"].clone()
+    }
+}
+
+impl Drop for Devtools {
+    fn drop(&mut self) {
+        use std::io::Read;
+        let _ = self.call_quietly();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = self.rx.read_to_end(&mut Vec::new());
+    }
+}
+
+impl Devtools {
+    fn call_quietly(&mut self) -> std::io::Result<()> {
+        use std::io::Write;
+        self.id += 1;
+        let msg = serde_json::json!({"id": self.id, "method": "Browser.close", "params": {}});
+        self.tx.write_all(msg.to_string().as_bytes())?;
+        self.tx.write_all(b"\0")
+    }
+}

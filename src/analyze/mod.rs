@@ -114,6 +114,21 @@ pub struct District<'a> {
     /// Forms withheld for errors, by department key (empty when the form names none) and
     /// budget year: no total counts them.
     pub withheld: BTreeMap<(String, i32), usize>,
+    /// Departments with no published form at all, only forms withheld for errors: one per
+    /// department key and year (the first such file), so the district's lists still name them.
+    pub withheld_only: Vec<WithheldForm>,
+}
+
+/// A withheld form of a department that has no published form: listed as "有错误，未发布"
+/// with a link to its findings on the report.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct WithheldForm {
+    pub key: String,
+    /// The department's name as the form writes it.
+    pub name: String,
+    pub year: i32,
+    pub file: String,
+    pub sheet: Option<String>,
 }
 
 impl District<'_> {
@@ -148,6 +163,9 @@ pub struct Unpublished<'a> {
     pub district: String,
     pub department: Option<String>,
     pub year: Option<i32>,
+    /// The department's name as the form writes it, and the worksheet it was read from.
+    pub name: Option<&'a str>,
+    pub sheet: Option<&'a str>,
 }
 
 #[derive(Debug, Clone)]
@@ -277,6 +295,8 @@ pub fn analyze<'a>(batch: &'a Batch, input: &Path, config: &SiteConfig) -> SiteM
                     .map(|n| aliases.key(n))
                     .filter(|k| !k.is_empty()),
                 year: outcome.facts.as_ref().and_then(|f| f.fiscal_year),
+                name: outcome.facts.as_ref().and_then(|f| f.department.as_deref()),
+                sheet: outcome.sheet.as_deref(),
             }),
         }
     }
@@ -287,7 +307,20 @@ pub fn analyze<'a>(batch: &'a Batch, input: &Path, config: &SiteConfig) -> SiteM
             for u in unpublished.iter().filter(|u| u.district == d.folder) {
                 if let Some(year) = u.year {
                     let key = u.department.clone().unwrap_or_default();
-                    *d.withheld.entry((key, year)).or_default() += 1;
+                    *d.withheld.entry((key.clone(), year)).or_default() += 1;
+                    let listed = d.departments.iter().any(|dep| dep.key == key)
+                        || d.withheld_only
+                            .iter()
+                            .any(|w| w.key == key && w.year == year);
+                    if let (Some(name), false, false) = (u.name, key.is_empty(), listed) {
+                        d.withheld_only.push(WithheldForm {
+                            key,
+                            name: name.to_owned(),
+                            year,
+                            file: u.file.to_owned(),
+                            sheet: u.sheet.map(str::to_owned),
+                        });
+                    }
                 }
             }
             d
@@ -356,6 +389,7 @@ fn district<'a>(
         without_income,
         without_money,
         withheld: BTreeMap::new(),
+        withheld_only: Vec::new(),
     }
 }
 
@@ -470,6 +504,7 @@ mod tests {
             without_income: BTreeMap::new(),
             without_money: BTreeMap::new(),
             withheld: BTreeMap::new(),
+            withheld_only: Vec::new(),
         };
         let mut v = vec![d("", "本级"), d("本级", "本级"), d("a", "甲"), d("b", "甲")];
         distinct_slugs(&mut v);

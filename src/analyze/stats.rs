@@ -443,6 +443,7 @@ mod tests {
             without_income: BTreeMap::new(),
             without_money: BTreeMap::new(),
             withheld: BTreeMap::new(),
+            withheld_only: Vec::new(),
         }
     }
 

@@ -10,7 +10,9 @@ use crate::hash::Fnv;
 use crate::ingest::IngestOptions;
 use crate::load::Batch;
 use crate::model::Declaration;
+use crate::output::datapackage;
 use crate::output::dataset::{self, DistrictJson};
+use crate::output::feed;
 use crate::output::render::{self, Renderer};
 use crate::output::search;
 use crate::output::tables::Table;
@@ -79,6 +81,8 @@ pub struct Inputs<'m, 'a> {
 /// What the jobs share while they run.
 struct Shared<'i, 'm, 'a> {
     inputs: &'i Inputs<'m, 'a>,
+    /// The changes recorded so far, this build's included (`feed`).
+    changes: &'i feed::State,
     out: &'i Writer,
     rendered: AtomicUsize,
     district_wide: Mutex<()>,
@@ -100,6 +104,12 @@ pub fn publish(
     progress: bool,
 ) -> Result<Published, BuildError> {
     let model = inputs.model;
+    // What the published site says changed so far, read before anything is written.
+    let changes = feed::next(
+        feed::read_previous(output).as_ref(),
+        model,
+        feed::source_date_epoch(),
+    );
     let figures: Vec<DistrictFigures> = model.districts.par_iter().map(stats::district).collect();
     let data: Vec<DistrictJson> = model
         .districts
@@ -126,6 +136,7 @@ pub fn publish(
     };
     let shared = Shared {
         inputs,
+        changes: &changes,
         out: &out,
         rendered: AtomicUsize::new(0),
         district_wide: Mutex::new(()),
@@ -203,9 +214,16 @@ impl Shared<'_, '_, '_> {
             }
             Job::SiteData => {
                 let all = dataset::site(self.inputs.model, data, &self.inputs.config.title);
-                Ok(self
-                    .out
-                    .write("data/district.json", 0, dataset::to_json(&all).as_bytes())?)
+                self.out
+                    .write("data/district.json", 0, dataset::to_json(&all).as_bytes())?;
+                let listed: Vec<&District<'_>> = districts.iter().map(|d| d.district).collect();
+                let package = datapackage::site(&listed, &self.inputs.config.title);
+                self.out
+                    .write(datapackage::SITE_PATH, 0, package.as_bytes())?;
+                let state = feed::state_json(self.changes);
+                self.out.write(feed::STATE_PATH, 0, state.as_bytes())?;
+                let atom = feed::site_feed(self.changes, &self.inputs.config.title);
+                Ok(self.out.write(feed::SITE_FEED, 0, atom.as_bytes())?)
             }
             Job::Content(name) => self.content(name),
             Job::Asset(name) => Ok(self.out.write(
@@ -279,9 +297,15 @@ impl Shared<'_, '_, '_> {
         };
         self.page(Scope::DistrictWide, "district.html", &path, &page_view)?;
         let json = dataset::to_json(at.data);
+        self.out
+            .write(&views::district_json(d), 0, json.as_bytes())?;
+        let package = datapackage::district(d);
+        self.out
+            .write(&datapackage::district_path(d), 0, package.as_bytes())?;
+        let atom = feed::district_feed_xml(self.changes, d, &self.inputs.config.title);
         Ok(self
             .out
-            .write(&views::district_json(d), 0, json.as_bytes())?)
+            .write(&feed::district_feed(d), 0, atom.as_bytes())?)
     }
 
     fn year(&self, at: DistrictJobs<'_, '_>, year: i32) -> Result<(), BuildError> {

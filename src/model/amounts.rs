@@ -6,22 +6,52 @@ use super::Row;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-/// The six figures of a budget or actual column; a blank cell counts as 0.
-/// Serialised as exact JSON numbers, in the key order of the `district/v1` contract.
+/// The six figures of a budget or actual column; a blank cell counts as 0 in every sum and
+/// ratio, and is remembered (`blank`) so that a download says it was blank, as the page does:
+/// serialised, a blank figure is `null`, a filled one an exact JSON number, in the key order
+/// of the `district/v1` contract. A sum of columns ([`Amounts::add`] onto a default) has no
+/// blank figure: district totals count a blank cell as 0, and say so.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(into = "Published")]
 pub struct Amounts {
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
     pub income_total: Decimal,
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
     pub fiscal_appropriation: Decimal,
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
     pub other: Decimal,
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
     pub expenditure_total: Decimal,
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
     pub basic: Decimal,
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
     pub project: Decimal,
+    /// The figures the form left blank: bit `i` for `Row::ALL[i]`.
+    pub blank: u8,
+}
+
+/// [`Amounts`] as published: a figure the form left blank is `null`.
+#[derive(Serialize)]
+struct Published {
+    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    income_total: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    fiscal_appropriation: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    other: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    expenditure_total: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    basic: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    project: Option<Decimal>,
+}
+
+impl From<Amounts> for Published {
+    fn from(a: Amounts) -> Published {
+        Published {
+            income_total: a.filled(Row::IncomeTotal),
+            fiscal_appropriation: a.filled(Row::FiscalAppropriation),
+            other: a.filled(Row::Other),
+            expenditure_total: a.filled(Row::ExpenditureTotal),
+            basic: a.filled(Row::Basic),
+            project: a.filled(Row::Project),
+        }
+    }
 }
 
 impl Amounts {
@@ -35,10 +65,32 @@ impl Amounts {
             expenditure_total: r(self.expenditure_total),
             basic: r(self.basic),
             project: r(self.project),
+            blank: self.blank,
         }
     }
 
+    /// The figure of `row` (0 when blank).
+    pub fn get(&self, row: Row) -> Decimal {
+        match row {
+            Row::IncomeTotal => self.income_total,
+            Row::FiscalAppropriation => self.fiscal_appropriation,
+            Row::Other => self.other,
+            Row::ExpenditureTotal => self.expenditure_total,
+            Row::Basic => self.basic,
+            Row::Project => self.project,
+        }
+    }
+
+    /// The figure of `row` as the form gives it: `None` when the form left it blank.
+    pub fn filled(&self, row: Row) -> Option<Decimal> {
+        let bit = 1u8 << Row::ALL.iter().position(|&r| r == row).unwrap_or(0);
+        (self.blank & bit == 0).then(|| self.get(row))
+    }
+
+    /// Adds `o` figure by figure, a blank counting as 0; the sum keeps a figure blank only
+    /// where both were blank (a default, all-zero start has none).
     pub fn add(&mut self, o: &Amounts) {
+        self.blank &= o.blank;
         self.income_total += o.income_total;
         self.fiscal_appropriation += o.fiscal_appropriation;
         self.other += o.other;
@@ -62,7 +114,13 @@ impl Amounts {
 
     fn column(get: impl Fn(Row) -> Option<Decimal>) -> Amounts {
         let v = |r| get(r).unwrap_or_default();
+        let blank = Row::ALL
+            .iter()
+            .enumerate()
+            .filter(|(_, &r)| get(r).is_none())
+            .fold(0u8, |m, (i, _)| m | 1 << i);
         Amounts {
+            blank,
             income_total: v(Row::IncomeTotal),
             fiscal_appropriation: v(Row::FiscalAppropriation),
             other: v(Row::Other),

@@ -6,6 +6,7 @@ use crate::analyze::stats::DistrictFigures;
 use crate::analyze::{District, SiteModel};
 use crate::format::round;
 use crate::model::amounts::Amounts;
+use crate::model::Row;
 use crate::output::tables::{Cell, Table};
 use crate::output::views;
 use rust_decimal::Decimal;
@@ -160,17 +161,18 @@ pub fn year_table(d: &District<'_>, figures: &DistrictFigures, year: i32) -> Tab
             vec![
                 Cell::Text(r.department.name.clone()),
                 Cell::Integer(i64::from(year)),
-                Cell::Amount(bi.map(|b| b.income_total)),
-                Cell::Amount(bi.map(|b| b.fiscal_appropriation)),
-                Cell::Amount(bi.map(|b| b.other)),
-                Cell::Amount(b.map(|b| b.expenditure_total)),
-                Cell::Amount(b.map(|b| b.basic)),
-                Cell::Amount(b.map(|b| b.project)),
+                // A figure the form left blank is an empty cell, as on its page (未填).
+                Cell::Amount(bi.and_then(|b| b.filled(Row::IncomeTotal))),
+                Cell::Amount(bi.and_then(|b| b.filled(Row::FiscalAppropriation))),
+                Cell::Amount(bi.and_then(|b| b.filled(Row::Other))),
+                Cell::Amount(b.and_then(|b| b.filled(Row::ExpenditureTotal))),
+                Cell::Amount(b.and_then(|b| b.filled(Row::Basic))),
+                Cell::Amount(b.and_then(|b| b.filled(Row::Project))),
                 pct(y.and_then(|y| y.basic_share)),
                 pct(y.and_then(|y| y.project_share)),
                 pct(y.and_then(|y| y.fiscal_dependence)),
                 pct(y.and_then(|y| y.budget_growth)),
-                Cell::Amount(a.map(|a| a.expenditure_total)),
+                Cell::Amount(a.and_then(|a| a.filled(Row::ExpenditureTotal))),
                 pct(y.and_then(|y| y.execution)),
                 Cell::Integer(r.quality.map_or(0, |q| q.indicators as i64)),
                 Cell::Amount(r.quality.map(|q| round(q.score, 2))),
@@ -180,28 +182,10 @@ pub fn year_table(d: &District<'_>, figures: &DistrictFigures, year: i32) -> Tab
         .collect();
     Table {
         name: format!("{year}年部门预算"),
-        headers: [
-            "部门",
-            "预算年度",
-            "收入合计（万元）",
-            "财政拨款（万元）",
-            "其他资金（万元）",
-            "支出合计（万元）",
-            "基本支出（万元）",
-            "项目支出（万元）",
-            "基本支出占比（%）",
-            "项目支出占比（%）",
-            "财政拨款依赖度（%）",
-            "预算增长率（%）",
-            "实际支出（万元）",
-            "预算执行率（%）",
-            "绩效指标数",
-            "目标质量得分（0–100）",
-            "质量提示数",
-        ]
-        .iter()
-        .map(|s| (*s).to_owned())
-        .collect(),
+        headers: crate::output::datapackage::YEAR_TABLE
+            .iter()
+            .map(|f| f.name.to_owned())
+            .collect(),
         rows,
     }
 }

@@ -4,6 +4,7 @@
 
 mod common;
 
+mod a11y;
 mod browser;
 mod charts;
 mod escaping;
@@ -19,6 +20,7 @@ mod layout_rules;
 mod layouts_accuracy;
 mod messages;
 mod metamorphic;
+mod open_data;
 mod oracle;
 mod phone;
 mod publishing;

@@ -101,16 +101,17 @@ fn r2(d: Decimal) -> Decimal {
 /// warning count as "0" or "some".
 fn want_cells(r: &oracle::YearRow) -> Vec<String> {
     let s = |d: Option<Decimal>| d.map(|d| format!("{:.2}", r2(d))).unwrap_or_default();
-    let b = &r.budget;
+    // A figure the form left blank is an empty cell, never 0.00.
+    let [income, fiscal, other, spending, basic, project] = r.budget.published();
     vec![
         r.department.clone(),
         r.year.to_string(),
-        s(Some(b.income_total)),
-        s(Some(b.fiscal_appropriation)),
-        s(Some(b.other)),
-        s(Some(b.expenditure_total)),
-        s(Some(b.basic)),
-        s(Some(b.project)),
+        s(income),
+        s(fiscal),
+        s(other),
+        s(spending),
+        s(basic),
+        s(project),
         s(r.basic_share),
         s(r.project_share),
         s(r.fiscal_dependence),

@@ -4,6 +4,7 @@
 use crate::common;
 
 use common::*;
+use std::path::Path;
 
 #[test]
 fn a_withheld_form_is_said_to_be_withheld_and_the_totals_say_what_they_miss() {
@@ -227,4 +228,119 @@ fn a_district_whose_every_form_has_an_error_is_still_listed_with_why() {
     let home = String::from_utf8_lossy(&tree(&d.join("public"))["index.html"]).into_owned();
     assert!(home.contains("<h2>丙区</h2>"), "{home}");
     assert!(home.contains("报送的 1 份申报表都有错误，暂未发布"));
+}
+
+#[test]
+fn a_department_whose_only_form_is_withheld_is_listed_with_a_link_to_its_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write_sample(d, "submissions/区/甲局-2020.txt", Some("示例区甲局"));
+    // 丁局 filed one form, with an arithmetic error: it has no page, but the district lists it.
+    let broken = sample_text()
+        .replace("武汉市新洲区总工会", "示例区丁局")
+        .replacen("\t\t合计\t286.41", "\t\t合计\t999.99", 1);
+    write(d, "submissions/区/丁局-2020.txt", broken);
+    let o = run(&["build", "--no-cache"], d);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let public = d.join("public");
+    let site = tree(&public);
+    let (path, overview) = site
+        .iter()
+        .map(|(k, v)| (k.clone(), String::from_utf8_lossy(v).into_owned()))
+        .find(|(_, h)| h.contains("<h1>区部门整体支出绩效目标</h1>"))
+        .expect("the district page");
+    let at = overview.find(">示例区丁局</a>").expect("丁局 is listed");
+    let row_start = overview[..at].rfind("<tr>").unwrap();
+    let row = &overview[row_start..at + overview[at..].find("</tr>").unwrap()];
+    assert!(row.contains("有错误，未发布"), "{row}");
+    // Its link leads to its findings on the report, which are there under that anchor.
+    let href = row
+        .split("href=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap();
+    let (page, anchor) = href.split_once('#').expect("an anchor");
+    let base = Path::new(&path).parent().unwrap();
+    let report = public.join(base).join(page);
+    assert!(report.ends_with("report.html"), "{href}");
+    let report = std::fs::read_to_string(&report).unwrap();
+    let group = report
+        .find(&format!("id=\"{anchor}\""))
+        .map(|i| &report[i..i + report[i..].find("</details>").unwrap()])
+        .expect("the anchor is on the report");
+    assert!(
+        group.contains("示例区丁局") && group.contains("income-sum"),
+        "{group}"
+    );
+    // The totals still say what they miss; the published department is listed as before.
+    assert!(overview.contains("另有 1 份申报表因错误未发布，未计入合计"));
+    assert!(overview.contains(">示例区甲局</a>"));
+    // A department that has a published form is not listed twice.
+    assert_eq!(overview.matches(">示例区丁局</a>").count(), 1);
+}
+
+#[test]
+fn a_figure_the_form_leaves_blank_is_empty_in_every_download_as_on_the_page() {
+    // The sample leaves 其他资金 blank (its page says 未填) in the budget year and the years
+    // before: every CSV and XLSX cell is empty and every department figure in JSON null.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write_sample(d, "submissions/区/甲局-2020.txt", Some("示例区甲局"));
+    let o = run(&["build", "--no-cache"], d);
+    assert_eq!(o.status.code(), Some(0));
+    let public = d.join("public");
+    let site = tree(&public);
+    let page = site
+        .values()
+        .map(|v| String::from_utf8_lossy(v).into_owned())
+        .find(|h| h.contains("<h1>示例区甲局</h1>"))
+        .expect("the department page");
+    assert!(page.contains("未填"), "the page says the blank is blank");
+    let csvs: Vec<_> = site.keys().filter(|k| k.ends_with(".csv")).collect();
+    assert_eq!(csvs.len(), 2, "{csvs:?}");
+    for k in csvs {
+        let text = String::from_utf8_lossy(&site[k]).into_owned();
+        let row: Vec<&str> = text.lines().nth(1).unwrap().split(',').collect();
+        assert_eq!(row[0], "示例区甲局", "{k}");
+        // 收入合计, 财政拨款, 其他资金 (blank), 支出合计.
+        assert_eq!(&row[2..6], ["286.41", "286.41", "", "286.41"], "{k}");
+    }
+    for k in site.keys().filter(|k| k.ends_with(".xlsx")) {
+        use calamine::{DataType, Reader, Xlsx};
+        let mut book: Xlsx<_> = calamine::open_workbook(public.join(k)).unwrap();
+        let name = book.sheet_names()[0].clone();
+        let range = book.worksheet_range(&name).unwrap();
+        assert_eq!(range.get((1, 0)).unwrap().to_string(), "示例区甲局");
+        assert_eq!(range.get((1, 3)).unwrap().get_float(), Some(286.41), "{k}");
+        let other = range.get((1, 4));
+        assert!(
+            other.is_none_or(|c| c.is_empty()),
+            "{k}: 其他资金 is {other:?}"
+        );
+    }
+    for k in site.keys().filter(|k| k.ends_with("district.json")) {
+        let v: serde_json::Value = serde_json::from_slice(&site[k]).unwrap();
+        let series = &v["departments"][0]["series"];
+        for year in ["2018", "2019", "2020"] {
+            let point = &series[year];
+            let figures = if year == "2020" {
+                &point["budget"]
+            } else {
+                &point["actual"]
+            };
+            assert!(figures["other"].is_null(), "{k} {year}: {figures}");
+            assert!(figures["income_total"].is_number(), "{k} {year}: {figures}");
+        }
+        // The district's sums count the blank as 0 (README: "a blank cell counts as 0").
+        assert_eq!(
+            by_value(&v["years"]["2020"]["budget"]["other"]),
+            by_value(&serde_json::json!(0)),
+            "{k}"
+        );
+    }
 }

@@ -112,24 +112,36 @@ pub fn quality(decl: &Declaration) -> FormQuality {
 impl Amounts {
     /// The budget column (`year` is `None`) or the prior-year column `year` of a declaration.
     pub(crate) fn of(decl: &Declaration, year: Option<i32>) -> Amounts {
-        let get = |line: &BudgetLine| {
-            match year {
-                None => line.budget,
-                Some(y) => line.prior_years.get(y).copied().flatten(),
-            }
-            .unwrap_or(Decimal::ZERO)
+        let get = |line: &BudgetLine| match year {
+            None => line.budget,
+            Some(y) => line.prior_years.get(y).copied().flatten(),
         };
-        Amounts {
+        Amounts::from(AmountsJson {
             income_total: get(&decl.income.total),
             fiscal_appropriation: get(&decl.income.fiscal_appropriation),
             other: get(&decl.income.other),
             expenditure_total: get(&decl.expenditure.total),
             basic: get(&decl.expenditure.basic),
             project: get(&decl.expenditure.project),
-        }
+        })
     }
 
+    /// The six figures in field order, `None` where the form left the cell blank.
+    pub fn published(&self) -> [Option<Decimal>; 6] {
+        let v = [
+            self.income_total,
+            self.fiscal_appropriation,
+            self.other,
+            self.expenditure_total,
+            self.basic,
+            self.project,
+        ];
+        std::array::from_fn(|i| (self.blank & (1 << i) == 0).then_some(v[i]))
+    }
+
+    /// Sums figure by figure (a blank as 0); the sum keeps a figure blank only where both were.
     pub(crate) fn add(&mut self, o: &Amounts) {
+        self.blank &= o.blank;
         self.income_total += o.income_total;
         self.fiscal_appropriation += o.fiscal_appropriation;
         self.other += o.other;

@@ -307,21 +307,80 @@ pub struct SeriesPoint {
     pub execution_percent: Option<Decimal>,
 }
 
-/// The six amounts of a year, a blank cell counted as 0.
+/// The six amounts of a year, a blank cell counted as 0 in sums and ratios. A department's
+/// figure that its form left blank is published as `null` (`blank`, serialised through
+/// [`AmountsJson`]); a district's sums have no blank figure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(into = "AmountsJson", from = "AmountsJson")]
 pub struct Amounts {
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
     pub income_total: Decimal,
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
     pub fiscal_appropriation: Decimal,
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
     pub other: Decimal,
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
     pub expenditure_total: Decimal,
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
     pub basic: Decimal,
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
     pub project: Decimal,
+    /// Which figures the form left blank, in field order (bit 0 = `income_total`).
+    pub blank: u8,
+}
+
+/// [`Amounts`] as `district.json` has them: a blank figure is `null`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AmountsJson {
+    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    pub income_total: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    pub fiscal_appropriation: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    pub other: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    pub expenditure_total: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    pub basic: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    pub project: Option<Decimal>,
+}
+
+impl From<Amounts> for AmountsJson {
+    fn from(a: Amounts) -> AmountsJson {
+        let [income_total, fiscal_appropriation, other, expenditure_total, basic, project] =
+            a.published();
+        AmountsJson {
+            income_total,
+            fiscal_appropriation,
+            other,
+            expenditure_total,
+            basic,
+            project,
+        }
+    }
+}
+
+impl From<AmountsJson> for Amounts {
+    fn from(j: AmountsJson) -> Amounts {
+        let v = [
+            j.income_total,
+            j.fiscal_appropriation,
+            j.other,
+            j.expenditure_total,
+            j.basic,
+            j.project,
+        ];
+        let blank = v
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| x.is_none())
+            .fold(0u8, |m, (i, _)| m | 1 << i);
+        let g = |i: usize| v[i].unwrap_or_default();
+        Amounts {
+            income_total: g(0),
+            fiscal_appropriation: g(1),
+            other: g(2),
+            expenditure_total: g(3),
+            basic: g(4),
+            project: g(5),
+            blank,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -212,7 +212,7 @@ pub fn year_rows(truth: &Truth, year: i32) -> BTreeMap<String, YearRow> {
                 project_share: percent(b.project, b.expenditure_total),
                 fiscal_dependence: percent(b.fiscal_appropriation, b.income_total),
                 growth: prev.and_then(|prev| growth(b.income_total, prev.income_total)),
-                actual_expenditure: a.map(|a| a.expenditure_total),
+                actual_expenditure: a.and_then(|a| a.published()[3]),
                 execution: a.and_then(|a| percent(a.expenditure_total, b.expenditure_total)),
                 indicators: score(p.decl, p.coverage).indicators,
                 score: score(p.decl, p.coverage).score,

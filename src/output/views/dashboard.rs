@@ -56,6 +56,7 @@ pub fn dashboard(
     let path = dashboard_page(d);
     let mut meta = PageMeta::new(config, &format!("{}财政看板", d.name), &path, "district");
     meta.sample_data = d.sample_data;
+    meta.district_feed = Some(format!("{}{}/feed.xml", meta.root, d.slug));
     let root = meta.root.clone();
     let link = |dep: &Department<'_>| format!("{root}{}", department_page(d, dep));
     let outliers = outliers(d, figures, &link);
@@ -248,6 +249,7 @@ pub fn year(
         "district",
     );
     meta.sample_data = d.sample_data;
+    meta.district_feed = Some(format!("{}{}/feed.xml", meta.root, d.slug));
     let root = meta.root.clone();
     YearView {
         name: d.name.clone(),

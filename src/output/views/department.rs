@@ -359,6 +359,7 @@ pub fn department(
     let path = department_page(d, dep);
     let mut meta = PageMeta::new(config, &dep.name, &path, "department");
     meta.sample_data = d.sample_data;
+    meta.district_feed = Some(format!("{}{}/feed.xml", meta.root, d.slug));
     let mut charts = vec![ChartView::from(structure_chart(dep.latest()))];
     let years: Vec<i32> = dep.series.keys().copied().collect();
     charts.push(ChartView::from(budget_vs_actual(

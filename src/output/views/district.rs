@@ -238,6 +238,62 @@ pub(super) fn year_rows(
         .collect()
 }
 
+/// Departments whose only forms were withheld for errors, listed after the others (by name)
+/// as "有错误，未发布" with a link to their findings on the report: those of `year`, and those
+/// of a year with no published form (which has no year table of its own).
+pub(super) fn withheld_rows(d: &District<'_>, year: i32, root: &str) -> Vec<YearRow> {
+    let mut listed: Vec<&crate::analyze::WithheldForm> = d
+        .withheld_only
+        .iter()
+        .filter(|w| w.year == year || !d.years.contains(&w.year))
+        .collect();
+    listed.sort_by(|a, b| crate::collate::names(&a.name, &b.name).then(a.year.cmp(&b.year)));
+    listed
+        .into_iter()
+        .map(|w| {
+            let none = || (money(None), plain(None));
+            let ((income, income_sort), (expenditure, expenditure_sort)) = (none(), none());
+            let ((basic_share, basic_share_sort), (project_share, project_share_sort)) =
+                (none(), none());
+            let ((fiscal_dependence, fiscal_dependence_sort), (growth, growth_sort)) =
+                (none(), none());
+            let (execution, execution_sort) = none();
+            YearRow {
+                // A name can be the form's error (`field-too-long`): shown cut.
+                name: super::report::shorten(&w.name, 60),
+                href: format!(
+                    "{root}report.html#{}",
+                    super::report::report_anchor(&w.file, w.sheet.as_deref())
+                ),
+                filed: false,
+                income,
+                income_sort,
+                expenditure,
+                expenditure_sort,
+                basic_share,
+                basic_share_sort,
+                project_share,
+                project_share_sort,
+                fiscal_dependence,
+                fiscal_dependence_sort,
+                growth,
+                growth_sort,
+                execution,
+                execution_sort,
+                indicators: 0,
+                score: score_text(None),
+                score_sort: String::new(),
+                warnings: 0,
+                status: if w.year == year {
+                    "有错误，未发布".to_owned()
+                } else {
+                    format!("{}年度有错误，未发布", w.year)
+                },
+            }
+        })
+        .collect()
+}
+
 /// A quality score for people: one decimal.
 pub(super) fn score_text(v: Option<Decimal>) -> String {
     v.map_or_else(
@@ -340,6 +396,7 @@ pub fn district(
 ) -> DistrictView {
     let mut meta = PageMeta::new(config, &d.name, path, "district");
     meta.sample_data = d.sample_data;
+    meta.district_feed = Some(format!("{}{}/feed.xml", meta.root, d.slug));
     let year = d.latest_year();
     let root = meta.root.clone();
     let mut charts = Vec::new();
@@ -359,7 +416,11 @@ pub fn district(
             .and_then(|p| p.budget.as_ref())
             .map(TotalsView::from),
         totals_note: year.and_then(|y| totals_note(d, y)),
-        rows: year.map_or_else(Vec::new, |y| year_rows(d, figures, y, &root)),
+        rows: year.map_or_else(Vec::new, |y| {
+            let mut rows = year_rows(d, figures, y, &root);
+            rows.extend(withheld_rows(d, y, &root));
+            rows
+        }),
         charts,
         csv_href: format!("{root}{}", district_table(d, "csv")),
         xlsx_href: format!("{root}{}", district_table(d, "xlsx")),

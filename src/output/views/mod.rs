@@ -47,6 +47,8 @@ pub struct PageMeta {
     /// Fictional sample data: shown prominently on the page.
     pub sample_data: bool,
     pub nav: Vec<NavLink>,
+    /// The feed of the page's district (`<district>/feed.xml`), beside the site's in the head.
+    pub district_feed: Option<String>,
 }
 
 #[derive(Debug, Clone, Hash, Serialize)]
@@ -81,6 +83,7 @@ impl PageMeta {
             footer: config.footer.clone(),
             section: section.to_owned(),
             sample_data: false,
+            district_feed: None,
         }
     }
 }

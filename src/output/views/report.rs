@@ -52,7 +52,7 @@ pub struct FileGroup {
 }
 
 /// `text` cut to at most `chars` characters, with `…` where it was cut.
-fn shorten(text: &str, chars: usize) -> String {
+pub(crate) fn shorten(text: &str, chars: usize) -> String {
     match text.char_indices().nth(chars) {
         Some((at, _)) => format!("{}…", &text[..at]),
         None => text.to_owned(),

@@ -205,6 +205,17 @@ pub fn identity(path: &Path) -> (u64, std::time::SystemTime) {
 
 pub use browser::{chromium, headless};
 
+/// Gives the site at `to` the record of changes of the site at `from` (`data/changes.json`),
+/// so that a clean build into `to` writes the feeds an update of `from` writes: the feeds say
+/// what changed since the site they are built over, not only what the inputs are.
+pub fn seed_changes(from: &Path, to: &Path) {
+    let record = from.join("data/changes.json");
+    if record.is_file() {
+        std::fs::create_dir_all(to.join("data")).unwrap();
+        std::fs::copy(&record, to.join("data/changes.json")).unwrap();
+    }
+}
+
 /// Builds the bundled `submissions/` with the repository's `site.toml` into `dir`/public.
 pub fn build_bundled(dir: &Path) -> PathBuf {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));

@@ -1,0 +1,499 @@
+//! The downloads as tools read them: every `datapackage.json` (the site's and each district's)
+//! is valid under `frictionless validate` (Python frictionless 5: schemas, types, primary and
+//! foreign keys checked against the files' rows) and lists every CSV and JSON download. Needs
+//! Python with frictionless (`.ci/run` installs it, pinned); fails in CI without it, unless
+//! `BUDGETSITE_SKIP_PYTHON=1` says to skip (which is then printed on stderr).
+
+use crate::common;
+use budgetsite_gen::{generate, FormLayout, GenOptions, Plant, QuirkLevel};
+use common::*;
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub const PYTHON_TOOLS: &str = "pip install frictionless==5.18.1 feedparser==6.0.11";
+
+/// Whether `python3` can import `module`, or the test is skipped (None).
+pub fn python_with(module: &str) -> Option<()> {
+    let ok = Command::new("python3")
+        .args(["-c", &format!("import {module}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if skip_without(
+        ok,
+        &format!("Python with {module}"),
+        "BUDGETSITE_SKIP_PYTHON",
+        PYTHON_TOOLS,
+    ) {
+        return None;
+    }
+    Some(())
+}
+
+/// `frictionless validate` on a package: its JSON report.
+fn validate(package: &Path) -> Value {
+    let o = Command::new("python3")
+        .args(["-m", "frictionless", "validate", "--json"])
+        .arg(package)
+        .output()
+        .unwrap();
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{}: frictionless gave no report ({e}): {}",
+            package.display(),
+            String::from_utf8_lossy(&o.stderr)
+        )
+    })
+}
+
+fn errors(report: &Value) -> Vec<String> {
+    let mut out: Vec<String> = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["message"].to_string())
+        .collect();
+    for t in report["tasks"].as_array().unwrap() {
+        for e in t["errors"].as_array().unwrap() {
+            out.push(format!("{}: {}", t["place"], e["message"]));
+        }
+    }
+    out
+}
+
+/// A generated district with every layout, quirk and planted error, built into `dir`/public.
+pub fn generated_site(dir: &Path) -> PathBuf {
+    let input = dir.join("in");
+    generate(
+        &GenOptions {
+            seed: 11,
+            departments: 10,
+            years: vec![2021, 2022, 2023],
+            quirks: QuirkLevel::All,
+            plant: Plant::All,
+            layouts: FormLayout::ALL.to_vec(),
+            json_share: 20,
+            renames: 1,
+            singletons: 2,
+            ..GenOptions::default()
+        },
+        &input,
+    )
+    .unwrap();
+    let public = dir.join("public");
+    let o = bin()
+        .args(["build", "--no-cache", "--input"])
+        .arg(&input)
+        .arg("--output")
+        .arg(&public)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    public
+}
+
+/// The CSV and JSON downloads under `folder` of the site (relative to it).
+fn downloads(public: &Path, folder: &str) -> BTreeSet<String> {
+    tree(&public.join(folder))
+        .into_keys()
+        .filter(|k| k.ends_with(".csv") || k.ends_with(".json"))
+        .filter(|k| !k.ends_with("datapackage.json"))
+        .collect()
+}
+
+fn check_packages(public: &Path) -> usize {
+    let site = tree(public);
+    let packages: Vec<&String> = site
+        .keys()
+        .filter(|k| k.ends_with("datapackage.json"))
+        .collect();
+    assert!(packages.contains(&&"datapackage.json".to_owned()));
+    for rel in &packages {
+        let folder = rel.trim_end_matches("datapackage.json");
+        let package: Value = serde_json::from_slice(&site[*rel]).unwrap();
+        let resources = package["resources"].as_array().unwrap();
+        // Every CSV and JSON download of the folder is a resource, and nothing else is.
+        let listed: BTreeSet<String> = resources
+            .iter()
+            .map(|r| r["path"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(listed, downloads(public, folder), "{rel}");
+        for r in resources {
+            let path = r["path"].as_str().unwrap();
+            assert!(!path.contains("..") && !path.starts_with('/'), "{path}");
+            if !path.ends_with(".csv") {
+                assert_eq!(r["format"], "json", "{rel}: {path}");
+                continue;
+            }
+            // The schema names the file's columns in order, with their units and a title.
+            let text = String::from_utf8_lossy(&site[&format!("{folder}{path}")]).into_owned();
+            let header: Vec<&str> = text
+                .trim_start_matches('\u{feff}')
+                .lines()
+                .next()
+                .unwrap()
+                .split(',')
+                .collect();
+            let fields = r["schema"]["fields"].as_array().unwrap();
+            let names: Vec<&str> = fields.iter().map(|f| f["name"].as_str().unwrap()).collect();
+            assert_eq!(names, header, "{rel}: {path}");
+            for f in fields {
+                let name = f["name"].as_str().unwrap();
+                let unit = f["unit"].as_str();
+                if name.contains("（万元）") {
+                    assert_eq!(unit, Some("万元"), "{name}");
+                    assert_eq!(f["currency"], "CNY", "{name}");
+                    assert_eq!(f["factor"], 10000, "{name}");
+                } else if name.contains("（%）") {
+                    assert_eq!(unit, Some("%"), "{name}");
+                }
+                assert!(
+                    f["title"].as_str().is_some_and(|t| !t.is_empty())
+                        && f["description"].as_str().is_some_and(|t| !t.is_empty())
+                );
+            }
+            assert_eq!(
+                r["schema"]["primaryKey"],
+                serde_json::json!(["部门", "预算年度"])
+            );
+        }
+        let report = validate(&public.join(rel));
+        assert_eq!(report["valid"], true, "{rel}: {:#?}", errors(&report));
+        assert_eq!(
+            report["tasks"].as_array().unwrap().len(),
+            resources.len(),
+            "{rel}: every resource validated"
+        );
+    }
+    packages.len()
+}
+
+#[test]
+fn every_data_package_is_valid_and_lists_every_download() {
+    if python_with("frictionless").is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let bundled = build_bundled(dir.path());
+    // The site's package and one per district (the bundled site has three).
+    assert_eq!(check_packages(&bundled), 4);
+    let generated = dir.path().join("generated");
+    std::fs::create_dir_all(&generated).unwrap();
+    let generated = generated_site(&generated);
+    assert_eq!(check_packages(&generated), 2);
+
+    // The district's latest table is keyed to its year's table, and a row that breaks the
+    // schema (a word for an amount) or the key is found: the validation reads the rows.
+    let site = tree(&generated);
+    let package = site
+        .keys()
+        .find(|k| k.ends_with("/datapackage.json"))
+        .unwrap()
+        .clone();
+    let folder = generated.join(package.trim_end_matches("datapackage.json"));
+    let v: Value = serde_json::from_slice(&site[&package]).unwrap();
+    let latest = &v["resources"][0];
+    assert_eq!(latest["path"], "data/departments.csv");
+    let reference = latest["schema"]["foreignKeys"][0]["reference"]["resource"]
+        .as_str()
+        .unwrap();
+    assert!(reference.starts_with("departments-20"), "{reference}");
+    let csv = folder.join("data/departments.csv");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let mut cells: Vec<String> = lines[1].split(',').map(str::to_owned).collect();
+    cells[5] = "很多".to_owned();
+    lines[1] = cells.join(",");
+    std::fs::write(&csv, lines.join("\r\n") + "\r\n").unwrap();
+    let report = validate(&folder.join("datapackage.json"));
+    assert_eq!(report["valid"], false);
+    assert!(
+        errors(&report).iter().any(|e| e.contains("很多")),
+        "{:#?}",
+        errors(&report)
+    );
+    cells[5] = "1.00".to_owned();
+    cells[0] = "不在该年度表中的部门".to_owned();
+    lines[1] = cells.join(",");
+    std::fs::write(&csv, lines.join("\r\n") + "\r\n").unwrap();
+    let report = validate(&folder.join("datapackage.json"));
+    let types: Vec<String> = report["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| t["errors"].as_array().unwrap().clone())
+        .map(|e| e["type"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(types, ["foreign-key"], "{:#?}", errors(&report));
+}
+
+/// The feed at `path` as Python's feedparser reads it: bozo flag, feed title, and each
+/// entry's id, title, summary, link (resolved against the feed's own address) and time.
+fn parse_feed(path: &Path) -> Value {
+    let script = r#"
+import feedparser, json, pathlib, sys
+d = feedparser.parse(pathlib.Path(sys.argv[1]).resolve().as_uri())
+print(json.dumps({
+    "bozo": int(d.bozo), "error": str(d.get("bozo_exception", "")),
+    "version": d.version, "title": d.feed.get("title"), "updated": d.feed.get("updated"),
+    "entries": [{"id": e.id, "title": e.title, "summary": e.summary, "link": e.link,
+                 "updated": e.updated} for e in d.entries]}, ensure_ascii=False))
+"#;
+    let o = Command::new("python3")
+        .args(["-c", script])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["bozo"], 0, "{}: {}", path.display(), v["error"]);
+    assert_eq!(v["version"], "atom10");
+    v
+}
+
+fn sample_as(d: &Path, file: &str, name: &str) {
+    write_sample(d, &format!("submissions/区/{file}"), Some(name));
+}
+
+/// The sample with its budget raised to 300.00 (basic 270.00, project 30.00, shares to match).
+fn raised(name: &str) -> String {
+    let text = sample_text()
+        .replace("武汉市新洲区总工会", name)
+        .replace("\t286.41\t100%\t", "\t300.00\t100%\t")
+        .replacen("\t268.03\t93.58%\t", "\t270.00\t90.00%\t", 1)
+        .replacen("\t18.38\t6.42%\t", "\t30.00\t10.00%\t", 1);
+    assert_eq!(text.matches("300.00").count(), 3);
+    text
+}
+
+fn build_at(d: &Path, output: &str, epoch: Option<&str>) {
+    let mut c = bin();
+    c.args(["build", "--no-cache", "--allow-shrink", "--output", output])
+        .current_dir(d);
+    match epoch {
+        Some(e) => c.env("SOURCE_DATE_EPOCH", e),
+        None => c.env_remove("SOURCE_DATE_EPOCH"),
+    };
+    let o = c.output().unwrap();
+    assert!(
+        o.status.code().unwrap() <= 1,
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+#[test]
+fn the_feeds_say_what_changed_between_two_builds() {
+    if python_with("feedparser").is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    sample_as(d, "甲局-2020.txt", "示例区甲局");
+    sample_as(d, "乙局-2020.txt", "示例区乙局");
+    build_at(d, "public", None);
+    let site = d.join("public");
+    let first = parse_feed(&site.join("feed.xml"));
+    let entries = first["entries"].as_array().unwrap();
+    // A first build: every department is new, at 1 January of the newest budget year.
+    assert_eq!(entries.len(), 2, "{first:#}");
+    for (e, name) in entries.iter().zip(["示例区甲局", "示例区乙局"]) {
+        assert_eq!(e["title"], format!("{name}：新增申报表"));
+        assert_eq!(
+            e["summary"],
+            "新增2020年度申报表：预算支出 286.41 万元，11 项指标"
+        );
+        assert_eq!(e["updated"], "2020-01-01T00:00:00Z");
+    }
+    std::fs::copy(site.join("data/changes.json"), d.join("changes-1.json")).unwrap();
+    copy_tree(&site, &d.join("before"));
+
+    // Tonight: 甲局 raised its budget, 乙局 withdrew its form, 丙局 sent one with an error.
+    write(d, "submissions/区/甲局-2020.txt", raised("示例区甲局"));
+    std::fs::remove_file(d.join("submissions/区/乙局-2020.txt")).unwrap();
+    let broken = sample_text()
+        .replace("武汉市新洲区总工会", "示例区丙局")
+        .replacen("\t\t合计\t286.41", "\t\t合计\t999.99", 1);
+    write(d, "submissions/区/丙局-2020.txt", broken);
+    build_at(d, "public", None);
+    let second = parse_feed(&site.join("feed.xml"));
+    let entries = second["entries"].as_array().unwrap();
+    let said: Vec<(String, String)> = entries
+        .iter()
+        .map(|e| {
+            (
+                e["title"].as_str().unwrap().to_owned(),
+                e["summary"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        said[..3],
+        [
+            (
+                "示例区丙局：申报表有错误，未发布".to_owned(),
+                "2020年度申报表有错误，未发布".to_owned()
+            ),
+            (
+                "示例区甲局：申报表有更新".to_owned(),
+                "2020年预算支出 286.41 → 300.00 万元".to_owned()
+            ),
+            (
+                "示例区乙局：申报表撤下".to_owned(),
+                "2020年度申报表已撤下".to_owned()
+            ),
+        ],
+        "{second:#}"
+    );
+    // The earlier entries follow, ids unchanged; the new ones are a second later.
+    assert_eq!(entries.len(), 5);
+    assert_eq!(entries[3..], first["entries"].as_array().unwrap()[..]);
+    let ids: BTreeSet<&str> = entries.iter().map(|e| e["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), 5, "ids are distinct");
+    assert_eq!(entries[0]["updated"], "2020-01-01T00:00:01Z");
+    assert_eq!(second["updated"], "2020-01-01T00:00:01Z");
+    // Every new entry's link leads to a published page: the withheld form to its findings,
+    // the withdrawn one to the district. (An earlier entry keeps its link, page or not.)
+    for e in &entries[..3] {
+        let link = e["link"].as_str().unwrap();
+        // feedparser writes `file://tmp/…` for `file:///tmp/…`.
+        let path = link.strip_prefix("file:").unwrap().trim_start_matches('/');
+        let path = format!("/{}", percent_decode(path.split('#').next().unwrap()));
+        assert!(Path::new(&path).is_file(), "{link}");
+    }
+    assert!(entries[0]["link"]
+        .as_str()
+        .unwrap()
+        .contains("report.html#f-"));
+    // The district's feed says the same about its departments.
+    let district = parse_feed(&site.join("qu/feed.xml"));
+    let ids_of = |v: &Value| -> Vec<String> {
+        v["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(ids_of(&district), ids_of(&second));
+    assert_eq!(district["entries"][1]["link"], second["entries"][1]["link"]);
+
+    // An unchanged build leaves both feeds and the state byte for byte as they were.
+    let kept = tree(&site);
+    build_at(d, "public", None);
+    let again = tree(&site);
+    for k in ["feed.xml", "qu/feed.xml", "data/changes.json"] {
+        assert!(kept[k] == again[k], "{k} changed in an unchanged build");
+    }
+    // The same inputs over the same previous site give the same bytes.
+    build_at(d, "before", None);
+    let other = tree(&d.join("before"));
+    for k in ["feed.xml", "qu/feed.xml", "data/changes.json"] {
+        assert!(
+            kept[k] == other[k],
+            "{k} differs over the same previous site"
+        );
+    }
+    // With SOURCE_DATE_EPOCH the new entries carry that time.
+    write(d, "submissions/区/乙局-2020.txt", raised("示例区乙局"));
+    build_at(d, "public", Some("1700000000"));
+    let third = parse_feed(&site.join("feed.xml"));
+    assert_eq!(third["entries"][0]["title"], "示例区乙局：新增申报表");
+    assert_eq!(third["entries"][0]["updated"], "2023-11-14T22:13:20Z");
+    assert_eq!(third["entries"].as_array().unwrap().len(), 6);
+
+    // Every page names the site's feed in its head, district pages their district's too.
+    for (k, v) in tree(&site).iter().filter(|(k, _)| k.ends_with(".html")) {
+        let html = String::from_utf8_lossy(v);
+        let feeds: Vec<&str> = html
+            .split("<link rel=\"alternate\" type=\"application/atom+xml\"")
+            .skip(1)
+            .map(|l| {
+                l.split("href=\"")
+                    .nth(1)
+                    .unwrap()
+                    .split('"')
+                    .next()
+                    .unwrap()
+            })
+            .collect();
+        assert!(!feeds.is_empty(), "{k}: no feed link");
+        let base = Path::new(k).parent().unwrap();
+        for f in feeds {
+            assert!(site.join(base).join(f).is_file(), "{k}: {f}");
+        }
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for (k, v) in tree(from) {
+        write(to, &k, v);
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn a_feed_keeps_its_last_200_entries() {
+    if python_with("feedparser").is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    sample_as(d, "甲局-2020.txt", "示例区甲局");
+    build_at(d, "public", Some("1600000000"));
+    // A record with 250 entries from earlier builds, the newest first.
+    let record = d.join("public/data/changes.json");
+    let mut state: Value = serde_json::from_slice(&std::fs::read(&record).unwrap()).unwrap();
+    let entries = state["districts"]["qu"]["entries"].as_array_mut().unwrap();
+    assert_eq!(entries.len(), 1);
+    let template = entries[0].clone();
+    for i in 0..249 {
+        let mut e = template.clone();
+        e["id"] = Value::String(format!("urn:uuid:00000000-0000-8000-8000-{i:012}"));
+        e["seconds"] = Value::from(1_500_000_000 - i);
+        e["title"] = Value::String(format!("旧条目 {i}"));
+        entries.push(e);
+    }
+    std::fs::write(&record, serde_json::to_vec_pretty(&state).unwrap()).unwrap();
+    write(d, "submissions/区/甲局-2020.txt", raised("示例区甲局"));
+    build_at(d, "public", Some("1700000000"));
+    for feed in ["feed.xml", "qu/feed.xml"] {
+        let v = parse_feed(&d.join("public").join(feed));
+        let entries = v["entries"].as_array().unwrap();
+        assert_eq!(entries.len(), 200, "{feed}");
+        assert_eq!(entries[0]["title"], "示例区甲局：申报表有更新");
+        assert_eq!(entries[1]["title"], "示例区甲局：新增申报表");
+        // The 198 newest of the old ones follow; the oldest 51 are gone.
+        assert_eq!(entries[199]["title"], "旧条目 197", "{feed}");
+    }
+    let state: Value = serde_json::from_slice(&std::fs::read(&record).unwrap()).unwrap();
+    assert_eq!(
+        state["districts"]["qu"]["entries"]
+            .as_array()
+            .unwrap()
+            .len(),
+        200
+    );
+}
