@@ -347,10 +347,11 @@ impl Trial {
         }
     }
 
-    /// Kills (or fails) the build at every file-system step in turn; after each, the
-    /// published folder (once `recover` ran, as the next run does first) is the old or the
-    /// new site exactly, and the next build publishes the new site. Returns how many steps
-    /// the build took.
+    /// Kills (or fails) the build at every file-system step in turn (with
+    /// `BUDGETSITE_EXHAUSTIVE=1`; otherwise at the sample of steps `HEAD`, `STRIDE` and
+    /// `TAIL` describe); after each, the published folder (once `recover` ran, as the next run
+    /// does first) is the old or the new site exactly, and the next build publishes the new
+    /// site. Returns how many steps the build took.
     fn every_step(&self, extra: &[&str], action: &str) -> usize {
         if exhaustive() {
             return self.steps(extra, action, 0..).expect("the build finishes");
