@@ -295,3 +295,21 @@ fn a_quantitative_target_without_a_number_is_asked_for_its_number() {
         ["绩效指标表的指标“认定准确率”是定量指标，但指标值“准确”没有数值，请填写数值（如“≥95”并在计量单位中写明单位）"]
     );
 }
+
+#[test]
+fn a_fujian_form_without_its_total_is_asked_for_its_own_label() {
+    // The Fujian form calls its spending total 资金总额, not 支出合计.
+    let text = base(FUJIAN).replace("资金总额\t500.5", "资金总额\t");
+    let parsed = parse_text(&text, "t.txt").expect("a declaration");
+    let messages: Vec<String> =
+        budgetsite::rules::validate(&parsed.declaration, &parsed.source, "t.txt")
+            .into_iter()
+            .filter(|d| d.code.as_str() == "missing-field")
+            .map(|d| d.message)
+            .collect();
+    assert_eq!(
+        messages,
+        ["未填写资金总额（2020年预算），请填写当年预算合计金额"],
+        "missing-field on a Fujian form's blank 资金总额"
+    );
+}

@@ -774,3 +774,184 @@ fn both_district_json_files_hold_the_truths_sums_and_series() {
         .values()
         .any(|y| y.budget.is_some_and(|b| !b.other.is_zero())));
 }
+
+/// The first place where `got` and `want` differ (`.income.total.budget: 286.41 ≠ 286.42`),
+/// numbers compared by value. Keys the truth leaves out (`layout`, written only by the
+/// generator's `--layouts`) are not compared; every key it has must be there.
+fn first_difference(got: &Value, want: &Value, at: &str) -> Option<String> {
+    match (got, want) {
+        (Value::Object(g), Value::Object(w)) => w.keys().find_map(|k| {
+            let null = Value::Null;
+            first_difference(
+                g.get(k).unwrap_or(&null),
+                w.get(k).unwrap_or(&null),
+                &format!("{at}.{k}"),
+            )
+        }),
+        (Value::Array(g), Value::Array(w)) if g.len() == w.len() => g
+            .iter()
+            .zip(w)
+            .enumerate()
+            .find_map(|(i, (g, w))| first_difference(g, w, &format!("{at}[{i}]"))),
+        _ if common::by_value(got) == common::by_value(want) => None,
+        _ => Some(format!("{at}: {got} ≠ {want}")),
+    }
+}
+
+#[test]
+fn each_published_forms_json_download_is_the_declaration_the_truth_wrote() {
+    let s = site();
+    // Published: a form that holds a declaration and carries no error (warnings publish).
+    let is_error = |c: &String| {
+        budgetsite::Code::from_str_code(c).map(|c| c.severity())
+            == Some(budgetsite::Severity::Error)
+    };
+    let mut want: BTreeMap<(String, i64), Value> = BTreeMap::new();
+    for f in &s.truth.files {
+        if let (Some(d), false) = (&f.expected, f.planted.iter().any(is_error)) {
+            let mut v = serde_json::to_value(d).unwrap();
+            // Contacts are not published without `publish_contacts`.
+            v["filled_by"] = Value::Null;
+            v["phone"] = Value::Null;
+            let key = (f.department.clone(), i64::from(f.fiscal_year));
+            assert!(
+                want.insert(key, v).is_none(),
+                "{}: two published forms",
+                f.path
+            );
+        }
+    }
+    let data = s.public.join(&s.district).join("data");
+    let mut got: BTreeMap<(String, i64), Value> = BTreeMap::new();
+    for e in std::fs::read_dir(&data).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.ends_with(".json") || name == "district.json" {
+            continue;
+        }
+        let v: Value = serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
+        let key = (
+            v["department"].as_str().unwrap().to_owned(),
+            v["fiscal_year"].as_i64().unwrap(),
+        );
+        assert!(
+            got.insert(key, v).is_none(),
+            "{name}: a second download of its form"
+        );
+    }
+    assert!(want.len() > 100, "{} published forms only", want.len());
+    assert_eq!(
+        got.keys().collect::<Vec<_>>(),
+        want.keys().collect::<Vec<_>>(),
+        "the forms with a JSON download (department, year), against the truth's published forms"
+    );
+    for (key, w) in &want {
+        if let Some(diff) = first_difference(&got[key], w, "") {
+            panic!("{} {}'s JSON download: {diff}", key.0, key.1);
+        }
+    }
+}
+
+/// The rule catalog as README.md states it: (code, severity) in catalog order.
+fn readme_catalog() -> Vec<(String, String)> {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let section = &readme[readme.find("## Rule catalog").unwrap()..];
+    section
+        .lines()
+        .skip_while(|l| !l.starts_with("| `"))
+        .take_while(|l| l.starts_with("| `"))
+        .map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            (cells[1].trim_matches('`').to_owned(), cells[2].to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn the_method_page_and_the_report_list_the_readmes_rule_catalog() {
+    let s = site();
+    let catalog = readme_catalog();
+    assert_eq!(
+        catalog.len(),
+        budgetsite::Code::ALL.len(),
+        "README's catalog: {catalog:?}"
+    );
+    let label = |severity: &str| match severity {
+        "error" => "错误",
+        "warning" => "警告",
+        other => panic!("README gives severity {other:?}"),
+    };
+    let about = read(&s.public, "about.html");
+    let rows_of = rows(between(&about, "<h2 id=\"rules\">", "</table>"));
+    let shown: Vec<(String, String)> = rows_of
+        .iter()
+        .map(|r| (r[0].clone(), r[2].clone()))
+        .collect();
+    let want: Vec<(String, String)> = catalog
+        .iter()
+        .map(|(c, sev)| (c.clone(), label(sev).to_owned()))
+        .collect();
+    assert_eq!(
+        shown, want,
+        "about.html's rule catalog (code, severity), against README"
+    );
+    for r in &rows_of {
+        assert!(!r[1].is_empty(), "about.html: rule {} has no name", r[0]);
+    }
+    // The report's table per rule: every rule, in the same order, with its severity.
+    let report = read(&s.public, "report.html");
+    let shown: Vec<(String, String)> = rows(between(&report, "<h2 id=\"rules-h\">", "</table>"))
+        .iter()
+        .map(|r| (r[0].rsplit(' ').next().unwrap().to_owned(), r[1].clone()))
+        .collect();
+    assert_eq!(
+        shown, want,
+        "report.html's rules (code, severity), against README"
+    );
+}
+
+#[test]
+fn the_report_lists_every_planted_finding_on_its_file_and_none_on_a_clean_one() {
+    let s = site();
+    let report = read(&s.public, "report.html");
+    // The codes the report lists per file (the path under the input folder).
+    let mut listed: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for group in report.split("<details class=\"file-group\"").skip(1) {
+        let file = common::html::text(between(group, "文件：<code>", "</code>"));
+        let file = file.trim_start_matches("文件：");
+        // Named as the build names them: under the input folder `in/`.
+        let rel = file.strip_prefix("in/").unwrap_or(file).to_owned();
+        for row in rows(between(group, "<table", "</table>")) {
+            let code = row[1].rsplit(' ').next().unwrap().to_owned();
+            listed.entry(rel.clone()).or_default().push(code);
+        }
+    }
+    let mut planted = 0;
+    for f in &s.truth.files {
+        let codes = listed.get(&f.path).cloned().unwrap_or_default();
+        if f.planted.is_empty() {
+            assert!(
+                codes.is_empty(),
+                "report.html lists {codes:?} on the clean {}",
+                f.path
+            );
+        }
+        for code in &f.planted {
+            planted += 1;
+            assert!(
+                codes.contains(code),
+                "report.html does not list the {code} planted in {}: it lists {codes:?}",
+                f.path
+            );
+        }
+    }
+    assert!(planted >= 17, "{planted} planted findings");
+    let planted_codes: std::collections::BTreeSet<&String> =
+        s.truth.files.iter().flat_map(|f| &f.planted).collect();
+    assert_eq!(
+        planted_codes.len(),
+        17,
+        "every plantable rule is in the city: {planted_codes:?}"
+    );
+}

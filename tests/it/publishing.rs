@@ -15,6 +15,21 @@ use std::process::Output;
 
 type Tree = BTreeMap<String, Vec<u8>>;
 
+/// `BUDGETSITE_EXHAUSTIVE=1` (a separate step of `.ci/run`) runs the crash-safety loops in
+/// full: every failpoint step, 40 kills, every byte of the cache. Without it, `cargo test` runs
+/// a fixed sample of each (the same every run), so the suite stays fast enough to mutate.
+fn exhaustive() -> bool {
+    std::env::var_os("BUDGETSITE_EXHAUSTIVE").is_some_and(|v| v == "1")
+}
+
+/// Failpoint steps sampled without `BUDGETSITE_EXHAUSTIVE`: the first `HEAD` steps, every
+/// `STRIDE`-th after them (from a phase that differs between the tests' actions), the step at
+/// which the build first finishes (found by bisecting the last stride), and the `TAIL` steps
+/// before it, where the site is swapped in or the journal applied.
+const HEAD: usize = 4;
+const STRIDE: usize = 16;
+const TAIL: usize = 3;
+
 fn build(dir: &Path, extra: &[&str]) -> Output {
     let mut args = vec!["build"];
     args.extend_from_slice(extra);
@@ -334,13 +349,54 @@ impl Trial {
         }
     }
 
-    /// Kills (or fails) the build at every file-system step in turn; after each, the
-    /// published folder (once `recover` ran, as the next run does first) is the old or the
-    /// new site exactly, and the next build publishes the new site. Returns how many steps
-    /// the build took.
+    /// Kills (or fails) the build at every file-system step in turn (with
+    /// `BUDGETSITE_EXHAUSTIVE=1`; otherwise at the sample of steps `HEAD`, `STRIDE` and
+    /// `TAIL` describe); after each, the published folder (once `recover` ran, as the next run
+    /// does first) is the old or the new site exactly, and the next build publishes the new
+    /// site. Returns how many steps the build took.
     fn every_step(&self, extra: &[&str], action: &str) -> usize {
+        if exhaustive() {
+            return self.steps(extra, action, 0..).expect("the build finishes");
+        }
+        let phase = (extra.concat() + action)
+            .bytes()
+            .map(usize::from)
+            .sum::<usize>()
+            % STRIDE;
+        let sampled = (0..HEAD).chain((HEAD + phase..).step_by(STRIDE));
+        let last = self
+            .steps(extra, action, sampled)
+            .expect("the build finishes");
+        // The first step at which it finishes lies after the sampled step before `last`:
+        // bisect (a build killed at step k is killed at every earlier step too).
+        let (mut lo, mut hi) = (last.saturating_sub(STRIDE).max(HEAD - 1), last);
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            match self.steps(extra, action, std::iter::once(mid)) {
+                Some(_) => hi = mid,
+                None => lo = mid,
+            }
+        }
+        // The steps just before it (the swap, the journal, the clean-up); `hi - 1` ran above.
+        let tail = hi.saturating_sub(TAIL).max(HEAD)..hi - 1;
+        assert_eq!(
+            self.steps(extra, action, tail),
+            None,
+            "{action}: finished before step {hi}"
+        );
+        hi
+    }
+
+    /// `every_step` over the steps `ks` in turn: the first step at which the build finished
+    /// and published the new site, or None if none of `ks` was one.
+    fn steps(
+        &self,
+        extra: &[&str],
+        action: &str,
+        ks: impl Iterator<Item = usize>,
+    ) -> Option<usize> {
         let d = self.d();
-        for k in 0.. {
+        for k in ks {
             self.reset();
             let failpoint = if k == 0 {
                 format!("site-io={action}")
@@ -373,10 +429,10 @@ impl Trial {
             assert_eq!(self.which(), "new", "the run after step {k}");
             assert_eq!(leftovers(d), Vec::<String>::new(), "after step {k}");
             if finished && which == "new" {
-                return k;
+                return Some(k);
             }
         }
-        unreachable!()
+        None
     }
 }
 
@@ -431,7 +487,9 @@ fn killed_at_random_instants_the_site_is_old_or_new() {
     });
     let d = trial.d();
     let mut seen = BTreeMap::new();
-    for delay in (0..40).map(|i| i * 15) {
+    // 40 kills 15 ms apart; without BUDGETSITE_EXHAUSTIVE every 4th of them (0, 60, …, 540 ms).
+    let every = if exhaustive() { 1 } else { 4 };
+    for delay in (0..40).step_by(every).map(|i| i * 15) {
         trial.reset();
         let mut child = bin()
             .args(["build"])
@@ -480,12 +538,23 @@ fn a_corrupted_cache_never_changes_the_result() {
         Some(0)
     );
     let clean = tree(&d.join("clean"));
-    // Every offset of the first and last 24 bytes, and every 97th in between (the unit test
-    // in `cache` flips every offset of a whole cache file).
-    let offsets: Vec<usize> = (0..good.len())
-        .filter(|&i| i < 24 || i + 24 >= good.len() || i % 97 == 0)
-        .collect();
-    assert!(offsets.len() > 60, "{}", offsets.len());
+    // With BUDGETSITE_EXHAUSTIVE every offset. Otherwise a fixed sample of each part of the
+    // file: the first and last byte of the format tag (19 bytes), every 4th byte of the
+    // checksum after it (17 bytes), 8 offsets spread over the body and its last byte. (The
+    // unit test in `cache` flips every offset of a whole cache file, in memory.)
+    let (tag, sum) = (19, 17);
+    let offsets: Vec<usize> = if exhaustive() {
+        (0..good.len()).collect()
+    } else {
+        let body = good.len() - tag - sum;
+        [0, tag - 1]
+            .into_iter()
+            .chain((tag..tag + sum).step_by(4))
+            .chain((0..8).map(|j| tag + sum + j * body / 8))
+            .chain([good.len() - 1])
+            .collect()
+    };
+    assert!(good.len() > 1_000, "a cache of {} bytes", good.len());
     for &i in &offsets {
         let mut bad = good.clone();
         bad[i] ^= 0x01;

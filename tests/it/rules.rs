@@ -373,3 +373,263 @@ fn messages_name_the_cell_to_fix() {
     );
     assert_eq!(d.line, Some(18));
 }
+
+/// The `vague-target` messages on one form, by the indicator each names (`年度目标N的指标“…”`).
+fn vague_indicators(text: Vec<u8>) -> Vec<String> {
+    messages(text, "vague-target")
+        .into_iter()
+        .map(|m| m[..m.find("预期值").or(m.find("是定量")).unwrap_or(m.len())].to_owned())
+        .collect()
+}
+
+#[test]
+fn a_target_with_a_number_and_a_judgement_word_is_measurable_the_word_alone_is_not() {
+    // Goal 1: 100%合格 and ≥90%满意 are targets with a number; 被发放对象符合要求 keeps the
+    // bare 合格 (the near miss). Goal 2: 100%达标.
+    let text = replaced(&[
+        (
+            "2020年发放助学金数量\t合格\t合格\t合格\t合格",
+            "2020年发放助学金数量\t合格\t合格\t100%合格\t合格",
+        ),
+        (
+            "服务对象满意\t满意\t满意\t满意\t满意\t\n年度目标2",
+            "服务对象满意\t满意\t满意\t≥90%满意\t满意\t\n年度目标2",
+        ),
+        (
+            "2020年发放数量\t合格\t合格\t合格\t合格",
+            "2020年发放数量\t合格\t合格\t100%达标\t合格",
+        ),
+    ]);
+    let vague = vague_indicators(text.clone());
+    for (goal, name, target) in [
+        ("年度目标1", "2020年发放助学金数量", "100%合格"),
+        ("年度目标1", "服务对象满意", "≥90%满意"),
+        ("年度目标2", "2020年发放数量", "100%达标"),
+    ] {
+        assert!(
+            !vague.contains(&format!("{goal}的指标“{name}”")),
+            "vague-target on {goal}'s “{name}”, whose target {target} carries a number: {vague:?}"
+        );
+    }
+    assert!(
+        vague.contains(&"年度目标1的指标“被发放对象符合要求”".to_owned()),
+        "no vague-target on 年度目标1's “被发放对象符合要求”, whose target is 合格 alone: {vague:?}"
+    );
+    // The sample's 11 vague targets, less the three that now carry a number.
+    assert_eq!(vague.len(), 8, "vague-target count: {vague:?}");
+    // The published quality score counts the same three as measurable.
+    let form = budgetsite::ingest::layouts::parse_text(&String::from_utf8(text).unwrap(), "a.txt")
+        .unwrap();
+    let q = budgetsite::model::quality::quality(&form.declaration);
+    assert_eq!(
+        (q.indicators, q.measurable),
+        (11, 3),
+        "measurable targets (of indicators) in the quality score"
+    );
+}
+
+/// The sample with income 300.00 (财政拨款 240.00, 其他资金 60.00) and spending unchanged at
+/// 286.41 (基本支出 268.03, 项目支出 18.38): the shares as given, income first.
+fn unbalanced(shares: [&str; 5]) -> Vec<u8> {
+    let [fiscal, other, income, basic, project] = shares;
+    replaced(&[
+        (
+            "财政拨款\t286.41\t100%",
+            &format!("财政拨款\t240.00\t{fiscal}"),
+        ),
+        (
+            "\t\t其他资金\t\t\t\t",
+            &format!("\t\t其他资金\t60.00\t{other}\t\t"),
+        ),
+        (
+            "\t\t合计\t286.41\t100%",
+            &format!("\t\t合计\t300.00\t{income}"),
+        ),
+        ("268.03\t93.58%", &format!("268.03\t{basic}")),
+        ("18.38\t6.42%", &format!("18.38\t{project}")),
+    ])
+}
+
+#[test]
+fn shares_are_of_their_own_sides_total_when_income_and_spending_differ() {
+    // Each side's shares of its own total: 240/300, 60/300; 268.03/286.41, 18.38/286.41.
+    let right = unbalanced(["80%", "20%", "100%", "93.58%", "6.42%"]);
+    assert_eq!(
+        messages(right.clone(), "balance").len(),
+        1,
+        "the form is unbalanced (300.00 ≠ 286.41)"
+    );
+    let share = messages(right, "share");
+    assert!(
+        share.is_empty(),
+        "shares declared of their own side's total (收入 300.00, 支出 286.41) were found wrong: {share:?}"
+    );
+    // The shares each side would have against the other side's total: 240/286.41 = 83.80 %,
+    // 60/286.41 = 20.95 %; 268.03/300 = 89.34 %, 18.38/300 = 6.13 %.
+    let crossed = unbalanced(["83.80%", "20.95%", "104.75%", "89.34%", "6.13%"]);
+    assert_eq!(
+        messages(crossed, "share"),
+        [
+            "财政拨款占比填写 83.8%，按金额计算应为 80.00%（240.00 ÷ 收入合计 300.00）",
+            "其他资金占比填写 20.95%，按金额计算应为 20.00%（60.00 ÷ 收入合计 300.00）",
+            "收入合计占比填写 104.75%，按金额计算应为 100%（300.00 ÷ 收入合计 300.00）",
+            "基本支出占比填写 89.34%，按金额计算应为 93.58%（268.03 ÷ 支出合计 286.41）",
+            "项目支出占比填写 6.13%，按金额计算应为 6.42%（18.38 ÷ 支出合计 286.41）",
+        ],
+        "each share is computed against its own side's total"
+    );
+}
+
+#[test]
+fn published_ratios_divide_by_their_own_sides_total() {
+    use budgetsite::analyze::stats::year_figures;
+    use budgetsite::model::amounts::Amounts;
+    let d = |s: &str| s.parse::<rust_decimal::Decimal>().unwrap();
+    // Income 300 (240 appropriated), spending 200 (150 basic, 50 project), actual 180.
+    let budget = Amounts {
+        income_total: d("300"),
+        fiscal_appropriation: d("240"),
+        other: d("60"),
+        expenditure_total: d("200"),
+        basic: d("150"),
+        project: d("50"),
+    };
+    let actual = Amounts {
+        expenditure_total: d("180"),
+        ..budget
+    };
+    let previous = Amounts {
+        income_total: d("250"),
+        expenditure_total: d("400"),
+        ..budget
+    };
+    let point = budgetsite::model::amounts::YearPoint {
+        budget: Some(budget),
+        actual: Some(actual),
+    };
+    let y = year_figures(2021, &point, Some(previous));
+    assert_eq!(
+        y.fiscal_dependence,
+        Some(d("80")),
+        "fiscal dependence = 财政拨款 240 ÷ 收入合计 300"
+    );
+    assert_eq!(
+        y.basic_share,
+        Some(d("75")),
+        "基本 share = 150 ÷ 支出合计 200"
+    );
+    assert_eq!(
+        y.project_share,
+        Some(d("25")),
+        "项目 share = 50 ÷ 支出合计 200"
+    );
+    assert_eq!(
+        y.execution,
+        Some(d("90")),
+        "execution = actual 180 ÷ budget spending 200"
+    );
+    assert_eq!(
+        y.budget_growth,
+        Some(d("20")),
+        "growth = income 300 ÷ last year's income 250 − 1"
+    );
+}
+
+#[test]
+fn the_report_page_lists_every_finding_of_every_rule_as_check_reports_it() {
+    use common::html::{between, rows, text};
+    // Every rule's firing case, each in its own folder: every code of the catalog fires.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    for (n, case) in cases().into_iter().enumerate() {
+        for (name, bytes) in &case.fires {
+            write(&input, &format!("{n:02}-{}/{name}", case.code), bytes);
+        }
+    }
+    let public = dir.path().join("public");
+    let outcome = budgetsite::build::build(&budgetsite::build::BuildOptions {
+        input: input.clone(),
+        output: public.clone(),
+        config: dir.path().join("site.toml"),
+        allow_shrink: true,
+        ..budgetsite::build::BuildOptions::default()
+    })
+    .unwrap();
+    assert!(outcome.written.is_some(), "the site was not written");
+    // `in`, as the build names its files (relative to the input folder's parent).
+    let (_, report) = check_json(dir.path(), &["in"]);
+    // (file, line, code, message) of every finding `check` reports.
+    let mut want: Vec<(String, String, String, String)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let line = d["line"].as_u64().map_or("—".to_owned(), |l| l.to_string());
+            let s = |k: &str| d[k].as_str().unwrap().to_owned();
+            (s("file"), line, s("code"), s("message"))
+        })
+        .collect();
+    want.sort();
+    let counts = code_counts(&report);
+    for code in budgetsite::Code::ALL {
+        assert!(
+            counts.iter().any(|(c, _)| c == code.as_str()),
+            "the input has no finding of {code}, so the report's listing of it goes unchecked"
+        );
+    }
+    let page = std::fs::read_to_string(public.join("report.html")).unwrap();
+    // The findings listed, file by file.
+    let mut listed = Vec::new();
+    for group in page.split("<details class=\"file-group\"").skip(1) {
+        let file = text(between(
+            between(group, "<p class=\"file\">", "</p>"),
+            "文件：",
+            "</code>",
+        ))
+        .trim_start_matches("文件：")
+        .to_owned();
+        for row in rows(between(group, "<table", "</table>")) {
+            let [line, rule, message] = &row[..] else {
+                panic!("a finding row of {file} has cells {row:?}");
+            };
+            let code = rule.rsplit(' ').next().unwrap().to_owned();
+            listed.push((file.clone(), line.clone(), code, message.clone()));
+        }
+    }
+    listed.sort();
+    for code in budgetsite::Code::ALL {
+        let of = |v: &[(String, String, String, String)]| {
+            v.iter()
+                .filter(|f| f.2 == code.as_str())
+                .cloned()
+                .collect::<Vec<_>>()
+        };
+        let (shown, reported) = (of(&listed), of(&want));
+        assert_eq!(
+            shown,
+            reported,
+            "the report page lists {} findings of {code}, `check --format json` {} (file, line, code, message)",
+            shown.len(),
+            reported.len()
+        );
+    }
+    assert_eq!(
+        listed, want,
+        "the report page's findings against `check --format json`"
+    );
+    // The counts per rule beside them.
+    let table = between(&page, "<section aria-labelledby=\"rules-h\">", "</section>");
+    let shown: Vec<(String, usize)> = rows(table)
+        .iter()
+        .filter_map(|r| {
+            let n: usize = r[2].parse().unwrap();
+            (n > 0).then(|| (r[0].rsplit(' ').next().unwrap().to_owned(), n))
+        })
+        .collect();
+    let mut shown = shown;
+    shown.sort();
+    assert_eq!(
+        shown, counts,
+        "the report page's count per rule, against `check --format json`"
+    );
+}
