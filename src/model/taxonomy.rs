@@ -50,6 +50,13 @@ pub fn level2_of(level1: &str) -> &'static [&'static str] {
 }
 
 /// Every level-2 name of the catalog (stems), for recognising them in the text export.
+/// Whether `name` is a level-2 name of any category (or one of its synonyms), without
+/// collecting them (the reader asks this of many cells).
+pub fn is_any_level2(name: &str) -> bool {
+    TAXONOMY.iter().any(|(_, l2)| l2.contains(&name))
+        || SYNONYMS.iter().any(|(from, _)| *from == name)
+}
+
 pub fn all_level2() -> Vec<&'static str> {
     let mut v: Vec<&str> = TAXONOMY
         .iter()

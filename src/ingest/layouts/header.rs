@@ -276,6 +276,15 @@ impl ColumnMap {
         if n == 0 || m == 0 {
             return Vec::new();
         }
+        // What each cell scores under each column, standing at its start or further in: asked
+        // once, not for every path (a fit may normalise the cell's text).
+        let scores: Vec<[i32; 2]> = (0..n * m)
+            .map(|x| {
+                let (k, j) = (x / m, x % m);
+                let cell = row.cells[cells[k]].as_str();
+                [fit(&cols[j], cell, false), fit(&cols[j], cell, true)]
+            })
+            .collect();
         // Cell k under column j, after a cell that moved by `before`: its score and its move.
         let place = |k: usize, j: usize, before: isize| -> (i32, isize) {
             let i = cells[k] as isize;
@@ -286,20 +295,19 @@ impl ColumnMap {
             // the cell is costs more.
             let cost = MOVE_COST * (moved - before).unsigned_abs() as i32
                 + if moved < 0 { LEFT_OF_ITSELF } else { 0 };
-            (
-                fit(c, &row.cells[cells[k]], p == c.start as isize) - cost,
-                moved,
-            )
+            let fit = scores[k * m + j][usize::from(p == c.start as isize)];
+            (fit - cost, moved)
         };
-        // best[k][j]: the best score with cell k the last placed, under column j.
+        // best[k][j]: the best score with cell k the last placed, under column j; the cell
+        // placed before it is at most `MAX_LEFT_OUT` cells back.
         let mut best: Vec<Vec<(i32, Option<(usize, usize)>, isize)>> =
             vec![Vec::with_capacity(m); n];
         for k in 0..n {
             for j in 0..m {
                 let (s, moved) = place(k, j, 0);
                 let mut cand = (LEFT_OUT * k as i32 + s, None, moved);
-                for (k2, row2) in best.iter().enumerate().take(k) {
-                    for (j2, &(s2, _, d2)) in row2.iter().enumerate().take(j) {
+                for k2 in k.saturating_sub(MAX_LEFT_OUT + 1)..k {
+                    for (j2, &(s2, _, d2)) in best[k2].iter().enumerate().take(j) {
                         let (s, moved) = place(k, j, d2);
                         let total = s2 + LEFT_OUT * (k - k2 - 1) as i32 + s;
                         if total > cand.0 {
@@ -335,6 +343,8 @@ impl ColumnMap {
 const MOVE_COST: i32 = 2;
 /// What a cell standing left of its own place costs, besides the move.
 const LEFT_OF_ITSELF: i32 = 4;
+/// Cells left out between two placed ones, at most (a row is no list of strays).
+const MAX_LEFT_OUT: usize = 2;
 /// What a cell no column takes costs.
 const LEFT_OUT: i32 = -6;
 

@@ -246,7 +246,7 @@ fn strip_weight(label: &str) -> &str {
 
 /// A level-2 name of the taxonomy, with or without the trailing `指标`.
 pub fn is_known_level2(label: &str) -> bool {
-    crate::model::taxonomy::all_level2().contains(&label.strip_suffix("指标").unwrap_or(label))
+    crate::model::taxonomy::is_any_level2(label.strip_suffix("指标").unwrap_or(label))
 }
 
 /// `_____指标`, `___`: a template row nobody filled.
