@@ -33,6 +33,11 @@ impl Batch {
         self.files.iter().filter(|f| f.facts.is_some()).count()
     }
 
+    /// How many self-evaluations were read.
+    pub fn evaluations(&self) -> usize {
+        self.files.iter().filter(|f| f.evaluation.is_some()).count()
+    }
+
     pub fn counts(&self) -> Counts {
         Counts::of(&self.diagnostics)
     }
@@ -119,6 +124,9 @@ pub struct Record {
     pub change: u64,
     pub digest: u64,
     pub facts: Option<Facts>,
+    /// The self-evaluation of the file (or sheet), when it held one.
+    #[serde(default)]
+    pub evaluation: Option<Box<crate::model::self_evaluation::Evaluation>>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -201,6 +209,7 @@ pub fn load_discovered(
                 change,
                 digest: o.digest,
                 facts: o.facts.clone(),
+                evaluation: o.evaluation.clone(),
                 diagnostics: o.diagnostics.clone(),
             })
         })
@@ -252,6 +261,7 @@ fn reuse(
                     sheet: r.sheet.clone(),
                     declaration: None,
                     facts: r.facts.clone(),
+                    evaluation: r.evaluation.clone(),
                     diagnostics: r.diagnostics.clone(),
                     stamp: Some(r.stamp),
                     digest: r.digest,
@@ -262,8 +272,13 @@ fn reuse(
     })
 }
 
-/// Applies the single-file rules and takes the declaration's facts.
+/// Applies the single-file rules and takes the declaration's facts (a self-evaluation is
+/// checked by `rules::self_eval` and kept whole).
 pub fn validate_file(outcome: &mut FileOutcome) {
+    if let Some(evaluation) = &outcome.evaluation {
+        let found = rules::self_eval::validate(evaluation, &outcome.file.display);
+        outcome.diagnostics.extend(found);
+    }
     if let Some(loaded) = &outcome.declaration {
         let found = rules::validate(&loaded.declaration, &loaded.source, &outcome.file.display);
         outcome.diagnostics.extend(found);
@@ -286,8 +301,21 @@ fn cross_validate(outcomes: &mut [FileOutcome], aliases: &Aliases) {
             })
         })
         .collect();
-    let found = rules::cross::check(&entries, aliases);
+    let mut found = rules::cross::check(&entries, aliases);
+    let evaluations: Vec<rules::self_eval::Evaluated<'_>> = outcomes
+        .iter()
+        .filter_map(|o| {
+            o.evaluation
+                .as_deref()
+                .map(|evaluation| rules::self_eval::Evaluated {
+                    file: &o.file.display,
+                    evaluation,
+                })
+        })
+        .collect();
+    found.extend(rules::self_eval::cross(&evaluations, &entries, aliases));
     drop(entries);
+    drop(evaluations);
     for d in found {
         // Outcomes are sorted by display path and sheet, so the owner is found by binary search.
         let key = (d.file.as_str(), d.sheet.as_deref());
@@ -301,10 +329,18 @@ fn cross_validate(outcomes: &mut [FileOutcome], aliases: &Aliases) {
 
 /// Fills in the department and budget year every diagnostic of a file should carry.
 fn annotate(outcome: &mut FileOutcome) {
+    let of_evaluation = outcome.evaluation.as_ref().map(|e| {
+        (
+            e.form.department.clone(),
+            e.form.fiscal_year,
+            e.sheet.clone(),
+        )
+    });
     let (department, year, sheet) = outcome
         .facts
         .as_ref()
         .map(|f| (f.department.clone(), f.fiscal_year, f.sheet.clone()))
+        .or(of_evaluation)
         .unwrap_or((None, None, None));
     for d in &mut outcome.diagnostics {
         if d.sheet.is_none() && d.line.is_some() {
