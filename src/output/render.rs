@@ -29,6 +29,10 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../site-templates/department.html"),
     ),
     (
+        "evaluation.html",
+        include_str!("../../site-templates/evaluation.html"),
+    ),
+    (
         "report.html",
         include_str!("../../site-templates/report.html"),
     ),

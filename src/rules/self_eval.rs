@@ -322,6 +322,11 @@ fn target_key(s: &str) -> String {
         .collect()
 }
 
+/// Whether an evaluated target is the declared one (half-width, spaces ignored).
+pub fn same_target(evaluated: &str, declared: &str) -> bool {
+    target_key(evaluated) == target_key(declared)
+}
+
 /// An evaluated indicator's target as one text: Sichuan's `指标性质`, `指标值` and `度量单位`
 /// together (`≥` `150` `人` → `≥150人`), as a declaration writes it.
 pub fn evaluated_target(i: &IndicatorResult, layout: EvalLayout) -> Option<String> {
@@ -497,7 +502,7 @@ pub fn cross(
                     Some(j) => {
                         let d = &declared[*j];
                         let now = evaluated_target(i, form.layout).unwrap_or_default();
-                        if target_key(&now) != target_key(d.target) {
+                        if !same_target(&now, d.target) {
                             push(
                                 Code::TargetChanged,
                                 src.indicator(k),
