@@ -17,6 +17,8 @@ pub struct DashboardView {
     pub execution_high: i64,
     pub top_n: usize,
     pub scoreboard: Vec<ScoreRow>,
+    /// The latest year's self-evaluations (`self_eval::eval_board`).
+    pub evaluations: Option<EvalBoard>,
 }
 
 #[derive(Debug, Clone, Hash, Serialize)]
@@ -80,6 +82,9 @@ pub fn dashboard(
         execution_high: crate::analyze::stats::EXECUTION_RANGE_PERCENT.1,
         top_n: crate::analyze::stats::TOP_N,
         scoreboard,
+        evaluations: evaluated_years(d)
+            .first()
+            .and_then(|&y| eval_board(d, y, &root)),
         meta,
     }
 }
@@ -232,6 +237,8 @@ pub struct YearView {
     pub csv_href: String,
     pub xlsx_href: String,
     pub other_years: Vec<NavLink>,
+    /// The year's self-evaluations (`self_eval::eval_board`).
+    pub evaluations: Option<EvalBoard>,
 }
 
 pub fn year(
@@ -273,6 +280,7 @@ pub fn year(
                 current: y == year,
             })
             .collect(),
+        evaluations: eval_board(d, year, &root),
         meta,
     }
 }

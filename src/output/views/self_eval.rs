@@ -282,3 +282,166 @@ pub fn evaluation_view(
         ),
     }
 }
+
+/// A year's self-evaluations across the district, for the dashboard and the year page.
+#[derive(Debug, Clone, Hash, Serialize)]
+pub struct EvalBoard {
+    pub year: i32,
+    /// One row per department with a self-evaluation of the year, largest gap first.
+    pub rows: Vec<EvalRow>,
+    /// 优/良/中/差: how many departments graded themselves so, and how many the review does.
+    pub grades: Vec<GradeCount>,
+    /// Every changed or dropped target of the year.
+    pub changes: Vec<TargetChange>,
+    /// Other years with self-evaluations, latest first.
+    pub other_years: Vec<i32>,
+}
+
+#[derive(Debug, Clone, Hash, Serialize)]
+pub struct EvalRow {
+    pub department: String,
+    pub href: String,
+    pub execution: String,
+    pub execution_sort: String,
+    pub self_score: String,
+    pub self_sort: String,
+    pub review: String,
+    pub review_sort: String,
+    pub gap: String,
+    pub gap_sort: String,
+    pub grade: String,
+    pub review_grade: String,
+    pub changed: usize,
+    pub dropped: usize,
+}
+
+#[derive(Debug, Clone, Hash, Serialize)]
+pub struct GradeCount {
+    pub grade: String,
+    pub written: usize,
+    pub reviewed: usize,
+}
+
+#[derive(Debug, Clone, Hash, Serialize)]
+pub struct TargetChange {
+    pub department: String,
+    pub href: String,
+    pub indicator: String,
+    pub declared: String,
+    /// The evaluated target; empty when the indicator was dropped.
+    pub evaluated: String,
+    pub dropped: bool,
+}
+
+/// The years of the district's published self-evaluations, latest first.
+pub fn evaluated_years(d: &District<'_>) -> Vec<i32> {
+    let mut years: Vec<i32> = d
+        .departments
+        .iter()
+        .flat_map(|dep| dep.evaluations.iter().map(|e| e.year))
+        .collect();
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    years.dedup();
+    years
+}
+
+/// The board of `year`, or `None` when no department evaluated it. `root` leads to the site
+/// root from the page it is shown on.
+pub fn eval_board(d: &District<'_>, year: i32, root: &str) -> Option<EvalBoard> {
+    use crate::model::review::Grade;
+    let mut rows: Vec<(Decimal, EvalRow)> = Vec::new();
+    let mut changes = Vec::new();
+    let mut written = [0usize; 4];
+    let mut reviewed = [0usize; 4];
+    for dep in &d.departments {
+        let Some(f) = dep.evaluations.iter().find(|e| e.year == year) else {
+            continue;
+        };
+        let href = format!("{root}{}#e{year}", department_page(d, dep));
+        let e = &f.evaluation.form;
+        let r = f.evaluation.review();
+        let compared = compare(e, declared_of(dep, year));
+        let mut changed = 0;
+        for (i, declared) in e.indicators.iter().zip(&compared.declared) {
+            let target = evaluated_target(i, e.layout).unwrap_or_default();
+            if let Some(dt) = declared.filter(|dt| !same_target(&target, dt)) {
+                changed += 1;
+                changes.push(TargetChange {
+                    department: dep.name.clone(),
+                    href: href.clone(),
+                    indicator: t(&i.name),
+                    declared: dt.to_owned(),
+                    evaluated: target,
+                    dropped: false,
+                });
+            }
+        }
+        for (_, name, target) in &compared.dropped {
+            changes.push(TargetChange {
+                department: dep.name.clone(),
+                href: href.clone(),
+                indicator: (*name).to_owned(),
+                declared: (*target).to_owned(),
+                evaluated: String::new(),
+                dropped: true,
+            });
+        }
+        let grade_index = |g: Grade| Grade::ALL.iter().position(|x| *x == g).unwrap_or(3);
+        if let Some(g) = e.total.grade.as_deref().and_then(Grade::from_written) {
+            written[grade_index(g)] += 1;
+        } else if let Some(s) = e.total.score {
+            written[grade_index(Grade::of(s))] += 1;
+        }
+        reviewed[grade_index(r.grade)] += 1;
+        let gap_value = e.total.score.map(|s| s - r.score);
+        rows.push((
+            gap_value.unwrap_or(Decimal::MIN),
+            EvalRow {
+                department: dep.name.clone(),
+                href,
+                execution: percent(r.rate_percent),
+                execution_sort: plain(r.rate_percent),
+                self_score: num(e.total.score),
+                self_sort: plain(e.total.score),
+                review: score(Some(r.score)),
+                review_sort: plain(Some(r.score)),
+                gap: gap(e.total.score, &r),
+                gap_sort: plain(gap_value),
+                grade: e.total.grade.clone().unwrap_or_else(|| {
+                    e.total
+                        .score
+                        .map_or(String::new(), |s| Grade::of(s).label_zh().to_owned())
+                }),
+                review_grade: r.grade.label_zh().to_owned(),
+                changed,
+                dropped: compared.dropped.len(),
+            },
+        ));
+    }
+    if rows.is_empty() {
+        return None;
+    }
+    // Largest gap first; names in order among equals.
+    rows.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then_with(|| a.1.department.cmp(&b.1.department))
+    });
+    Some(EvalBoard {
+        year,
+        rows: rows.into_iter().map(|(_, r)| r).collect(),
+        grades: Grade::ALL
+            .iter()
+            .enumerate()
+            .map(|(k, g)| GradeCount {
+                grade: g.label_zh().to_owned(),
+                written: written[k],
+                reviewed: reviewed[k],
+            })
+            .collect(),
+        changes,
+        other_years: evaluated_years(d)
+            .into_iter()
+            .filter(|y| *y != year)
+            .collect(),
+    })
+}
