@@ -296,6 +296,11 @@ impl Shared<'_, '_, '_> {
         let table = dataset::year_table(d, at.figures, year);
         let csv = views::year_table(d, year, "csv");
         self.tables(&table, &csv, &views::year_table(d, year, "xlsx"))?;
+        if let Some(table) = crate::output::evaluations::table(d, year) {
+            let csv = crate::output::evaluations::table_path(d, year, "csv");
+            let xlsx = crate::output::evaluations::table_path(d, year, "xlsx");
+            self.tables(&table, &csv, &xlsx)?;
+        }
         // The district's download is its latest year's table: the same table, made once.
         if d.latest_year() == Some(year) {
             let csv = views::district_table(d, "csv");

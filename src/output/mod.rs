@@ -1,10 +1,11 @@
 //! The output stage: from the analysis to the bytes of each published file — page views
 //! (`views`, serialised into the templates by `render`), the CSV/XLSX downloads (`tables`),
-//! the JSON datasets (`dataset`), the search index and page (`search`), and the charts
+//! the JSON datasets (`dataset`), the self-evaluations' downloads (`evaluations`), the search index and page (`search`), and the charts
 //! (`charts`: SVG written element by element, with their text alternatives and data tables).
 
 pub mod charts;
 pub mod dataset;
+pub mod evaluations;
 pub mod render;
 pub mod search;
 pub mod tables;

@@ -239,6 +239,9 @@ pub struct YearView {
     pub other_years: Vec<NavLink>,
     /// The year's self-evaluations (`self_eval::eval_board`).
     pub evaluations: Option<EvalBoard>,
+    /// Their table's downloads, when there are any.
+    pub evaluations_csv_href: String,
+    pub evaluations_xlsx_href: String,
 }
 
 pub fn year(
@@ -281,6 +284,14 @@ pub fn year(
             })
             .collect(),
         evaluations: eval_board(d, year, &root),
+        evaluations_csv_href: format!(
+            "{root}{}",
+            crate::output::evaluations::table_path(d, year, "csv")
+        ),
+        evaluations_xlsx_href: format!(
+            "{root}{}",
+            crate::output::evaluations::table_path(d, year, "xlsx")
+        ),
         meta,
     }
 }

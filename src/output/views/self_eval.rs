@@ -445,3 +445,39 @@ pub fn eval_board(d: &District<'_>, year: i32, root: &str) -> Option<EvalBoard> 
             .collect(),
     })
 }
+
+/// What the downloads say of one self-evaluation: the tool's review and how its targets
+/// compare with the declaration's.
+pub struct EvalSummary {
+    pub review: Review,
+    pub changed: usize,
+    pub dropped: usize,
+    pub added: usize,
+    pub has_declaration: bool,
+}
+
+pub fn summary(dep: &Department<'_>, f: &EvalForm<'_>) -> EvalSummary {
+    let e = &f.evaluation.form;
+    let compared = compare(e, declared_of(dep, f.year));
+    let changed = e
+        .indicators
+        .iter()
+        .zip(&compared.declared)
+        .filter(|(i, declared)| {
+            let target = evaluated_target(i, e.layout).unwrap_or_default();
+            declared.is_some_and(|dt| !same_target(&target, dt))
+        })
+        .count();
+    let added = if compared.has_declaration {
+        compared.declared.iter().filter(|d| d.is_none()).count()
+    } else {
+        0
+    };
+    EvalSummary {
+        review: f.evaluation.review(),
+        changed,
+        dropped: compared.dropped.len(),
+        added,
+        has_declaration: compared.has_declaration,
+    }
+}
