@@ -280,3 +280,35 @@ fn a_workbook_self_evaluation_reads_as_its_text_export() {
     assert_eq!(json["indicators"][0]["target"], "≥150人");
     assert_eq!(json["indicators"].as_array().unwrap().len(), 11);
 }
+
+#[test]
+fn the_sichuan_layout_reads_by_its_own_words() {
+    let path = fixtures().join("self_eval/示例区教育局-2021-自评-四川.txt");
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(&["convert", path.to_str().unwrap()], dir.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json = stdout(&out);
+    let expected = std::fs::read_to_string(
+        fixtures().join("self_eval/示例区教育局-2021-自评-四川.expected.json"),
+    )
+    .unwrap();
+    assert_eq!(json, expected);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["layout"], "sichuan");
+    // Direction, target and unit in their own columns; 定性 stays as written.
+    assert_eq!(v["indicators"][1]["direction"], "≥");
+    assert_eq!(v["indicators"][1]["target"], "3000");
+    assert_eq!(v["indicators"][1]["unit"], "平方米");
+    assert_eq!(v["indicators"][4]["direction"], "定性");
+    assert_eq!(v["total"]["grade"], serde_json::Value::Null);
+    assert_eq!(v["measures"], "加强项目进度管理，按月调度");
+    // Only `no-declaration`: its sums, scores and reasons hold (2800 of ≥3000 × 15 = 14).
+    let f = findings(&[("s.txt", std::fs::read(&path).unwrap())]);
+    assert_eq!(f, [("s.txt".to_owned(), "no-declaration".to_owned())]);
+    // An execution rate below 90% needs its 原因 in this layout.
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("部分项目资金结转下年使用", "");
+    let f = findings(&[("s.txt", text.into_bytes())]);
+    assert!(f.contains(&("s.txt".to_owned(), "missing-reason".to_owned())), "{f:?}");
+}
