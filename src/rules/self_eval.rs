@@ -338,7 +338,8 @@ pub fn evaluated_target(i: &IndicatorResult, layout: EvalLayout) -> Option<Strin
         .direction
         .as_deref()
         .map(str::trim)
-        .filter(|d| !d.contains("定性") && !d.contains("定量"))
+        // `=` is the plain target (`95%` is `= 95%`).
+        .filter(|d| !d.contains("定性") && !d.contains("定量") && !matches!(*d, "=" | "＝"))
         .unwrap_or("");
     let unit = i.unit.as_deref().map(str::trim).unwrap_or("");
     let unit = if target.ends_with(unit) { "" } else { unit };

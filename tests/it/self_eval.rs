@@ -286,7 +286,11 @@ fn the_sichuan_layout_reads_by_its_own_words() {
     let path = fixtures().join("self_eval/示例区教育局-2021-自评-四川.txt");
     let dir = tempfile::tempdir().unwrap();
     let out = run(&["convert", path.to_str().unwrap()], dir.path());
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let json = stdout(&out);
     let expected = std::fs::read_to_string(
         fixtures().join("self_eval/示例区教育局-2021-自评-四川.expected.json"),
@@ -310,5 +314,177 @@ fn the_sichuan_layout_reads_by_its_own_words() {
         .unwrap()
         .replace("部分项目资金结转下年使用", "");
     let f = findings(&[("s.txt", text.into_bytes())]);
-    assert!(f.contains(&("s.txt".to_owned(), "missing-reason".to_owned())), "{f:?}");
+    assert!(
+        f.contains(&("s.txt".to_owned(), "missing-reason".to_owned())),
+        "{f:?}"
+    );
+}
+
+/// Two JSON values equal, numbers by value (`10` is `10.00`: a workbook shows its format).
+fn same_json(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            let d = |n: &serde_json::Number| n.to_string().parse::<rust_decimal::Decimal>().ok();
+            d(x).is_some() && d(x) == d(y)
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_json(p, q))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+#[test]
+fn generated_self_evaluations_read_exactly_fire_their_plants_and_publish_the_oracle_figures() {
+    use budgetsite_gen::self_eval::{EvalOptions, EVAL_CODES};
+    use budgetsite_gen::{generate, GenOptions, QuirkLevel};
+    use rust_decimal::Decimal;
+    let options = GenOptions {
+        seed: 11,
+        departments: 24,
+        years: vec![2021, 2022],
+        quirks: QuirkLevel::Some,
+        evaluations: EvalOptions {
+            share: 100,
+            plant: vec!["all".into()],
+            plant_count: 1,
+            sichuan_share: 30,
+            xlsx_share: 25,
+        },
+        ..GenOptions::default()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    let truth = generate(&options, &input).unwrap();
+    let evals = &truth.self_evaluations;
+    assert!(evals.len() >= 30, "{} self-evaluations", evals.len());
+    for layout in ["national", "sichuan"] {
+        assert!(evals.iter().any(|e| e.layout == layout), "no {layout}");
+    }
+    assert!(evals.iter().any(|e| e.format == "xlsx"));
+    let planted: Vec<&str> = evals
+        .iter()
+        .flat_map(|e| &e.planted)
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        planted, EVAL_CODES,
+        "every code planted once, in catalog order"
+    );
+    let batch = budgetsite::load(&[input.clone()], &IngestOptions::default()).unwrap();
+    let prefix = format!("{}/", input.to_string_lossy().replace('\\', "/"));
+    for e in evals {
+        let display = format!("{prefix}{}", e.path);
+        let outcome = batch
+            .files
+            .iter()
+            .find(|o| o.file.display == display)
+            .unwrap_or_else(|| panic!("{display} not read"));
+        let read = outcome
+            .evaluation
+            .as_ref()
+            .unwrap_or_else(|| panic!("{display}: {:?}", outcome.diagnostics));
+        let got: serde_json::Value = serde_json::from_str(&read.form.to_canonical_json()).unwrap();
+        let want: serde_json::Value = serde_json::from_str(&e.expected).unwrap();
+        assert!(same_json(&got, &want), "{display}\n got {got}\nwant {want}");
+        let codes: std::collections::BTreeSet<&str> = outcome
+            .diagnostics
+            .iter()
+            .map(|d| d.code.as_str())
+            .collect();
+        match e.planted.first() {
+            None => assert!(
+                codes.is_empty(),
+                "{display} is clean: {:?}",
+                outcome.diagnostics
+            ),
+            Some(code) => assert!(
+                codes.contains(code.as_str()),
+                "{display}: {code} missed, {codes:?}"
+            ),
+        }
+        // The oracle's review, worked in integers apart from the tool.
+        let r = read.review();
+        assert_eq!(r.score, Decimal::new(e.review_hundredths, 2), "{display}");
+        assert_eq!(r.grade.label_zh(), e.review_grade, "{display}");
+        assert_eq!(
+            r.rate_percent,
+            Some(Decimal::new(e.rate_hundredths, 2)),
+            "{display}"
+        );
+    }
+    // Published: district.json carries both scores, the rate and the target changes.
+    let out = dir.path().join("public");
+    let status = run(
+        &[
+            "build",
+            "--input",
+            input.to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+            "--no-cache",
+        ],
+        dir.path(),
+    );
+    assert!(
+        status.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let site: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("data/district.json")).unwrap())
+            .unwrap();
+    let mut checked = 0;
+    for e in evals.iter().filter(|e| {
+        // Errors withhold a form; a self-evaluation of no declared department has no page.
+        !e.planted.iter().any(|c| {
+            [
+                "execution-rate",
+                "score-over-weight",
+                "weights-sum",
+                "total-sum",
+                "no-declaration",
+            ]
+            .contains(&c.as_str())
+        })
+    }) {
+        let dep = site["departments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["department"] == e.department.as_str())
+            .unwrap_or_else(|| panic!("{} not published", e.department));
+        let j = &dep["evaluations"][e.fiscal_year.to_string()];
+        let n = |v: &serde_json::Value| v.to_string().parse::<Decimal>().unwrap();
+        assert_eq!(
+            n(&j["review_score"]),
+            Decimal::new(e.review_hundredths, 2),
+            "{}",
+            e.path
+        );
+        assert_eq!(
+            n(&j["self_score"]),
+            Decimal::new(e.self_hundredths, 2),
+            "{}",
+            e.path
+        );
+        assert_eq!(
+            n(&j["execution_percent"]),
+            Decimal::new(e.rate_hundredths, 2),
+            "{}",
+            e.path
+        );
+        assert_eq!(j["review_grade"], e.review_grade.as_str());
+        assert_eq!(j["changed_targets"], e.changed.len());
+        assert_eq!(j["dropped_targets"], e.dropped.len());
+        assert_eq!(j["added_targets"], e.added.len());
+        checked += 1;
+    }
+    assert!(checked >= 25, "{checked} checked");
 }

@@ -25,6 +25,7 @@ use std::path::Path;
 // Other layouts (fujian, hunan, hubei-pdf) and spreadsheet formats (xlsx, Unicode text).
 mod layouts;
 pub mod oracle;
+pub mod self_eval;
 mod sheets;
 pub use layouts::{FileFormat, FormLayout};
 
@@ -166,6 +167,8 @@ pub struct GenOptions {
     /// (both against the year before, and back the year after), an actual spending of 60 %
     /// and one of 135 % of the budget.
     pub swings: usize,
+    /// Self-evaluations of the clean declarations (`self_eval`; none by default).
+    pub evaluations: self_eval::EvalOptions,
 }
 
 impl Default for GenOptions {
@@ -186,6 +189,7 @@ impl Default for GenOptions {
             layouts: Vec::new(),
             formats: Vec::new(),
             swings: 0,
+            evaluations: self_eval::EvalOptions::default(),
         }
     }
 }
@@ -401,6 +405,9 @@ pub struct Truth {
     /// the CAGR over its budget years.
     #[serde(default)]
     pub trends: Vec<DepartmentTrend>,
+    /// The self-evaluations written (`self_eval`), with their oracle figures.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub self_evaluations: Vec<self_eval::EvalTruth>,
 }
 
 /// A department known as `old` in its forms before `from_year` and as `new` from then on.
@@ -771,6 +778,7 @@ pub fn generate(opts: &GenOptions, out: &Path) -> io::Result<Truth> {
         cases: TruthCases::default(),
         expected_district: ExpectedDistrict::default(),
         trends: Vec::new(),
+        self_evaluations: Vec::new(),
     };
 
     let gen = Generator {
@@ -820,6 +828,7 @@ pub fn generate(opts: &GenOptions, out: &Path) -> io::Result<Truth> {
     }
     truth.expected_district = expected_district(&truth.files, &truth.aliases);
     truth.trends = trends(&truth.expected_district);
+    truth.self_evaluations = self_eval::write(out, &truth.files, opts.seed, &opts.evaluations)?;
 
     let file = std::fs::File::create(truth_dir.join("truth.json"))?;
     let mut w = io::BufWriter::with_capacity(1 << 20, file);
