@@ -377,7 +377,18 @@ fn plant(e: &mut Eval, code: &str, rng: &mut Rng) {
             e.grade = other.to_owned();
         }
         "score-above-rule" => {
-            // The department claims full execution marks for 98% execution.
+            // Full marks claimed for a target not reached; without such an indicator, full
+            // execution marks for 98% execution.
+            let short = e
+                .inds
+                .iter()
+                .position(|i| i.quant.is_some() && i.rule_score() < i.weight);
+            if let Some(k) = short {
+                e.inds[k].score = e.inds[k].weight;
+                e.inds[k].reason = None;
+                e.settle();
+                return;
+            }
             e.executed = e.adjusted * 98 / 100;
             e.rate = round_div(i128::from(e.executed) * 10000, i128::from(e.adjusted)) as i64;
             e.exec_score = e.exec_weight;
@@ -714,6 +725,7 @@ fn sheet(e: &Eval, shifted: bool) -> Sheet {
         total.extend((0..5).map(|_| Cell::Empty));
         total.push(pts(e.total_weight));
         total.push(pts(e.total_score));
+        total.push(Cell::Empty);
         s.push(total);
         s.push(vec![t("自评等级"), t(e.grade.clone())]);
     }
@@ -799,18 +811,36 @@ pub fn write(
     seed: u64,
     opts: &EvalOptions,
 ) -> io::Result<Vec<EvalTruth>> {
+    let forms: Vec<(&str, Option<&Declaration>)> = files
+        .iter()
+        .map(|f| {
+            let clean = f.planted.is_empty();
+            (f.path.as_str(), f.expected.as_ref().filter(|_| clean))
+        })
+        .collect();
+    write_for(out, &forms, seed, opts)
+}
+
+/// Writes self-evaluations for some of `forms` (a declaration's path relative to `out`, and
+/// the declaration when it is clean), beside each declaration; returns their truth.
+pub fn write_for(
+    out: &Path,
+    forms: &[(&str, Option<&Declaration>)],
+    seed: u64,
+    opts: &EvalOptions,
+) -> io::Result<Vec<EvalTruth>> {
     let mut truth = Vec::new();
     if opts.share == 0 {
         return Ok(truth);
     }
     let mut candidates = Vec::new();
-    for (k, f) in files.iter().enumerate() {
+    for (k, (path, decl)) in forms.iter().enumerate() {
         let mut rng = Rng::derive(&[seed, k as u64, 0x5E1F]);
-        if !f.planted.is_empty() || !rng.chance(opts.share as usize) {
+        if !rng.chance(opts.share as usize) {
             continue;
         }
-        if let Some(decl) = &f.expected {
-            candidates.push((k, f, decl));
+        if let Some(decl) = decl {
+            candidates.push((k, *path, *decl));
         }
     }
     // Plants: code i goes to candidates i, i + 12, … (one code per file).
@@ -829,7 +859,7 @@ pub fn write(
             }
         }
     }
-    for (n, (k, f, decl)) in candidates.into_iter().enumerate() {
+    for (n, (k, path, decl)) in candidates.into_iter().enumerate() {
         let mut rng = Rng::derive(&[seed, k as u64, 0xE7A1]);
         let sichuan = rng.chance(opts.sichuan_share as usize);
         let Some(mut e) = evaluate(decl, &mut rng, sichuan) else {
@@ -868,11 +898,12 @@ pub fn write(
             .map(|i| i.name.clone())
             .collect();
         let xlsx = rng.chance(opts.xlsx_share as usize);
-        let dir = Path::new(&f.path)
+        let dir = Path::new(path)
             .parent()
             .map(|p| p.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let stem = format!("{}-{}-自评", e.department, e.year);
+            .filter(|d| !d.is_empty())
+            .map_or(String::new(), |d| format!("{d}/"));
+        let stem = format!("{dir}{}-{}-自评", e.department, e.year);
         let shifted = !xlsx && rng.chance(50);
         let sheet = sheet(&e, shifted);
         let (rel, bytes) = if xlsx {
@@ -885,12 +916,9 @@ pub fn write(
                 thousands: false,
             };
             let bytes = sheets::xlsx(&[sheet], style, &mut rng).map_err(io::Error::other)?;
-            (format!("{dir}/{stem}.xlsx"), bytes)
+            (format!("{stem}.xlsx"), bytes)
         } else {
-            (
-                format!("{dir}/{stem}.txt"),
-                sheet.to_text("\n").into_bytes(),
-            )
+            (format!("{stem}.txt"), sheet.to_text("\n").into_bytes())
         };
         std::fs::write(out.join(&rel), bytes)?;
         truth.push(EvalTruth {

@@ -436,11 +436,22 @@ impl Reader<'_> {
                 (weight, score)
             }
             (Some(h), None) => {
-                let h = h.clone();
-                let placed = self.place(row, &h, true);
-                let w = placed.cell(h.col(Concept::Weight));
-                let s = placed.cell(h.col(Concept::Score));
-                (text(w), text(s))
+                // The weight and the score are the row's two numbers, whether or not the
+                // export kept the empty cells around them; with one number, its column says.
+                let numbers: Vec<&str> = row.cells[first + 1..]
+                    .iter()
+                    .map(|c| c.trim())
+                    .filter(|c| parse_amount(c).is_ok_and(|v| v.is_some()))
+                    .collect();
+                if let [w, s] = numbers[..] {
+                    (text(w), text(s))
+                } else {
+                    let h = h.clone();
+                    let placed = self.place(row, &h, true);
+                    let w = placed.cell(h.col(Concept::Weight));
+                    let s = placed.cell(h.col(Concept::Score));
+                    (text(w), text(s))
+                }
             }
             (None, None) => {
                 let weight = row.next_filled(first);
@@ -730,6 +741,13 @@ mod tests {
         assert_eq!(second.weight, Some(Decimal::from(50)));
         assert_eq!(second.reason, None);
         assert_eq!(p.diagnostics.len(), 1);
+        // A total row without the trailing empty cell reads the same.
+        let short = format!("{text}总分\t\t\t\t\t\t90\t86\n");
+        let t = parse_text(&short, "x.txt").unwrap().form.total;
+        assert_eq!(
+            (t.weight, t.score),
+            (Some(Decimal::from(90)), Some(Decimal::from(86)))
+        );
         assert_eq!(p.diagnostics[0].code, Code::BadNumber);
         assert_eq!(p.diagnostics[0].line, Some(7));
         assert!(
