@@ -124,10 +124,39 @@ pub struct Record {
     pub change: u64,
     pub digest: u64,
     pub facts: Option<Facts>,
-    /// The self-evaluation of the file (or sheet), when it held one.
-    #[serde(default)]
+    /// The self-evaluation of the file (or sheet), when it held one; kept as its JSON text,
+    /// whatever format the cache uses (its numbers are JSON numbers).
+    #[serde(default, with = "evaluation_as_json")]
     pub evaluation: Option<Box<crate::model::self_evaluation::Evaluation>>,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A record's self-evaluation as JSON text inside the cache's own format.
+mod evaluation_as_json {
+    use crate::model::self_evaluation::Evaluation;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(
+        value: &Option<Box<Evaluation>>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let text = match value {
+            Some(e) => Some(serde_json::to_string(e).map_err(serde::ser::Error::custom)?),
+            None => None,
+        };
+        text.serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Box<Evaluation>>, D::Error> {
+        match Option::<String>::deserialize(deserializer)? {
+            Some(text) => serde_json::from_str(&text)
+                .map(Some)
+                .map_err(serde::de::Error::custom),
+            None => Ok(None),
+        }
+    }
 }
 
 /// How a run loads its files.
@@ -352,5 +381,41 @@ fn annotate(outcome: &mut FileOutcome) {
         if d.fiscal_year.is_none() {
             d.fiscal_year = year;
         }
+    }
+}
+
+#[cfg(test)]
+mod evaluation_record_tests {
+    use super::*;
+    use crate::model::self_evaluation::{EvalLayout, EvalSource, Evaluation, SelfEvaluation};
+
+    #[test]
+    fn a_record_with_a_self_evaluation_round_trips_through_the_cache_format() {
+        let mut form = SelfEvaluation::new(EvalLayout::Sichuan);
+        form.execution.adjusted_budget = Some("301.20".parse().unwrap());
+        form.total.score = Some("98.62".parse().unwrap());
+        let record = Record {
+            display: "a.txt".into(),
+            sheet: None,
+            stamp: Stamp {
+                size: 1,
+                modified: 2,
+            },
+            change: 1,
+            digest: 2,
+            facts: None,
+            evaluation: Some(Box::new(Evaluation {
+                form,
+                source: EvalSource {
+                    total: Some(40),
+                    ..EvalSource::default()
+                },
+                sheet: None,
+            })),
+            diagnostics: Vec::new(),
+        };
+        let bytes = postcard::to_stdvec(&record).unwrap();
+        let back: Record = postcard::from_bytes(&bytes).unwrap();
+        assert_eq!(back.evaluation, record.evaluation);
     }
 }
