@@ -271,7 +271,10 @@ fn self_evaluations_read_on_a_phone() {
     ];
     for (what, page) in pages {
         let html = std::fs::read_to_string(&page).unwrap();
-        assert!(html.contains("年度绩效自评"), "{what}: no self-evaluation shown");
+        assert!(
+            html.contains("年度绩效自评"),
+            "{what}: no self-evaluation shown"
+        );
         let m = measure(&browser, &page, 390);
         eprintln!("{what}: {m}");
         let viewport = m["viewport"].as_f64().unwrap();

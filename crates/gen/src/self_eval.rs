@@ -876,26 +876,26 @@ pub fn write_for(
             .filter_map(|i| Some((i.name.clone()?, i.target.clone().unwrap_or_default())))
             .filter(|(n, _)| !n.contains("___"))
             .collect();
-        let changed = e
-            .inds
+        // Pairs in order of appearance, never one declared indicator to two (the names the
+        // generator writes are the declared ones, so the name decides).
+        let mut used = vec![false; declared.len()];
+        let (mut changed, mut added) = (Vec::new(), Vec::new());
+        for i in &e.inds {
+            match (0..declared.len()).find(|&j| !used[j] && declared[j].0 == i.name) {
+                Some(j) => {
+                    used[j] = true;
+                    if declared[j].1 != i.target {
+                        changed.push(i.name.clone());
+                    }
+                }
+                None => added.push(i.name.clone()),
+            }
+        }
+        let dropped: Vec<String> = declared
             .iter()
-            .filter(|i| declared.iter().any(|(n, t)| *n == i.name && *t != i.target))
-            .map(|i| i.name.clone())
-            .collect();
-        let dropped = if code == Some("target-dropped") {
-            declared
-                .iter()
-                .filter(|(n, _)| !e.inds.iter().any(|i| i.name == *n))
-                .map(|(n, _)| n.clone())
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let added = e
-            .inds
-            .iter()
-            .filter(|i| !declared.iter().any(|(n, _)| *n == i.name))
-            .map(|i| i.name.clone())
+            .zip(&used)
+            .filter(|(_, u)| !**u)
+            .map(|((n, _), _)| n.clone())
             .collect();
         let xlsx = rng.chance(opts.xlsx_share as usize);
         let dir = Path::new(path)

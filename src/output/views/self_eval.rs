@@ -86,6 +86,8 @@ pub struct EvalIndicatorView {
     pub score: String,
     pub weight: String,
     pub review: String,
+    /// The department's score exceeds the review's by more than 0.01 (`score-above-rule`).
+    pub inflated: bool,
     pub band: String,
     pub band_key: String,
     pub reason: String,
@@ -209,6 +211,10 @@ pub fn evaluation_view(
                 score: num(i.score),
                 weight: num(i.weight),
                 review: score(ir.score),
+                inflated: i
+                    .score
+                    .zip(ir.score)
+                    .is_some_and(|(w, r)| w - r > Decimal::new(1, 2)),
                 band: ir.band.map_or("", |b| b.label_zh()).to_owned(),
                 band_key: ir.band.map_or("", |b| b.key()).to_owned(),
                 reason: t(&i.reason),
@@ -401,7 +407,7 @@ pub fn eval_board(d: &District<'_>, year: i32, root: &str) -> Option<EvalBoard> 
                 href,
                 execution: percent(r.rate_percent),
                 execution_sort: plain(r.rate_percent),
-                self_score: num(e.total.score),
+                self_score: score(e.total.score),
                 self_sort: plain(e.total.score),
                 review: score(Some(r.score)),
                 review_sort: plain(Some(r.score)),
