@@ -447,14 +447,12 @@ fn plant(e: &mut Eval, code: &str, rng: &mut Rng) {
             }
             e.settle();
         }
-        "target-dropped" => {
-            if e.inds.len() > 1 {
-                let k = rng.below(e.inds.len());
-                let gone = e.inds.remove(k);
-                e.exec_weight += gone.weight;
-                e.exec_score = e.rule_exec();
-                e.settle();
-            }
+        "target-dropped" if e.inds.len() > 1 => {
+            let k = rng.below(e.inds.len());
+            let gone = e.inds.remove(k);
+            e.exec_weight += gone.weight;
+            e.exec_score = e.rule_exec();
+            e.settle();
         }
         "target-added" => {
             e.exec_weight -= 200;
