@@ -54,7 +54,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .split(',')
         .map(str::parse)
         .collect::<Result<_, _>>()?;
-    let batch = budgetsite::load(&[dir.clone()], &IngestOptions::default())?;
+    let batch = budgetsite::load(std::slice::from_ref(&dir), &IngestOptions::default())?;
     let mut decls: Vec<(String, Declaration)> = Vec::new();
     for o in &batch.files {
         let Some(loaded) = &o.declaration else {

@@ -35,6 +35,9 @@ fn indicator_name(i: &IndicatorResult, index: usize) -> String {
     }
 }
 
+/// What is scored against a weight: its name, line, score and weight.
+type Scored = (String, Option<u32>, Option<Decimal>, Option<Decimal>);
+
 /// Every single-form rule.
 pub fn validate(e: &Evaluation, file: &str) -> Vec<Diagnostic> {
     let form = &e.form;
@@ -126,8 +129,7 @@ pub fn validate(e: &Evaluation, file: &str) -> Vec<Diagnostic> {
         }
     }
     // score-over-weight
-    let mut scored: Vec<(String, Option<u32>, Option<Decimal>, Option<Decimal>)> =
-        vec![("预算执行".to_owned(), src.execution, x.score, x.weight)];
+    let mut scored: Vec<Scored> = vec![("预算执行".to_owned(), src.execution, x.score, x.weight)];
     scored.extend(
         form.indicators
             .iter()

@@ -377,7 +377,7 @@ fn generated_self_evaluations_read_exactly_fire_their_plants_and_publish_the_ora
         planted, EVAL_CODES,
         "every code planted once, in catalog order"
     );
-    let batch = budgetsite::load(&[input.clone()], &IngestOptions::default()).unwrap();
+    let batch = budgetsite::load(std::slice::from_ref(&input), &IngestOptions::default()).unwrap();
     let prefix = format!("{}/", input.to_string_lossy().replace('\\', "/"));
     for e in evals {
         let display = format!("{prefix}{}", e.path);
