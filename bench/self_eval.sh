@@ -6,8 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-2000}
-cargo build --release --quiet -p budgetsite-gen
-cargo build --release --quiet
+if [ -z "${SKIP_BUILD:-}" ]; then # SKIP_BUILD=1 measures the binaries already built
+  cargo build --release --quiet -p budgetsite-gen
+  cargo build --release --quiet
+fi
 gen=target/release/gen_district
 bin=${BIN:-target/release/budgetsite}
 work=$(mktemp -d)
