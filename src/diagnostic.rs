@@ -1,4 +1,5 @@
-//! Diagnostics as data: the rule catalog's codes and severities (spec §3) and the one
+//! Diagnostics as data: the rule catalog's codes and severities (spec §3, and §4 of the
+//! self-evaluation contract) and the one
 //! `Diagnostic` type every stage reports through. Renderers live in `report`.
 
 use serde::{Deserialize, Serialize};
@@ -75,6 +76,19 @@ codes! {
     MissingBenefit = "missing-benefit", Warning, "缺少效益或满意度指标";
     GoalMismatch = "goal-mismatch", Warning, "目标数量不一致";
     PriorYearRevised = "prior-year-revised", Warning, "往年决算数被修改";
+    // Self-evaluations (contract self-evaluation-v1 §4).
+    ExecutionRate = "execution-rate", Error, "预算执行率不符";
+    ScoreOverWeight = "score-over-weight", Error, "得分超出分值";
+    WeightsSum = "weights-sum", Error, "分值合计不符";
+    TotalSum = "total-sum", Error, "总分不符";
+    GradeMismatch = "grade", Warning, "自评等级与得分不符";
+    ScoreAboveRule = "score-above-rule", Warning, "自评得分高于评分规则";
+    MissingReason = "missing-reason", Warning, "缺少偏差原因";
+    NoDeclaration = "no-declaration", Warning, "没有对应的申报表";
+    InitialBudgetMismatch = "initial-budget-mismatch", Warning, "年初预算数与申报表不符";
+    TargetChanged = "target-changed", Warning, "指标值与申报不一致";
+    TargetDropped = "target-dropped", Warning, "申报的指标未自评";
+    TargetAdded = "target-added", Warning, "自评新增了指标";
 }
 
 impl fmt::Display for Code {
@@ -191,7 +205,7 @@ mod tests {
 
     #[test]
     fn codes_round_trip_and_match_the_catalog_severities() {
-        assert_eq!(Code::ALL.len(), 18);
+        assert_eq!(Code::ALL.len(), 30);
         for &code in Code::ALL {
             assert_eq!(Code::from_str_code(code.as_str()), Some(code));
         }
@@ -213,7 +227,11 @@ mod tests {
                 "balance",
                 "share",
                 "duplicate-submission",
-                "field-too-long"
+                "field-too-long",
+                "execution-rate",
+                "score-over-weight",
+                "weights-sum",
+                "total-sum"
             ]
         );
     }

@@ -33,6 +33,11 @@ impl Batch {
         self.files.iter().filter(|f| f.facts.is_some()).count()
     }
 
+    /// How many self-evaluations were read.
+    pub fn evaluations(&self) -> usize {
+        self.files.iter().filter(|f| f.evaluation.is_some()).count()
+    }
+
     pub fn counts(&self) -> Counts {
         Counts::of(&self.diagnostics)
     }
@@ -119,7 +124,39 @@ pub struct Record {
     pub change: u64,
     pub digest: u64,
     pub facts: Option<Facts>,
+    /// The self-evaluation of the file (or sheet), when it held one; kept as its JSON text,
+    /// whatever format the cache uses (its numbers are JSON numbers).
+    #[serde(default, with = "evaluation_as_json")]
+    pub evaluation: Option<Box<crate::model::self_evaluation::Evaluation>>,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A record's self-evaluation as JSON text inside the cache's own format.
+mod evaluation_as_json {
+    use crate::model::self_evaluation::Evaluation;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(
+        value: &Option<Box<Evaluation>>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let text = match value {
+            Some(e) => Some(serde_json::to_string(e).map_err(serde::ser::Error::custom)?),
+            None => None,
+        };
+        text.serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Box<Evaluation>>, D::Error> {
+        match Option::<String>::deserialize(deserializer)? {
+            Some(text) => serde_json::from_str(&text)
+                .map(Some)
+                .map_err(serde::de::Error::custom),
+            None => Ok(None),
+        }
+    }
 }
 
 /// How a run loads its files.
@@ -201,6 +238,7 @@ pub fn load_discovered(
                 change,
                 digest: o.digest,
                 facts: o.facts.clone(),
+                evaluation: o.evaluation.clone(),
                 diagnostics: o.diagnostics.clone(),
             })
         })
@@ -252,6 +290,7 @@ fn reuse(
                     sheet: r.sheet.clone(),
                     declaration: None,
                     facts: r.facts.clone(),
+                    evaluation: r.evaluation.clone(),
                     diagnostics: r.diagnostics.clone(),
                     stamp: Some(r.stamp),
                     digest: r.digest,
@@ -262,8 +301,13 @@ fn reuse(
     })
 }
 
-/// Applies the single-file rules and takes the declaration's facts.
+/// Applies the single-file rules and takes the declaration's facts (a self-evaluation is
+/// checked by `rules::self_eval` and kept whole).
 pub fn validate_file(outcome: &mut FileOutcome) {
+    if let Some(evaluation) = &outcome.evaluation {
+        let found = rules::self_eval::validate(evaluation, &outcome.file.display);
+        outcome.diagnostics.extend(found);
+    }
     if let Some(loaded) = &outcome.declaration {
         let found = rules::validate(&loaded.declaration, &loaded.source, &outcome.file.display);
         outcome.diagnostics.extend(found);
@@ -286,8 +330,21 @@ fn cross_validate(outcomes: &mut [FileOutcome], aliases: &Aliases) {
             })
         })
         .collect();
-    let found = rules::cross::check(&entries, aliases);
+    let mut found = rules::cross::check(&entries, aliases);
+    let evaluations: Vec<rules::self_eval::Evaluated<'_>> = outcomes
+        .iter()
+        .filter_map(|o| {
+            o.evaluation
+                .as_deref()
+                .map(|evaluation| rules::self_eval::Evaluated {
+                    file: &o.file.display,
+                    evaluation,
+                })
+        })
+        .collect();
+    found.extend(rules::self_eval::cross(&evaluations, &entries, aliases));
     drop(entries);
+    drop(evaluations);
     for d in found {
         // Outcomes are sorted by display path and sheet, so the owner is found by binary search.
         let key = (d.file.as_str(), d.sheet.as_deref());
@@ -301,10 +358,18 @@ fn cross_validate(outcomes: &mut [FileOutcome], aliases: &Aliases) {
 
 /// Fills in the department and budget year every diagnostic of a file should carry.
 fn annotate(outcome: &mut FileOutcome) {
+    let of_evaluation = outcome.evaluation.as_ref().map(|e| {
+        (
+            e.form.department.clone(),
+            e.form.fiscal_year,
+            e.sheet.clone(),
+        )
+    });
     let (department, year, sheet) = outcome
         .facts
         .as_ref()
         .map(|f| (f.department.clone(), f.fiscal_year, f.sheet.clone()))
+        .or(of_evaluation)
         .unwrap_or((None, None, None));
     for d in &mut outcome.diagnostics {
         if d.sheet.is_none() && d.line.is_some() {
@@ -316,5 +381,41 @@ fn annotate(outcome: &mut FileOutcome) {
         if d.fiscal_year.is_none() {
             d.fiscal_year = year;
         }
+    }
+}
+
+#[cfg(test)]
+mod evaluation_record_tests {
+    use super::*;
+    use crate::model::self_evaluation::{EvalLayout, EvalSource, Evaluation, SelfEvaluation};
+
+    #[test]
+    fn a_record_with_a_self_evaluation_round_trips_through_the_cache_format() {
+        let mut form = SelfEvaluation::new(EvalLayout::Sichuan);
+        form.execution.adjusted_budget = Some("301.20".parse().unwrap());
+        form.total.score = Some("98.62".parse().unwrap());
+        let record = Record {
+            display: "a.txt".into(),
+            sheet: None,
+            stamp: Stamp {
+                size: 1,
+                modified: 2,
+            },
+            change: 1,
+            digest: 2,
+            facts: None,
+            evaluation: Some(Box::new(Evaluation {
+                form,
+                source: EvalSource {
+                    total: Some(40),
+                    ..EvalSource::default()
+                },
+                sheet: None,
+            })),
+            diagnostics: Vec::new(),
+        };
+        let bytes = postcard::to_stdvec(&record).unwrap();
+        let back: Record = postcard::from_bytes(&bytes).unwrap();
+        assert_eq!(back.evaluation, record.evaluation);
     }
 }

@@ -36,7 +36,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// 把一份申报表转换为规范 JSON（declaration/v1）并输出
+    /// 把一份申报表或自评表转换为规范 JSON（declaration/v1 或 self-evaluation/v1）并输出
     Convert {
         /// 申报表文件（Excel 工作簿 .xlsx/.xls/.ods、文本导出或 JSON）
         file: PathBuf,
@@ -44,7 +44,7 @@ enum Command {
         #[arg(long)]
         sheet: Option<String>,
     },
-    /// 检查路径下的所有申报表，报告错误与警告
+    /// 检查路径下的所有申报表和自评表，报告错误与警告
     Check {
         /// 文件或文件夹（默认 submissions）
         paths: Vec<PathBuf>,
@@ -315,6 +315,8 @@ fn convert(file: &std::path::Path, sheet: Option<&str>) -> anyhow::Result<u8> {
     // half-right declaration.
     if let (Some(loaded), true) = (&outcome.declaration, errors.is_empty()) {
         write_stdout(&loaded.declaration.to_canonical_json())?;
+    } else if let (Some(evaluation), true) = (&outcome.evaluation, errors.is_empty()) {
+        write_stdout(&evaluation.form.to_canonical_json())?;
     }
     Ok(u8::from(batch.counts().errors > 0))
 }

@@ -27,12 +27,15 @@ pub fn render(batch: &Batch, format: Format, style: TextStyle) -> String {
     }
 }
 
-/// `{"files": N, "declarations": N, "diagnostics": [...]}` with a trailing newline.
+/// `{"files": N, "declarations": N, "diagnostics": [...]}` with a trailing newline
+/// (`"evaluations": N` after `declarations` when self-evaluations were read).
 pub fn json(batch: &Batch) -> String {
     #[derive(Serialize)]
     struct Report<'a> {
         files: usize,
         declarations: usize,
+        #[serde(skip_serializing_if = "is_zero")]
+        evaluations: usize,
         diagnostics: Vec<JsonDiagnostic<'a>>,
     }
     /// A diagnostic as spec §4 prints it; `sheet` only for workbooks.
@@ -51,6 +54,7 @@ pub fn json(batch: &Batch) -> String {
     let report = Report {
         files: batch.files.len(),
         declarations: batch.declarations(),
+        evaluations: batch.evaluations(),
         diagnostics: batch
             .diagnostics
             .iter()
@@ -145,12 +149,20 @@ pub fn text_lines(diagnostics: &[Diagnostic], style: TextStyle) -> String {
     out
 }
 
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
 /// The text report of `check`: the grouped lines and a summary line with the counts.
 pub fn text(batch: &Batch, style: TextStyle) -> String {
     let mut out = text_lines(&batch.diagnostics, style);
     let c = batch.counts();
+    let evaluations = match batch.evaluations() {
+        0 => String::new(),
+        n => format!("、{n} 份自评表"),
+    };
     let summary = format!(
-        "检查了 {} 个文件、{} 份申报表：{} 个错误，{} 个警告",
+        "检查了 {} 个文件、{} 份申报表{evaluations}：{} 个错误，{} 个警告",
         batch.files.len(),
         batch.declarations(),
         c.errors,

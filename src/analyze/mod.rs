@@ -1,9 +1,10 @@
 //! Analyze: turns a validated `Batch` into what the site publishes — districts (first folder
 //! level under the input), departments matched across years by normalised name, the forms that
 //! may be published (no error), and per department the series of budget and actual figures.
-//! Everything is exact `Decimal` and ordered (`BTreeMap`, sorted vectors) for deterministic
-//! output.
+//! Self-evaluations without errors join their department (`self_eval`). Everything is exact
+//! `Decimal` and ordered (`BTreeMap`, sorted vectors) for deterministic output.
 
+pub mod self_eval;
 pub mod stats;
 
 use crate::config::SiteConfig;
@@ -47,6 +48,8 @@ pub struct Department<'a> {
     /// Budget (from the form of that year) and actual (from the latest form reporting that year
     /// as a prior year), for every year any form mentions.
     pub series: BTreeMap<i32, YearPoint>,
+    /// Its self-evaluations without errors, latest year first.
+    pub evaluations: Vec<self_eval::EvalForm<'a>>,
 }
 
 /// A form's file changed (or could not be read) between the run's read and its page.
@@ -251,12 +254,20 @@ pub fn analyze<'a>(batch: &'a Batch, input: &Path, config: &SiteConfig) -> SiteM
     let mut unpublished = Vec::new();
     // district folder → department key → forms
     let mut grouped: BTreeMap<String, BTreeMap<String, Vec<Form<'a>>>> = BTreeMap::new();
+    let mut evaluations = self_eval::Evaluations::default();
     for outcome in &batch.files {
         let errors: Vec<&Diagnostic> = outcome
             .diagnostics
             .iter()
             .filter(|d| d.is_error())
             .collect();
+        if let Some(evaluation) = &outcome.evaluation {
+            let district = district_folder(outcome, input);
+            if let Some(u) = evaluations.add(outcome, evaluation, district, errors, &aliases) {
+                unpublished.push(u);
+            }
+            continue;
+        }
         let publishable =
             outcome
                 .facts
@@ -327,6 +338,7 @@ pub fn analyze<'a>(batch: &'a Batch, input: &Path, config: &SiteConfig) -> SiteM
         })
         .collect();
     distinct_slugs(&mut districts);
+    evaluations.attach(&mut districts);
     SiteModel {
         districts,
         unpublished,
@@ -428,6 +440,7 @@ fn district_departments<'a>(
                 slug,
                 forms,
                 series,
+                evaluations: Vec::new(),
             }
         })
         .collect()

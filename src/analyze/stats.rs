@@ -413,6 +413,7 @@ mod tests {
             slug: key.to_owned(),
             forms: Vec::new(),
             series,
+            evaluations: Vec::new(),
         }
     }
 

@@ -320,6 +320,11 @@ impl Shared<'_, '_, '_> {
         let table = dataset::year_table(d, at.figures, year);
         let csv = views::year_table(d, year, "csv");
         self.tables(&table, &csv, &views::year_table(d, year, "xlsx"))?;
+        if let Some(table) = crate::output::evaluations::table(d, year) {
+            let csv = crate::output::evaluations::table_path(d, year, "csv");
+            let xlsx = crate::output::evaluations::table_path(d, year, "xlsx");
+            self.tables(&table, &csv, &xlsx)?;
+        }
         // The district's download is its latest year's table: the same table, made once.
         if d.latest_year() == Some(year) {
             let csv = views::district_table(d, "csv");
@@ -341,6 +346,11 @@ impl Shared<'_, '_, '_> {
             .forms
             .iter()
             .map(|f| views::declaration_json(d, dep, f.year))
+            .chain(
+                dep.evaluations
+                    .iter()
+                    .map(|e| views::evaluation_json(d, dep, e.year)),
+            )
             .collect();
         // `keep` for every file, not `all`: each kept file must be recorded.
         let kept = std::iter::once(&path)
@@ -355,6 +365,7 @@ impl Shared<'_, '_, '_> {
         let refs: Vec<&Declaration> = declarations.iter().map(AsRef::as_ref).collect();
         let view = views::department(d, dep, figures, config, &refs);
         self.render(Scope::OneDepartment, "department.html", &path, &view, key)?;
+        let forms = dep.forms.len();
         for (decl, json) in declarations.into_iter().zip(&json) {
             let mut decl = decl.into_owned();
             if !config.publish_contacts {
@@ -363,6 +374,15 @@ impl Shared<'_, '_, '_> {
             }
             self.out
                 .write(json, key, decl.to_canonical_json().as_bytes())?;
+        }
+        for (e, json) in dep.evaluations.iter().zip(&json[forms..]) {
+            let mut form = e.evaluation.form.clone();
+            if !config.publish_contacts {
+                form.filled_by = None;
+                form.phone = None;
+            }
+            self.out
+                .write(json, key, form.to_canonical_json().as_bytes())?;
         }
         Ok(())
     }
@@ -449,6 +469,14 @@ fn department_key(site_key: u64, d: &District<'_>, dep: &Department<'_>) -> u64 
         h.write_u64(f.source.digest);
         h.write_usize(f.notes.len());
         for n in &f.notes {
+            n.hash(&mut h);
+        }
+    }
+    for e in &dep.evaluations {
+        h.text(e.file);
+        e.evaluation.hash(&mut h);
+        h.write_usize(e.notes.len());
+        for n in &e.notes {
             n.hash(&mut h);
         }
     }

@@ -2,20 +2,23 @@
 //! entries skipped, a size limit per kind of file), reads each in parallel and turns it into a
 //! declaration: a workbook (`workbook`) or a decoded text export (`decode`) becomes grids
 //! (`grid`), which the layouts (`layouts`) read; canonical JSON (`canonical`) is read as it
-//! is. Every failure becomes a diagnostic on that file; nothing here stops the other files
-//! from being read.
+//! is. A grid or JSON file that is a self-evaluation (the second form kind) is read by
+//! `self_eval` instead, into `FileOutcome::evaluation`. Every failure becomes a diagnostic on
+//! that file; nothing here stops the other files from being read.
 
 pub mod canonical;
 pub mod cells;
 pub mod decode;
 pub mod grid;
 pub mod layouts;
+pub mod self_eval;
 pub mod workbook;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::files::Stamp;
 use crate::hash::digest;
 use crate::model::facts::Facts;
+use crate::model::self_evaluation::Evaluation;
 use crate::model::{Declaration, SourceMap};
 use std::fs::File;
 use std::io::Read;
@@ -96,6 +99,8 @@ pub struct FileOutcome {
     /// What the later stages keep of the declaration (filled in by `load` after validation):
     /// `Some` exactly when the file held a declaration.
     pub facts: Option<Facts>,
+    /// The self-evaluation, when the file (or sheet) held one instead of a declaration.
+    pub evaluation: Option<Box<Evaluation>>,
     pub diagnostics: Vec<Diagnostic>,
     /// Size and modification time when read: with the display name, the build cache's key.
     pub stamp: Option<Stamp>,
@@ -218,6 +223,7 @@ pub fn read_one(file: &SourceFile, options: &IngestOptions) -> Vec<FileOutcome> 
             sheet: None,
             declaration: None,
             facts: None,
+            evaluation: None,
             diagnostics: vec![Diagnostic::new(code, &file.display, message)],
             stamp: None,
             digest: 0,
@@ -270,9 +276,25 @@ pub fn parse_all(file: &SourceFile, bytes: &[u8]) -> Vec<FileOutcome> {
         sheet: declaration.as_ref().and_then(|l| l.sheet.clone()),
         declaration,
         facts: None,
+        evaluation: None,
         diagnostics,
         stamp: None,
         digest: digest(bytes),
+    };
+    let evaluated = |parsed: self_eval::ParsedEval, sheet: Option<String>| {
+        let mut diagnostics = parsed.diagnostics;
+        for d in &mut diagnostics {
+            d.sheet.clone_from(&sheet);
+        }
+        FileOutcome {
+            sheet: sheet.clone(),
+            evaluation: Some(Box::new(Evaluation {
+                form: parsed.form,
+                source: parsed.source,
+                sheet,
+            })),
+            ..outcome(None, diagnostics)
+        }
     };
     let unreadable = |message: String| {
         vec![outcome(
@@ -289,6 +311,37 @@ pub fn parse_all(file: &SourceFile, bytes: &[u8]) -> Vec<FileOutcome> {
             Ok(grids) => grids,
             Err(e) => return unreadable(e.to_string()),
         };
+        // Self-evaluation sheets first; the others are read as declarations.
+        let (evaluations, grids): (Vec<_>, Vec<_>) = grids
+            .into_iter()
+            .partition(|g| self_eval::might_be(g) && self_eval::detect(g).is_some());
+        let mut read: Vec<FileOutcome> = evaluations
+            .iter()
+            .filter_map(|g| {
+                self_eval::parse(g, &file.display)
+                    .ok()
+                    .map(|p| evaluated(p, g.sheet.clone()))
+            })
+            .collect();
+        if !read.is_empty() {
+            if let Ok(forms) = read_sheets(&grids, &file.display) {
+                read.extend(forms.into_iter().map(|(parsed, sheet)| {
+                    let mut diagnostics = parsed.diagnostics;
+                    for d in &mut diagnostics {
+                        d.sheet.clone_from(&sheet);
+                    }
+                    let loaded = Loaded {
+                        declaration: parsed.declaration,
+                        source: parsed.source,
+                        format: Format::Workbook(kind),
+                        encoding: kind.name(),
+                        sheet,
+                    };
+                    outcome(Some(loaded), diagnostics)
+                }));
+            }
+            return read;
+        }
         return match read_sheets(&grids, &file.display) {
             Ok(forms) => forms
                 .into_iter()
@@ -318,6 +371,23 @@ pub fn parse_all(file: &SourceFile, bytes: &[u8]) -> Vec<FileOutcome> {
         Err(e) => return unreadable(e.to_string()),
     };
     let format = sniff_format(&file.path, &decoded.text);
+    let self_evaluation = match format {
+        Format::Json if self_eval::canonical::is_self_evaluation(&decoded.text) => {
+            Some(self_eval::canonical::parse(&decoded.text, &file.display))
+        }
+        Format::Json => None,
+        _ if self_eval::might_be_text(&decoded.text) => {
+            let grid = grid::Grid::from_text(&decoded.text);
+            self_eval::detect(&grid).map(|_| self_eval::parse(&grid, &file.display))
+        }
+        _ => None,
+    };
+    if let Some(parsed) = self_evaluation {
+        return vec![match parsed {
+            Ok(parsed) => evaluated(parsed, None),
+            Err(d) => outcome(None, vec![d]),
+        }];
+    }
     let parsed = match format {
         Format::Json => canonical::parse(&decoded.text, &file.display)
             .map(|p| (p.declaration, p.source, p.diagnostics)),

@@ -41,6 +41,9 @@ pub struct DepartmentJson {
     pub series: BTreeMap<String, SeriesJson>,
     #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
     pub cagr_percent: Option<Decimal>,
+    /// Its self-evaluations by year (left out when it has none).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub evaluations: BTreeMap<String, crate::output::evaluations::EvaluationJson>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -97,6 +100,7 @@ pub fn district(d: &District<'_>, figures: &DistrictFigures) -> DistrictJson {
                 })
                 .collect(),
             cagr_percent: r2(f.cagr),
+            evaluations: crate::output::evaluations::json_of(d, dep),
         })
         .collect();
     DistrictJson {

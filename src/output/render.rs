@@ -29,6 +29,14 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../site-templates/department.html"),
     ),
     (
+        "evaluation.html",
+        include_str!("../../site-templates/evaluation.html"),
+    ),
+    (
+        "evaluation_board.html",
+        include_str!("../../site-templates/evaluation_board.html"),
+    ),
+    (
         "report.html",
         include_str!("../../site-templates/report.html"),
     ),

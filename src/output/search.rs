@@ -1,6 +1,7 @@
 //! Search: what the site's search box finds, made at build time — the text of each form that a
 //! reader searches (goal names, overall goals, indicator names and targets: `FormText`, kept in `Facts` so
-//! an incremental build need not read a form again), one index file per district
+//! an incremental build need not read a form again; of a self-evaluation, what was achieved
+//! and each indicator's actual), one index file per district
 //! (`search/<district>.js`), and the search page's view.
 //!
 //! An index file is a script, not JSON fetched: browsers refuse `fetch()` of a file next to a
@@ -18,6 +19,7 @@
 use crate::analyze::District;
 use crate::config::SiteConfig;
 use crate::model::facts::FormText;
+use crate::model::self_evaluation::SelfEvaluation;
 use crate::output::views::{self, PageMeta};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -134,6 +136,14 @@ fn texts_of<'d>(d: &'d District<'_>) -> (Vec<&'d str>, Vec<&'d str>) {
                 }
             }
         }
+        for f in &dep.evaluations {
+            let e = &f.evaluation.form;
+            texts.extend(e.goals.iter().filter_map(|g| g.achieved.as_deref()));
+            for i in &e.indicators {
+                texts.extend(i.name.as_deref());
+                texts.extend(i.actual.as_deref());
+            }
+        }
     }
     let texts = texts
         .into_iter()
@@ -176,6 +186,32 @@ fn docs_of<'d>(d: &'d District<'_>, l1: &[&str]) -> Vec<Doc<'d>> {
                 docs.push((di, f.year, format!("{anchor}-g{}", gi + 1), title, lines));
             }
         }
+        // A self-evaluation: what was achieved of each overall goal, and each indicator with
+        // its actual.
+        for f in &dep.evaluations {
+            let e = &f.evaluation.form;
+            let mut lines: Vec<Line<'d>> = e
+                .goals
+                .iter()
+                .filter_map(|g| g.achieved.as_deref())
+                .map(|a| (-1, a, "", 0))
+                .collect();
+            lines.extend(e.indicators.iter().map(|i| {
+                (
+                    l1_index(i.level1.as_deref().unwrap_or("")),
+                    i.name.as_deref().unwrap_or(""),
+                    i.actual.as_deref().unwrap_or(""),
+                    0,
+                )
+            }));
+            docs.push((
+                di,
+                f.year,
+                format!("e{}", f.year),
+                format!("{}年度绩效自评", f.year),
+                lines,
+            ));
+        }
     }
     docs
 }
@@ -185,7 +221,7 @@ type DepartmentText<'d> = (&'d str, &'d str, Vec<(i32, &'d FormText)>);
 
 /// Everything a district's index is made from, for the build's change key.
 pub fn index_input<'d>(d: &'d District<'_>) -> impl std::hash::Hash + 'd {
-    let deps: Vec<DepartmentText<'d>> = d
+    let deps: Vec<(DepartmentText<'d>, Vec<(i32, &'d SelfEvaluation)>)> = d
         .departments
         .iter()
         .map(|dep| {
@@ -194,7 +230,12 @@ pub fn index_input<'d>(d: &'d District<'_>) -> impl std::hash::Hash + 'd {
                 .iter()
                 .map(|f| (f.year, &f.facts.search))
                 .collect();
-            (dep.name.as_str(), dep.slug.as_str(), forms)
+            let evaluations: Vec<(i32, &SelfEvaluation)> = dep
+                .evaluations
+                .iter()
+                .map(|f| (f.year, &f.evaluation.form))
+                .collect();
+            ((dep.name.as_str(), dep.slug.as_str(), forms), evaluations)
         })
         .collect();
     (d.name.as_str(), d.slug.as_str(), deps)

@@ -1,11 +1,13 @@
 //! The rule catalog (spec §3) applied to one declaration; `cross` holds the two rules
-//! that need every declaration of a department. Rules read the model and the source map and
-//! only ever add diagnostics: they never change a declaration.
+//! that need every declaration of a department; `self_eval` the rules of self-evaluations
+//! (one form, and matched to their declarations). Rules read the model and the source map
+//! and only ever add diagnostics: they never change a declaration.
 
 pub mod cross;
 mod fields;
 mod indicators;
 mod money;
+pub mod self_eval;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Column, Declaration, Row, SourceMap};

@@ -30,6 +30,7 @@ mod roundtrip;
 mod rules;
 mod sample;
 mod search;
+mod self_eval;
 mod serve;
 mod site;
 mod snapshots;

@@ -1,6 +1,7 @@
 //! Pages on a 390×844 phone, measured in headless Chromium: no page-level horizontal scroll,
 //! the name column of every data table at least 6 characters wide, the indicator table's name
-//! and target in view without scrolling, years on one line; and every chart, on the phone and
+//! and target in view without scrolling (a self-evaluation's: the name, the declared and the
+//! evaluated target), years on one line; and every chart, on the phone and
 //! on a 1366 px desktop, with its text drawn at 12 px or more, inside the page and inside the
 //! chart, no two labels overlapping, every label readable on what is behind it (4.5:1).
 //! Headless Chromium's window is at least 500 px wide, so each page is loaded into a frame of
@@ -38,6 +39,17 @@ document.getElementById("phone").addEventListener("load", function () {
     var scroller = t.parentElement.getBoundingClientRect();
     out.target_right = Math.max(out.target_right, row.cells[1].getBoundingClientRect().right - scroller.left);
     out.scroller_width = scroller.width;
+  });
+  // Self-evaluations: the evaluated target (third column) of each results table in view.
+  out.results_tables = 0;
+  out.results_target_right = 0;
+  document.querySelectorAll("table.results").forEach(function (t) {
+    var row = t.tBodies[0] && t.tBodies[0].rows[0];
+    if (!row) { return; }
+    out.results_tables += 1;
+    var scroller = t.parentElement.getBoundingClientRect();
+    out.results_target_right = Math.max(out.results_target_right, row.cells[2].getBoundingClientRect().right - scroller.left);
+    out.results_scroller_width = scroller.width;
   });
   out.wrapped_years = 0;
   document.querySelectorAll("th.year").forEach(function (th) {
@@ -239,6 +251,51 @@ fn charts_are_legible_on_a_phone_and_a_desktop() {
                 assert_eq!(m[key], serde_json::json!([]), "{what}: {key}");
             }
             assert!(m["lowest_contrast"].as_f64().unwrap() >= 4.5, "{what}: {m}");
+        }
+    }
+}
+
+/// Issue 19's tables on a phone: the department page's self-evaluation (execution and every
+/// indicator, declared beside evaluated target), and the dashboard's and a year page's
+/// self-evaluation tables: no page-level sideways scroll, name columns readable, the
+/// indicator's name and both targets in view before any scrolling.
+#[test]
+fn self_evaluations_read_on_a_phone() {
+    let Some(browser) = browser() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let find = bundled_site(dir.path());
+    let pages = [
+        ("department", find("武汉市新洲区总工会")),
+        ("dashboard", find("示例区财政看板")),
+        ("year", find("示例区2022年度部门预算")),
+    ];
+    for (what, page) in pages {
+        let html = std::fs::read_to_string(&page).unwrap();
+        assert!(
+            html.contains("年度绩效自评"),
+            "{what}: no self-evaluation shown"
+        );
+        let m = measure(&browser, &page, 390);
+        eprintln!("{what}: {m}");
+        let viewport = m["viewport"].as_f64().unwrap();
+        assert_eq!(viewport, 390.0, "{what}: {m}");
+        assert!(
+            m["scroll_width"].as_f64().unwrap() <= viewport,
+            "{what}: the page scrolls sideways: {m}"
+        );
+        let narrowest = m["narrowest_name"].as_f64().unwrap();
+        assert!(
+            narrowest >= 6.0,
+            "{what}: a name column is {narrowest:.1} characters wide: {m}"
+        );
+        if what == "department" {
+            assert_eq!(m["results_tables"], 1, "{m}");
+            let right = m["results_target_right"].as_f64().unwrap();
+            let width = m["results_scroller_width"].as_f64().unwrap();
+            assert!(
+                right <= width,
+                "the evaluated target is off-screen: {right} > {width}"
+            );
         }
     }
 }

@@ -26,6 +26,7 @@ use std::path::Path;
 mod layouts;
 pub mod metamorphic;
 pub mod oracle;
+pub mod self_eval;
 mod sheets;
 pub use layouts::{FileFormat, FormLayout};
 
@@ -185,6 +186,8 @@ pub struct GenOptions {
     /// (both against the year before, and back the year after), an actual spending of 60 %
     /// and one of 135 % of the budget.
     pub swings: usize,
+    /// Self-evaluations of the clean declarations (`self_eval`; none by default).
+    pub evaluations: self_eval::EvalOptions,
 }
 
 impl Default for GenOptions {
@@ -205,6 +208,7 @@ impl Default for GenOptions {
             layouts: Vec::new(),
             formats: Vec::new(),
             swings: 0,
+            evaluations: self_eval::EvalOptions::default(),
         }
     }
 }
@@ -270,6 +274,7 @@ pub fn generate(opts: &GenOptions, out: &Path) -> io::Result<Truth> {
         cases: TruthCases::default(),
         expected_district: ExpectedDistrict::default(),
         trends: Vec::new(),
+        self_evaluations: Vec::new(),
     };
 
     let gen = Generator {
@@ -319,6 +324,7 @@ pub fn generate(opts: &GenOptions, out: &Path) -> io::Result<Truth> {
     }
     truth.expected_district = expected_district(&truth.files, &truth.aliases);
     truth.trends = trends(&truth.expected_district);
+    truth.self_evaluations = self_eval::write(out, &truth.files, opts.seed, &opts.evaluations)?;
 
     let file = std::fs::File::create(truth_dir.join("truth.json"))?;
     let mut w = io::BufWriter::with_capacity(1 << 20, file);

@@ -6,6 +6,8 @@
 //!     [--plant-count K] [--json-share PERCENT]
 //!     [--renames N] [--gaps N] [--singletons N] [--revisions N] [--swings N]
 //!     [--layouts all|hubei,hubei-pdf,fujian,hunan] [--formats all|txt,utxt,xlsx]
+//!     [--self-evaluations PERCENT] [--plant-eval all|CODE,...] [--eval-sichuan PERCENT]
+//!     [--eval-xlsx PERCENT]
 //!
 //! Besides `truth.json` it writes `DIR/.truth/district.json` (the expected `district/v1`
 //! JSON, without `slug` and `page`) and `DIR/.truth/aliases.toml` (the `[aliases]` table of
@@ -23,7 +25,9 @@ const USAGE: &str =
        [--district NAME] [--quirks none|some|all] [--plant all|CODE,CODE,...|none]
        [--plant-count K] [--json-share PERCENT]
        [--renames N] [--gaps N] [--singletons N] [--revisions N] [--swings N]
-       [--layouts all|hubei,hubei-pdf,fujian,hunan] [--formats all|txt,utxt,xlsx]";
+       [--layouts all|hubei,hubei-pdf,fujian,hunan] [--formats all|txt,utxt,xlsx]
+       [--self-evaluations PERCENT] [--plant-eval all|CODE,...] [--eval-sichuan PERCENT]
+       [--eval-xlsx PERCENT]";
 
 fn parse_args(args: &[String]) -> Result<(GenOptions, PathBuf), String> {
     let mut opts = GenOptions::default();
@@ -76,6 +80,31 @@ fn parse_args(args: &[String]) -> Result<(GenOptions, PathBuf), String> {
             "--layouts" => opts.layouts = FormLayout::parse_list(&value)?,
             "--formats" => opts.formats = FileFormat::parse_list(&value)?,
             "--swings" => opts.swings = value.parse().map_err(|_| number("a count"))?,
+            "--self-evaluations" | "--eval-sichuan" | "--eval-xlsx" => {
+                let pct: u32 = value
+                    .trim_end_matches('%')
+                    .parse()
+                    .ok()
+                    .filter(|p| *p <= 100)
+                    .ok_or_else(|| number("a percentage from 0 to 100"))?;
+                match name {
+                    "--self-evaluations" => opts.evaluations.share = pct,
+                    "--eval-sichuan" => opts.evaluations.sichuan_share = pct,
+                    _ => opts.evaluations.xlsx_share = pct,
+                }
+            }
+            "--plant-eval" => {
+                let codes: Vec<String> = value.split(',').map(|c| c.trim().to_string()).collect();
+                for c in &codes {
+                    if c != "all" && !budgetsite_gen::self_eval::EVAL_CODES.contains(&c.as_str()) {
+                        return Err(format!(
+                            "unknown self-evaluation rule code {c:?} in --plant-eval"
+                        ));
+                    }
+                }
+                opts.evaluations.plant = codes;
+                opts.evaluations.plant_count = 1;
+            }
             _ => return Err(format!("unknown option {name}")),
         }
     }

@@ -213,6 +213,9 @@ pub struct Truth {
     /// the CAGR over its budget years.
     #[serde(default)]
     pub trends: Vec<DepartmentTrend>,
+    /// The self-evaluations written (`self_eval`), with their oracle figures.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub self_evaluations: Vec<crate::self_eval::EvalTruth>,
 }
 
 /// A department known as `old` in its forms before `from_year` and as `new` from then on.

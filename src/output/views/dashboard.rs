@@ -17,6 +17,8 @@ pub struct DashboardView {
     pub execution_high: i64,
     pub top_n: usize,
     pub scoreboard: Vec<ScoreRow>,
+    /// The latest year's self-evaluations (`self_eval::eval_board`).
+    pub evaluations: Option<EvalBoard>,
 }
 
 #[derive(Debug, Clone, Hash, Serialize)]
@@ -81,6 +83,9 @@ pub fn dashboard(
         execution_high: crate::analyze::stats::EXECUTION_RANGE_PERCENT.1,
         top_n: crate::analyze::stats::TOP_N,
         scoreboard,
+        evaluations: evaluated_years(d)
+            .first()
+            .and_then(|&y| eval_board(d, y, &root)),
         meta,
     }
 }
@@ -233,6 +238,11 @@ pub struct YearView {
     pub csv_href: String,
     pub xlsx_href: String,
     pub other_years: Vec<NavLink>,
+    /// The year's self-evaluations (`self_eval::eval_board`).
+    pub evaluations: Option<EvalBoard>,
+    /// Their table's downloads, when there are any.
+    pub evaluations_csv_href: String,
+    pub evaluations_xlsx_href: String,
 }
 
 pub fn year(
@@ -275,6 +285,15 @@ pub fn year(
                 current: y == year,
             })
             .collect(),
+        evaluations: eval_board(d, year, &root),
+        evaluations_csv_href: format!(
+            "{root}{}",
+            crate::output::evaluations::table_path(d, year, "csv")
+        ),
+        evaluations_xlsx_href: format!(
+            "{root}{}",
+            crate::output::evaluations::table_path(d, year, "xlsx")
+        ),
         meta,
     }
 }

@@ -21,6 +21,8 @@ pub struct DepartmentView {
     /// Whether any of the department's forms has money figures (a Hunan form has none, and
     /// its page has no budget section to show).
     pub has_money: bool,
+    /// Its self-evaluations, latest year first (`self_eval`).
+    pub evaluations: Vec<EvaluationView>,
 }
 
 #[derive(Debug, Clone, Hash, Serialize)]
@@ -299,7 +301,7 @@ fn goal_view(g: &crate::model::Goal) -> GoalView {
 
 /// `3 条质量提示：指标值不可衡量 2 条、未填写的模板行 1 条`: the notes by rule, in the rule
 /// catalog's order, in the words of the rule names.
-fn notes_summary(notes: &[&Diagnostic]) -> String {
+pub(super) fn notes_summary(notes: &[&Diagnostic]) -> String {
     if notes.is_empty() {
         return String::new();
     }
@@ -382,7 +384,13 @@ pub fn department(
         .zip(declarations.iter().copied())
         .map(|f| form_view(d, dep, f, config, &meta.root))
         .collect();
+    let evaluations = dep
+        .evaluations
+        .iter()
+        .map(|f| evaluation_view(d, dep, f, config, &meta.root))
+        .collect();
     DepartmentView {
+        evaluations,
         meta,
         name: dep.name.clone(),
         district: d.name.clone(),

@@ -23,12 +23,14 @@ mod department;
 mod district;
 mod home;
 mod report;
+mod self_eval;
 
 pub use dashboard::*;
 pub use department::*;
 pub use district::*;
 pub use home::*;
 pub use report::*;
+pub use self_eval::*;
 
 /// What every page knows about itself and the site.
 #[derive(Debug, Clone, Hash, Serialize)]

@@ -146,6 +146,10 @@ fn file_groups(batch: &crate::load::Batch, model: &SiteModel<'_>) -> Vec<FileGro
                 let key = (f.file, f.source.sheet.as_deref());
                 pages.insert(key, format!("{}#y{}", department_page(d, dep), f.year));
             }
+            for e in &dep.evaluations {
+                let key = (e.file, e.evaluation.sheet.as_deref());
+                pages.insert(key, format!("{}#e{}", department_page(d, dep), e.year));
+            }
         }
     }
     let mut groups: Vec<FileGroup> = batch
@@ -193,6 +197,8 @@ fn file_groups(batch: &crate::load::Batch, model: &SiteModel<'_>) -> Vec<FileGro
 
 fn file_group(o: &crate::ingest::FileOutcome, href: Option<String>) -> FileGroup {
     let facts = o.facts.as_ref();
+    // A self-evaluation names its department and year itself.
+    let evaluation = o.evaluation.as_ref().map(|e| &e.form);
     let (errors, warnings) = o
         .diagnostics
         .iter()
@@ -205,9 +211,12 @@ fn file_group(o: &crate::ingest::FileOutcome, href: Option<String>) -> FileGroup
         // A name can be the form's error (`field-too-long`): shown cut, never whole.
         department: facts
             .and_then(|f| f.department.as_deref())
+            .or_else(|| evaluation.and_then(|e| e.department.as_deref()))
             .map(|n| shorten(n, 60))
             .unwrap_or_default(),
-        year: facts.and_then(|f| f.fiscal_year),
+        year: facts
+            .and_then(|f| f.fiscal_year)
+            .or_else(|| evaluation.and_then(|e| e.fiscal_year)),
         published: href.is_some(),
         href,
         file: o.file.display.clone(),

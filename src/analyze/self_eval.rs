@@ -1,0 +1,85 @@
+//! Self-evaluations in the site model: each one without errors joins the department of the
+//! same district whose matching key (aliases applied) it names; one with errors is listed as
+//! not published (it withholds no declaration). A self-evaluation of a department without a
+//! published declaration has no page to join: the report lists its `no-declaration` warning.
+
+use super::{District, Unpublished};
+use crate::diagnostic::Diagnostic;
+use crate::ingest::FileOutcome;
+use crate::model::identity::Aliases;
+use crate::model::self_evaluation::Evaluation;
+use std::collections::BTreeMap;
+
+/// A published self-evaluation.
+#[derive(Debug, Clone)]
+pub struct EvalForm<'a> {
+    pub file: &'a str,
+    pub year: i32,
+    pub evaluation: &'a Evaluation,
+    /// Its warnings, in report order.
+    pub notes: Vec<&'a Diagnostic>,
+}
+
+/// Self-evaluations by district folder and department key, waiting for their departments.
+#[derive(Debug, Default)]
+pub struct Evaluations<'a> {
+    by_department: BTreeMap<(String, String), Vec<EvalForm<'a>>>,
+}
+
+impl<'a> Evaluations<'a> {
+    /// Takes one outcome's self-evaluation; gives it back as not published when it has errors
+    /// or names no department or year.
+    pub fn add(
+        &mut self,
+        outcome: &'a FileOutcome,
+        evaluation: &'a Evaluation,
+        district: String,
+        errors: Vec<&'a Diagnostic>,
+        aliases: &Aliases,
+    ) -> Option<Unpublished<'a>> {
+        let form = &evaluation.form;
+        let key = form
+            .department
+            .as_deref()
+            .map(|n| aliases.key(n))
+            .filter(|k| !k.is_empty());
+        match (key, form.fiscal_year) {
+            (Some(key), Some(year)) if errors.is_empty() => {
+                self.by_department
+                    .entry((district, key))
+                    .or_default()
+                    .push(EvalForm {
+                        file: &outcome.file.display,
+                        year,
+                        evaluation,
+                        notes: outcome.diagnostics.iter().collect(),
+                    });
+                None
+            }
+            _ => Some(Unpublished {
+                file: &outcome.file.display,
+                errors,
+                district,
+                department: None,
+                year: None,
+                name: None,
+                sheet: outcome.sheet.as_deref(),
+            }),
+        }
+    }
+
+    /// Gives every department its self-evaluations, latest year first.
+    pub fn attach(mut self, districts: &mut [District<'a>]) {
+        for d in districts.iter_mut() {
+            for dep in &mut d.departments {
+                if let Some(mut forms) = self
+                    .by_department
+                    .remove(&(d.folder.clone(), dep.key.clone()))
+                {
+                    forms.sort_by(|a, b| b.year.cmp(&a.year).then_with(|| a.file.cmp(b.file)));
+                    dep.evaluations = forms;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,759 @@
+//! The self-evaluation reader (`部门整体支出绩效自评表`, contract `self-evaluation-v1.md` §1):
+//! a `Grid` (any file kind, any encoding) → `SelfEvaluation` + `EvalSource` + reading findings
+//! (`bad-number`). Header-driven, like the declaration reader: every word it looks for is in
+//! `vocabulary` (data, one table); header rows are found by their words, and columns are
+//! mapped from the header's cells — never by fixed offsets. A text export loses leading empty
+//! cells under merged ranges, so a data row is placed under its header by its label (the
+//! execution block) or aligned from the right and checked against which cells hold numbers
+//! (the indicator table). Page-break repeats of the title and unit inside a table are passed
+//! over, and level-1 / level-2 cells hold for the rows below them. Canonical JSON is read by
+//! `canonical`. Arithmetic and cross-file checks are `rules::self_eval`'s job.
+
+pub mod canonical;
+pub mod vocabulary;
+
+use super::cells::{parse_amount, parse_share, RawRow};
+use super::grid::Grid;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::self_evaluation::{
+    EvalLayout, EvalSource, FundPart, GoalResult, IndicatorResult, SelfEvaluation,
+};
+use crate::text::label;
+use rust_decimal::Decimal;
+use vocabulary::{concept_of, is_title, key, Concept, NATIONAL_WORDS, SICHUAN_WORDS};
+
+/// A self-evaluation read from a file, with where its rows stood and what reading it found.
+#[derive(Debug, Clone)]
+pub struct ParsedEval {
+    pub form: SelfEvaluation,
+    pub source: EvalSource,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Words without which a text cannot be a self-evaluation: a cheap test before `detect`, so
+/// reading a declaration costs nothing more.
+const HINTS: [&str; 5] = ["自评", "完成值", "执行数", "执 行 数", "完 成 值"];
+
+/// Whether decoded text may be a self-evaluation (see `HINTS`).
+pub fn might_be_text(text: &str) -> bool {
+    HINTS.iter().any(|h| text.contains(h))
+}
+
+/// Whether a grid may be a self-evaluation (see `HINTS`).
+pub fn might_be(grid: &Grid) -> bool {
+    grid.rows
+        .iter()
+        .flat_map(|r| &r.cells)
+        .any(|c| HINTS.iter().any(|h| c.contains(h)))
+}
+
+/// Whether a grid reads as a self-evaluation, and in which layout: its title
+/// (`…绩效自评表`), or at least three of the layouts' own column words.
+pub fn detect(grid: &Grid) -> Option<EvalLayout> {
+    let mut title = false;
+    let mut national = std::collections::BTreeSet::new();
+    let mut sichuan = std::collections::BTreeSet::new();
+    for cell in grid.rows.iter().flat_map(|r| &r.cells) {
+        if cell.is_empty() || cell.chars().count() > 60 {
+            continue;
+        }
+        if is_title(cell) {
+            title = true;
+            continue;
+        }
+        let k = key(cell);
+        if let Some(w) = NATIONAL_WORDS.iter().find(|w| **w == k) {
+            national.insert(*w);
+        }
+        if let Some(w) = SICHUAN_WORDS.iter().find(|w| **w == k) {
+            sichuan.insert(*w);
+        }
+    }
+    if !title && national.len() + sichuan.len() < 3 {
+        return None;
+    }
+    Some(if sichuan.len() > national.len() {
+        EvalLayout::Sichuan
+    } else {
+        EvalLayout::National
+    })
+}
+
+/// Reads a grid that `detect` recognised. `Err` is `not-a-declaration` for one it does not.
+pub fn parse(grid: &Grid, file: &str) -> Result<ParsedEval, Diagnostic> {
+    let layout = detect(grid).ok_or_else(|| not_a_self_evaluation(file))?;
+    let mut r = Reader {
+        file,
+        form: SelfEvaluation::new(layout),
+        source: EvalSource::default(),
+        diagnostics: Vec::new(),
+        text_export: grid.sheet.is_none(),
+        formats_known: grid.formats_known,
+        section: Section::None,
+        execution: None,
+        table: None,
+        level1: None,
+        level2: None,
+    };
+    for row in &grid.rows {
+        if !row.is_blank() {
+            r.row(row);
+        }
+    }
+    Ok(ParsedEval {
+        form: r.form,
+        source: r.source,
+        diagnostics: r.diagnostics,
+    })
+}
+
+/// Reads the text export of a self-evaluation.
+pub fn parse_text(text: &str, file: &str) -> Result<ParsedEval, Diagnostic> {
+    parse(&Grid::from_text(text), file)
+}
+
+/// The finding for a file that reads as no self-evaluation.
+pub fn not_a_self_evaluation(file: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::NotADeclaration,
+        file,
+        "未找到自评表的标题或表格结构。查找过的标签：“部门整体支出绩效自评表”“全年预算数”“全年执行数”\
+         “年度指标值”“实际完成值”“调整后预算数”“预算执行数”“指标性质”“完成值”。请确认提交的是自评表",
+    )
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Section {
+    None,
+    Execution,
+    Goals,
+    Indicators,
+}
+
+/// A header row: where each concept's column stands, and how wide the row was.
+#[derive(Debug, Clone)]
+struct Header {
+    width: usize,
+    columns: Vec<(Concept, usize)>,
+}
+
+impl Header {
+    fn of(row: &RawRow, concepts: &[(usize, Concept)]) -> Header {
+        let mut columns: Vec<(Concept, usize)> = Vec::new();
+        for &(i, c) in concepts {
+            if !columns.iter().any(|(x, _)| *x == c) {
+                columns.push((c, i));
+            }
+        }
+        Header {
+            width: row.cells.len(),
+            columns,
+        }
+    }
+
+    fn col(&self, c: Concept) -> Option<usize> {
+        self.columns.iter().find(|(x, _)| *x == c).map(|(_, i)| *i)
+    }
+
+    /// The column of the row labels: before the first value column.
+    fn label_col(&self) -> usize {
+        const VALUES: [Concept; 4] = [
+            Concept::InitialBudget,
+            Concept::AdjustedBudget,
+            Concept::Executed,
+            Concept::Weight,
+        ];
+        self.columns
+            .iter()
+            .filter(|(c, _)| VALUES.contains(c))
+            .map(|(_, i)| *i)
+            .min()
+            .unwrap_or(1)
+            .saturating_sub(1)
+    }
+}
+
+/// A data row placed under its header: header column → the row's cell.
+struct Placed<'r> {
+    row: &'r RawRow,
+    shift: isize,
+}
+
+impl<'r> Placed<'r> {
+    fn cell(&self, col: Option<usize>) -> &'r str {
+        col.and_then(|c| usize::try_from(c as isize + self.shift).ok())
+            .and_then(|i| self.row.cells.get(i))
+            .map_or("", |s| s.as_str())
+    }
+}
+
+struct Reader<'a> {
+    file: &'a str,
+    form: SelfEvaluation,
+    source: EvalSource,
+    diagnostics: Vec<Diagnostic>,
+    text_export: bool,
+    formats_known: bool,
+    section: Section,
+    execution: Option<Header>,
+    table: Option<Header>,
+    level1: Option<String>,
+    level2: Option<String>,
+}
+
+fn text(cell: &str) -> Option<String> {
+    let t = cell.trim();
+    (!t.is_empty()).then(|| t.to_owned())
+}
+
+/// A year in a title or a `（2020年度）` row.
+fn year_in(cell: &str) -> Option<i32> {
+    let half = crate::text::to_half_width(cell);
+    let chars: Vec<char> = half.chars().collect();
+    (0..chars.len().saturating_sub(4)).find_map(|i| {
+        let four: String = chars[i..i + 4].iter().collect();
+        let before_ok = i == 0 || !chars[i - 1].is_ascii_digit();
+        (before_ok && four.chars().all(|c| c.is_ascii_digit()) && chars[i + 4] == '年')
+            .then(|| four.parse().ok())
+            .flatten()
+            .filter(|y| crate::model::is_plausible_year(*y))
+    })
+}
+
+/// `产出指标(50分)` → `产出指标`: a level-1 weight is not part of the name.
+fn without_weight(cell: &str) -> String {
+    let t = cell.trim();
+    for (open, close) in [('(', ')'), ('（', '）')] {
+        if let Some(body) = t.strip_suffix(close) {
+            if let Some(at) = body.rfind(open) {
+                if body[at..].contains('分') && at > 0 {
+                    return body[..at].trim().to_owned();
+                }
+            }
+        }
+    }
+    t.to_owned()
+}
+
+/// Splits `目标1：甲 目标2：乙` into `["甲", "乙"]`; text without markers is one goal.
+fn split_goals(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut marks = Vec::new();
+    let mut i = 0;
+    while i + 2 < chars.len() {
+        if chars[i] == '目' && chars[i + 1] == '标' {
+            if let Some((_, used)) = super::cells::leading_number(&chars[i + 2..]) {
+                if matches!(chars.get(i + 2 + used), Some(':' | '：')) {
+                    marks.push((i, i + 3 + used));
+                    i += 3 + used;
+                    continue;
+                }
+            }
+        }
+        i += 1;
+    }
+    if marks.is_empty() {
+        return vec![text.trim().to_owned()];
+    }
+    let mut out = Vec::new();
+    for (k, &(_, start)) in marks.iter().enumerate() {
+        let end = marks.get(k + 1).map_or(chars.len(), |m| m.0);
+        let goal: String = chars[start..end].iter().collect();
+        out.push(goal.trim().to_owned());
+    }
+    out
+}
+
+impl Reader<'_> {
+    fn row(&mut self, row: &RawRow) {
+        let keys: Vec<String> = row.cells.iter().map(|c| key(c)).collect();
+        let filled: Vec<usize> = (0..row.cells.len())
+            .filter(|&i| !row.cells[i].is_empty())
+            .collect();
+        // Title (also its page-break repeats) and the `（2020年度）` line under it.
+        if let Some(i) = row.cells.iter().position(|c| is_title(c)) {
+            self.source.title.get_or_insert(row.line);
+            if self.form.fiscal_year.is_none() {
+                self.form.fiscal_year = year_in(&row.cells[i]);
+            }
+            return;
+        }
+        if filled.len() == 1 {
+            let l = label(&row.cells[filled[0]]);
+            if l.starts_with('(') && l.ends_with("年度)") {
+                if self.form.fiscal_year.is_none() {
+                    self.form.fiscal_year = year_in(&l);
+                }
+                return;
+            }
+        }
+        if let Some(unit) = keys.iter().find_map(|k| k.strip_prefix("单位:")) {
+            if self.form.unit.is_none() && !unit.is_empty() {
+                self.form.unit = Some(unit.to_owned());
+            }
+            if filled.len() == 1 {
+                return;
+            }
+        }
+        let concepts: Vec<(usize, Concept)> = filled
+            .iter()
+            .filter_map(|&i| concept_of(&keys[i]).map(|c| (i, c)))
+            .collect();
+        if self.fields(row, &concepts) {
+            return;
+        }
+        let has = |c: Concept| concepts.iter().any(|(_, x)| *x == c);
+        let execution_columns = [
+            Concept::InitialBudget,
+            Concept::AdjustedBudget,
+            Concept::Executed,
+            Concept::Rate,
+        ]
+        .into_iter()
+        .filter(|c| has(*c))
+        .count();
+        if execution_columns >= 2 {
+            self.execution = Some(Header::of(row, &concepts));
+            self.section = Section::Execution;
+            return;
+        }
+        if has(Concept::Level1) && (has(Concept::Name) || has(Concept::Target)) {
+            self.table = Some(Header::of(row, &concepts));
+            self.section = Section::Indicators;
+            return;
+        }
+        if has(Concept::Expected) || has(Concept::GoalsBlock) {
+            self.section = Section::Goals;
+            // `年度总体目标 | 目标1：…目标2：… | 目标1：…`: the goals in the banner's row.
+            let texts: Vec<&str> = filled
+                .iter()
+                .filter(|&&i| concept_of(&keys[i]).is_none())
+                .map(|&i| row.cells[i].as_str())
+                .collect();
+            if !texts.is_empty() {
+                self.goals(&texts);
+            }
+            return;
+        }
+        if self.closing_rows(row, &keys, &filled) {
+            return;
+        }
+        match self.section {
+            Section::Execution => self.execution_row(row, &keys, &filled),
+            Section::Goals => {
+                let texts: Vec<&str> = filled.iter().map(|&i| row.cells[i].as_str()).collect();
+                self.goals(&texts);
+            }
+            Section::Indicators => self.indicator_row(row, &keys),
+            Section::None => {}
+        }
+    }
+
+    /// `部门名称 | 甲`, `填报人 | 乙 | 联系电话 | 123`. Whether the row was one of these.
+    fn fields(&mut self, row: &RawRow, concepts: &[(usize, Concept)]) -> bool {
+        let mut found = false;
+        for &(i, c) in concepts {
+            let slot = match c {
+                Concept::Department => &mut self.form.department,
+                Concept::FilledBy => &mut self.form.filled_by,
+                Concept::Phone => &mut self.form.phone,
+                Concept::BudgetCode => &mut self.form.budget_code,
+                _ => continue,
+            };
+            found = true;
+            if let Some((_, value)) = row.next_filled(i) {
+                if concept_of(&key(value)).is_none() && slot.is_none() {
+                    *slot = Some(value.trim().to_owned());
+                }
+            }
+            if c == Concept::Department {
+                self.source.department.get_or_insert(row.line);
+            }
+        }
+        found
+    }
+
+    /// The rows after the table: 总分, 自评得分, 自评等级, 评价结论, 存在问题, 改进措施.
+    fn closing_rows(&mut self, row: &RawRow, keys: &[String], filled: &[usize]) -> bool {
+        let Some(&first) = filled.first() else {
+            return false;
+        };
+        let concept = concept_of(&keys[first]);
+        let next = |i: usize| row.next_filled(i).map(|(j, v)| (j, v.to_owned()));
+        match concept {
+            Some(Concept::TotalRow) => {
+                self.source.total = Some(row.line);
+                self.total_row(row, keys, first);
+                true
+            }
+            Some(Concept::SelfScore) => {
+                if let Some((_, v)) = next(first) {
+                    self.form.total.score = self.number(row.line, "自评得分", &v, false);
+                }
+                self.source.total.get_or_insert(row.line);
+                self.grade_in(row, keys);
+                true
+            }
+            Some(Concept::Grade) => {
+                self.grade_in(row, keys);
+                true
+            }
+            Some(c @ (Concept::Conclusion | Concept::Problems | Concept::Measures)) => {
+                let value = next(first).and_then(|(_, v)| text(&v));
+                match c {
+                    Concept::Conclusion => self.form.conclusion = value,
+                    Concept::Problems => self.form.problems = value,
+                    _ => self.form.measures = value,
+                }
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn grade_in(&mut self, row: &RawRow, keys: &[String]) {
+        if let Some(i) = keys
+            .iter()
+            .position(|k| concept_of(k) == Some(Concept::Grade))
+        {
+            self.source.grade = Some(row.line);
+            self.form.total.grade = row.next_filled(i).and_then(|(_, v)| text(v));
+        }
+    }
+
+    fn total_row(&mut self, row: &RawRow, keys: &[String], first: usize) {
+        let self_score = keys
+            .iter()
+            .position(|k| concept_of(k) == Some(Concept::SelfScore));
+        let (weight, score) = match (&self.table, self_score) {
+            (_, Some(at)) => {
+                // `总分 | 100 | 自评得分 | 98.62`.
+                let weight = row
+                    .next_filled(first)
+                    .filter(|(j, _)| *j < at)
+                    .map(|(_, v)| v.to_owned());
+                let score = row.next_filled(at).map(|(_, v)| v.to_owned());
+                (weight, score)
+            }
+            (Some(h), None) => {
+                // The weight and the score are the row's two numbers, whether or not the
+                // export kept the empty cells around them; with one number, its column says.
+                let numbers: Vec<&str> = row.cells[first + 1..]
+                    .iter()
+                    .map(|c| c.trim())
+                    .filter(|c| parse_amount(c).is_ok_and(|v| v.is_some()))
+                    .collect();
+                if let [w, s] = numbers[..] {
+                    (text(w), text(s))
+                } else {
+                    let h = h.clone();
+                    let placed = self.place(row, &h, true);
+                    let w = placed.cell(h.col(Concept::Weight));
+                    let s = placed.cell(h.col(Concept::Score));
+                    (text(w), text(s))
+                }
+            }
+            (None, None) => {
+                let weight = row.next_filled(first);
+                let score = weight.and_then(|(j, _)| row.next_filled(j));
+                (
+                    weight.map(|(_, v)| v.to_owned()),
+                    score.map(|(_, v)| v.to_owned()),
+                )
+            }
+        };
+        if let Some(w) = weight {
+            self.form.total.weight = self.number(row.line, "总分的分值", &w, false);
+        }
+        if let Some(s) = score {
+            self.form.total.score = self.number(row.line, "自评得分", &s, false);
+        }
+        self.grade_in(row, keys);
+    }
+
+    fn number(&mut self, line: u32, what: &str, cell: &str, share: bool) -> Option<Decimal> {
+        let parsed = if share {
+            parse_share(cell)
+        } else {
+            parse_amount(cell)
+        };
+        match parsed {
+            Ok(v) => v,
+            Err(e) => {
+                let shown: String = cell.chars().take(40).collect();
+                let ellipsis = if cell.chars().count() > 40 { "…" } else { "" };
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::BadNumber,
+                        self.file,
+                        format!(
+                            "{what}填写的“{shown}{ellipsis}”{e}{}，请填写数字或留空",
+                            super::cells::number_hint(cell)
+                        ),
+                    )
+                    .at(Some(line)),
+                );
+                None
+            }
+        }
+    }
+
+    fn execution_row(&mut self, row: &RawRow, keys: &[String], filled: &[usize]) {
+        let Some(header) = self.execution.clone() else {
+            return;
+        };
+        // The row's label: its first filled cell that is not the block's banner.
+        let Some(&at) = filled
+            .iter()
+            .find(|&&i| concept_of(&keys[i]) != Some(Concept::ExecutionBlock))
+        else {
+            return;
+        };
+        let raw = row.cells[at].trim();
+        if parse_amount(raw).is_ok_and(|v| v.is_some()) {
+            return;
+        }
+        let placed = Placed {
+            row,
+            shift: at as isize - header.label_col() as isize,
+        };
+        let value = |s: &mut Self, c: Concept, what: &str| {
+            let cell = placed.cell(header.col(c));
+            let label = &keys[at];
+            s.number(
+                row.line,
+                &format!("{label}（{what}）"),
+                cell,
+                c == Concept::Rate,
+            )
+        };
+        let initial = value(self, Concept::InitialBudget, "年初预算数");
+        let adjusted = value(self, Concept::AdjustedBudget, "全年预算数");
+        let executed = value(self, Concept::Executed, "全年执行数");
+        if concept_of(&keys[at]) == Some(Concept::FundsTotal) {
+            self.source.execution = Some(row.line);
+            let weight = value(self, Concept::Weight, "分值");
+            let mut rate = value(self, Concept::Rate, "执行率");
+            let score = value(self, Concept::Score, "得分");
+            // An `.xls`/`.ods` rate may be the fraction behind `98.16%`.
+            let rate_cell = placed.cell(header.col(Concept::Rate));
+            if !self.formats_known && !rate_cell.contains('%') {
+                rate = rate
+                    .filter(|r| *r <= Decimal::from(2))
+                    .map(|r| r * Decimal::ONE_HUNDRED)
+                    .or(rate);
+            }
+            let e = &mut self.form.execution;
+            e.initial_budget = initial;
+            e.adjusted_budget = adjusted;
+            e.executed = executed;
+            e.weight = weight;
+            e.rate_percent = rate;
+            e.score = score;
+            e.reason = text(placed.cell(header.col(Concept::Reason)));
+        } else {
+            let label = raw
+                .strip_prefix("其中")
+                .map_or(raw, |r| r.trim_start_matches([':', '：']))
+                .trim()
+                .to_owned();
+            self.form.execution.parts.push(FundPart {
+                label,
+                initial_budget: initial,
+                adjusted_budget: adjusted,
+                executed,
+            });
+        }
+    }
+
+    fn goals(&mut self, texts: &[&str]) {
+        let expected = texts.first().map_or_else(Vec::new, |t| split_goals(t));
+        let achieved = texts.get(1).map_or_else(Vec::new, |t| split_goals(t));
+        for k in 0..expected.len().max(achieved.len()) {
+            self.form.goals.push(GoalResult {
+                expected: expected.get(k).and_then(|t| text(t)),
+                achieved: achieved.get(k).and_then(|t| text(t)),
+            });
+        }
+    }
+
+    /// Where a data row stands under `header`: a workbook's cells are where they are; a text
+    /// export may have lost leading cells to merged ranges, so the row is aligned from the
+    /// right and checked against which cells hold numbers.
+    fn place<'r>(&self, row: &'r RawRow, header: &Header, total: bool) -> Placed<'r> {
+        if !self.text_export {
+            return Placed { row, shift: 0 };
+        }
+        let right = row.cells.len() as isize - header.width as isize;
+        let plausible = |shift: isize| {
+            let p = Placed { row, shift };
+            let numeric = |c: Concept| {
+                let cell = p.cell(header.col(c));
+                cell.is_empty() || parse_amount(cell).is_ok()
+            };
+            let named = total
+                || !p.cell(header.col(Concept::Name)).is_empty()
+                || !p.cell(header.col(Concept::Target)).is_empty();
+            let level1 = p.cell(header.col(Concept::Level1));
+            named
+                && numeric(Concept::Weight)
+                && numeric(Concept::Score)
+                && (level1.is_empty() || parse_amount(level1).is_err())
+        };
+        let shift = [right, 0, -1, 1, -2, 2]
+            .into_iter()
+            .find(|s| plausible(*s))
+            .unwrap_or(right);
+        Placed { row, shift }
+    }
+
+    fn indicator_row(&mut self, row: &RawRow, keys: &[String]) {
+        let Some(header) = self.table.clone() else {
+            return;
+        };
+        // A banner merged down the table (`年度绩效指标`) is not a cell of the row.
+        let mut row = row.clone();
+        for (cell, k) in row.cells.iter_mut().zip(keys) {
+            if concept_of(k) == Some(Concept::IndicatorBlock) {
+                cell.clear();
+            }
+        }
+        if row.is_blank() {
+            return;
+        }
+        let placed = self.place(&row, &header, false);
+        let get = |c: Concept| text(placed.cell(header.col(c)));
+        if let Some(l1) = get(Concept::Level1) {
+            self.level1 = Some(without_weight(&l1));
+            self.level2 = None;
+        }
+        if let Some(l2) = get(Concept::Level2) {
+            self.level2 = Some(l2);
+        }
+        let name = get(Concept::Name);
+        let target = get(Concept::Target);
+        let actual = get(Concept::Actual);
+        let weight_cell = placed.cell(header.col(Concept::Weight)).to_owned();
+        let score_cell = placed.cell(header.col(Concept::Score)).to_owned();
+        if name.is_none() && target.is_none() && actual.is_none() && weight_cell.is_empty() {
+            return;
+        }
+        let shown = name.clone().unwrap_or_else(|| "（未命名）".to_owned());
+        let weight = self.number(
+            row.line,
+            &format!("指标“{shown}”的分值"),
+            &weight_cell,
+            false,
+        );
+        let score = self.number(
+            row.line,
+            &format!("指标“{shown}”的得分"),
+            &score_cell,
+            false,
+        );
+        let layout_columns = self.form.layout == EvalLayout::Sichuan;
+        self.form.indicators.push(IndicatorResult {
+            level1: self.level1.clone(),
+            level2: self.level2.clone(),
+            name,
+            direction: get(Concept::Direction).filter(|_| layout_columns),
+            target,
+            unit: get(Concept::Unit).filter(|_| layout_columns),
+            actual,
+            weight,
+            score,
+            reason: get(Concept::Reason),
+        });
+        self.source.indicators.push(Some(row.line));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> String {
+        std::fs::read_to_string("tests/fixtures/self_eval/武汉市新洲区总工会-2020-自评.txt")
+            .unwrap()
+    }
+
+    #[test]
+    fn the_sample_reads_as_its_expected_json() {
+        let parsed = parse_text(&sample(), "a.txt").unwrap();
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        let expected = std::fs::read_to_string(
+            "tests/fixtures/self_eval/武汉市新洲区总工会-2020-自评.expected.json",
+        )
+        .unwrap();
+        assert_eq!(
+            parsed.form.to_canonical_json().trim_end(),
+            expected.trim_end()
+        );
+        // Lines point where the clerk looks: the execution total, the first indicator, 总分.
+        assert_eq!(parsed.source.execution, Some(11));
+        assert_eq!(parsed.source.indicator(0), Some(21));
+        assert_eq!(parsed.source.total, Some(37));
+    }
+
+    #[test]
+    fn declarations_and_other_files_are_not_self_evaluations() {
+        let decl =
+            std::fs::read_to_string("tests/fixtures/sample/武汉市新洲区总工会-2020.txt").unwrap();
+        assert_eq!(detect(&Grid::from_text(&decl)), None);
+        assert_eq!(detect(&Grid::from_text("甲\t乙\n丙")), None);
+        assert!(parse_text("甲\t乙", "x.txt").is_err());
+        assert_eq!(
+            detect(&Grid::from_text(&sample())),
+            Some(EvalLayout::National)
+        );
+    }
+
+    #[test]
+    fn helpers_read_years_weights_and_goal_lists() {
+        assert_eq!(year_in("2020年度部门整体支出绩效自评表"), Some(2020));
+        assert_eq!(year_in("（２０２１年度）"), Some(2021));
+        assert_eq!(year_in("12020年"), None);
+        assert_eq!(without_weight("产出指标(50分)"), "产出指标");
+        assert_eq!(without_weight("效益指标（40分）"), "效益指标");
+        assert_eq!(without_weight("产出指标(一)"), "产出指标(一)");
+        assert_eq!(split_goals("目标1：甲 目标2：乙"), ["甲", "乙"]);
+        assert_eq!(split_goals("甲"), ["甲"]);
+    }
+
+    #[test]
+    fn a_shifted_row_and_a_bad_number_are_read_by_their_words() {
+        // The indicator row lost its leading cell; the execution part row too; a score is text.
+        let text = "2021年度部门整体支出绩效自评表\n部门名称\t甲局\n\
+            年度预算执行情况\t\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分\n\
+            \t年度资金总额\t100\t100\t90\t10\t90%\t9\n\
+            其中：财政拨款\t100\t100\t90\t—\t—\t—\n\
+            年度绩效指标\t一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\t偏差原因分析及改进措施\n\
+            \t产出指标\t数量指标\t培训人次\t≥100人次\t90人次\t40\t三十六\t疫情\n\
+            效益指标\t满意度指标\t满意度\t≥90%\t95%\t50\t50\t\n";
+        let p = parse_text(text, "x.txt").unwrap();
+        assert_eq!(p.form.fiscal_year, Some(2021));
+        assert_eq!(p.form.department.as_deref(), Some("甲局"));
+        assert_eq!(p.form.execution.parts[0].label, "财政拨款");
+        assert_eq!(p.form.execution.parts[0].executed, Some(Decimal::from(90)));
+        assert_eq!(p.form.indicators.len(), 2);
+        let second = &p.form.indicators[1];
+        assert_eq!(second.level1.as_deref(), Some("效益指标"));
+        assert_eq!(second.weight, Some(Decimal::from(50)));
+        assert_eq!(second.reason, None);
+        assert_eq!(p.diagnostics.len(), 1);
+        // A total row without the trailing empty cell reads the same.
+        let short = format!("{text}总分\t\t\t\t\t\t90\t86\n");
+        let t = parse_text(&short, "x.txt").unwrap().form.total;
+        assert_eq!(
+            (t.weight, t.score),
+            (Some(Decimal::from(90)), Some(Decimal::from(86)))
+        );
+        assert_eq!(p.diagnostics[0].code, Code::BadNumber);
+        assert_eq!(p.diagnostics[0].line, Some(7));
+        assert!(
+            p.diagnostics[0].message.contains("培训人次"),
+            "{}",
+            p.diagnostics[0].message
+        );
+    }
+}

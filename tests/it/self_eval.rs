@@ -1,0 +1,490 @@
+//! Self-evaluations (contract `self-evaluation-v1.md`): the sample converts exactly to its
+//! expected JSON and reads back; `check` of the sample beside its declaration reports exactly
+//! one finding on the self-evaluation (`target-changed`) while the declaration keeps its own;
+//! each new rule of §4 fires on a change to the sample and stays silent on its near miss.
+
+use crate::common::*;
+use budgetsite::ingest::IngestOptions;
+
+pub fn eval_text() -> String {
+    std::fs::read_to_string(fixtures().join("self_eval/武汉市新洲区总工会-2020-自评.txt")).unwrap()
+}
+
+fn expected() -> String {
+    std::fs::read_to_string(fixtures().join("self_eval/武汉市新洲区总工会-2020-自评.expected.json"))
+        .unwrap()
+}
+
+fn eval_with(pairs: &[(&str, &str)]) -> Vec<u8> {
+    let mut t = eval_text();
+    for (from, to) in pairs {
+        assert!(
+            t.contains(from),
+            "the self-evaluation sample has no {from:?}"
+        );
+        t = t.replacen(from, to, 1);
+    }
+    t.into_bytes()
+}
+
+/// `(relative file, code)` of every finding of a folder holding `files`.
+fn findings(files: &[(&str, Vec<u8>)]) -> Vec<(String, String)> {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes) in files {
+        write(dir.path(), name, bytes);
+    }
+    let batch = budgetsite::load(&[dir.path().to_path_buf()], &IngestOptions::default()).unwrap();
+    let root = dir.path().to_string_lossy().replace('\\', "/");
+    batch
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let rel = d.file.strip_prefix(&root).unwrap_or(&d.file);
+            (
+                rel.trim_start_matches('/').to_owned(),
+                d.code.as_str().to_owned(),
+            )
+        })
+        .collect()
+}
+
+struct Case {
+    code: &'static str,
+    fires: Vec<(&'static str, Vec<u8>)>,
+    passes: Vec<(&'static str, Vec<u8>)>,
+}
+
+const EVAL: &str = "b-自评.txt";
+const DECL: &str = "a.txt";
+
+/// The self-evaluation, changed, beside the untouched declaration.
+fn with_declaration(eval: Vec<u8>) -> Vec<(&'static str, Vec<u8>)> {
+    vec![(EVAL, eval), (DECL, sample_text().into_bytes())]
+}
+
+fn cases() -> Vec<Case> {
+    let w = |pairs: &[(&str, &str)]| with_declaration(eval_with(pairs));
+    vec![
+        Case {
+            code: "execution-rate",
+            fires: w(&[("98.16%", "96.16%")]),
+            // 295.67 ÷ 301.2 = 98.164%: 98.17 is within 0.01 point.
+            passes: w(&[("98.16%", "98.17%")]),
+        },
+        Case {
+            code: "score-over-weight",
+            fires: w(&[("用于党建工作\t合格\t合格\t6\t6", "用于党建工作\t合格\t合格\t6\t6.5")]),
+            // A score equal to its weight is full marks, not over.
+            passes: w(&[]),
+        },
+        Case {
+            code: "weights-sum",
+            fires: w(&[("≥150人\t162人\t7\t7", "≥150人\t162人\t8\t8")]),
+            // Weights moved between two indicators: the sum holds.
+            passes: w(&[
+                ("≥150人\t162人\t7\t7", "≥150人\t162人\t6\t6"),
+                ("2020年发放数量\t合格\t合格\t6\t6", "2020年发放数量\t合格\t合格\t7\t7"),
+            ]),
+        },
+        Case {
+            code: "total-sum",
+            fires: w(&[("100\t98.62", "100\t98.72")]),
+            passes: w(&[("100\t98.62", "100\t98.63")]),
+        },
+        Case {
+            code: "grade",
+            fires: w(&[("自评等级\t优", "自评等级\t良")]),
+            passes: w(&[("自评等级\t优", "自评等级\t优秀")]),
+        },
+        Case {
+            code: "score-above-rule",
+            // 140 of ≥150: 7 × 140/150 = 6.53, not 7.
+            fires: w(&[("≥150人\t162人\t7\t7", "≥150人\t140人\t7\t7")]),
+            // 149.8 of 150: 7 × 0.99867 = 6.99, within 0.01 of 7.
+            passes: w(&[("≥150人\t162人\t7\t7", "≥150人\t149.8人\t7\t7")]),
+        },
+        Case {
+            code: "missing-reason",
+            fires: w(&[(
+                "受疫情影响，部分劳模慰问活动推迟至2021年初开展；下一步提前制定慰问计划，按季度推进",
+                "",
+            )]),
+            passes: w(&[]),
+        },
+        Case {
+            code: "no-declaration",
+            fires: vec![(EVAL, eval_text().into_bytes())],
+            // The name written with a space and full-width characters is the same department.
+            passes: w(&[("部门名称\t武汉市新洲区总工会", "部门名称\t武汉市新洲区 总工会")]),
+        },
+        Case {
+            code: "initial-budget-mismatch",
+            fires: w(&[("年度资金总额\t286.41", "年度资金总额\t280.41")]),
+            passes: w(&[("年度资金总额\t286.41", "年度资金总额\t286.42")]),
+        },
+        Case {
+            code: "target-changed",
+            fires: w(&[]),
+            passes: w(&[("≥150人\t162人", "合 格\t162人")]),
+        },
+        Case {
+            code: "target-dropped",
+            fires: w(&[("\t\t\t用于党建工作\t合格\t合格\t6\t6\t\n", "")]),
+            // Spaces and a trailing 指标 do not make another indicator.
+            passes: w(&[("\t用于党建工作\t", "\t用于 党建工作指标\t")]),
+        },
+        Case {
+            code: "target-added",
+            fires: w(&[("\t用于党建工作\t", "\t用于党建宣传\t")]),
+            passes: w(&[("\t用于党建工作\t", "\t“用于党建工作”\t")]),
+        },
+    ]
+}
+
+/// The codes this module covers (the catalog test in `rules` counts them).
+pub fn covered() -> Vec<&'static str> {
+    cases().iter().map(|c| c.code).collect()
+}
+
+#[test]
+fn every_self_evaluation_rule_fires_on_its_case_and_not_on_its_near_miss() {
+    for case in cases() {
+        let fired = findings(&case.fires);
+        let target = case.fires[0].0;
+        assert!(
+            fired.iter().any(|(f, c)| f == target && c == case.code),
+            "{} did not fire on {target}: {fired:?}",
+            case.code
+        );
+        let passed = findings(&case.passes);
+        assert!(
+            !passed.iter().any(|(_, c)| c == case.code),
+            "{} fired on its near miss: {passed:?}",
+            case.code
+        );
+    }
+}
+
+#[test]
+fn the_sample_converts_exactly_and_its_json_reads_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "自评.txt", eval_text());
+    let out = run(&["convert", p.to_str().unwrap()], dir.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json = stdout(&out);
+    assert_eq!(json.trim_end(), expected().trim_end());
+    // The JSON is itself a submission: converting it again gives the same bytes.
+    let back = write(dir.path(), "自评.json", &json);
+    let again = run(&["convert", back.to_str().unwrap()], dir.path());
+    assert_eq!(stdout(&again), json);
+}
+
+#[test]
+fn check_of_the_sample_beside_its_declaration_reports_target_changed_only() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "武汉市新洲区总工会-2020-自评.txt", eval_text());
+    write(dir.path(), "武汉市新洲区总工会-2020.txt", sample_text());
+    let out = run(&["check", ".", "--format", "json"], dir.path());
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["declarations"], 1);
+    assert_eq!(report["evaluations"], 1);
+    let diagnostics = report["diagnostics"].as_array().unwrap();
+    let on_eval: Vec<&serde_json::Value> = diagnostics
+        .iter()
+        .filter(|d| d["file"].as_str().unwrap().contains("自评"))
+        .collect();
+    assert_eq!(on_eval.len(), 1, "{on_eval:?}");
+    assert_eq!(on_eval[0]["code"], "target-changed");
+    assert_eq!(on_eval[0]["line"], 21);
+    assert_eq!(on_eval[0]["department"], "武汉市新洲区总工会");
+    assert_eq!(on_eval[0]["fiscal_year"], 2020);
+    assert_eq!(
+        diagnostics.len() - on_eval.len(),
+        14,
+        "the declaration keeps its 14"
+    );
+    // The text report counts both kinds.
+    let text = stdout(&run(&["check", "."], dir.path()));
+    assert!(
+        text.contains("检查了 2 个文件、1 份申报表、1 份自评表：0 个错误，15 个警告"),
+        "{text}"
+    );
+}
+
+#[test]
+fn two_self_evaluations_of_one_department_and_year_are_duplicates() {
+    let f = findings(&[
+        ("x-自评.txt", eval_text().into_bytes()),
+        ("y-自评.txt", eval_text().into_bytes()),
+        (DECL, sample_text().into_bytes()),
+    ]);
+    for file in ["x-自评.txt", "y-自评.txt"] {
+        assert!(
+            f.contains(&(file.to_owned(), "duplicate-submission".to_owned())),
+            "{f:?}"
+        );
+    }
+    assert!(!f
+        .iter()
+        .any(|(file, c)| file == DECL && c == "duplicate-submission"));
+}
+
+#[test]
+fn a_workbook_self_evaluation_reads_as_its_text_export() {
+    // Every cell of the text export in its own worksheet cell, numbers as numbers (the rate
+    // as a fraction with a percent format): the same form comes out.
+    let text = eval_text();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("自评表").unwrap();
+    let percent = rust_xlsxwriter::Format::new().set_num_format("0.00%");
+    for (r, line) in text.lines().enumerate() {
+        // The text export lost the leading empty cell of two rows under merged ranges; in
+        // the workbook those cells stand where the sheet has them.
+        let line = if line.starts_with("其他资金") || line.starts_with("效益指标") {
+            format!("\t{line}")
+        } else {
+            line.to_owned()
+        };
+        for (c, cell) in line.split('\t').enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            if cell == "98.16%" {
+                sheet
+                    .write_number_with_format(r, c, 0.9816, &percent)
+                    .unwrap();
+            } else if let Ok(v) = cell.parse::<f64>() {
+                sheet.write_number(r, c, v).unwrap();
+            } else if !cell.is_empty() {
+                sheet.write_string(r, c, cell).unwrap();
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("自评.xlsx");
+    book.save(&path).unwrap();
+    let out = run(&["convert", path.to_str().unwrap()], dir.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["schema"], "self-evaluation/v1");
+    assert_eq!(json["execution"]["rate_percent"].to_string(), "98.16");
+    assert_eq!(json["execution"]["adjusted_budget"].to_string(), "301.2");
+    assert_eq!(json["total"]["score"].to_string(), "98.62");
+    assert_eq!(json["indicators"][0]["target"], "≥150人");
+    assert_eq!(json["indicators"].as_array().unwrap().len(), 11);
+}
+
+#[test]
+fn the_sichuan_layout_reads_by_its_own_words() {
+    let path = fixtures().join("self_eval/示例区教育局-2021-自评-四川.txt");
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(&["convert", path.to_str().unwrap()], dir.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json = stdout(&out);
+    let expected = std::fs::read_to_string(
+        fixtures().join("self_eval/示例区教育局-2021-自评-四川.expected.json"),
+    )
+    .unwrap();
+    assert_eq!(json, expected);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["layout"], "sichuan");
+    // Direction, target and unit in their own columns; 定性 stays as written.
+    assert_eq!(v["indicators"][1]["direction"], "≥");
+    assert_eq!(v["indicators"][1]["target"], "3000");
+    assert_eq!(v["indicators"][1]["unit"], "平方米");
+    assert_eq!(v["indicators"][4]["direction"], "定性");
+    assert_eq!(v["total"]["grade"], serde_json::Value::Null);
+    assert_eq!(v["measures"], "加强项目进度管理，按月调度");
+    // Only `no-declaration`: its sums, scores and reasons hold (2800 of ≥3000 × 15 = 14).
+    let f = findings(&[("s.txt", std::fs::read(&path).unwrap())]);
+    assert_eq!(f, [("s.txt".to_owned(), "no-declaration".to_owned())]);
+    // An execution rate below 90% needs its 原因 in this layout.
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("部分项目资金结转下年使用", "");
+    let f = findings(&[("s.txt", text.into_bytes())]);
+    assert!(
+        f.contains(&("s.txt".to_owned(), "missing-reason".to_owned())),
+        "{f:?}"
+    );
+}
+
+/// Two JSON values equal, numbers by value (`10` is `10.00`: a workbook shows its format).
+fn same_json(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            let d = |n: &serde_json::Number| n.to_string().parse::<rust_decimal::Decimal>().ok();
+            d(x).is_some() && d(x) == d(y)
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_json(p, q))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+#[test]
+fn generated_self_evaluations_read_exactly_fire_their_plants_and_publish_the_oracle_figures() {
+    use budgetsite_gen::self_eval::{EvalOptions, EVAL_CODES};
+    use budgetsite_gen::{generate, GenOptions, QuirkLevel};
+    use rust_decimal::Decimal;
+    let options = GenOptions {
+        seed: 11,
+        departments: 24,
+        years: vec![2021, 2022],
+        quirks: QuirkLevel::Some,
+        evaluations: EvalOptions {
+            share: 100,
+            plant: vec!["all".into()],
+            plant_count: 1,
+            sichuan_share: 30,
+            xlsx_share: 25,
+        },
+        ..GenOptions::default()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    let truth = generate(&options, &input).unwrap();
+    let evals = &truth.self_evaluations;
+    assert!(evals.len() >= 30, "{} self-evaluations", evals.len());
+    for layout in ["national", "sichuan"] {
+        assert!(evals.iter().any(|e| e.layout == layout), "no {layout}");
+    }
+    assert!(evals.iter().any(|e| e.format == "xlsx"));
+    let planted: Vec<&str> = evals
+        .iter()
+        .flat_map(|e| &e.planted)
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        planted, EVAL_CODES,
+        "every code planted once, in catalog order"
+    );
+    let batch = budgetsite::load(std::slice::from_ref(&input), &IngestOptions::default()).unwrap();
+    let prefix = format!("{}/", input.to_string_lossy().replace('\\', "/"));
+    for e in evals {
+        let display = format!("{prefix}{}", e.path);
+        let outcome = batch
+            .files
+            .iter()
+            .find(|o| o.file.display == display)
+            .unwrap_or_else(|| panic!("{display} not read"));
+        let read = outcome
+            .evaluation
+            .as_ref()
+            .unwrap_or_else(|| panic!("{display}: {:?}", outcome.diagnostics));
+        let got: serde_json::Value = serde_json::from_str(&read.form.to_canonical_json()).unwrap();
+        let want: serde_json::Value = serde_json::from_str(&e.expected).unwrap();
+        assert!(same_json(&got, &want), "{display}\n got {got}\nwant {want}");
+        let codes: std::collections::BTreeSet<&str> = outcome
+            .diagnostics
+            .iter()
+            .map(|d| d.code.as_str())
+            .collect();
+        match e.planted.first() {
+            None => assert!(
+                codes.is_empty(),
+                "{display} is clean: {:?}",
+                outcome.diagnostics
+            ),
+            Some(code) => assert!(
+                codes.contains(code.as_str()),
+                "{display}: {code} missed, {codes:?}"
+            ),
+        }
+        // The oracle's review, worked in integers apart from the tool.
+        let r = read.review();
+        assert_eq!(r.score, Decimal::new(e.review_hundredths, 2), "{display}");
+        assert_eq!(r.grade.label_zh(), e.review_grade, "{display}");
+        assert_eq!(
+            r.rate_percent,
+            Some(Decimal::new(e.rate_hundredths, 2)),
+            "{display}"
+        );
+    }
+    // Published: district.json carries both scores, the rate and the target changes.
+    let out = dir.path().join("public");
+    let status = run(
+        &[
+            "build",
+            "--input",
+            input.to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+            "--no-cache",
+        ],
+        dir.path(),
+    );
+    assert!(
+        status.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let site: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("data/district.json")).unwrap())
+            .unwrap();
+    let mut checked = 0;
+    for e in evals.iter().filter(|e| {
+        // Errors withhold a form; a self-evaluation of no declared department has no page.
+        !e.planted.iter().any(|c| {
+            [
+                "execution-rate",
+                "score-over-weight",
+                "weights-sum",
+                "total-sum",
+                "no-declaration",
+            ]
+            .contains(&c.as_str())
+        })
+    }) {
+        let dep = site["departments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["department"] == e.department.as_str())
+            .unwrap_or_else(|| panic!("{} not published", e.department));
+        let j = &dep["evaluations"][e.fiscal_year.to_string()];
+        let n = |v: &serde_json::Value| v.to_string().parse::<Decimal>().unwrap();
+        assert_eq!(
+            n(&j["review_score"]),
+            Decimal::new(e.review_hundredths, 2),
+            "{}",
+            e.path
+        );
+        assert_eq!(
+            n(&j["self_score"]),
+            Decimal::new(e.self_hundredths, 2),
+            "{}",
+            e.path
+        );
+        assert_eq!(
+            n(&j["execution_percent"]),
+            Decimal::new(e.rate_hundredths, 2),
+            "{}",
+            e.path
+        );
+        assert_eq!(j["review_grade"], e.review_grade.as_str());
+        assert_eq!(j["changed_targets"], e.changed.len());
+        assert_eq!(j["dropped_targets"], e.dropped.len());
+        assert_eq!(j["added_targets"], e.added.len());
+        checked += 1;
+    }
+    assert!(checked >= 25, "{checked} checked");
+}
