@@ -3,7 +3,7 @@
 //! block), `年度总体目标` as `目标N：` texts, the `年度履职目标` table (部门职能 / 年度目标任务 /
 //! 支出项目名称 / 预算金额), and one indicator table 一级 / 二级 / 三级指标 / 指标解释 / 目标值.
 
-use super::header::{Column as TableColumn, ColumnMap};
+use super::header::{Column as TableColumn, ColumnMap, DataCell};
 use super::split_overall_goals;
 use super::table::{self, indicator_header, IndicatorTable};
 use super::vocab::{concept_of_key, key, Concept, DUTY_COLUMNS};
@@ -205,8 +205,8 @@ fn duty_row(
 }
 
 /// Amounts belong under 预算金额, texts under the others.
-fn duty_fit(col: &TableColumn, cell: &str, at_start: bool) -> i32 {
-    let number = matches!(parse_amount(cell), Ok(Some(_)));
+fn duty_fit(col: &TableColumn, cell: &DataCell, at_start: bool) -> i32 {
+    let number = matches!(parse_amount(cell.raw), Ok(Some(_)));
     let score = match (col.concept, number) {
         (Concept::DutyAmount, true) => 2,
         (Concept::DutyAmount, false) => 0,

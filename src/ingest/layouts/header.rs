@@ -7,7 +7,7 @@
 //! row that lost leading cells to a merge, or a column inserted, hidden or merged among the
 //! values, still reads right — never by fixed offsets.
 
-use super::vocab::{concept, Concept};
+use super::vocab::{concept, key, Concept};
 use crate::ingest::cells::RawRow;
 
 /// One column of a table: a concept over the cells `start..end` of a row, with its year where
@@ -266,7 +266,7 @@ impl ColumnMap {
         &self,
         row: &'r RawRow,
         from: usize,
-        fit: &dyn Fn(&Column, &str, bool) -> i32,
+        fit: &dyn Fn(&Column, &DataCell, bool) -> i32,
     ) -> Vec<(Column, &'r str)> {
         let cells: Vec<usize> = (from..row.cells.len())
             .filter(|&i| !row.cells[i].is_empty())
@@ -278,11 +278,17 @@ impl ColumnMap {
         }
         // What each cell scores under each column, standing at its start or further in: asked
         // once, not for every path (a fit may normalise the cell's text).
+        let data: Vec<DataCell> = cells
+            .iter()
+            .map(|&i| DataCell {
+                raw: &row.cells[i],
+                key: key(&row.cells[i]),
+            })
+            .collect();
         let scores: Vec<[i32; 2]> = (0..n * m)
             .map(|x| {
                 let (k, j) = (x / m, x % m);
-                let cell = row.cells[cells[k]].as_str();
-                [fit(&cols[j], cell, false), fit(&cols[j], cell, true)]
+                [fit(&cols[j], &data[k], false), fit(&cols[j], &data[k], true)]
             })
             .collect();
         // Cell k under column j, after a cell that moved by `before`: its score and its move.
@@ -337,6 +343,12 @@ impl ColumnMap {
         out.reverse();
         out
     }
+}
+
+/// A data cell as `fit` sees it: as written, and as the vocabulary compares labels.
+pub struct DataCell<'r> {
+    pub raw: &'r str,
+    pub key: String,
 }
 
 /// What moving a cell one column costs, against what a fitting cell scores (`fit`: 1 to 4).

@@ -5,7 +5,7 @@
 //! them: `93.58%`, `93.58`, or the fraction behind a percent format, with float noise
 //! (`shares_from_fractions` decides which).
 
-use super::header::{Column, ColumnMap};
+use super::header::{Column, ColumnMap, DataCell};
 use super::vocab::{Concept, MONEY_COLUMNS};
 use crate::ingest::cells::{parse_amount, RawRow};
 use crate::model::{Declaration, Row};
@@ -68,7 +68,8 @@ pub fn money_cells<'r>(
 }
 
 /// How well a value fits under a budget column: a share where `占比` stands, amounts elsewhere.
-fn fit(col: &Column, cell: &str, at_start: bool) -> i32 {
+fn fit(col: &Column, cell: &DataCell, at_start: bool) -> i32 {
+    let cell = cell.raw;
     let percent = cell.trim_end().ends_with(['%', '％']);
     let number = percent || matches!(parse_amount(cell), Ok(Some(_)));
     let score = match col.concept {

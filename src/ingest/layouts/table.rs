@@ -4,7 +4,7 @@
 //! the budget year in a title. Merged 一级 and 二级 cells leave the cells below them empty:
 //! both carry down to the rows of the same block.
 
-use super::header::{is_year_row, Column, ColumnMap};
+use super::header::{is_year_row, Column, ColumnMap, DataCell};
 use super::vocab::{key, Concept, INDICATOR_COLUMNS};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::ingest::cells::{self, parse_amount, RawRow};
@@ -192,10 +192,10 @@ impl IndicatorTable {
 
 /// How well a data cell fits under a column: taxonomy words belong in the level columns and
 /// nowhere else; a value sits in the first cell of a merged span.
-fn fit(col: &Column, cell: &str, at_start: bool) -> i32 {
-    let k = key(cell);
-    let l1 = is_level1(&k);
-    let l2 = is_known_level2(&k) || is_template_level2(&k);
+fn fit(col: &Column, cell: &DataCell, at_start: bool) -> i32 {
+    let k = &cell.key;
+    let l1 = is_level1(k);
+    let l2 = is_known_level2(k) || is_template_level2(k);
     let score = match col.concept {
         Concept::Level1 => match (l1, l2) {
             (true, true) => 1,

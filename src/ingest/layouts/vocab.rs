@@ -273,8 +273,24 @@ pub const DUTY_COLUMNS: &[Concept] = &[
     Concept::DutyAmount,
 ];
 
+/// Every word of `WORDS` to its concept, built once: the reader asks of every cell.
+static INDEX: std::sync::LazyLock<std::collections::HashMap<&'static str, Concept>> =
+    std::sync::LazyLock::new(|| {
+        WORDS
+            .iter()
+            .flat_map(|(c, words)| words.iter().map(move |w| (*w, *c)))
+            .collect()
+    });
+
+/// Longer cells are text, not labels: 64 Chinese characters.
+const MAX_LABEL_BYTES: usize = 192;
+
 /// A cell's label as the vocabulary compares it.
 pub fn key(cell: &str) -> String {
+    // No label is this long: a paragraph of text is not keyed (the reader keys every cell).
+    if cell.len() > MAX_LABEL_BYTES {
+        return String::new();
+    }
     let mut l: String = label(cell)
         .chars()
         .map(|c| match c {
@@ -309,12 +325,7 @@ pub fn concept(cell: &str) -> Option<Concept> {
 /// `concept` of a label already keyed. A leading year (`2020年预算数`) names the column of
 /// that year: the budget column where the rest is one.
 pub fn concept_of_key(key: &str) -> Option<Concept> {
-    let exact = |k: &str| {
-        WORDS
-            .iter()
-            .find(|(_, words)| words.contains(&k))
-            .map(|(c, _)| *c)
-    };
+    let exact = |k: &str| INDEX.get(k).copied();
     exact(key).or_else(|| {
         let (digits, rest) = key.split_at_checked(4)?;
         let rest = rest.strip_prefix('年')?;

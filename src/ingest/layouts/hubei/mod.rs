@@ -221,13 +221,9 @@ impl<'a> Parser<'a> {
         if !any && !self.in_goals {
             // Inline values only in the form's head, never in goal tables' free text.
             for cell in &row.cells {
-                for c in HEAD {
-                    for word in super::vocab::words(c) {
-                        if let Some(v) = inline_value(cell, word) {
-                            any = true;
-                            self.identity(c, Some(v), row.line);
-                        }
-                    }
+                if let Some((c, v)) = inline_value(cell).filter(|(c, _)| HEAD.contains(c)) {
+                    any = true;
+                    self.identity(c, Some(v), row.line);
                 }
             }
         }

@@ -2,6 +2,7 @@
 //! headers, goal headers (`年度目标1`, `目标一`), `名称：值` cells, and the taxonomy words of
 //! its indicator tables.
 
+use super::super::vocab::{concept_of_key, key, Concept};
 use crate::ingest::cells::{self, paragraphs, RawRow};
 
 /// A cell that is the form's title, with at most a year and a few marks around it — not a
@@ -97,15 +98,17 @@ pub(super) fn goal_header(label: &str) -> Option<(u32, Option<()>)> {
     Some((number, (!after.is_empty()).then_some(())))
 }
 
-/// `部门名称：甲局` in one cell → `甲局` (a colon must separate the label from the value; the
-/// label compares as `vocab::key` writes it).
-pub(super) fn inline_value(cell: &str, word: &str) -> Option<String> {
+/// `部门名称：甲局` in one cell → (the concept its label names, `甲局`): a colon must separate
+/// the label from the value, and the label compares as `vocab::key` writes it.
+pub(super) fn inline_value(cell: &str) -> Option<(Concept, String)> {
     let (label, rest) = cell.split_once([':', '：'])?;
-    if super::super::vocab::key(label) != word {
+    // A label is short; a long text with a colon in it is not one.
+    if label.chars().count() > 16 {
         return None;
     }
+    let concept = concept_of_key(&key(label))?;
     let value = rest.trim();
-    (!value.is_empty()).then(|| value.to_owned())
+    (!value.is_empty()).then(|| (concept, value.to_owned()))
 }
 
 /// The value of a head label at `index`: the next filled cell, unless that is another label
@@ -172,20 +175,12 @@ mod tests {
         assert_eq!(goal_header("年度目标12"), Some((12, None)));
         assert_eq!(goal_header("年度目标1:金秋助学"), Some((1, Some(()))));
         assert_eq!(goal_header("年度目标"), None);
-        assert_eq!(
-            inline_value("部门名称：甲局", "部门名称").as_deref(),
-            Some("甲局")
-        );
-        assert_eq!(
-            inline_value("部门名称: 甲局 ", "部门名称").as_deref(),
-            Some("甲局")
-        );
-        assert_eq!(inline_value("部门名称甲局", "部门名称"), None);
-        assert_eq!(inline_value("部门名称：", "部门名称"), None);
-        assert_eq!(
-            inline_value("部门（单位） 名称：甲局", "部门(单位)名称").as_deref(),
-            Some("甲局")
-        );
+        let named = |v: &str| Some((Concept::Department, v.to_owned()));
+        assert_eq!(inline_value("部门名称：甲局"), named("甲局"));
+        assert_eq!(inline_value("部门名称: 甲局 "), named("甲局"));
+        assert_eq!(inline_value("部门名称甲局"), None);
+        assert_eq!(inline_value("部门名称："), None);
+        assert_eq!(inline_value("部门（单位） 名称：甲局"), named("甲局"));
         assert_eq!(goal_header("年度目标三:党建"), Some((3, Some(()))));
         assert_eq!(budget_column_year("2020年预算数"), Some(2020));
         assert_eq!(budget_column_year("2019年"), None);
