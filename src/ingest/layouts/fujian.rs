@@ -50,7 +50,7 @@ pub fn parse(grid: &Grid, file: &str) -> Result<ParsedForm, Diagnostic> {
             own_row_year.get_or_insert(year);
             continue;
         }
-        if let Some(map) = indicator_header(row) {
+        if let Some(map) = indicator_header(&labels) {
             seen = true;
             let fiscal_year = d.fiscal_year.or(own_row_year);
             section = Section::Indicators(IndicatorTable::new(
@@ -88,7 +88,7 @@ pub fn parse(grid: &Grid, file: &str) -> Result<ParsedForm, Diagnostic> {
             source.overall_goals = Some(row.line);
             continue;
         }
-        if let Some(mut map) = ColumnMap::from_header(row, DUTY_COLUMNS, 2) {
+        if let Some(mut map) = ColumnMap::from_labels(&labels, DUTY_COLUMNS, 2) {
             map.close();
             seen = true;
             section = Section::Duties(map);
@@ -205,15 +205,14 @@ fn duty_row(
 }
 
 /// Amounts belong under 预算金额, texts under the others.
-fn duty_fit(col: &TableColumn, cell: &DataCell, at_start: bool) -> i32 {
+fn duty_fit(col: &TableColumn, cell: &DataCell) -> i32 {
     let number = matches!(parse_amount(cell.raw), Ok(Some(_)));
-    let score = match (col.concept, number) {
+    match (col.concept, number) {
         (Concept::DutyAmount, true) => 2,
         (Concept::DutyAmount, false) => 0,
         (_, true) => -2,
         (_, false) => 1,
-    };
-    score - i32::from(!at_start)
+    }
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 //! row that lost leading cells to a merge, or a column inserted, hidden or merged among the
 //! values, still reads right — never by fixed offsets.
 
-use super::vocab::{concept, key, Concept};
+use super::vocab::{concept, concept_of_key, key, Concept};
 use crate::ingest::cells::RawRow;
 
 /// One column of a table: a concept over the cells `start..end` of a row, with its year where
@@ -102,14 +102,21 @@ pub fn is_year_row(row: &RawRow) -> bool {
 impl ColumnMap {
     /// The columns a header row names among `allowed`; `None` when it names fewer than
     /// `min` of them.
+    #[cfg(test)]
     pub fn from_header(row: &RawRow, allowed: &[Concept], min: usize) -> Option<ColumnMap> {
-        let filled: Vec<usize> = (0..row.cells.len())
-            .filter(|&i| !row.cells[i].is_empty())
+        let labels: Vec<String> = row.cells.iter().map(|c| key(c)).collect();
+        ColumnMap::from_labels(&labels, allowed, min)
+    }
+
+    /// `from_header` of a row already keyed (`vocab::key` of each cell).
+    pub fn from_labels(labels: &[String], allowed: &[Concept], min: usize) -> Option<ColumnMap> {
+        let filled: Vec<usize> = (0..labels.len())
+            .filter(|&i| !labels[i].is_empty())
             .collect();
         let mut columns = Vec::new();
         for (k, &i) in filled.iter().enumerate() {
-            let cell = &row.cells[i];
-            let (c, year) = match concept(cell).filter(|c| allowed.contains(c)) {
+            let cell = &labels[i];
+            let (c, year) = match concept_of_key(cell).filter(|c| allowed.contains(c)) {
                 Some(c) => (c, None),
                 None => match year_column(cell, allowed) {
                     Some((c, y)) => (c, Some(y)),
@@ -256,7 +263,7 @@ impl ColumnMap {
 
     /// The cells of a data row through the map: each filled cell from `from` on is given to a
     /// column (in order, one cell a column) by what it holds (`fit` scores a cell under a
-    /// column, `at_start` where it stands in the first cell of a merged span) and by how far
+    /// column; a cell not in the first cell of a merged span scores one less) and by how far
     /// it must move from where it stands. Moving costs: a row that lost leading cells to a
     /// merge moves as a whole once, a column inserted or merged among the values moves the
     /// cells after it once more, a cell left of its own place costs more (a row loses cells on
@@ -266,7 +273,7 @@ impl ColumnMap {
         &self,
         row: &'r RawRow,
         from: usize,
-        fit: &dyn Fn(&Column, &DataCell, bool) -> i32,
+        fit: &dyn Fn(&Column, &DataCell) -> i32,
     ) -> Vec<(Column, &'r str)> {
         let cells: Vec<usize> = (from..row.cells.len())
             .filter(|&i| !row.cells[i].is_empty())
@@ -285,12 +292,35 @@ impl ColumnMap {
                 key: key(&row.cells[i]),
             })
             .collect();
-        let scores: Vec<[i32; 2]> = (0..n * m)
-            .map(|x| {
-                let (k, j) = (x / m, x % m);
-                [fit(&cols[j], &data[k], false), fit(&cols[j], &data[k], true)]
-            })
-            .collect();
+        let mut scores: Vec<i32> = Vec::with_capacity(n * m);
+        for cell in &data {
+            for (j, col) in cols.iter().enumerate() {
+                // Columns of one concept (the prior years) fit a cell alike.
+                let same = cols[..j].iter().position(|c| c.concept == col.concept);
+                let row_start = scores.len() - j;
+                scores.push(match same {
+                    Some(j2) => scores[row_start + j2],
+                    None => fit(col, cell),
+                });
+            }
+        }
+        // Where every cell fits best right where it stands, nothing moves: no other
+        // assignment can score more (a fit is at most its best, a move only costs).
+        let at = |i: usize| cols.iter().position(|c| (c.start..c.end).contains(&i));
+        let stays: Option<Vec<usize>> = cells.iter().map(|&i| at(i)).collect();
+        if let Some(js) = stays.filter(|js| js.windows(2).all(|w| w[0] < w[1])) {
+            let best_here = js.iter().enumerate().all(|(k, &j)| {
+                let here = scores[k * m + j] - i32::from(cells[k] != cols[j].start);
+                (0..m).all(|j2| scores[k * m + j2] <= here)
+            });
+            if best_here {
+                return js
+                    .iter()
+                    .zip(&cells)
+                    .map(|(&j, &i)| (cols[j], row.cells[i].as_str()))
+                    .collect();
+            }
+        }
         // Cell k under column j, after a cell that moved by `before`: its score and its move.
         let place = |k: usize, j: usize, before: isize| -> (i32, isize) {
             let i = cells[k] as isize;
@@ -301,7 +331,8 @@ impl ColumnMap {
             // the cell is costs more.
             let cost = MOVE_COST * (moved - before).unsigned_abs() as i32
                 + if moved < 0 { LEFT_OF_ITSELF } else { 0 };
-            let fit = scores[k * m + j][usize::from(p == c.start as isize)];
+            // A value stands in the first cell of a merged span.
+            let fit = scores[k * m + j] - i32::from(p != c.start as isize);
             (fit - cost, moved)
         };
         // best[k][j]: the best score with cell k the last placed, under column j; the cell
@@ -476,7 +507,7 @@ mod tests {
         assert_eq!(map.years(Concept::PriorValues), [2021, 2020]);
         // The name merged over two cells reads from either.
         let data = row(&["产出指标", "数量指标", "", "巡查长度", "1", "2", "3"]);
-        let read = map.assign(&data, 0, &|_, _, _| 1);
+        let read = map.assign(&data, 0, &|_, _| 1);
         assert!(read
             .iter()
             .any(|(c, v)| c.concept == Concept::Name && *v == "巡查长度"));

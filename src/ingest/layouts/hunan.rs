@@ -40,7 +40,7 @@ pub fn parse(grid: &Grid, file: &str) -> Result<ParsedForm, Diagnostic> {
             own_row_year.get_or_insert(year);
             continue;
         }
-        if let Some(map) = indicator_header(row) {
+        if let Some(map) = indicator_header(&labels) {
             seen = true;
             let fiscal_year = d.fiscal_year.or(own_row_year);
             indicators = Some(IndicatorTable::new(

@@ -12,8 +12,8 @@ use crate::model::{Declaration, Row};
 
 /// The columns of a budget table's header row, if it is one: it names two of the budget, the
 /// share and the prior years.
-pub fn money_header(row: &RawRow) -> Option<ColumnMap> {
-    ColumnMap::from_header(row, MONEY_COLUMNS, 2)
+pub fn money_header(labels: &[String]) -> Option<ColumnMap> {
+    ColumnMap::from_labels(labels, MONEY_COLUMNS, 2)
 }
 
 /// The official template's columns right of a row label at `label`: where a form has no
@@ -68,22 +68,17 @@ pub fn money_cells<'r>(
 }
 
 /// How well a value fits under a budget column: a share where `占比` stands, amounts elsewhere.
-fn fit(col: &Column, cell: &DataCell, at_start: bool) -> i32 {
+fn fit(col: &Column, cell: &DataCell) -> i32 {
     let cell = cell.raw;
     let percent = cell.trim_end().ends_with(['%', '％']);
     let number = percent || matches!(parse_amount(cell), Ok(Some(_)));
-    let score = match col.concept {
+    match col.concept {
         Concept::ShareColumn if percent => 4,
         Concept::ShareColumn if number => 1,
         Concept::ShareColumn => -2,
         _ if percent => -4,
         _ if number => 2,
         _ => -1,
-    };
-    if at_start {
-        score
-    } else {
-        score - 1
     }
 }
 
@@ -204,6 +199,10 @@ mod tests {
         assert_eq!(b.budget_line(Row::Project).share_percent, d("0.5"));
     }
 
+    fn keys(cells: &[&str]) -> Vec<String> {
+        cells.iter().map(|c| super::super::vocab::key(c)).collect()
+    }
+
     fn row(cells: &[&str]) -> RawRow {
         RawRow {
             line: 1,
@@ -214,7 +213,7 @@ mod tests {
     #[test]
     fn budget_cells_are_read_through_the_header_in_its_order() {
         // The PDF print: 当年金额, the two prior years, then 占比.
-        let mut map = money_header(&row(&[
+        let mut map = money_header(&keys(&[
             "",
             "总体资金情况",
             "",
@@ -236,7 +235,7 @@ mod tests {
     fn a_text_row_that_lost_cells_to_a_merge_is_aligned_by_its_share() {
         // The sample: the spending total lost its two leading cells and gained one after
         // its label.
-        let mut map = money_header(&row(&[
+        let mut map = money_header(&keys(&[
             "部门总体资金情况 (万元)",
             "总体资金情况",
             "",

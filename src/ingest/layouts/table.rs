@@ -13,8 +13,8 @@ use crate::text::to_half_width;
 use rust_decimal::Decimal;
 
 /// Whether a header row opens an indicator table: it names a level and a name or a value.
-pub fn indicator_header(row: &RawRow) -> Option<ColumnMap> {
-    let map = ColumnMap::from_header(row, INDICATOR_COLUMNS, 2)?;
+pub fn indicator_header(labels: &[String]) -> Option<ColumnMap> {
+    let map = ColumnMap::from_labels(labels, INDICATOR_COLUMNS, 2)?;
     let level = map.has(Concept::Level1) || map.has(Concept::Level2);
     let body = [Concept::Name, Concept::Target, Concept::Value]
         .iter()
@@ -192,11 +192,11 @@ impl IndicatorTable {
 
 /// How well a data cell fits under a column: taxonomy words belong in the level columns and
 /// nowhere else; a value sits in the first cell of a merged span.
-fn fit(col: &Column, cell: &DataCell, at_start: bool) -> i32 {
+fn fit(col: &Column, cell: &DataCell) -> i32 {
     let k = &cell.key;
     let l1 = is_level1(k);
     let l2 = is_known_level2(k) || is_template_level2(k);
-    let score = match col.concept {
+    match col.concept {
         Concept::Level1 => match (l1, l2) {
             (true, true) => 1,
             (true, false) => 4,
@@ -219,11 +219,6 @@ fn fit(col: &Column, cell: &DataCell, at_start: bool) -> i32 {
         _ if l1 && !l2 => -3,
         _ if l2 && k.ends_with("指标") => -2,
         _ => 1,
-    };
-    if at_start {
-        score
-    } else {
-        score - 1
     }
 }
 
@@ -390,7 +385,8 @@ mod tests {
                 "备注",
             ],
         );
-        let columns = indicator_header(&header).expect("a header");
+        let labels: Vec<String> = header.cells.iter().map(|c| key(c)).collect();
+        let columns = indicator_header(&labels).expect("a header");
         let mut table = IndicatorTable::new(columns, 5, Some(2023), "绩效指标表".to_owned());
         let mut out = Vec::new();
         table.row(

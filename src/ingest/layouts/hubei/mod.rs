@@ -131,7 +131,7 @@ impl<'a> Parser<'a> {
         if self.goal_header_row(row, &labels) {
             return;
         }
-        if let Some(map) = indicator_header(row) {
+        if let Some(map) = indicator_header(&labels) {
             self.open_table(map, row.line);
             return;
         }
@@ -393,7 +393,7 @@ impl<'a> Parser<'a> {
                 _ => {}
             }
         }
-        if let Some(map) = money_header(row) {
+        if let Some(map) = money_header(labels) {
             self.structure_seen = true;
             if let Some(y) = row.cells.iter().find_map(|c| budget_column_year(c)) {
                 self.years.headers.get_or_insert(y);
