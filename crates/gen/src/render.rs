@@ -254,14 +254,12 @@ pub(crate) fn render(form: &Form, q: &Quirks, rng: &mut Rng) -> Rendered {
     let colon = if q.halfwidth_colons { ":" } else { "：" };
     let mut used = [false; 2]; // thousands separators, full-width digits
     let mut applied: Vec<&'static str> = Vec::new();
-    let mut rows: Vec<TRow> = Vec::new();
-
     // Header block of the money table (7 columns).
-    rows.push(row(
+    let mut rows: Vec<TRow> = vec![row(
         padded("部门名称", decl.department.as_deref().unwrap_or(""), 7),
         false,
         Some(Anchor::Department),
-    ));
+    )];
     rows.push(row(
         cells(&[
             "填报人",

@@ -337,14 +337,14 @@ impl ColumnMap {
         };
         // best[k][j]: the best score with cell k the last placed, under column j; the cell
         // placed before it is at most `MAX_LEFT_OUT` cells back.
-        let mut best: Vec<Vec<(i32, Option<(usize, usize)>, isize)>> =
-            vec![Vec::with_capacity(m); n];
+        let mut best: Vec<Vec<Step>> = vec![Vec::with_capacity(m); n];
         for k in 0..n {
             for j in 0..m {
                 let (s, moved) = place(k, j, 0);
                 let mut cand = (LEFT_OUT * k as i32 + s, None, moved);
-                for k2 in k.saturating_sub(MAX_LEFT_OUT + 1)..k {
-                    for (j2, &(s2, _, d2)) in best[k2].iter().enumerate().take(j) {
+                let first = k.saturating_sub(MAX_LEFT_OUT + 1);
+                for (k2, placed) in best.iter().enumerate().take(k).skip(first) {
+                    for (j2, &(s2, _, d2)) in placed.iter().enumerate().take(j) {
                         let (s, moved) = place(k, j, d2);
                         let total = s2 + LEFT_OUT * (k - k2 - 1) as i32 + s;
                         if total > cand.0 {
@@ -375,6 +375,10 @@ impl ColumnMap {
         out
     }
 }
+
+/// A step of `assign`'s search: the score so far, the cell and column placed before, and how
+/// far the last placed cell moved.
+type Step = (i32, Option<(usize, usize)>, isize);
 
 /// A data cell as `fit` sees it: as written, and as the vocabulary compares labels.
 pub struct DataCell<'r> {

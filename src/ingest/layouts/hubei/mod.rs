@@ -233,11 +233,11 @@ impl<'a> Parser<'a> {
 
     fn identity(&mut self, concept: Concept, value: Option<String>, line: u32) {
         match concept {
-            Concept::Department => {
-                if self.source.department.is_none() || self.decl.department.is_none() {
-                    self.decl.department = value;
-                    self.source.department = Some(line);
-                }
+            Concept::Department
+                if self.source.department.is_none() || self.decl.department.is_none() =>
+            {
+                self.decl.department = value;
+                self.source.department = Some(line);
             }
             Concept::FilledBy => self.decl.filled_by = value,
             Concept::Phone => self.decl.phone = value,
