@@ -159,6 +159,77 @@ struct Reference {
 
 const KEY: [&str; 2] = ["部门", "预算年度"];
 
+/// The self-evaluations' year table (`years/<year>/self-evaluations.csv`, issue 19), in file order.
+const EVALUATION_TABLE: [FieldSpec; 19] = {
+    const fn n(name: &'static str, title: &'static str, unit: Option<&'static str>) -> FieldSpec {
+        field(name, "number", title, title, unit, "value", None)
+    }
+    const fn i(name: &'static str, title: &'static str) -> FieldSpec {
+        field(name, "integer", title, title, None, "value", None)
+    }
+    const fn t(name: &'static str, title: &'static str) -> FieldSpec {
+        field(name, "string", title, title, None, "unknown:string", None)
+    }
+    [
+        t("部门", "部门名称"),
+        field(
+            "年度",
+            "year",
+            "评价年度",
+            "自评的预算年度",
+            None,
+            "date:fiscal-year",
+            None,
+        ),
+        field(
+            "年初预算数（万元）",
+            "number",
+            "年初预算数",
+            "年初预算数（自评表所填）",
+            Some("万元"),
+            "value",
+            Some(("expenditure", "approved")),
+        ),
+        field(
+            "全年预算数（万元）",
+            "number",
+            "全年预算数",
+            "全年（调整后）预算数",
+            Some("万元"),
+            "value",
+            Some(("expenditure", "adjusted")),
+        ),
+        field(
+            "全年执行数（万元）",
+            "number",
+            "全年执行数",
+            "全年执行数",
+            Some("万元"),
+            "value",
+            Some(("expenditure", "executed")),
+        ),
+        n(
+            "预算执行率（%）",
+            "预算执行率：全年执行数 ÷ 全年预算数",
+            Some("%"),
+        ),
+        n("预算执行分值", "预算执行的分值（权重）", None),
+        n("预算执行自评得分", "部门自评的预算执行得分", None),
+        n("预算执行复核得分", "按全国评分规则复核的预算执行得分", None),
+        n("自评得分", "部门自评总分", None),
+        n("复核得分", "按全国评分规则复核的总分", None),
+        n("自评高出复核", "自评得分 − 复核得分", None),
+        t("自评等级", "部门自评等级（优/良/中/差）"),
+        t("复核等级", "按复核得分定的等级"),
+        i("指标数", "自评表的绩效指标数"),
+        i("指标值改动数", "年度指标值与申报时不同的指标数"),
+        i("未自评的申报指标数", "申报了而自评表中没有的指标数"),
+        i("新增指标数", "自评表中有而申报时没有的指标数"),
+        i("提示数", "自评表的检查提示（警告）数"),
+    ]
+};
+const EVALUATION_KEY: [&str; 2] = ["部门", "年度"];
+
 /// A resource name as the spec allows (`[-a-z0-9._/]`): an address's `ü` is written `v`, as
 /// pinyin is typed; anything else not allowed becomes `_`.
 fn clean(name: &str) -> String {
@@ -172,8 +243,12 @@ fn clean(name: &str) -> String {
 }
 
 fn schema(foreign: Option<String>) -> Schema {
+    schema_of(&YEAR_TABLE, KEY, foreign)
+}
+
+fn schema_of(fields: &[FieldSpec], key: [&'static str; 2], foreign: Option<String>) -> Schema {
     Schema {
-        fields: YEAR_TABLE
+        fields: fields
             .iter()
             .map(|f| Field {
                 name: f.name,
@@ -181,7 +256,7 @@ fn schema(foreign: Option<String>) -> Schema {
                 title: f.title,
                 description: f.description,
                 unit: f.unit,
-                constraints: KEY
+                constraints: key
                     .contains(&f.name)
                     .then_some(Constraints { required: true }),
                 column_type: f.column_type,
@@ -192,14 +267,14 @@ fn schema(foreign: Option<String>) -> Schema {
             })
             .collect(),
         missing_values: [""],
-        primary_key: KEY,
+        primary_key: key,
         foreign_keys: foreign
             .into_iter()
             .map(|resource| ForeignKey {
-                fields: KEY,
+                fields: key,
                 reference: Reference {
                     resource: clean(&resource),
-                    fields: KEY,
+                    fields: key,
                 },
             })
             .collect(),
@@ -278,6 +353,22 @@ fn resources(d: &District<'_>, prefix: &str, folder: &str) -> Vec<Resource> {
             None,
         ));
     }
+    for &y in &d.years {
+        if crate::output::evaluations::table(d, y).is_some() {
+            let mut r = table(
+                format!("{prefix}self-evaluations-{y}"),
+                local(crate::output::evaluations::table_path(d, y, "csv")),
+                format!("{}{y}年度部门整体支出绩效自评", d.name),
+                format!(
+                    "{}{y}年度报送且无错误的每份自评表一行：预算执行、自评与复核得分和等级、指标改动。同名的 .xlsx 为同一张表的 Excel 工作簿。",
+                    d.name
+                ),
+                None,
+            );
+            r.schema = Some(schema_of(&EVALUATION_TABLE, EVALUATION_KEY, None));
+            out.push(r);
+        }
+    }
     out.push(json(
         format!("{prefix}district"),
         local(views::district_json(d)),
@@ -291,6 +382,16 @@ fn resources(d: &District<'_>, prefix: &str, folder: &str) -> Vec<Resource> {
                 local(views::declaration_json(d, dep, f.year)),
                 format!("{}{}年度绩效目标申报表", dep.name, f.year),
                 "模式 declaration/v1：申报表的全部内容（资金、职能、目标与指标）；未填的单元格为 null。金额单位：万元。".to_owned(),
+            ));
+        }
+    }
+    for dep in &d.departments {
+        for e in &dep.evaluations {
+            out.push(json(
+                format!("{prefix}self-evaluation-{}-{}", dep.slug, e.year),
+                local(views::evaluation_json(d, dep, e.year)),
+                format!("{}{}年度绩效自评表", dep.name, e.year),
+                "模式 self-evaluation/v1：自评表的全部内容（预算执行、目标完成、指标实际值与得分）；未填的单元格为 null。金额单位：万元。".to_owned(),
             ));
         }
     }

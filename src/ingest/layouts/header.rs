@@ -289,7 +289,7 @@ impl ColumnMap {
             .iter()
             .map(|&i| DataCell {
                 raw: &row.cells[i],
-                key: key(&row.cells[i]),
+                key: std::cell::OnceCell::new(),
             })
             .collect();
         let mut scores: Vec<i32> = Vec::with_capacity(n * m);
@@ -383,7 +383,14 @@ type Step = (i32, Option<(usize, usize)>, isize);
 /// A data cell as `fit` sees it: as written, and as the vocabulary compares labels.
 pub struct DataCell<'r> {
     pub raw: &'r str,
-    pub key: String,
+    key: std::cell::OnceCell<String>,
+}
+
+impl DataCell<'_> {
+    /// The cell as the vocabulary compares labels, keyed when a fit first asks.
+    pub fn key(&self) -> &str {
+        self.key.get_or_init(|| key(self.raw))
+    }
 }
 
 /// What moving a cell one column costs, against what a fitting cell scores (`fit`: 1 to 4).

@@ -193,7 +193,7 @@ impl IndicatorTable {
 /// How well a data cell fits under a column: taxonomy words belong in the level columns and
 /// nowhere else; a value sits in the first cell of a merged span.
 fn fit(col: &Column, cell: &DataCell) -> i32 {
-    let k = &cell.key;
+    let k = cell.key();
     let l1 = is_level1(k);
     let l2 = is_known_level2(k) || is_template_level2(k);
     match col.concept {

@@ -76,12 +76,19 @@ pub fn bundled(root: &Path) -> Vec<(String, Vec<u8>)> {
     for dir in BUNDLED {
         for e in walk(&root.join(dir)) {
             if e.extension().is_some_and(|x| x == "txt") {
+                let bytes = std::fs::read(&e).expect("readable fixture");
+                // Declarations only: a self-evaluation (issue 19) is another form.
+                let decoded = budgetsite::ingest::decode::decode(&bytes).expect("a text export");
+                let grid = budgetsite::ingest::grid::Grid::from_text(&decoded.text);
+                if budgetsite::ingest::self_eval::detect(&grid).is_some() {
+                    continue;
+                }
                 let name = e
                     .strip_prefix(root)
                     .unwrap_or(&e)
                     .to_string_lossy()
                     .into_owned();
-                files.push((name, std::fs::read(&e).expect("readable fixture")));
+                files.push((name, bytes));
             }
         }
     }
