@@ -311,6 +311,21 @@ pub fn parse_all(file: &SourceFile, bytes: &[u8]) -> Vec<FileOutcome> {
             Ok(grids) => grids,
             Err(e) => return unreadable(e.to_string()),
         };
+        // A declaration read from one of the workbook's sheets, its findings naming the sheet.
+        let declared = |(parsed, sheet): (ParsedForm, Option<String>)| {
+            let mut diagnostics = parsed.diagnostics;
+            for d in &mut diagnostics {
+                d.sheet.clone_from(&sheet);
+            }
+            let loaded = Loaded {
+                declaration: parsed.declaration,
+                source: parsed.source,
+                format: Format::Workbook(kind),
+                encoding: kind.name(),
+                sheet,
+            };
+            outcome(Some(loaded), diagnostics)
+        };
         // Self-evaluation sheets first; the others are read as declarations.
         let (evaluations, grids): (Vec<_>, Vec<_>) = grids
             .into_iter()
@@ -325,41 +340,12 @@ pub fn parse_all(file: &SourceFile, bytes: &[u8]) -> Vec<FileOutcome> {
             .collect();
         if !read.is_empty() {
             if let Ok(forms) = read_sheets(&grids, &file.display) {
-                read.extend(forms.into_iter().map(|(parsed, sheet)| {
-                    let mut diagnostics = parsed.diagnostics;
-                    for d in &mut diagnostics {
-                        d.sheet.clone_from(&sheet);
-                    }
-                    let loaded = Loaded {
-                        declaration: parsed.declaration,
-                        source: parsed.source,
-                        format: Format::Workbook(kind),
-                        encoding: kind.name(),
-                        sheet,
-                    };
-                    outcome(Some(loaded), diagnostics)
-                }));
+                read.extend(forms.into_iter().map(declared));
             }
             return read;
         }
         return match read_sheets(&grids, &file.display) {
-            Ok(forms) => forms
-                .into_iter()
-                .map(|(parsed, sheet)| {
-                    let mut diagnostics = parsed.diagnostics;
-                    for d in &mut diagnostics {
-                        d.sheet.clone_from(&sheet);
-                    }
-                    let loaded = Loaded {
-                        declaration: parsed.declaration,
-                        source: parsed.source,
-                        format: Format::Workbook(kind),
-                        encoding: kind.name(),
-                        sheet,
-                    };
-                    outcome(Some(loaded), diagnostics)
-                })
-                .collect(),
+            Ok(forms) => forms.into_iter().map(declared).collect(),
             Err(d) => vec![outcome(None, vec![d])],
         };
     }

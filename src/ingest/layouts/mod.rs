@@ -79,6 +79,12 @@ pub fn detect(grid: &Grid) -> Layout {
 
 /// Splits `目标1：甲 目标2：乙` into `["甲", "乙"]`; text without markers is one goal a line.
 pub(crate) fn split_overall_goals(text: &str) -> Vec<String> {
+    split_goal_markers(text).unwrap_or_else(|| crate::ingest::cells::paragraphs(text))
+}
+
+/// The texts after each `目标N：` marker of a text (empty ones dropped); `None` when it has
+/// no marker. Shared by the declarations' and the self-evaluations' readers.
+pub(crate) fn split_goal_markers(text: &str) -> Option<Vec<String>> {
     let chars: Vec<char> = text.chars().collect();
     let mut marks = Vec::new();
     let mut i = 0;
@@ -95,7 +101,7 @@ pub(crate) fn split_overall_goals(text: &str) -> Vec<String> {
         i += 1;
     }
     if marks.is_empty() {
-        return crate::ingest::cells::paragraphs(text);
+        return None;
     }
     let mut out = Vec::new();
     for (k, &(_, content_start)) in marks.iter().enumerate() {
@@ -106,7 +112,7 @@ pub(crate) fn split_overall_goals(text: &str) -> Vec<String> {
             out.push(goal.to_owned());
         }
     }
-    out
+    Some(out)
 }
 
 /// The finding for a grid that reads as none of the layouts: the labels looked for, from

@@ -237,31 +237,7 @@ fn without_weight(cell: &str) -> String {
 
 /// Splits `目标1：甲 目标2：乙` into `["甲", "乙"]`; text without markers is one goal.
 fn split_goals(text: &str) -> Vec<String> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut marks = Vec::new();
-    let mut i = 0;
-    while i + 2 < chars.len() {
-        if chars[i] == '目' && chars[i + 1] == '标' {
-            if let Some((_, used)) = super::cells::leading_number(&chars[i + 2..]) {
-                if matches!(chars.get(i + 2 + used), Some(':' | '：')) {
-                    marks.push((i, i + 3 + used));
-                    i += 3 + used;
-                    continue;
-                }
-            }
-        }
-        i += 1;
-    }
-    if marks.is_empty() {
-        return vec![text.trim().to_owned()];
-    }
-    let mut out = Vec::new();
-    for (k, &(_, start)) in marks.iter().enumerate() {
-        let end = marks.get(k + 1).map_or(chars.len(), |m| m.0);
-        let goal: String = chars[start..end].iter().collect();
-        out.push(goal.trim().to_owned());
-    }
-    out
+    super::layouts::split_goal_markers(text).unwrap_or_else(|| vec![text.trim().to_owned()])
 }
 
 impl Reader<'_> {
