@@ -7,13 +7,57 @@ use rust_decimal::Decimal;
 use std::str::FromStr;
 
 /// One table row of the export: its 1-based source line and its trimmed cells.
-#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawRow {
     pub line: u32,
     pub cells: Vec<String>,
+    /// Each cell as the vocabulary compares labels (`vocab::key`), made when first asked:
+    /// the layout's detection, the readers and the column assignment all compare every cell,
+    /// and keying it once is what keeps the header-driven reader as fast as fixed offsets.
+    /// A reader that changes `cells` does so on a copy (`Clone` leaves the keys behind).
+    keys: std::sync::OnceLock<Box<[String]>>,
+}
+
+impl Clone for RawRow {
+    fn clone(&self) -> RawRow {
+        RawRow::new(self.line, self.cells.clone())
+    }
+}
+
+impl PartialEq for RawRow {
+    fn eq(&self, other: &RawRow) -> bool {
+        self.line == other.line && self.cells == other.cells
+    }
+}
+
+impl Eq for RawRow {}
+
+impl std::fmt::Debug for RawRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RawRow")
+            .field("line", &self.line)
+            .field("cells", &self.cells)
+            .finish()
+    }
 }
 
 impl RawRow {
+    pub fn new(line: u32, cells: Vec<String>) -> RawRow {
+        RawRow {
+            line,
+            cells,
+            keys: std::sync::OnceLock::new(),
+        }
+    }
+    /// Each cell's label as the vocabulary compares it (`vocab::key`; empty for an empty
+    /// cell or a paragraph of text), one per cell.
+    pub fn keys(&self) -> &[String] {
+        self.keys.get_or_init(|| {
+            self.cells
+                .iter()
+                .map(|c| crate::ingest::layouts::vocab::key(c))
+                .collect()
+        })
+    }
     pub fn is_blank(&self) -> bool {
         self.cells.iter().all(|c| c.is_empty())
     }
@@ -72,10 +116,7 @@ pub fn split_rows(text: &str) -> Vec<RawRow> {
                 }
                 cells.push(clean_cell(&cell));
                 cell.clear();
-                rows.push(RawRow {
-                    line: row_line,
-                    cells: std::mem::take(&mut cells),
-                });
+                rows.push(RawRow::new(row_line, std::mem::take(&mut cells)));
                 line += 1;
                 row_line = line;
                 at_cell_start = true;
@@ -86,10 +127,7 @@ pub fn split_rows(text: &str) -> Vec<RawRow> {
     }
     if !cell.is_empty() || !cells.is_empty() {
         cells.push(clean_cell(&cell));
-        rows.push(RawRow {
-            line: row_line,
-            cells,
-        });
+        rows.push(RawRow::new(row_line, cells));
     }
     rows
 }
@@ -205,6 +243,14 @@ const MAX_SHARE_FRACTION_DIGITS: usize = 15;
 /// Reads an amount cell. Empty (or a lone dash/slash, which forms use for "none") is `None`.
 /// Accepts full-width digits, thousands separators and a trailing `万元`.
 pub fn parse_amount(cell: &str) -> Result<Option<Decimal>, NumberError> {
+    // The header-driven reader asks this of every cell it might place under an amount
+    // column, most of them text or plain numbers: neither needs normalising.
+    if is_plain_number(cell) {
+        return parse_plain(cell, MAX_FRACTION_DIGITS);
+    }
+    if cannot_be_number(cell) {
+        return Err(NumberError::NotANumber);
+    }
     let s = normalise_number(cell);
     let s = s.strip_suffix("万元").unwrap_or(&s);
     parse_plain(s, MAX_FRACTION_DIGITS)
@@ -214,6 +260,12 @@ pub fn parse_amount(cell: &str) -> Result<Option<Decimal>, NumberError> {
 /// with a formula's float noise: up to 15 decimals), as written; whether a bare number is
 /// percentage points or a fraction is for the layout to decide (`is_bare_share`).
 pub fn parse_share(cell: &str) -> Result<Option<Decimal>, NumberError> {
+    if is_plain_number(cell) {
+        return parse_plain(cell, MAX_SHARE_FRACTION_DIGITS);
+    }
+    if cannot_be_number(cell) {
+        return Err(NumberError::NotANumber);
+    }
     let s = normalise_number(cell);
     match s.strip_suffix('%') {
         Some("") => Err(NumberError::NotANumber),
@@ -225,6 +277,31 @@ pub fn parse_share(cell: &str) -> Result<Option<Decimal>, NumberError> {
 /// Whether a share cell holds a number without `%` (percentage points or a fraction).
 pub fn is_bare_share(cell: &str) -> bool {
     !normalise_number(cell).ends_with('%')
+}
+
+/// `286.41`, `-3`: ASCII digits with at most a leading minus and a point, which
+/// `normalise_number` would return unchanged.
+fn is_plain_number(cell: &str) -> bool {
+    let digits = cell.strip_prefix('-').unwrap_or(cell);
+    !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && digits.as_bytes()[0].is_ascii_digit()
+}
+
+/// A cell whose first visible character starts no number, sign, "none" mark (`/`) or unit: text,
+/// which `parse_plain` would refuse as `NotANumber` after normalising all of it.
+fn cannot_be_number(cell: &str) -> bool {
+    match cell.chars().find(|c| !is_padding(*c)) {
+        None => false,
+        Some(c) => {
+            let c = match c {
+                '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+                _ => c,
+            };
+            // `万元` alone is an amount left blank.
+            !(c.is_ascii_digit() || matches!(c, '-' | '+' | '/' | '−' | '—' | '–' | '万'))
+        }
+    }
 }
 
 fn normalise_number(cell: &str) -> String {
@@ -405,6 +482,65 @@ fn numbering_at(chars: &[char]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fast_paths_read_numbers_as_normalising_would() {
+        // `parse_amount`/`parse_share` skip normalising plain numbers and text; what they
+        // give must be what normalising every cell gives.
+        let slow_amount = |c: &str| {
+            let s = normalise_number(c);
+            parse_plain(s.strip_suffix("万元").unwrap_or(&s), MAX_FRACTION_DIGITS)
+        };
+        let slow_share = |c: &str| {
+            let s = normalise_number(c);
+            match s.strip_suffix('%') {
+                Some("") => Err(NumberError::NotANumber),
+                Some(n) => parse_plain(n, MAX_SHARE_FRACTION_DIGITS),
+                None => parse_plain(&s, MAX_SHARE_FRACTION_DIGITS),
+            }
+        };
+        let cells = [
+            "",
+            " ",
+            "\u{3000}",
+            "-",
+            "--",
+            "/",
+            "286.41",
+            "-3",
+            "0",
+            "007",
+            "5.",
+            ".5",
+            "1.2.3",
+            "1,234.5",
+            "１２３．４",
+            "－5",
+            "−5",
+            "+5",
+            "(5)",
+            "（空）",
+            "无",
+            "万元",
+            "12万元",
+            "93.58%",
+            "%",
+            "0.26439020804234",
+            "12345678901234567890",
+            "1.123456789012345678",
+            ",5",
+            "5-",
+            "２８６．４１ ",
+            " 286.41",
+            "合计",
+            "a1",
+            "一百",
+        ];
+        for c in cells {
+            assert_eq!(parse_amount(c), slow_amount(c), "parse_amount({c:?})");
+            assert_eq!(parse_share(c), slow_share(c), "parse_share({c:?})");
+        }
+    }
 
     fn d(s: &str) -> Option<Decimal> {
         Some(Decimal::from_str(s).unwrap())

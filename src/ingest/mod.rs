@@ -404,11 +404,7 @@ fn read_sheets(
 ) -> Result<Vec<(ParsedForm, Option<String>)>, Diagnostic> {
     let forms: Vec<_> = grids
         .iter()
-        .filter_map(|grid| {
-            layouts::parse(grid, file)
-                .ok()
-                .map(|parsed| (parsed, grid.sheet.clone()))
-        })
+        .filter_map(|grid| layouts::read(grid, file).map(|parsed| (parsed, grid.sheet.clone())))
         .collect();
     // A cover that repeats the form's title (and names the department) reads as a form with
     // nothing in it: beside a sheet that has the form's tables, it is passed over.

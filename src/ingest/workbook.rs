@@ -284,10 +284,7 @@ impl RowBuilder {
         if self.rows.len() as u32 >= MAX_ROWS {
             return usize::MAX;
         }
-        self.rows.push(RawRow {
-            line,
-            cells: Vec::new(),
-        });
+        self.rows.push(RawRow::new(line, Vec::new()));
         self.index.insert(line, self.rows.len() - 1);
         self.rows.len() - 1
     }

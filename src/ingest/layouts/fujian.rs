@@ -6,7 +6,7 @@
 use super::header::{Column as TableColumn, ColumnMap, DataCell};
 use super::split_overall_goals;
 use super::table::{self, indicator_header, IndicatorTable};
-use super::vocab::{concept_of_key, key, Concept, DUTY_COLUMNS};
+use super::vocab::{concept_of_key, Concept, DUTY_COLUMNS};
 use crate::diagnostic::Diagnostic;
 use crate::ingest::cells::{parse_amount, RawRow};
 use crate::ingest::grid::Grid;
@@ -28,7 +28,7 @@ enum Section {
     Indicators(IndicatorTable),
 }
 
-pub fn parse(grid: &Grid, file: &str) -> Result<ParsedForm, Diagnostic> {
+pub fn parse(grid: &Grid, file: &str) -> Option<ParsedForm> {
     let mut d = Declaration::new();
     d.income = None;
     d.expenditure = Some(Expenditure::default());
@@ -40,9 +40,9 @@ pub fn parse(grid: &Grid, file: &str) -> Result<ParsedForm, Diagnostic> {
     let mut seen = false;
     let mut own_row_year = None;
     for row in grid.rows.iter().filter(|r| !r.is_blank()) {
-        let labels: Vec<String> = row.cells.iter().map(|c| key(c)).collect();
+        let labels = row.keys();
         let find = |c: Concept| labels.iter().position(|l| concept_of_key(l) == Some(c));
-        if table::title_row(row, &labels, &mut d, &mut source) {
+        if table::title_row(row, labels, &mut d, &mut source) {
             seen = true;
             continue;
         }
@@ -50,7 +50,7 @@ pub fn parse(grid: &Grid, file: &str) -> Result<ParsedForm, Diagnostic> {
             own_row_year.get_or_insert(year);
             continue;
         }
-        if let Some(map) = indicator_header(&labels) {
+        if let Some(map) = indicator_header(labels) {
             seen = true;
             let fiscal_year = d.fiscal_year.or(own_row_year);
             section = Section::Indicators(IndicatorTable::new(
@@ -70,11 +70,11 @@ pub fn parse(grid: &Grid, file: &str) -> Result<ParsedForm, Diagnostic> {
             for (i, l) in labels.iter().enumerate() {
                 match concept_of_key(l) {
                     Some(Concept::Department) => {
-                        d.department = table::value_after(row, &labels, i, HEAD);
+                        d.department = table::value_after(row, labels, i, HEAD);
                         source.department = Some(row.line);
                     }
                     Some(Concept::BudgetCode) => {
-                        d.budget_code = table::value_after(row, &labels, i, HEAD);
+                        d.budget_code = table::value_after(row, labels, i, HEAD);
                     }
                     _ => {}
                 }
@@ -88,7 +88,7 @@ pub fn parse(grid: &Grid, file: &str) -> Result<ParsedForm, Diagnostic> {
             source.overall_goals = Some(row.line);
             continue;
         }
-        if let Some(mut map) = ColumnMap::from_labels(&labels, DUTY_COLUMNS, 2) {
+        if let Some(mut map) = ColumnMap::from_labels(labels, DUTY_COLUMNS, 2) {
             map.close();
             seen = true;
             section = Section::Duties(map);
@@ -100,7 +100,7 @@ pub fn parse(grid: &Grid, file: &str) -> Result<ParsedForm, Diagnostic> {
         }
         match &mut section {
             Section::Head => {
-                seen |= money_row(row, &labels, &mut d, &mut source, file, &mut out);
+                seen |= money_row(row, labels, &mut d, &mut source, file, &mut out);
             }
             Section::Duties(map) => {
                 if let Some(duty) = duty_row(row, map, &mut duty_function, file, &mut out) {
@@ -111,7 +111,7 @@ pub fn parse(grid: &Grid, file: &str) -> Result<ParsedForm, Diagnostic> {
         }
     }
     if !seen {
-        return Err(super::not_a_declaration(file, grid));
+        return None;
     }
     d.fiscal_year = d.fiscal_year.or(own_row_year);
     if let Section::Indicators(table) = section {
@@ -122,7 +122,7 @@ pub fn parse(grid: &Grid, file: &str) -> Result<ParsedForm, Diagnostic> {
         });
         source.goals.push(table.lines);
     }
-    Ok(ParsedForm {
+    Some(ParsedForm {
         declaration: d,
         source,
         diagnostics: out,
@@ -179,7 +179,7 @@ fn duty_row(
     out: &mut Vec<Diagnostic>,
 ) -> Option<Duty> {
     let (mut task, mut project, mut amount_text) = (None, None, None);
-    for (col, value) in map.assign(row, 0, &duty_fit) {
+    for (col, value) in map.assign(row, 0, is_amount, duty_fit) {
         let v = Some(value.to_owned());
         match col.concept {
             Concept::DutyFunction => *function = v,
@@ -204,9 +204,13 @@ fn duty_row(
     })
 }
 
+/// Whether a duty cell holds an amount.
+fn is_amount(cell: &DataCell) -> bool {
+    matches!(parse_amount(cell.raw), Ok(Some(_)))
+}
+
 /// Amounts belong under 预算金额, texts under the others.
-fn duty_fit(col: &TableColumn, cell: &DataCell) -> i32 {
-    let number = matches!(parse_amount(cell.raw), Ok(Some(_)));
+fn duty_fit(col: &TableColumn, &number: &bool) -> i32 {
     match (col.concept, number) {
         (Concept::DutyAmount, true) => 2,
         (Concept::DutyAmount, false) => 0,

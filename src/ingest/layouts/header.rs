@@ -7,7 +7,7 @@
 //! row that lost leading cells to a merge, or a column inserted, hidden or merged among the
 //! values, still reads right — never by fixed offsets.
 
-use super::vocab::{concept, concept_of_key, key, Concept};
+use super::vocab::{concept_of_key, Concept};
 use crate::ingest::cells::RawRow;
 
 /// One column of a table: a concept over the cells `start..end` of a row, with its year where
@@ -58,10 +58,9 @@ pub fn year_cell(cell: &str) -> Option<YearCell> {
 }
 
 /// A header cell that names a year's column itself (`2019年`, `2019年实际数`, `2019年指标值`):
-/// a prior-years column of the table `allowed` describes.
+/// a prior-years column of the table `allowed` describes. `cell` is keyed (`vocab::key`).
 fn year_column(cell: &str, allowed: &[Concept]) -> Option<(Concept, i32)> {
-    let l = crate::text::label(cell);
-    let (digits, rest) = l.split_at_checked(4)?;
+    let (digits, rest) = cell.split_at_checked(4)?;
     let rest = rest.strip_prefix('年')?;
     let rest = rest.strip_prefix('度').unwrap_or(rest);
     const SUFFIXES: &[&str] = &[
@@ -104,8 +103,7 @@ impl ColumnMap {
     /// `min` of them.
     #[cfg(test)]
     pub fn from_header(row: &RawRow, allowed: &[Concept], min: usize) -> Option<ColumnMap> {
-        let labels: Vec<String> = row.cells.iter().map(|c| key(c)).collect();
-        ColumnMap::from_labels(&labels, allowed, min)
+        ColumnMap::from_labels(row.keys(), allowed, min)
     }
 
     /// `from_header` of a row already keyed (`vocab::key` of each cell).
@@ -151,9 +149,14 @@ impl ColumnMap {
         let labelled: Vec<(usize, Concept)> = row
             .cells
             .iter()
+            .zip(row.keys())
             .enumerate()
-            .filter(|(_, c)| !c.is_empty())
-            .map(|(i, c)| concept(c).filter(|c| allowed.contains(c)).map(|c| (i, c)))
+            .filter(|(_, (c, _))| !c.is_empty())
+            .map(|(i, (_, k))| {
+                concept_of_key(k)
+                    .filter(|c| allowed.contains(c))
+                    .map(|c| (i, c))
+            })
             .collect::<Option<_>>()
             .unwrap_or_default();
         if labelled.is_empty() {
@@ -269,11 +272,15 @@ impl ColumnMap {
     /// cells after it once more, a cell left of its own place costs more (a row loses cells on
     /// its left, it does not gain them); a cell no column fits is left out at a cost. The best
     /// assignment wins, ties to the one found first (the least moved).
-    pub fn assign<'r>(
+    ///
+    /// A table's fit comes in two parts: `read` tells what a cell holds (a number, a share, a
+    /// taxonomy word), once per cell; `fit` scores what it holds under a column.
+    pub fn assign<'r, C>(
         &self,
         row: &'r RawRow,
         from: usize,
-        fit: &dyn Fn(&Column, &DataCell) -> i32,
+        read: impl Fn(&DataCell) -> C,
+        fit: impl Fn(&Column, &C) -> i32,
     ) -> Vec<(Column, &'r str)> {
         let cells: Vec<usize> = (from..row.cells.len())
             .filter(|&i| !row.cells[i].is_empty())
@@ -285,22 +292,23 @@ impl ColumnMap {
         }
         // What each cell scores under each column, standing at its start or further in: asked
         // once, not for every path (a fit may normalise the cell's text).
+        let keys = row.keys();
         let data: Vec<DataCell> = cells
             .iter()
             .map(|&i| DataCell {
                 raw: &row.cells[i],
-                key: std::cell::OnceCell::new(),
+                key: &keys[i],
             })
             .collect();
         let mut scores: Vec<i32> = Vec::with_capacity(n * m);
-        for cell in &data {
+        for cell in data.iter().map(read) {
             for (j, col) in cols.iter().enumerate() {
                 // Columns of one concept (the prior years) fit a cell alike.
                 let same = cols[..j].iter().position(|c| c.concept == col.concept);
                 let row_start = scores.len() - j;
                 scores.push(match same {
                     Some(j2) => scores[row_start + j2],
-                    None => fit(col, cell),
+                    None => fit(col, &cell),
                 });
             }
         }
@@ -383,13 +391,13 @@ type Step = (i32, Option<(usize, usize)>, isize);
 /// A data cell as `fit` sees it: as written, and as the vocabulary compares labels.
 pub struct DataCell<'r> {
     pub raw: &'r str,
-    key: std::cell::OnceCell<String>,
+    pub key: &'r str,
 }
 
 impl DataCell<'_> {
-    /// The cell as the vocabulary compares labels, keyed when a fit first asks.
+    /// The cell as the vocabulary compares labels (`RawRow::keys`).
     pub fn key(&self) -> &str {
-        self.key.get_or_init(|| key(self.raw))
+        self.key
     }
 }
 
@@ -447,10 +455,7 @@ mod tests {
     use crate::ingest::layouts::vocab::INDICATOR_COLUMNS;
 
     fn row(cells: &[&str]) -> RawRow {
-        RawRow {
-            line: 1,
-            cells: cells.iter().map(|c| c.to_string()).collect(),
-        }
+        RawRow::new(1, cells.iter().map(|c| c.to_string()).collect())
     }
 
     #[test]
@@ -518,7 +523,7 @@ mod tests {
         assert_eq!(map.years(Concept::PriorValues), [2021, 2020]);
         // The name merged over two cells reads from either.
         let data = row(&["产出指标", "数量指标", "", "巡查长度", "1", "2", "3"]);
-        let read = map.assign(&data, 0, &|_, _| 1);
+        let read = map.assign(&data, 0, |_| (), |_, _| 1);
         assert!(read
             .iter()
             .any(|(c, v)| c.concept == Concept::Name && *v == "巡查长度"));

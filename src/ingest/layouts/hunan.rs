@@ -5,8 +5,7 @@
 
 use super::split_overall_goals;
 use super::table::{self, indicator_header, IndicatorTable};
-use super::vocab::{concept_of_key, key, Concept};
-use crate::diagnostic::Diagnostic;
+use super::vocab::{concept_of_key, Concept};
 use crate::ingest::cells::paragraphs;
 use crate::ingest::grid::Grid;
 use crate::ingest::ParsedForm;
@@ -20,7 +19,7 @@ const HEAD: &[Concept] = &[
     Concept::OverallGoals,
 ];
 
-pub fn parse(grid: &Grid, file: &str) -> Result<ParsedForm, Diagnostic> {
+pub fn parse(grid: &Grid, file: &str) -> Option<ParsedForm> {
     let mut d = Declaration::new();
     d.income = None;
     d.expenditure = None;
@@ -30,9 +29,9 @@ pub fn parse(grid: &Grid, file: &str) -> Result<ParsedForm, Diagnostic> {
     let mut seen = false;
     let mut own_row_year = None;
     for row in grid.rows.iter().filter(|r| !r.is_blank()) {
-        let labels: Vec<String> = row.cells.iter().map(|c| key(c)).collect();
+        let labels = row.keys();
         let find = |c: Concept| labels.iter().position(|l| concept_of_key(l) == Some(c));
-        if table::title_row(row, &labels, &mut d, &mut source) {
+        if table::title_row(row, labels, &mut d, &mut source) {
             seen = true;
             continue;
         }
@@ -40,7 +39,7 @@ pub fn parse(grid: &Grid, file: &str) -> Result<ParsedForm, Diagnostic> {
             own_row_year.get_or_insert(year);
             continue;
         }
-        if let Some(map) = indicator_header(&labels) {
+        if let Some(map) = indicator_header(labels) {
             seen = true;
             let fiscal_year = d.fiscal_year.or(own_row_year);
             indicators = Some(IndicatorTable::new(
@@ -57,11 +56,11 @@ pub fn parse(grid: &Grid, file: &str) -> Result<ParsedForm, Diagnostic> {
         }
         if let Some(i) = find(Concept::Department) {
             seen = true;
-            d.department = table::value_after(row, &labels, i, HEAD);
+            d.department = table::value_after(row, labels, i, HEAD);
             source.department = Some(row.line);
         } else if let Some(i) = find(Concept::BudgetYear) {
             seen = true;
-            if let Some(year) = table::value_after(row, &labels, i, HEAD)
+            if let Some(year) = table::value_after(row, labels, i, HEAD)
                 .and_then(|v| table::year_in(&format!("{v}年")))
             {
                 d.fiscal_year.get_or_insert(year);
@@ -82,7 +81,7 @@ pub fn parse(grid: &Grid, file: &str) -> Result<ParsedForm, Diagnostic> {
         }
     }
     if !seen {
-        return Err(super::not_a_declaration(file, grid));
+        return None;
     }
     d.fiscal_year = d.fiscal_year.or(own_row_year);
     if let Some(table) = indicators {
@@ -93,7 +92,7 @@ pub fn parse(grid: &Grid, file: &str) -> Result<ParsedForm, Diagnostic> {
         });
         source.goals.push(table.lines);
     }
-    Ok(ParsedForm {
+    Some(ParsedForm {
         declaration: d,
         source,
         diagnostics: out,

@@ -25,12 +25,18 @@ use super::grid::Grid;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::ingest::ParsedForm;
 use crate::model::Layout;
-use crate::text::label;
 use vocab::{FUJIAN_WORDS, HUBEI_PDF_WORDS, HUNAN_WORDS};
 
 /// Reads a grid in the layout its labels show. `Err` is a `not-a-declaration` diagnostic
 /// naming the labels that were looked for.
 pub fn parse(grid: &Grid, file: &str) -> Result<ParsedForm, Diagnostic> {
+    read(grid, file).ok_or_else(|| not_a_declaration(file, grid))
+}
+
+/// `parse` without the finding: `None` for a grid that is no declaration. A workbook's other
+/// sheets (a cover, instructions) are passed over this way without building a finding
+/// nobody reads.
+pub fn read(grid: &Grid, file: &str) -> Option<ParsedForm> {
     let layout = detect(grid);
     let mut parsed = match layout {
         Layout::Hubei | Layout::HubeiPdf => hubei::parse(grid, file)?,
@@ -38,7 +44,7 @@ pub fn parse(grid: &Grid, file: &str) -> Result<ParsedForm, Diagnostic> {
         Layout::Hunan => hunan::parse(grid, file)?,
     };
     parsed.declaration.layout = Some(layout);
-    Ok(parsed)
+    Some(parsed)
 }
 
 /// Reads the decoded text of a form export.
@@ -51,9 +57,9 @@ pub fn parse_text(text: &str, file: &str) -> Result<ParsedForm, Diagnostic> {
 pub fn detect(grid: &Grid) -> Layout {
     let mut found = [false; 3];
     for row in &grid.rows {
-        for cell in row.cells.iter().filter(|c| !c.is_empty()) {
-            let l = label(cell);
-            let title = |word: &str| l.contains(word) && l.chars().count() < 60;
+        for l in row.keys().iter().filter(|c| !c.is_empty()) {
+            let title =
+                |word: &str| l.len() >= word.len() && l.contains(word) && l.chars().count() < 60;
             if HUNAN_WORDS.contains(&l.as_str()) || (title("整体绩效目标表") && !l.contains("支出"))
             {
                 found[0] = true;

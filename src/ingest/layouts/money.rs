@@ -52,7 +52,7 @@ pub fn money_cells<'r>(
     label: usize,
 ) -> (Option<&'r str>, Option<&'r str>, Vec<(i32, &'r str)>) {
     let (mut budget, mut share, mut prior) = (None, None, Vec::new());
-    for (col, cell) in map.assign(row, label + 1, &fit) {
+    for (col, cell) in map.assign(row, label + 1, holds, fit) {
         match col.concept {
             Concept::BudgetColumn => budget = budget.or(Some(cell)),
             Concept::ShareColumn => share = share.or(Some(cell)),
@@ -67,11 +67,18 @@ pub fn money_cells<'r>(
     (budget, share, prior)
 }
 
-/// How well a value fits under a budget column: a share where `占比` stands, amounts elsewhere.
-fn fit(col: &Column, cell: &DataCell) -> i32 {
+/// What a budget cell holds: (a share written with `%`, a number).
+fn holds(cell: &DataCell) -> (bool, bool) {
     let cell = cell.raw;
     let percent = cell.trim_end().ends_with(['%', '％']);
-    let number = percent || matches!(parse_amount(cell), Ok(Some(_)));
+    (
+        percent,
+        percent || matches!(parse_amount(cell), Ok(Some(_))),
+    )
+}
+
+/// How well a value fits under a budget column: a share where `占比` stands, amounts elsewhere.
+fn fit(col: &Column, &(percent, number): &(bool, bool)) -> i32 {
     match col.concept {
         Concept::ShareColumn if percent => 4,
         Concept::ShareColumn if number => 1,
@@ -204,10 +211,7 @@ mod tests {
     }
 
     fn row(cells: &[&str]) -> RawRow {
-        RawRow {
-            line: 1,
-            cells: cells.iter().map(|c| c.to_string()).collect(),
-        }
+        RawRow::new(1, cells.iter().map(|c| c.to_string()).collect())
     }
 
     #[test]

@@ -104,23 +104,20 @@ impl IndicatorTable {
             self.map.split_years(None, self.fiscal_year);
             self.in_header = false;
         }
-        let filled: Vec<&str> = row
+        // `年度绩效指标` alone on a row is the merged label of the table.
+        if row
             .cells
             .iter()
-            .filter(|c| !c.is_empty())
-            .map(String::as_str)
-            .collect();
-        // `年度绩效指标` alone on a row is the merged label of the table.
-        if filled
-            .iter()
-            .all(|c| key(c) == "年度绩效指标" || key(c) == "绩效指标")
+            .zip(row.keys())
+            .filter(|(c, _)| !c.is_empty())
+            .all(|(_, k)| k == "年度绩效指标" || k == "绩效指标")
         {
             return;
         }
         let mut ind = Indicator::default();
         let mut prior = Vec::new();
         let (mut level1_here, mut level2_here) = (None, None);
-        for (col, value) in self.map.assign(row, 0, &fit) {
+        for (col, value) in self.map.assign(row, 0, Taxonomy::of, fit) {
             let v = Some(value.to_owned());
             match col.concept {
                 Concept::Level1 => level1_here = v,
@@ -190,12 +187,31 @@ impl IndicatorTable {
     }
 }
 
+/// What an indicator table's cell says of the taxonomy: a level-1 word, a level-2 word (or an
+/// unfilled template's `___`), the table's banner, a word ending in `指标`.
+struct Taxonomy {
+    l1: bool,
+    l2: bool,
+    banner: bool,
+    ends_in_indicator: bool,
+}
+
+impl Taxonomy {
+    fn of(cell: &DataCell) -> Taxonomy {
+        let k = cell.key();
+        Taxonomy {
+            l1: is_level1(k),
+            l2: is_known_level2(k) || is_template_level2(k),
+            banner: k == "年度绩效指标" || k == "绩效指标",
+            ends_in_indicator: k.ends_with("指标"),
+        }
+    }
+}
+
 /// How well a data cell fits under a column: taxonomy words belong in the level columns and
 /// nowhere else; a value sits in the first cell of a merged span.
-fn fit(col: &Column, cell: &DataCell) -> i32 {
-    let k = cell.key();
-    let l1 = is_level1(k);
-    let l2 = is_known_level2(k) || is_template_level2(k);
+fn fit(col: &Column, cell: &Taxonomy) -> i32 {
+    let (l1, l2) = (cell.l1, cell.l2);
     match col.concept {
         Concept::Level1 => match (l1, l2) {
             (true, true) => 1,
@@ -210,14 +226,14 @@ fn fit(col: &Column, cell: &DataCell) -> i32 {
             (false, false) => -1,
         },
         Concept::IndicatorBanner => {
-            if k == "年度绩效指标" || k == "绩效指标" {
+            if cell.banner {
                 1
             } else {
                 -4
             }
         }
         _ if l1 && !l2 => -3,
-        _ if l2 && k.ends_with("指标") => -2,
+        _ if l2 && cell.ends_in_indicator => -2,
         _ => 1,
     }
 }
@@ -269,11 +285,11 @@ pub fn own_row_year(row: &RawRow) -> Option<i32> {
     if row.next_filled(first).is_some() {
         return None;
     }
-    let l = key(&row.cells[first]);
+    let l = &row.keys()[first];
     let inner = l
         .strip_prefix('(')
         .and_then(|l| l.strip_suffix(')'))
-        .unwrap_or(&l);
+        .unwrap_or(l);
     super::header::four_digit_year(inner.strip_suffix("年度")?)
 }
 
@@ -352,10 +368,7 @@ mod tests {
     use super::*;
 
     fn row(line: u32, cells: &[&str]) -> RawRow {
-        RawRow {
-            line,
-            cells: cells.iter().map(|c| c.to_string()).collect(),
-        }
+        RawRow::new(line, cells.iter().map(|c| c.to_string()).collect())
     }
 
     #[test]
@@ -385,8 +398,8 @@ mod tests {
                 "备注",
             ],
         );
-        let labels: Vec<String> = header.cells.iter().map(|c| key(c)).collect();
-        let columns = indicator_header(&labels).expect("a header");
+        let labels = header.keys();
+        let columns = indicator_header(labels).expect("a header");
         let mut table = IndicatorTable::new(columns, 5, Some(2023), "绩效指标表".to_owned());
         let mut out = Vec::new();
         table.row(

@@ -7,8 +7,6 @@
 //! breaks removed, a leading `*` and trailing colons dropped) with brackets unified and a unit
 //! note (`(万元)`, `单位:万元`) or a leading year (`2020年预算数`) set aside.
 
-use crate::text::label;
-
 /// What a label cell names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Concept {
@@ -274,7 +272,7 @@ pub const DUTY_COLUMNS: &[Concept] = &[
 ];
 
 /// Every word of `WORDS` to its concept, built once: the reader asks of every cell.
-static INDEX: std::sync::LazyLock<std::collections::HashMap<&'static str, Concept>> =
+static INDEX: std::sync::LazyLock<rustc_hash::FxHashMap<&'static str, Concept>> =
     std::sync::LazyLock::new(|| {
         WORDS
             .iter()
@@ -285,39 +283,52 @@ static INDEX: std::sync::LazyLock<std::collections::HashMap<&'static str, Concep
 /// Longer cells are text, not labels: 64 Chinese characters.
 const MAX_LABEL_BYTES: usize = 192;
 
-/// A cell's label as the vocabulary compares it.
+/// A cell's label as the vocabulary compares it: `text::label` (half-width, no padding, no
+/// leading `*` or trailing colon) with brackets and colons of every width unified, without a
+/// leading `其中：` or a trailing unit note.
 pub fn key(cell: &str) -> String {
     // No label is this long: a paragraph of text is not keyed (the reader keys every cell).
     if cell.len() > MAX_LABEL_BYTES {
         return String::new();
     }
-    let mut l: String = label(cell)
-        .chars()
-        .map(|c| match c {
-            '【' | '〔' | '［' | '〈' | '﹙' => '(',
-            '】' | '〕' | '］' | '〉' | '﹚' => ')',
+    // One pass, one allocation: every cell of every form is keyed (once, `RawRow::keys`).
+    let mut l = String::with_capacity(cell.len());
+    for c in cell.chars() {
+        let c = match c {
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            '【' | '〔' | '〈' | '﹙' => '(',
+            '】' | '〕' | '〉' | '﹚' => ')',
             '﹕' | '︰' => ':',
             _ => c,
-        })
-        .collect();
-    // `其中：基本支出`: a part named as such.
-    if let Some(rest) = l.strip_prefix("其中:") {
-        if !rest.is_empty() {
-            l = rest.to_owned();
+        };
+        let leading_star = l.is_empty() && c == '*';
+        if !(crate::text::is_padding(c) || leading_star) {
+            l.push(c);
         }
+    }
+    trim_colons(&mut l);
+    // `其中：基本支出`: a part named as such.
+    if l.len() > "其中:".len() && l.starts_with("其中:") {
+        l.drain(.."其中:".len());
     }
     // A unit note after a label (`预算金额(万元)`, `部门总体资金情况 单位:万元`).
     for note in ["单位:万元", "(单位:万元)", "(万元)", "(元)", "(%)"] {
-        if l.len() > note.len() {
-            if let Some(rest) = l.strip_suffix(note) {
-                l = rest.trim_end_matches(':').to_owned();
-            }
+        if l.len() > note.len() && l.ends_with(note) {
+            l.truncate(l.len() - note.len());
+            trim_colons(&mut l);
         }
     }
     l
 }
 
+fn trim_colons(l: &mut String) {
+    let end = l.trim_end_matches(':').len();
+    l.truncate(end);
+}
+
 /// What a label cell names, if it is one of the vocabulary's labels.
+#[cfg(test)]
 pub fn concept(cell: &str) -> Option<Concept> {
     concept_of_key(&key(cell))
 }

@@ -39,12 +39,23 @@ pub fn might_be_text(text: &str) -> bool {
     HINTS.iter().any(|h| text.contains(h))
 }
 
-/// Whether a grid may be a self-evaluation (see `HINTS`).
+/// Whether a grid may be a self-evaluation: a label holds one of `HINTS`. Asked of every
+/// sheet of every form, so it searches the cells' keys (`RawRow::keys`, which the declaration
+/// readers use next; spaces are gone from them) with prebuilt finders rather than
+/// `str::contains`, which prepares its search anew for every cell.
 pub fn might_be(grid: &Grid) -> bool {
+    static FINDERS: std::sync::LazyLock<Vec<memchr::memmem::Finder<'static>>> =
+        std::sync::LazyLock::new(|| {
+            HINTS
+                .iter()
+                .filter(|h| !h.contains(' '))
+                .map(memchr::memmem::Finder::new)
+                .collect()
+        });
     grid.rows
         .iter()
-        .flat_map(|r| &r.cells)
-        .any(|c| HINTS.iter().any(|h| c.contains(h)))
+        .flat_map(|r| r.keys())
+        .any(|k| FINDERS.iter().any(|f| f.find(k.as_bytes()).is_some()))
 }
 
 /// Whether a grid reads as a self-evaluation, and in which layout: its title

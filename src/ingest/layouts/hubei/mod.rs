@@ -9,7 +9,7 @@ use super::header::{is_year_row, ColumnMap};
 use super::money::{default_map, money_cells, money_header, shares_from_fractions};
 use super::split_overall_goals;
 use super::table::{indicator_header, IndicatorTable};
-use super::vocab::{concept_of_key, key, Concept};
+use super::vocab::{concept_of_key, Concept};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::ingest::cells::{self, is_bare_share, parse_amount, parse_share, NumberError, RawRow};
 use crate::ingest::grid::Grid;
@@ -20,7 +20,7 @@ mod words;
 use words::*;
 
 /// Parses a grid in the hubei family of layouts. `Err` is a `not-a-declaration` diagnostic.
-pub fn parse(grid: &Grid, file: &str) -> Result<ParsedForm, Diagnostic> {
+pub fn parse(grid: &Grid, file: &str) -> Option<ParsedForm> {
     let mut parser = Parser::new(file);
     for row in &grid.rows {
         if parser.stopped {
@@ -28,7 +28,7 @@ pub fn parse(grid: &Grid, file: &str) -> Result<ParsedForm, Diagnostic> {
         }
         parser.row(row);
     }
-    parser.finish(grid)
+    parser.finish()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,7 +111,7 @@ impl<'a> Parser<'a> {
         if row.is_blank() {
             return;
         }
-        let labels: Vec<String> = row.cells.iter().map(|c| key(c)).collect();
+        let labels = row.keys();
         let first = row.first_filled().unwrap_or(0);
         // A title split over a few cells (`2020年度` | `部门整体支出绩效目标申报表`) reads as one.
         let filled: Vec<&str> = labels
@@ -128,10 +128,10 @@ impl<'a> Parser<'a> {
             return;
         }
         let pending = self.pending_goal_texts.take();
-        if self.goal_header_row(row, &labels) {
+        if self.goal_header_row(row, labels) {
             return;
         }
-        if let Some(map) = indicator_header(&labels) {
+        if let Some(map) = indicator_header(labels) {
             self.open_table(map, row.line);
             return;
         }
@@ -147,9 +147,9 @@ impl<'a> Parser<'a> {
             self.table = Some(table);
             return;
         }
-        if self.identity_row(row, &labels)
-            || (!self.in_goals && self.money_row(row, &labels))
-            || self.text_row(row, &labels)
+        if self.identity_row(row, labels)
+            || (!self.in_goals && self.money_row(row, labels))
+            || self.text_row(row, labels)
         {
             return;
         }
@@ -540,10 +540,10 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn finish(mut self, grid: &Grid) -> Result<ParsedForm, Diagnostic> {
+    fn finish(mut self) -> Option<ParsedForm> {
         self.flush_table();
         if !self.structure_seen {
-            return Err(super::not_a_declaration(self.file, grid));
+            return None;
         }
         self.decl.fiscal_year = self.years.best();
         if self.decl.unit.is_none() && self.source.title.is_some() {
@@ -563,7 +563,7 @@ impl<'a> Parser<'a> {
             }
         }
         shares_from_fractions(&mut self.decl, &self.bare_shares);
-        Ok(ParsedForm {
+        Some(ParsedForm {
             declaration: self.decl,
             source: self.source,
             diagnostics: self.diagnostics,
@@ -590,7 +590,8 @@ mod tests {
     fn a_cover_sheet_that_names_the_department_is_no_form() {
         let cover =
             "2020年度部门预算绩效目标编报材料\n部门（单位）名称：甲局\n编报日期：2019年12月\n";
-        let err = parse(&Grid::from_text(cover), "c.txt").unwrap_err();
+        assert!(parse(&Grid::from_text(cover), "c.txt").is_none());
+        let err = super::super::parse(&Grid::from_text(cover), "c.txt").unwrap_err();
         assert_eq!(err.code, Code::NotADeclaration);
     }
 

@@ -5,10 +5,21 @@
 use super::super::vocab::{concept_of_key, key, Concept};
 use crate::ingest::cells::{self, paragraphs, RawRow};
 
+/// Where the form's name stands in a label. Asked of every row's first label, most of them
+/// shorter than the name: `str::find` would prepare its search for every one.
+fn find_form_name(label: &str) -> Option<usize> {
+    static FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(crate::model::FORM_NAME));
+    if label.len() < crate::model::FORM_NAME.len() {
+        return None;
+    }
+    FINDER.find(label.as_bytes())
+}
+
 /// A cell that is the form's title, with at most a year and a few marks around it — not a
 /// sentence that mentions the form (a README, a covering letter).
 pub(super) fn is_title(label: &str) -> bool {
-    let Some(at) = label.find(crate::model::FORM_NAME) else {
+    let Some(at) = find_form_name(label) else {
         return false;
     };
     let rest = label[..at]
@@ -43,7 +54,7 @@ pub(super) fn is_title(label: &str) -> bool {
 
 /// `2020年度部门整体支出绩效目标申报表` → `Some(Some(2020))`.
 pub(super) fn title_year(label: &str) -> Option<Option<i32>> {
-    let at = label.find(crate::model::FORM_NAME)?;
+    let at = find_form_name(label)?;
     let before = label[..at].trim_end_matches('度').trim_end_matches('年');
     let digits: String = before
         .chars()
