@@ -484,6 +484,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_row_keys_its_cells_once_and_a_copy_keys_its_own() {
+        let row = RawRow::new(3, vec!["部门名称：".into(), String::new(), "甲局".into()]);
+        assert_eq!(row.keys(), ["部门名称", "", "甲局"]);
+        // A reader that edits a copy's cells sees keys of the edited cells.
+        let mut copy = row.clone();
+        copy.cells[0] = "年度绩效指标".into();
+        assert_eq!(copy.keys()[0], "年度绩效指标");
+        assert_eq!(row.keys()[0], "部门名称");
+        assert_eq!(copy.line, 3);
+    }
+
+    #[test]
     fn the_fast_paths_read_numbers_as_normalising_would() {
         // `parse_amount`/`parse_share` skip normalising plain numbers and text; what they
         // give must be what normalising every cell gives.
