@@ -90,7 +90,7 @@ struct Shared<'i, 'm, 'a> {
 
 /// What publishing wrote: the writer's figures, the new manifest, how many department pages
 /// were rendered (the others were kept).
-pub struct Published {
+pub struct Publication {
     pub stats: WriteStats,
     pub manifest: Manifest,
     pub departments_rendered: usize,
@@ -102,7 +102,7 @@ pub fn publish(
     output: &std::path::Path,
     previous: Option<Manifest>,
     progress: bool,
-) -> Result<Published, BuildError> {
+) -> Result<Publication, BuildError> {
     let model = inputs.model;
     // What the published site says changed so far, read before anything is written.
     let changes = feed::next(
@@ -149,7 +149,7 @@ pub fn publish(
     bar.finish_and_clear();
     let departments_rendered = shared.rendered.into_inner();
     let (stats, manifest) = out.commit()?;
-    Ok(Published {
+    Ok(Publication {
         stats,
         manifest,
         departments_rendered,

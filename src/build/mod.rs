@@ -13,12 +13,13 @@
 //! With a build cache (`publish::cache`), a build is incremental: an input file whose name, size and
 //! time are unchanged is not read again (its facts and findings come from the cache); a
 //! department's page and JSON downloads are rendered again only when one of its forms, its
-//! findings, the templates, the config or the tool changed; the district-wide pages are
-//! rendered every time (they sum every form) but written only when their bytes change; and
+//! findings, the templates, the config or the tool changed; the district-wide pages' views
+//! are made every time (they sum every form), but a page is rendered only when its view's hash
+//! differs from the one the published page was made from (`jobs`' `page`); and
 //! the published site is updated in place (see `publish::writer`). The result is byte-for-byte the
 //! site a clean build makes, which the tests check after every kind of change.
 //!
-//! Memory: the build keeps each form's facts, not the form. A department's declarations are
+//! Memory (RAM): the build keeps each form's facts, not the form. A department's declarations are
 //! read again when its page is rendered, unless the run is small enough to keep them all
 //! (`BuildOptions::keep_declarations`).
 
@@ -157,25 +158,25 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
         ..options.ingest.clone()
     };
     let (files, walk_problems) = ingest::discover(std::slice::from_ref(&options.input), &ingest)?;
-    let mut memory = Memory::recall(
+    let mut recalled = Recollection::recall(
         options,
         &files,
         &walk_problems,
         renderer.digest,
         config_digest,
     );
-    if let Some(unchanged) = memory.unchanged(options) {
+    if let Some(unchanged) = recalled.unchanged(options) {
         return Ok(unchanged);
     }
-    let previous_started = memory.previous.as_ref().map_or(0, |s| s.started);
-    let (records, manifest) = memory.reusable(options);
+    let previous_started = recalled.previous.as_ref().map_or(0, |s| s.started);
+    let (records, manifest) = recalled.reusable(options);
     let aliases = config.aliases();
     let load = LoadOptions {
         aliases: &aliases,
         keep_up_to: options.keep_declarations,
         previous: records.as_ref(),
         previous_started,
-        records: memory.cache.is_some(),
+        records: recalled.cache.is_some(),
     };
     let (batch, records) = crate::load::load_discovered(&files, walk_problems, &ingest, &load);
     // An input root that vanished mid-run reads as many unreadable files: not a result.
@@ -198,7 +199,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
             config: &config,
             renderer: &renderer,
             ingest: &ingest,
-            site_key: memory.site_key,
+            site_key: recalled.site_key,
         };
         let done = jobs::publish(&inputs, &options.output, manifest, options.progress)?;
         outcome.written = Some(done.stats);
@@ -206,7 +207,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
         Some(done.manifest)
     };
     drop(model);
-    memory.save(&batch, records, published, &outcome);
+    recalled.save(&batch, records, published, &outcome);
     Ok(BuildOutcome { batch, ..outcome })
 }
 
@@ -235,7 +236,7 @@ impl Locks {
 }
 
 /// What the build cache remembers of the last build, and this build's keys.
-struct Memory {
+struct Recollection {
     cache: Option<Cache>,
     previous: Option<cache::State>,
     /// What this build reads, when there is a cache to compare it with.
@@ -245,14 +246,14 @@ struct Memory {
     started: u64,
 }
 
-impl Memory {
+impl Recollection {
     fn recall(
         options: &BuildOptions,
         files: &[ingest::SourceFile],
         walk_problems: &[crate::diagnostic::Diagnostic],
         templates: u64,
         config: u64,
-    ) -> Memory {
+    ) -> Recollection {
         let started = crate::files::now_ns();
         let cache = options
             .cache
@@ -271,7 +272,7 @@ impl Memory {
         let fingerprint = cache
             .as_ref()
             .map(|_| cache::inputs_fingerprint(files, walk_problems, templates, config, &run));
-        Memory {
+        Recollection {
             cache,
             previous,
             fingerprint,

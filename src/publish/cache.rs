@@ -225,7 +225,7 @@ mod tests {
         let mut manifest = Manifest::new();
         manifest.insert(
             "index.html".into(),
-            crate::publish::writer::Published {
+            crate::publish::writer::PublishedFile {
                 key: 7,
                 digest: 9,
                 stamp: Stamp {

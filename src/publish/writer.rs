@@ -132,7 +132,7 @@ pub(super) mod fs {
 
 /// One published file as the build cache remembers it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Published {
+pub struct PublishedFile {
     /// What produced it (a hash of the job's inputs; 0 when the job is always run).
     pub key: u64,
     /// A hash of its bytes.
@@ -147,14 +147,14 @@ pub struct Published {
 /// What the writer compares of a file on disk: its stamp and `crate::files::change_of`.
 pub type OnDisk = (Stamp, u64);
 
-impl Published {
+impl PublishedFile {
     fn on_disk(&self) -> OnDisk {
         (self.stamp, self.change)
     }
 }
 
 /// Every file of a published site, by path relative to the output (with `/`).
-pub type Manifest = BTreeMap<String, Published>;
+pub type Manifest = BTreeMap<String, PublishedFile>;
 
 /// What a committed build wrote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -258,7 +258,7 @@ impl Writer {
                         && p.stamp.size == bytes.len() as u64
                         && u.on_disk.get(rel) == Some(&p.on_disk())
                     {
-                        self.record(rel, Published { key, ..*p });
+                        self.record(rel, PublishedFile { key, ..*p });
                         return Ok(());
                     }
                 }
@@ -274,7 +274,7 @@ impl Writer {
         self.changed.fetch_add(1, Ordering::Relaxed);
         self.record(
             rel,
-            Published {
+            PublishedFile {
                 key,
                 digest,
                 stamp,
@@ -284,7 +284,7 @@ impl Writer {
         Ok(())
     }
 
-    fn record(&self, rel: &str, published: Published) {
+    fn record(&self, rel: &str, published: PublishedFile) {
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes
             .fetch_add(published.stamp.size, Ordering::Relaxed);

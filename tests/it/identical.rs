@@ -152,7 +152,7 @@ fn outputs_are_byte_identical_to_the_recorded_ones() {
     generated(&mut got);
     if std::env::var_os("BUDGETSITE_BLESS").is_some() {
         let mut text = String::from(
-            "# FNV-1a-64 digest, length, output (tests/identical.rs; re-record with BUDGETSITE_BLESS=1)\n",
+            "# FNV-1a-64 digest, length, output (tests/it/identical.rs; re-record with BUDGETSITE_BLESS=1)\n",
         );
         for (key, (len, digest)) in &got {
             text.push_str(&format!("{digest:016x} {len} {key}\n"));
