@@ -4,6 +4,7 @@
 //! Self-evaluations without errors join their department (`self_eval`). Everything is exact
 //! `Decimal` and ordered (`BTreeMap`, sorted vectors) for deterministic output.
 
+pub mod report;
 pub mod self_eval;
 pub mod stats;
 
@@ -28,6 +29,8 @@ pub struct Form<'a> {
     pub source: &'a FileOutcome,
     /// Its warnings, in report order (shown as quality notes).
     pub notes: Vec<&'a Diagnostic>,
+    /// Its findings on the validation report, from the site root (`report::ReportPages`).
+    pub report_href: String,
 }
 
 impl Form<'_> {
@@ -132,6 +135,8 @@ pub struct WithheldForm {
     pub year: i32,
     pub file: String,
     pub sheet: Option<String>,
+    /// Its findings on the validation report, from the site root (`report::ReportPages`).
+    pub report_href: String,
 }
 
 impl District<'_> {
@@ -175,6 +180,8 @@ pub struct Unpublished<'a> {
 pub struct SiteModel<'a> {
     pub districts: Vec<District<'a>>,
     pub unpublished: Vec<Unpublished<'a>>,
+    /// Which page of the validation report lists each form's findings.
+    pub report: report::ReportPages,
 }
 
 /// An address a person can read and type: the name in pinyin, a syllable per character,
@@ -251,6 +258,7 @@ fn district_folder(file: &FileOutcome, input: &Path) -> String {
 
 pub fn analyze<'a>(batch: &'a Batch, input: &Path, config: &SiteConfig) -> SiteModel<'a> {
     let aliases = config.aliases();
+    let report = report::ReportPages::of(batch);
     let mut unpublished = Vec::new();
     // district folder → department key → forms
     let mut grouped: BTreeMap<String, BTreeMap<String, Vec<Form<'a>>>> = BTreeMap::new();
@@ -263,7 +271,9 @@ pub fn analyze<'a>(batch: &'a Batch, input: &Path, config: &SiteConfig) -> SiteM
             .collect();
         if let Some(evaluation) = &outcome.evaluation {
             let district = district_folder(outcome, input);
-            if let Some(u) = evaluations.add(outcome, evaluation, district, errors, &aliases) {
+            if let Some(u) =
+                evaluations.add(outcome, evaluation, district, errors, &aliases, &report)
+            {
                 unpublished.push(u);
             }
             continue;
@@ -293,6 +303,7 @@ pub fn analyze<'a>(batch: &'a Batch, input: &Path, config: &SiteConfig) -> SiteM
                         facts,
                         source: outcome,
                         notes: outcome.diagnostics.iter().collect(),
+                        report_href: report.href(&outcome.file.display, outcome.sheet.as_deref()),
                     });
             }
             None => unpublished.push(Unpublished {
@@ -330,6 +341,7 @@ pub fn analyze<'a>(batch: &'a Batch, input: &Path, config: &SiteConfig) -> SiteM
                             year,
                             file: u.file.to_owned(),
                             sheet: u.sheet.map(str::to_owned),
+                            report_href: report.href(u.file, u.sheet),
                         });
                     }
                 }
@@ -342,6 +354,7 @@ pub fn analyze<'a>(batch: &'a Batch, input: &Path, config: &SiteConfig) -> SiteM
     SiteModel {
         districts,
         unpublished,
+        report,
     }
 }
 

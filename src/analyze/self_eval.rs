@@ -18,6 +18,8 @@ pub struct EvalForm<'a> {
     pub evaluation: &'a Evaluation,
     /// Its warnings, in report order.
     pub notes: Vec<&'a Diagnostic>,
+    /// Its findings on the validation report, from the site root (`report::ReportPages`).
+    pub report_href: String,
 }
 
 /// Self-evaluations by district folder and department key, waiting for their departments.
@@ -36,6 +38,7 @@ impl<'a> Evaluations<'a> {
         district: String,
         errors: Vec<&'a Diagnostic>,
         aliases: &Aliases,
+        report: &super::report::ReportPages,
     ) -> Option<Unpublished<'a>> {
         let form = &evaluation.form;
         let key = form
@@ -53,6 +56,7 @@ impl<'a> Evaluations<'a> {
                         year,
                         evaluation,
                         notes: outcome.diagnostics.iter().collect(),
+                        report_href: report.href(&outcome.file.display, outcome.sheet.as_deref()),
                     });
                 None
             }

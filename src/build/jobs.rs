@@ -209,8 +209,10 @@ impl Shared<'_, '_, '_> {
             Job::Home => self.home(districts),
             Job::Report => {
                 let (model, config) = (self.inputs.model, self.inputs.config);
-                let view = views::report(self.inputs.batch, model, config);
-                self.page(Scope::DistrictWide, "report.html", "report.html", &view)
+                for view in views::report(self.inputs.batch, model, config) {
+                    self.page(Scope::DistrictWide, "report.html", &view.meta.path, &view)?;
+                }
+                Ok(())
             }
             Job::SiteData => {
                 let all = dataset::site(self.inputs.model, data, &self.inputs.config.title);
@@ -455,7 +457,8 @@ impl Shared<'_, '_, '_> {
 }
 
 /// What a department's page and downloads are made from: its district's identity, its own,
-/// and each form's bytes (by hash) and findings — plus the templates, config and tool.
+/// and each form's bytes (by hash), findings and report page — plus the templates, config and
+/// tool.
 fn department_key(site_key: u64, d: &District<'_>, dep: &Department<'_>) -> u64 {
     let mut h = Fnv::new();
     h.write_u64(site_key);
@@ -467,6 +470,8 @@ fn department_key(site_key: u64, d: &District<'_>, dep: &Department<'_>) -> u64 
         h.text(f.file);
         h.write_i32(f.year);
         h.write_u64(f.source.digest);
+        // Its link to its findings: another form's findings can move them to another page.
+        h.text(&f.report_href);
         h.write_usize(f.notes.len());
         for n in &f.notes {
             n.hash(&mut h);
@@ -475,6 +480,7 @@ fn department_key(site_key: u64, d: &District<'_>, dep: &Department<'_>) -> u64 
     for e in &dep.evaluations {
         h.text(e.file);
         e.evaluation.hash(&mut h);
+        h.text(&e.report_href);
         h.write_usize(e.notes.len());
         for n in &e.notes {
             n.hash(&mut h);

@@ -139,10 +139,7 @@ fn current(d: &District<'_>) -> BTreeMap<String, DepartmentState> {
     for w in &d.withheld_only {
         out.entry(w.key.clone()).or_insert_with(|| DepartmentState {
             name: w.name.chars().take(60).collect(),
-            link: format!(
-                "report.html#{}",
-                crate::output::views::report_anchor(&w.file, w.sheet.as_deref())
-            ),
+            link: w.report_href.clone(),
             ..DepartmentState::default()
         });
     }

@@ -176,3 +176,87 @@ fn growth_bands_count_their_lower_edge_and_charts_need_two_years() {
     assert!(chart(&page(&public, "index.html"), "chart-structure").is_none());
     assert!(chart(&page(&public, "index.html"), "chart-ranking").is_some());
 }
+
+/// A build where hundreds of forms have errors (issue 20: 84 MB in one report page at 20,000)
+/// lists them on numbered report pages of at most `PAGE_GROUPS` forms, each page well under
+/// 1 MB; each form's findings stand on exactly one page, the first page keeps the summary and
+/// counts the withheld files it does not list, and the district page's withheld rows link to
+/// the page that holds each form's findings.
+#[test]
+fn a_long_report_is_cut_into_numbered_pages_and_every_link_finds_its_page() {
+    use budgetsite::analyze::report::PAGE_GROUPS;
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("submissions");
+    let withheld = 2 * PAGE_GROUPS + 30;
+    for i in 0..withheld {
+        let mut v = form(&format!("示例区单位{i:03}"), 2021, 100, "≥90%");
+        // The income total disagrees with its parts: an error, so the form is withheld.
+        v["income"]["total"]["budget"] = json!(999);
+        let text = serde_json::to_string_pretty(&v).unwrap();
+        common::write(&input, &format!("示例区/单位{i:03}-2021.json"), text);
+    }
+    let clean = serde_json::to_string_pretty(&form("示例区甲局", 2021, 100, "≥90%")).unwrap();
+    common::write(&input, "示例区/甲局-2021.json", clean);
+    let public = dir.path().join("public");
+    build(&BuildOptions {
+        input,
+        output: public.clone(),
+        config: dir.path().join("site.toml"),
+        ..BuildOptions::default()
+    })
+    .unwrap();
+
+    let names = ["report.html", "report-2.html", "report-3.html"];
+    assert!(!public.join("report-4.html").exists(), "a fourth page");
+    let mut seen = std::collections::BTreeMap::new();
+    for (i, name) in names.iter().enumerate() {
+        let html = std::fs::read_to_string(public.join(name)).unwrap();
+        assert!(html.len() < 1_000_000, "{name} is {} bytes", html.len());
+        let ids: Vec<&str> = html
+            .split("<details class=\"file-group\" id=\"")
+            .skip(1)
+            .map(|g| &g[..g.find('"').unwrap()])
+            .collect();
+        let expected = if i < 2 { PAGE_GROUPS } else { 30 };
+        assert_eq!(ids.len(), expected, "forms listed on {name}");
+        for id in ids {
+            assert!(seen.insert(id.to_owned(), *name).is_none(), "{id} twice");
+        }
+        // The pager names every page and marks this one.
+        let pager = between(&html, "<nav class=\"pager\"", "</nav>");
+        assert_eq!(pager.matches("<a href=").count(), 3, "{name}: {pager}");
+        let current = format!("href=\"{name}\" aria-current=\"page\"");
+        assert!(pager.contains(&current), "{name}: {pager}");
+        // Only the first page has the summary.
+        assert_eq!(html.contains("按规则统计"), i == 0, "{name}");
+        assert!(
+            html.contains(&format!("第 {} 页，共 3 页", i + 1)),
+            "{name}"
+        );
+    }
+    assert_eq!(seen.len(), withheld);
+    let first = std::fs::read_to_string(public.join("report.html")).unwrap();
+    assert!(first.contains(&format!("未发布的文件（{withheld}）")));
+    let listed = between(&first, "<ul class=\"unpublished\">", "</section>");
+    let shown = budgetsite::output::views::UNPUBLISHED_SHOWN;
+    assert_eq!(listed.matches("<code>").count(), shown);
+    assert!(listed.contains(&format!("另有 {} 个文件未发布", withheld - shown)));
+
+    // Every link to a form's findings, from the district page and the first page's list of
+    // withheld files, names the page that holds them.
+    let district = page(&public, "index.html");
+    let mut links = 0;
+    for html in [&district, &first] {
+        for part in html.split("report").skip(1) {
+            let Some(end) = part.find('"') else { continue };
+            let link = &part[..end];
+            let Some((page, id)) = link.split_once(".html#") else {
+                continue;
+            };
+            let page = format!("report{page}.html");
+            assert_eq!(seen.get(id), Some(&page.as_str()), "report{link}");
+            links += 1;
+        }
+    }
+    assert!(links >= withheld, "{links} links to findings");
+}

@@ -247,10 +247,7 @@ fn form_view(
         quality: QualityView::from(quality),
         layout: layout_view(decl),
         notes_summary: notes_summary(&f.notes),
-        report_href: format!(
-            "{root}report.html#{}",
-            report_anchor(f.file, f.source.sheet.as_deref())
-        ),
+        report_href: format!("{root}{}", f.report_href),
         duties: decl
             .duties
             .iter()

@@ -261,10 +261,7 @@ pub(super) fn withheld_rows(d: &District<'_>, year: i32, root: &str) -> Vec<Year
             YearRow {
                 // A name can be the form's error (`field-too-long`): shown cut.
                 name: super::report::shorten(&w.name, 60),
-                href: format!(
-                    "{root}report.html#{}",
-                    super::report::report_anchor(&w.file, w.sheet.as_deref())
-                ),
+                href: format!("{root}{}", w.report_href),
                 filed: false,
                 income,
                 income_sort,

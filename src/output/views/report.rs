@@ -6,6 +6,14 @@ use super::*;
 #[derive(Debug, Clone, Hash, Serialize)]
 pub struct ReportView {
     pub meta: PageMeta,
+    /// This page's number (1 for `report.html`, which also holds the summary).
+    pub page: usize,
+    /// Every page of the report, for the pager (empty when the report is one page).
+    pub pages: Vec<PageLink>,
+    /// Files withheld beyond those listed on the first page (`UNPUBLISHED_SHOWN`).
+    pub unpublished_more: usize,
+    /// Files withheld in all.
+    pub unpublished_total: usize,
     pub files: usize,
     pub declarations: usize,
     pub errors: usize,
@@ -30,7 +38,22 @@ pub struct RuleCount {
 pub struct UnpublishedView {
     pub file: String,
     pub reasons: Vec<String>,
+    /// Its findings on the report (from the site root), when the report lists them.
+    pub href: Option<String>,
 }
+
+/// A page of a paginated listing, for its pager.
+#[derive(Debug, Clone, Hash, Serialize)]
+pub struct PageLink {
+    pub number: usize,
+    /// From the site root.
+    pub href: String,
+    pub current: bool,
+}
+
+/// Withheld files the report's first page lists at most (each with its errors); the rest are
+/// counted there, and each is listed with its findings on the page that holds them.
+pub const UNPUBLISHED_SHOWN: usize = 200;
 
 /// One form's findings on the report: who filed it (linked when published), the file and sheet
 /// it came from, and each finding with its Chinese rule name and line.
@@ -51,22 +74,7 @@ pub struct FileGroup {
     pub diagnostics: Vec<NoteView>,
 }
 
-/// `text` cut to at most `chars` characters, with `…` where it was cut.
-pub(crate) fn shorten(text: &str, chars: usize) -> String {
-    match text.char_indices().nth(chars) {
-        Some((at, _)) => format!("{}…", &text[..at]),
-        None => text.to_owned(),
-    }
-}
-
-/// The report's anchor for the findings of one declaration (a file, and a worksheet of it).
-pub fn report_anchor(file: &str, sheet: Option<&str>) -> String {
-    let key = match sheet {
-        Some(sheet) => format!("{file}\u{0}{sheet}"),
-        None => file.to_owned(),
-    };
-    format!("f-{}", crate::hash::slug(&key))
-}
+pub use crate::analyze::report::{anchor as report_anchor, shorten};
 
 /// The rule catalog as a table (for the report and the method page).
 pub fn rule_catalog() -> Vec<RuleCount> {
@@ -82,13 +90,14 @@ pub fn rule_catalog() -> Vec<RuleCount> {
         .collect()
 }
 
+/// The validation report, a view per page (`analyze::report`): the first holds the summary
+/// (counts by rule, withheld files) and the first forms' findings, the others the forms after.
 pub fn report(
     batch: &crate::load::Batch,
     model: &SiteModel<'_>,
     config: &SiteConfig,
-) -> ReportView {
-    let meta = PageMeta::new(config, "校验报告", "report.html", "report");
-    let sample_districts = model
+) -> Vec<ReportView> {
+    let sample_districts: Vec<String> = model
         .districts
         .iter()
         .filter(|d| d.sample_data)
@@ -98,47 +107,87 @@ pub fn report(
     for d in &batch.diagnostics {
         *per_code.entry(d.code.as_str()).or_default() += 1;
     }
-    let rules = rule_catalog()
+    let rules: Vec<RuleCount> = rule_catalog()
         .into_iter()
         .map(|mut r| {
             r.count = per_code.get(r.code.as_str()).copied().unwrap_or(0);
             r
         })
         .collect();
-    let groups = file_groups(batch, model);
     let Counts { errors, warnings } = batch.counts();
-    ReportView {
-        meta,
-        files: batch.files.len(),
-        declarations: batch.declarations(),
-        errors,
-        warnings,
-        rules,
-        unpublished: model
-            .unpublished
-            .iter()
-            .map(|u| UnpublishedView {
-                file: u.file.to_owned(),
-                reasons: if u.errors.is_empty() {
-                    vec!["缺少部门名称或预算年度".to_owned()]
-                } else {
-                    u.errors
-                        .iter()
-                        .map(|e| format!("[{}] {}", e.code, e.message))
-                        .collect()
-                },
-            })
-            .collect(),
-        groups,
-        sample_districts,
+    let unpublished: Vec<UnpublishedView> = model
+        .unpublished
+        .iter()
+        .take(UNPUBLISHED_SHOWN)
+        .map(|u| UnpublishedView {
+            file: u.file.to_owned(),
+            reasons: if u.errors.is_empty() {
+                vec!["缺少部门名称或预算年度".to_owned()]
+            } else {
+                u.errors
+                    .iter()
+                    .map(|e| format!("[{}] {}", e.code, e.message))
+                    .collect()
+            },
+            href: (!u.errors.is_empty()).then(|| model.report.href(u.file, u.sheet)),
+        })
+        .collect();
+    let unpublished_more = model.unpublished.len() - unpublished.len();
+    let count = model.report.count();
+    let mut by_page: Vec<Vec<FileGroup>> = vec![Vec::new(); count];
+    for (page, group) in file_groups(batch, model) {
+        by_page[page.min(count) - 1].push(group);
     }
+    by_page
+        .into_iter()
+        .enumerate()
+        .map(|(i, groups)| {
+            let page = i + 1;
+            let path = crate::analyze::report::page_path(page);
+            let title = if count > 1 {
+                format!("校验报告（第 {page} 页，共 {count} 页）")
+            } else {
+                "校验报告".to_owned()
+            };
+            let meta = PageMeta::new(config, &title, &path, "report");
+            let pages = if count > 1 {
+                (1..=count)
+                    .map(|n| PageLink {
+                        number: n,
+                        href: crate::analyze::report::page_path(n),
+                        current: n == page,
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let first = page == 1;
+            ReportView {
+                meta,
+                page,
+                pages,
+                unpublished_more: if first { unpublished_more } else { 0 },
+                unpublished_total: model.unpublished.len(),
+                files: batch.files.len(),
+                declarations: batch.declarations(),
+                errors,
+                warnings,
+                rules: if first { rules.clone() } else { Vec::new() },
+                unpublished: if first {
+                    unpublished.clone()
+                } else {
+                    Vec::new()
+                },
+                groups,
+                sample_districts: sample_districts.clone(),
+            }
+        })
+        .collect()
 }
 
-/// The report's groups: a file (or a workbook's sheet) with its findings, linked to its
-/// department's page when published; findings on no file read (a folder that could not be
-/// walked) under their path. By department (pinyin order), then year, then file: how a reader
-/// looks for one.
-fn file_groups(batch: &crate::load::Batch, model: &SiteModel<'_>) -> Vec<FileGroup> {
+/// The report's groups with their pages (`analyze::report::groups`), each linked to its
+/// department's page when published.
+fn file_groups(batch: &crate::load::Batch, model: &SiteModel<'_>) -> Vec<(usize, FileGroup)> {
     let mut pages: BTreeMap<(&str, Option<&str>), String> = BTreeMap::new();
     for d in &model.districts {
         for dep in &d.departments {
@@ -152,54 +201,17 @@ fn file_groups(batch: &crate::load::Batch, model: &SiteModel<'_>) -> Vec<FileGro
             }
         }
     }
-    let mut groups: Vec<FileGroup> = batch
-        .files
-        .iter()
-        .filter(|o| !o.diagnostics.is_empty())
-        .map(|o| {
-            let href = pages
-                .get(&(o.file.display.as_str(), o.sheet.as_deref()))
-                .cloned();
-            file_group(o, href)
+    crate::analyze::report::groups(batch)
+        .into_iter()
+        .map(|g| {
+            let href = pages.get(&(g.file, g.sheet)).cloned();
+            (g.page, file_group(&g, href))
         })
-        .collect();
-    let read: std::collections::BTreeSet<&str> = batch
-        .files
-        .iter()
-        .map(|o| o.file.display.as_str())
-        .collect();
-    for d in batch
-        .diagnostics
-        .iter()
-        .filter(|d| !read.contains(d.file.as_str()))
-    {
-        groups.push(FileGroup {
-            anchor: report_anchor(&d.file, None),
-            department: String::new(),
-            year: None,
-            href: None,
-            published: false,
-            file: d.file.clone(),
-            sheet: None,
-            errors: usize::from(d.is_error()),
-            warnings: usize::from(!d.is_error()),
-            diagnostics: vec![NoteView::from(d)],
-        });
-    }
-    groups.sort_by(|a, b| {
-        (a.department.is_empty())
-            .cmp(&b.department.is_empty())
-            .then_with(|| crate::collate::names(&a.department, &b.department))
-            .then_with(|| (a.year, &a.file, &a.sheet).cmp(&(b.year, &b.file, &b.sheet)))
-    });
-    groups
+        .collect()
 }
 
-fn file_group(o: &crate::ingest::FileOutcome, href: Option<String>) -> FileGroup {
-    let facts = o.facts.as_ref();
-    // A self-evaluation names its department and year itself.
-    let evaluation = o.evaluation.as_ref().map(|e| &e.form);
-    let (errors, warnings) = o
+fn file_group(g: &crate::analyze::report::ReportGroup<'_>, href: Option<String>) -> FileGroup {
+    let (errors, warnings) = g
         .diagnostics
         .iter()
         .fold((0, 0), |(e, w), d| match d.severity {
@@ -207,23 +219,16 @@ fn file_group(o: &crate::ingest::FileOutcome, href: Option<String>) -> FileGroup
             Severity::Warning => (e, w + 1),
         });
     FileGroup {
-        anchor: report_anchor(&o.file.display, o.sheet.as_deref()),
-        // A name can be the form's error (`field-too-long`): shown cut, never whole.
-        department: facts
-            .and_then(|f| f.department.as_deref())
-            .or_else(|| evaluation.and_then(|e| e.department.as_deref()))
-            .map(|n| shorten(n, 60))
-            .unwrap_or_default(),
-        year: facts
-            .and_then(|f| f.fiscal_year)
-            .or_else(|| evaluation.and_then(|e| e.fiscal_year)),
+        anchor: g.anchor(),
+        department: g.department.clone(),
+        year: g.year,
         published: href.is_some(),
         href,
-        file: o.file.display.clone(),
-        sheet: o.sheet.clone(),
+        file: g.file.to_owned(),
+        sheet: g.sheet.map(str::to_owned),
         errors,
         warnings,
-        diagnostics: o.diagnostics.iter().map(NoteView::from).collect(),
+        diagnostics: g.diagnostics.iter().map(NoteView::from).collect(),
     }
 }
 

@@ -282,10 +282,7 @@ pub fn evaluation_view(
         problems: t(&e.problems),
         measures: t(&e.measures),
         notes_summary: super::department::notes_summary(&f.notes),
-        report_href: format!(
-            "{root}report.html#{}",
-            report_anchor(f.file, f.evaluation.sheet.as_deref())
-        ),
+        report_href: format!("{root}{}", f.report_href),
     }
 }
 
