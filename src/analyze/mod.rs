@@ -445,7 +445,15 @@ fn district_departments<'a>(
                 .strip_prefix(prefix.as_str())
                 .filter(|rest| !rest.is_empty())
                 .unwrap_or(&key);
-            let slug = unique_slug(&readable_slug(short), &mut used_slugs);
+            let base = readable_slug(short);
+            // `index-2.html`, `index-3.html` … are the district page's further pages, and
+            // `unique_slug` would make `index-2` of a department called `index`.
+            let base = if base == "index" || is_listing_page(&base) {
+                format!("bumen-{base}")
+            } else {
+                base
+            };
+            let slug = unique_slug(&base, &mut used_slugs);
             let series = series(&forms);
             Department {
                 key,
@@ -457,6 +465,12 @@ fn district_departments<'a>(
             }
         })
         .collect()
+}
+
+/// `index-2`, `index-3` …: the name of a listing's further page (`output::views::paged`).
+pub fn is_listing_page(slug: &str) -> bool {
+    slug.strip_prefix("index-")
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The district's budget and actual of each year: the sum of its departments' series.

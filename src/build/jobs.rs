@@ -257,7 +257,13 @@ impl Shared<'_, '_, '_> {
         let (model, config) = (self.inputs.model, self.inputs.config);
         let mut view = views::home(model, config);
         if let [only] = districts {
-            let mut single = views::district(only.district, only.figures, config, "index.html");
+            let d = only.district;
+            let whole = views::district(d, only.figures, config, "index.html");
+            // The first page of the district's table; the pager leads to the district's own.
+            let mut single = views::district_pages(whole, &views::district_index(d))
+                .into_iter()
+                .next()
+                .expect("a first page");
             single.meta = view.meta.clone();
             view.meta.sample_data = only.district.sample_data;
             view.single = Some(single);
@@ -293,11 +299,14 @@ impl Shared<'_, '_, '_> {
         let d = at.district;
         let path = views::district_index(d);
         let view = views::district(d, at.figures, self.inputs.config, &path);
-        let page_view = views::DistrictPage {
-            meta: view.meta.clone(),
-            d: view,
-        };
-        self.page(Scope::DistrictWide, "district.html", &path, &page_view)?;
+        for view in views::district_pages(view, &path) {
+            let page_view = views::DistrictPage {
+                meta: view.meta.clone(),
+                d: view,
+            };
+            let at = page_view.meta.path.clone();
+            self.page(Scope::DistrictWide, "district.html", &at, &page_view)?;
+        }
         let json = dataset::to_json(at.data);
         self.out
             .write(&views::district_json(d), 0, json.as_bytes())?;
@@ -313,12 +322,10 @@ impl Shared<'_, '_, '_> {
     fn year(&self, at: DistrictJobs<'_, '_>, year: i32) -> Result<(), BuildError> {
         let d = at.district;
         let view = views::year(d, at.figures, self.inputs.config, year);
-        self.page(
-            Scope::DistrictWide,
-            "year.html",
-            &views::year_page(d, year),
-            &view,
-        )?;
+        for view in views::year_pages(view) {
+            let at = view.meta.path.clone();
+            self.page(Scope::DistrictWide, "year.html", &at, &view)?;
+        }
         let table = dataset::year_table(d, at.figures, year);
         let csv = views::year_table(d, year, "csv");
         self.tables(&table, &csv, &views::year_table(d, year, "xlsx"))?;

@@ -260,3 +260,79 @@ fn a_long_report_is_cut_into_numbered_pages_and_every_link_finds_its_page() {
     }
     assert!(links >= withheld, "{links} links to findings");
 }
+
+/// A district of more departments than a page lists (issue 20): its page and its year's page
+/// list them on numbered pages of at most `TABLE_PAGE_ROWS` rows, in the table's order
+/// (spending, largest first), each department once; the first page keeps the totals and the
+/// charts, every page the downloads of the whole table.
+#[test]
+fn a_district_of_many_departments_lists_them_on_numbered_pages() {
+    use budgetsite::output::views::TABLE_PAGE_ROWS;
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("submissions");
+    let n = TABLE_PAGE_ROWS + 7;
+    for i in 0..n {
+        // Distinct budgets, so the order across pages is the spending order.
+        let text = serde_json::to_string_pretty(&form(
+            &format!("示例区单位{i:03}"),
+            2021,
+            100 + i as i64,
+            "≥90%",
+        ))
+        .unwrap();
+        common::write(&input, &format!("示例区/单位{i:03}-2021.json"), text);
+    }
+    let public = dir.path().join("public");
+    build(&BuildOptions {
+        input,
+        output: public.clone(),
+        config: dir.path().join("site.toml"),
+        ..BuildOptions::default()
+    })
+    .unwrap();
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(public.join("data/district.json")).unwrap())
+            .unwrap();
+    let dep_page = json["departments"][0]["page"].as_str().unwrap();
+    let folder = public.join(&dep_page[..dep_page.find('/').unwrap()]);
+    // (first page, second page, the column of 支出合计)
+    for (first, second, column) in [
+        ("index.html", "index-2.html", 1),
+        ("years/2021/index.html", "years/2021/index-2.html", 2),
+    ] {
+        let mut spending = Vec::new();
+        let mut names = std::collections::BTreeSet::new();
+        for (i, name) in [first, second].iter().enumerate() {
+            let html = std::fs::read_to_string(folder.join(name)).unwrap();
+            // The first table body of the page is the departments'.
+            let rows = rows(&html);
+            let expected = if i == 0 { TABLE_PAGE_ROWS } else { 7 };
+            assert_eq!(rows.len(), expected, "rows on {name}");
+            for r in &rows {
+                assert!(names.insert(r[0].clone()), "{} twice", r[0]);
+                spending.push(common::html::number(&r[column]).unwrap());
+            }
+            let pager = between(&html, "<nav class=\"pager\"", "</nav>");
+            assert_eq!(pager.matches("<a href=").count(), 2, "{name}: {pager}");
+            assert!(pager.contains("aria-current=\"page\">".to_owned().as_str()));
+            assert!(html.contains(&format!("共 {n} 个部门")), "{name}");
+            assert!(
+                html.contains("departments.csv") || html.contains(".csv"),
+                "{name}"
+            );
+            assert_eq!(
+                html.contains("<figure class=\"chart-figure\""),
+                i == 0 && first == "index.html",
+                "{name}"
+            );
+        }
+        assert_eq!(spending.len(), n, "{first}");
+        assert!(
+            spending.windows(2).all(|w| w[0] >= w[1]),
+            "{first}: not largest first"
+        );
+        assert!(!folder
+            .join(first.replace("index.html", "index-3.html"))
+            .exists());
+    }
+}

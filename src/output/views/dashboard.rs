@@ -243,6 +243,38 @@ pub struct YearView {
     /// Their table's downloads, when there are any.
     pub evaluations_csv_href: String,
     pub evaluations_xlsx_href: String,
+    /// Which page of the year's table this is (`year_pages`).
+    pub page: usize,
+    /// The table's pages, for the pager (empty when it fits one page).
+    pub pages: Vec<PageLink>,
+    /// Rows of the whole table.
+    pub rows_total: usize,
+}
+
+/// A year's page cut into pages of at most `TABLE_PAGE_ROWS` rows of its table, in the
+/// table's order; the self-evaluations' board stays on the first.
+pub fn year_pages(mut view: YearView) -> Vec<YearView> {
+    if view.rows.len() <= TABLE_PAGE_ROWS {
+        return vec![view];
+    }
+    let first = view.meta.path.clone();
+    let count = view.rows.len().div_ceil(TABLE_PAGE_ROWS);
+    let all = std::mem::take(&mut view.rows);
+    let board = view.evaluations.take();
+    all.chunks(TABLE_PAGE_ROWS)
+        .enumerate()
+        .map(|(i, rows)| {
+            let n = i + 1;
+            YearView {
+                meta: view.meta.for_page(&paged(&first, n), n, count),
+                rows: rows.to_vec(),
+                evaluations: if n == 1 { board.clone() } else { None },
+                page: n,
+                pages: pager(&first, count, n),
+                ..view.clone()
+            }
+        })
+        .collect()
 }
 
 pub fn year(
@@ -261,18 +293,22 @@ pub fn year(
     meta.sample_data = d.sample_data;
     meta.district_feed = Some(format!("{}{}/feed.xml", meta.root, d.slug));
     let root = meta.root.clone();
+    let rows: Vec<YearRow> = year_rows(d, figures, year, &root)
+        .into_iter()
+        .filter(|r| r.filed)
+        .collect();
     YearView {
         name: d.name.clone(),
         year,
+        page: 1,
+        pages: Vec::new(),
+        rows_total: rows.len(),
         overview_href: format!("{root}{}", district_index(d)),
         dashboard_href: format!("{root}{}", dashboard_page(d)),
         totals: year_totals(d, figures, &root)
             .into_iter()
             .find(|t| t.year == year),
-        rows: year_rows(d, figures, year, &root)
-            .into_iter()
-            .filter(|r| r.filed)
-            .collect(),
+        rows,
         csv_href: format!("{root}{}", year_table(d, year, "csv")),
         xlsx_href: format!("{root}{}", year_table(d, year, "xlsx")),
         other_years: d

@@ -45,6 +45,13 @@ pub struct DistrictView {
     pub json_href: String,
     pub dashboard_href: String,
     pub years: Vec<YearTotalsRow>,
+    /// Which page of the district's table this is (`district_pages`): the first holds the
+    /// totals, years and charts too.
+    pub page: usize,
+    /// The table's pages, for the pager (empty when it fits one page).
+    pub pages: Vec<PageLink>,
+    /// Rows of the whole table.
+    pub rows_total: usize,
 }
 
 /// A headline figure: `69.03 亿元` with its exact value in 万元 (`690,338.32 万元`) to show on
@@ -425,5 +432,48 @@ pub fn district(
         dashboard_href: format!("{root}{}", dashboard_page(d)),
         years: year_totals(d, figures, &root),
         meta,
+        page: 1,
+        pages: Vec::new(),
+        rows_total: 0,
     }
+    .counted()
+}
+
+impl DistrictView {
+    fn counted(mut self) -> DistrictView {
+        self.rows_total = self.rows.len();
+        self
+    }
+}
+
+/// A district's page cut into pages of at most `TABLE_PAGE_ROWS` rows of its table (in the
+/// table's order), `first` being the first page's path: the first page keeps the totals, the
+/// years and the charts; the others hold their rows, under the same heading and downloads.
+pub fn district_pages(mut view: DistrictView, first: &str) -> Vec<DistrictView> {
+    if view.rows.len() <= TABLE_PAGE_ROWS {
+        return vec![view];
+    }
+    let count = view.rows.len().div_ceil(TABLE_PAGE_ROWS);
+    let all = std::mem::take(&mut view.rows);
+    all.chunks(TABLE_PAGE_ROWS)
+        .map(<[YearRow]>::to_vec)
+        .enumerate()
+        .map(|(i, rows)| {
+            let n = i + 1;
+            let rest = n > 1;
+            DistrictView {
+                meta: view.meta.for_page(&paged(&view.meta.path, n), n, count),
+                rows,
+                charts: if rest {
+                    Vec::new()
+                } else {
+                    view.charts.clone()
+                },
+                years: if rest { Vec::new() } else { view.years.clone() },
+                page: n,
+                pages: pager(first, count, n),
+                ..view.clone()
+            }
+        })
+        .collect()
 }

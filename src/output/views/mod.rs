@@ -131,6 +131,54 @@ pub fn district_json(d: &District<'_>) -> String {
 pub fn dashboard_page(d: &District<'_>) -> String {
     format!("{}/dashboard.html", d.slug)
 }
+/// Rows a district's or a year's table lists on one page at most; the whole table is in the
+/// downloads (CSV, XLSX, JSON).
+pub const TABLE_PAGE_ROWS: usize = 300;
+
+/// The path of a listing's page `n` (1-based): `a/index.html`, then `a/index-2.html`, …
+/// (`analyze::is_listing_page` keeps department pages off these names).
+pub fn paged(first: &str, n: usize) -> String {
+    if n <= 1 {
+        return first.to_owned();
+    }
+    match first.strip_suffix("index.html") {
+        Some(dir) => format!("{dir}index-{n}.html"),
+        None => format!("{}-{n}.html", first.trim_end_matches(".html")),
+    }
+}
+
+/// The pager of a listing of `count` pages whose first is `first` (links from the site root);
+/// empty for a listing of one page.
+pub fn pager(first: &str, count: usize, current: usize) -> Vec<PageLink> {
+    if count <= 1 {
+        return Vec::new();
+    }
+    (1..=count)
+        .map(|n| PageLink {
+            number: n,
+            href: paged(first, n),
+            current: n == current,
+        })
+        .collect()
+}
+
+impl PageMeta {
+    /// This page's meta for page `n` of `count` at `path`: its own path, canonical link and
+    /// title (`…（第 2 页，共 3 页）`); the same folder, so every relative link still holds.
+    pub fn for_page(&self, path: &str, n: usize, count: usize) -> PageMeta {
+        let mut meta = self.clone();
+        meta.canonical = self.canonical.as_ref().map(|c| {
+            let base = c.strip_suffix(self.path.as_str()).unwrap_or(c);
+            format!("{base}{path}")
+        });
+        meta.path = path.to_owned();
+        if count > 1 {
+            meta.title = format!("{}（第 {n} 页，共 {count} 页）", self.title);
+        }
+        meta
+    }
+}
+
 pub fn year_page(d: &District<'_>, year: i32) -> String {
     format!("{}/years/{year}/index.html", d.slug)
 }
