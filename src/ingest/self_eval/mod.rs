@@ -3,9 +3,11 @@
 //! (`bad-number`). Header-driven, like the declaration reader: every word it looks for is in
 //! `vocabulary` (data, one table); header rows are found by their words, and columns are
 //! mapped from the header's cells — never by fixed offsets. A text export loses leading empty
-//! cells under merged ranges, so a data row is placed under its header by its label (the
-//! execution block) or aligned from the right and checked against which cells hold numbers
-//! (the indicator table). Page-break repeats of the title and unit inside a table are passed
+//! cells under merged ranges (and so does a workbook saved from it), so a data row is placed
+//! under its header by its label and the value columns its cells fit (the execution block),
+//! or anchored on its weight and score, else aligned from the right, and checked against which
+//! cells hold numbers (the indicator table). A title alone is no form: a cover or instructions
+//! sheet names it too. Page-break repeats of the title and unit inside a table are passed
 //! over, and level-1 / level-2 cells hold for the rows below them. Canonical JSON is read by
 //! `canonical`. Arithmetic and cross-file checks are `rules::self_eval`'s job.
 
@@ -20,7 +22,9 @@ use crate::model::self_evaluation::{
 };
 use crate::text::label;
 use rust_decimal::Decimal;
-use vocabulary::{concept_of, is_title, key, Concept, NATIONAL_WORDS, SICHUAN_WORDS};
+use vocabulary::{
+    concept_of, is_title, key, Concept, NATIONAL_WORDS, SICHUAN_WORDS, TABLE_COLUMNS,
+};
 
 /// A self-evaluation read from a file, with where its rows stood and what reading it found.
 #[derive(Debug, Clone)]
@@ -84,21 +88,6 @@ pub fn detect(grid: &Grid) -> Option<EvalLayout> {
         EvalLayout::National
     })
 }
-
-/// The columns of the execution block and the indicator table: with the title, two of them
-/// make a sheet a self-evaluation.
-const TABLE_COLUMNS: [Concept; 10] = [
-    Concept::InitialBudget,
-    Concept::AdjustedBudget,
-    Concept::Executed,
-    Concept::Rate,
-    Concept::Level1,
-    Concept::Level2,
-    Concept::Name,
-    Concept::Target,
-    Concept::Actual,
-    Concept::Score,
-];
 
 /// Reads a grid that `detect` recognised. `Err` is `not-a-declaration` for one it does not.
 pub fn parse(grid: &Grid, file: &str) -> Result<ParsedEval, Diagnostic> {
