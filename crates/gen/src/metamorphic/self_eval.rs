@@ -423,6 +423,29 @@ mod tests {
     }
 
     #[test]
+    fn every_transformation_but_the_skipped_applies_to_a_small_form() {
+        use super::super::{Rng, Transform};
+        for t in Transform::all() {
+            let mut b = form();
+            let applies = t.apply(&mut b, &mut Rng::new(5));
+            let expect = match t {
+                _ if t.skip_reason(FormKind::SelfEvaluation).is_some() => false,
+                // A synonym applies where the form has its label.
+                Transform::EvalSynonym(i) => SYNONYMS[i].0.iter().any(|l| {
+                    form()
+                        .form()
+                        .rows
+                        .iter()
+                        .flatten()
+                        .any(|v| v == &Value::text(*l))
+                }),
+                _ => true,
+            };
+            assert_eq!(applies, expect, "{}", t.name());
+        }
+    }
+
+    #[test]
     fn amounts_weights_and_scores_are_numbers_and_contents_stay_text() {
         let b = form();
         let s = b.form();

@@ -77,8 +77,8 @@ pub const LABELS: &[&str] = &[
     "备注",
 ];
 
-/// A declaration's label synonyms of spec §5 (`hubei`'s variants, full-width brackets): every label cell
-/// reading as one of `from` is written as `to`.
+/// A declaration's label synonyms of spec §5 (`hubei`'s variants, full-width brackets):
+/// every label cell reading as one of `from` is written as `to`.
 pub const SYNONYMS: &[(&[&str], &str)] = &[
     (&["部门名称"], "部门(单位)名称"),
     (&["部门名称", "部门(单位)名称"], "部门（单位）名称"),
@@ -186,6 +186,11 @@ impl Transform {
             (Transform::Synonym(_), FormKind::SelfEvaluation) => Some(
                 "a declaration's label synonym (declaration spec §5); a self-evaluation swaps \
                  the words of its own vocabulary (EvalSynonym)",
+            ),
+            (Transform::SharePercentText, FormKind::SelfEvaluation) => Some(
+                "a self-evaluation's only share, the execution rate, is percent text with two \
+                 decimals already (spec §2; the generator's forms and the contract's sample): \
+                 nothing to rewrite; share-fraction and share-formula change its spelling",
             ),
             (Transform::EvalSynonym(_), FormKind::Declaration) => Some(
                 "a self-evaluation's label synonym (self-evaluation spec §1); a declaration has \
