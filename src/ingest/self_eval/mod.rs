@@ -54,7 +54,11 @@ pub fn might_be(grid: &Grid) -> bool {
 /// Whether a grid reads as a self-evaluation, and in which layout: its title (`…绩效自评表`)
 /// with two columns of the form's tables (`TABLE_COLUMNS`), or at least three of the layouts'
 /// own column words. A title alone is not a form: a workbook's cover or instructions sheet
-/// names the form too.
+/// names the form too. The layout is what the indicator table shows: a `指标性质` or
+/// `度量单位` column is `sichuan`'s, an indicator header without them `national`'s (the
+/// target holds direction, number and unit); only without an indicator header do the
+/// layouts' words decide by count, since each layout's words are the other's synonyms
+/// (`调整后预算数` for `全年预算数`, `权重` for `分值`, `完成值` for `实际完成值`).
 pub fn detect(grid: &Grid) -> Option<EvalLayout> {
     let mut title = false;
     let mut columns = std::collections::BTreeSet::new();
@@ -82,10 +86,15 @@ pub fn detect(grid: &Grid) -> Option<EvalLayout> {
     if !(title && columns.len() >= 2) && national.len() + sichuan.len() < 3 {
         return None;
     }
-    Some(if sichuan.len() > national.len() {
+    let has = |c: Concept| columns.contains(&c);
+    let separate = has(Concept::Direction) || has(Concept::Unit);
+    let indicator_table = has(Concept::Level1) && (has(Concept::Name) || has(Concept::Target));
+    Some(if separate {
         EvalLayout::Sichuan
-    } else {
+    } else if indicator_table || sichuan.len() <= national.len() {
         EvalLayout::National
+    } else {
+        EvalLayout::Sichuan
     })
 }
 
@@ -840,6 +849,41 @@ mod tests {
         // A part that lost its leading cell still reads by its label.
         assert_eq!(e.parts[1].label, "其他资金");
         assert_eq!(e.parts[1].executed, None);
+    }
+
+    #[test]
+    fn the_layout_is_the_indicator_tables_not_a_count_of_synonyms() {
+        // Found from the metamorphic tests' synonyms (issue 19): each layout's words are the
+        // other's synonyms, so a sichuan form with three of them swapped for the national
+        // words counted as national and lost its 指标性质 and 度量单位 (and the reverse).
+        let sichuan =
+            std::fs::read_to_string("tests/fixtures/self_eval/示例区教育局-2021-自评-四川.txt")
+                .unwrap();
+        let want = parse_text(&sichuan, "a.txt").unwrap().form;
+        assert_eq!(want.layout, EvalLayout::Sichuan);
+        let swapped = sichuan
+            .replace("调整后预算数", "全年预算数（A）")
+            .replace("预算执行数", "全年执行数（B）")
+            .replace("\t完成值\t", "\t实际完成值\t")
+            .replace("权重", "分值");
+        let got = parse_text(&swapped, "a.txt").unwrap().form;
+        assert_eq!(got.layout, EvalLayout::Sichuan);
+        assert_eq!(got.to_canonical_json(), want.to_canonical_json());
+        // A national form with sichuan words and no 指标性质/度量单位 columns stays national.
+        let national = sample()
+            .replace("全年预算数", "调整后预算数")
+            .replace("全年执行数", "预算执行数")
+            .replace("实际完成值", "完成值")
+            .replace("\t分值\t", "\t权重\t");
+        let form = parse_text(&national, "a.txt").unwrap().form;
+        assert_eq!(form.layout, EvalLayout::National);
+        assert_eq!(
+            form.to_canonical_json(),
+            parse_text(&sample(), "a.txt")
+                .unwrap()
+                .form
+                .to_canonical_json()
+        );
     }
 
     #[test]

@@ -150,7 +150,7 @@ pub const SICHUAN_WORDS: &[&str] = &[
 
 /// The columns of the execution block and the indicator table: with the title, two of them
 /// make a sheet a self-evaluation (a cover or instructions sheet names the form too).
-pub const TABLE_COLUMNS: [Concept; 10] = [
+pub const TABLE_COLUMNS: [Concept; 12] = [
     Concept::InitialBudget,
     Concept::AdjustedBudget,
     Concept::Executed,
@@ -160,6 +160,8 @@ pub const TABLE_COLUMNS: [Concept; 10] = [
     Concept::Name,
     Concept::Target,
     Concept::Actual,
+    Concept::Direction,
+    Concept::Unit,
     Concept::Score,
 ];
 
