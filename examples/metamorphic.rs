@@ -1,18 +1,22 @@
 //! The long run of the metamorphic tests (issue #18): every bundled text export and generated
 //! forms of every layout, every transformation, a composition per form, every format, with
 //! many seeds; prints the pass rate per transformation × format and a failing example of each.
-//! `bench/metamorphic.sh` runs it; `tests/it/metamorphic.rs` runs a fixed sample in
-//! `cargo test`. The harness is shared (`tests/it/support/metamorphic.rs`).
+//! Declarations and self-evaluations (issue #19: the bundled ones and generated ones of both
+//! layouts) each get their own table; a transformation that means nothing for a kind is
+//! listed with its reason. `bench/metamorphic.sh` runs it; `tests/it/metamorphic.rs` runs a
+//! fixed sample in `cargo test`. The harness is shared (`tests/it/support/metamorphic.rs`).
 //!
 //! cargo run --release --example metamorphic -- [--seeds N] [--first-seed S]
-//!     [--generated N] [--case NAME] [--format NAME] [--dump DIR [--all]]
+//!     [--generated N] [--kind declaration|self-evaluation] [--case NAME] [--format NAME]
+//!     [--dump DIR [--all]]
 //!
 //! `--dump DIR` writes the files of the failing cases there (every case's with `--all`).
 
 #[path = "../tests/it/support/metamorphic.rs"]
+#[allow(dead_code)] // shared with tests/it/metamorphic.rs, which uses the rest
 mod harness;
 
-use budgetsite_gen::metamorphic::OutFormat;
+use budgetsite_gen::metamorphic::{FormKind, OutFormat};
 use harness::{Case, Outcome};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -22,6 +26,7 @@ struct Args {
     seeds: u64,
     first_seed: u64,
     generated: usize,
+    kind: Option<String>,
     case: Option<String>,
     format: Option<String>,
     dump: Option<PathBuf>,
@@ -34,6 +39,7 @@ fn args() -> Result<Args, String> {
         seeds: 3,
         first_seed: 1,
         generated: 40,
+        kind: None,
         case: None,
         format: None,
         dump: None,
@@ -47,6 +53,7 @@ fn args() -> Result<Args, String> {
             "--seeds" => a.seeds = number(value()?)?,
             "--first-seed" => a.first_seed = number(value()?)?,
             "--generated" => a.generated = number(value()?)? as usize,
+            "--kind" => a.kind = Some(value()?),
             "--case" => a.case = Some(value()?),
             "--format" => a.format = Some(value()?),
             "--dump" => a.dump = Some(value()?.into()),
@@ -57,9 +64,9 @@ fn args() -> Result<Args, String> {
     Ok(a)
 }
 
-/// A case's place in the matrix (case, format), its outcome and, when kept for `--dump`, the
-/// failing file's name and bytes.
-type CaseResult = ((usize, usize), Outcome, Option<(String, Vec<u8>)>);
+/// A case's place in the matrix (kind, case, format), its outcome and, when kept for `--dump`,
+/// the failing file's name and bytes.
+type CaseResult = ((FormKind, usize, usize), Outcome, Option<(String, Vec<u8>)>);
 
 #[derive(Default)]
 struct Tally {
@@ -70,7 +77,7 @@ struct Tally {
 
 fn main() {
     let args = args().unwrap_or_else(|e| {
-        eprintln!("{e}\nusage: metamorphic [--seeds N] [--first-seed S] [--generated N] [--case NAME] [--format NAME] [--dump DIR [--all]]");
+        eprintln!("{e}\nusage: metamorphic [--seeds N] [--first-seed S] [--generated N] [--kind KIND] [--case NAME] [--format NAME] [--dump DIR [--all]]");
         std::process::exit(2)
     });
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -82,18 +89,30 @@ fn main() {
         .into_iter()
         .filter(|f| args.format.as_ref().is_none_or(|n| f.name() == n))
         .collect();
+    let kinds: Vec<FormKind> = FormKind::ALL
+        .into_iter()
+        .filter(|k| args.kind.as_ref().is_none_or(|n| k.name() == n))
+        .collect();
     let started = std::time::Instant::now();
-    let mut tallies: BTreeMap<(usize, usize), Tally> = BTreeMap::new();
+    let mut tallies: BTreeMap<(FormKind, usize, usize), Tally> = BTreeMap::new();
     let mut forms = 0;
     for seed in args.first_seed..args.first_seed + args.seeds {
         // The bundled forms with every seed, and new generated forms per seed.
-        let mut files = harness::bundled(root);
-        if args.generated > 0 {
-            files.extend(harness::generated(seed, args.generated));
+        let mut files = Vec::new();
+        for &kind in &kinds {
+            files.extend(harness::bundled_of(root, kind));
+            if args.generated > 0 {
+                files.extend(match kind {
+                    FormKind::Declaration => harness::generated(seed, args.generated),
+                    FormKind::SelfEvaluation => {
+                        harness::generated_evaluations(seed, args.generated)
+                    }
+                });
+            }
         }
         let (sources, unread) = harness::prepare(files);
         for u in unread {
-            eprintln!("not a declaration, left out: {u}");
+            eprintln!("no form read, left out: {u}");
         }
         forms += sources.len();
         let results: Vec<CaseResult> = (0..sources.len())
@@ -107,16 +126,17 @@ fn main() {
                 cases.iter().enumerate().flat_map(move |(ci, &case)| {
                     formats.iter().enumerate().map(move |(fi, &format)| {
                         let s = &sources[i];
+                        let key = (s.kind, ci, fi);
                         if !dump {
-                            return ((ci, fi), harness::run(s, i, case, format, seed), None);
+                            return (key, harness::run(s, i, case, format, seed), None);
                         }
                         match harness::build(s, i, case, format, seed) {
-                            Err(o) => ((ci, fi), o, None),
+                            Err(o) => (key, o, None),
                             Ok((label, bytes)) => {
                                 let o = harness::check(s, &label, &bytes, format);
                                 let keep = (all || matches!(o, Outcome::Fail(_)))
                                     .then(|| (format!("{label}.{}", format.extension()), bytes));
-                                ((ci, fi), o, keep)
+                                (key, o, keep)
                             }
                         }
                     })
@@ -147,20 +167,43 @@ fn main() {
         args.first_seed,
         started.elapsed().as_secs_f64()
     );
+    for &kind in &kinds {
+        print_table(kind, &cases, &formats, &tallies);
+    }
+}
+
+/// The pass rates of forms of `kind` per transformation × format (Markdown), the
+/// transformations skipped for the kind with their reason, and a failing example per pair.
+fn print_table(
+    kind: FormKind,
+    cases: &[Case],
+    formats: &[OutFormat],
+    tallies: &BTreeMap<(FormKind, usize, usize), Tally>,
+) {
+    println!();
+    println!("{}s:", kind.name());
+    println!();
     print!("| transformation |");
-    for f in &formats {
+    for f in formats {
         print!(" {} |", f.name());
     }
     println!();
     print!("| --- |");
-    for _ in &formats {
+    for _ in formats {
         print!(" --- |");
     }
     println!();
+    let skipped = |case: &Case| match case {
+        Case::One(t) => t.skip_reason(kind),
+        Case::Composition => None,
+    };
     for (ci, case) in cases.iter().enumerate() {
+        if skipped(case).is_some() {
+            continue;
+        }
         print!("| {} |", case.name());
         for fi in 0..formats.len() {
-            let t = tallies.get(&(ci, fi));
+            let t = tallies.get(&(kind, ci, fi));
             match t {
                 Some(t) if t.pass + t.fail > 0 => {
                     let n = t.pass + t.fail;
@@ -171,11 +214,24 @@ fn main() {
         }
         println!();
     }
+    let reasons: BTreeMap<&str, Vec<String>> = cases.iter().fold(BTreeMap::new(), |mut m, case| {
+        if let Some(why) = skipped(case) {
+            m.entry(why).or_default().push(case.name());
+        }
+        m
+    });
+    for (why, names) in reasons {
+        println!();
+        println!("Skipped ({}): {why}", names.join(", "));
+    }
     println!();
     println!("A failing example per transformation × format:");
     for (ci, case) in cases.iter().enumerate() {
         for (fi, f) in formats.iter().enumerate() {
-            if let Some(ex) = tallies.get(&(ci, fi)).and_then(|t| t.example.as_ref()) {
+            if let Some(ex) = tallies
+                .get(&(kind, ci, fi))
+                .and_then(|t| t.example.as_ref())
+            {
                 println!("- {} × {}: {ex}", case.name(), f.name());
             }
         }

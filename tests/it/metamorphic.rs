@@ -11,13 +11,20 @@
 //! chosen so that the sample walks through the forms (the same forms in every format).
 //! `bench/metamorphic.sh` runs every form, case and format with many seeds.
 //!
+//! Self-evaluations (issue #19) are sources too: the bundled ones (the example district's and
+//! the reader's fixtures, text exports with merged-cell shifts) and generated ones of both
+//! layouts; every transformation that applies to a self-evaluation (`Transform::all_for`; the
+//! declaration's label synonyms are skipped with their reason, the self-evaluation's own
+//! vocabulary is swapped instead) runs on `EVAL_PER_CASE` of them, one per layout, in every
+//! format, and must give the same `self-evaluation/v1` JSON.
+//!
 //! Every case must pass: a failure names the form, the transformations, the format, the seed
 //! and the first JSON path that differs.
 
 #[path = "support/metamorphic.rs"]
 mod harness;
 
-use budgetsite_gen::metamorphic::OutFormat;
+use budgetsite_gen::metamorphic::{FormKind, OutFormat, Transform};
 use harness::{Case, Outcome, Source};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -27,6 +34,8 @@ const SEED: u64 = 18;
 /// Forms per (transformation, format) in `cargo test`, taken from the layouts in turn (a form
 /// of each of the four layouts; compositions get twice as many).
 const PER_CASE: usize = 4;
+/// Self-evaluations per (transformation, format): one of each layout (compositions: two).
+const EVAL_PER_CASE: usize = 2;
 
 fn sources() -> &'static [Source] {
     static SOURCES: OnceLock<Vec<Source>> = OnceLock::new();
@@ -44,6 +53,33 @@ fn sources() -> &'static [Source] {
     })
 }
 
+/// The self-evaluations: bundled, and generated in both layouts.
+fn evaluation_sources() -> &'static [Source] {
+    static SOURCES: OnceLock<Vec<Source>> = OnceLock::new();
+    SOURCES.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = harness::bundled_evaluations(root);
+        files.extend(harness::generated_evaluations(SEED, 6));
+        let (sources, unread) = harness::prepare(files);
+        assert!(
+            unread.is_empty(),
+            "the reader reads no self-evaluation in these forms: {unread:?}"
+        );
+        assert!(
+            sources.iter().all(|s| s.kind == FormKind::SelfEvaluation),
+            "a declaration among the self-evaluations"
+        );
+        for layout in ["national", "sichuan"] {
+            let n = sources
+                .iter()
+                .filter(|s| s.reference["layout"] == layout)
+                .count();
+            assert!(n >= 4, "{n} self-evaluations in the {layout} layout");
+        }
+        sources
+    })
+}
+
 #[derive(Default)]
 struct Tally {
     pass: usize,
@@ -52,9 +88,24 @@ struct Tally {
 
 /// Runs every case kind in `format` on `PER_CASE` forms each; every one must pass.
 fn check(format: OutFormat) {
-    let sources = sources();
-    // The forms by layout (`hubei`, `hubei-pdf`, `fujian`, `hunan`), so each case meets every
-    // layout, not only the many bundled `hubei` forms.
+    matrix(sources(), FormKind::Declaration, format, PER_CASE);
+}
+
+/// Runs every case kind of self-evaluations in `format` on `EVAL_PER_CASE` forms each.
+fn check_evaluations(format: OutFormat) {
+    matrix(
+        evaluation_sources(),
+        FormKind::SelfEvaluation,
+        format,
+        EVAL_PER_CASE,
+    );
+}
+
+/// Runs every case kind of forms of `kind` in `format` on `per_form` forms each; every one
+/// must pass.
+fn matrix(sources: &[Source], kind: FormKind, format: OutFormat, per_form: usize) {
+    // The forms by layout (`hubei`, `hubei-pdf`, `fujian`, `hunan`; `national`, `sichuan`), so
+    // each case meets every layout, not only the many bundled `hubei` forms.
     let mut by_layout: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, s) in sources.iter().enumerate() {
         let layout = s.reference["layout"].as_str().unwrap_or("").to_owned();
@@ -62,12 +113,12 @@ fn check(format: OutFormat) {
     }
     let groups: Vec<&Vec<usize>> = by_layout.values().collect();
     let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
-    for (ci, case) in Case::all().into_iter().enumerate() {
+    for (ci, case) in Case::all_for(kind).into_iter().enumerate() {
         let tally = tallies.entry(case.name()).or_default();
         let per_case = if case == Case::Composition {
-            2 * PER_CASE
+            2 * per_form
         } else {
-            PER_CASE
+            per_form
         };
         // Forms from each layout in turn, from a place that differs by case (the same forms in
         // every format, so the formats compare), skipping those the case does not apply to.
@@ -92,7 +143,8 @@ fn check(format: OutFormat) {
 
     let mut problems = Vec::new();
     eprintln!(
-        "metamorphic matrix, {} (pass/cases; forms by layout: {:?}):",
+        "metamorphic matrix, {}s, {} (pass/cases; forms by layout: {:?}):",
+        kind.name(),
         format.name(),
         by_layout
             .iter()
@@ -108,6 +160,11 @@ fn check(format: OutFormat) {
                 t.fail.len(),
                 t.fail[0]
             ));
+        }
+    }
+    for t in Transform::all() {
+        if let Some(why) = t.skip_reason(kind) {
+            eprintln!("  {:<28} skipped: {why}", t.name());
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
@@ -136,4 +193,51 @@ fn unicode_text() {
 #[test]
 fn gb18030_text() {
     check(OutFormat::Gb18030Text);
+}
+
+#[test]
+fn self_evaluation_xlsx() {
+    check_evaluations(OutFormat::Xlsx);
+}
+
+#[test]
+fn self_evaluation_xls() {
+    check_evaluations(OutFormat::Xls);
+}
+
+#[test]
+fn self_evaluation_ods() {
+    check_evaluations(OutFormat::Ods);
+}
+
+#[test]
+fn self_evaluation_unicode_text() {
+    check_evaluations(OutFormat::UnicodeText);
+}
+
+#[test]
+fn self_evaluation_gb18030_text() {
+    check_evaluations(OutFormat::Gb18030Text);
+}
+
+/// Every transformation is a case of some kind of form; a skip names its reason.
+#[test]
+fn every_transformation_applies_to_declarations_or_self_evaluations() {
+    for case in Case::all() {
+        let kinds: Vec<FormKind> = FormKind::ALL
+            .into_iter()
+            .filter(|k| Case::all_for(*k).contains(&case))
+            .collect();
+        assert!(!kinds.is_empty(), "{} applies to no form", case.name());
+        if let Case::One(t) = case {
+            for k in FormKind::ALL {
+                let skipped = t.skip_reason(k).is_some_and(|why| !why.is_empty());
+                assert_eq!(skipped, !kinds.contains(&k), "{} × {}", t.name(), k.name());
+            }
+        }
+    }
+    let eval = Case::all_for(FormKind::SelfEvaluation);
+    assert!(eval.contains(&Case::One(Transform::YearUnderTitle)));
+    assert!(eval.contains(&Case::One(Transform::ShareFormula)));
+    assert!(!eval.contains(&Case::One(Transform::Synonym(0))));
 }

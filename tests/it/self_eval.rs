@@ -1,7 +1,8 @@
 //! Self-evaluations (contract `self-evaluation-v1.md`): the sample converts exactly to its
 //! expected JSON and reads back; `check` of the sample beside its declaration reports exactly
 //! one finding on the self-evaluation (`target-changed`) while the declaration keeps its own;
-//! each new rule of §4 fires on a change to the sample and stays silent on its near miss.
+//! each new rule of §4 fires on a change to the sample and stays silent on its near miss; a
+//! generated self-evaluation of each layout converts alike from `.xlsx`, `.xls`, `.ods` and text.
 
 use crate::common::*;
 use budgetsite::ingest::IngestOptions;
@@ -487,4 +488,66 @@ fn generated_self_evaluations_read_exactly_fire_their_plants_and_publish_the_ora
         checked += 1;
     }
     assert!(checked >= 25, "{checked} checked");
+}
+
+/// A generated self-evaluation of each layout, saved as `.xlsx`, `.xls` and `.ods` (the
+/// workbook behind its text export, `budgetsite_gen::metamorphic`, with the rate as a
+/// fraction in a percent format, as a workbook holds it) and as its text: `budgetsite
+/// convert` gives every file the same `self-evaluation/v1` JSON, the one the generator meant.
+#[test]
+fn a_generated_self_evaluation_converts_alike_from_xlsx_xls_ods_and_text() {
+    use budgetsite_gen::metamorphic::{FormKind, OutFormat, Rng, Transform, Workbook};
+    use budgetsite_gen::self_eval::EvalOptions;
+    use budgetsite_gen::{generate, FileFormat, GenOptions, QuirkLevel};
+    let gen_dir = tempfile::tempdir().unwrap();
+    let options = GenOptions {
+        seed: 19,
+        departments: 6,
+        years: vec![2021],
+        quirks: QuirkLevel::None,
+        formats: vec![FileFormat::Txt],
+        evaluations: EvalOptions {
+            share: 100,
+            sichuan_share: 50,
+            ..EvalOptions::default()
+        },
+        ..GenOptions::default()
+    };
+    let truth = generate(&options, gen_dir.path()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut layouts = Vec::new();
+    for layout in ["national", "sichuan"] {
+        let e = truth
+            .self_evaluations
+            .iter()
+            .find(|e| e.layout == layout && e.planted.is_empty())
+            .unwrap_or_else(|| panic!("no clean {layout} self-evaluation generated"));
+        let text = std::fs::read_to_string(gen_dir.path().join(&e.path)).unwrap();
+        let want: serde_json::Value = serde_json::from_str(&e.expected).unwrap();
+        let mut book = Workbook::from_export_of(FormKind::SelfEvaluation, &text);
+        assert!(Transform::ShareFraction.apply(&mut book, &mut Rng::new(19)));
+        let mut files = vec![write(dir.path(), &format!("{layout}.txt"), &text)];
+        for f in [OutFormat::Xlsx, OutFormat::Xls, OutFormat::Ods] {
+            let name = format!("{layout}.{}", f.extension());
+            files.push(write(dir.path(), &name, f.write(&book).unwrap()));
+        }
+        for path in files {
+            let out = run(&["convert", path.to_str().unwrap()], dir.path());
+            assert!(
+                out.status.success(),
+                "{}: {}",
+                path.display(),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let got: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+            assert_eq!(got["schema"], "self-evaluation/v1");
+            assert!(
+                same_json(&got, &want),
+                "{}: {got:#}\nwant {want:#}",
+                path.display()
+            );
+        }
+        layouts.push(layout);
+    }
+    assert_eq!(layouts, ["national", "sichuan"]);
 }

@@ -3,9 +3,11 @@
 //! (`bad-number`). Header-driven, like the declaration reader: every word it looks for is in
 //! `vocabulary` (data, one table); header rows are found by their words, and columns are
 //! mapped from the header's cells — never by fixed offsets. A text export loses leading empty
-//! cells under merged ranges, so a data row is placed under its header by its label (the
-//! execution block) or aligned from the right and checked against which cells hold numbers
-//! (the indicator table). Page-break repeats of the title and unit inside a table are passed
+//! cells under merged ranges (and so does a workbook saved from it), so a data row is placed
+//! under its header by its label and the value columns its cells fit (the execution block),
+//! or anchored on its weight and score, else aligned from the right, and checked against which
+//! cells hold numbers (the indicator table). A title alone is no form: a cover or instructions
+//! sheet names it too. Page-break repeats of the title and unit inside a table are passed
 //! over, and level-1 / level-2 cells hold for the rows below them. Canonical JSON is read by
 //! `canonical`. Arithmetic and cross-file checks are `rules::self_eval`'s job.
 
@@ -20,7 +22,9 @@ use crate::model::self_evaluation::{
 };
 use crate::text::label;
 use rust_decimal::Decimal;
-use vocabulary::{concept_of, is_title, key, Concept, NATIONAL_WORDS, SICHUAN_WORDS};
+use vocabulary::{
+    concept_of, is_title, key, Concept, NATIONAL_WORDS, SICHUAN_WORDS, TABLE_COLUMNS,
+};
 
 /// A self-evaluation read from a file, with where its rows stood and what reading it found.
 #[derive(Debug, Clone)]
@@ -58,10 +62,17 @@ pub fn might_be(grid: &Grid) -> bool {
         .any(|k| FINDERS.iter().any(|f| f.find(k.as_bytes()).is_some()))
 }
 
-/// Whether a grid reads as a self-evaluation, and in which layout: its title
-/// (`…绩效自评表`), or at least three of the layouts' own column words.
+/// Whether a grid reads as a self-evaluation, and in which layout: its title (`…绩效自评表`)
+/// with two columns of the form's tables (`TABLE_COLUMNS`), or at least three of the layouts'
+/// own column words. A title alone is not a form: a workbook's cover or instructions sheet
+/// names the form too. The layout is what the indicator table shows: a `指标性质` or
+/// `度量单位` column is `sichuan`'s, an indicator header without them `national`'s (the
+/// target holds direction, number and unit); only without an indicator header do the
+/// layouts' words decide by count, since each layout's words are the other's synonyms
+/// (`调整后预算数` for `全年预算数`, `权重` for `分值`, `完成值` for `实际完成值`).
 pub fn detect(grid: &Grid) -> Option<EvalLayout> {
     let mut title = false;
+    let mut columns = std::collections::BTreeSet::new();
     let mut national = std::collections::BTreeSet::new();
     let mut sichuan = std::collections::BTreeSet::new();
     for cell in grid.rows.iter().flat_map(|r| &r.cells) {
@@ -73,6 +84,9 @@ pub fn detect(grid: &Grid) -> Option<EvalLayout> {
             continue;
         }
         let k = key(cell);
+        if let Some(c) = concept_of(&k).filter(|c| TABLE_COLUMNS.contains(c)) {
+            columns.insert(c);
+        }
         if let Some(w) = NATIONAL_WORDS.iter().find(|w| **w == k) {
             national.insert(*w);
         }
@@ -80,13 +94,18 @@ pub fn detect(grid: &Grid) -> Option<EvalLayout> {
             sichuan.insert(*w);
         }
     }
-    if !title && national.len() + sichuan.len() < 3 {
+    if !(title && columns.len() >= 2) && national.len() + sichuan.len() < 3 {
         return None;
     }
-    Some(if sichuan.len() > national.len() {
+    let has = |c: Concept| columns.contains(&c);
+    let separate = has(Concept::Direction) || has(Concept::Unit);
+    let indicator_table = has(Concept::Level1) && (has(Concept::Name) || has(Concept::Target));
+    Some(if separate {
         EvalLayout::Sichuan
-    } else {
+    } else if indicator_table || sichuan.len() <= national.len() {
         EvalLayout::National
+    } else {
+        EvalLayout::Sichuan
     })
 }
 
@@ -246,6 +265,75 @@ fn without_weight(cell: &str) -> String {
     t.to_owned()
 }
 
+/// The shift that puts a data row's weight and score under the header's `分值`/`权重` and
+/// `得分`: the row's last two plain numbers (`7`, `4.8`; not `162人`, `214万元`), when they
+/// stand as far apart as those columns. `None` when the row has no such pair.
+fn score_anchor(row: &RawRow, header: &Header) -> Option<isize> {
+    let (weight, score) = (header.col(Concept::Weight)?, header.col(Concept::Score)?);
+    let plain = |c: &str| {
+        let t = c.trim();
+        !t.is_empty()
+            && t.chars()
+                .all(|ch| ch.is_ascii_digit() || ch == '.' || ch == '-')
+            && parse_amount(t).is_ok_and(|v| v.is_some())
+    };
+    let numbers: Vec<usize> = (0..row.cells.len())
+        .filter(|&i| plain(&row.cells[i]))
+        .collect();
+    let [.., w, s] = numbers[..] else {
+        return None;
+    };
+    (score > weight && s - w == score - weight).then(|| w as isize - weight as isize)
+}
+
+/// Where an execution row stands under its header. A text export may have lost the row's
+/// leading cells (its label then stands left of the header's label column), and a label may be
+/// merged across two cells (its values then start a cell further right): of the shift the
+/// label gives, no shift, and one cell either side, the one whose cells fit the value columns
+/// best wins — numbers anywhere, `—`/`/` in the weight, rate and score columns (the parts'),
+/// never other text; ties go to the label's.
+fn place_execution<'r>(row: &'r RawRow, header: &Header, at: usize) -> Placed<'r> {
+    const AMOUNTS: [Concept; 3] = [
+        Concept::InitialBudget,
+        Concept::AdjustedBudget,
+        Concept::Executed,
+    ];
+    const POINTS: [Concept; 3] = [Concept::Weight, Concept::Rate, Concept::Score];
+    let by_label = at as isize - header.label_col() as isize;
+    let fit = |shift: isize| -> Option<usize> {
+        let p = Placed { row, shift };
+        let mut fit = 0;
+        for c in AMOUNTS.iter().chain(&POINTS) {
+            let cell = p.cell(header.col(*c)).trim();
+            if cell.is_empty() {
+                continue;
+            }
+            let dash = matches!(cell, "—" | "-" | "/" | "／" | "——");
+            let number = if *c == Concept::Rate {
+                parse_share(cell).is_ok()
+            } else {
+                parse_amount(cell).is_ok()
+            };
+            if dash {
+                fit += usize::from(POINTS.contains(c));
+            } else if number {
+                fit += 1;
+            } else {
+                return None;
+            }
+        }
+        Some(fit)
+    };
+    let mut best = (by_label, fit(by_label));
+    for shift in [0, by_label + 1, by_label - 1] {
+        let f = fit(shift);
+        if f > best.1 {
+            best = (shift, f);
+        }
+    }
+    Placed { row, shift: best.0 }
+}
+
 /// Splits `目标1：甲 目标2：乙` into `["甲", "乙"]`; text without markers is one goal.
 fn split_goals(text: &str) -> Vec<String> {
     super::layouts::split_goal_markers(text).unwrap_or_else(|| vec![text.trim().to_owned()])
@@ -267,7 +355,8 @@ impl Reader<'_> {
         }
         if filled.len() == 1 {
             let l = label(&row.cells[filled[0]]);
-            if l.starts_with('(') && l.ends_with("年度)") {
+            // `（2020年度）` or `（2020年）`.
+            if l.starts_with('(') && (l.ends_with("年度)") || l.ends_with("年)")) {
                 if self.form.fiscal_year.is_none() {
                     self.form.fiscal_year = year_in(&l);
                 }
@@ -500,10 +589,7 @@ impl Reader<'_> {
         if parse_amount(raw).is_ok_and(|v| v.is_some()) {
             return;
         }
-        let placed = Placed {
-            row,
-            shift: at as isize - header.label_col() as isize,
-        };
+        let placed = place_execution(row, &header, at);
         let value = |s: &mut Self, c: Concept, what: &str| {
             let cell = placed.cell(header.col(c));
             let label = &keys[at];
@@ -564,13 +650,13 @@ impl Reader<'_> {
         }
     }
 
-    /// Where a data row stands under `header`: a workbook's cells are where they are; a text
-    /// export may have lost leading cells to merged ranges, so the row is aligned from the
-    /// right and checked against which cells hold numbers.
+    /// Where a data row stands under `header`. A text export may have lost leading cells to
+    /// merged ranges, and so has a workbook saved from one (opened in Excel and saved as
+    /// `.xlsx`): the row is anchored on its weight and score (its last two plain numbers, as
+    /// far apart as the header's `分值` and `得分`), and otherwise a text export's row is
+    /// aligned from the right and a workbook's taken where it stands, each checked against
+    /// which cells hold numbers. Trailing empty cells prove nothing: exports drop them.
     fn place<'r>(&self, row: &'r RawRow, header: &Header, total: bool) -> Placed<'r> {
-        if !self.text_export {
-            return Placed { row, shift: 0 };
-        }
         let right = row.cells.len() as isize - header.width as isize;
         let plausible = |shift: isize| {
             let p = Placed { row, shift };
@@ -587,6 +673,12 @@ impl Reader<'_> {
                 && numeric(Concept::Score)
                 && (level1.is_empty() || parse_amount(level1).is_err())
         };
+        if let Some(shift) = score_anchor(row, header).filter(|s| plausible(*s)) {
+            return Placed { row, shift };
+        }
+        if !self.text_export {
+            return Placed { row, shift: 0 };
+        }
         let shift = [right, 0, -1, 1, -2, 2]
             .into_iter()
             .find(|s| plausible(*s))
@@ -696,10 +788,130 @@ mod tests {
     }
 
     #[test]
+    fn a_cover_or_instructions_sheet_naming_the_form_is_no_self_evaluation() {
+        // Found by the metamorphic tests (issue 19): a workbook's cover and instructions sheets
+        // name the form, and were read as second, empty self-evaluations.
+        let cover = "\n\n\t2021年度部门整体支出绩效自评表\n\n\n\n\t报送单位（盖章）：甲局\n";
+        assert_eq!(detect(&Grid::from_text(cover)), None);
+        let instructions =
+            "填表说明\n1. 本表为部门整体支出绩效自评表的填报说明，金额单位为万元。\n\
+            2. 执行率 = 全年执行数 ÷ 全年预算数。\n";
+        assert_eq!(detect(&Grid::from_text(instructions)), None);
+        // The title with the form's tables still is one.
+        let form =
+            "2021年度部门整体支出绩效自评表\n年度绩效指标\t一级指标\t二级指标\t三级指标\t指标值\n";
+        assert_eq!(detect(&Grid::from_text(form)), Some(EvalLayout::National));
+    }
+
+    #[test]
+    fn a_row_that_lost_its_leading_cell_is_anchored_on_its_weight_and_score() {
+        // Found by the metamorphic tests (issue 19): an indicator row that lost its leading
+        // cell to a merged range, with no reason after its score, was read one column off once
+        // the export dropped its trailing empty cell, or once saved as a workbook.
+        let text = "2021年度部门整体支出绩效自评表\n部门名称\t甲局\n\
+            年度绩效指标\t一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\t偏差原因分析及改进措施\n\
+            \t产出指标\t数量指标\t培训人次\t≥100人次\t90人次\t40\t36\t疫情\n\
+            效益指标\t满意度指标\t满意度\t满意\t满意\t50\t50\n\
+            \t\t\t回访率\t≥90\t95\t10\t10\n";
+        let check = |p: ParsedEval| {
+            let i = &p.form.indicators;
+            assert_eq!(i.len(), 3);
+            assert_eq!(i[1].level1.as_deref(), Some("效益指标"));
+            assert_eq!(i[1].name.as_deref(), Some("满意度"));
+            assert_eq!(i[1].actual.as_deref(), Some("满意"));
+            assert_eq!(
+                (i[1].weight, i[1].score),
+                (Some(Decimal::from(50)), Some(Decimal::from(50)))
+            );
+            // A numeric actual beside the weight is not taken for it.
+            assert_eq!(i[2].actual.as_deref(), Some("95"));
+            assert_eq!(i[2].weight, Some(Decimal::from(10)));
+        };
+        check(parse_text(text, "x.txt").unwrap());
+        // The same rows in a workbook (cells where the export left them).
+        let mut grid = Grid::from_text(text);
+        grid.sheet = Some("自评表".to_owned());
+        check(parse(&grid, "x.xlsx").unwrap());
+    }
+
+    #[test]
+    fn an_execution_row_with_its_label_merged_over_two_cells_reads_its_values() {
+        // Found by the metamorphic tests (issue 19): `年度资金总额` merged across its cell and
+        // an empty one to its right moved every execution figure one column (the row was taken
+        // for one that lost its leading cell).
+        let text = "2021年度部门整体支出绩效自评表\n\
+            年度预算执行情况（万元）\t\t\t年初预算数\t全年预算数（A）\t全年执行数（B）\t分值\t执行率（B/A）\t得分\n\
+            \t年度资金总额\t\t100\t200\t150\t10\t75%\t7.5\n\
+            \t其中：财政拨款\t\t100\t200\t150\t—\t—\t—\n\
+            其他资金\t\t\t\t—\t—\t—\n\
+            年度绩效指标\t一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\n";
+        let e = parse_text(text, "x.txt").unwrap().form.execution;
+        let d = |v: i64| Some(Decimal::from(v));
+        assert_eq!(
+            (e.initial_budget, e.adjusted_budget, e.executed, e.weight),
+            (d(100), d(200), d(150), d(10))
+        );
+        assert_eq!(e.rate_percent, d(75));
+        let p = &e.parts[0];
+        assert_eq!(
+            (p.initial_budget, p.adjusted_budget, p.executed),
+            (d(100), d(200), d(150))
+        );
+        // A part that lost its leading cell still reads by its label.
+        assert_eq!(e.parts[1].label, "其他资金");
+        assert_eq!(e.parts[1].executed, None);
+    }
+
+    #[test]
+    fn the_layout_is_the_indicator_tables_not_a_count_of_synonyms() {
+        // Found from the metamorphic tests' synonyms (issue 19): each layout's words are the
+        // other's synonyms, so a sichuan form with three of them swapped for the national
+        // words counted as national and lost its 指标性质 and 度量单位 (and the reverse).
+        let sichuan =
+            std::fs::read_to_string("tests/fixtures/self_eval/示例区教育局-2021-自评-四川.txt")
+                .unwrap();
+        let want = parse_text(&sichuan, "a.txt").unwrap().form;
+        assert_eq!(want.layout, EvalLayout::Sichuan);
+        let swapped = sichuan
+            .replace("调整后预算数", "全年预算数（A）")
+            .replace("预算执行数", "全年执行数（B）")
+            .replace("\t完成值\t", "\t实际完成值\t")
+            .replace("权重", "分值");
+        let got = parse_text(&swapped, "a.txt").unwrap().form;
+        assert_eq!(got.layout, EvalLayout::Sichuan);
+        assert_eq!(got.to_canonical_json(), want.to_canonical_json());
+        // A national form with sichuan words and no 指标性质/度量单位 columns stays national.
+        let national = sample()
+            .replace("全年预算数", "调整后预算数")
+            .replace("全年执行数", "预算执行数")
+            .replace("实际完成值", "完成值")
+            .replace("\t分值\t", "\t权重\t");
+        let form = parse_text(&national, "a.txt").unwrap().form;
+        assert_eq!(form.layout, EvalLayout::National);
+        assert_eq!(
+            form.to_canonical_json(),
+            parse_text(&sample(), "a.txt")
+                .unwrap()
+                .form
+                .to_canonical_json()
+        );
+    }
+
+    #[test]
     fn helpers_read_years_weights_and_goal_lists() {
         assert_eq!(year_in("2020年度部门整体支出绩效自评表"), Some(2020));
         assert_eq!(year_in("（２０２１年度）"), Some(2021));
         assert_eq!(year_in("12020年"), None);
+        // Found by the metamorphic tests (issue 19): the year in `（2021年）` under the title
+        // was not read (only `（2021年度）` was).
+        for line in ["（2021年度）", "(2021年)", "（2021年）"] {
+            let text = format!(
+                "部门整体支出绩效自评表\n{line}\n部门名称\t甲局\n\
+                 年度绩效指标\t一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\n"
+            );
+            let p = parse_text(&text, "x.txt").unwrap();
+            assert_eq!(p.form.fiscal_year, Some(2021), "{line}");
+        }
         assert_eq!(without_weight("产出指标(50分)"), "产出指标");
         assert_eq!(without_weight("效益指标（40分）"), "效益指标");
         assert_eq!(without_weight("产出指标(一)"), "产出指标(一)");

@@ -148,6 +148,23 @@ pub const SICHUAN_WORDS: &[&str] = &[
     "未完成原因分析",
 ];
 
+/// The columns of the execution block and the indicator table: with the title, two of them
+/// make a sheet a self-evaluation (a cover or instructions sheet names the form too).
+pub const TABLE_COLUMNS: [Concept; 12] = [
+    Concept::InitialBudget,
+    Concept::AdjustedBudget,
+    Concept::Executed,
+    Concept::Rate,
+    Concept::Level1,
+    Concept::Level2,
+    Concept::Name,
+    Concept::Target,
+    Concept::Actual,
+    Concept::Direction,
+    Concept::Unit,
+    Concept::Score,
+];
+
 /// A cell as compared against the vocabulary.
 pub fn key(cell: &str) -> String {
     let mut k = label(cell);

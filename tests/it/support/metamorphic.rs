@@ -2,18 +2,21 @@
 //! sample of the cases) and `examples/metamorphic.rs` (many seeds, every case; run by
 //! `bench/metamorphic.sh`). A case is a source form, a transformation (or a random composition
 //! of them) and a format; it passes when the reader gives the transformed file, saved in that
-//! format, the canonical JSON it gives the untransformed text export.
+//! format, the canonical JSON it gives the untransformed text export. A source is a
+//! declaration or a self-evaluation (issue #19, `FormKind`); a transformation that means
+//! nothing for a kind (`Transform::skip_reason`) is no case of it.
 
 use budgetsite::ingest::{parse_all, SourceFile};
 use budgetsite_gen::metamorphic::transforms::compose;
-use budgetsite_gen::metamorphic::{OutFormat, Rng, Transform, Workbook};
+use budgetsite_gen::metamorphic::{FormKind, OutFormat, Rng, Transform, Workbook};
 use serde_json::Value;
 use std::path::Path;
 
-/// A form to transform: where it came from, its decoded text export and the canonical JSON
-/// the reader makes of its original bytes.
+/// A form to transform: where it came from, its kind, its decoded text export and the
+/// canonical JSON the reader makes of its original bytes.
 pub struct Source {
     pub name: String,
+    pub kind: FormKind,
     pub text: String,
     pub reference: Value,
 }
@@ -37,6 +40,17 @@ impl Case {
     /// Every case kind, in the matrix's order.
     pub fn all() -> Vec<Case> {
         let mut v: Vec<Case> = Transform::all().into_iter().map(Case::One).collect();
+        v.push(Case::Composition);
+        v
+    }
+
+    /// The case kinds of forms of `kind`: the transformations that apply to it (the others
+    /// say why in `Transform::skip_reason`) and the composition.
+    pub fn all_for(kind: FormKind) -> Vec<Case> {
+        let mut v: Vec<Case> = Transform::all_for(kind)
+            .into_iter()
+            .map(Case::One)
+            .collect();
         v.push(Case::Composition);
         v
     }
@@ -70,17 +84,33 @@ pub const BUNDLED: &[&str] = &[
     "tests/fixtures/layout-pages",
 ];
 
-/// Every text export bundled with the project (`BUNDLED`).
+/// Every declaration's text export bundled with the project (`BUNDLED`).
 pub fn bundled(root: &Path) -> Vec<(String, Vec<u8>)> {
+    bundled_of(root, FormKind::Declaration)
+}
+
+/// Every self-evaluation's text export bundled with the project: those of the example
+/// district under `submissions/` and the reader's fixtures (`BUNDLED`, `tests/fixtures/self_eval`).
+pub fn bundled_evaluations(root: &Path) -> Vec<(String, Vec<u8>)> {
+    bundled_of(root, FormKind::SelfEvaluation)
+}
+
+/// The text exports of forms of `kind` bundled with the project.
+pub fn bundled_of(root: &Path, kind: FormKind) -> Vec<(String, Vec<u8>)> {
     let mut files = Vec::new();
-    for dir in BUNDLED {
+    let dirs: &[&str] = match kind {
+        FormKind::Declaration => BUNDLED,
+        FormKind::SelfEvaluation => &["submissions", "tests/fixtures/self_eval"],
+    };
+    for dir in dirs {
         for e in walk(&root.join(dir)) {
             if e.extension().is_some_and(|x| x == "txt") {
                 let bytes = std::fs::read(&e).expect("readable fixture");
-                // Declarations only: a self-evaluation (issue 19) is another form.
+                // The forms of `kind` only: a self-evaluation (issue 19) is another form.
                 let decoded = budgetsite::ingest::decode::decode(&bytes).expect("a text export");
                 let grid = budgetsite::ingest::grid::Grid::from_text(&decoded.text);
-                if budgetsite::ingest::self_eval::detect(&grid).is_some() {
+                let evaluation = budgetsite::ingest::self_eval::detect(&grid).is_some();
+                if evaluation != (kind == FormKind::SelfEvaluation) {
                     continue;
                 }
                 let name = e
@@ -140,7 +170,42 @@ pub fn generated(seed: u64, departments: usize) -> Vec<(String, Vec<u8>)> {
     files
 }
 
-/// Reads each file as the reference; files the reader makes no declaration of are left out
+/// Self-evaluations of every layout made by the generator with `seed` (text exports, for
+/// about `departments` clean declarations, half of them `sichuan`), as text exports. Some have
+/// the merged-cell shifts of a text export (rows that lost their leading empty cell).
+pub fn generated_evaluations(seed: u64, departments: usize) -> Vec<(String, Vec<u8>)> {
+    use budgetsite_gen::self_eval::EvalOptions;
+    use budgetsite_gen::{generate, FileFormat, FormLayout, GenOptions, QuirkLevel};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let options = GenOptions {
+        seed,
+        district: "变形区".to_owned(),
+        departments,
+        years: vec![2021],
+        quirks: QuirkLevel::None,
+        layouts: FormLayout::ALL.to_vec(),
+        formats: vec![FileFormat::Txt],
+        evaluations: EvalOptions {
+            share: 100,
+            sichuan_share: 50,
+            ..EvalOptions::default()
+        },
+        ..GenOptions::default()
+    };
+    let truth = generate(&options, dir.path()).expect("generated district");
+    let mut files: Vec<(String, Vec<u8>)> = truth
+        .self_evaluations
+        .iter()
+        .map(|e| {
+            let bytes = std::fs::read(dir.path().join(&e.path)).expect("generated file");
+            (format!("generated(seed {seed})/{}", e.path), bytes)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// Reads each file as the reference; files the reader makes no form of are left out
 /// (returned apart, by name).
 pub fn prepare(files: Vec<(String, Vec<u8>)>) -> (Vec<Source>, Vec<String>) {
     let mut sources = Vec::new();
@@ -149,6 +214,11 @@ pub fn prepare(files: Vec<(String, Vec<u8>)>) -> (Vec<Source>, Vec<String>) {
         match read(&bytes, "reference.txt") {
             Ok(reference) => sources.push(Source {
                 text: budgetsite_gen::metamorphic::model::decode(&bytes),
+                kind: if reference["schema"] == "self-evaluation/v1" {
+                    FormKind::SelfEvaluation
+                } else {
+                    FormKind::Declaration
+                },
                 name,
                 reference,
             }),
@@ -158,25 +228,33 @@ pub fn prepare(files: Vec<(String, Vec<u8>)>) -> (Vec<Source>, Vec<String>) {
     (sources, unread)
 }
 
-/// The canonical JSON of the one declaration in `bytes`, numbers by value.
+/// The canonical JSON of the one form in `bytes` (a declaration or a self-evaluation, what
+/// `budgetsite convert` prints), numbers by value.
 pub fn read(bytes: &[u8], name: &str) -> Result<Value, String> {
     let file = SourceFile {
         display: name.to_owned(),
         path: name.into(),
     };
     let outcomes = parse_all(&file, bytes);
-    let forms: Vec<_> = outcomes
+    let forms: Vec<(String, Option<String>)> = outcomes
         .iter()
-        .filter_map(|o| o.declaration.as_ref())
+        .filter_map(|o| {
+            if let Some(l) = &o.declaration {
+                Some((l.declaration.to_canonical_json(), l.sheet.clone()))
+            } else {
+                o.evaluation
+                    .as_ref()
+                    .map(|e| (e.form.to_canonical_json(), e.sheet.clone()))
+            }
+        })
         .collect();
     match forms.as_slice() {
-        [one] => {
-            let json: Value = serde_json::from_str(&one.declaration.to_canonical_json())
-                .map_err(|e| e.to_string())?;
+        [(one, _)] => {
+            let json: Value = serde_json::from_str(one).map_err(|e| e.to_string())?;
             Ok(by_value(&json))
         }
         [] => Err(format!(
-            "no declaration read: {}",
+            "no form read: {}",
             outcomes
                 .iter()
                 .flat_map(|o| &o.diagnostics)
@@ -185,9 +263,11 @@ pub fn read(bytes: &[u8], name: &str) -> Result<Value, String> {
                 .join("; ")
         )),
         many => Err(format!(
-            "{} declarations read (sheets {:?})",
+            "{} forms read (sheets {:?})",
             many.len(),
-            many.iter().map(|l| l.sheet.clone()).collect::<Vec<_>>()
+            many.iter()
+                .map(|(_, sheet)| sheet.clone())
+                .collect::<Vec<_>>()
         )),
     }
 }
@@ -211,10 +291,13 @@ pub fn build(
     seed: u64,
 ) -> Result<(String, Vec<u8>), Outcome> {
     let mut rng = Rng::derive(&[seed, index as u64, case.index()]);
-    let mut book = Workbook::from_export(&source.text);
+    let mut book = Workbook::from_export_of(source.kind, &source.text);
     let what = match case {
         Case::One(t) => {
-            if (format.is_text() && t.other_sheets()) || !t.apply(&mut book, &mut rng) {
+            if t.skip_reason(source.kind).is_some()
+                || (format.is_text() && t.other_sheets())
+                || !t.apply(&mut book, &mut rng)
+            {
                 return Err(Outcome::NotApplicable);
             }
             t.name()

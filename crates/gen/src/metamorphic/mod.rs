@@ -5,7 +5,9 @@
 //! - `model`: a workbook of sheets of cells (text, numbers with their formats, formulas with
 //!   cached results), merged ranges, hidden rows and columns; a text export read into it;
 //! - `transforms`: the changes, each a seeded function workbook → workbook, written from the
-//!   issue's list and spec §1 and §5 (never from a corpus);
+//!   issue's list and spec §1 and §5 (never from a corpus); a workbook holds a declaration or
+//!   a self-evaluation (`FormKind`, issue #19), and `self_eval` has the self-evaluation's
+//!   words (labels, synonyms, execution block, formulas, instructions);
 //! - `writers` and `xls`: the workbook saved as `.xlsx`, `.xls` (BIFF8), `.ods`, Excel's
 //!   "Unicode text" and a GB18030 text export.
 //!
@@ -13,11 +15,12 @@
 //! whatever the reader makes of the untransformed form.
 
 pub mod model;
+pub mod self_eval;
 pub mod transforms;
 pub mod writers;
 pub mod xls;
 
-pub use model::{Merge, Sheet, Value, Workbook};
+pub use model::{FormKind, Merge, Sheet, Value, Workbook};
 pub use transforms::Transform;
 pub use writers::OutFormat;
 

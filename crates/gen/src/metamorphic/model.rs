@@ -4,8 +4,10 @@
 //! every writer (`writers`, `xls`) saves.
 //!
 //! A text export (one row per line, cells by tabs, Excel's quoting) reads into one sheet
-//! (`Sheet::from_text`); `Workbook::from_export` also turns the amounts of the money block
-//! into number cells, as the spreadsheet behind the export had them.
+//! (`Sheet::from_text`); `Workbook::from_export_of` also turns the amounts of the money block
+//! (a self-evaluation's execution block, and its weights and scores) into number cells, as the
+//! spreadsheet behind the export had them. `FormKind` says which form a workbook holds, and
+//! so which words the transformations look for.
 
 use std::collections::BTreeSet;
 
@@ -314,21 +316,83 @@ pub fn quote(s: &str) -> String {
     }
 }
 
-/// A workbook: its sheets in order, and which one is the form (the one a text export saves).
+/// Which form a workbook holds: the words its transformations look for (labels, synonyms,
+/// the money block, the title) differ by kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FormKind {
+    /// `部门整体支出绩效目标申报表` (spec `declaration-v1.md`).
+    Declaration,
+    /// `部门整体支出绩效自评表` (spec `self-evaluation-v1.md`), both layouts.
+    SelfEvaluation,
+}
+
+impl FormKind {
+    pub const ALL: [FormKind; 2] = [FormKind::Declaration, FormKind::SelfEvaluation];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            FormKind::Declaration => "declaration",
+            FormKind::SelfEvaluation => "self-evaluation",
+        }
+    }
+
+    /// The labels of the form: only these are split, starred, merged or given colons.
+    pub fn labels(self) -> &'static [&'static str] {
+        match self {
+            FormKind::Declaration => super::transforms::LABELS,
+            FormKind::SelfEvaluation => super::self_eval::LABELS,
+        }
+    }
+
+    /// Labels of the rows of the money block (the execution block of a self-evaluation).
+    pub fn money_labels(self) -> &'static [&'static str] {
+        match self {
+            FormKind::Declaration => MONEY_LABELS,
+            FormKind::SelfEvaluation => super::self_eval::MONEY_LABELS,
+        }
+    }
+
+    /// Whether a title without its year (`部门整体支出绩效目标申报表`) is this kind's title.
+    pub fn is_title(self, rest: &str) -> bool {
+        let word = match self {
+            FormKind::Declaration => "绩效目标",
+            FormKind::SelfEvaluation => "绩效自评",
+        };
+        rest.contains(word) && rest.trim_end().ends_with('表')
+    }
+}
+
+/// A workbook: its sheets in order, which one is the form (the one a text export saves), and
+/// the kind of form it is.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Workbook {
     pub sheets: Vec<Sheet>,
     pub form: usize,
+    pub kind: FormKind,
 }
 
 impl Workbook {
-    /// The workbook behind a text export: one sheet named `申报表`, whose amounts in the money
-    /// block (plain decimals in a row labelled 财政拨款, 其他资金, 合计, 基本支出, 项目支出 or
-    /// 资金总额) are number cells formatted `0.00`. Shares stay text (`93.58%`): the share
-    /// transformations turn them into fractions or formulas.
+    /// The workbook behind a declaration's text export: one sheet named `申报表`, whose
+    /// amounts in the money block (plain decimals in a row labelled 财政拨款, 其他资金, 合计,
+    /// 基本支出, 项目支出 or 资金总额) are number cells formatted `0.00`. Shares stay text
+    /// (`93.58%`): the share transformations turn them into fractions or formulas.
     pub fn from_export(text: &str) -> Workbook {
-        let mut sheet = Sheet::from_text("申报表", text);
-        for r in money_rows(&sheet) {
+        Workbook::from_export_of(FormKind::Declaration, text)
+    }
+
+    /// The workbook behind a text export of a form of `kind` (a self-evaluation: its rows'
+    /// lost leading cells restored and its weights and scores numbers too, see
+    /// `self_eval::restore` and `self_eval::numbers`).
+    pub fn from_export_of(kind: FormKind, text: &str) -> Workbook {
+        let name = match kind {
+            FormKind::Declaration => "申报表",
+            FormKind::SelfEvaluation => "自评表",
+        };
+        let mut sheet = Sheet::from_text(name, text);
+        if kind == FormKind::SelfEvaluation {
+            super::self_eval::restore(&mut sheet);
+        }
+        for r in money_rows(&sheet, kind) {
             for cell in &mut sheet.rows[r] {
                 if let Value::Text(s) = cell {
                     if let Some(v) = plain_decimal(s) {
@@ -340,9 +404,13 @@ impl Workbook {
                 }
             }
         }
+        if kind == FormKind::SelfEvaluation {
+            super::self_eval::numbers(&mut sheet);
+        }
         Workbook {
             sheets: vec![sheet],
             form: 0,
+            kind,
         }
     }
 
@@ -355,7 +423,8 @@ impl Workbook {
     }
 }
 
-/// Labels of the rows of the money block (spec §1 and §5), after `normalise_label`.
+/// Labels of the rows of a declaration's money block (spec §1 and §5), after
+/// `normalise_label`.
 pub const MONEY_LABELS: &[&str] = &[
     "财政拨款",
     "其他资金",
@@ -365,12 +434,23 @@ pub const MONEY_LABELS: &[&str] = &[
     "资金总额",
 ];
 
-/// The rows of the money block: those with a cell whose label is one of `MONEY_LABELS`.
-pub fn money_rows(sheet: &Sheet) -> Vec<usize> {
+/// The rows of the money block: those with a cell whose label is one of
+/// `kind.money_labels()` (a self-evaluation's part rows also without their `其中：`).
+pub fn money_rows(sheet: &Sheet, kind: FormKind) -> Vec<usize> {
+    let labels = kind.money_labels();
     (0..sheet.rows.len())
         .filter(|&r| {
             sheet.rows[r].iter().any(|c| match c {
-                Value::Text(s) => MONEY_LABELS.contains(&normalise_label(s).as_str()),
+                Value::Text(s) => {
+                    let l = normalise_label(s);
+                    let l = match kind {
+                        FormKind::SelfEvaluation => l
+                            .strip_prefix("其中")
+                            .map_or(l.as_str(), |r| r.trim_start_matches([':', '：'])),
+                        FormKind::Declaration => l.as_str(),
+                    };
+                    labels.contains(&l)
+                }
                 _ => false,
             })
         })

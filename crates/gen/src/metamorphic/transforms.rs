@@ -1,15 +1,20 @@
 //! The changes a person reads as the same form (issue #18's list, spec §1 and §5), each a
 //! seeded function on a workbook. `apply` says whether the change found anything to change:
 //! a synonym whose label the form lacks leaves the form alone and is not a case.
+//!
+//! The words a change looks for (labels, synonyms, the money block, the title) are the
+//! workbook's kind's (`FormKind`: a declaration's here, a self-evaluation's in
+//! `super::self_eval`). A change that means nothing for a kind says why in `skip_reason`.
 
 use super::model::{
-    a1, display, money_rows, normalise_label, percent_text, Merge, Sheet, Value, Workbook,
+    a1, display, money_rows, normalise_label, percent_text, FormKind, Merge, Sheet, Value, Workbook,
 };
+use super::self_eval;
 use super::Rng;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
-/// Labels of the form in every layout (spec §1, §5, layouts-observed), compared after
+/// Labels of a declaration in every layout (spec §1, §5, layouts-observed), compared after
 /// `normalise_label`. Only these are split, starred or merged: a value (a department's name,
 /// an indicator's `产出指标`) is the form's content, and changing it changes the form.
 pub const LABELS: &[&str] = &[
@@ -72,8 +77,8 @@ pub const LABELS: &[&str] = &[
     "备注",
 ];
 
-/// Label synonyms of spec §5 (`hubei`'s variants, full-width brackets): every label cell
-/// reading as one of `from` is written as `to`.
+/// A declaration's label synonyms of spec §5 (`hubei`'s variants, full-width brackets):
+/// every label cell reading as one of `from` is written as `to`.
 pub const SYNONYMS: &[(&[&str], &str)] = &[
     (&["部门名称"], "部门(单位)名称"),
     (&["部门名称", "部门(单位)名称"], "部门（单位）名称"),
@@ -127,6 +132,8 @@ pub enum Transform {
     CoverAfter,
     InstructionsBefore,
     InstructionsAfter,
+    /// The self-evaluation synonym `self_eval::SYNONYMS[i]` swapped in.
+    EvalSynonym(usize),
 }
 
 impl Transform {
@@ -159,7 +166,38 @@ impl Transform {
             Transform::InstructionsBefore,
             Transform::InstructionsAfter,
         ]);
+        // Last, so that the declarations' cases keep their indices (and seeds).
+        v.extend((0..self_eval::SYNONYMS.len()).map(Transform::EvalSynonym));
         v
+    }
+
+    /// Every transformation that applies to forms of `kind`.
+    pub fn all_for(kind: FormKind) -> Vec<Transform> {
+        Transform::all()
+            .into_iter()
+            .filter(|t| t.skip_reason(kind).is_none())
+            .collect()
+    }
+
+    /// Why the transformation means nothing for forms of `kind` (`None`: it applies). A
+    /// transformation that applies may still find nothing to change in one form (`apply`).
+    pub fn skip_reason(self, kind: FormKind) -> Option<&'static str> {
+        match (self, kind) {
+            (Transform::Synonym(_), FormKind::SelfEvaluation) => Some(
+                "a declaration's label synonym (declaration spec §5); a self-evaluation swaps \
+                 the words of its own vocabulary (EvalSynonym)",
+            ),
+            (Transform::SharePercentText, FormKind::SelfEvaluation) => Some(
+                "a self-evaluation's only share, the execution rate, is percent text with two \
+                 decimals already (spec §2; the generator's forms and the contract's sample): \
+                 nothing to rewrite; share-fraction and share-formula change its spelling",
+            ),
+            (Transform::EvalSynonym(_), FormKind::Declaration) => Some(
+                "a self-evaluation's label synonym (self-evaluation spec §1); a declaration has \
+                 none of these labels",
+            ),
+            _ => None,
+        }
     }
 
     pub fn name(self) -> String {
@@ -187,6 +225,7 @@ impl Transform {
             Transform::CoverAfter => "cover-after".into(),
             Transform::InstructionsBefore => "instructions-before".into(),
             Transform::InstructionsAfter => "instructions-after".into(),
+            Transform::EvalSynonym(i) => format!("synonym:{}", self_eval::SYNONYMS[i].1),
         }
     }
 
@@ -203,7 +242,20 @@ impl Transform {
 
     /// Changes `book`; false when the form has nothing this change applies to.
     pub fn apply(self, book: &mut Workbook, rng: &mut Rng) -> bool {
+        let kind = book.kind;
+        if self.skip_reason(kind).is_some() {
+            return false;
+        }
         let sheet = book.form_mut();
+        let inserts_columns = matches!(
+            self,
+            Transform::EmptyCols | Transform::HiddenCol | Transform::MergedLabel
+        );
+        if inserts_columns && kind == FormKind::SelfEvaluation && !self_eval::columns_line_up(sheet)
+        {
+            // A text whose header and rows do not share columns: no column to insert.
+            return false;
+        }
         match self {
             Transform::Identity => true,
             Transform::EmptyRows => {
@@ -232,27 +284,41 @@ impl Transform {
                 sheet.hidden_rows.insert(at);
                 true
             }
-            Transform::MergedLabel => merged_label(sheet, rng),
-            Transform::SplitLabelSpace => split_labels(sheet, rng, " "),
-            Transform::SplitLabelNewline => split_labels(sheet, rng, "\n"),
+            Transform::MergedLabel => merged_label(sheet, kind, rng),
+            Transform::SplitLabelSpace => split_labels(sheet, kind, rng, " "),
+            Transform::SplitLabelNewline => split_labels(sheet, kind, rng, "\n"),
             Transform::Synonym(i) => synonym(sheet, SYNONYMS[i].0, SYNONYMS[i].1),
-            Transform::StarLabels => edit_labels(sheet, rng, |s, rng| {
+            Transform::EvalSynonym(i) => {
+                synonym(sheet, self_eval::SYNONYMS[i].0, self_eval::SYNONYMS[i].1)
+            }
+            Transform::StarLabels => edit_labels(sheet, kind, rng, |s, rng| {
                 format!("{}{s}", if rng.chance(50) { "*" } else { "* " })
             }),
-            Transform::FullwidthColons => fullwidth_colons(sheet),
-            Transform::YearUnderTitle => year_under_title(sheet, rng),
-            Transform::ShareFraction => shares(sheet, |_, _, p| {
+            Transform::FullwidthColons => fullwidth_colons(sheet, kind),
+            Transform::YearUnderTitle => year_under_title(sheet, kind, rng),
+            Transform::ShareFraction => shares(sheet, kind, |_, _, p| {
                 Some(Value::Number {
                     value: (p / hundred()).to_f64()?,
                     format: Some("0.00%".into()),
                 })
             }),
-            Transform::SharePercentText => shares(sheet, |_, _, p| {
+            Transform::SharePercentText => shares(sheet, kind, |_, _, p| {
                 Some(Value::Text(format!("{:.2}%", p.round_dp(2))))
             }),
-            Transform::ShareFormula => share_formulas(sheet),
+            Transform::ShareFormula => match kind {
+                FormKind::Declaration => share_formulas(sheet),
+                FormKind::SelfEvaluation => {
+                    self_eval::rate_formulas(sheet, |s| percentage(s).and_then(|p| p.to_f64()))
+                }
+            },
             Transform::FloatNoise => float_noise(sheet, rng),
-            Transform::TotalFormula => total_formulas(sheet),
+            Transform::TotalFormula => match kind {
+                FormKind::Declaration => total_formulas(sheet),
+                FormKind::SelfEvaluation => {
+                    let money = money_rows(sheet, kind);
+                    self_eval::total_formulas(sheet, &money)
+                }
+            },
             Transform::TextAmounts => amounts(sheet, |v, f| Value::Text(display(v, f))),
             Transform::ThousandsFormat => amounts(sheet, |v, f| {
                 let decimals = f
@@ -269,12 +335,16 @@ impl Transform {
                 }
             }),
             Transform::CoverBefore | Transform::CoverAfter => {
-                let cover = cover(book.form());
+                let cover = cover(book.form(), kind);
                 add_sheet(book, cover, self == Transform::CoverBefore);
                 true
             }
             Transform::InstructionsBefore | Transform::InstructionsAfter => {
-                add_sheet(book, instructions(), self == Transform::InstructionsBefore);
+                add_sheet(
+                    book,
+                    instructions(kind),
+                    self == Transform::InstructionsBefore,
+                );
                 true
             }
         }
@@ -288,7 +358,7 @@ fn hundred() -> Decimal {
 /// Applies 2–4 distinct transformations (not `Identity`) in a random order; returns their
 /// names joined by `+`, or `None` when one of them did not apply.
 pub fn compose(book: &mut Workbook, rng: &mut Rng, text_only: bool) -> Option<String> {
-    let mut pool: Vec<Transform> = Transform::all()
+    let mut pool: Vec<Transform> = Transform::all_for(book.kind)
         .into_iter()
         .filter(|t| *t != Transform::Identity && !(text_only && t.other_sheets()))
         .collect();
@@ -304,13 +374,14 @@ pub fn compose(book: &mut Workbook, rng: &mut Rng, text_only: bool) -> Option<St
     Some(names.join("+"))
 }
 
-/// The places of label cells (text reading as one of `LABELS`), not inside a merge.
-fn labels(sheet: &Sheet) -> Vec<(usize, usize)> {
+/// The places of label cells (text reading as one of the kind's labels), not inside a merge.
+fn labels(sheet: &Sheet, kind: FormKind) -> Vec<(usize, usize)> {
+    let labels = kind.labels();
     let mut v = Vec::new();
     for (r, row) in sheet.rows.iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {
             if let Value::Text(s) = cell {
-                if LABELS.contains(&normalise_label(s).as_str()) && !sheet.merged(r, c) {
+                if labels.contains(&normalise_label(s).as_str()) && !sheet.merged(r, c) {
                     v.push((r, c));
                 }
             }
@@ -319,8 +390,8 @@ fn labels(sheet: &Sheet) -> Vec<(usize, usize)> {
     v
 }
 
-fn merged_label(sheet: &mut Sheet, rng: &mut Rng) -> bool {
-    let places = labels(sheet);
+fn merged_label(sheet: &mut Sheet, kind: FormKind, rng: &mut Rng) -> bool {
+    let places = labels(sheet, kind);
     if places.is_empty() {
         return false;
     }
@@ -336,8 +407,13 @@ fn merged_label(sheet: &mut Sheet, rng: &mut Rng) -> bool {
 }
 
 /// Rewrites about half of the label cells (at least one) with `edit`.
-fn edit_labels(sheet: &mut Sheet, rng: &mut Rng, edit: impl Fn(&str, &mut Rng) -> String) -> bool {
-    let places = labels(sheet);
+fn edit_labels(
+    sheet: &mut Sheet,
+    kind: FormKind,
+    rng: &mut Rng,
+    edit: impl Fn(&str, &mut Rng) -> String,
+) -> bool {
+    let places = labels(sheet, kind);
     if places.is_empty() {
         return false;
     }
@@ -355,8 +431,8 @@ fn edit_labels(sheet: &mut Sheet, rng: &mut Rng, edit: impl Fn(&str, &mut Rng) -
 
 /// Labels split by a space or a line break between two of their characters
 /// (`当年预算收支` → `当年 预算收支`).
-fn split_labels(sheet: &mut Sheet, rng: &mut Rng, sep: &str) -> bool {
-    edit_labels(sheet, rng, |s, rng| {
+fn split_labels(sheet: &mut Sheet, kind: FormKind, rng: &mut Rng, sep: &str) -> bool {
+    edit_labels(sheet, kind, rng, |s, rng| {
         let chars: Vec<char> = s.chars().collect();
         // Between two CJK characters only, so `部门(单位)名称` never becomes `部门( 单位)`.
         let places: Vec<usize> = (1..chars.len())
@@ -398,8 +474,8 @@ fn synonym(sheet: &mut Sheet, from: &[&str], to: &str) -> bool {
 }
 
 /// Every label gains a full-width colon; `单位: 万元` / `单位:万元` become `单位：万元`.
-fn fullwidth_colons(sheet: &mut Sheet) -> bool {
-    let places = labels(sheet);
+fn fullwidth_colons(sheet: &mut Sheet, kind: FormKind) -> bool {
+    let places = labels(sheet, kind);
     for &(r, c) in &places {
         if let Value::Text(s) = sheet.get(r, c).clone() {
             let base = s.trim_end().trim_end_matches([':', '：']).to_owned();
@@ -422,8 +498,8 @@ fn fullwidth_colons(sheet: &mut Sheet) -> bool {
 }
 
 /// `2020年度部门整体支出绩效目标申报表` → `部门整体支出绩效目标申报表` with a row
-/// `（2020年度）` under it, at every title of the sheet.
-fn year_under_title(sheet: &mut Sheet, rng: &mut Rng) -> bool {
+/// `（2020年度）` under it, at every title of the sheet (a self-evaluation's too).
+fn year_under_title(sheet: &mut Sheet, kind: FormKind, rng: &mut Rng) -> bool {
     let mut titles = Vec::new();
     for (r, row) in sheet.rows.iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {
@@ -438,7 +514,7 @@ fn year_under_title(sheet: &mut Sheet, rng: &mut Rng) -> bool {
                     .strip_prefix("年度")
                     .or_else(|| rest.strip_prefix('年'))
                     .unwrap_or("");
-                if rest.contains("绩效目标") && rest.ends_with('表') {
+                if kind.is_title(rest) {
                     titles.push((r, c, digits, rest.to_owned()));
                 }
             }
@@ -460,9 +536,13 @@ fn year_under_title(sheet: &mut Sheet, rng: &mut Rng) -> bool {
 
 /// Rewrites each share cell (percent text in a row of the money block) with `f(row, col,
 /// percentage)`.
-fn shares(sheet: &mut Sheet, f: impl Fn(usize, usize, Decimal) -> Option<Value>) -> bool {
+fn shares(
+    sheet: &mut Sheet,
+    kind: FormKind,
+    f: impl Fn(usize, usize, Decimal) -> Option<Value>,
+) -> bool {
     let mut changed = false;
-    for r in money_rows(sheet) {
+    for r in money_rows(sheet, kind) {
         for c in 0..sheet.rows[r].len() {
             let Value::Text(s) = &sheet.rows[r][c] else {
                 continue;
@@ -495,7 +575,7 @@ fn share_formulas(sheet: &mut Sheet) -> bool {
             .iter()
             .position(|v| matches!(v, Value::Number { .. }))
     };
-    let rows = money_rows(sheet);
+    let rows = money_rows(sheet, FormKind::Declaration);
     let totals: Vec<usize> = rows
         .iter()
         .copied()
@@ -516,7 +596,7 @@ fn share_formulas(sheet: &mut Sheet) -> bool {
         }
     }
     let sheet_rows = refs;
-    shares(sheet, |r, _, p| {
+    shares(sheet, FormKind::Declaration, |r, _, p| {
         let (_, a, t) = sheet_rows.iter().find(|(row, _, _)| *row == r)?;
         Some(Value::Formula {
             formula: format!("{a}/{t}"),
@@ -544,7 +624,7 @@ fn amounts(sheet: &mut Sheet, f: impl Fn(f64, Option<&str>) -> Value) -> bool {
 /// becomes the formula `B5+B6` (what a clerk's sheet has); its value is cached.
 fn total_formulas(sheet: &mut Sheet) -> bool {
     let mut changed = false;
-    for r in money_rows(sheet) {
+    for r in money_rows(sheet, FormKind::Declaration) {
         let is_total = sheet.rows[r]
             .iter()
             .any(|v| matches!(v, Value::Text(s) if normalise_label(s) == "合计"));
@@ -610,7 +690,7 @@ fn add_sheet(book: &mut Workbook, sheet: Sheet, before: bool) {
 }
 
 /// A cover: the form's title, the department's name and a date, as a clerk's cover shows.
-fn cover(form: &Sheet) -> Sheet {
+fn cover(form: &Sheet, kind: FormKind) -> Sheet {
     let texts: Vec<&str> = form
         .rows
         .iter()
@@ -622,9 +702,12 @@ fn cover(form: &Sheet) -> Sheet {
         .collect();
     let title = texts
         .iter()
-        .find(|s| s.contains("绩效目标") && s.trim_end().ends_with('表'))
+        .find(|s| kind.is_title(s))
         .copied()
-        .unwrap_or("部门整体支出绩效目标申报表");
+        .unwrap_or(match kind {
+            FormKind::Declaration => "部门整体支出绩效目标申报表",
+            FormKind::SelfEvaluation => "部门整体支出绩效自评表",
+        });
     let department = texts
         .iter()
         .position(|s| {
@@ -641,14 +724,18 @@ fn cover(form: &Sheet) -> Sheet {
 }
 
 /// Instructions for filling in the form, naming its labels as such sheets do.
-fn instructions() -> Sheet {
-    let lines = [
+fn instructions(kind: FormKind) -> Sheet {
+    let declaration = [
         "填表说明",
         "1. 本表金额单位为万元，保留两位小数。",
         "2. “部门名称”填写部门全称，“填报人”“联系电话”填写经办人信息。",
         "3. “占比”为各项金额占合计的比例；财政拨款 + 其他资金 = 合计，基本支出 + 项目支出 = 合计。",
         "4. “年度目标”按年度目标1、年度目标2分块填写，每块填写一级指标、二级指标、指标名称、预期当年实现值和绩效标准。",
     ];
+    let lines = match kind {
+        FormKind::Declaration => &declaration[..],
+        FormKind::SelfEvaluation => self_eval::INSTRUCTIONS,
+    };
     let mut s = Sheet::new("填表说明");
     for (i, l) in lines.iter().enumerate() {
         s.set(i, 0, Value::text(*l));
@@ -672,8 +759,8 @@ mod tests {
         for t in Transform::all() {
             let mut b = form();
             let applies = t.apply(&mut b, &mut Rng::new(3));
-            let expect =
-                !matches!(t, Transform::Synonym(i) if !SYNONYMS[i].0.contains(&"部门名称"));
+            let expect = !matches!(t, Transform::Synonym(i) if !SYNONYMS[i].0.contains(&"部门名称"))
+                && !matches!(t, Transform::EvalSynonym(_));
             assert_eq!(applies, expect, "{}", t.name());
         }
     }
