@@ -177,6 +177,19 @@ fn growth_bands_count_their_lower_edge_and_charts_need_two_years() {
     assert!(chart(&page(&public, "index.html"), "chart-ranking").is_some());
 }
 
+/// Builds the site of `input` into `dir/public`; returns that folder.
+fn publish(dir: &Path, input: std::path::PathBuf) -> std::path::PathBuf {
+    let public = dir.join("public");
+    build(&BuildOptions {
+        input,
+        output: public.clone(),
+        config: dir.join("site.toml"),
+        ..BuildOptions::default()
+    })
+    .unwrap();
+    public
+}
+
 /// A build where hundreds of forms have errors (issue 20: 84 MB in one report page at 20,000)
 /// lists them on numbered report pages of at most `PAGE_GROUPS` forms, each page well under
 /// 1 MB; each form's findings stand on exactly one page, the first page keeps the summary and
@@ -197,14 +210,7 @@ fn a_long_report_is_cut_into_numbered_pages_and_every_link_finds_its_page() {
     }
     let clean = serde_json::to_string_pretty(&form("示例区甲局", 2021, 100, "≥90%")).unwrap();
     common::write(&input, "示例区/甲局-2021.json", clean);
-    let public = dir.path().join("public");
-    build(&BuildOptions {
-        input,
-        output: public.clone(),
-        config: dir.path().join("site.toml"),
-        ..BuildOptions::default()
-    })
-    .unwrap();
+    let public = publish(dir.path(), input);
 
     let names = ["report.html", "report-2.html", "report-3.html"];
     assert!(!public.join("report-4.html").exists(), "a fourth page");
@@ -282,14 +288,7 @@ fn a_district_of_many_departments_lists_them_on_numbered_pages() {
         .unwrap();
         common::write(&input, &format!("示例区/单位{i:03}-2021.json"), text);
     }
-    let public = dir.path().join("public");
-    build(&BuildOptions {
-        input,
-        output: public.clone(),
-        config: dir.path().join("site.toml"),
-        ..BuildOptions::default()
-    })
-    .unwrap();
+    let public = publish(dir.path(), input);
     let json: Value =
         serde_json::from_str(&std::fs::read_to_string(public.join("data/district.json")).unwrap())
             .unwrap();
