@@ -324,6 +324,14 @@ fn a_district_of_many_departments_lists_them_on_numbered_pages() {
                 i == 0 && first == "index.html",
                 "{name}"
             );
+            // The years' table on the first page only, the links to each year on every page.
+            let overview = first == "index.html";
+            assert_eq!(
+                html.contains("id=\"years-h\""),
+                i == 0 && overview,
+                "{name}"
+            );
+            assert!(!overview || html.contains("2021年度</a>"), "{name}");
         }
         assert_eq!(spending.len(), n, "{first}");
         assert!(

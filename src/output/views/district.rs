@@ -448,7 +448,8 @@ impl DistrictView {
 
 /// A district's page cut into pages of at most `TABLE_PAGE_ROWS` rows of its table (in the
 /// table's order), `first` being the first page's path: the first page keeps the totals, the
-/// years and the charts; the others hold their rows, under the same heading and downloads.
+/// years' table and the charts; the others hold their rows, under the same heading, links and
+/// downloads.
 pub fn district_pages(mut view: DistrictView, first: &str) -> Vec<DistrictView> {
     if view.rows.len() <= TABLE_PAGE_ROWS {
         return vec![view];
@@ -469,7 +470,6 @@ pub fn district_pages(mut view: DistrictView, first: &str) -> Vec<DistrictView> 
                 } else {
                     view.charts.clone()
                 },
-                years: if rest { Vec::new() } else { view.years.clone() },
                 page: n,
                 pages: pager(first, count, n),
                 ..view.clone()
