@@ -333,6 +333,7 @@ fn a_district_of_many_departments_lists_them_on_numbered_pages() {
             );
             assert!(!overview || html.contains("2021年度</a>"), "{name}");
         }
+        assert_eq!(names.len(), n, "{first}");
         assert_eq!(spending.len(), n, "{first}");
         assert!(
             spending.windows(2).all(|w| w[0] >= w[1]),
@@ -342,4 +343,26 @@ fn a_district_of_many_departments_lists_them_on_numbered_pages() {
             .join(first.replace("index.html", "index-3.html"))
             .exists());
     }
+    // Rankings show their ends: the quality board its first and last BOARD_ENDS rows, the
+    // ranking chart its first and last CHART_ENDS bars, each saying how many there are.
+    use budgetsite::output::views::{BOARD_ENDS, CHART_ENDS};
+    let dashboard = std::fs::read_to_string(folder.join("dashboard.html")).unwrap();
+    let board = rows(between(&dashboard, "id=\"score-h\"", "</section>"));
+    assert_eq!(board.len(), 2 * BOARD_ENDS);
+    let said = format!(
+        "共 {n} 个部门，此处列出得分最高和最低的各 {BOARD_ENDS} 个；其余 {} 个",
+        n - 2 * BOARD_ENDS
+    );
+    assert!(dashboard.contains(&said), "{said}");
+    let index = std::fs::read_to_string(folder.join("index.html")).unwrap();
+    let ranking = chart(&index, "chart-ranking").expect("a ranking chart");
+    assert_eq!(ranking.len(), 2 * CHART_ENDS, "{ranking:?}");
+    // The largest budget leads, the smallest closes: 100 + n − 1 down to 100 (万元).
+    let largest = rust_decimal::Decimal::from(100 + n as i64 - 1);
+    assert_eq!(common::html::number(&ranking[0][1]), Some(largest));
+    let last = &ranking[2 * CHART_ENDS - 1][1];
+    assert_eq!(common::html::number(last), Some(100.into()));
+    assert!(index.contains(&format!(
+        "{n} 个部门中的前 {CHART_ENDS} 名和后 {CHART_ENDS} 名"
+    )));
 }

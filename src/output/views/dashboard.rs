@@ -17,6 +17,14 @@ pub struct DashboardView {
     pub execution_high: i64,
     pub top_n: usize,
     pub scoreboard: Vec<ScoreRow>,
+    /// Departments ranked on the board in all; when more than `2 × BOARD_ENDS`, the board
+    /// shows the first and last `BOARD_ENDS` and says where the rest are.
+    pub scoreboard_total: usize,
+    pub scoreboard_left_out: usize,
+    /// How many the board shows at each end when it leaves some out (`BOARD_ENDS`).
+    pub scoreboard_ends: usize,
+    /// The latest year's table, which holds every department's quality score.
+    pub scores_csv_href: String,
     /// The latest year's self-evaluations (`self_eval::eval_board`).
     pub evaluations: Option<EvalBoard>,
 }
@@ -63,6 +71,8 @@ pub fn dashboard(
     let link = |dep: &Department<'_>| format!("{root}{}", department_page(d, dep));
     let outliers = outliers(d, figures, &link);
     let scoreboard = scoreboard(d, figures, &link);
+    let scoreboard_total = scoreboard.len();
+    let (scoreboard, scoreboard_left_out) = ends(scoreboard, BOARD_ENDS);
     let totals_chart = totals_chart(d, figures);
     let mut charts = vec![ChartView::from(totals_chart)];
     if let Some(c) = structure_chart(figures) {
@@ -83,6 +93,10 @@ pub fn dashboard(
         execution_high: crate::analyze::stats::EXECUTION_RANGE_PERCENT.1,
         top_n: crate::analyze::stats::TOP_N,
         scoreboard,
+        scoreboard_total,
+        scoreboard_left_out,
+        scoreboard_ends: BOARD_ENDS,
+        scores_csv_href: format!("{root}{}", district_table(d, "csv")),
         evaluations: evaluated_years(d)
             .first()
             .and_then(|&y| eval_board(d, y, &root)),

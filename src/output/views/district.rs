@@ -337,26 +337,36 @@ pub(super) fn year_totals(
         .collect()
 }
 
-/// The departments ranked by budget; none for fewer than two (nothing to compare).
+/// The departments ranked by budget; none for fewer than two (nothing to compare). Beyond
+/// `2 × CHART_ENDS` departments, the first and the last `CHART_ENDS` (a bar a department
+/// must stay readable; the downloads rank them all).
 fn ranking_chart(d: &District<'_>, figures: &DistrictFigures, year: i32) -> Option<Chart> {
     let y = figures.years.iter().find(|y| y.year == year)?;
     if y.ranking.len() < 2 {
         return None;
     }
+    let (shown, left_out) = ends(y.ranking.clone(), CHART_ENDS);
+    let title = if left_out > 0 {
+        format!(
+            "{year}年各部门预算支出排名（{} 个部门中的前 {CHART_ENDS} 名和后 {CHART_ENDS} 名）",
+            y.ranking.len()
+        )
+    } else {
+        format!("{year}年各部门预算支出排名")
+    };
     Some(Chart {
         id: "chart-ranking".to_owned(),
-        title: format!("{year}年各部门预算支出排名"),
+        title,
         unit: "万元".to_owned(),
         kind: ChartKind::Ranking,
         blank: Vec::new(),
-        categories: y
-            .ranking
+        categories: shown
             .iter()
             .map(|(i, _)| d.departments[*i].name.clone())
             .collect(),
         series: vec![Series {
             name: "预算支出".to_owned(),
-            values: y.ranking.iter().map(|(_, v)| Some(*v)).collect(),
+            values: shown.iter().map(|(_, v)| Some(*v)).collect(),
         }],
     })
 }

@@ -131,6 +131,22 @@ pub fn district_json(d: &District<'_>) -> String {
 pub fn dashboard_page(d: &District<'_>) -> String {
     format!("{}/dashboard.html", d.slug)
 }
+/// A ranking longer than twice this shows its first and last this many (`ends`); the rest
+/// are in the downloads. The quality board's rows and the ranking chart's bars, each.
+pub const BOARD_ENDS: usize = 100;
+pub const CHART_ENDS: usize = 25;
+
+/// The first and last `n` of a ranking, and how many between them were left out: the whole
+/// ranking when it has at most `2 × n`.
+pub fn ends<T>(mut ranking: Vec<T>, n: usize) -> (Vec<T>, usize) {
+    if ranking.len() <= 2 * n {
+        return (ranking, 0);
+    }
+    let left_out = ranking.len() - 2 * n;
+    ranking.drain(n..n + left_out);
+    (ranking, left_out)
+}
+
 /// Rows a district's or a year's table lists on one page at most; the whole table is in the
 /// downloads (CSV, XLSX, JSON).
 pub const TABLE_PAGE_ROWS: usize = 300;
