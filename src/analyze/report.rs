@@ -133,7 +133,8 @@ pub fn groups(batch: &Batch) -> Vec<ReportGroup<'_>> {
 fn paginate(rows: impl Iterator<Item = usize>) -> Vec<usize> {
     let (mut page, mut in_page, mut on_page) = (1, 0, 0);
     rows.map(|n| {
-        if in_page == PAGE_GROUPS || (in_page > 0 && on_page >= PAGE_ROWS) {
+        // An empty page never ends: its `on_page` is 0.
+        if in_page == PAGE_GROUPS || on_page >= PAGE_ROWS {
             page += 1;
             in_page = 0;
             on_page = 0;
