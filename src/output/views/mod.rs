@@ -208,3 +208,38 @@ pub struct DistrictPage {
     pub meta: PageMeta,
     pub d: DistrictView,
 }
+
+#[cfg(test)]
+mod paging_tests {
+    use super::*;
+
+    #[test]
+    fn a_ranking_keeps_its_ends_and_counts_what_it_leaves_out() {
+        assert_eq!(
+            ends((1..=6).collect::<Vec<_>>(), 3),
+            (vec![1, 2, 3, 4, 5, 6], 0)
+        );
+        assert_eq!(
+            ends((1..=7).collect::<Vec<_>>(), 3),
+            (vec![1, 2, 3, 5, 6, 7], 1)
+        );
+        assert_eq!(ends(Vec::<u8>::new(), 3), (vec![], 0));
+    }
+
+    #[test]
+    fn further_pages_sit_beside_the_first() {
+        assert_eq!(paged("a/index.html", 1), "a/index.html");
+        assert_eq!(paged("a/index.html", 2), "a/index-2.html");
+        assert_eq!(
+            paged("a/years/2021/index.html", 3),
+            "a/years/2021/index-3.html"
+        );
+        assert!(crate::analyze::is_listing_page("index-12"));
+        assert!(!crate::analyze::is_listing_page("index-"));
+        assert!(!crate::analyze::is_listing_page("index-2a"));
+        assert!(pager("a/index.html", 1, 1).is_empty());
+        let p = pager("a/index.html", 3, 2);
+        assert_eq!(p.len(), 3);
+        assert!(p[1].current && !p[0].current && p[2].href == "a/index-3.html");
+    }
+}

@@ -290,8 +290,15 @@ pub fn evaluation_view(
 #[derive(Debug, Clone, Hash, Serialize)]
 pub struct EvalBoard {
     pub year: i32,
-    /// One row per department with a self-evaluation of the year, largest gap first.
+    /// One row per department with a self-evaluation of the year, largest gap first; beyond
+    /// `2 × BOARD_ENDS` departments the first and last `BOARD_ENDS` (`ends`).
     pub rows: Vec<EvalRow>,
+    /// Departments with a self-evaluation of the year, and how many the rows leave out.
+    pub rows_total: usize,
+    pub rows_left_out: usize,
+    pub rows_ends: usize,
+    /// The year's self-evaluation table (CSV), which lists every department.
+    pub csv_href: String,
     /// 优/良/中/差: how many departments graded themselves so, and how many the review does.
     pub grades: Vec<GradeCount>,
     /// Every changed or dropped target of the year.
@@ -429,9 +436,18 @@ pub fn eval_board(d: &District<'_>, year: i32, root: &str) -> Option<EvalBoard> 
         b.0.cmp(&a.0)
             .then_with(|| a.1.department.cmp(&b.1.department))
     });
+    let rows_total = rows.len();
+    let (rows, rows_left_out) = ends(rows.into_iter().map(|(_, r)| r).collect(), BOARD_ENDS);
     Some(EvalBoard {
         year,
-        rows: rows.into_iter().map(|(_, r)| r).collect(),
+        rows,
+        rows_total,
+        rows_left_out,
+        rows_ends: BOARD_ENDS,
+        csv_href: format!(
+            "{root}{}",
+            crate::output::evaluations::table_path(d, year, "csv")
+        ),
         grades: Grade::ALL
             .iter()
             .enumerate()
