@@ -90,12 +90,12 @@ pub enum SheetError {
 
 /// Reads and validates every declaration under `paths`, without aliases.
 pub fn load(paths: &[PathBuf], options: &IngestOptions) -> Result<Batch, IngestError> {
-    load_with(paths, options, &Aliases::default())
+    load_with_aliases(paths, options, &Aliases::default())
 }
 
 /// Reads and validates every declaration under `paths`; `aliases` tell the cross-file rules
 /// which names are the same department.
-pub fn load_with(
+pub fn load_with_aliases(
     paths: &[PathBuf],
     options: &IngestOptions,
     aliases: &Aliases,
@@ -107,7 +107,8 @@ pub fn load_with(
         previous_started: 0,
         records: false,
     };
-    Ok(load_records(paths, options, &load)?.0)
+    let (files, walk_problems) = ingest::discover(paths, options)?;
+    Ok(load_files(&files, walk_problems, options, &load).0)
 }
 
 /// What one file taught a run before the cross-file rules: kept in the build cache so a
@@ -178,20 +179,10 @@ pub struct LoadOptions<'a> {
     pub records: bool,
 }
 
-/// `load_with` with a choice of what to keep and an earlier run's records; also returns
-/// this run's records if asked (for files whose size and time could be read).
-pub fn load_records(
-    paths: &[PathBuf],
-    options: &IngestOptions,
-    load: &LoadOptions<'_>,
-) -> Result<(Batch, Vec<Record>), IngestError> {
-    let (files, walk_problems) = ingest::discover(paths, options)?;
-    Ok(load_discovered(&files, walk_problems, options, load))
-}
-
-/// `load_records` of files already found by `ingest::discover` (with the entries its walk
-/// could not read).
-pub fn load_discovered(
+/// Reads and validates files already found by `ingest::discover` (with the entries its walk
+/// could not read), with a choice of what to keep and an earlier run's records to reuse;
+/// returns this run's records too (for files whose size and time could be read).
+pub fn load_files(
     files: &[SourceFile],
     walk_problems: Vec<Diagnostic>,
     options: &IngestOptions,

@@ -337,7 +337,8 @@ fn check(
         .or_else(|| budgetsite::config::locate(&paths[0]))
         .unwrap_or_else(|| PathBuf::from(budgetsite::config::CONFIG_FILE));
     let config = SiteConfig::load(&config, required)?;
-    let batch = budgetsite::load::load_with(&paths, &IngestOptions::default(), &config.aliases())?;
+    let batch =
+        budgetsite::load::load_with_aliases(&paths, &IngestOptions::default(), &config.aliases())?;
     if batch.files.is_empty() && batch.diagnostics.is_empty() {
         let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         anyhow::bail!(

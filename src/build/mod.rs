@@ -178,7 +178,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
         previous_started,
         records: recalled.cache.is_some(),
     };
-    let (batch, records) = crate::load::load_discovered(&files, walk_problems, &ingest, &load);
+    let (batch, records) = crate::load::load_files(&files, walk_problems, &ingest, &load);
     // An input root that vanished mid-run reads as many unreadable files: not a result.
     if let Err(source) = std::fs::read_dir(&options.input) {
         let path = options.input.clone();

@@ -22,7 +22,7 @@ fn batch(input: &str) -> budgetsite::Batch {
         ..IngestOptions::default()
     };
     let config = SiteConfig::load(&root().join("site.toml"), true).unwrap();
-    budgetsite::load::load_with(&[root().join(input)], &options, &config.aliases()).unwrap()
+    budgetsite::load::load_with_aliases(&[root().join(input)], &options, &config.aliases()).unwrap()
 }
 
 fn rendered(input: &str, format: Format) -> String {
