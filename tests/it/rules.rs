@@ -274,6 +274,26 @@ fn a_text_as_long_as_a_cell_holds_is_fine_one_character_more_is_too_long() {
 }
 
 #[test]
+fn a_department_name_as_long_as_allowed_is_fine_one_character_more_is_too_long() {
+    // The sample's department name, padded to n characters (a mutant of the limit's `>` to
+    // `>=` survived every other test).
+    let max = budgetsite::rules::MAX_NAME_CHARS;
+    let name = "武汉市新洲区总工会";
+    let with = |n: usize| {
+        let long = format!("{name}{}", "会".repeat(n - name.chars().count()));
+        messages(replaced(&[(name, &long)]), "field-too-long")
+    };
+    assert!(with(max).is_empty(), "{:?}", with(max));
+    assert_eq!(
+        with(max + 1),
+        [format!(
+            "部门名称有 {} 个字，超过上限 {max} 个字，请填写单位全称",
+            max + 1
+        )]
+    );
+}
+
+#[test]
 fn a_duplicate_names_the_other_file_never_itself() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "a.txt", s());
