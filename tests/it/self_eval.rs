@@ -167,6 +167,38 @@ fn every_self_evaluation_rule_fires_on_its_case_and_not_on_its_near_miss() {
 }
 
 #[test]
+fn findings_name_the_numbers_as_the_form_writes_them() {
+    // A surviving mutant wrote every number of these messages as "xyzzy": only the codes
+    // were asserted. The execution rate of the sample, 98.16% (295.67 ÷ 301.2), written 96.16%;
+    // an indicator's score over its weight.
+    let dir = tempfile::tempdir().unwrap();
+    let wrong = eval_with(&[
+        ("98.16%", "96.16%"),
+        (
+            "用于党建工作\t合格\t合格\t6\t6",
+            "用于党建工作\t合格\t合格\t6\t6.5",
+        ),
+    ]);
+    write(dir.path(), EVAL, &wrong);
+    let batch = budgetsite::load(&[dir.path().to_path_buf()], &IngestOptions::default()).unwrap();
+    let message = |code: &str| {
+        batch
+            .diagnostics
+            .iter()
+            .find(|d| d.code.as_str() == code)
+            .map(|d| d.message.clone())
+            .unwrap_or_else(|| panic!("no {code}: {:?}", batch.diagnostics))
+    };
+    let rate = message("execution-rate");
+    assert!(
+        rate.starts_with("预算执行率填写 96.16%，按全年执行数 ÷ 全年预算数计算应为 98.16%"),
+        "{rate}"
+    );
+    let over = message("score-over-weight");
+    assert!(over.contains("6.5") && over.contains("分值 6"), "{over}");
+}
+
+#[test]
 fn the_sample_converts_exactly_and_its_json_reads_back() {
     let dir = tempfile::tempdir().unwrap();
     let p = write(dir.path(), "自评.txt", eval_text());
