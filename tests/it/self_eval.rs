@@ -167,6 +167,62 @@ fn every_self_evaluation_rule_fires_on_its_case_and_not_on_its_near_miss() {
 }
 
 #[test]
+fn the_self_evaluation_rules_hold_at_their_edges() {
+    // Three mutants of `rules/self_eval.rs` survived the rule cases: these pin each edge.
+    let codes = |eval: Vec<u8>| -> Vec<String> {
+        findings(&with_declaration(eval))
+            .into_iter()
+            .filter(|(f, _)| f == EVAL)
+            .map(|(_, c)| c)
+            .collect()
+    };
+    // Weights summing to 100.01 against a total of 100 are rounding; 100.02 is not.
+    let weight = |w: &str| {
+        codes(eval_with(&[(
+            "≥150人\t162人\t7\t7",
+            &format!("≥150人\t162人\t{w}\t7"),
+        )]))
+    };
+    assert!(
+        !weight("7.01").contains(&"weights-sum".to_owned()),
+        "{:?}",
+        weight("7.01")
+    );
+    assert!(
+        weight("7.02").contains(&"weights-sum".to_owned()),
+        "{:?}",
+        weight("7.02")
+    );
+    // A quantitative indicator scored over its weight is over its weight, not also above
+    // what the rule gives it.
+    let over = codes(eval_with(&[(
+        "≥150人\t162人\t7\t7",
+        "≥150人\t162人\t7\t7.5",
+    )]));
+    assert!(over.contains(&"score-over-weight".to_owned()), "{over:?}");
+    assert!(!over.contains(&"score-above-rule".to_owned()), "{over:?}");
+    // In the sichuan layout a rate of exactly 90% needs no 原因; 89.99% does.
+    let path = fixtures().join("self_eval/示例区教育局-2021-自评-四川.txt");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let rate = |executed: &str, percent: &str| {
+        let changed = text
+            .replace(
+                "1200.00\t1250.00\t1100.00\t88.00%\t10\t8.8\t部分项目资金结转下年使用",
+                &format!("1200.00\t1250.00\t{executed}\t{percent}\t10\t9\t"),
+            )
+            .replace(
+                "1200.00\t1250.00\t1100.00\t/",
+                &format!("1200.00\t1250.00\t{executed}\t/"),
+            );
+        assert_ne!(changed, text);
+        findings(&[("s.txt", changed.into_bytes())])
+    };
+    let missing = ("s.txt".to_owned(), "missing-reason".to_owned());
+    assert!(!rate("1125.00", "90.00%").contains(&missing));
+    assert!(rate("1124.88", "89.99%").contains(&missing));
+}
+
+#[test]
 fn findings_name_the_numbers_as_the_form_writes_them() {
     // A surviving mutant wrote every number of these messages as "xyzzy": only the codes
     // were asserted. The execution rate of the sample, 98.16% (295.67 ÷ 301.2), written 96.16%;
