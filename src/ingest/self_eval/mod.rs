@@ -4,14 +4,15 @@
 //! `vocabulary` (data, one table); header rows are found by their words, and columns are
 //! mapped from the header's cells — never by fixed offsets. A text export loses leading empty
 //! cells under merged ranges (and so does a workbook saved from it), so a data row is placed
-//! under its header by its label and the value columns its cells fit (the execution block),
-//! or anchored on its weight and score, else aligned from the right, and checked against which
-//! cells hold numbers (the indicator table). A title alone is no form: a cover or instructions
+//! under its header by a shift (`place`: the execution block by its label and the value
+//! columns its cells fit, an indicator row anchored on its weight and score, else aligned from
+//! the right, each checked against which cells hold numbers). A title alone is no form: a cover or instructions
 //! sheet names it too. Page-break repeats of the title and unit inside a table are passed
 //! over, and level-1 / level-2 cells hold for the rows below them. Canonical JSON is read by
 //! `canonical`. Arithmetic and cross-file checks are `rules::self_eval`'s job.
 
 pub mod canonical;
+mod place;
 pub mod vocabulary;
 
 use super::cells::{parse_amount, parse_share, RawRow};
@@ -21,6 +22,7 @@ use crate::model::self_evaluation::{
     EvalLayout, EvalSource, FundPart, GoalResult, IndicatorResult, SelfEvaluation,
 };
 use crate::text::label;
+use place::Header;
 use rust_decimal::Decimal;
 use vocabulary::{
     concept_of, is_title, key, Concept, NATIONAL_WORDS, SICHUAN_WORDS, TABLE_COLUMNS,
@@ -160,63 +162,6 @@ enum Section {
     Indicators,
 }
 
-/// A header row: where each concept's column stands, and how wide the row was.
-#[derive(Debug, Clone)]
-struct Header {
-    width: usize,
-    columns: Vec<(Concept, usize)>,
-}
-
-impl Header {
-    fn of(row: &RawRow, concepts: &[(usize, Concept)]) -> Header {
-        let mut columns: Vec<(Concept, usize)> = Vec::new();
-        for &(i, c) in concepts {
-            if !columns.iter().any(|(x, _)| *x == c) {
-                columns.push((c, i));
-            }
-        }
-        Header {
-            width: row.cells.len(),
-            columns,
-        }
-    }
-
-    fn col(&self, c: Concept) -> Option<usize> {
-        self.columns.iter().find(|(x, _)| *x == c).map(|(_, i)| *i)
-    }
-
-    /// The column of the row labels: before the first value column.
-    fn label_col(&self) -> usize {
-        const VALUES: [Concept; 4] = [
-            Concept::InitialBudget,
-            Concept::AdjustedBudget,
-            Concept::Executed,
-            Concept::Weight,
-        ];
-        self.columns
-            .iter()
-            .filter(|(c, _)| VALUES.contains(c))
-            .map(|(_, i)| *i)
-            .min()
-            .unwrap_or(1)
-            .saturating_sub(1)
-    }
-}
-
-/// A data row placed under its header: header column → the row's cell.
-struct Placed<'r> {
-    row: &'r RawRow,
-    shift: isize,
-}
-
-impl<'r> Placed<'r> {
-    fn cell(&self, col: Option<usize>) -> &'r str {
-        col.and_then(|c| usize::try_from(c as isize + self.shift).ok())
-            .and_then(|i| self.row.cells.get(i))
-            .map_or("", |s| s.as_str())
-    }
-}
-
 struct Reader<'a> {
     file: &'a str,
     form: SelfEvaluation,
@@ -263,75 +208,6 @@ fn without_weight(cell: &str) -> String {
         }
     }
     t.to_owned()
-}
-
-/// The shift that puts a data row's weight and score under the header's `分值`/`权重` and
-/// `得分`: the row's last two plain numbers (`7`, `4.8`; not `162人`, `214万元`), when they
-/// stand as far apart as those columns. `None` when the row has no such pair.
-fn score_anchor(row: &RawRow, header: &Header) -> Option<isize> {
-    let (weight, score) = (header.col(Concept::Weight)?, header.col(Concept::Score)?);
-    let plain = |c: &str| {
-        let t = c.trim();
-        !t.is_empty()
-            && t.chars()
-                .all(|ch| ch.is_ascii_digit() || ch == '.' || ch == '-')
-            && parse_amount(t).is_ok_and(|v| v.is_some())
-    };
-    let numbers: Vec<usize> = (0..row.cells.len())
-        .filter(|&i| plain(&row.cells[i]))
-        .collect();
-    let [.., w, s] = numbers[..] else {
-        return None;
-    };
-    (score > weight && s - w == score - weight).then(|| w as isize - weight as isize)
-}
-
-/// Where an execution row stands under its header. A text export may have lost the row's
-/// leading cells (its label then stands left of the header's label column), and a label may be
-/// merged across two cells (its values then start a cell further right): of the shift the
-/// label gives, no shift, and one cell either side, the one whose cells fit the value columns
-/// best wins — numbers anywhere, `—`/`/` in the weight, rate and score columns (the parts'),
-/// never other text; ties go to the label's.
-fn place_execution<'r>(row: &'r RawRow, header: &Header, at: usize) -> Placed<'r> {
-    const AMOUNTS: [Concept; 3] = [
-        Concept::InitialBudget,
-        Concept::AdjustedBudget,
-        Concept::Executed,
-    ];
-    const POINTS: [Concept; 3] = [Concept::Weight, Concept::Rate, Concept::Score];
-    let by_label = at as isize - header.label_col() as isize;
-    let fit = |shift: isize| -> Option<usize> {
-        let p = Placed { row, shift };
-        let mut fit = 0;
-        for c in AMOUNTS.iter().chain(&POINTS) {
-            let cell = p.cell(header.col(*c)).trim();
-            if cell.is_empty() {
-                continue;
-            }
-            let dash = matches!(cell, "—" | "-" | "/" | "／" | "——");
-            let number = if *c == Concept::Rate {
-                parse_share(cell).is_ok()
-            } else {
-                parse_amount(cell).is_ok()
-            };
-            if dash {
-                fit += usize::from(POINTS.contains(c));
-            } else if number {
-                fit += 1;
-            } else {
-                return None;
-            }
-        }
-        Some(fit)
-    };
-    let mut best = (by_label, fit(by_label));
-    for shift in [0, by_label + 1, by_label - 1] {
-        let f = fit(shift);
-        if f > best.1 {
-            best = (shift, f);
-        }
-    }
-    Placed { row, shift: best.0 }
 }
 
 /// Splits `目标1：甲 目标2：乙` into `["甲", "乙"]`; text without markers is one goal.
@@ -523,7 +399,7 @@ impl Reader<'_> {
                     (text(w), text(s))
                 } else {
                     let h = h.clone();
-                    let placed = self.place(row, &h, true);
+                    let placed = place::indicator_row(row, &h, true, self.text_export);
                     let w = placed.cell(h.col(Concept::Weight));
                     let s = placed.cell(h.col(Concept::Score));
                     (text(w), text(s))
@@ -589,7 +465,7 @@ impl Reader<'_> {
         if parse_amount(raw).is_ok_and(|v| v.is_some()) {
             return;
         }
-        let placed = place_execution(row, &header, at);
+        let placed = place::execution_row(row, &header, at);
         let value = |s: &mut Self, c: Concept, what: &str| {
             let cell = placed.cell(header.col(c));
             let label = &keys[at];
@@ -650,42 +526,6 @@ impl Reader<'_> {
         }
     }
 
-    /// Where a data row stands under `header`. A text export may have lost leading cells to
-    /// merged ranges, and so has a workbook saved from one (opened in Excel and saved as
-    /// `.xlsx`): the row is anchored on its weight and score (its last two plain numbers, as
-    /// far apart as the header's `分值` and `得分`), and otherwise a text export's row is
-    /// aligned from the right and a workbook's taken where it stands, each checked against
-    /// which cells hold numbers. Trailing empty cells prove nothing: exports drop them.
-    fn place<'r>(&self, row: &'r RawRow, header: &Header, total: bool) -> Placed<'r> {
-        let right = row.cells.len() as isize - header.width as isize;
-        let plausible = |shift: isize| {
-            let p = Placed { row, shift };
-            let numeric = |c: Concept| {
-                let cell = p.cell(header.col(c));
-                cell.is_empty() || parse_amount(cell).is_ok()
-            };
-            let named = total
-                || !p.cell(header.col(Concept::Name)).is_empty()
-                || !p.cell(header.col(Concept::Target)).is_empty();
-            let level1 = p.cell(header.col(Concept::Level1));
-            named
-                && numeric(Concept::Weight)
-                && numeric(Concept::Score)
-                && (level1.is_empty() || parse_amount(level1).is_err())
-        };
-        if let Some(shift) = score_anchor(row, header).filter(|s| plausible(*s)) {
-            return Placed { row, shift };
-        }
-        if !self.text_export {
-            return Placed { row, shift: 0 };
-        }
-        let shift = [right, 0, -1, 1, -2, 2]
-            .into_iter()
-            .find(|s| plausible(*s))
-            .unwrap_or(right);
-        Placed { row, shift }
-    }
-
     fn indicator_row(&mut self, row: &RawRow, keys: &[String]) {
         let Some(header) = self.table.clone() else {
             return;
@@ -700,7 +540,7 @@ impl Reader<'_> {
         if row.is_blank() {
             return;
         }
-        let placed = self.place(&row, &header, false);
+        let placed = place::indicator_row(&row, &header, false, self.text_export);
         let get = |c: Concept| text(placed.cell(header.col(c)));
         if let Some(l1) = get(Concept::Level1) {
             self.level1 = Some(without_weight(&l1));
