@@ -180,6 +180,8 @@ pub struct Unpublished<'a> {
 pub struct SiteModel<'a> {
     pub districts: Vec<District<'a>>,
     pub unpublished: Vec<Unpublished<'a>>,
+    /// The validation report's groups of findings, in order, each with its page.
+    pub report_groups: Vec<report::ReportGroup<'a>>,
     /// Which page of the validation report lists each form's findings.
     pub report: report::ReportPages,
 }
@@ -258,7 +260,8 @@ fn district_folder(file: &FileOutcome, input: &Path) -> String {
 
 pub fn analyze<'a>(batch: &'a Batch, input: &Path, config: &SiteConfig) -> SiteModel<'a> {
     let aliases = config.aliases();
-    let report = report::ReportPages::of(batch);
+    let report_groups = report::groups(batch);
+    let report = report::ReportPages::of(&report_groups);
     let mut unpublished = Vec::new();
     // district folder → department key → forms
     let mut grouped: BTreeMap<String, BTreeMap<String, Vec<Form<'a>>>> = BTreeMap::new();
@@ -354,6 +357,7 @@ pub fn analyze<'a>(batch: &'a Batch, input: &Path, config: &SiteConfig) -> SiteM
     SiteModel {
         districts,
         unpublished,
+        report_groups,
         report,
     }
 }

@@ -154,8 +154,8 @@ pub struct ReportPages {
 }
 
 impl ReportPages {
-    pub fn of(batch: &Batch) -> ReportPages {
-        let groups = groups(batch);
+    /// The pages of `groups` (`groups`' order and pages).
+    pub fn of(groups: &[ReportGroup<'_>]) -> ReportPages {
         ReportPages {
             count: groups.last().map_or(1, |g| g.page),
             pages: groups.iter().map(|g| (g.anchor(), g.page)).collect(),

@@ -135,7 +135,7 @@ pub fn report(
     let unpublished_more = model.unpublished.len() - unpublished.len();
     let count = model.report.count();
     let mut by_page: Vec<Vec<FileGroup>> = vec![Vec::new(); count];
-    for (page, group) in file_groups(batch, model) {
+    for (page, group) in file_groups(model) {
         by_page[page.min(count) - 1].push(group);
     }
     by_page
@@ -187,7 +187,7 @@ pub fn report(
 
 /// The report's groups with their pages (`analyze::report::groups`), each linked to its
 /// department's page when published.
-fn file_groups(batch: &crate::load::Batch, model: &SiteModel<'_>) -> Vec<(usize, FileGroup)> {
+fn file_groups(model: &SiteModel<'_>) -> Vec<(usize, FileGroup)> {
     let mut pages: BTreeMap<(&str, Option<&str>), String> = BTreeMap::new();
     for d in &model.districts {
         for dep in &d.departments {
@@ -201,11 +201,12 @@ fn file_groups(batch: &crate::load::Batch, model: &SiteModel<'_>) -> Vec<(usize,
             }
         }
     }
-    crate::analyze::report::groups(batch)
-        .into_iter()
+    model
+        .report_groups
+        .iter()
         .map(|g| {
             let href = pages.get(&(g.file, g.sheet)).cloned();
-            (g.page, file_group(&g, href))
+            (g.page, file_group(g, href))
         })
         .collect()
 }
