@@ -354,6 +354,13 @@ fn a_district_of_many_departments_lists_them_on_numbered_pages() {
         n - 2 * BOARD_ENDS
     );
     assert!(dashboard.contains(&said), "{said}");
+    // The rest are where the note says: the column it names is in the table it links.
+    let csv = std::fs::read_to_string(folder.join("data/departments.csv")).unwrap();
+    assert!(dashboard.contains("data/departments.csv\" download>"));
+    assert!(
+        dashboard.contains("“目标质量得分”列")
+            && csv.lines().next().unwrap().contains("目标质量得分")
+    );
     let index = std::fs::read_to_string(folder.join("index.html")).unwrap();
     let ranking = chart(&index, "chart-ranking").expect("a ranking chart");
     assert_eq!(ranking.len(), 2 * CHART_ENDS, "{ranking:?}");
