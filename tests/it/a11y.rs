@@ -47,30 +47,50 @@ fn url(path: &Path) -> String {
 }
 
 /// axe's violations on `page` (a path under the site, with an optional `?query`) at each
-/// width, as readable lines; empty when it passes.
+/// width, as readable lines; empty when it passes. The page is opened and axe injected once:
+/// the second width is the same tab resized (the site's scripts do not look at the width, its
+/// style sheet's media queries apply as the viewport changes).
 fn violations(devtools: &mut Devtools, axe: &str, public: &Path, page: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for width in WIDTHS {
-        let (path, query) = page.split_once('?').map_or((page, ""), |(p, q)| (p, q));
-        let mut u = url(&public.join(path));
-        if !query.is_empty() {
-            u = format!("{u}?{query}");
+    let (path, query) = page.split_once('?').map_or((page, ""), |(p, q)| (p, q));
+    let mut u = url(&public.join(path));
+    if !query.is_empty() {
+        u = format!("{u}?{query}");
+    }
+    let session = devtools.open(&u, WIDTHS[0], 900);
+    if path == "search.html" && !query.is_empty() {
+        // The results are written by the page's script: wait for them.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while devtools.eval(
+            &session,
+            "(document.getElementById('search-results') || {}).getAttribute && \
+             document.getElementById('search-results').getAttribute('data-state') === 'done'",
+        ) != Value::Bool(true)
+        {
+            assert!(std::time::Instant::now() < deadline, "{page}: no results");
+            std::thread::sleep(std::time::Duration::from_millis(50));
         }
-        let session = devtools.open(&u, width, 900);
-        if path == "search.html" && !query.is_empty() {
-            // The results are written by the page's script: wait for them.
-            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-            while devtools.eval(
+    }
+    devtools.eval(&session, &format!("{axe};\ntrue"));
+    for (k, width) in WIDTHS.into_iter().enumerate() {
+        if k > 0 {
+            devtools.call(
+                "Emulation.setDeviceMetricsOverride",
+                serde_json::json!({"width": width, "height": 900, "deviceScaleFactor": 1,
+                                   "mobile": width < 600}),
+                Some(&session),
+            );
+            // Laid out again at the new width before axe looks.
+            let shown = devtools.eval(
                 &session,
-                "(document.getElementById('search-results') || {}).getAttribute && \
-                 document.getElementById('search-results').getAttribute('data-state') === 'done'",
-            ) != Value::Bool(true)
-            {
-                assert!(std::time::Instant::now() < deadline, "{page}: no results");
-                std::thread::sleep(std::time::Duration::from_millis(50));
-            }
+                "new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => \
+                 r(window.innerWidth))))",
+            );
+            assert_eq!(
+                shown, width,
+                "{page}: the viewport did not become {width} px"
+            );
         }
-        devtools.eval(&session, &format!("{axe};\ntrue"));
         let found = devtools.eval(
             &session,
             &format!(
@@ -116,7 +136,7 @@ fn depth(p: &str) -> usize {
 }
 
 #[test]
-fn every_page_type_passes_axe_at_phone_and_desktop_width() {
+fn every_page_type_of_the_bundled_site_passes_axe_at_phone_and_desktop_width() {
     let Some((browser, axe)) = tools() else {
         return;
     };
@@ -169,6 +189,25 @@ fn every_page_type_passes_axe_at_phone_and_desktop_width() {
         found.extend(violations(&mut devtools, &axe, &public, page));
         checked += 1;
     }
+    assert!(checked >= 15, "only {checked} pages checked");
+    println!("axe-core: {checked} pages at {WIDTHS:?} px");
+    assert!(
+        found.is_empty(),
+        "axe found {} violations:\n{}",
+        found.len(),
+        found.join("\n")
+    );
+}
+
+#[test]
+fn every_page_type_of_a_generated_district_passes_axe_at_phone_and_desktop_width() {
+    let Some((browser, axe)) = tools() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut found = Vec::new();
+    let mut checked = 0;
+    let mut devtools = Devtools::launch(&browser);
 
     // A generated district with every layout, quirk and planted error, and a department whose
     // only form is withheld.
@@ -244,7 +283,7 @@ fn every_page_type_passes_axe_at_phone_and_desktop_width() {
         found.extend(violations(&mut devtools, &axe, &public, page));
         checked += 1;
     }
-    assert!(checked >= 20, "only {checked} pages checked");
+    assert!(checked >= 10, "only {checked} pages checked");
     println!("axe-core: {checked} pages at {WIDTHS:?} px");
     assert!(
         found.is_empty(),

@@ -31,20 +31,27 @@ pub fn python_with(module: &str) -> Option<()> {
     Some(())
 }
 
-/// `frictionless validate` on a package: its JSON report.
-fn validate(package: &Path) -> Value {
+/// `frictionless validate` on each package, in one Python process (its start, importing
+/// frictionless, costs more than validating a small package): the reports in order, as the
+/// command line's `--json` prints them (`Report.to_dict`).
+fn validate(packages: &[PathBuf]) -> Vec<Value> {
     let o = Command::new("python3")
-        .args(["-m", "frictionless", "validate", "--json"])
-        .arg(package)
+        .args([
+            "-c",
+            "import json, sys\nfrom frictionless import validate\n\
+             print(json.dumps([validate(p).to_dict() for p in sys.argv[1:]]))",
+        ])
+        .args(packages)
         .output()
         .unwrap();
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+    let reports: Vec<Value> = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
         panic!(
-            "{}: frictionless gave no report ({e}): {}",
-            package.display(),
+            "{packages:?}: frictionless gave no report ({e}): {}",
             String::from_utf8_lossy(&o.stderr)
         )
-    })
+    });
+    assert_eq!(reports.len(), packages.len());
+    reports
 }
 
 fn errors(report: &Value) -> Vec<String> {
@@ -108,7 +115,9 @@ fn downloads(public: &Path, folder: &str) -> BTreeSet<String> {
         .collect()
 }
 
-fn check_packages(public: &Path) -> usize {
+/// Checks every `datapackage.json` of the site against its folder's downloads; returns each
+/// package's path and how many resources it lists, for `validate`.
+fn check_packages(public: &Path) -> Vec<(PathBuf, usize)> {
     let site = tree(public);
     let packages: Vec<&String> = site
         .keys()
@@ -170,15 +179,17 @@ fn check_packages(public: &Path) -> usize {
                 rel_name(r)
             );
         }
-        let report = validate(&public.join(rel));
-        assert_eq!(report["valid"], true, "{rel}: {:#?}", errors(&report));
-        assert_eq!(
-            report["tasks"].as_array().unwrap().len(),
-            resources.len(),
-            "{rel}: every resource validated"
-        );
     }
-    packages.len()
+    packages
+        .iter()
+        .map(|rel| {
+            let package: Value = serde_json::from_slice(&site[*rel]).unwrap();
+            (
+                public.join(rel),
+                package["resources"].as_array().unwrap().len(),
+            )
+        })
+        .collect()
 }
 
 #[test]
@@ -189,14 +200,18 @@ fn every_data_package_is_valid_and_lists_every_download() {
     let dir = tempfile::tempdir().unwrap();
     let bundled = build_bundled(dir.path());
     // The site's package and one per district (the bundled site has three).
-    assert_eq!(check_packages(&bundled), 4);
+    let mut packages = check_packages(&bundled);
+    assert_eq!(packages.len(), 4);
     let generated = dir.path().join("generated");
     std::fs::create_dir_all(&generated).unwrap();
     let generated = generated_site(&generated);
-    assert_eq!(check_packages(&generated), 2);
+    let of_generated = check_packages(&generated);
+    assert_eq!(of_generated.len(), 2);
+    packages.extend(of_generated);
 
     // The district's latest table is keyed to its year's table, and a row that breaks the
-    // schema (a word for an amount) or the key is found: the validation reads the rows.
+    // schema (a word for an amount) or the key is found: the validation reads the rows. Each
+    // break in a copy of the district's folder, so that one process validates everything.
     let site = tree(&generated);
     let package = site
         .keys()
@@ -211,25 +226,46 @@ fn every_data_package_is_valid_and_lists_every_download() {
         .as_str()
         .unwrap();
     assert!(reference.starts_with("departments-20"), "{reference}");
-    let csv = folder.join("data/departments.csv");
-    let text = std::fs::read_to_string(&csv).unwrap();
+    let text = std::fs::read_to_string(folder.join("data/departments.csv")).unwrap();
     let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
     let mut cells: Vec<String> = lines[1].split(',').map(str::to_owned).collect();
+    let mut broken = |name: &str, cells: &[String]| {
+        let copy = dir.path().join(name);
+        copy_tree(&folder, &copy);
+        lines[1] = cells.join(",");
+        std::fs::write(
+            copy.join("data/departments.csv"),
+            lines.join("\r\n") + "\r\n",
+        )
+        .unwrap();
+        copy.join("datapackage.json")
+    };
     cells[5] = "很多".to_owned();
-    lines[1] = cells.join(",");
-    std::fs::write(&csv, lines.join("\r\n") + "\r\n").unwrap();
-    let report = validate(&folder.join("datapackage.json"));
-    assert_eq!(report["valid"], false);
-    assert!(
-        errors(&report).iter().any(|e| e.contains("很多")),
-        "{:#?}",
-        errors(&report)
-    );
+    let wrong_type = broken("wrong-type", &cells);
     cells[5] = "1.00".to_owned();
     cells[0] = "不在该年度表中的部门".to_owned();
-    lines[1] = cells.join(",");
-    std::fs::write(&csv, lines.join("\r\n") + "\r\n").unwrap();
-    let report = validate(&folder.join("datapackage.json"));
+    let wrong_key = broken("wrong-key", &cells);
+
+    let mut paths: Vec<PathBuf> = packages.iter().map(|(p, _)| p.clone()).collect();
+    paths.extend([wrong_type, wrong_key]);
+    let reports = validate(&paths);
+    for ((path, resources), report) in packages.iter().zip(&reports) {
+        let rel = path.display();
+        assert_eq!(report["valid"], true, "{rel}: {:#?}", errors(report));
+        assert_eq!(
+            report["tasks"].as_array().unwrap().len(),
+            *resources,
+            "{rel}: every resource validated"
+        );
+    }
+    let report = &reports[packages.len()];
+    assert_eq!(report["valid"], false);
+    assert!(
+        errors(report).iter().any(|e| e.contains("很多")),
+        "{:#?}",
+        errors(report)
+    );
+    let report = &reports[packages.len() + 1];
     let types: Vec<String> = report["tasks"]
         .as_array()
         .unwrap()
@@ -237,7 +273,7 @@ fn every_data_package_is_valid_and_lists_every_download() {
         .flat_map(|t| t["errors"].as_array().unwrap().clone())
         .map(|e| e["type"].as_str().unwrap().to_owned())
         .collect();
-    assert_eq!(types, ["foreign-key"], "{:#?}", errors(&report));
+    assert_eq!(types, ["foreign-key"], "{:#?}", errors(report));
 }
 
 /// The feed at `path` as Python's feedparser reads it: bozo flag, feed title, and each
