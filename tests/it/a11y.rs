@@ -140,13 +140,12 @@ fn every_page_type_of_the_bundled_site_passes_axe_at_phone_and_desktop_width() {
     let Some((browser, axe)) = tools() else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
     let mut found = Vec::new();
     let mut checked = 0;
 
     // The bundled site: the real sample's district (one form) and the generated 示例区.
-    let public = build_bundled(dir.path());
-    let site = tree(&public);
+    let public = common::bundled_site();
+    let site = tree(public);
     let mut pages: Vec<String> = [
         "index.html",
         "about.html",
@@ -186,7 +185,7 @@ fn every_page_type_of_the_bundled_site_passes_axe_at_phone_and_desktop_width() {
     }
     let mut devtools = Devtools::launch(&browser);
     for page in &pages {
-        found.extend(violations(&mut devtools, &axe, &public, page));
+        found.extend(violations(&mut devtools, &axe, public, page));
         checked += 1;
     }
     assert!(checked >= 15, "only {checked} pages checked");

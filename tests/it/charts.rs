@@ -6,12 +6,6 @@
 
 use crate::common;
 use common::html::{between, rows, svg_texts, text};
-use common::*;
-use std::path::Path;
-
-fn build(dir: &Path) -> std::path::PathBuf {
-    build_bundled(dir)
-}
 
 /// The figure with `id` in `page`: its SVG texts, its text alternative, its data table rows.
 fn figure(page: &str, id: &str) -> (Vec<String>, String, Vec<Vec<String>>) {
@@ -28,8 +22,7 @@ fn figure(page: &str, id: &str) -> (Vec<String>, String, Vec<Vec<String>>) {
 
 #[test]
 fn published_charts_say_what_they_show() {
-    let dir = tempfile::tempdir().unwrap();
-    let public = build(dir.path());
+    let public = common::bundled_site();
     let read = |p: &str| std::fs::read_to_string(public.join(p)).unwrap();
 
     // The growth bands: whole counts, bands whole or broken after "～" or before the number.

@@ -5,11 +5,12 @@
 //! on a 1366 px desktop, with its text drawn at 12 px or more, inside the page and inside the
 //! chart, no two labels overlapping, every label readable on what is behind it (4.5:1).
 //! Headless Chromium's window is at least 500 px wide, so each page is loaded into a frame of
-//! the width measured in a probe page, whose script measures it and writes the figures where
-//! `--dump-dom` returns them.
+//! the width measured in a probe page, whose script measures it and writes the figures into the
+//! page, read over the DevTools protocol (one browser a test, a tab a measurement).
 //! Required in CI (`CI` set), as the browser test is.
 
 use crate::common;
+use common::browser::Devtools;
 use common::*;
 use std::path::{Path, PathBuf};
 
@@ -118,32 +119,35 @@ function charts(win, document, out) {
 }
 </script></body></html>"#;
 
-/// The figures of `page` shown in a frame `width` px wide.
-fn measure(browser: &Path, page: &Path, width: u32) -> serde_json::Value {
-    let probe = page.with_file_name(format!(
-        "probe-{width}-{}",
-        page.file_name().unwrap().to_string_lossy()
-    ));
-    let name = page.file_name().unwrap().to_string_lossy();
+/// The figures of `page` shown in a frame `width` px wide, measured in a tab of `devtools`'s
+/// browser (one browser a test: a cold start costs more than the measuring).
+fn measure(devtools: &mut Devtools, page: &Path, width: u32) -> serde_json::Value {
+    // The probe stands outside the (shared, read-only) site; file pages may reach each other
+    // (`--allow-file-access-from-files`).
+    let dir = tempfile::tempdir().unwrap();
+    let probe = dir.path().join("probe.html");
     let script = MEASURE
-        .replace("PAGE", &name)
+        .replace("PAGE", &format!("file://{}", page.display()))
         .replace("WIDTH", &width.to_string());
     std::fs::write(&probe, script).unwrap();
-    let profile = tempfile::tempdir().unwrap();
-    let o = headless(browser, profile.path())
-        .args(["--window-size=800,900", "--dump-dom"])
-        .arg(format!("file://{}", probe.display()))
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let dom = String::from_utf8_lossy(&o.stdout);
-    let json = dom
-        .split("<pre id=\"phone-metrics\">")
-        .nth(1)
-        .and_then(|s| s.split("</pre>").next())
-        .unwrap_or_else(|| panic!("no metrics for {}", page.display()))
-        .replace("&quot;", "\"");
-    serde_json::from_str(&json).unwrap()
+    // A desktop window wider than the frame, as `--window-size=800,900` gave.
+    let session = devtools.open(&format!("file://{}", probe.display()), 800, 900);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let json = devtools.eval(
+            &session,
+            "(document.getElementById('phone-metrics') || {}).textContent || null",
+        );
+        if let Some(json) = json.as_str() {
+            return serde_json::from_str(json).unwrap();
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no metrics for {}",
+            page.display()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
 }
 
 /// Chromium, unless the test is skipped.
@@ -160,11 +164,11 @@ fn browser() -> Option<PathBuf> {
     browser
 }
 
-/// Builds the bundled site into `dir`/public; a function that finds a page by its `<h1>`.
-fn bundled_site(dir: &Path) -> impl Fn(&str) -> PathBuf {
-    let public = build_bundled(dir);
+/// A function that finds a page of the bundled site (built once, `bundled_site`) by its `<h1>`.
+fn bundled_pages() -> impl Fn(&str) -> PathBuf {
+    let public = common::bundled_site();
     move |h1: &str| {
-        walkdir::WalkDir::new(&public)
+        walkdir::WalkDir::new(public)
             .into_iter()
             .map(|e| e.unwrap().into_path())
             .find(|p| {
@@ -180,15 +184,15 @@ fn bundled_site(dir: &Path) -> impl Fn(&str) -> PathBuf {
 #[test]
 fn pages_read_on_a_phone() {
     let Some(browser) = browser() else { return };
-    let dir = tempfile::tempdir().unwrap();
-    let find = bundled_site(dir.path());
+    let mut devtools = Devtools::launch(&browser);
+    let find = bundled_pages();
     let pages = [
         ("district", find("示例区部门整体支出绩效目标")),
         ("department", find("武汉市新洲区总工会")),
         ("report", find("校验报告")),
     ];
     for (what, page) in pages {
-        let m = measure(&browser, &page, 390);
+        let m = measure(&mut devtools, &page, 390);
         eprintln!("{what}: {m}");
         let viewport = m["viewport"].as_f64().unwrap();
         assert_eq!(viewport, 390.0, "{what}: {m}");
@@ -219,8 +223,8 @@ fn pages_read_on_a_phone() {
 #[test]
 fn charts_are_legible_on_a_phone_and_a_desktop() {
     let Some(browser) = browser() else { return };
-    let dir = tempfile::tempdir().unwrap();
-    let find = bundled_site(dir.path());
+    let mut devtools = Devtools::launch(&browser);
+    let find = bundled_pages();
     let pages = [
         ("district", find("示例区部门整体支出绩效目标"), 2),
         ("dashboard", find("示例区财政看板"), 3),
@@ -228,7 +232,7 @@ fn charts_are_legible_on_a_phone_and_a_desktop() {
     ];
     for (what, page, charts) in &pages {
         for width in [390, 1366] {
-            let m = measure(&browser, page, width);
+            let m = measure(&mut devtools, page, width);
             let what = format!("{what} at {width} px");
             eprintln!("{what}: {m}");
             assert_eq!(m["viewport"].as_f64().unwrap(), f64::from(width), "{what}");
@@ -262,8 +266,8 @@ fn charts_are_legible_on_a_phone_and_a_desktop() {
 #[test]
 fn self_evaluations_read_on_a_phone() {
     let Some(browser) = browser() else { return };
-    let dir = tempfile::tempdir().unwrap();
-    let find = bundled_site(dir.path());
+    let mut devtools = Devtools::launch(&browser);
+    let find = bundled_pages();
     let pages = [
         ("department", find("武汉市新洲区总工会")),
         ("dashboard", find("示例区财政看板")),
@@ -275,7 +279,7 @@ fn self_evaluations_read_on_a_phone() {
             html.contains("年度绩效自评"),
             "{what}: no self-evaluation shown"
         );
-        let m = measure(&browser, &page, 390);
+        let m = measure(&mut devtools, &page, 390);
         eprintln!("{what}: {m}");
         let viewport = m["viewport"].as_f64().unwrap();
         assert_eq!(viewport, 390.0, "{what}: {m}");

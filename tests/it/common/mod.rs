@@ -216,6 +216,29 @@ pub fn seed_changes(from: &Path, to: &Path) {
     }
 }
 
+/// The bundled site (`build_bundled`), built once for every test of this process that only
+/// reads it (a debug build of the bundled forms costs seconds, and five tests read the same
+/// site). It lives under Cargo's `target/tmp`, in a folder named by this process; folders of
+/// processes no longer running are removed first. Nothing may be written into it.
+pub fn bundled_site() -> &'static Path {
+    static SITE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    SITE.get_or_init(|| {
+        let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bundled-site");
+        if let Ok(entries) = std::fs::read_dir(&root) {
+            for e in entries.flatten() {
+                let pid = e.file_name().to_string_lossy().into_owned();
+                if !Path::new("/proc").join(&pid).exists() {
+                    let _ = std::fs::remove_dir_all(e.path());
+                }
+            }
+        }
+        let dir = root.join(std::process::id().to_string());
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        build_bundled(&dir)
+    })
+}
+
 /// Builds the bundled `submissions/` with the repository's `site.toml` into `dir`/public.
 pub fn build_bundled(dir: &Path) -> PathBuf {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
