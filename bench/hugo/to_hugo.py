@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Turns a district made by crates/gen into a Hugo site (bench/hugo.sh).
 
-usage: to_hugo.py DISTRICT_DIR SITE_DIR
+usage: to_hugo.py DISTRICT_DIR [DISTRICT_DIR…] SITE_DIR
+
+Several DISTRICT_DIRs (each a gen_district --out folder) make one site of all their districts
+(bench/scale.sh's many-district shape).
 
 Reads DISTRICT_DIR/.truth/truth.json, whose files[].expected are the exact canonical
 declarations (declaration/v1) budgetsite reads from the raw forms, and writes SITE_DIR:
@@ -77,12 +80,15 @@ def declaration(d):
 
 
 def main():
-    src, site = sys.argv[1], sys.argv[2]
+    sources, site = sys.argv[1:-1], sys.argv[-1]
     here = os.path.dirname(os.path.abspath(__file__))
-    truth = json.load(open(os.path.join(src, ".truth", "truth.json"), encoding="utf-8"))
+    files = []
+    for src in sources:
+        truth = json.load(open(os.path.join(src, ".truth", "truth.json"), encoding="utf-8"))
+        files.extend(truth["files"])
     # district = first folder level of the file's path, as budgetsite does
     depts = {}
-    for f in truth["files"]:
+    for f in files:
         d = f.get("expected")
         if not d:
             continue
