@@ -6,24 +6,62 @@
 //! cell goes to the column it fits, by what it holds and how little it moves (`assign`), so a
 //! row that lost leading cells to a merge, or a column inserted, hidden or merged among the
 //! values, still reads right — never by fixed offsets.
+//!
+//! Every form kind reads its tables here: the map is generic over the kind's vocabulary
+//! (`Vocabulary`: the declaration's `vocab::Concept`, the self-evaluation's
+//! `self_eval::vocabulary::Concept`), and each table brings its own `read`/`fit` pair to
+//! `assign` (what a cell holds, how well that fits each of its columns).
 
-use super::vocab::{concept_of_key, Concept};
+use super::vocab::Concept;
 use crate::ingest::cells::RawRow;
+
+/// What the header reader needs of a form kind's vocabulary: the concept a label names, and
+/// which concepts are columns of prior years. The declaration's `vocab::Concept` is one, the
+/// self-evaluation's `self_eval::vocabulary::Concept` another; a third form kind brings its
+/// own. The map is generic over it (monomorphised: no dispatch per cell).
+pub trait Vocabulary: Copy + Eq + Ord + std::fmt::Debug + 'static {
+    /// What a label names, keyed as `vocab::key` keys it (`RawRow::keys`).
+    fn of_key(key: &str) -> Option<Self>;
+    /// Each concept of a column of prior years (`近两年收支情况`) with the concept the same
+    /// column is when headed by the budget year itself (`2020年实际数` in a form of 2020: the
+    /// budget column), in the order a year-headed label (`2019年实际数`) looks for them among a
+    /// table's columns. Empty for a form without prior years.
+    const YEARLY: &'static [(Self, Self)];
+}
+
+impl Vocabulary for Concept {
+    fn of_key(key: &str) -> Option<Concept> {
+        super::vocab::concept_of_key(key)
+    }
+    const YEARLY: &'static [(Concept, Concept)] = &[
+        (Concept::PriorColumn, Concept::BudgetColumn),
+        (Concept::PriorValues, Concept::Target),
+    ];
+}
 
 /// One column of a table: a concept over the cells `start..end` of a row, with its year where
 /// the column is one of the prior years.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Column {
-    pub concept: Concept,
+pub struct Column<C = Concept> {
+    pub concept: C,
     pub year: Option<i32>,
     pub start: usize,
     pub end: usize,
 }
 
-/// The columns of one table, left to right, from its header rows.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ColumnMap {
-    pub columns: Vec<Column>,
+/// The columns of one table, left to right, from its header rows; `C` is the form kind's
+/// vocabulary (the declaration's by default).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnMap<C = Concept> {
+    pub columns: Vec<Column<C>>,
+}
+
+impl<C> Default for ColumnMap<C> {
+    fn default() -> Self {
+        ColumnMap {
+            columns: Vec::new(),
+        }
+    }
 }
 
 /// The end of a header's last column until the header is complete.
@@ -59,7 +97,7 @@ pub fn year_cell(cell: &str) -> Option<YearCell> {
 
 /// A header cell that names a year's column itself (`2019年`, `2019年实际数`, `2019年指标值`):
 /// a prior-years column of the table `allowed` describes. `cell` is keyed (`vocab::key`).
-fn year_column(cell: &str, allowed: &[Concept]) -> Option<(Concept, i32)> {
+fn year_column<C: Vocabulary>(cell: &str, allowed: &[C]) -> Option<(C, i32)> {
     let (digits, rest) = cell.split_at_checked(4)?;
     let rest = rest.strip_prefix('年')?;
     let rest = rest.strip_prefix('度').unwrap_or(rest);
@@ -80,8 +118,9 @@ fn year_column(cell: &str, allowed: &[Concept]) -> Option<(Concept, i32)> {
         return None;
     }
     let year = four_digit_year(digits)?;
-    [Concept::PriorColumn, Concept::PriorValues]
-        .into_iter()
+    C::YEARLY
+        .iter()
+        .map(|&(prior, _)| prior)
         .find(|c| allowed.contains(c))
         .map(|c| (c, year))
 }
@@ -98,23 +137,23 @@ pub fn is_year_row(row: &RawRow) -> bool {
     any
 }
 
-impl ColumnMap {
+impl<C: Vocabulary> ColumnMap<C> {
     /// The columns a header row names among `allowed`; `None` when it names fewer than
     /// `min` of them.
     #[cfg(test)]
-    pub fn from_header(row: &RawRow, allowed: &[Concept], min: usize) -> Option<ColumnMap> {
+    pub fn from_header(row: &RawRow, allowed: &[C], min: usize) -> Option<ColumnMap<C>> {
         ColumnMap::from_labels(row.keys(), allowed, min)
     }
 
     /// `from_header` of a row already keyed (`vocab::key` of each cell).
-    pub fn from_labels(labels: &[String], allowed: &[Concept], min: usize) -> Option<ColumnMap> {
+    pub fn from_labels(labels: &[String], allowed: &[C], min: usize) -> Option<ColumnMap<C>> {
         let filled: Vec<usize> = (0..labels.len())
             .filter(|&i| !labels[i].is_empty())
             .collect();
         let mut columns = Vec::new();
         for (k, &i) in filled.iter().enumerate() {
             let cell = &labels[i];
-            let (c, year) = match concept_of_key(cell).filter(|c| allowed.contains(c)) {
+            let (c, year) = match C::of_key(cell).filter(|c| allowed.contains(c)) {
                 Some(c) => (c, None),
                 None => match year_column(cell, allowed) {
                     Some((c, y)) => (c, Some(y)),
@@ -131,7 +170,7 @@ impl ColumnMap {
             });
         }
         let distinct = {
-            let mut cs: Vec<Concept> = columns.iter().map(|c| c.concept).collect();
+            let mut cs: Vec<C> = columns.iter().map(|c| c.concept).collect();
             cs.sort();
             cs.dedup();
             cs.len()
@@ -139,32 +178,28 @@ impl ColumnMap {
         (distinct >= min).then_some(ColumnMap { columns })
     }
 
-    pub fn has(&self, concept: Concept) -> bool {
+    pub fn has(&self, concept: C) -> bool {
         self.columns.iter().any(|c| c.concept == concept)
     }
 
     /// Refines the map by a second header row: labels under a wider column split it
     /// (`指标值` → `近两年指标值` + `预期当年实现值`). Returns whether the row was one.
-    pub fn refine(&mut self, row: &RawRow, allowed: &[Concept]) -> bool {
-        let labelled: Vec<(usize, Concept)> = row
+    pub fn refine(&mut self, row: &RawRow, allowed: &[C]) -> bool {
+        let labelled: Vec<(usize, C)> = row
             .cells
             .iter()
             .zip(row.keys())
             .enumerate()
             .filter(|(_, (c, _))| !c.is_empty())
-            .map(|(i, (_, k))| {
-                concept_of_key(k)
-                    .filter(|c| allowed.contains(c))
-                    .map(|c| (i, c))
-            })
+            .map(|(i, (_, k))| C::of_key(k).filter(|c| allowed.contains(c)).map(|c| (i, c)))
             .collect::<Option<_>>()
             .unwrap_or_default();
         if labelled.is_empty() {
             return false;
         }
-        let mut out: Vec<Column> = Vec::new();
+        let mut out: Vec<Column<C>> = Vec::new();
         for parent in &self.columns {
-            let children: Vec<&(usize, Concept)> = labelled
+            let children: Vec<&(usize, C)> = labelled
                 .iter()
                 .filter(|(i, _)| (parent.start..parent.end).contains(i))
                 .collect();
@@ -197,16 +232,17 @@ impl ColumnMap {
     pub fn split_years(&mut self, row: Option<&RawRow>, fiscal_year: Option<i32>) {
         let mut out = Vec::new();
         for col in &self.columns {
-            if !matches!(col.concept, Concept::PriorValues | Concept::PriorColumn) {
+            let Some(&(_, this_year)) = C::YEARLY.iter().find(|(prior, _)| *prior == col.concept)
+            else {
                 out.push(*col);
                 continue;
-            }
+            };
             if let Some(year) = col.year {
                 // A column headed by its own year: the budget year's is this year's column.
-                let concept = match (fiscal_year == Some(year), col.concept) {
-                    (true, Concept::PriorColumn) => Concept::BudgetColumn,
-                    (true, _) => Concept::Target,
-                    (false, c) => c,
+                let concept = if fiscal_year == Some(year) {
+                    this_year
+                } else {
+                    col.concept
                 };
                 out.push(Column { concept, ..*col });
                 continue;
@@ -253,7 +289,7 @@ impl ColumnMap {
     }
 
     /// The prior years the map reads, in its column order.
-    pub fn years(&self, concept: Concept) -> Vec<i32> {
+    pub fn years(&self, concept: C) -> Vec<i32> {
         let mut ys: Vec<i32> = self
             .columns
             .iter()
@@ -275,13 +311,13 @@ impl ColumnMap {
     ///
     /// A table's fit comes in two parts: `read` tells what a cell holds (a number, a share, a
     /// taxonomy word), once per cell; `fit` scores what it holds under a column.
-    pub fn assign<'r, C>(
+    pub fn assign<'r, R>(
         &self,
         row: &'r RawRow,
         from: usize,
-        read: impl Fn(&DataCell) -> C,
-        fit: impl Fn(&Column, &C) -> i32,
-    ) -> Vec<(Column, &'r str)> {
+        read: impl Fn(&DataCell) -> R,
+        fit: impl Fn(&Column<C>, &R) -> i32,
+    ) -> Vec<(Column<C>, &'r str)> {
         let cells: Vec<usize> = (from..row.cells.len())
             .filter(|&i| !row.cells[i].is_empty())
             .collect();
