@@ -10,7 +10,8 @@
 //! Every form kind reads its tables here: the map is generic over the kind's vocabulary
 //! (`Vocabulary`: the declaration's `vocab::Concept`, the self-evaluation's
 //! `self_eval::vocabulary::Concept`), and each table brings its own `read`/`fit` pair to
-//! `assign` (what a cell holds, how well that fits each of its columns).
+//! `assign` (what a cell holds, how well that fits each of its columns), and where its rows
+//! come apart from its header differently, its `Moves` (`assign_moving`).
 
 use super::vocab::Concept;
 use crate::ingest::cells::RawRow;
@@ -318,6 +319,18 @@ impl<C: Vocabulary> ColumnMap<C> {
         read: impl Fn(&DataCell) -> R,
         fit: impl Fn(&Column<C>, &R) -> i32,
     ) -> Vec<(Column<C>, &'r str)> {
+        self.assign_moving(row, from, read, fit, Moves::LOST_ON_THE_LEFT)
+    }
+
+    /// `assign` with the cost of moving left chosen by the table (`Moves`).
+    pub fn assign_moving<'r, R>(
+        &self,
+        row: &'r RawRow,
+        from: usize,
+        read: impl Fn(&DataCell) -> R,
+        fit: impl Fn(&Column<C>, &R) -> i32,
+        moves: Moves,
+    ) -> Vec<(Column<C>, &'r str)> {
         let cells: Vec<usize> = (from..row.cells.len())
             .filter(|&i| !row.cells[i].is_empty())
             .collect();
@@ -352,7 +365,8 @@ impl<C: Vocabulary> ColumnMap<C> {
         // assignment can score more (a fit is at most its best, a move only costs).
         let at = |i: usize| cols.iter().position(|c| (c.start..c.end).contains(&i));
         let stays: Option<Vec<usize>> = cells.iter().map(|&i| at(i)).collect();
-        if let Some(js) = stays.filter(|js| js.windows(2).all(|w| w[0] < w[1])) {
+        let stays = stays.filter(|js| moves.offset == 0 && js.windows(2).all(|w| w[0] < w[1]));
+        if let Some(js) = stays {
             let best_here = js.iter().enumerate().all(|(k, &j)| {
                 let here = scores[k * m + j] - i32::from(cells[k] != cols[j].start);
                 (0..m).all(|j2| scores[k * m + j2] <= here)
@@ -365,16 +379,19 @@ impl<C: Vocabulary> ColumnMap<C> {
                     .collect();
             }
         }
-        // Cell k under column j, after a cell that moved by `before`: its score and its move.
-        let place = |k: usize, j: usize, before: isize| -> (i32, isize) {
+        // Cell k under column j, after a cell that moved by `before` (the first placed cell:
+        // after the row's known offset), at `per_cell` a cell of changed move: its score and
+        // its move.
+        let place = |k: usize, j: usize, before: isize, per_cell: i32| -> (i32, isize) {
             let i = cells[k] as isize;
             let c = &cols[j];
             let p = (i + before).clamp(c.start as isize, c.end as isize - 1);
             let moved = p - i;
             // A row loses cells on its left, it does not gain them: standing left of where
-            // the cell is costs more.
-            let cost = MOVE_COST * (moved - before).unsigned_abs() as i32
-                + if moved < 0 { LEFT_OF_ITSELF } else { 0 };
+            // the cell is costs more (for every such cell, or once a move: `Moves`).
+            let left = moved < 0 && (moves.left_every_cell || moved < before);
+            let cost = per_cell * (moved - before).unsigned_abs() as i32
+                + if left { LEFT_OF_ITSELF } else { 0 };
             // A value stands in the first cell of a merged span.
             let fit = scores[k * m + j] - i32::from(p != c.start as isize);
             (fit - cost, moved)
@@ -384,12 +401,12 @@ impl<C: Vocabulary> ColumnMap<C> {
         let mut best: Vec<Vec<Step>> = vec![Vec::with_capacity(m); n];
         for k in 0..n {
             for j in 0..m {
-                let (s, moved) = place(k, j, 0);
+                let (s, moved) = place(k, j, -moves.offset, MOVE_COST);
                 let mut cand = (LEFT_OUT * k as i32 + s, None, moved);
                 let first = k.saturating_sub(MAX_LEFT_OUT + 1);
                 for (k2, placed) in best.iter().enumerate().take(k).skip(first) {
                     for (j2, &(s2, _, d2)) in placed.iter().enumerate().take(j) {
-                        let (s, moved) = place(k, j, d2);
+                        let (s, moved) = place(k, j, d2, moves.between);
                         let total = s2 + LEFT_OUT * (k - k2 - 1) as i32 + s;
                         if total > cand.0 {
                             cand = (total, Some((k2, j2)), moved);
@@ -434,6 +451,47 @@ impl DataCell<'_> {
     /// The cell as the vocabulary compares labels (`RawRow::keys`).
     pub fn key(&self) -> &str {
         self.key
+    }
+}
+
+/// How `assign` charges moving a row's cells: a table's own knowledge of how its rows come
+/// apart from its header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Moves {
+    /// Every cell left of its own place costs `LEFT_OF_ITSELF` (else only the cell where a
+    /// move to the left begins or grows, as a move to the right costs once).
+    left_every_cell: bool,
+    /// What a cell after the first placed one costs for each cell its move differs from the
+    /// cell before it (a column inserted or merged among the values).
+    between: i32,
+    /// How far right of its header the row is known to stand (by its label, `standing`):
+    /// moving its cells back by as much costs nothing.
+    offset: isize,
+}
+
+impl Moves {
+    /// A row loses cells on its left, it does not gain them: every cell read left of where it
+    /// stands costs more, and a column inserted or merged among the values moves the cells
+    /// after it at the cost of any move (the declaration's tables).
+    pub const LOST_ON_THE_LEFT: Moves = Moves {
+        left_every_cell: true,
+        between: MOVE_COST,
+        offset: 0,
+    };
+    /// A row moves as a whole: it lost leading cells, or it stands right of its header where
+    /// its label was merged over more cells than the header's (a hand-made export). Moving
+    /// it left costs once, like a move right; a column inserted among the values shows in the
+    /// header as well (the header cell spans it), so cells moving apart inside the row cost
+    /// four times a move (the self-evaluation's tables).
+    pub const WHOLE_ROWS: Moves = Moves {
+        left_every_cell: false,
+        between: 4 * MOVE_COST,
+        offset: 0,
+    };
+
+    /// The same moves for a row known to stand `offset` cells right of its header.
+    pub fn standing(self, offset: isize) -> Moves {
+        Moves { offset, ..self }
     }
 }
 
