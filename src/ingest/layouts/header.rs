@@ -319,17 +319,20 @@ impl<C: Vocabulary> ColumnMap<C> {
         read: impl Fn(&DataCell) -> R,
         fit: impl Fn(&Column<C>, &R) -> i32,
     ) -> Vec<(Column<C>, &'r str)> {
-        self.assign_moving(row, from, read, fit, Moves::LOST_ON_THE_LEFT)
+        self.assign_moving::<LostOnTheLeft, R>(row, from, 0, read, fit)
     }
 
-    /// `assign` with the cost of moving left chosen by the table (`Moves`).
-    pub fn assign_moving<'r, R>(
+    /// `assign` with the costs of moving chosen by the table (`M`: `Moves`, constants, so
+    /// each table's search is compiled with its own), for a row known to stand `offset` cells
+    /// right of its header (by its label: moving its cells back by as much costs nothing).
+    #[inline]
+    pub fn assign_moving<'r, M: Moves, R>(
         &self,
         row: &'r RawRow,
         from: usize,
+        offset: isize,
         read: impl Fn(&DataCell) -> R,
         fit: impl Fn(&Column<C>, &R) -> i32,
-        moves: Moves,
     ) -> Vec<(Column<C>, &'r str)> {
         let cells: Vec<usize> = (from..row.cells.len())
             .filter(|&i| !row.cells[i].is_empty())
@@ -365,7 +368,7 @@ impl<C: Vocabulary> ColumnMap<C> {
         // assignment can score more (a fit is at most its best, a move only costs).
         let at = |i: usize| cols.iter().position(|c| (c.start..c.end).contains(&i));
         let stays: Option<Vec<usize>> = cells.iter().map(|&i| at(i)).collect();
-        let stays = stays.filter(|js| moves.offset == 0 && js.windows(2).all(|w| w[0] < w[1]));
+        let stays = stays.filter(|js| offset == 0 && js.windows(2).all(|w| w[0] < w[1]));
         if let Some(js) = stays {
             let best_here = js.iter().enumerate().all(|(k, &j)| {
                 let here = scores[k * m + j] - i32::from(cells[k] != cols[j].start);
@@ -389,7 +392,7 @@ impl<C: Vocabulary> ColumnMap<C> {
             let moved = p - i;
             // A row loses cells on its left, it does not gain them: standing left of where
             // the cell is costs more (for every such cell, or once a move: `Moves`).
-            let left = moved < 0 && (moves.left_every_cell || moved < before);
+            let left = moved < 0 && (M::LEFT_EVERY_CELL || moved < before);
             let cost = per_cell * (moved - before).unsigned_abs() as i32
                 + if left { LEFT_OF_ITSELF } else { 0 };
             // A value stands in the first cell of a merged span.
@@ -401,12 +404,12 @@ impl<C: Vocabulary> ColumnMap<C> {
         let mut best: Vec<Vec<Step>> = vec![Vec::with_capacity(m); n];
         for k in 0..n {
             for j in 0..m {
-                let (s, moved) = place(k, j, -moves.offset, MOVE_COST);
+                let (s, moved) = place(k, j, -offset, MOVE_COST);
                 let mut cand = (LEFT_OUT * k as i32 + s, None, moved);
                 let first = k.saturating_sub(MAX_LEFT_OUT + 1);
                 for (k2, placed) in best.iter().enumerate().take(k).skip(first) {
                     for (j2, &(s2, _, d2)) in placed.iter().enumerate().take(j) {
-                        let (s, moved) = place(k, j, d2, moves.between);
+                        let (s, moved) = place(k, j, d2, M::BETWEEN);
                         let total = s2 + LEFT_OUT * (k - k2 - 1) as i32 + s;
                         if total > cand.0 {
                             cand = (total, Some((k2, j2)), moved);
@@ -455,44 +458,36 @@ impl DataCell<'_> {
 }
 
 /// How `assign` charges moving a row's cells: a table's own knowledge of how its rows come
-/// apart from its header.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Moves {
+/// apart from its header. Constants of a type, so the search is compiled for each.
+pub trait Moves {
     /// Every cell left of its own place costs `LEFT_OF_ITSELF` (else only the cell where a
     /// move to the left begins or grows, as a move to the right costs once).
-    left_every_cell: bool,
+    const LEFT_EVERY_CELL: bool;
     /// What a cell after the first placed one costs for each cell its move differs from the
     /// cell before it (a column inserted or merged among the values).
-    between: i32,
-    /// How far right of its header the row is known to stand (by its label, `standing`):
-    /// moving its cells back by as much costs nothing.
-    offset: isize,
+    const BETWEEN: i32;
 }
 
-impl Moves {
-    /// A row loses cells on its left, it does not gain them: every cell read left of where it
-    /// stands costs more, and a column inserted or merged among the values moves the cells
-    /// after it at the cost of any move (the declaration's tables).
-    pub const LOST_ON_THE_LEFT: Moves = Moves {
-        left_every_cell: true,
-        between: MOVE_COST,
-        offset: 0,
-    };
-    /// A row moves as a whole: it lost leading cells, or it stands right of its header where
-    /// its label was merged over more cells than the header's (a hand-made export). Moving
-    /// it left costs once, like a move right; a column inserted among the values shows in the
-    /// header as well (the header cell spans it), so cells moving apart inside the row cost
-    /// four times a move (the self-evaluation's tables).
-    pub const WHOLE_ROWS: Moves = Moves {
-        left_every_cell: false,
-        between: 4 * MOVE_COST,
-        offset: 0,
-    };
+/// A row loses cells on its left, it does not gain them: every cell read left of where it
+/// stands costs more, and a column inserted or merged among the values moves the cells after
+/// it at the cost of any move (the declaration's tables; `assign`).
+pub enum LostOnTheLeft {}
 
-    /// The same moves for a row known to stand `offset` cells right of its header.
-    pub fn standing(self, offset: isize) -> Moves {
-        Moves { offset, ..self }
-    }
+impl Moves for LostOnTheLeft {
+    const LEFT_EVERY_CELL: bool = true;
+    const BETWEEN: i32 = MOVE_COST;
+}
+
+/// A row moves as a whole: it lost leading cells, or it stands right of its header where its
+/// label was merged over more cells than the header's (a hand-made export). Moving it left
+/// costs once, like a move right; a column inserted among the values shows in the header as
+/// well (the header cell spans it), so cells moving apart inside the row cost four times a
+/// move (the self-evaluation's tables).
+pub enum WholeRows {}
+
+impl Moves for WholeRows {
+    const LEFT_EVERY_CELL: bool = false;
+    const BETWEEN: i32 = 4 * MOVE_COST;
 }
 
 /// What moving a cell one column costs, against what a fitting cell scores (`fit`: 1 to 4).

@@ -8,13 +8,13 @@
 //! own. What is this form's own: what its cells hold (`Held`: amounts, rates, weights and
 //! scores, the `—`/`/` of the parts rows, level words, directions, text) and how well each
 //! fits each column (`execution_fit`, `indicator_fit`); and how its rows move
-//! (`Moves::WHOLE_ROWS`: a row moves as a whole, either way, since a column inserted among
+//! (`header::WholeRows`: a row moves as a whole, either way, since a column inserted among
 //! the values shows in its header too; an execution row whose label stands right of the
 //! header's label column stands that much right as a whole, `execution_row`).
 
 use super::vocabulary::Concept;
 use crate::ingest::cells::{parse_amount, parse_share, RawRow};
-use crate::ingest::layouts::header::{Column, ColumnMap, DataCell, Moves};
+use crate::ingest::layouts::header::{Column, ColumnMap, DataCell, WholeRows};
 use crate::ingest::layouts::table::{is_known_level2, is_level1};
 
 /// The columns of the execution block (its banner is the column of the row labels).
@@ -235,9 +235,8 @@ pub(super) fn execution_row<'r>(
         .find(|c| c.concept != Concept::ExecutionBlock)
         .map_or(0, |c| c.start);
     let offset = (label + 1).saturating_sub(values) as isize;
-    let moves = Moves::WHOLE_ROWS.standing(offset);
     Placed {
-        cells: map.assign_moving(row, label + 1, Held::of, execution_fit, moves),
+        cells: map.assign_moving::<WholeRows, _>(row, label + 1, offset, Held::of, execution_fit),
     }
 }
 
@@ -248,7 +247,7 @@ pub(super) fn indicator_row<'r>(
     from: usize,
 ) -> Placed<'r> {
     Placed {
-        cells: map.assign_moving(row, from, Held::of, indicator_fit, Moves::WHOLE_ROWS),
+        cells: map.assign_moving::<WholeRows, _>(row, from, 0, Held::of, indicator_fit),
     }
 }
 
