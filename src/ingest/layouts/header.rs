@@ -6,24 +6,63 @@
 //! cell goes to the column it fits, by what it holds and how little it moves (`assign`), so a
 //! row that lost leading cells to a merge, or a column inserted, hidden or merged among the
 //! values, still reads right — never by fixed offsets.
+//!
+//! Every form kind reads its tables here: the map is generic over the kind's vocabulary
+//! (`Vocabulary`: the declaration's `vocab::Concept`, the self-evaluation's
+//! `self_eval::vocabulary::Concept`), and each table brings its own `read`/`fit` pair to
+//! `assign` (what a cell holds, how well that fits each of its columns), and where its rows
+//! come apart from its header differently, its `Moves` (`assign_moving`).
 
-use super::vocab::{concept_of_key, Concept};
+use super::vocab::Concept;
 use crate::ingest::cells::RawRow;
+
+/// What the header reader needs of a form kind's vocabulary: the concept a label names, and
+/// which concepts are columns of prior years. The declaration's `vocab::Concept` is one, the
+/// self-evaluation's `self_eval::vocabulary::Concept` another; a third form kind brings its
+/// own. The map is generic over it (monomorphised: no dispatch per cell).
+pub trait Vocabulary: Copy + Eq + Ord + std::fmt::Debug + 'static {
+    /// What a label names, keyed as `vocab::key` keys it (`RawRow::keys`).
+    fn of_key(key: &str) -> Option<Self>;
+    /// Each concept of a column of prior years (`近两年收支情况`) with the concept the same
+    /// column is when headed by the budget year itself (`2020年实际数` in a form of 2020: the
+    /// budget column), in the order a year-headed label (`2019年实际数`) looks for them among a
+    /// table's columns. Empty for a form without prior years.
+    const YEARLY: &'static [(Self, Self)];
+}
+
+impl Vocabulary for Concept {
+    fn of_key(key: &str) -> Option<Concept> {
+        super::vocab::concept_of_key(key)
+    }
+    const YEARLY: &'static [(Concept, Concept)] = &[
+        (Concept::PriorColumn, Concept::BudgetColumn),
+        (Concept::PriorValues, Concept::Target),
+    ];
+}
 
 /// One column of a table: a concept over the cells `start..end` of a row, with its year where
 /// the column is one of the prior years.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Column {
-    pub concept: Concept,
+pub struct Column<C = Concept> {
+    pub concept: C,
     pub year: Option<i32>,
     pub start: usize,
     pub end: usize,
 }
 
-/// The columns of one table, left to right, from its header rows.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ColumnMap {
-    pub columns: Vec<Column>,
+/// The columns of one table, left to right, from its header rows; `C` is the form kind's
+/// vocabulary (the declaration's by default).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnMap<C = Concept> {
+    pub columns: Vec<Column<C>>,
+}
+
+impl<C> Default for ColumnMap<C> {
+    fn default() -> Self {
+        ColumnMap {
+            columns: Vec::new(),
+        }
+    }
 }
 
 /// The end of a header's last column until the header is complete.
@@ -59,7 +98,7 @@ pub fn year_cell(cell: &str) -> Option<YearCell> {
 
 /// A header cell that names a year's column itself (`2019年`, `2019年实际数`, `2019年指标值`):
 /// a prior-years column of the table `allowed` describes. `cell` is keyed (`vocab::key`).
-fn year_column(cell: &str, allowed: &[Concept]) -> Option<(Concept, i32)> {
+fn year_column<C: Vocabulary>(cell: &str, allowed: &[C]) -> Option<(C, i32)> {
     let (digits, rest) = cell.split_at_checked(4)?;
     let rest = rest.strip_prefix('年')?;
     let rest = rest.strip_prefix('度').unwrap_or(rest);
@@ -80,8 +119,9 @@ fn year_column(cell: &str, allowed: &[Concept]) -> Option<(Concept, i32)> {
         return None;
     }
     let year = four_digit_year(digits)?;
-    [Concept::PriorColumn, Concept::PriorValues]
-        .into_iter()
+    C::YEARLY
+        .iter()
+        .map(|&(prior, _)| prior)
         .find(|c| allowed.contains(c))
         .map(|c| (c, year))
 }
@@ -98,23 +138,23 @@ pub fn is_year_row(row: &RawRow) -> bool {
     any
 }
 
-impl ColumnMap {
+impl<C: Vocabulary> ColumnMap<C> {
     /// The columns a header row names among `allowed`; `None` when it names fewer than
     /// `min` of them.
     #[cfg(test)]
-    pub fn from_header(row: &RawRow, allowed: &[Concept], min: usize) -> Option<ColumnMap> {
+    pub fn from_header(row: &RawRow, allowed: &[C], min: usize) -> Option<ColumnMap<C>> {
         ColumnMap::from_labels(row.keys(), allowed, min)
     }
 
     /// `from_header` of a row already keyed (`vocab::key` of each cell).
-    pub fn from_labels(labels: &[String], allowed: &[Concept], min: usize) -> Option<ColumnMap> {
+    pub fn from_labels(labels: &[String], allowed: &[C], min: usize) -> Option<ColumnMap<C>> {
         let filled: Vec<usize> = (0..labels.len())
             .filter(|&i| !labels[i].is_empty())
             .collect();
         let mut columns = Vec::new();
         for (k, &i) in filled.iter().enumerate() {
             let cell = &labels[i];
-            let (c, year) = match concept_of_key(cell).filter(|c| allowed.contains(c)) {
+            let (c, year) = match C::of_key(cell).filter(|c| allowed.contains(c)) {
                 Some(c) => (c, None),
                 None => match year_column(cell, allowed) {
                     Some((c, y)) => (c, Some(y)),
@@ -131,7 +171,7 @@ impl ColumnMap {
             });
         }
         let distinct = {
-            let mut cs: Vec<Concept> = columns.iter().map(|c| c.concept).collect();
+            let mut cs: Vec<C> = columns.iter().map(|c| c.concept).collect();
             cs.sort();
             cs.dedup();
             cs.len()
@@ -139,32 +179,28 @@ impl ColumnMap {
         (distinct >= min).then_some(ColumnMap { columns })
     }
 
-    pub fn has(&self, concept: Concept) -> bool {
+    pub fn has(&self, concept: C) -> bool {
         self.columns.iter().any(|c| c.concept == concept)
     }
 
     /// Refines the map by a second header row: labels under a wider column split it
     /// (`指标值` → `近两年指标值` + `预期当年实现值`). Returns whether the row was one.
-    pub fn refine(&mut self, row: &RawRow, allowed: &[Concept]) -> bool {
-        let labelled: Vec<(usize, Concept)> = row
+    pub fn refine(&mut self, row: &RawRow, allowed: &[C]) -> bool {
+        let labelled: Vec<(usize, C)> = row
             .cells
             .iter()
             .zip(row.keys())
             .enumerate()
             .filter(|(_, (c, _))| !c.is_empty())
-            .map(|(i, (_, k))| {
-                concept_of_key(k)
-                    .filter(|c| allowed.contains(c))
-                    .map(|c| (i, c))
-            })
+            .map(|(i, (_, k))| C::of_key(k).filter(|c| allowed.contains(c)).map(|c| (i, c)))
             .collect::<Option<_>>()
             .unwrap_or_default();
         if labelled.is_empty() {
             return false;
         }
-        let mut out: Vec<Column> = Vec::new();
+        let mut out: Vec<Column<C>> = Vec::new();
         for parent in &self.columns {
-            let children: Vec<&(usize, Concept)> = labelled
+            let children: Vec<&(usize, C)> = labelled
                 .iter()
                 .filter(|(i, _)| (parent.start..parent.end).contains(i))
                 .collect();
@@ -197,16 +233,17 @@ impl ColumnMap {
     pub fn split_years(&mut self, row: Option<&RawRow>, fiscal_year: Option<i32>) {
         let mut out = Vec::new();
         for col in &self.columns {
-            if !matches!(col.concept, Concept::PriorValues | Concept::PriorColumn) {
+            let Some(&(_, this_year)) = C::YEARLY.iter().find(|(prior, _)| *prior == col.concept)
+            else {
                 out.push(*col);
                 continue;
-            }
+            };
             if let Some(year) = col.year {
                 // A column headed by its own year: the budget year's is this year's column.
-                let concept = match (fiscal_year == Some(year), col.concept) {
-                    (true, Concept::PriorColumn) => Concept::BudgetColumn,
-                    (true, _) => Concept::Target,
-                    (false, c) => c,
+                let concept = if fiscal_year == Some(year) {
+                    this_year
+                } else {
+                    col.concept
                 };
                 out.push(Column { concept, ..*col });
                 continue;
@@ -253,7 +290,7 @@ impl ColumnMap {
     }
 
     /// The prior years the map reads, in its column order.
-    pub fn years(&self, concept: Concept) -> Vec<i32> {
+    pub fn years(&self, concept: C) -> Vec<i32> {
         let mut ys: Vec<i32> = self
             .columns
             .iter()
@@ -275,13 +312,28 @@ impl ColumnMap {
     ///
     /// A table's fit comes in two parts: `read` tells what a cell holds (a number, a share, a
     /// taxonomy word), once per cell; `fit` scores what it holds under a column.
-    pub fn assign<'r, C>(
+    pub fn assign<'r, R>(
         &self,
         row: &'r RawRow,
         from: usize,
-        read: impl Fn(&DataCell) -> C,
-        fit: impl Fn(&Column, &C) -> i32,
-    ) -> Vec<(Column, &'r str)> {
+        read: impl Fn(&DataCell) -> R,
+        fit: impl Fn(&Column<C>, &R) -> i32,
+    ) -> Vec<(Column<C>, &'r str)> {
+        self.assign_moving::<LostOnTheLeft, R>(row, from, 0, read, fit)
+    }
+
+    /// `assign` with the costs of moving chosen by the table (`M`: `Moves`, constants, so
+    /// each table's search is compiled with its own), for a row known to stand `offset` cells
+    /// right of its header (by its label: moving its cells back by as much costs nothing).
+    #[inline]
+    pub fn assign_moving<'r, M: Moves, R>(
+        &self,
+        row: &'r RawRow,
+        from: usize,
+        offset: isize,
+        read: impl Fn(&DataCell) -> R,
+        fit: impl Fn(&Column<C>, &R) -> i32,
+    ) -> Vec<(Column<C>, &'r str)> {
         let cells: Vec<usize> = (from..row.cells.len())
             .filter(|&i| !row.cells[i].is_empty())
             .collect();
@@ -316,7 +368,8 @@ impl ColumnMap {
         // assignment can score more (a fit is at most its best, a move only costs).
         let at = |i: usize| cols.iter().position(|c| (c.start..c.end).contains(&i));
         let stays: Option<Vec<usize>> = cells.iter().map(|&i| at(i)).collect();
-        if let Some(js) = stays.filter(|js| js.windows(2).all(|w| w[0] < w[1])) {
+        let stays = stays.filter(|js| offset == 0 && js.windows(2).all(|w| w[0] < w[1]));
+        if let Some(js) = stays {
             let best_here = js.iter().enumerate().all(|(k, &j)| {
                 let here = scores[k * m + j] - i32::from(cells[k] != cols[j].start);
                 (0..m).all(|j2| scores[k * m + j2] <= here)
@@ -329,16 +382,19 @@ impl ColumnMap {
                     .collect();
             }
         }
-        // Cell k under column j, after a cell that moved by `before`: its score and its move.
-        let place = |k: usize, j: usize, before: isize| -> (i32, isize) {
+        // Cell k under column j, after a cell that moved by `before` (the first placed cell:
+        // after the row's known offset), at `per_cell` a cell of changed move: its score and
+        // its move.
+        let place = |k: usize, j: usize, before: isize, per_cell: i32| -> (i32, isize) {
             let i = cells[k] as isize;
             let c = &cols[j];
             let p = (i + before).clamp(c.start as isize, c.end as isize - 1);
             let moved = p - i;
             // A row loses cells on its left, it does not gain them: standing left of where
-            // the cell is costs more.
-            let cost = MOVE_COST * (moved - before).unsigned_abs() as i32
-                + if moved < 0 { LEFT_OF_ITSELF } else { 0 };
+            // the cell is costs more (for every such cell, or once a move: `Moves`).
+            let left = moved < 0 && (M::LEFT_EVERY_CELL || moved < before);
+            let cost = per_cell * (moved - before).unsigned_abs() as i32
+                + if left { LEFT_OF_ITSELF } else { 0 };
             // A value stands in the first cell of a merged span.
             let fit = scores[k * m + j] - i32::from(p != c.start as isize);
             (fit - cost, moved)
@@ -348,12 +404,12 @@ impl ColumnMap {
         let mut best: Vec<Vec<Step>> = vec![Vec::with_capacity(m); n];
         for k in 0..n {
             for j in 0..m {
-                let (s, moved) = place(k, j, 0);
+                let (s, moved) = place(k, j, -offset, MOVE_COST);
                 let mut cand = (LEFT_OUT * k as i32 + s, None, moved);
                 let first = k.saturating_sub(MAX_LEFT_OUT + 1);
                 for (k2, placed) in best.iter().enumerate().take(k).skip(first) {
                     for (j2, &(s2, _, d2)) in placed.iter().enumerate().take(j) {
-                        let (s, moved) = place(k, j, d2);
+                        let (s, moved) = place(k, j, d2, M::BETWEEN);
                         let total = s2 + LEFT_OUT * (k - k2 - 1) as i32 + s;
                         if total > cand.0 {
                             cand = (total, Some((k2, j2)), moved);
@@ -399,6 +455,39 @@ impl DataCell<'_> {
     pub fn key(&self) -> &str {
         self.key
     }
+}
+
+/// How `assign` charges moving a row's cells: a table's own knowledge of how its rows come
+/// apart from its header. Constants of a type, so the search is compiled for each.
+pub trait Moves {
+    /// Every cell left of its own place costs `LEFT_OF_ITSELF` (else only the cell where a
+    /// move to the left begins or grows, as a move to the right costs once).
+    const LEFT_EVERY_CELL: bool;
+    /// What a cell after the first placed one costs for each cell its move differs from the
+    /// cell before it (a column inserted or merged among the values).
+    const BETWEEN: i32;
+}
+
+/// A row loses cells on its left, it does not gain them: every cell read left of where it
+/// stands costs more, and a column inserted or merged among the values moves the cells after
+/// it at the cost of any move (the declaration's tables; `assign`).
+pub enum LostOnTheLeft {}
+
+impl Moves for LostOnTheLeft {
+    const LEFT_EVERY_CELL: bool = true;
+    const BETWEEN: i32 = MOVE_COST;
+}
+
+/// A row moves as a whole: it lost leading cells, or it stands right of its header where its
+/// label was merged over more cells than the header's (a hand-made export). Moving it left
+/// costs once, like a move right; a column inserted among the values shows in the header as
+/// well (the header cell spans it), so cells moving apart inside the row cost four times a
+/// move (the self-evaluation's tables).
+pub enum WholeRows {}
+
+impl Moves for WholeRows {
+    const LEFT_EVERY_CELL: bool = false;
+    const BETWEEN: i32 = 4 * MOVE_COST;
 }
 
 /// What moving a cell one column costs, against what a fitting cell scores (`fit`: 1 to 4).

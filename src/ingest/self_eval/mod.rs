@@ -1,15 +1,15 @@
 //! The self-evaluation reader (`部门整体支出绩效自评表`, contract `self-evaluation-v1.md` §1):
 //! a `Grid` (any file kind, any encoding) → `SelfEvaluation` + `EvalSource` + reading findings
-//! (`bad-number`). Header-driven, like the declaration reader: every word it looks for is in
-//! `vocabulary` (data, one table); header rows are found by their words, and columns are
-//! mapped from the header's cells — never by fixed offsets. A text export loses leading empty
-//! cells under merged ranges (and so does a workbook saved from it), so a data row is placed
-//! under its header by a shift (`place`: the execution block by its label and the value
-//! columns its cells fit, an indicator row anchored on its weight and score, else aligned from
-//! the right, each checked against which cells hold numbers). A title alone is no form: a cover or instructions
-//! sheet names it too. Page-break repeats of the title and unit inside a table are passed
-//! over, and level-1 / level-2 cells hold for the rows below them. Canonical JSON is read by
-//! `canonical`. Arithmetic and cross-file checks are `rules::self_eval`'s job.
+//! (`bad-number`). Header-driven, through the declaration reader's own machinery: every word
+//! it looks for is in `vocabulary` (data, one table); header rows are found by their words and
+//! their columns mapped by `layouts::header::ColumnMap` over this form's vocabulary, and each
+//! data row is read through that map by `ColumnMap::assign` with this form's `read`/`fit`
+//! (`place`) — never by fixed offsets or a shift of its own. A text export loses leading empty
+//! cells under merged ranges (and so does a workbook saved from it), a label may be merged
+//! over more cells than its header's: `assign` weighs those moves. A title alone is no form: a
+//! cover or instructions sheet names it too. Page-break repeats of the title and unit inside a
+//! table are passed over, and level-1 / level-2 cells hold for the rows below them. Canonical
+//! JSON is read by `canonical`. Arithmetic and cross-file checks are `rules::self_eval`'s job.
 
 pub mod canonical;
 mod place;
@@ -18,11 +18,11 @@ pub mod vocabulary;
 use super::cells::{parse_amount, parse_share, RawRow};
 use super::grid::Grid;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::ingest::layouts::header::ColumnMap;
 use crate::model::self_evaluation::{
     EvalLayout, EvalSource, FundPart, GoalResult, IndicatorResult, SelfEvaluation,
 };
 use crate::text::label;
-use place::Header;
 use rust_decimal::Decimal;
 use vocabulary::{
     concept_of, is_title, key, Concept, NATIONAL_WORDS, SICHUAN_WORDS, TABLE_COLUMNS,
@@ -119,7 +119,6 @@ pub fn parse(grid: &Grid, file: &str) -> Result<ParsedEval, Diagnostic> {
         form: SelfEvaluation::new(layout),
         source: EvalSource::default(),
         diagnostics: Vec::new(),
-        text_export: grid.sheet.is_none(),
         formats_known: grid.formats_known,
         section: Section::None,
         execution: None,
@@ -167,11 +166,10 @@ struct Reader<'a> {
     form: SelfEvaluation,
     source: EvalSource,
     diagnostics: Vec<Diagnostic>,
-    text_export: bool,
     formats_known: bool,
     section: Section,
-    execution: Option<Header>,
-    table: Option<Header>,
+    execution: Option<ColumnMap<Concept>>,
+    table: Option<ColumnMap<Concept>>,
     level1: Option<String>,
     level2: Option<String>,
 }
@@ -265,12 +263,12 @@ impl Reader<'_> {
         .filter(|c| has(*c))
         .count();
         if execution_columns >= 2 {
-            self.execution = Some(Header::of(row, &concepts));
+            self.execution = Some(place::header(&keys, place::EXECUTION_COLUMNS));
             self.section = Section::Execution;
             return;
         }
         if has(Concept::Level1) && (has(Concept::Name) || has(Concept::Target)) {
-            self.table = Some(Header::of(row, &concepts));
+            self.table = Some(place::header(&keys, place::INDICATOR_COLUMNS));
             self.section = Section::Indicators;
             return;
         }
@@ -398,10 +396,9 @@ impl Reader<'_> {
                 if let [w, s] = numbers[..] {
                     (text(w), text(s))
                 } else {
-                    let h = h.clone();
-                    let placed = place::indicator_row(row, &h, true, self.text_export);
-                    let w = placed.cell(h.col(Concept::Weight));
-                    let s = placed.cell(h.col(Concept::Score));
+                    let placed = place::indicator_row(row, h, first + 1);
+                    let w = placed.cell(Concept::Weight);
+                    let s = placed.cell(Concept::Score);
                     (text(w), text(s))
                 }
             }
@@ -451,9 +448,20 @@ impl Reader<'_> {
     }
 
     fn execution_row(&mut self, row: &RawRow, keys: &[String], filled: &[usize]) {
-        let Some(header) = self.execution.clone() else {
+        let Some(map) = self.execution.take() else {
             return;
         };
+        self.execution_values(row, keys, filled, &map);
+        self.execution = Some(map);
+    }
+
+    fn execution_values(
+        &mut self,
+        row: &RawRow,
+        keys: &[String],
+        filled: &[usize],
+        map: &ColumnMap<Concept>,
+    ) {
         // The row's label: its first filled cell that is not the block's banner.
         let Some(&at) = filled
             .iter()
@@ -465,9 +473,9 @@ impl Reader<'_> {
         if parse_amount(raw).is_ok_and(|v| v.is_some()) {
             return;
         }
-        let placed = place::execution_row(row, &header, at);
+        let placed = place::execution_row(row, map, at);
         let value = |s: &mut Self, c: Concept, what: &str| {
-            let cell = placed.cell(header.col(c));
+            let cell = placed.cell(c);
             let label = &keys[at];
             s.number(
                 row.line,
@@ -485,7 +493,7 @@ impl Reader<'_> {
             let mut rate = value(self, Concept::Rate, "执行率");
             let score = value(self, Concept::Score, "得分");
             // An `.xls`/`.ods` rate may be the fraction behind `98.16%`.
-            let rate_cell = placed.cell(header.col(Concept::Rate));
+            let rate_cell = placed.cell(Concept::Rate);
             if !self.formats_known && !rate_cell.contains('%') {
                 rate = rate
                     .filter(|r| *r <= Decimal::from(2))
@@ -499,7 +507,7 @@ impl Reader<'_> {
             e.weight = weight;
             e.rate_percent = rate;
             e.score = score;
-            e.reason = text(placed.cell(header.col(Concept::Reason)));
+            e.reason = text(placed.cell(Concept::Reason));
         } else {
             let label = raw
                 .strip_prefix("其中")
@@ -527,9 +535,14 @@ impl Reader<'_> {
     }
 
     fn indicator_row(&mut self, row: &RawRow, keys: &[String]) {
-        let Some(header) = self.table.clone() else {
+        let Some(map) = self.table.take() else {
             return;
         };
+        self.indicator_values(row, keys, &map);
+        self.table = Some(map);
+    }
+
+    fn indicator_values(&mut self, row: &RawRow, keys: &[String], map: &ColumnMap<Concept>) {
         // A banner merged down the table (`年度绩效指标`) is not a cell of the row.
         let mut row = row.clone();
         for (cell, k) in row.cells.iter_mut().zip(keys) {
@@ -540,8 +553,8 @@ impl Reader<'_> {
         if row.is_blank() {
             return;
         }
-        let placed = place::indicator_row(&row, &header, false, self.text_export);
-        let get = |c: Concept| text(placed.cell(header.col(c)));
+        let placed = place::indicator_row(&row, map, 0);
+        let get = |c: Concept| text(placed.cell(c));
         if let Some(l1) = get(Concept::Level1) {
             self.level1 = Some(without_weight(&l1));
             self.level2 = None;
@@ -552,8 +565,8 @@ impl Reader<'_> {
         let name = get(Concept::Name);
         let target = get(Concept::Target);
         let actual = get(Concept::Actual);
-        let weight_cell = placed.cell(header.col(Concept::Weight)).to_owned();
-        let score_cell = placed.cell(header.col(Concept::Score)).to_owned();
+        let weight_cell = placed.cell(Concept::Weight).to_owned();
+        let score_cell = placed.cell(Concept::Score).to_owned();
         if name.is_none() && target.is_none() && actual.is_none() && weight_cell.is_empty() {
             return;
         }
@@ -700,6 +713,54 @@ mod tests {
         // A part that lost its leading cell still reads by its label.
         assert_eq!(e.parts[1].label, "其他资金");
         assert_eq!(e.parts[1].executed, None);
+    }
+
+    #[test]
+    fn rows_read_through_the_shared_column_map_where_shifts_went_wrong() {
+        // Found comparing the shift-based placement with `ColumnMap::assign` on outside
+        // corpus forms with cells dropped (issue 19). A row in place whose weight and score are
+        // full-width digits and whose export dropped its trailing empty cell was aligned from
+        // the right, one column off (weights-sum fired on 276.9).
+        let d = |v: i64| Some(Decimal::from(v));
+        let text = "2021年度部门整体支出绩效自评表\n\t部门(单位)名称\t甲局\n\
+            \t年度绩效指标\t一级指标\t二级指标\t三级指标\t指标性质\t指标值\t度量单位\t完成值\t权重\t得分\t未完成原因分析\n\
+            \t\t满意度指标(6分)\t服务对象满意度指标\t受训学员满意度\t≥\t95\t%\t96.9\t６\t６\n";
+        let i = &parse_text(text, "x.txt").unwrap().form.indicators[0];
+        assert_eq!(i.level1.as_deref(), Some("满意度指标"));
+        assert_eq!(
+            (i.actual.as_deref(), i.weight, i.score),
+            (Some("96.9"), d(6), d(6))
+        );
+        // Execution rows whose labels stand right of the header's label column (the header
+        // lost its leading cell, the rows did not) read by their label's offset (the old
+        // placement's label shift; a first `assign` without it read the parts one off).
+        let text = "2021年度部门整体支出绩效自评表\n\
+            预算执行情况（10分）\t\t年初预算数\t调整后预算数\t预算执行数\t权重\t预算执行率\t得分\t原因\n\
+            \t\t总额\t214.75\t214.75\t203.58\t10\t94.80%\t9.48\n\
+            \t\t其中：财政资金\t182.54\t182.54\t173.04\t/\t/\t/\n";
+        let e = parse_text(text, "x.txt").unwrap().form.execution;
+        assert_eq!(e.weight, d(10));
+        let p = &e.parts[0];
+        assert_eq!(
+            (p.initial_budget, p.executed),
+            (
+                Some("182.54".parse().unwrap()),
+                Some("173.04".parse().unwrap())
+            )
+        );
+        // A sichuan row that lost its leading cell, its first word a level-1 word filed at
+        // level 2 (`满意度指标` under `效益指标`): the row moves as a whole (the old placement
+        // anchored it on its weight and score; a first `assign` kept the word at level 1 and
+        // moved the rest).
+        let sichuan =
+            std::fs::read_to_string("tests/fixtures/self_eval/示例区教育局-2021-自评-四川.txt")
+                .unwrap();
+        let want = parse_text(&sichuan, "a.txt").unwrap().form;
+        let lost = sichuan.replace("\t满意度指标\t家长满意度", "满意度指标\t家长满意度");
+        assert_ne!(lost, sichuan);
+        let got = parse_text(&lost, "a.txt").unwrap().form;
+        assert_eq!(got.indicators[4].level2.as_deref(), Some("满意度指标"));
+        assert_eq!(got.to_canonical_json(), want.to_canonical_json());
     }
 
     #[test]

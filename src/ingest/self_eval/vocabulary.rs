@@ -190,6 +190,28 @@ pub fn concept_of(key: &str) -> Option<Concept> {
         .map(|(c, _)| *c)
 }
 
+/// `concept_of` of a cell keyed by `layouts::vocab::key` (`RawRow::keys`) or by `key`: the
+/// same label without a trailing bracketed note or a leading `其中：`.
+pub fn concept_of_row_key(k: &str) -> Option<Concept> {
+    let k = match k.strip_suffix(')').and_then(|body| body.rfind('(')) {
+        Some(open) if open > 0 => &k[..open],
+        _ => k,
+    };
+    let k = k
+        .strip_prefix("其中")
+        .map_or(k, |rest| rest.trim_start_matches(':'));
+    concept_of(k)
+}
+
+/// The header reader (`layouts::header::ColumnMap`) reads this form's tables by these words.
+/// A self-evaluation has no columns of prior years.
+impl crate::ingest::layouts::header::Vocabulary for Concept {
+    fn of_key(key: &str) -> Option<Concept> {
+        concept_of_row_key(key)
+    }
+    const YEARLY: &'static [(Concept, Concept)] = &[];
+}
+
 /// The first label of a concept, as messages name it.
 pub fn name_of(concept: Concept) -> &'static str {
     VOCABULARY
