@@ -294,6 +294,36 @@ fn a_department_name_as_long_as_allowed_is_fine_one_character_more_is_too_long()
 }
 
 #[test]
+fn a_missing_total_row_is_reported_on_its_first_part() {
+    // The income 合计 row left out altogether: the finding stands on 财政拨款's line (13),
+    // the first part of the income block, not on the expenditure block's (a mutant that
+    // dropped the income case of that choice survived every other test).
+    let text: String = s()
+        .lines()
+        .enumerate()
+        .filter(|(i, l)| !(*i == 14 && l.trim_start().starts_with("合计")))
+        .map(|(_, l)| format!("{l}\n"))
+        .collect();
+    assert_eq!(text.lines().count() + 1, s().lines().count());
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a-2020.txt", text);
+    let batch = budgetsite::load(&[dir.path().to_path_buf()], &IngestOptions::default()).unwrap();
+    let missing: Vec<(Option<u32>, &str)> = batch
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.as_str() == "missing-field")
+        .map(|d| (d.line, d.message.as_str()))
+        .collect();
+    assert_eq!(
+        missing,
+        [(
+            Some(13),
+            "未填写收入合计（2020年预算），请填写当年预算合计金额"
+        )]
+    );
+}
+
+#[test]
 fn a_duplicate_names_the_other_file_never_itself() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "a.txt", s());

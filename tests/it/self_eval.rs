@@ -252,6 +252,8 @@ fn findings_name_the_numbers_as_the_form_writes_them() {
     );
     let over = message("score-over-weight");
     assert!(over.contains("6.5") && over.contains("分值 6"), "{over}");
+    // And it names the indicator (a mutant that left the name out survived).
+    assert!(over.starts_with("指标“用于党建工作”得分 6.5"), "{over}");
 }
 
 #[test]
