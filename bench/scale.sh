@@ -13,7 +13,8 @@
 # with that run's CPU and peak RSS. Last, for the one-district shape: a full build with the
 # cache, then one form's text changed and built again, as a share of the full build's wall
 # (the issue's goal: ≤ 10 %).
-# Prints Markdown for BENCHMARKS.md with the machine. Needs python3; installs `hugo` and `time`
+# (Every pipeline reads its input whole: under `set -o pipefail` a `head` that stops early
+# would end the script.) Prints Markdown for BENCHMARKS.md with the machine. Needs python3; installs `hugo` and `time`
 # from Debian's packages when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -87,7 +88,7 @@ for n in "${sizes[@]}"; do
     rows+="| $n in $districts district(s) | $forms forms, $mb MB | $(fmt "$best_b") | $(fmt "$best_h") | $(ratio "$best_b" "$best_h" 1) | $(ratio "$best_b" "$best_h" 4) | $((largest / 1024)) KB |"$'\n'
     if [ "$shape" = one ]; then
       # One form changed: its functions paragraph only (a UTF-8 text form).
-      form=$(grep -rl --include='*.txt' '部门职能概述' "$input" | sort | head -1)
+      form=$(grep -rl --include='*.txt' '部门职能概述' "$input" | sort | awk 'NR == 1')
       timed "$work/tf" "$bin" build --input "$input" --output "$work/inc" --cache "$work/cache"
       full=$(tail -1 "$work/tf")
       python3 - "$form" <<'EOF'
