@@ -641,3 +641,37 @@ fn a_generated_self_evaluation_converts_alike_from_xlsx_xls_ods_and_text() {
     }
     assert_eq!(layouts, ["national", "sichuan"]);
 }
+
+#[test]
+fn a_duplicate_self_evaluation_names_the_other_file_never_itself() {
+    // A mutant that let a form count as its own duplicate survived (the declarations' test
+    // of this did not see the self-evaluations' copy of the rule).
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), DECL, sample_text());
+    write(dir.path(), "b-自评.txt", eval_text());
+    write(dir.path(), "c/b-自评-副本.txt", eval_text());
+    let batch = budgetsite::load(&[dir.path().to_path_buf()], &IngestOptions::default()).unwrap();
+    let root = dir.path().to_string_lossy().replace('\\', "/");
+    let mut got: Vec<(String, String)> = batch
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.as_str() == "duplicate-submission")
+        .map(|d| {
+            (
+                d.file.replace(&root, "<dir>"),
+                d.message.replace(&root, "<dir>"),
+            )
+        })
+        .collect();
+    got.sort();
+    let says = |other: &str| {
+        format!("武汉市新洲区总工会的2020年度自评表重复提交，另见：<dir>/{other}；请只保留一份")
+    };
+    assert_eq!(
+        got,
+        [
+            ("<dir>/b-自评.txt".to_owned(), says("c/b-自评-副本.txt")),
+            ("<dir>/c/b-自评-副本.txt".to_owned(), says("b-自评.txt")),
+        ]
+    );
+}
