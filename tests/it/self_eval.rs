@@ -220,6 +220,50 @@ fn the_self_evaluation_rules_hold_at_their_edges() {
     let missing = ("s.txt".to_owned(), "missing-reason".to_owned());
     assert!(!rate("1125.00", "90.00%").contains(&missing));
     assert!(rate("1124.88", "89.99%").contains(&missing));
+    // A rate left blank is computed (1100 ÷ 1250 = 88 %), and is under 90 % as a percentage,
+    // not as a fraction plus anything.
+    let blank_rate = text.replace(
+        "1200.00\t1250.00\t1100.00\t88.00%\t10\t8.8\t部分项目资金结转下年使用",
+        "1200.00\t1250.00\t1100.00\t\t10\t8.8\t",
+    );
+    assert_ne!(blank_rate, text);
+    assert!(findings(&[("s.txt", blank_rate.into_bytes())]).contains(&missing));
+
+    // The execution score against what the rule gives (10 × 98.16 % = 9.82): 0.01 above is
+    // rounding, 0.02 above is not.
+    let execution = |score: &str| {
+        codes(eval_with(&[(
+            "\t10\t98.16%\t9.82\t",
+            &format!("\t10\t98.16%\t{score}\t"),
+        )]))
+    };
+    let above = "score-above-rule".to_owned();
+    assert!(
+        !execution("9.83").contains(&above),
+        "{:?}",
+        execution("9.83")
+    );
+    assert!(
+        execution("9.84").contains(&above),
+        "{:?}",
+        execution("9.84")
+    );
+
+    // A negative amount of the execution block is found; a zero written with a minus sign is
+    // not negative.
+    let carried = |amount: &str| {
+        codes(eval_with(&[(
+            "\t上年结转资金\t\t",
+            &format!("\t上年结转资金\t{amount}\t"),
+        )]))
+    };
+    let negative = "negative-amount".to_owned();
+    assert!(carried("-5").contains(&negative), "{:?}", carried("-5"));
+    assert!(
+        !carried("-0.00").contains(&negative),
+        "{:?}",
+        carried("-0.00")
+    );
 }
 
 #[test]
