@@ -228,6 +228,57 @@ fn the_self_evaluation_rules_hold_at_their_edges() {
     );
     assert_ne!(blank_rate, text);
     assert!(findings(&[("s.txt", blank_rate.into_bytes())]).contains(&missing));
+    let blank_at_90 = text.replace(
+        "1200.00\t1250.00\t1100.00\t88.00%\t10\t8.8\t部分项目资金结转下年使用",
+        "1200.00\t1250.00\t1125.00\t\t10\t9\t",
+    );
+    assert!(!findings(&[("s.txt", blank_at_90.into_bytes())]).contains(&missing));
+
+    // A written rate 0.01 point off the computed one (294 ÷ 300 = 98 %) is rounding; 0.02 is
+    // not.
+    let written_rate = |percent: &str| {
+        codes(eval_with(&[(
+            "301.2\t295.67\t10\t98.16%",
+            &format!("300\t294\t10\t{percent}"),
+        )]))
+    };
+    let off = "execution-rate".to_owned();
+    assert!(
+        !written_rate("98.01%").contains(&off),
+        "{:?}",
+        written_rate("98.01%")
+    );
+    assert!(
+        written_rate("98.02%").contains(&off),
+        "{:?}",
+        written_rate("98.02%")
+    );
+
+    // An indicator scored below zero is out of range; -0 is not.
+    let scored = |score: &str| {
+        codes(eval_with(&[(
+            "用于党建工作\t合格\t合格\t6\t6",
+            &format!("用于党建工作\t合格\t合格\t6\t{score}"),
+        )]))
+    };
+    let range = "score-over-weight".to_owned();
+    assert!(scored("-1").contains(&range), "{:?}", scored("-1"));
+    assert!(!scored("-0").contains(&range), "{:?}", scored("-0"));
+
+    // An indicator row without a name is not an added indicator: the declared one it was is
+    // reported as not evaluated.
+    let nameless = codes(eval_with(&[(
+        "\t用于党建工作\t合格\t合格\t6\t6",
+        "\t\t合格\t合格\t6\t6",
+    )]));
+    assert!(
+        nameless.contains(&"target-dropped".to_owned()),
+        "{nameless:?}"
+    );
+    assert!(
+        !nameless.contains(&"target-added".to_owned()),
+        "{nameless:?}"
+    );
 
     // The execution score against what the rule gives (10 × 98.16 % = 9.82): 0.01 above is
     // rounding, 0.02 above is not.
