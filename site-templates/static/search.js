@@ -3,9 +3,10 @@
 // <script> (fetch() is refused on file://) and only once the reader searches, the manifest of
 // the chosen district(s) — search/<district>.js, calling BudgetSearch.manifest — then only the
 // chunks its query needs: search/<district>/w<n>.js (BudgetSearch.chunk), named in the
-// manifest by the first characters of their tokens, which give the vocabulary words and, per
-// token (a pair of neighbouring characters, a text's last character, a whole text by hash),
-// the departments that hold it. From those it picks the candidate departments, the most
+// manifest by the first characters of their tokens (the first two, for a character with
+// many), which give the vocabulary words and, per token (a pair of neighbouring characters, a
+// text's last character), the departments that hold it; and one of search/<district>/x<n>.js,
+// whole texts by hash. From those it picks the candidate departments, the most
 // likely first, and loads their records (search/<district>/d<n>.js, BudgetSearch.part) to
 // rank them in the page as before: a query is split into the build's jieba words and also
 // matched by character bigrams, so "职工帮扶" finds "困难职工帮扶" and "助学金" finds "金秋助学".
@@ -26,9 +27,13 @@
   function manifest(m) {
     var ix = shards[m.slug] || (shards[m.slug] = { slug: m.slug });
     ix.district = m.district; ix.href = m.href; ix.l1 = m.l1; ix.n = m.deps; ix.years = m.years;
-    ix.chunkOf = {}; ix.tokens = {}; ix.exact = {}; ix.deps = {}; ix.docs = {};
-    m.chunks.forEach(function (chars, i) {
-      for (var k = 0; k < chars.length; k++) { ix.chunkOf[chars.charAt(k)] = "w" + i; }
+    ix.chunkOf = {}; ix.splitOf = {}; ix.xn = m.exact; ix.tokens = {}; ix.exact = {}; ix.deps = {}; ix.docs = {};
+    // A key is a first character, or the first two of a character split across chunks.
+    m.chunks.forEach(function (keys, i) {
+      keys.split(" ").forEach(function (k) {
+        ix.chunkOf[k] = "w" + i;
+        if (k.length === 2) { (ix.splitOf[k.charAt(0)] = ix.splitOf[k.charAt(0)] || []).push("w" + i); }
+      });
     });
   }
   function chunk(slug, id, c) {
@@ -110,12 +115,14 @@
     return out;
   }
 
-  // FNV-1a over UTF-16 code units, base 36: the build's hash of a whole text.
-  function hash(s) {
+  // FNV-1a over UTF-16 code units: the build's hash of a whole text (in base 36 its key;
+  // modulo the manifest's `exact` its chunk).
+  function fnv(s) {
     var h = 0x811c9dc5;
     for (var i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 0x01000193) >>> 0; }
-    return h.toString(36);
+    return h;
   }
+  function hash(s) { return fnv(s).toString(36); }
 
   // A query term: its text, the vocabulary words it splits into (longest first, left to
   // right), its character bigrams, and the year it names, if it is one.
@@ -250,9 +257,11 @@
         var names = {};
         terms.forEach(function (t) {
           for (var i = 0; i < Math.max(1, t.length - 1); i++) {
-            var c = ix.chunkOf[t.charAt(i)];
+            var c = ix.chunkOf[t.substr(i, 2)] || ix.chunkOf[t.charAt(i)];
             if (c) { names[c] = true; }
           }
+          if (t.length === 1) { (ix.splitOf[t] || []).forEach(function (c) { names[c] = true; }); }
+          names["x" + (fnv(t) % ix.xn)] = true;
         });
         if (!terms.length && lineFilter) { names.f = true; }
         Object.keys(names).sort().forEach(function (n) { need.push(fileOf(list, s.slug, n)); });

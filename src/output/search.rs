@@ -91,12 +91,16 @@ fn lower(s: &str) -> String {
 /// FNV-1a, 32 bits, over a text's UTF-16 code units: the page computes the same
 /// (`Math.imul`), to look up a whole text (`x` tokens).
 pub fn text_hash(s: &str) -> String {
+    base36(fnv32(s))
+}
+
+fn fnv32(s: &str) -> u32 {
     let mut h: u32 = 0x811c_9dc5;
     for u in s.encode_utf16() {
         h ^= u32::from(u);
         h = h.wrapping_mul(0x0100_0193);
     }
-    base36(h)
+    h
 }
 
 fn base36(mut v: u32) -> String {
@@ -191,13 +195,16 @@ struct Manifest<'a> {
     deps: usize,
     /// Per year, the departments with a form of it (ids, `encode_ids`).
     years: std::collections::BTreeMap<i32, String>,
-    /// The first characters of each chunk `w<number>.js`'s tokens and words.
+    /// The keys of each chunk `w<number>.js`, space-separated: a first character, or the
+    /// first two of a character split across chunks.
     chunks: Vec<String>,
+    /// How many chunks `x<number>.js` of whole texts (a text's is its hash modulo this).
+    exact: usize,
 }
 
-/// A chunk: the vocabulary words that start with its characters, and each token's
-/// departments (`t`: character pairs and last characters; `x`: whole texts by hash).
-#[derive(Serialize)]
+/// A chunk: the vocabulary words that start with its keys, and each token's departments
+/// (`t`: character pairs and last characters); or (`x<n>.js`) whole texts by hash (`x`).
+#[derive(Default, Serialize)]
 struct Chunk<'a> {
     w: String,
     t: std::collections::BTreeMap<&'a str, String>,
@@ -206,8 +213,8 @@ struct Chunk<'a> {
 
 /// The files of a district's index, as (path from the site root, bytes), sorted by path:
 /// the manifest `search/<district>.js`; in `search/<district>/`, the token chunks
-/// `w<n>.js`, the filters `f.js` (departments with lines of each level-1 category, with
-/// vague targets, both), and one record per department `d<n>.js`.
+/// `w<n>.js`, the whole texts `x<n>.js`, the filters `f.js` (departments with lines of each
+/// level-1 category, with vague targets, both), and one record per department `d<n>.js`.
 pub fn district_index(d: &District<'_>) -> Vec<(String, String)> {
     let (texts, l1) = texts_of(d);
     let vocab = texts
@@ -262,49 +269,52 @@ pub fn district_index(d: &District<'_>) -> Vec<(String, String)> {
             whole.entry(t).or_default().push(id);
         }
     }
-    // Per first character: its words and tokens, and their size.
+    // Words and pairs go to a chunk by their first character; a character with more than
+    // a chunk's worth is split by the first two characters (`示` → `示例`, `示范`, …).
+    let mut size_of: std::collections::BTreeMap<char, usize> = Default::default();
+    let pairs: Vec<(&str, String)> = pairs
+        .iter()
+        .map(|(t, ids)| (*t, encode_ids(ids, n)))
+        .collect();
+    for w in &vocab {
+        *size_of.entry(first_char(w)).or_default() += w.len() + 1;
+    }
+    for (t, e) in &pairs {
+        *size_of.entry(first_char(t)).or_default() += t.len() + e.len() + 6;
+    }
+    let key = |s: &str| -> String {
+        let big = size_of
+            .get(&first_char(s))
+            .is_some_and(|&b| b > CHUNK_BYTES);
+        s.chars().take(if big { 2 } else { 1 }).collect()
+    };
     #[derive(Default)]
     struct Group<'a> {
         words: Vec<&'a str>,
         t: Vec<(&'a str, String)>,
-        x: Vec<(String, String)>,
         bytes: usize,
     }
-    let mut groups: std::collections::BTreeMap<char, Group<'_>> = Default::default();
+    let mut groups: std::collections::BTreeMap<String, Group<'_>> = Default::default();
     for w in &vocab {
-        let g = groups.entry(first_char(w)).or_default();
+        let g = groups.entry(key(w)).or_default();
         g.bytes += w.len() + 1;
         g.words.push(w);
     }
-    for (t, ids) in &pairs {
-        let g = groups.entry(first_char(t)).or_default();
-        let e = encode_ids(ids, n);
+    for (t, e) in pairs {
+        let g = groups.entry(key(t)).or_default();
         g.bytes += t.len() + e.len() + 6;
         g.t.push((t, e));
     }
-    for (t, ids) in &whole {
-        let g = groups.entry(first_char(t)).or_default();
-        let e = encode_ids(ids, n);
-        g.bytes += e.len() + 14;
-        g.x.push((text_hash(t), e));
-    }
-    // Characters in code point order, cut into chunks of about CHUNK_BYTES.
-    let mut chunks: Vec<(String, Chunk<'_>)> = Vec::new();
+    // Keys in code point order, cut into chunks of about CHUNK_BYTES.
+    let mut chunks: Vec<(Vec<String>, Chunk<'_>)> = Vec::new();
     let mut size = usize::MAX;
-    for (c, g) in groups {
+    for (k, g) in groups {
         if size >= CHUNK_BYTES {
-            chunks.push((
-                String::new(),
-                Chunk {
-                    w: String::new(),
-                    t: Default::default(),
-                    x: Default::default(),
-                },
-            ));
+            chunks.push((Vec::new(), Chunk::default()));
             size = 0;
         }
-        let (chars, chunk) = chunks.last_mut().expect("a chunk");
-        chars.push(c);
+        let (keys, chunk) = chunks.last_mut().expect("a chunk");
+        keys.push(k);
         for w in g.words {
             if !chunk.w.is_empty() {
                 chunk.w.push(' ');
@@ -312,8 +322,22 @@ pub fn district_index(d: &District<'_>) -> Vec<(String, String)> {
             chunk.w.push_str(w);
         }
         chunk.t.extend(g.t);
-        chunk.x.extend(g.x);
         size += g.bytes;
+    }
+    // Whole texts by hash, in chunks `x<n>.js` chosen by the hash: a term loads one.
+    let whole: Vec<(u32, String)> = whole
+        .iter()
+        .map(|(t, ids)| (fnv32(t), encode_ids(ids, n)))
+        .collect();
+    let exact = whole
+        .iter()
+        .map(|(_, e)| e.len() + 12)
+        .sum::<usize>()
+        .div_ceil(CHUNK_BYTES)
+        .max(1);
+    let mut exact_chunks: Vec<Chunk<'_>> = (0..exact).map(|_| Chunk::default()).collect();
+    for (h, e) in whole {
+        exact_chunks[h as usize % exact].x.insert(base36(h), e);
     }
     let slug = &d.slug;
     let folder = index_folder(d);
@@ -340,7 +364,8 @@ pub fn district_index(d: &District<'_>) -> Vec<(String, String)> {
                 (y, encode_ids(&ids, n))
             })
             .collect(),
-        chunks: chunks.iter().map(|(c, _)| c.clone()).collect(),
+        chunks: chunks.iter().map(|(k, _)| k.join(" ")).collect(),
+        exact,
     };
     files.push((
         index_path(d),
@@ -351,6 +376,16 @@ pub fn district_index(d: &District<'_>) -> Vec<(String, String)> {
             format!("{folder}w{i}.js"),
             format!(
                 "BudgetSearch.chunk({},\"w{i}\",{});\n",
+                json(slug),
+                json(chunk)
+            ),
+        ));
+    }
+    for (i, chunk) in exact_chunks.iter().enumerate() {
+        files.push((
+            format!("{folder}x{i}.js"),
+            format!(
+                "BudgetSearch.chunk({},\"x{i}\",{});\n",
                 json(slug),
                 json(chunk)
             ),
