@@ -45,7 +45,7 @@ function next() {
     var typed = performance.now();
     input.dispatchEvent(new w.Event("input", { bubbles: true }));
     (function poll() {
-      if (box.getAttribute("data-state") !== "done") { setTimeout(poll, 1); return; }
+      if (box.getAttribute("data-state") !== "done" && performance.now() - typed < 30000) { setTimeout(poll, 1); return; }
       out.push({
         q: queries[i],
         ms: performance.now() - typed,

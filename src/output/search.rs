@@ -1,20 +1,24 @@
 //! Search: what the site's search box finds, made at build time — the text of each form that a
 //! reader searches (goal names, overall goals, indicator names and targets: `FormText`, kept in `Facts` so
 //! an incremental build need not read a form again; of a self-evaluation, what was achieved
-//! and each indicator's actual), one index file per district
-//! (`search/<district>.js`), and the search page's view.
+//! and each indicator's actual), a district's index in chunks (issue 20), and the search
+//! page's view.
 //!
 //! An index file is a script, not JSON fetched: browsers refuse `fetch()` of a file next to a
-//! page opened from `file://`, but run a `<script src>`. `assets/search.js` adds the script of
-//! a district only when the reader searches it, so a city of many districts loads what it
-//! needs. The file holds the texts themselves (the results show and highlight them) and the
-//! district's vocabulary as segmented by jieba: the page splits a query into those words, and
-//! also matches its character bigrams, so "职工帮扶" finds "困难职工帮扶" and "助学金" finds
-//! "金秋助学". Ranking runs in the page (`assets/search.js`); the recall test runs that same
-//! script in Chromium.
+//! page opened from `file://`, but run a `<script src>`. A district's index is a manifest
+//! (`search/<district>.js`) and, in `search/<district>/`, token chunks by first character
+//! (`w<n>.js`: the district's jieba vocabulary and, per pair of neighbouring characters, the
+//! departments holding it), whole texts by hash (`x<n>.js`), filters (`f.js`) and a record
+//! per department (`d<n>.js`: the texts the results show and highlight). `assets/search.js`
+//! adds a district's manifest only when the reader searches it, then the chunks of the query's
+//! characters, then the records of the likeliest candidate departments, and ranks those: the
+//! query is split into the vocabulary's words and also matched by character bigrams, so
+//! "职工帮扶" finds "困难职工帮扶" and "助学金" finds "金秋助学". The recall test runs that
+//! same script in Chromium. ARCHITECTURE.md ("Search in chunks") gives the design.
 //!
 //! The JSON is made safe inside a script: `<` is written `\u003c` (no `</script>`), and U+2028
-//! and U+2029 as escapes. Everything is sorted; the output depends on the forms only.
+//! and U+2029 as escapes. Everything is sorted and chunks are filled in code point order; the
+//! output depends on the forms only.
 
 use crate::analyze::District;
 use crate::config::SiteConfig;
