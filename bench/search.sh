@@ -31,7 +31,7 @@ for n in "${sizes[@]}"; do
   done
   site=$work/site$n
   target/release/budgetsite build --no-cache --input "$dir" --output "$site" >/dev/null 2>&1 || true
-  find "$site/search" -type f -printf '%s %f\n' | awk '{s += $1; n++; if ($2 ~ /^w/) {w += $1; c++}} END {printf "index: %d bytes in %d files; %d chunks of %d bytes\n", s, n, c, w}'
+  find "$site/search" -type f -printf '%s %f\n' | awk '{s += $1; n++; if ($2 ~ /^[wx]/) {w += $1; c++}} END {printf "index: %d bytes in %d files; %d chunks (w, x) of %d bytes\n", s, n, c, w}'
   target/release/examples/search_typing "$site" 助学 满意度 资金支付及时率 "2021 培训" 量子纠缠
   if [ -n "${PAGEFIND:-}" ]; then
     copy=$work/pf$n
