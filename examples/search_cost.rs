@@ -36,7 +36,12 @@ fn main() {
     let cold: usize = model
         .districts
         .iter()
-        .map(|d| budgetsite::output::search::district_index(d).len())
+        .map(|d| {
+            budgetsite::output::search::district_index(d)
+                .iter()
+                .map(|(_, b)| b.len())
+                .sum::<usize>()
+        })
         .sum();
     let cold_s = t.elapsed().as_secs_f64();
     let t = Instant::now();

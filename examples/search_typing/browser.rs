@@ -62,6 +62,11 @@ pub fn dump_dom(browser: &Path, url: &str) -> String {
 /// wait forever on `serve`'s reload stream — and waits (≤ 60 s) until `<pre id="out">` has
 /// text; returns that text.
 pub fn run_harness(browser: &Path, url: &str) -> String {
+    run_harness_for(browser, url, 60)
+}
+
+/// `run_harness`, waiting up to `seconds`.
+pub fn run_harness_for(browser: &Path, url: &str, seconds: u64) -> String {
     use std::io::{Read, Write};
     let dir = tempfile::tempdir().unwrap();
     let (to, from) = (dir.path().join("in"), dir.path().join("out"));
@@ -117,7 +122,7 @@ pub fn run_harness(browser: &Path, url: &str) -> String {
         None,
     );
     let session = session["result"]["sessionId"].as_str().unwrap().to_owned();
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let deadline = std::time::Instant::now() + Duration::from_secs(seconds);
     let text = loop {
         let v = call(
             "Runtime.evaluate",
@@ -142,7 +147,7 @@ pub fn run_harness(browser: &Path, url: &str) -> String {
     let _ = rx.read_to_end(&mut Vec::new());
     assert!(
         !text.is_empty(),
-        "{url}: the harness gave no output within 60 s"
+        "{url}: the harness gave no output within {seconds} s"
     );
     text
 }
@@ -192,6 +197,8 @@ document.getElementById("f").addEventListener("load", function () {
       marks: Array.prototype.map.call(box.querySelectorAll("mark"), function (m) { return m.textContent; }),
       districts: Array.prototype.map.call(box.querySelectorAll("section.district-hits h2"), function (h) { return h.textContent; }),
       status: doc.getElementById("search-status").textContent,
+      scripts: Array.prototype.map.call(doc.querySelectorAll("script[src]"), function (s) { return s.getAttribute("src"); })
+        .filter(function (s) { return s.indexOf("search/") >= 0; }),
       url: w.location.search
     });
     i += 1;

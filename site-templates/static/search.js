@@ -1,56 +1,128 @@
-// Search (issue 13). The header box is a plain form to search.html, so it works without
-// JavaScript (that page then lists the district tables). On search.html this script loads the
-// index of the chosen district(s) — search/<district>.js, each calling BudgetSearch.add — by
-// <script> (fetch() is refused on file://), only once the reader searches, and ranks in the
-// page. The build segments the text with jieba and gives each index its vocabulary; a query is
-// split into those words and also matched by character bigrams, so "职工帮扶" finds
-// "困难职工帮扶" and "助学金" finds "金秋助学".
+// Search (issues 13 and 20). The header box is a plain form to search.html, so it works without
+// JavaScript (that page then lists the district tables). On search.html this script loads, by
+// <script> (fetch() is refused on file://) and only once the reader searches, the manifest of
+// the chosen district(s) — search/<district>.js, calling BudgetSearch.manifest — then only the
+// chunks its query needs: search/<district>/w<n>.js (BudgetSearch.chunk), named in the
+// manifest by the first characters of their tokens (the first two, for a character with
+// many), which give the vocabulary words and, per token (a pair of neighbouring characters, a
+// text's last character), the departments that hold it; and one of search/<district>/x<n>.js,
+// whole texts by hash. From those it picks the candidate departments, the most
+// likely first, and loads their records (search/<district>/d<n>.js, BudgetSearch.part) to
+// rank them in the page as before: a query is split into the build's jieba words and also
+// matched by character bigrams, so "职工帮扶" finds "困难职工帮扶" and "助学金" finds "金秋助学".
+// A query with only filters reads search/<district>/f.js (departments per level-1 category
+// and with vague targets).
 (function () {
   "use strict";
-  var shards = {};          // slug → index, once loaded
-  var loading = {};         // slug → [callbacks] while its script loads
-  var failed = {};
-  var words = {};           // vocabulary of every loaded index
+  var shards = {};          // slug → district: its manifest, loaded tokens and records
+  var scripts = {};         // src → "done" | "failed" | [callbacks] while it loads
+  var words = {};           // vocabulary of every loaded chunk
   var maxWord = 1;
   var CJK = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
+  var CAP = 30;             // candidate departments whose records a first query loads
+  var DIGIT = {};
+  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".split("").forEach(function (c, i) { DIGIT[c] = i; });
 
-  function add(ix) {
-    ix.words.split(" ").forEach(function (w) {
-      if (w) { words[w] = true; if (w.length > maxWord) { maxWord = w.length; } }
+  // A district's manifest: it names its chunks by their characters.
+  function manifest(m) {
+    var ix = shards[m.slug] || (shards[m.slug] = { slug: m.slug });
+    ix.district = m.district; ix.href = m.href; ix.l1 = m.l1; ix.n = m.deps; ix.years = m.years;
+    ix.chunkOf = {}; ix.splitOf = {}; ix.xn = m.exact; ix.tokens = {}; ix.exact = {}; ix.deps = {}; ix.docs = {};
+    // A key is a first character, or the first two of a character split across chunks.
+    m.chunks.forEach(function (keys, i) {
+      keys.split(" ").forEach(function (k) {
+        ix.chunkOf[k] = "w" + i;
+        if (k.length === 2) { (ix.splitOf[k.charAt(0)] = ix.splitOf[k.charAt(0)] || []).push("w" + i); }
+      });
     });
-    ix.deps.forEach(function (d) { d.low = d[0].toLowerCase(); });
-    ix.docs.forEach(function (doc) {
+  }
+  function chunk(slug, id, c) {
+    var ix = shards[slug];
+    if (!ix) { return; }
+    if (c.w) {
+      c.w.split(" ").forEach(function (w) {
+        if (w) { words[w] = true; if (w.length > maxWord) { maxWord = w.length; } }
+      });
+    }
+    if (id === "f") { ix.filters = c.t; return; }
+    var k;
+    for (k in c.t) { if (Object.prototype.hasOwnProperty.call(c.t, k)) { ix.tokens[k] = c.t[k]; } }
+    for (k in c.x || {}) { if (Object.prototype.hasOwnProperty.call(c.x, k)) { ix.exact[k] = c.x[k]; } }
+  }
+  // A department's record: [name, page, docs]; a doc is [department, year, anchor, title,
+  // lines], a line [level1 or -1, name, target, vague].
+  function part(slug, id, rec) {
+    var ix = shards[slug];
+    if (!ix) { return; }
+    rec[2].forEach(function (doc) {
       doc.low = doc[3].toLowerCase();
       doc[4].forEach(function (l) { l.n = l[1].toLowerCase(); l.t = l[2].toLowerCase(); });
     });
-    shards[ix.slug] = ix;
-    var waiting = loading[ix.slug] || [];
-    delete loading[ix.slug];
-    waiting.forEach(function (f) { f(); });
+    ix.deps[id] = [rec[0], rec[1]];
+    ix.deps[id].low = rec[0].toLowerCase();
+    ix.docs[id] = rec[2];
   }
 
-  // Loads the indexes `list` ([{slug, src}]) by <script>; calls done() when all are there.
-  function load(list, done) {
-    var left = 0;
+  // Loads the scripts `srcs` (each once); calls done() when all have run or failed.
+  function loadScripts(srcs, done) {
+    var left = 1;
     function one() { left -= 1; if (left === 0) { done(); } }
-    list.forEach(function (s) {
-      if (shards[s.slug] || failed[s.slug]) { return; }
+    srcs.forEach(function (src) {
+      var st = scripts[src];
+      if (st === "done" || st === "failed") { return; }
       left += 1;
-      if (loading[s.slug]) { loading[s.slug].push(one); return; }
-      loading[s.slug] = [one];
+      if (st) { st.push(one); return; }
+      scripts[src] = [one];
       var el = document.createElement("script");
-      el.src = s.src;
+      el.src = src;
       el.async = true;
-      el.onerror = function () {
-        failed[s.slug] = true;
-        var waiting = loading[s.slug] || [];
-        delete loading[s.slug];
-        waiting.forEach(function (f) { f(); });
-      };
+      function end(state) {
+        return function () {
+          var waiting = scripts[src];
+          scripts[src] = state;
+          waiting.forEach(function (f) { f(); });
+        };
+      }
+      el.onload = end("done");
+      el.onerror = end("failed");
       document.head.appendChild(el);
     });
-    if (left === 0) { done(); }
+    one();
   }
+
+  // The manifests of `list` ([{slug, src}]).
+  function load(list, done) {
+    loadScripts(list.map(function (s) { return s.src; }), done);
+  }
+
+  // A sorted list of department numbers from its text (gaps in base 64, or `*` and a bitmap).
+  function ids(s) {
+    var out = [], i, v;
+    if (!s) { return out; }
+    if (s.charAt(0) === "*") {
+      for (i = 1; i < s.length; i++) {
+        v = DIGIT[s.charAt(i)];
+        for (var b = 0; b < 6; b++) { if (v & (1 << b)) { out.push((i - 1) * 6 + b); } }
+      }
+      return out;
+    }
+    var prev = -1, val = 0, shift = 0;
+    for (i = 0; i < s.length; i++) {
+      v = DIGIT[s.charAt(i)];
+      val += (v & 31) * Math.pow(2, shift);
+      if (v & 32) { shift += 5; } else { prev += val + 1; out.push(prev); val = 0; shift = 0; }
+    }
+    return out;
+  }
+
+  // FNV-1a over UTF-16 code units: the build's hash of a whole text (in base 36 its key;
+  // modulo the manifest's `exact` its chunk).
+  function fnv(s) {
+    var h = 0x811c9dc5;
+    for (var i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 0x01000193) >>> 0; }
+    return h;
+  }
+  function hash(s) { return fnv(s).toString(36); }
 
   // A query term: its text, the vocabulary words it splits into (longest first, left to
   // right), its character bigrams, and the year it names, if it is one.
@@ -94,20 +166,133 @@
     return cov >= 0.5 ? cov : 0;
   }
 
-  // Ranks the departments of the loaded indexes `slugs` for query q and filters
-  // {year, category, vague}: [{ix, dep, score, docs: [{doc, score, lines}]}], best first.
-  function rank(q, slugs, filters) {
+  // The departments of district `ix` that may match term t (a superset: a text that scores
+  // for t holds all its character pairs, or one of its Chinese bigrams, or t is a year and the
+  // department has a form of it), with a weight to try the likeliest first: 4 if a text of
+  // the department is t itself, plus the share of t's bigrams it holds.
+  function termCandidates(ix, t) {
+    var found = {}, i, k, list;
+    function add(s, w) {
+      list = ids(s);
+      for (var j = 0; j < list.length; j++) { found[list[j]] = (found[list[j]] || 0) + w; }
+    }
+    var text = t.text;
+    if (text.length === 1) {
+      for (k in ix.tokens) {
+        if (Object.prototype.hasOwnProperty.call(ix.tokens, k) && k.charAt(0) === text) { add(ix.tokens[k], 0); }
+      }
+    } else {
+      // Every pair (any characters): a text that holds t.
+      var all = null;
+      for (i = 0; i + 1 < text.length; i++) {
+        list = ids(ix.tokens[text.substr(i, 2)]);
+        var next = {};
+        for (var j = 0; j < list.length; j++) { if (!all || all[list[j]]) { next[list[j]] = true; } }
+        all = next;
+      }
+      for (k in all) { if (Object.prototype.hasOwnProperty.call(all, k)) { found[k] = found[k] || 0; } }
+      for (i = 0; i < t.bigrams.length; i++) { add(ix.tokens[t.bigrams[i]], 1 / t.bigrams.length); }
+    }
+    if (t.year && ix.years[t.year]) { add(ix.years[t.year], 0); }
+    list = ids(ix.exact[hash(text)]);
+    for (i = 0; i < list.length; i++) { if (found[list[i]] !== undefined) { found[list[i]] += 4; } }
+    return found;
+  }
+
+  // The candidate departments of the loaded districts `slugs` for query q and filters, the
+  // likeliest first: [{ix, dep, w}].
+  function candidates(q, slugs, filters) {
+    var terms = parse(q);
+    var lineFilter = !!(filters.category || filters.vague);
+    var out = [];
+    if (!terms.length && !lineFilter) { return out; }
+    slugs.forEach(function (slug) {
+      var ix = shards[slug];
+      if (!ix || !ix.tokens) { return; }
+      var cat = filters.category ? ix.l1.indexOf(filters.category) : -1;
+      if (filters.category && cat < 0) { return; }
+      var found = null, k, i;
+      for (i = 0; i < terms.length; i++) {
+        var f = termCandidates(ix, terms[i]);
+        if (found) {
+          for (k in found) { if (f[k] === undefined) { delete found[k]; } else { found[k] += f[k]; } }
+        } else { found = f; }
+      }
+      if (!terms.length) {
+        found = {};
+        ids((ix.filters || {})[filters.category ? "c" + cat + (filters.vague ? "v" : "") : "v"]).forEach(function (d) { found[d] = 0; });
+      }
+      if (filters.year) {
+        var inYear = {};
+        ids(ix.years[filters.year]).forEach(function (d) { inYear[d] = true; });
+        for (k in found) { if (!inYear[k]) { delete found[k]; } }
+      }
+      for (k in found) { if (Object.prototype.hasOwnProperty.call(found, k)) { out.push({ ix: ix, dep: +k, w: found[k] }); } }
+    });
+    out.sort(function (a, b) {
+      return b.w - a.w || (a.ix.slug < b.ix.slug ? -1 : a.ix.slug > b.ix.slug ? 1 : a.dep - b.dep);
+    });
+    return out;
+  }
+
+  // The source of a district's file `name` (`w3`, `f`, `d12`), beside its manifest.
+  function fileOf(list, slug, name) {
+    for (var i = 0; i < list.length; i++) {
+      if (list[i].slug === slug) { return list[i].src.replace(/\.js$/, "/") + name + ".js"; }
+    }
+    return null;
+  }
+
+  // Searches the districts `list` ([{slug, src}]): loads their manifests, the chunks the
+  // query needs, then the records of the first `cap` candidates; ranks those and calls
+  // done(results, {candidates, ranked, failed}).
+  function search(q, list, filters, cap, done) {
+    load(list, function () {
+      var terms = q.toLowerCase().split(/[\s,，、;；]+/).filter(Boolean);
+      var lineFilter = !!(filters.category || filters.vague);
+      var need = [];
+      list.forEach(function (s) {
+        var ix = shards[s.slug];
+        if (!ix || !ix.chunkOf) { return; }
+        var names = {};
+        terms.forEach(function (t) {
+          for (var i = 0; i < Math.max(1, t.length - 1); i++) {
+            var c = ix.chunkOf[t.substr(i, 2)] || ix.chunkOf[t.charAt(i)];
+            if (c) { names[c] = true; }
+          }
+          if (t.length === 1) { (ix.splitOf[t] || []).forEach(function (c) { names[c] = true; }); }
+          names["x" + (fnv(t) % ix.xn)] = true;
+        });
+        if (!terms.length && lineFilter) { names.f = true; }
+        Object.keys(names).sort().forEach(function (n) { need.push(fileOf(list, s.slug, n)); });
+      });
+      loadScripts(need, function () {
+        var slugs = list.map(function (s) { return s.slug; });
+        var cands = candidates(q, slugs, filters);
+        var chosen = cands.slice(0, cap);
+        loadScripts(chosen.map(function (c) { return fileOf(list, c.ix.slug, "d" + c.dep); }), function () {
+          var failed = list.filter(function (s) { return scripts[s.src] === "failed"; }).length;
+          done(rank(q, chosen, filters), { candidates: cands.length, ranked: chosen.length, failed: failed });
+        });
+      });
+    });
+  }
+
+  // Ranks the candidate departments `chosen` ([{ix, dep}], their records loaded) for query q
+  // and filters {year, category, vague}: [{ix, dep, score, docs: [{doc, score, lines}]}],
+  // best first.
+  function rank(q, chosen, filters) {
     var terms = parse(q);
     var lineFilter = !!(filters.category || filters.vague);
     if (!terms.length && !lineFilter) { return []; }
     var out = [];
-    slugs.forEach(function (slug) {
-      var ix = shards[slug];
-      if (!ix) { return; }
+    chosen.forEach(function (c) {
+      var ix = c.ix, docs = ix.docs[c.dep];
+      if (!docs) { return; }
       var cat = filters.category ? ix.l1.indexOf(filters.category) : -2;
       if (filters.category && cat < 0) { return; }
-      var byDep = {};
-      ix.docs.forEach(function (doc) {
+      var entry = null;
+      docs.forEach(function (doc) {
         if (filters.year && doc[1] !== filters.year) { return; }
         var lines = doc[4], ok = [], i, k;
         for (i = 0; i < lines.length; i++) {
@@ -133,18 +318,15 @@
         var hits = Object.keys(shown).map(Number).sort(function (a, b) { return a - b; });
         if (!terms.length) { hits = ok; total = ok.length; }
         if (lineFilter && terms.length && !hits.length) { return; }
-        var entry = byDep[doc[0]];
-        if (!entry) { entry = byDep[doc[0]] = { ix: ix, dep: doc[0], docs: [] }; }
+        if (!entry) { entry = { ix: ix, dep: doc[0], docs: [] }; }
         entry.docs.push({ doc: doc, score: total, lines: hits });
       });
-      Object.keys(byDep).forEach(function (k) {
-        var e = byDep[k];
-        e.docs.sort(function (a, b) { return b.score - a.score || b.doc[1] - a.doc[1]; });
-        var rest = 0;
-        for (var i = 1; i < e.docs.length; i++) { rest += e.docs[i].score; }
-        e.score = e.docs[0].score + Math.min(0.05 * rest, 0.5);
-        out.push(e);
-      });
+      if (!entry) { return; }
+      entry.docs.sort(function (a, b) { return b.score - a.score || b.doc[1] - a.doc[1]; });
+      var rest = 0;
+      for (var i = 1; i < entry.docs.length; i++) { rest += entry.docs[i].score; }
+      entry.score = entry.docs[0].score + Math.min(0.05 * rest, 0.5);
+      out.push(entry);
     });
     out.sort(function (a, b) {
       if (b.score !== a.score) { return b.score - a.score; }
@@ -274,22 +456,21 @@
         return;
       }
       box.setAttribute("data-state", "loading");
-      load(list, function () {
+      search(q.value, list, filters, Math.max(CAP, limit), function (results, info) {
         if (mine !== seq) { return; }
-        var slugs = list.map(function (s) { return s.slug; });
-        var results = rank(q.value, slugs, filters);
         var terms = parse(q.value);
         render(box, results, terms, root, limit);
         var districts = {};
         results.forEach(function (r) { districts[r.ix.slug] = true; });
         var n = Object.keys(districts).length;
-        var missing = list.filter(function (s) { return failed[s.slug]; }).length;
+        var rest = info.candidates - info.ranked;
         status.textContent = (results.length
           ? "找到 " + results.length + " 个部门" + (n > 1 ? "，分属 " + n + " 个区县" : "") +
             (results.length > limit ? "，显示前 " + limit + " 个" : "")
           : "没有找到符合条件的部门。可以换个说法，或减少筛选条件。") +
-          (missing ? "（有 " + missing + " 个区县的索引未能加载）" : "");
-        if (results.length > limit) {
+          (rest > 0 ? "（先比较了最可能相关的 " + info.ranked + " 个部门，另有 " + rest + " 个待比较）" : "") +
+          (info.failed ? "（有 " + info.failed + " 个区县的索引未能加载）" : "");
+        if (results.length > limit || rest > 0) {
           var more = el("button", "more", "显示更多");
           more.type = "button";
           more.addEventListener("click", function () { limit += PAGE; run(); });
@@ -328,7 +509,10 @@
     form.appendChild(hidden);
   }
 
-  window.BudgetSearch = { add: add, load: load, rank: rank, parse: parse };
+  window.BudgetSearch = {
+    manifest: manifest, chunk: chunk, part: part,
+    load: load, search: search, district: function (slug) { return shards[slug]; }, candidates: candidates, rank: rank, parse: parse
+  };
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.getElementById("search-form");
     if (form) { searchPage(form); }

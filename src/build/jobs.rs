@@ -402,10 +402,16 @@ impl Shared<'_, '_, '_> {
         h.write_u64(self.inputs.site_key);
         search::index_input(d).hash(&mut h);
         let key = h.finish();
-        // Segmenting a district's text costs; an unchanged text keeps its index.
-        if !self.out.keep(&path, key) {
-            let index = search::district_index(d);
-            self.out.write(&path, key, index.as_bytes())?;
+        // Segmenting a district's text costs; an unchanged text keeps its manifest and every
+        // file of its folder (chunks, records).
+        if self
+            .out
+            .keep_with_folder(&path, &search::index_folder(d), key)
+        {
+            return Ok(());
+        }
+        for (path, bytes) in search::district_index(d) {
+            self.out.write(&path, key, bytes.as_bytes())?;
         }
         Ok(())
     }

@@ -1,20 +1,24 @@
 //! Search: what the site's search box finds, made at build time — the text of each form that a
 //! reader searches (goal names, overall goals, indicator names and targets: `FormText`, kept in `Facts` so
 //! an incremental build need not read a form again; of a self-evaluation, what was achieved
-//! and each indicator's actual), one index file per district
-//! (`search/<district>.js`), and the search page's view.
+//! and each indicator's actual), a district's index in chunks (issue 20), and the search
+//! page's view.
 //!
 //! An index file is a script, not JSON fetched: browsers refuse `fetch()` of a file next to a
-//! page opened from `file://`, but run a `<script src>`. `assets/search.js` adds the script of
-//! a district only when the reader searches it, so a city of many districts loads what it
-//! needs. The file holds the texts themselves (the results show and highlight them) and the
-//! district's vocabulary as segmented by jieba: the page splits a query into those words, and
-//! also matches its character bigrams, so "职工帮扶" finds "困难职工帮扶" and "助学金" finds
-//! "金秋助学". Ranking runs in the page (`assets/search.js`); the recall test runs that same
-//! script in Chromium.
+//! page opened from `file://`, but run a `<script src>`. A district's index is a manifest
+//! (`search/<district>.js`) and, in `search/<district>/`, token chunks by first character
+//! (`w<n>.js`: the district's jieba vocabulary and, per pair of neighbouring characters, the
+//! departments holding it), whole texts by hash (`x<n>.js`), filters (`f.js`) and a record
+//! per department (`d<n>.js`: the texts the results show and highlight). `assets/search.js`
+//! adds a district's manifest only when the reader searches it, then the chunks of the query's
+//! characters, then the records of the likeliest candidate departments, and ranks those: the
+//! query is split into the vocabulary's words and also matched by character bigrams, so
+//! "职工帮扶" finds "困难职工帮扶" and "助学金" finds "金秋助学". The recall test runs that
+//! same script in Chromium. ARCHITECTURE.md ("Search in chunks") gives the design.
 //!
 //! The JSON is made safe inside a script: `<` is written `\u003c` (no `</script>`), and U+2028
-//! and U+2029 as escapes. Everything is sorted; the output depends on the forms only.
+//! and U+2029 as escapes. Everything is sorted and chunks are filled in code point order; the
+//! output depends on the forms only.
 
 use crate::analyze::District;
 use crate::config::SiteConfig;
@@ -26,9 +30,15 @@ use serde::Serialize;
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
-/// The index file of a district's forms.
+/// The manifest of a district's index (the page adds it first): `search/<district>.js`. Its
+/// chunks and department records sit in the folder `search/<district>/` (`index_folder`).
 pub fn index_path(d: &District<'_>) -> String {
     format!("search/{}.js", d.slug)
+}
+
+/// The folder of a district's chunks and department records (with its trailing `/`).
+pub fn index_folder(d: &District<'_>) -> String {
+    format!("search/{}/", d.slug)
 }
 
 fn jieba() -> &'static jieba_rs::Jieba {
@@ -66,26 +76,150 @@ type Line<'a> = (i64, &'a str, &'a str, u8);
 /// `[department, year, anchor, title, lines]`.
 type Doc<'a> = (usize, i32, String, String, Vec<Line<'a>>);
 
-/// One district's index.
-#[derive(Hash, Serialize)]
-struct Index<'a> {
+/// A chunk of tokens aims at this many bytes (a first character with more gets a chunk of its
+/// own): small enough that a query of a few characters loads little, large enough that a
+/// district of 2,000 departments has tens of chunks, not thousands.
+pub const CHUNK_BYTES: usize = 8 * 1024;
+
+/// The characters a query term never holds (the page splits the query on them): no token
+/// has one.
+fn separator(c: char) -> bool {
+    c.is_whitespace() || matches!(c, ',' | '，' | '、' | ';' | '；')
+}
+
+/// Lowercased as the page does (`toLowerCase`), for the characters the forms hold.
+fn lower(s: &str) -> String {
+    s.to_lowercase()
+}
+
+/// FNV-1a, 32 bits, over a text's UTF-16 code units: the page computes the same
+/// (`Math.imul`), to look up a whole text (`x` tokens).
+pub fn text_hash(s: &str) -> String {
+    base36(fnv32(s))
+}
+
+fn fnv32(s: &str) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for u in s.encode_utf16() {
+        h ^= u32::from(u);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h
+}
+
+fn base36(mut v: u32) -> String {
+    let digits = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut out = Vec::new();
+    loop {
+        out.push(digits[(v % 36) as usize]);
+        v /= 36;
+        if v == 0 {
+            break;
+        }
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// A sorted list of department numbers as text: either gaps as variable-length numbers in
+/// base 64 (5 bits a character, the sixth says "more follows"), or, when shorter, `*` and a
+/// bitmap of all `n` departments, 6 to a character. Nothing in it needs escaping in JSON.
+pub fn encode_ids(ids: &[usize], n: usize) -> String {
+    let mut list = String::new();
+    let mut prev: Option<usize> = None;
+    for &id in ids {
+        let mut gap = match prev {
+            Some(p) => id - p - 1,
+            None => id,
+        };
+        prev = Some(id);
+        while gap >= 32 {
+            list.push(ALPHABET[32 | (gap & 31)] as char);
+            gap >>= 5;
+        }
+        list.push(ALPHABET[gap] as char);
+    }
+    let bitmap_len = 1 + n.div_ceil(6);
+    if bitmap_len >= list.len() {
+        return list;
+    }
+    let mut bits = vec![0u8; n.div_ceil(6)];
+    for &id in ids {
+        bits[id / 6] |= 1 << (id % 6);
+    }
+    let mut out = String::with_capacity(bitmap_len);
+    out.push('*');
+    out.extend(bits.into_iter().map(|b| ALPHABET[b as usize] as char));
+    out
+}
+
+/// The tokens a searchable text gives: every pair of neighbouring characters (lowercased,
+/// neither a separator nor outside the Basic Multilingual Plane, as the page reads UTF-16),
+/// the last character alone (so a one-character query finds it at the end of a text too),
+/// and the whole text as `x` (its hash; a query term that is a whole name ranks it first).
+fn tokens_of(text: &str, pairs: &mut BTreeSet<String>, whole: &mut BTreeSet<String>) {
+    let low = lower(text);
+    let chars: Vec<char> = low.chars().collect();
+    let ok = |c: char| !separator(c) && (c as u32) < 0x1_0000;
+    for w in chars.windows(2) {
+        if ok(w[0]) && ok(w[1]) {
+            pairs.insert(w.iter().collect());
+        }
+    }
+    if let Some(&c) = chars.last() {
+        if ok(c) {
+            pairs.insert(c.to_string());
+        }
+    }
+    if !low.is_empty() && chars.iter().all(|&c| ok(c)) {
+        whole.insert(low);
+    }
+}
+
+/// One department's record: `[name, page, docs]` (a doc as in `Doc`).
+type Record<'a> = (&'a str, String, Vec<Doc<'a>>);
+
+/// The chunk a token goes to is named by its first character.
+fn first_char(s: &str) -> char {
+    s.chars().next().unwrap_or(' ')
+}
+
+/// A district's manifest: what the page reads before anything else.
+#[derive(Serialize)]
+struct Manifest<'a> {
     v: u32,
     district: &'a str,
     slug: &'a str,
     href: String,
     /// Level-1 categories, sorted; lines point into it.
     l1: Vec<&'a str>,
-    /// `[name, page]` of each department.
-    deps: Vec<(&'a str, String)>,
-    /// `[department, year, anchor, title, lines]`; a line is `[level1 or -1, name, target,
-    /// vague]` (an overall goal is a line with -1 and no target).
-    docs: Vec<Doc<'a>>,
-    /// The district's vocabulary, space-separated.
-    words: String,
+    /// How many departments (their records are `d<number>.js`).
+    deps: usize,
+    /// Per year, the departments with a form of it (ids, `encode_ids`).
+    years: std::collections::BTreeMap<i32, String>,
+    /// The keys of each chunk `w<number>.js`, space-separated: a first character, or the
+    /// first two of a character split across chunks.
+    chunks: Vec<String>,
+    /// How many chunks `x<number>.js` of whole texts (a text's is its hash modulo this).
+    exact: usize,
 }
 
-/// The script that adds a district's index: `BudgetSearch.add({...})`.
-pub fn district_index(d: &District<'_>) -> String {
+/// A chunk: the vocabulary words that start with its keys, and each token's departments
+/// (`t`: character pairs and last characters); or (`x<n>.js`) whole texts by hash (`x`).
+#[derive(Default, Serialize)]
+struct Chunk<'a> {
+    w: String,
+    t: std::collections::BTreeMap<&'a str, String>,
+    x: std::collections::BTreeMap<String, String>,
+}
+
+/// The files of a district's index, as (path from the site root, bytes), sorted by path:
+/// the manifest `search/<district>.js`; in `search/<district>/`, the token chunks
+/// `w<n>.js`, the whole texts `x<n>.js`, the filters `f.js` (departments with lines of each
+/// level-1 category, with vague targets, both), and one record per department `d<n>.js`.
+pub fn district_index(d: &District<'_>) -> Vec<(String, String)> {
     let (texts, l1) = texts_of(d);
     let vocab = texts
         .par_iter()
@@ -97,22 +231,220 @@ pub fn district_index(d: &District<'_>) -> String {
             a.extend(b);
             a
         });
-    let index = Index {
-        v: 1,
-        district: &d.name,
-        slug: &d.slug,
-        href: views::district_index(d),
-        docs: docs_of(d, &l1),
-        l1,
-        deps: d
-            .departments
-            .iter()
-            .map(|dep| (dep.name.as_str(), views::department_page(d, dep)))
-            .collect(),
-        words: vocab.into_iter().collect::<Vec<_>>().join(" "),
+    let n = d.departments.len();
+    let docs = docs_of(d, &l1);
+    let mut records: Vec<Record<'_>> = d
+        .departments
+        .iter()
+        .map(|dep| {
+            (
+                dep.name.as_str(),
+                views::department_page(d, dep),
+                Vec::new(),
+            )
+        })
+        .collect();
+    for doc in docs {
+        records[doc.0].2.push(doc);
+    }
+    // Each department's tokens, then each token's departments.
+    let per_dep: Vec<(BTreeSet<String>, BTreeSet<String>)> = records
+        .par_iter()
+        .map(|(name, _, docs)| {
+            let (mut pairs, mut whole) = (BTreeSet::new(), BTreeSet::new());
+            tokens_of(name, &mut pairs, &mut whole);
+            for doc in docs {
+                tokens_of(&doc.3, &mut pairs, &mut whole);
+                for l in &doc.4 {
+                    tokens_of(l.1, &mut pairs, &mut whole);
+                    tokens_of(l.2, &mut pairs, &mut whole);
+                }
+            }
+            (pairs, whole)
+        })
+        .collect();
+    let mut pairs: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+    let mut whole: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+    for (id, (p, w)) in per_dep.iter().enumerate() {
+        for t in p {
+            pairs.entry(t).or_default().push(id);
+        }
+        for t in w {
+            whole.entry(t).or_default().push(id);
+        }
+    }
+    // Words and pairs go to a chunk by their first character; a character with more than
+    // a chunk's worth is split by the first two characters (`示` → `示例`, `示范`, …).
+    let mut size_of: std::collections::BTreeMap<char, usize> = Default::default();
+    let pairs: Vec<(&str, String)> = pairs
+        .iter()
+        .map(|(t, ids)| (*t, encode_ids(ids, n)))
+        .collect();
+    for w in &vocab {
+        *size_of.entry(first_char(w)).or_default() += w.len() + 1;
+    }
+    for (t, e) in &pairs {
+        *size_of.entry(first_char(t)).or_default() += t.len() + e.len() + 6;
+    }
+    let key = |s: &str| -> String {
+        let big = size_of
+            .get(&first_char(s))
+            .is_some_and(|&b| b > CHUNK_BYTES);
+        s.chars().take(if big { 2 } else { 1 }).collect()
     };
-    let json = serde_json::to_string(&index).unwrap_or_else(|_| "{}".to_owned());
-    format!("BudgetSearch.add({});\n", script_safe(&json))
+    #[derive(Default)]
+    struct Group<'a> {
+        words: Vec<&'a str>,
+        t: Vec<(&'a str, String)>,
+        bytes: usize,
+    }
+    let mut groups: std::collections::BTreeMap<String, Group<'_>> = Default::default();
+    for w in &vocab {
+        let g = groups.entry(key(w)).or_default();
+        g.bytes += w.len() + 1;
+        g.words.push(w);
+    }
+    for (t, e) in pairs {
+        let g = groups.entry(key(t)).or_default();
+        g.bytes += t.len() + e.len() + 6;
+        g.t.push((t, e));
+    }
+    // Keys in code point order, cut into chunks of about CHUNK_BYTES.
+    let mut chunks: Vec<(Vec<String>, Chunk<'_>)> = Vec::new();
+    let mut size = usize::MAX;
+    for (k, g) in groups {
+        if size >= CHUNK_BYTES {
+            chunks.push((Vec::new(), Chunk::default()));
+            size = 0;
+        }
+        let (keys, chunk) = chunks.last_mut().expect("a chunk");
+        keys.push(k);
+        for w in g.words {
+            if !chunk.w.is_empty() {
+                chunk.w.push(' ');
+            }
+            chunk.w.push_str(w);
+        }
+        chunk.t.extend(g.t);
+        size += g.bytes;
+    }
+    // Whole texts by hash, in chunks `x<n>.js` chosen by the hash: a term loads one.
+    let whole: Vec<(u32, String)> = whole
+        .iter()
+        .map(|(t, ids)| (fnv32(t), encode_ids(ids, n)))
+        .collect();
+    let exact = whole
+        .iter()
+        .map(|(_, e)| e.len() + 12)
+        .sum::<usize>()
+        .div_ceil(CHUNK_BYTES)
+        .max(1);
+    let mut exact_chunks: Vec<Chunk<'_>> = (0..exact).map(|_| Chunk::default()).collect();
+    for (h, e) in whole {
+        exact_chunks[h as usize % exact].x.insert(base36(h), e);
+    }
+    let slug = &d.slug;
+    let folder = index_folder(d);
+    let mut files = Vec::new();
+    let manifest = Manifest {
+        v: 2,
+        district: &d.name,
+        slug,
+        href: views::district_index(d),
+        l1: l1.clone(),
+        deps: n,
+        years: records
+            .iter()
+            .flat_map(|r| r.2.iter().map(|doc| doc.1))
+            .collect::<BTreeSet<i32>>()
+            .into_iter()
+            .map(|y| {
+                let ids: Vec<usize> = records
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| r.2.iter().any(|doc| doc.1 == y))
+                    .map(|(i, _)| i)
+                    .collect();
+                (y, encode_ids(&ids, n))
+            })
+            .collect(),
+        chunks: chunks.iter().map(|(k, _)| k.join(" ")).collect(),
+        exact,
+    };
+    files.push((
+        index_path(d),
+        format!("BudgetSearch.manifest({});\n", json(&manifest)),
+    ));
+    for (i, (_, chunk)) in chunks.iter().enumerate() {
+        files.push((
+            format!("{folder}w{i}.js"),
+            format!(
+                "BudgetSearch.chunk({},\"w{i}\",{});\n",
+                json(slug),
+                json(chunk)
+            ),
+        ));
+    }
+    for (i, chunk) in exact_chunks.iter().enumerate() {
+        files.push((
+            format!("{folder}x{i}.js"),
+            format!(
+                "BudgetSearch.chunk({},\"x{i}\",{});\n",
+                json(slug),
+                json(chunk)
+            ),
+        ));
+    }
+    // Filters: the departments with lines of a category (`c<n>`), with vague targets
+    // (`v`), with vague targets in a category (`c<n>v`).
+    let mut filters: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
+    for (id, r) in records.iter().enumerate() {
+        let mut keys = BTreeSet::new();
+        for doc in &r.2 {
+            for l in &doc.4 {
+                if l.0 >= 0 {
+                    keys.insert(format!("c{}", l.0));
+                    if l.3 != 0 {
+                        keys.insert("v".to_owned());
+                        keys.insert(format!("c{}v", l.0));
+                    }
+                }
+            }
+        }
+        for k in keys {
+            filters.entry(k).or_default().push(id);
+        }
+    }
+    let filters: std::collections::BTreeMap<String, String> = filters
+        .into_iter()
+        .map(|(k, ids)| (k, encode_ids(&ids, n)))
+        .collect();
+    files.push((
+        format!("{folder}f.js"),
+        format!(
+            "BudgetSearch.chunk({},\"f\",{{\"t\":{}}});\n",
+            json(slug),
+            json(&filters)
+        ),
+    ));
+    let parts: Vec<(String, String)> = records
+        .par_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            (
+                format!("{folder}d{i}.js"),
+                format!("BudgetSearch.part({},{i},{});\n", json(slug), json(r)),
+            )
+        })
+        .collect();
+    files.extend(parts);
+    files.sort();
+    files
+}
+
+/// JSON made safe inside a script (`script_safe`).
+fn json<T: Serialize + ?Sized>(v: &T) -> String {
+    script_safe(&serde_json::to_string(v).unwrap_or_else(|_| "null".to_owned()))
 }
 
 /// The district's distinct texts that hold Chinese (to segment into its vocabulary; names
@@ -322,6 +654,81 @@ mod tests {
         assert!(!safe.contains('\u{2028}') && !safe.contains('\u{2029}'));
         let back: String = serde_json::from_str(&safe).unwrap();
         assert_eq!(back, "</script><!-- a\u{2028}b\u{2029} & >");
+    }
+
+    /// The page's `ids`, in Rust: gaps, or `*` and a bitmap.
+    fn decode_ids(s: &str) -> Vec<usize> {
+        let digit = |c: char| ALPHABET.iter().position(|&a| a as char == c).unwrap();
+        if let Some(bits) = s.strip_prefix('*') {
+            return bits
+                .chars()
+                .enumerate()
+                .flat_map(|(i, c)| {
+                    let v = digit(c);
+                    (0..6)
+                        .filter(move |b| v & (1 << b) != 0)
+                        .map(move |b| i * 6 + b)
+                })
+                .collect();
+        }
+        let (mut out, mut prev, mut val, mut shift) = (Vec::new(), -1i64, 0i64, 0);
+        for c in s.chars() {
+            let v = digit(c) as i64;
+            val += (v & 31) << shift;
+            if v & 32 != 0 {
+                shift += 5;
+            } else {
+                prev += val + 1;
+                out.push(prev as usize);
+                val = 0;
+                shift = 0;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn department_lists_read_back_as_gaps_or_as_a_bitmap_whichever_is_shorter() {
+        for (ids, n) in [
+            (vec![], 10),
+            (vec![0], 1),
+            (vec![3, 40, 41, 1000, 70_000], 100_000),
+            ((0..2000).collect::<Vec<_>>(), 2000),
+            ((0..20_000).step_by(3).collect(), 20_000),
+        ] {
+            let e = encode_ids(&ids, n);
+            assert_eq!(decode_ids(&e), ids, "{e}");
+            assert!(e.len() <= 1 + n.div_ceil(6) || !e.starts_with('*'));
+            assert!(e.chars().all(|c| c == '*' || ALPHABET.contains(&(c as u8))));
+        }
+        assert!(encode_ids(&(0..2000).collect::<Vec<_>>(), 2000).starts_with('*'));
+        assert!(!encode_ids(&[5, 900], 2000).starts_with('*'));
+    }
+
+    #[test]
+    fn the_text_hash_is_fnv1a_over_utf16_as_the_page_computes_it() {
+        // 0x811c9dc5 in base 36; "a": FNV-1a 32 of one unit 0x61 = 0xe40c292c.
+        assert_eq!(text_hash(""), base36(0x811c_9dc5));
+        assert_eq!(text_hash("a"), base36(0xe40c_292c));
+        assert_ne!(text_hash("满意度"), text_hash("满意"));
+    }
+
+    #[test]
+    fn a_text_gives_its_pairs_its_last_character_and_itself() {
+        let (mut pairs, mut whole) = (BTreeSet::new(), BTreeSet::new());
+        tokens_of("职工帮扶 PM2.5", &mut pairs, &mut whole);
+        let pairs: Vec<&str> = pairs.iter().map(String::as_str).collect();
+        assert_eq!(
+            pairs,
+            [".5", "2.", "5", "m2", "pm", "工帮", "帮扶", "职工"],
+            "lowercased, no pair across the space"
+        );
+        assert!(
+            whole.is_empty(),
+            "a text with a separator is never one query term"
+        );
+        tokens_of("服务对象满意度", &mut BTreeSet::new(), &mut whole);
+        assert!(whole.contains("服务对象满意度"));
     }
 
     #[test]

@@ -253,6 +253,36 @@ impl Writer {
         }
     }
 
+    /// Whether the file `rel` and every file the last build published under the folder
+    /// `prefix` (ending in `/`) were produced with this `key` and are still on disk as
+    /// written: then all of them are kept, as `keep` keeps one. A job that writes a folder of
+    /// files it cannot name before making them (a search index's chunks) keeps them so.
+    /// Nothing is recorded unless all can be kept.
+    pub fn keep_with_folder(&self, rel: &str, prefix: &str, key: u64) -> bool {
+        let Target::Update(u) = &self.target else {
+            return false;
+        };
+        let mut files: Vec<(&String, &PublishedFile)> = u
+            .previous
+            .range(prefix.to_owned()..)
+            .take_while(|(rel, _)| rel.starts_with(prefix))
+            .collect();
+        let Some(first) = u.previous.get_key_value(rel) else {
+            return false;
+        };
+        files.push(first);
+        let intact = |(rel, p): &(&String, &PublishedFile)| {
+            p.key == key && u.on_disk.get(*rel) == Some(&p.on_disk())
+        };
+        if files.len() < 2 || !files.iter().all(intact) {
+            return false;
+        }
+        for (rel, p) in files {
+            self.record(rel, *p);
+        }
+        true
+    }
+
     /// Writes one file (`rel` uses `/`); `key` names what produced it. Safe to call from
     /// many threads. Unchanged bytes on disk are left alone.
     pub fn write(&self, rel: &str, key: u64, bytes: &[u8]) -> Result<(), WriteError> {
@@ -617,6 +647,40 @@ mod tests {
             .into_iter()
             .collect();
         assert_eq!(names, ["a", "c", "index.html"], "no temporary file left");
+    }
+
+    #[test]
+    fn a_file_and_its_folder_are_kept_together_or_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let w = Writer::whole(&out).unwrap();
+        w.write("s/x.js", 7, b"manifest").unwrap();
+        w.write("s/x/w0.js", 7, b"chunk").unwrap();
+        w.write("s/x/d0.js", 7, b"record").unwrap();
+        w.write("s/xy.js", 8, b"another").unwrap();
+        let manifest = w.commit().unwrap().1;
+        let w = Writer::update(&out, manifest.clone()).unwrap();
+        assert!(!w.keep_with_folder("s/x.js", "s/x/", 6), "another key");
+        assert!(w.keep_with_folder("s/x.js", "s/x/", 7));
+        assert!(w.keep("s/xy.js", 8));
+        let (stats, after) = w.commit().unwrap();
+        assert_eq!((stats.files, stats.changed), (4, 0));
+        assert_eq!(after, manifest);
+        // One file of the folder edited by hand: nothing is kept, all is written again.
+        std::fs::write(out.join("s/x/d0.js"), "edited").unwrap();
+        let w = Writer::update(&out, after).unwrap();
+        assert!(!w.keep_with_folder("s/x.js", "s/x/", 7));
+        assert!(
+            !w.keep_with_folder("s/none.js", "s/none/", 7),
+            "nothing to keep"
+        );
+        w.write("s/x.js", 7, b"manifest").unwrap();
+        w.write("s/x/d0.js", 7, b"record").unwrap();
+        w.keep("s/xy.js", 8);
+        let (stats, after) = w.commit().unwrap();
+        assert_eq!(stats.files, 3, "the chunk not written again is gone");
+        assert!(!after.contains_key("s/x/w0.js"));
+        assert_eq!(read(&out.join("s/x/d0.js")), "record");
     }
 
     #[test]

@@ -17,6 +17,55 @@ use std::time::Duration;
 
 const QUERIES: &[&str] = &["助学金", "职工帮扶", "图书馆", "量子纠缠", "金秋助学 2020"];
 
+/// The search scripts a query added to the page (those of the queries before it aside).
+fn scripts_added(results: &Value, q: &str) -> Vec<String> {
+    let all = results.as_array().unwrap();
+    let at = all.iter().position(|r| r["q"] == q).unwrap();
+    let list = |r: &Value| -> Vec<String> {
+        r["scripts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap().to_owned())
+            .collect()
+    };
+    let before = if at == 0 {
+        Vec::new()
+    } else {
+        list(&all[at - 1])
+    };
+    list(&all[at])
+        .into_iter()
+        .filter(|s| !before.contains(s))
+        .collect()
+}
+
+/// What a query loads: the manifests, only some chunks (`chunks` in all), the records of its
+/// candidates; a query that matches nothing loads chunks only.
+fn check_loaded(results: &Value, chunks: usize, how: &str) {
+    let first = scripts_added(results, QUERIES[0]);
+    let manifests = first
+        .iter()
+        .filter(|s| s.starts_with("search/") && s.matches('/').count() == 1)
+        .count();
+    assert_eq!(
+        manifests, 3,
+        "{how}: the three districts' manifests: {first:?}"
+    );
+    let loaded = first.iter().filter(|s| s.contains("/w")).count();
+    assert!(
+        loaded >= 1 && loaded < chunks,
+        "{how}: {first_query} loads {loaded} of {chunks} chunks: {first:?}",
+        first_query = QUERIES[0]
+    );
+    assert!(first.iter().any(|s| s.contains("/d")), "{how}: records");
+    let none = scripts_added(results, "量子纠缠");
+    assert!(
+        none.iter().all(|s| s.contains("/w") || s.contains("/x")),
+        "{how}: a query that matches nothing loads chunks only: {none:?}"
+    );
+}
+
 fn check_typed(results: &Value, how: &str) {
     // Real time from the input event to the results on screen (the first query includes
     // loading the index scripts; the page waits 60 ms for more keystrokes).
@@ -151,13 +200,11 @@ fn typed_queries_find_departments_from_file_and_over_serve() {
     let search = std::fs::read_to_string(public.join("search.html")).unwrap();
     assert!(search.contains("role=\"status\" aria-live=\"polite\""));
     for d in std::fs::read_dir(public.join("search")).unwrap() {
-        let slug = d
-            .unwrap()
-            .path()
-            .file_stem()
-            .unwrap()
-            .to_string_lossy()
-            .into_owned();
+        let d = d.unwrap().path();
+        if d.is_dir() {
+            continue;
+        }
+        let slug = d.file_stem().unwrap().to_string_lossy().into_owned();
         assert!(
             search.contains(&format!("href=\"{slug}/index.html\"")),
             "{slug}"
@@ -168,7 +215,21 @@ fn typed_queries_find_departments_from_file_and_over_serve() {
         &browser,
         &format!("file://{}", public.join("assets/typing.html").display()),
     );
-    check_typed(&serde_json::from_str(&results).unwrap(), "file://");
+    let chunks = walkdir::WalkDir::new(public.join("search"))
+        .into_iter()
+        .filter(|e| {
+            let name = e
+                .as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .into_owned();
+            name.starts_with('w') && name.ends_with(".js")
+        })
+        .count();
+    let results: Value = serde_json::from_str(&results).unwrap();
+    check_typed(&results, "file://");
+    check_loaded(&results, chunks, "file://");
 
     // Filters from the address: the vague targets of one district, with no query; and one
     // level-1 category in one year.
@@ -260,10 +321,9 @@ fn typed_queries_find_departments_from_file_and_over_serve() {
     });
     let _ = child.kill();
     let _ = child.wait();
-    check_typed(
-        &serde_json::from_str(&results.expect("serve printed no URL")).unwrap(),
-        "serve",
-    );
+    let results: Value = serde_json::from_str(&results.expect("serve printed no URL")).unwrap();
+    check_typed(&results, "serve");
+    check_loaded(&results, chunks, "serve");
 }
 
 /// Recall on a generated district: pairs of (goal or indicator name, department) whose name
@@ -347,37 +407,88 @@ fn generated_goal_and_indicator_names_find_their_department_in_the_top_10() {
 
     let slugs: Vec<String> = std::fs::read_dir(public.join("search"))
         .unwrap()
-        .map(|e| {
-            e.unwrap()
-                .path()
-                .file_stem()
-                .unwrap()
-                .to_string_lossy()
-                .into_owned()
-        })
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "js"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
         .collect();
+    let records: usize = slugs
+        .iter()
+        .map(|s| {
+            std::fs::read_dir(public.join("search").join(s))
+                .unwrap()
+                .filter(|e| {
+                    e.as_ref()
+                        .unwrap()
+                        .file_name()
+                        .to_string_lossy()
+                        .starts_with('d')
+                })
+                .count()
+        })
+        .sum();
+    // Chunks stay small: a character with many tokens is split by its first two characters.
+    for e in walkdir::WalkDir::new(public.join("search")) {
+        let e = e.unwrap();
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with('w') || name.starts_with('x') {
+            let size = e.metadata().unwrap().len() as usize;
+            assert!(
+                size <= 2 * budgetsite::output::search::CHUNK_BYTES,
+                "{name}: {size} bytes"
+            );
+        }
+    }
     let queries: Vec<&str> = pairs.iter().map(|(q, _)| q.as_str()).collect();
+    // Each query as the page runs it (the records of the first 30 candidates), then, with
+    // every record loaded, every department ranked: the candidates of a query are all the
+    // departments that can match it, so ranking all of them gives the same list.
     let page = format!(
         r#"<!DOCTYPE html><html><head><meta charset="utf-8"><title>recall</title>
-<script src="../assets/search.js"></script>{}</head><body><pre id="out"></pre><script>
-var queries = {}, slugs = {};
-document.getElementById("out").textContent = JSON.stringify(queries.map(function (q) {{
-  return BudgetSearch.rank(q, slugs, {{}}).slice(0, 10).map(function (r) {{ return r.ix.deps[r.dep][0]; }});
-}}));
+<script src="../assets/search.js"></script></head><body><pre id="out"></pre><script>
+var queries = {}, slugs = {}, list = slugs.map(function (s) {{ return {{ slug: s, src: "../search/" + s + ".js" }}; }});
+var tops = [], full = [], i = 0;
+function names(results) {{ return results.map(function (r) {{ return r.ix.deps[r.dep][0]; }}); }}
+function next() {{
+  if (i < queries.length) {{
+    BudgetSearch.search(queries[i], list, {{}}, 30, function (results) {{
+      tops.push(names(results).slice(0, 10));
+      BudgetSearch.search(queries[i], list, {{}}, 1e9, function (results) {{
+        full.push(names(results)); i += 1; next();
+      }});
+    }});
+    return;
+  }}
+  var all = [], srcs = [];
+  slugs.forEach(function (s) {{
+    var ix = BudgetSearch.district(s);
+    for (var d = 0; d < ix.n; d++) {{ all.push({{ ix: ix, dep: d }}); srcs.push("../search/" + s + "/d" + d + ".js"); }}
+  }});
+  BudgetSearch.load(srcs.map(function (src) {{ return {{ src: src }}; }}), function () {{
+    var same = queries.filter(function (q, k) {{
+      return JSON.stringify(names(BudgetSearch.rank(q, all, {{}}))) === JSON.stringify(full[k]);
+    }}).length;
+    document.getElementById("out").textContent = JSON.stringify({{ top: tops, same: same, records: all.length }});
+  }});
+}}
+next();
 </script></body></html>"#,
-        slugs
-            .iter()
-            .map(|s| format!("<script src=\"../search/{s}.js\"></script>"))
-            .collect::<String>(),
         budgetsite::output::search::script_safe(&serde_json::to_string(&queries).unwrap()),
         serde_json::to_string(&slugs).unwrap(),
     );
     std::fs::create_dir_all(public.join("t")).unwrap();
     std::fs::write(public.join("t/recall.html"), page).unwrap();
-    let top = harness_output(&dump_dom(
+    let out: Value = serde_json::from_str(&run_harness_for(
         &browser,
         &format!("file://{}", public.join("t/recall.html").display()),
-    ));
+        300,
+    ))
+    .unwrap();
+    assert_eq!(out["records"], records);
+    assert_eq!(
+        out["same"], 200,
+        "every query ranks the same over its candidates as over every department"
+    );
+    let top = &out["top"];
     let top = top.as_array().unwrap();
     assert_eq!(top.len(), 200);
     let missed: Vec<_> = pairs

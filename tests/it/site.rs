@@ -188,14 +188,13 @@ fn markup_typed_into_a_form_is_never_live() {
         .filter(|(p, _)| p.starts_with("search/"))
         .collect();
     assert!(!index.is_empty());
-    for (path, bytes) in index {
+    for (path, bytes) in &index {
         let text = String::from_utf8_lossy(bytes);
         assert!(!text.contains('<') && !text.contains('\u{2028}'), "{path}");
-        assert!(
-            text.contains("示例\\u003cscript\\u003ealert(1)\\u003c/script\\u003e局"),
-            "{path}"
-        );
     }
+    // The department's record holds its name.
+    assert!(index.iter().any(|(_, bytes)| String::from_utf8_lossy(bytes)
+        .contains("示例\\u003cscript\\u003ealert(1)\\u003c/script\\u003e局")));
     let all: String = html_files(&site).into_iter().map(|(_, h)| h).collect();
     assert!(all.contains("示例&lt;script&gt;alert(1)&lt;/script&gt;局"));
     // A literal `&lt;b&gt;` typed in a paragraph is text, shown as `<b>`, not a tag.
