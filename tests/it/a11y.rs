@@ -112,6 +112,22 @@ fn violations(devtools: &mut Devtools, axe: &str, public: &Path, page: &str) -> 
     out
 }
 
+/// axe on every page of `pages` (at least `min` of them); fails listing every violation.
+fn check_pages(devtools: &mut Devtools, axe: &str, public: &Path, pages: &[String], min: usize) {
+    let found: Vec<String> = pages
+        .iter()
+        .flat_map(|page| violations(devtools, axe, public, page))
+        .collect();
+    assert!(pages.len() >= min, "only {} pages checked", pages.len());
+    println!("axe-core: {} pages at {WIDTHS:?} px", pages.len());
+    assert!(
+        found.is_empty(),
+        "axe found {} violations:\n{}",
+        found.len(),
+        found.join("\n")
+    );
+}
+
 /// Every page of `public` whose path ends with one of `kinds`' patterns, one per pattern:
 /// the first in path order.
 fn pick(public: &Path, wanted: &[&dyn Fn(&str) -> bool]) -> Vec<String> {
@@ -140,8 +156,6 @@ fn every_page_type_of_the_bundled_site_passes_axe_at_phone_and_desktop_width() {
     let Some((browser, axe)) = tools() else {
         return;
     };
-    let mut found = Vec::new();
-    let mut checked = 0;
 
     // The bundled site: the real sample's district (one form) and the generated 示例区.
     let public = common::bundled_site();
@@ -184,18 +198,7 @@ fn every_page_type_of_the_bundled_site_passes_axe_at_phone_and_desktop_width() {
         );
     }
     let mut devtools = Devtools::launch(&browser);
-    for page in &pages {
-        found.extend(violations(&mut devtools, &axe, public, page));
-        checked += 1;
-    }
-    assert!(checked >= 15, "only {checked} pages checked");
-    println!("axe-core: {checked} pages at {WIDTHS:?} px");
-    assert!(
-        found.is_empty(),
-        "axe found {} violations:\n{}",
-        found.len(),
-        found.join("\n")
-    );
+    check_pages(&mut devtools, &axe, public, &pages, 15);
 }
 
 #[test]
@@ -204,8 +207,6 @@ fn every_page_type_of_a_generated_district_passes_axe_at_phone_and_desktop_width
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let mut found = Vec::new();
-    let mut checked = 0;
     let mut devtools = Devtools::launch(&browser);
 
     // A generated district with every layout, quirk and planted error, and a department whose
@@ -278,18 +279,7 @@ fn every_page_type_of_a_generated_district_passes_axe_at_phone_and_desktop_width
             .filter(|k| !k.ends_with("/index.html") && !k.ends_with("/dashboard.html"))
             .cloned(),
     );
-    for page in &pages {
-        found.extend(violations(&mut devtools, &axe, &public, page));
-        checked += 1;
-    }
-    assert!(checked >= 10, "only {checked} pages checked");
-    println!("axe-core: {checked} pages at {WIDTHS:?} px");
-    assert!(
-        found.is_empty(),
-        "axe found {} violations:\n{}",
-        found.len(),
-        found.join("\n")
-    );
+    check_pages(&mut devtools, &axe, &public, &pages, 10);
 }
 
 /// Presses Tab in `session`'s page; what has the focus then: its tag, class, whether it is

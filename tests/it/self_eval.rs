@@ -745,20 +745,7 @@ fn a_duplicate_self_evaluation_names_the_other_file_never_itself() {
     write(dir.path(), DECL, sample_text());
     write(dir.path(), "b-自评.txt", eval_text());
     write(dir.path(), "c/b-自评-副本.txt", eval_text());
-    let batch = budgetsite::load(&[dir.path().to_path_buf()], &IngestOptions::default()).unwrap();
-    let root = dir.path().to_string_lossy().replace('\\', "/");
-    let mut got: Vec<(String, String)> = batch
-        .diagnostics
-        .iter()
-        .filter(|d| d.code.as_str() == "duplicate-submission")
-        .map(|d| {
-            (
-                d.file.replace(&root, "<dir>"),
-                d.message.replace(&root, "<dir>"),
-            )
-        })
-        .collect();
-    got.sort();
+    let got = findings_in(dir.path(), "duplicate-submission");
     let says = |other: &str| {
         format!("武汉市新洲区总工会的2020年度自评表重复提交，另见：<dir>/{other}；请只保留一份")
     };

@@ -216,6 +216,30 @@ pub fn seed_changes(from: &Path, to: &Path) {
     }
 }
 
+/// The findings of `code` when the library loads `dir`: (file, message) pairs, sorted, with
+/// the folder's path written `<dir>`.
+pub fn findings_in(dir: &Path, code: &str) -> Vec<(String, String)> {
+    let batch = budgetsite::load(
+        &[dir.to_path_buf()],
+        &budgetsite::ingest::IngestOptions::default(),
+    )
+    .unwrap();
+    let root = dir.to_string_lossy().replace('\\', "/");
+    let mut got: Vec<(String, String)> = batch
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.as_str() == code)
+        .map(|d| {
+            (
+                d.file.replace(&root, "<dir>"),
+                d.message.replace(&root, "<dir>"),
+            )
+        })
+        .collect();
+    got.sort();
+    got
+}
+
 /// The bundled site (`build_bundled`), built once for every test of this process that only
 /// reads it (a debug build of the bundled forms costs seconds, and five tests read the same
 /// site). It lives under Cargo's `target/tmp`, in a folder named by this process; folders of
