@@ -373,3 +373,29 @@ fn a_district_of_many_departments_lists_them_on_numbered_pages() {
         "{n} 个部门中的前 {CHART_ENDS} 名和后 {CHART_ENDS} 名"
     )));
 }
+
+/// The district's totals say how many forms of the year they leave out for errors, and say
+/// nothing of it when none is (a mutant that always said 1 survived).
+#[test]
+fn the_totals_count_the_forms_withheld_for_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let public = site(dir.path(), &[2020, 2021]);
+    let clean = common::html::text(&page(&public, "index.html"));
+    assert!(!clean.contains("因错误未发布"), "{clean}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("submissions");
+    for name in ["示例区庚局", "示例区辛局"] {
+        // 收入合计 5 more than its parts: an income-sum error, so the form is withheld.
+        let mut f = form(name, 2021, 100, "≥90%");
+        f["income"]["total"]["budget"] = json!(105);
+        let text = serde_json::to_string_pretty(&f).unwrap();
+        common::write(&input, &format!("示例区/{name}-2021.json"), text);
+    }
+    site(dir.path(), &[2020, 2021]);
+    let html = common::html::text(&page(&dir.path().join("public"), "index.html"));
+    assert!(
+        html.contains("另有 2 份申报表因错误未发布，未计入合计"),
+        "{html}"
+    );
+}
