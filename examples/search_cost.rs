@@ -50,6 +50,16 @@ fn main() {
     }
     let warm_s = t.elapsed().as_secs_f64();
     let departments: usize = model.districts.iter().map(|d| d.departments.len()).sum();
+    // The department pages the index covers, named as the build names them.
+    let pages: Vec<String> = model
+        .districts
+        .iter()
+        .flat_map(|d| {
+            d.departments
+                .iter()
+                .map(|dep| budgetsite::output::views::department_page(d, dep))
+        })
+        .collect();
     drop(model);
 
     let out = tempfile_dir();
@@ -65,20 +75,11 @@ fn main() {
     build(&options).expect("build");
     let build_s = t.elapsed().as_secs_f64();
 
-    let mut html = 0u64;
-    for d in std::fs::read_dir(out.join("public")).unwrap() {
-        let d = d.unwrap().path();
-        if d.is_dir() && d.file_name().is_some_and(|n| n.len() == 12) {
-            for f in std::fs::read_dir(&d).unwrap() {
-                let f = f.unwrap().path();
-                let name = f.file_name().unwrap().to_string_lossy().into_owned();
-                // Department pages: the slug.html files (index, dashboard and years aside).
-                if name.len() == 17 && name.ends_with(".html") {
-                    html += f.metadata().unwrap().len();
-                }
-            }
-        }
-    }
+    let public = out.join("public");
+    let html: u64 = pages
+        .iter()
+        .map(|p| std::fs::metadata(public.join(p)).map_or(0, |m| m.len()))
+        .sum();
     println!("departments: {departments}");
     println!(
         "index: {cold} bytes; department pages: {html} bytes; ratio {:.1} %",
