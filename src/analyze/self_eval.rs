@@ -7,6 +7,7 @@ use super::{District, Unpublished};
 use crate::diagnostic::Diagnostic;
 use crate::ingest::FileOutcome;
 use crate::model::identity::Aliases;
+use crate::model::review::Review;
 use crate::model::self_evaluation::Evaluation;
 use std::collections::BTreeMap;
 
@@ -16,6 +17,9 @@ pub struct EvalForm<'a> {
     pub file: &'a str,
     pub year: i32,
     pub evaluation: &'a Evaluation,
+    /// The tool's review (contract §3), made once: the department page, the dashboard and
+    /// both downloads show it.
+    pub review: Review,
     /// Its warnings, in report order.
     pub notes: Vec<&'a Diagnostic>,
     /// Its findings on the validation report, from the site root (`report::ReportPages`).
@@ -55,6 +59,7 @@ impl<'a> Evaluations<'a> {
                         file: &outcome.file.display,
                         year,
                         evaluation,
+                        review: evaluation.review(),
                         notes: outcome.diagnostics.iter().collect(),
                         report_href: report.href(&outcome.file.display, outcome.sheet.as_deref()),
                     });

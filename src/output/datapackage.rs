@@ -354,7 +354,7 @@ fn resources(d: &District<'_>, prefix: &str, folder: &str) -> Vec<Resource> {
         ));
     }
     for &y in &d.years {
-        if crate::output::evaluations::table(d, y).is_some() {
+        if crate::output::evaluations::has_table(d, y) {
             let mut r = table(
                 format!("{prefix}self-evaluations-{y}"),
                 local(crate::output::evaluations::table_path(d, y, "csv")),

@@ -21,6 +21,13 @@ fn r2(d: Option<Decimal>) -> Option<Decimal> {
     d.map(|v| round(v, 2))
 }
 
+/// Whether `table(d, year)` has rows, without making them (the data packages ask per year).
+pub fn has_table(d: &District<'_>, year: i32) -> bool {
+    d.departments
+        .iter()
+        .any(|dep| dep.evaluations.iter().any(|e| e.year == year))
+}
+
 /// The district's self-evaluations of `year`, one row per department in the district's order;
 /// `None` when there are none.
 pub fn table(d: &District<'_>, year: i32) -> Option<Table> {

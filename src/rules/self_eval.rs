@@ -363,16 +363,24 @@ pub fn pair<'a>(
     evaluated: &[(Option<&'a str>, Option<&'a str>)],
     declared: &[(Option<&'a str>, Option<&'a str>)],
 ) -> Pairing {
-    let key = |s: Option<&str>| s.map(match_key).unwrap_or_default();
+    // Each key once: the search below compares every evaluated indicator with every declared
+    // one, twice, and keying inside it allocated four strings per comparison.
+    let keys = |side: &[(Option<&str>, Option<&str>)]| -> Vec<(String, String)> {
+        let key = |s: Option<&str>| s.map(match_key).unwrap_or_default();
+        side.iter()
+            .map(|(l1, name)| (key(*l1), key(*name)))
+            .collect()
+    };
+    let (evaluated, declared) = (keys(evaluated), keys(declared));
     let mut used = vec![false; declared.len()];
     let mut matched = vec![None; evaluated.len()];
     for same_level1 in [true, false] {
         for (k, (l1, name)) in evaluated.iter().enumerate() {
-            if matched[k].is_some() || key(*name).is_empty() {
+            if matched[k].is_some() || name.is_empty() {
                 continue;
             }
             let found = declared.iter().enumerate().position(|(j, (dl1, dname))| {
-                !used[j] && key(*dname) == key(*name) && (!same_level1 || key(*dl1) == key(*l1))
+                !used[j] && dname == name && (!same_level1 || dl1 == l1)
             });
             if let Some(j) = found {
                 used[j] = true;

@@ -190,7 +190,7 @@ pub fn evaluation_view(
     root: &str,
 ) -> EvaluationView {
     let e = &f.evaluation.form;
-    let r = f.evaluation.review();
+    let r = &f.review;
     let compared = compare(e, declared_of(dep, f.year));
     let indicators: Vec<EvalIndicatorView> = e
         .indicators
@@ -275,7 +275,7 @@ pub fn evaluation_view(
         total_weight: num(e.total.weight),
         self_score: num(e.total.score),
         review_score: score(Some(r.score)),
-        gap: gap(e.total.score, &r),
+        gap: gap(e.total.score, r),
         grade: t(&e.total.grade),
         review_grade: r.grade.label_zh().to_owned(),
         conclusion: t(&e.conclusion),
@@ -369,7 +369,7 @@ pub fn eval_board(d: &District<'_>, year: i32, root: &str) -> Option<EvalBoard> 
         };
         let href = format!("{root}{}#e{year}", department_page(d, dep));
         let e = &f.evaluation.form;
-        let r = f.evaluation.review();
+        let r = &f.review;
         let compared = compare(e, declared_of(dep, year));
         let mut changed = 0;
         for (i, declared) in e.indicators.iter().zip(&compared.declared) {
@@ -415,7 +415,7 @@ pub fn eval_board(d: &District<'_>, year: i32, root: &str) -> Option<EvalBoard> 
                 self_sort: plain(e.total.score),
                 review: score(Some(r.score)),
                 review_sort: plain(Some(r.score)),
-                gap: gap(e.total.score, &r),
+                gap: gap(e.total.score, r),
                 gap_sort: plain(gap_value),
                 grade: e.total.grade.clone().unwrap_or_else(|| {
                     e.total
@@ -467,15 +467,15 @@ pub fn eval_board(d: &District<'_>, year: i32, root: &str) -> Option<EvalBoard> 
 
 /// What the downloads say of one self-evaluation: the tool's review and how its targets
 /// compare with the declaration's.
-pub struct EvalSummary {
-    pub review: Review,
+pub struct EvalSummary<'a> {
+    pub review: &'a Review,
     pub changed: usize,
     pub dropped: usize,
     pub added: usize,
     pub has_declaration: bool,
 }
 
-pub fn summary(dep: &Department<'_>, f: &EvalForm<'_>) -> EvalSummary {
+pub fn summary<'a>(dep: &Department<'_>, f: &'a EvalForm<'_>) -> EvalSummary<'a> {
     let e = &f.evaluation.form;
     let compared = compare(e, declared_of(dep, f.year));
     let changed = e
@@ -493,7 +493,7 @@ pub fn summary(dep: &Department<'_>, f: &EvalForm<'_>) -> EvalSummary {
         0
     };
     EvalSummary {
-        review: f.evaluation.review(),
+        review: &f.review,
         changed,
         dropped: compared.dropped.len(),
         added,
