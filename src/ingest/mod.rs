@@ -327,17 +327,20 @@ pub fn parse_all(file: &SourceFile, bytes: &[u8]) -> Vec<FileOutcome> {
             outcome(Some(loaded), diagnostics)
         };
         // Self-evaluation sheets first; the others are read as declarations.
-        let (evaluations, grids): (Vec<_>, Vec<_>) = grids
-            .into_iter()
-            .partition(|g| self_eval::might_be(g) && self_eval::detect(g).is_some());
-        let mut read: Vec<FileOutcome> = evaluations
-            .iter()
-            .filter_map(|g| {
-                self_eval::parse(g, &file.display)
-                    .ok()
-                    .map(|p| evaluated(p, g.sheet.clone()))
-            })
-            .collect();
+        let (mut read, mut declarations) = (Vec::new(), Vec::new());
+        for g in grids {
+            match self_eval::might_be(&g)
+                .then(|| self_eval::detect(&g))
+                .flatten()
+            {
+                Some(layout) => {
+                    let parsed = self_eval::parse_as(&g, layout, &file.display);
+                    read.push(evaluated(parsed, g.sheet));
+                }
+                None => declarations.push(g),
+            }
+        }
+        let grids = declarations;
         if !read.is_empty() {
             if let Ok(forms) = read_sheets(&grids, &file.display) {
                 read.extend(forms.into_iter().map(declared));
@@ -364,7 +367,8 @@ pub fn parse_all(file: &SourceFile, bytes: &[u8]) -> Vec<FileOutcome> {
         Format::Json => None,
         _ if self_eval::might_be_text(&decoded.text) => {
             let grid = grid::Grid::from_text(&decoded.text);
-            self_eval::detect(&grid).map(|_| self_eval::parse(&grid, &file.display))
+            self_eval::detect(&grid)
+                .map(|layout| Ok(self_eval::parse_as(&grid, layout, &file.display)))
         }
         _ => None,
     };

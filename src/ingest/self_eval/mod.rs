@@ -25,7 +25,8 @@ use crate::model::self_evaluation::{
 use crate::text::label;
 use rust_decimal::Decimal;
 use vocabulary::{
-    concept_of, is_title, key, Concept, NATIONAL_WORDS, SICHUAN_WORDS, TABLE_COLUMNS,
+    concept_of, is_title_label, key, key_of_label, Concept, NATIONAL_WORDS, SICHUAN_WORDS,
+    TABLE_COLUMNS,
 };
 
 /// A self-evaluation read from a file, with where its rows stood and what reading it found.
@@ -81,12 +82,14 @@ pub fn detect(grid: &Grid) -> Option<EvalLayout> {
         if cell.is_empty() || cell.chars().count() > 60 {
             continue;
         }
-        if is_title(cell) {
+        // Labelled once: the title and the key are both read from the label.
+        let l = label(cell);
+        if is_title_label(&l) {
             title = true;
             continue;
         }
-        let k = key(cell);
-        if let Some(c) = concept_of(&k).filter(|c| TABLE_COLUMNS.contains(c)) {
+        let k = key_of_label(&l);
+        if let Some(c) = concept_of(k).filter(|c| TABLE_COLUMNS.contains(c)) {
             columns.insert(c);
         }
         if let Some(w) = NATIONAL_WORDS.iter().find(|w| **w == k) {
@@ -114,6 +117,12 @@ pub fn detect(grid: &Grid) -> Option<EvalLayout> {
 /// Reads a grid that `detect` recognised. `Err` is `not-a-declaration` for one it does not.
 pub fn parse(grid: &Grid, file: &str) -> Result<ParsedEval, Diagnostic> {
     let layout = detect(grid).ok_or_else(|| not_a_self_evaluation(file))?;
+    Ok(parse_as(grid, layout, file))
+}
+
+/// Reads a grid `detect` found to be a self-evaluation in `layout` (the ingest asks `detect`
+/// first, to tell the kinds apart, and need not ask twice).
+pub fn parse_as(grid: &Grid, layout: EvalLayout, file: &str) -> ParsedEval {
     let mut r = Reader {
         file,
         form: SelfEvaluation::new(layout),
@@ -131,11 +140,11 @@ pub fn parse(grid: &Grid, file: &str) -> Result<ParsedEval, Diagnostic> {
             r.row(row);
         }
     }
-    Ok(ParsedEval {
+    ParsedEval {
         form: r.form,
         source: r.source,
         diagnostics: r.diagnostics,
-    })
+    }
 }
 
 /// Reads the text export of a self-evaluation.
@@ -215,12 +224,14 @@ fn split_goals(text: &str) -> Vec<String> {
 
 impl Reader<'_> {
     fn row(&mut self, row: &RawRow) {
-        let keys: Vec<String> = row.cells.iter().map(|c| key(c)).collect();
+        // Each cell labelled once; its key is read from the label.
+        let labels: Vec<String> = row.cells.iter().map(|c| label(c)).collect();
+        let keys: Vec<String> = labels.iter().map(|l| key_of_label(l).to_owned()).collect();
         let filled: Vec<usize> = (0..row.cells.len())
             .filter(|&i| !row.cells[i].is_empty())
             .collect();
         // Title (also its page-break repeats) and the `（2020年度）` line under it.
-        if let Some(i) = row.cells.iter().position(|c| is_title(c)) {
+        if let Some(i) = labels.iter().position(|l| is_title_label(l)) {
             self.source.title.get_or_insert(row.line);
             if self.form.fiscal_year.is_none() {
                 self.form.fiscal_year = year_in(&row.cells[i]);
@@ -228,11 +239,11 @@ impl Reader<'_> {
             return;
         }
         if filled.len() == 1 {
-            let l = label(&row.cells[filled[0]]);
+            let l = &labels[filled[0]];
             // `（2020年度）` or `（2020年）`.
             if l.starts_with('(') && (l.ends_with("年度)") || l.ends_with("年)")) {
                 if self.form.fiscal_year.is_none() {
-                    self.form.fiscal_year = year_in(&l);
+                    self.form.fiscal_year = year_in(l);
                 }
                 return;
             }

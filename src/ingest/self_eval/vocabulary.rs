@@ -167,28 +167,43 @@ pub const TABLE_COLUMNS: [Concept; 12] = [
 
 /// A cell as compared against the vocabulary.
 pub fn key(cell: &str) -> String {
-    let mut k = label(cell);
+    key_of_label(&label(cell)).to_owned()
+}
+
+/// `key` of a cell already labelled (`text::label`): the label without a trailing bracketed
+/// note or a leading `其中：`. A slice of it, so a reader that labels each cell once keys it
+/// for free.
+pub fn key_of_label(label: &str) -> &str {
+    let mut k = label;
     // A trailing bracketed note: `(A)`, `(B/A)`, `(万元)`, `(10分)`.
     if k.ends_with(')') {
         if let Some(open) = k.rfind('(') {
             if open > 0 {
-                k.truncate(open);
+                k = &k[..open];
             }
         }
     }
     if let Some(rest) = k.strip_prefix("其中") {
-        k = rest.trim_start_matches(':').to_owned();
+        k = rest.trim_start_matches(':');
     }
     k
 }
 
 /// The concepts a key names (a label such as `分值` is a column of two tables).
 pub fn concept_of(key: &str) -> Option<Concept> {
-    VOCABULARY
-        .iter()
-        .find(|(_, labels)| labels.contains(&key))
-        .map(|(c, _)| *c)
+    INDEX.get(key).copied()
 }
+
+/// Every label to its concept, as the declarations' vocabulary is indexed: each cell of a
+/// self-evaluation is looked up (and of a declaration that `detect` is asked about), and a
+/// scan of the table compared every label. A label is in one concept only (a test says so).
+static INDEX: std::sync::LazyLock<rustc_hash::FxHashMap<&'static str, Concept>> =
+    std::sync::LazyLock::new(|| {
+        VOCABULARY
+            .iter()
+            .flat_map(|(c, labels)| labels.iter().map(move |l| (*l, *c)))
+            .collect()
+    });
 
 /// `concept_of` of a cell keyed by `layouts::vocab::key` (`RawRow::keys`) or by `key`: the
 /// same label without a trailing bracketed note or a leading `其中：`.
@@ -222,8 +237,12 @@ pub fn name_of(concept: Concept) -> &'static str {
 
 /// Whether a cell is a self-evaluation's title.
 pub fn is_title(cell: &str) -> bool {
-    let l = label(cell);
-    l.contains("绩效自评表") || l.contains("绩效自评情况表")
+    is_title_label(&label(cell))
+}
+
+/// `is_title` of a cell already labelled.
+pub fn is_title_label(label: &str) -> bool {
+    label.contains("绩效自评表") || label.contains("绩效自评情况表")
 }
 
 #[cfg(test)]
@@ -249,6 +268,16 @@ mod tests {
         assert_eq!(name_of(Concept::Target), "年度指标值");
         assert!(is_title("2020年度部门整体支出绩效自评表"));
         assert!(!is_title("2020年度部门整体支出绩效目标申报表"));
+        // A label keyed in place is the cell keyed.
+        for cell in [
+            "全年预算数（A）",
+            "其中：财政拨款",
+            "（2020年度）",
+            "分值(10分)",
+            "说明（一）",
+        ] {
+            assert_eq!(key_of_label(&label(cell)), key(cell), "{cell}");
+        }
     }
 
     #[test]
@@ -258,6 +287,7 @@ mod tests {
             for l in *labels {
                 assert_eq!(key(l), *l, "{l} is not written as its key");
                 assert_eq!(seen.insert(*l, *concept), None, "{l} twice");
+                assert_eq!(concept_of(l), Some(*concept), "{l} not indexed");
             }
         }
         for w in NATIONAL_WORDS.iter().chain(SICHUAN_WORDS) {
