@@ -96,6 +96,19 @@ impl<'a> Department<'a> {
     pub fn form_of(&self, year: i32) -> Option<&Form<'a>> {
         self.forms.iter().find(|f| f.year == year)
     }
+
+    /// The declared indicators of its form of `year`, as a self-evaluation is compared with
+    /// them (`FormText::named_indicators`): (level 1, name, target).
+    pub fn declared_indicators(&self, year: i32) -> Option<Vec<(&str, &str, &str)>> {
+        let form = self.form_of(year)?;
+        Some(
+            form.facts
+                .search
+                .named_indicators()
+                .map(|i| (i.level1.as_str(), i.name.as_str(), i.target.as_str()))
+                .collect(),
+        )
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -9,6 +9,7 @@ use crate::ingest::FileOutcome;
 use crate::model::identity::Aliases;
 use crate::model::review::Review;
 use crate::model::self_evaluation::Evaluation;
+use crate::rules::self_eval::{pair, Pairing};
 use std::collections::BTreeMap;
 
 /// A published self-evaluation.
@@ -20,6 +21,10 @@ pub struct EvalForm<'a> {
     /// The tool's review (contract §3), made once: the department page, the dashboard and
     /// both downloads show it.
     pub review: Review,
+    /// How its indicators pair with the declared ones of `Department::declared_indicators`
+    /// for its year (`None` without a declaration that year), paired once when it joins its
+    /// department: the page, the dashboard and both downloads compare the two forms.
+    pub pairing: Option<Pairing>,
     /// Its warnings, in report order.
     pub notes: Vec<&'a Diagnostic>,
     /// Its findings on the validation report, from the site root (`report::ReportPages`).
@@ -60,6 +65,7 @@ impl<'a> Evaluations<'a> {
                         year,
                         evaluation,
                         review: evaluation.review(),
+                        pairing: None,
                         notes: outcome.diagnostics.iter().collect(),
                         report_href: report.href(&outcome.file.display, outcome.sheet.as_deref()),
                     });
@@ -86,6 +92,22 @@ impl<'a> Evaluations<'a> {
                     .remove(&(d.folder.clone(), dep.key.clone()))
                 {
                     forms.sort_by(|a, b| b.year.cmp(&a.year).then_with(|| a.file.cmp(b.file)));
+                    for f in &mut forms {
+                        f.pairing = dep.declared_indicators(f.year).map(|declared| {
+                            let evaluated: Vec<(Option<&str>, Option<&str>)> = f
+                                .evaluation
+                                .form
+                                .indicators
+                                .iter()
+                                .map(|i| (i.level1.as_deref(), i.name.as_deref()))
+                                .collect();
+                            let declared: Vec<(Option<&str>, Option<&str>)> = declared
+                                .iter()
+                                .map(|(l1, name, _)| (Some(*l1), Some(*name)))
+                                .collect();
+                            pair(&evaluated, &declared)
+                        });
+                    }
                     dep.evaluations = forms;
                 }
             }

@@ -103,6 +103,16 @@ pub struct IndicatorText {
 }
 
 impl FormText {
+    /// The indicators a self-evaluation is compared with (contract `self-evaluation-v1.md`
+    /// §4): the rows with a name, without the template's `___` placeholders. The rules and
+    /// the site compare against this one list.
+    pub fn named_indicators(&self) -> impl Iterator<Item = &IndicatorText> {
+        self.goals
+            .iter()
+            .flat_map(|g| &g.indicators)
+            .filter(|i| !i.name.trim().is_empty() && !i.name.contains("___"))
+    }
+
     pub fn of(d: &Declaration) -> FormText {
         let s = |o: &Option<String>| o.as_deref().unwrap_or("").trim().to_owned();
         let overall = d

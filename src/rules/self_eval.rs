@@ -488,10 +488,7 @@ pub fn cross(
             // The indicators.
             let declared: Vec<Declared<'_>> = facts
                 .search
-                .goals
-                .iter()
-                .flat_map(|g| &g.indicators)
-                .filter(|i| !i.name.trim().is_empty() && !i.name.contains("___"))
+                .named_indicators()
                 .map(|i| Declared {
                     level1: &i.level1,
                     name: &i.name,

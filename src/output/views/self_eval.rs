@@ -8,8 +8,7 @@
 use super::*;
 use crate::analyze::self_eval::EvalForm;
 use crate::model::review::{self, Review};
-use crate::model::self_evaluation::SelfEvaluation;
-use crate::rules::self_eval::{evaluated_target, pair, same_target};
+use crate::rules::self_eval::{evaluated_target, same_target};
 
 /// A self-evaluation's JSON download, beside the declarations'.
 pub fn evaluation_json(d: &District<'_>, dep: &Department<'_>, year: i32) -> String {
@@ -113,24 +112,6 @@ fn t(s: &Option<String>) -> String {
     s.clone().unwrap_or_default()
 }
 
-/// The declared indicators of the department's form of the year: (level-1, name, target).
-pub fn declared_of<'a>(
-    dep: &'a Department<'_>,
-    year: i32,
-) -> Option<Vec<(&'a str, &'a str, &'a str)>> {
-    let form = dep.form_of(year)?;
-    Some(
-        form.facts
-            .search
-            .goals
-            .iter()
-            .flat_map(|g| &g.indicators)
-            .filter(|i| !i.name.trim().is_empty() && !i.name.contains("___"))
-            .map(|i| (i.level1.as_str(), i.name.as_str(), i.target.as_str()))
-            .collect(),
-    )
-}
-
 /// How a self-evaluation compares with its declaration: per evaluated indicator, the declared
 /// target (`None` when added); the declared indicators left out.
 pub struct Compared<'a> {
@@ -139,27 +120,15 @@ pub struct Compared<'a> {
     pub has_declaration: bool,
 }
 
-pub fn compare<'a>(
-    e: &SelfEvaluation,
-    declared: Option<Vec<(&'a str, &'a str, &'a str)>>,
-) -> Compared<'a> {
-    let Some(declared) = declared else {
+pub fn compare<'a>(dep: &'a Department<'_>, f: &EvalForm<'_>) -> Compared<'a> {
+    let e = &f.evaluation.form;
+    let (Some(declared), Some(p)) = (dep.declared_indicators(f.year), &f.pairing) else {
         return Compared {
             declared: vec![None; e.indicators.len()],
             dropped: Vec::new(),
             has_declaration: false,
         };
     };
-    let ev: Vec<(Option<&str>, Option<&str>)> = e
-        .indicators
-        .iter()
-        .map(|i| (i.level1.as_deref(), i.name.as_deref()))
-        .collect();
-    let dc: Vec<(Option<&str>, Option<&str>)> = declared
-        .iter()
-        .map(|(l, n, _)| (Some(*l), Some(*n)))
-        .collect();
-    let p = pair(&ev, &dc);
     Compared {
         declared: p.matched.iter().map(|m| m.map(|j| declared[j].2)).collect(),
         dropped: p.dropped.iter().map(|j| declared[*j]).collect(),
@@ -191,7 +160,7 @@ pub fn evaluation_view(
 ) -> EvaluationView {
     let e = &f.evaluation.form;
     let r = &f.review;
-    let compared = compare(e, declared_of(dep, f.year));
+    let compared = compare(dep, f);
     let indicators: Vec<EvalIndicatorView> = e
         .indicators
         .iter()
@@ -370,7 +339,7 @@ pub fn eval_board(d: &District<'_>, year: i32, root: &str) -> Option<EvalBoard> 
         let href = format!("{root}{}#e{year}", department_page(d, dep));
         let e = &f.evaluation.form;
         let r = &f.review;
-        let compared = compare(e, declared_of(dep, year));
+        let compared = compare(dep, f);
         let mut changed = 0;
         for (i, declared) in e.indicators.iter().zip(&compared.declared) {
             let target = evaluated_target(i, e.layout).unwrap_or_default();
@@ -477,7 +446,7 @@ pub struct EvalSummary<'a> {
 
 pub fn summary<'a>(dep: &Department<'_>, f: &'a EvalForm<'_>) -> EvalSummary<'a> {
     let e = &f.evaluation.form;
-    let compared = compare(e, declared_of(dep, f.year));
+    let compared = compare(dep, f);
     let changed = e
         .indicators
         .iter()
