@@ -9,7 +9,7 @@ use crate::ingest::FileOutcome;
 use crate::model::identity::Aliases;
 use crate::model::review::Review;
 use crate::model::self_evaluation::Evaluation;
-use crate::rules::self_eval::{pair, Pairing};
+use crate::rules::self_eval::{pair_with, Pairing};
 use std::collections::BTreeMap;
 
 /// A published self-evaluation.
@@ -94,18 +94,8 @@ impl<'a> Evaluations<'a> {
                     forms.sort_by(|a, b| b.year.cmp(&a.year).then_with(|| a.file.cmp(b.file)));
                     for f in &mut forms {
                         f.pairing = dep.declared_indicators(f.year).map(|declared| {
-                            let evaluated: Vec<(Option<&str>, Option<&str>)> = f
-                                .evaluation
-                                .form
-                                .indicators
-                                .iter()
-                                .map(|i| (i.level1.as_deref(), i.name.as_deref()))
-                                .collect();
-                            let declared: Vec<(Option<&str>, Option<&str>)> = declared
-                                .iter()
-                                .map(|(l1, name, _)| (Some(*l1), Some(*name)))
-                                .collect();
-                            pair(&evaluated, &declared)
+                            let rows = declared.iter().map(|(l1, name, _)| (*l1, *name));
+                            pair_with(&f.evaluation.form, rows)
                         });
                     }
                     dep.evaluations = forms;

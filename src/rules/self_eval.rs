@@ -11,7 +11,7 @@ use super::{fmt_amount, money_tolerance};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::identity::Aliases;
 use crate::model::review::{self, Grade};
-use crate::model::self_evaluation::{EvalLayout, Evaluation, IndicatorResult};
+use crate::model::self_evaluation::{EvalLayout, Evaluation, IndicatorResult, SelfEvaluation};
 use crate::model::Row;
 use crate::text::to_half_width;
 use rust_decimal::Decimal;
@@ -394,6 +394,21 @@ pub fn pair<'a>(
     }
 }
 
+/// `pair` of a self-evaluation's indicators with declared `(level1, name)` rows.
+pub fn pair_with<'a>(
+    form: &'a SelfEvaluation,
+    declared: impl Iterator<Item = (&'a str, &'a str)>,
+) -> Pairing {
+    let evaluated: Vec<(Option<&str>, Option<&str>)> = form
+        .indicators
+        .iter()
+        .map(|i| (i.level1.as_deref(), i.name.as_deref()))
+        .collect();
+    let declared: Vec<(Option<&str>, Option<&str>)> =
+        declared.map(|(l1, name)| (Some(l1), Some(name))).collect();
+    pair(&evaluated, &declared)
+}
+
 /// A declared indicator as the matching rules need it.
 struct Declared<'a> {
     level1: &'a str,
@@ -495,16 +510,7 @@ pub fn cross(
                     target: &i.target,
                 })
                 .collect();
-            let ev: Vec<(Option<&str>, Option<&str>)> = form
-                .indicators
-                .iter()
-                .map(|i| (i.level1.as_deref(), i.name.as_deref()))
-                .collect();
-            let dc: Vec<(Option<&str>, Option<&str>)> = declared
-                .iter()
-                .map(|d| (Some(d.level1), Some(d.name)))
-                .collect();
-            let pairing = pair(&ev, &dc);
+            let pairing = pair_with(form, declared.iter().map(|d| (d.level1, d.name)));
             for (k, (i, m)) in form.indicators.iter().zip(&pairing.matched).enumerate() {
                 match m {
                     Some(j) => {
