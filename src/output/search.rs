@@ -159,23 +159,34 @@ pub fn encode_ids(ids: &[usize], n: usize) -> String {
 /// neither a separator nor outside the Basic Multilingual Plane, as the page reads UTF-16),
 /// the last character alone (so a one-character query finds it at the end of a text too),
 /// and the whole text as `x` (its hash; a query term that is a whole name ranks it first).
-fn tokens_of(text: &str, pairs: &mut BTreeSet<String>, whole: &mut BTreeSet<String>) {
+fn tokens_of(text: &str, pairs: &mut BTreeSet<Pair>, whole: &mut BTreeSet<String>) {
     let low = lower(text);
     let chars: Vec<char> = low.chars().collect();
     let ok = |c: char| !separator(c) && (c as u32) < 0x1_0000;
     for w in chars.windows(2) {
         if ok(w[0]) && ok(w[1]) {
-            pairs.insert(w.iter().collect());
+            pairs.insert((w[0], Some(w[1])));
         }
     }
     if let Some(&c) = chars.last() {
         if ok(c) {
-            pairs.insert(c.to_string());
+            pairs.insert((c, None));
         }
     }
     if !low.is_empty() && chars.iter().all(|&c| ok(c)) {
         whole.insert(low);
     }
+}
+
+/// A pair token (`tokens_of`): two characters, or a last character alone. Kept as characters,
+/// not strings, while every department's text is tokenised (a `String` per pair, compared
+/// byte by byte in a `BTreeSet`, was the index's largest cost); the order is the strings'
+/// (UTF-8 keeps code point order, and `(c, None)` sorts before `(c, Some(_))` as `c` before
+/// `cx`).
+type Pair = (char, Option<char>);
+
+fn pair_text((a, b): Pair) -> String {
+    std::iter::once(a).chain(b).collect()
 }
 
 /// One department's record: `[name, page, docs]` (a doc as in `Doc`).
@@ -248,7 +259,7 @@ pub fn district_index(d: &District<'_>) -> Vec<(String, String)> {
         records[doc.0].2.push(doc);
     }
     // Each department's tokens, then each token's departments.
-    let per_dep: Vec<(BTreeSet<String>, BTreeSet<String>)> = records
+    let per_dep: Vec<(BTreeSet<Pair>, BTreeSet<String>)> = records
         .par_iter()
         .map(|(name, _, docs)| {
             let (mut pairs, mut whole) = (BTreeSet::new(), BTreeSet::new());
@@ -263,11 +274,11 @@ pub fn district_index(d: &District<'_>) -> Vec<(String, String)> {
             (pairs, whole)
         })
         .collect();
-    let mut pairs: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+    let mut pairs: std::collections::BTreeMap<Pair, Vec<usize>> = Default::default();
     let mut whole: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
     for (id, (p, w)) in per_dep.iter().enumerate() {
         for t in p {
-            pairs.entry(t).or_default().push(id);
+            pairs.entry(*t).or_default().push(id);
         }
         for t in w {
             whole.entry(t).or_default().push(id);
@@ -276,9 +287,11 @@ pub fn district_index(d: &District<'_>) -> Vec<(String, String)> {
     // Words and pairs go to a chunk by their first character; a character with more than
     // a chunk's worth is split by the first two characters (`示` → `示例`, `示范`, …).
     let mut size_of: std::collections::BTreeMap<char, usize> = Default::default();
+    let pair_texts: Vec<String> = pairs.keys().map(|p| pair_text(*p)).collect();
     let pairs: Vec<(&str, String)> = pairs
-        .iter()
-        .map(|(t, ids)| (*t, encode_ids(ids, n)))
+        .values()
+        .zip(&pair_texts)
+        .map(|(ids, t)| (t.as_str(), encode_ids(ids, n)))
         .collect();
     for w in &vocab {
         *size_of.entry(first_char(w)).or_default() += w.len() + 1;
@@ -714,10 +727,29 @@ mod tests {
     }
 
     #[test]
+    fn pair_tokens_sort_as_their_texts() {
+        // The chunks and their keys are cut in the strings' order: the pairs must keep it.
+        let mut pairs = BTreeSet::new();
+        for text in [
+            "职工帮扶 PM2.5",
+            "a ab abc",
+            "\u{e000}x 丁 ~一",
+            "ÿ\u{ffee} 乙a",
+        ] {
+            tokens_of(text, &mut pairs, &mut BTreeSet::new());
+        }
+        let texts: Vec<String> = pairs.iter().map(|p| pair_text(*p)).collect();
+        let mut sorted = texts.clone();
+        sorted.sort();
+        assert_eq!(texts, sorted);
+        assert!(texts.len() > 15, "{texts:?}");
+    }
+
+    #[test]
     fn a_text_gives_its_pairs_its_last_character_and_itself() {
         let (mut pairs, mut whole) = (BTreeSet::new(), BTreeSet::new());
         tokens_of("职工帮扶 PM2.5", &mut pairs, &mut whole);
-        let pairs: Vec<&str> = pairs.iter().map(String::as_str).collect();
+        let pairs: Vec<String> = pairs.iter().map(|p| pair_text(*p)).collect();
         assert_eq!(
             pairs,
             [".5", "2.", "5", "m2", "pm", "工帮", "帮扶", "职工"],
