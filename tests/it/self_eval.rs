@@ -234,36 +234,55 @@ fn the_self_evaluation_rules_hold_at_their_edges() {
     );
     assert!(!findings(&[("s.txt", blank_at_90.into_bytes())]).contains(&missing));
 
+    // A rule at its edge: `code` is found when `value` replaces `from` in `to`'s place and
+    // not for the near miss.
+    let edge = |from: &str, to: &str, code: &str, fires: &str, near: &str| {
+        let at = |v: &str| codes(eval_with(&[(from, &to.replace("{}", v))]));
+        let (hit, miss) = (at(fires), at(near));
+        assert!(
+            hit.iter().any(|c| c == code),
+            "{code} with {fires}: {hit:?}"
+        );
+        assert!(
+            !miss.iter().any(|c| c == code),
+            "{code} with {near}: {miss:?}"
+        );
+    };
     // A written rate 0.01 point off the computed one (294 ÷ 300 = 98 %) is rounding; 0.02 is
     // not.
-    let written_rate = |percent: &str| {
-        codes(eval_with(&[(
-            "301.2\t295.67\t10\t98.16%",
-            &format!("300\t294\t10\t{percent}"),
-        )]))
-    };
-    let off = "execution-rate".to_owned();
-    assert!(
-        !written_rate("98.01%").contains(&off),
-        "{:?}",
-        written_rate("98.01%")
+    edge(
+        "301.2\t295.67\t10\t98.16%",
+        "300\t294\t10\t{}",
+        "execution-rate",
+        "98.02%",
+        "98.01%",
     );
-    assert!(
-        written_rate("98.02%").contains(&off),
-        "{:?}",
-        written_rate("98.02%")
-    );
-
     // An indicator scored below zero is out of range; -0 is not.
-    let scored = |score: &str| {
-        codes(eval_with(&[(
-            "用于党建工作\t合格\t合格\t6\t6",
-            &format!("用于党建工作\t合格\t合格\t6\t{score}"),
-        )]))
-    };
-    let range = "score-over-weight".to_owned();
-    assert!(scored("-1").contains(&range), "{:?}", scored("-1"));
-    assert!(!scored("-0").contains(&range), "{:?}", scored("-0"));
+    edge(
+        "用于党建工作\t合格\t合格\t6\t6",
+        "用于党建工作\t合格\t合格\t6\t{}",
+        "score-over-weight",
+        "-1",
+        "-0",
+    );
+    // The execution score against what the rule gives (10 × 98.16 % = 9.82): 0.01 above is
+    // rounding, 0.02 above is not.
+    edge(
+        "\t10\t98.16%\t9.82\t",
+        "\t10\t98.16%\t{}\t",
+        "score-above-rule",
+        "9.84",
+        "9.83",
+    );
+    // A negative amount of the execution block is found; a zero written with a minus sign is
+    // not negative.
+    edge(
+        "\t上年结转资金\t\t",
+        "\t上年结转资金\t{}\t",
+        "negative-amount",
+        "-5",
+        "-0.00",
+    );
 
     // An indicator row without a name is not an added indicator: the declared one it was is
     // reported as not evaluated.
@@ -278,42 +297,6 @@ fn the_self_evaluation_rules_hold_at_their_edges() {
     assert!(
         !nameless.contains(&"target-added".to_owned()),
         "{nameless:?}"
-    );
-
-    // The execution score against what the rule gives (10 × 98.16 % = 9.82): 0.01 above is
-    // rounding, 0.02 above is not.
-    let execution = |score: &str| {
-        codes(eval_with(&[(
-            "\t10\t98.16%\t9.82\t",
-            &format!("\t10\t98.16%\t{score}\t"),
-        )]))
-    };
-    let above = "score-above-rule".to_owned();
-    assert!(
-        !execution("9.83").contains(&above),
-        "{:?}",
-        execution("9.83")
-    );
-    assert!(
-        execution("9.84").contains(&above),
-        "{:?}",
-        execution("9.84")
-    );
-
-    // A negative amount of the execution block is found; a zero written with a minus sign is
-    // not negative.
-    let carried = |amount: &str| {
-        codes(eval_with(&[(
-            "\t上年结转资金\t\t",
-            &format!("\t上年结转资金\t{amount}\t"),
-        )]))
-    };
-    let negative = "negative-amount".to_owned();
-    assert!(carried("-5").contains(&negative), "{:?}", carried("-5"));
-    assert!(
-        !carried("-0.00").contains(&negative),
-        "{:?}",
-        carried("-0.00")
     );
 }
 

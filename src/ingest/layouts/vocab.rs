@@ -273,12 +273,18 @@ pub const DUTY_COLUMNS: &[Concept] = &[
 
 /// Every word of `WORDS` to its concept, built once: the reader asks of every cell.
 static INDEX: std::sync::LazyLock<rustc_hash::FxHashMap<&'static str, Concept>> =
-    std::sync::LazyLock::new(|| {
-        WORDS
-            .iter()
-            .flat_map(|(c, words)| words.iter().map(move |w| (*w, *c)))
-            .collect()
-    });
+    std::sync::LazyLock::new(|| index(WORDS));
+
+/// A form kind's vocabulary (its concepts, each with its words) as a lookup from word to
+/// concept; the last concept wins a word named twice (each kind's tests forbid that).
+pub fn index<C: Copy>(
+    vocabulary: &'static [(C, &'static [&'static str])],
+) -> rustc_hash::FxHashMap<&'static str, C> {
+    vocabulary
+        .iter()
+        .flat_map(|(c, words)| words.iter().map(move |w| (*w, *c)))
+        .collect()
+}
 
 /// Longer cells are text, not labels: 64 Chinese characters.
 const MAX_LABEL_BYTES: usize = 192;

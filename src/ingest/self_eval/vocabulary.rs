@@ -198,12 +198,7 @@ pub fn concept_of(key: &str) -> Option<Concept> {
 /// self-evaluation is looked up (and of a declaration that `detect` is asked about), and a
 /// scan of the table compared every label. A label is in one concept only (a test says so).
 static INDEX: std::sync::LazyLock<rustc_hash::FxHashMap<&'static str, Concept>> =
-    std::sync::LazyLock::new(|| {
-        VOCABULARY
-            .iter()
-            .flat_map(|(c, labels)| labels.iter().map(move |l| (*l, *c)))
-            .collect()
-    });
+    std::sync::LazyLock::new(|| crate::ingest::layouts::vocab::index(VOCABULARY));
 
 /// `concept_of` of a cell keyed by `layouts::vocab::key` (`RawRow::keys`) or by `key`: the
 /// same label without a trailing bracketed note or a leading `其中：`.
