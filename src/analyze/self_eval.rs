@@ -2,6 +2,8 @@
 //! same district whose matching key (aliases applied) it names; one with errors is listed as
 //! not published (it withholds no declaration). A self-evaluation of a department without a
 //! published declaration has no page to join: the report lists its `no-declaration` warning.
+//! On joining, each is reviewed and paired with its year's declared indicators, once, for
+//! every page and download that shows it.
 
 use super::{District, Unpublished};
 use crate::diagnostic::Diagnostic;
