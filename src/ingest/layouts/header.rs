@@ -382,62 +382,205 @@ impl<C: Vocabulary> ColumnMap<C> {
                     .collect();
             }
         }
-        // Cell k under column j, after a cell that moved by `before` (the first placed cell:
-        // after the row's known offset), at `per_cell` a cell of changed move: its score and
-        // its move.
-        let place = |k: usize, j: usize, before: isize, per_cell: i32| -> (i32, isize) {
-            let i = cells[k] as isize;
-            let c = &cols[j];
-            let p = (i + before).clamp(c.start as isize, c.end as isize - 1);
-            let moved = p - i;
-            // A row loses cells on its left, it does not gain them: standing left of where
-            // the cell is costs more (for every such cell, or once a move: `Moves`).
-            let left = moved < 0 && (M::LEFT_EVERY_CELL || moved < before);
-            let cost = per_cell * (moved - before).unsigned_abs() as i32
-                + if left { LEFT_OF_ITSELF } else { 0 };
-            // A value stands in the first cell of a merged span.
-            let fit = scores[k * m + j] - i32::from(p != c.start as isize);
-            (fit - cost, moved)
-        };
-        // best[k][j]: the best score with cell k the last placed, under column j; the cell
-        // placed before it is at most `MAX_LEFT_OUT` cells back.
-        let mut best: Vec<Vec<Step>> = vec![Vec::with_capacity(m); n];
-        for k in 0..n {
-            for j in 0..m {
-                let (s, moved) = place(k, j, -offset, MOVE_COST);
-                let mut cand = (LEFT_OUT * k as i32 + s, None, moved);
-                let first = k.saturating_sub(MAX_LEFT_OUT + 1);
-                for (k2, placed) in best.iter().enumerate().take(k).skip(first) {
-                    for (j2, &(s2, _, d2)) in placed.iter().enumerate().take(j) {
-                        let (s, moved) = place(k, j, d2, M::BETWEEN);
-                        let total = s2 + LEFT_OUT * (k - k2 - 1) as i32 + s;
-                        if total > cand.0 {
-                            cand = (total, Some((k2, j2)), moved);
-                        }
+        let spans: Vec<(usize, usize)> = cols.iter().map(|c| (c.start, c.end)).collect();
+        let place = placer::<M>(&cells, &spans, &scores);
+        // Most rows that do not fit where they stand have one assignment that scores what
+        // no other can reach (a row short of its leading cells, moved as a whole): that one
+        // is the answer of the search below, found without it.
+        let chain = unique_best::<M>(&scores, n, m, offset, &place)
+            .unwrap_or_else(|| search::<M>(&scores, n, m, offset, &place));
+        chain
+            .into_iter()
+            .map(|(k, j)| (cols[j], row.cells[cells[k]].as_str()))
+            .collect()
+    }
+}
+
+/// How `assign` scores cell k (standing at `cells[k]`) under column j (over `spans[j]`)
+/// after a cell that moved by `before` (the first placed cell: after the row's known offset),
+/// at `per_cell` a cell of changed move: its score and its move.
+fn placer<'a, M: Moves>(
+    cells: &'a [usize],
+    spans: &'a [(usize, usize)],
+    scores: &'a [i32],
+) -> impl Fn(usize, usize, isize, i32) -> (i32, isize) + 'a {
+    let m = spans.len();
+    move |k, j, before, per_cell| {
+        let i = cells[k] as isize;
+        let (start, end) = (spans[j].0 as isize, spans[j].1 as isize);
+        let p = (i + before).clamp(start, end - 1);
+        let moved = p - i;
+        // A row loses cells on its left, it does not gain them: standing left of where the
+        // cell is costs more (for every such cell, or once a move: `Moves`).
+        let left = moved < 0 && (M::LEFT_EVERY_CELL || moved < before);
+        let cost = per_cell * (moved - before).unsigned_abs() as i32
+            + if left { LEFT_OF_ITSELF } else { 0 };
+        // A value stands in the first cell of a merged span.
+        let fit = scores[k * m + j] - i32::from(p != start);
+        (fit - cost, moved)
+    }
+}
+
+/// `assign`'s search: the best assignment of `n` cells to `m` columns in order (`scores` row
+/// by row: cell k under column j; `place`: cell k under column j after a cell that moved by
+/// a distance, at a cost a cell of changed move: its score and its move), as (cell, column)
+/// pairs in order.
+fn search<M: Moves>(
+    scores: &[i32],
+    n: usize,
+    m: usize,
+    offset: isize,
+    place: impl Fn(usize, usize, isize, i32) -> (i32, isize),
+) -> Vec<(usize, usize)> {
+    // best[k][j]: the best score with cell k the last placed, under column j; the cell
+    // placed before it is at most `MAX_LEFT_OUT` cells back.
+    let mut best: Vec<Vec<Step>> = vec![Vec::with_capacity(m); n];
+    for k in 0..n {
+        for j in 0..m {
+            let (s, moved) = place(k, j, -offset, MOVE_COST);
+            let mut cand = (LEFT_OUT * k as i32 + s, None, moved);
+            let first = k.saturating_sub(MAX_LEFT_OUT + 1);
+            // `place` never scores a cell above its fit: a step that could not beat the best
+            // so far even at that is not worked out (the order of the search, and so its
+            // ties, is unchanged).
+            let fit = scores[k * m + j];
+            for (k2, placed) in best.iter().enumerate().take(k).skip(first) {
+                let gap = LEFT_OUT * (k - k2 - 1) as i32;
+                for (j2, &(s2, _, d2)) in placed.iter().enumerate().take(j) {
+                    if s2 + gap + fit <= cand.0 {
+                        continue;
+                    }
+                    let (s, moved) = place(k, j, d2, M::BETWEEN);
+                    let total = s2 + gap + s;
+                    if total > cand.0 {
+                        cand = (total, Some((k2, j2)), moved);
                     }
                 }
-                best[k].push(cand);
             }
+            best[k].push(cand);
         }
-        let mut end = None;
-        let mut top = LEFT_OUT * n as i32;
-        for (k, row_k) in best.iter().enumerate() {
-            for (j, &(s, _, _)) in row_k.iter().enumerate() {
-                let total = s + LEFT_OUT * (n - 1 - k) as i32;
-                if total > top {
-                    top = total;
-                    end = Some((k, j));
-                }
-            }
-        }
-        let mut out = Vec::new();
-        while let Some((k, j)) = end {
-            out.push((cols[j], row.cells[cells[k]].as_str()));
-            end = best[k][j].1;
-        }
-        out.reverse();
-        out
     }
+    let mut end = None;
+    let mut top = LEFT_OUT * n as i32;
+    for (k, row_k) in best.iter().enumerate() {
+        for (j, &(s, _, _)) in row_k.iter().enumerate() {
+            let total = s + LEFT_OUT * (n - 1 - k) as i32;
+            if total > top {
+                top = total;
+                end = Some((k, j));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    while let Some((k, j)) = end {
+        out.push((k, j));
+        end = best[k][j].1;
+    }
+    out.reverse();
+    out
+}
+
+/// The assignment `assign`'s search would find, when one can be shown to be its only best
+/// without the search: `None` otherwise.
+///
+/// Every assignment (cells in order under columns in order, cells left out at `LEFT_OUT`)
+/// scores at most its bound: its first placed cell exactly as `place` scores it, every later
+/// one at most its fit (a move only costs, a merged span's later cells fit one less). The
+/// highest bound is found in one pass over cells × columns with how many assignments reach it.
+/// When exactly one does and its exact score is its bound, every other assignment scores
+/// less, at every step of the way too, so the search keeps it at each of its steps and ends
+/// on it (if no more than `MAX_LEFT_OUT` cells lie between two of its cells, as the search
+/// allows).
+fn unique_best<M: Moves>(
+    scores: &[i32],
+    n: usize,
+    m: usize,
+    offset: isize,
+    place: impl Fn(usize, usize, isize, i32) -> (i32, isize),
+) -> Option<Vec<(usize, usize)>> {
+    use std::cmp::Ordering;
+    // A best bound, how many assignments reach it and where (the last placed cell and its
+    // column; meaningful when one does).
+    type Best = (i32, u64, Option<(usize, usize)>);
+    const NONE: Best = (i32::MIN / 4, 0, None);
+    let pick = |a: Best, b: Best| match a.0.cmp(&b.0) {
+        Ordering::Greater => a,
+        Ordering::Less => b,
+        Ordering::Equal => (a.0, a.1 + b.1, a.2),
+    };
+    let at = |k: usize, j: usize| k * m + j;
+    // `previous[k, j]`: the cell placed before cell k under column j on its best way there;
+    // `upto[k, j]`: the best of (bound so far − `LEFT_OUT`·k2) over last placed cells k2 ≤ k
+    // under columns ≤ j (two overlapping regions counted once), so each cell looks back once.
+    let mut previous: Vec<Option<(usize, usize)>> = vec![None; n * m];
+    let mut upto: Vec<Best> = vec![NONE; n * m];
+    let mut top: Best = (LEFT_OUT * n as i32, 1, None);
+    for k in 0..n {
+        for j in 0..m {
+            let first: Best = (
+                LEFT_OUT * k as i32 + place(k, j, -offset, MOVE_COST).0,
+                1,
+                None,
+            );
+            let after = if k > 0 && j > 0 {
+                let (v, count, last) = upto[at(k - 1, j - 1)];
+                (
+                    v + LEFT_OUT * (k as i32 - 1) + scores[at(k, j)],
+                    count,
+                    last,
+                )
+            } else {
+                NONE
+            };
+            let reach = pick(first, after);
+            previous[at(k, j)] = reach.2;
+            top = pick(
+                top,
+                (
+                    reach.0 + LEFT_OUT * (n - 1 - k) as i32,
+                    reach.1,
+                    Some((k, j)),
+                ),
+            );
+            let above = if k > 0 { upto[at(k - 1, j)] } else { NONE };
+            let left = if j > 0 { upto[at(k, j - 1)] } else { NONE };
+            let both = if k > 0 && j > 0 {
+                upto[at(k - 1, j - 1)]
+            } else {
+                NONE
+            };
+            let mut region = pick(above, left);
+            if both.0 == region.0 {
+                region.1 -= both.1;
+            }
+            upto[at(k, j)] = pick(
+                region,
+                (reach.0 - LEFT_OUT * k as i32, reach.1, Some((k, j))),
+            );
+        }
+    }
+    let (bound, 1, Some(last)) = top else {
+        return None;
+    };
+    let mut chain = vec![last];
+    while let Some(p) = previous[at(chain[chain.len() - 1].0, chain[chain.len() - 1].1)] {
+        chain.push(p);
+    }
+    chain.reverse();
+    if chain.windows(2).any(|w| w[1].0 - w[0].0 > MAX_LEFT_OUT + 1) {
+        return None;
+    }
+    let (k0, j0) = chain[0];
+    let (mut score, mut moved) = place(k0, j0, -offset, MOVE_COST);
+    score += LEFT_OUT * k0 as i32;
+    for w in chain.windows(2) {
+        let ((k2, _), (k, j)) = (w[0], w[1]);
+        let (s, now) = place(k, j, moved, M::BETWEEN);
+        score += LEFT_OUT * (k - k2 - 1) as i32 + s;
+        moved = now;
+    }
+    score += LEFT_OUT * (n - 1 - last.0) as i32;
+    (score == bound).then_some(chain)
 }
 
 /// A step of `assign`'s search: the score so far, the cell and column placed before, and how
@@ -656,5 +799,64 @@ mod tests {
             ),
             [Some(2019), Some(2018)]
         );
+    }
+
+    /// Random rows (cells, column spans, fits, offsets), both kinds of moves: whenever
+    /// `unique_best` answers, the search answers the same. Counted, so the shortcut is shown
+    /// to answer often and the search to be needed sometimes.
+    #[test]
+    fn the_shortcut_answers_as_the_search_does() {
+        fn check<M: Moves>(seed: u64) -> (usize, usize) {
+            let mut state = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let mut next = |below: u64| {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                (state >> 33) % below
+            };
+            let (mut answered, mut searched) = (0, 0);
+            for _ in 0..4000 {
+                let m = 1 + next(8) as usize;
+                let mut spans = Vec::new();
+                let mut at = next(2) as usize;
+                for _ in 0..m {
+                    let width = 1 + usize::from(next(4) == 0);
+                    spans.push((at, at + width));
+                    at += width;
+                }
+                let mut cells: Vec<usize> = (0..at + 2).filter(|_| next(3) != 0).collect();
+                cells.truncate(8);
+                let n = cells.len();
+                if n == 0 {
+                    continue;
+                }
+                // Few values, so ties are common.
+                let scores: Vec<i32> = (0..n * m).map(|_| next(7) as i32 - 4).collect();
+                let offset = [0, 0, 0, 1, -1][next(5) as usize];
+                let place = placer::<M>(&cells, &spans, &scores);
+                let searched_for = search::<M>(&scores, n, m, offset, &place);
+                match unique_best::<M>(&scores, n, m, offset, &place) {
+                    Some(chain) => {
+                        assert_eq!(
+                            chain, searched_for,
+                            "cells {cells:?} spans {spans:?} scores {scores:?} offset {offset}"
+                        );
+                        answered += 1;
+                    }
+                    None => searched += 1,
+                }
+            }
+            (answered, searched)
+        }
+        for seed in 0..5 {
+            for (answered, searched) in [check::<WholeRows>(seed), check::<LostOnTheLeft>(seed)] {
+                assert!(
+                    answered > 400 && searched > 400,
+                    "{answered} answered, {searched} searched"
+                );
+            }
+        }
     }
 }
