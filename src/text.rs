@@ -14,13 +14,17 @@ pub fn is_padding(c: char) -> bool {
 
 /// Full-width ASCII (`２８６．４１`, `：`, `％`) to half-width; the ideographic space to a space.
 pub fn to_half_width(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
-            '\u{3000}' => ' ',
-            _ => c,
-        })
-        .collect()
+    s.chars().map(half_width).collect()
+}
+
+/// One character half-width: full-width ASCII (`！`…`～`) to ASCII, the ideographic space to
+/// a space; anything else as it is.
+pub fn half_width(c: char) -> char {
+    match c {
+        '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        _ => c,
+    }
 }
 
 /// A label as compared against the form's words: half-width, without spaces or line breaks
@@ -30,11 +34,7 @@ pub fn label(cell: &str) -> String {
     // One pass, one allocation: every cell of every row is labelled.
     let mut s = String::with_capacity(cell.len());
     for c in cell.chars() {
-        let c = match c {
-            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
-            '\u{3000}' => ' ',
-            _ => c,
-        };
+        let c = half_width(c);
         let leading_star = s.is_empty() && c == '*';
         if !(is_padding(c) || leading_star) {
             s.push(c);

@@ -13,7 +13,7 @@ use crate::model::identity::Aliases;
 use crate::model::review::{self, Grade};
 use crate::model::self_evaluation::{EvalLayout, Evaluation, IndicatorResult, SelfEvaluation};
 use crate::model::Row;
-use crate::text::to_half_width;
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
@@ -302,11 +302,22 @@ pub struct Evaluated<'a> {
 /// A name as indicators are matched: half-width, no whitespace or punctuation, no trailing
 /// `指标`.
 pub fn match_key(s: &str) -> String {
-    let k: String = to_half_width(s)
-        .chars()
-        .filter(|c| !(c.is_whitespace() || c.is_ascii_punctuation() || is_cjk_punctuation(*c)))
-        .collect();
-    k.strip_suffix("指标").map(str::to_owned).unwrap_or(k)
+    // One pass, one allocation: every indicator of every self-evaluation is keyed, on both
+    // sides of the pairing.
+    let mut k = String::with_capacity(s.len());
+    k.extend(
+        half_width_chars(s)
+            .filter(|c| !(c.is_whitespace() || c.is_ascii_punctuation() || is_cjk_punctuation(*c))),
+    );
+    if k.ends_with("指标") {
+        k.truncate(k.len() - "指标".len());
+    }
+    k
+}
+
+/// `s` half-width, a character at a time (`text::to_half_width` without its `String`).
+fn half_width_chars(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.chars().map(crate::text::half_width)
 }
 
 fn is_cjk_punctuation(c: char) -> bool {
@@ -316,17 +327,12 @@ fn is_cjk_punctuation(c: char) -> bool {
     )
 }
 
-/// A target as compared across the two forms: half-width, without spaces.
-fn target_key(s: &str) -> String {
-    to_half_width(s)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect()
-}
-
-/// Whether an evaluated target is the declared one (half-width, spaces ignored).
+/// Whether an evaluated target is the declared one (half-width, spaces ignored). Compared a
+/// character at a time: every paired indicator is compared on the page, in the downloads and
+/// by `target-changed`.
 pub fn same_target(evaluated: &str, declared: &str) -> bool {
-    target_key(evaluated) == target_key(declared)
+    let key = |s| half_width_chars(s).filter(|c: &char| !c.is_whitespace());
+    key(evaluated).eq(key(declared))
 }
 
 /// An evaluated indicator's target as one text: Sichuan's `指标性质`, `指标值` and `度量单位`
@@ -438,123 +444,138 @@ pub fn cross(
             }
         }
     }
-    let mut out = Vec::new();
-    for ((key, year), same) in &evaluated {
-        for e in same {
-            let form = &e.evaluation.form;
-            let src = &e.evaluation.source;
-            let sheet = e.evaluation.sheet.as_deref();
-            let department = form.department.as_deref().unwrap_or_default();
-            let mut push = |code: Code, line: Option<u32>, message: String| {
-                out.push(
-                    Diagnostic::new(code, e.file, message)
-                        .at(line)
-                        .in_sheet(sheet),
-                );
-            };
-            if same.len() > 1 {
-                let others: Vec<&str> = same
-                    .iter()
-                    .filter(|o| o.file != e.file || o.evaluation.sheet != e.evaluation.sheet)
-                    .map(|o| o.file)
-                    .collect();
-                push(
-                    Code::DuplicateSubmission,
-                    src.anchor(),
-                    format!(
-                        "{department}的{year}年度自评表重复提交，另见：{}；请只保留一份",
-                        others.join("、")
-                    ),
-                );
-            }
-            let Some(declaration) = by_key.get(&(key.clone(), *year)).and_then(|v| v.first())
-            else {
-                push(
-                    Code::NoDeclaration,
-                    src.anchor(),
-                    format!(
-                        "没有找到{department}{year}年度的绩效目标申报表，无法核对自评的指标和预算；请一并提交申报表（更名的部门请在 site.toml 的 [aliases] 中登记）"
-                    ),
-                );
-                continue;
-            };
-            let facts = declaration.facts;
-            // initial-budget-mismatch
-            let declared_total = facts
-                .has_expenditure
-                .then(|| facts.row(Row::ExpenditureTotal).budget)
-                .flatten();
-            if let (Some(initial), Some(declared)) = (form.execution.initial_budget, declared_total)
-            {
-                if (initial - declared).abs() > money_tolerance() {
-                    push(
-                        Code::InitialBudgetMismatch,
-                        src.execution,
-                        format!(
-                            "年初预算数 {} 与申报表（{}）的{year}年支出预算合计 {} 不符，相差 {}，请核对",
-                            fmt_amount(initial),
-                            declaration.file,
-                            fmt_amount(declared),
-                            fmt_amount((initial - declared).abs())
-                        ),
-                    );
-                }
-            }
-            // The indicators.
-            let declared: Vec<Declared<'_>> = facts
-                .search
-                .named_indicators()
-                .map(|i| Declared {
-                    level1: &i.level1,
-                    name: &i.name,
-                    target: &i.target,
-                })
+    // Each department-year on its own: the pairing and the target comparisons are most of a
+    // self-evaluation's cost after reading, and this runs once over the whole input.
+    let groups: Vec<(&(String, i32), &Vec<&Evaluated<'_>>)> = evaluated.iter().collect();
+    groups
+        .par_iter()
+        .flat_map_iter(|&(at, same)| {
+            let mut out = Vec::new();
+            cross_one(&mut out, at, same, &by_key);
+            out
+        })
+        .collect()
+}
+
+/// The cross-file findings of the self-evaluations of one department and year.
+fn cross_one(
+    out: &mut Vec<Diagnostic>,
+    at: &(String, i32),
+    same: &[&Evaluated<'_>],
+    by_key: &BTreeMap<(String, i32), Vec<&Entry<'_>>>,
+) {
+    let year = at.1;
+    for e in same {
+        let form = &e.evaluation.form;
+        let src = &e.evaluation.source;
+        let sheet = e.evaluation.sheet.as_deref();
+        let department = form.department.as_deref().unwrap_or_default();
+        let mut push = |code: Code, line: Option<u32>, message: String| {
+            out.push(
+                Diagnostic::new(code, e.file, message)
+                    .at(line)
+                    .in_sheet(sheet),
+            );
+        };
+        if same.len() > 1 {
+            let others: Vec<&str> = same
+                .iter()
+                .filter(|o| o.file != e.file || o.evaluation.sheet != e.evaluation.sheet)
+                .map(|o| o.file)
                 .collect();
-            let pairing = pair_with(form, declared.iter().map(|d| (d.level1, d.name)));
-            for (k, (i, m)) in form.indicators.iter().zip(&pairing.matched).enumerate() {
-                match m {
-                    Some(j) => {
-                        let d = &declared[*j];
-                        let now = evaluated_target(i, form.layout).unwrap_or_default();
-                        if !same_target(&now, d.target) {
-                            push(
-                                Code::TargetChanged,
-                                src.indicator(k),
-                                format!(
-                                    "{}的年度指标值“{now}”与申报表（{}）的预期当年实现值“{}”不一致；自评应按申报的目标评价，调整目标须说明依据",
-                                    indicator_name(i, k),
-                                    declaration.file,
-                                    d.target
-                                ),
-                            );
-                        }
-                    }
-                    None if i.name.is_some() => push(
-                        Code::TargetAdded,
-                        src.indicator(k),
-                        format!(
-                            "{}在申报表（{}）中没有对应的申报指标；新增指标请说明依据，或核对指标名称",
-                            indicator_name(i, k),
-                            declaration.file
-                        ),
-                    ),
-                    None => {}
-                }
-            }
-            for j in &pairing.dropped {
-                let d = &declared[*j];
+            push(
+                Code::DuplicateSubmission,
+                src.anchor(),
+                format!(
+                    "{department}的{year}年度自评表重复提交，另见：{}；请只保留一份",
+                    others.join("、")
+                ),
+            );
+        }
+        let Some(declaration) = by_key.get(at).and_then(|v| v.first()) else {
+            push(
+                Code::NoDeclaration,
+                src.anchor(),
+                format!(
+                    "没有找到{department}{year}年度的绩效目标申报表，无法核对自评的指标和预算；请一并提交申报表（更名的部门请在 site.toml 的 [aliases] 中登记）"
+                ),
+            );
+            continue;
+        };
+        let facts = declaration.facts;
+        // initial-budget-mismatch
+        let declared_total = facts
+            .has_expenditure
+            .then(|| facts.row(Row::ExpenditureTotal).budget)
+            .flatten();
+        if let (Some(initial), Some(declared)) = (form.execution.initial_budget, declared_total) {
+            if (initial - declared).abs() > money_tolerance() {
                 push(
-                    Code::TargetDropped,
-                    src.anchor(),
+                    Code::InitialBudgetMismatch,
+                    src.execution,
                     format!(
-                        "申报表（{}）中的指标“{}”（{}，预期当年实现值“{}”）在自评表中没有评价，请补充其完成情况",
-                        declaration.file, d.name, d.level1, d.target
+                        "年初预算数 {} 与申报表（{}）的{year}年支出预算合计 {} 不符，相差 {}，请核对",
+                        fmt_amount(initial),
+                        declaration.file,
+                        fmt_amount(declared),
+                        fmt_amount((initial - declared).abs())
                     ),
                 );
             }
         }
+        // The indicators.
+        let declared: Vec<Declared<'_>> = facts
+            .search
+            .named_indicators()
+            .map(|i| Declared {
+                level1: &i.level1,
+                name: &i.name,
+                target: &i.target,
+            })
+            .collect();
+        let pairing = pair_with(form, declared.iter().map(|d| (d.level1, d.name)));
+        for (k, (i, m)) in form.indicators.iter().zip(&pairing.matched).enumerate() {
+            match m {
+                Some(j) => {
+                    let d = &declared[*j];
+                    let now = evaluated_target(i, form.layout).unwrap_or_default();
+                    if !same_target(&now, d.target) {
+                        push(
+                            Code::TargetChanged,
+                            src.indicator(k),
+                            format!(
+                                "{}的年度指标值“{now}”与申报表（{}）的预期当年实现值“{}”不一致；自评应按申报的目标评价，调整目标须说明依据",
+                                indicator_name(i, k),
+                                declaration.file,
+                                d.target
+                            ),
+                        );
+                    }
+                }
+                None if i.name.is_some() => push(
+                    Code::TargetAdded,
+                    src.indicator(k),
+                    format!(
+                        "{}在申报表（{}）中没有对应的申报指标；新增指标请说明依据，或核对指标名称",
+                        indicator_name(i, k),
+                        declaration.file
+                    ),
+                ),
+                None => {}
+            }
+        }
+        for j in &pairing.dropped {
+            let d = &declared[*j];
+            push(
+                Code::TargetDropped,
+                src.anchor(),
+                format!(
+                    "申报表（{}）中的指标“{}”（{}，预期当年实现值“{}”）在自评表中没有评价，请补充其完成情况",
+                    declaration.file, d.name, d.level1, d.target
+                ),
+            );
+        }
     }
-    out
 }
 
 #[cfg(test)]
