@@ -12,6 +12,7 @@ use crate::model::identity::Aliases;
 use crate::model::review::Review;
 use crate::model::self_evaluation::Evaluation;
 use crate::rules::self_eval::{pair_with, Pairing};
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 /// A published self-evaluation.
@@ -36,7 +37,17 @@ pub struct EvalForm<'a> {
 /// Self-evaluations by district folder and department key, waiting for their departments.
 #[derive(Debug, Default)]
 pub struct Evaluations<'a> {
-    by_department: BTreeMap<(String, String), Vec<EvalForm<'a>>>,
+    by_department: BTreeMap<(String, String), Vec<Joining<'a>>>,
+}
+
+/// A self-evaluation waiting for its department: an `EvalForm` before its review and pairing.
+#[derive(Debug)]
+struct Joining<'a> {
+    file: &'a str,
+    year: i32,
+    evaluation: &'a Evaluation,
+    notes: Vec<&'a Diagnostic>,
+    report_href: String,
 }
 
 impl<'a> Evaluations<'a> {
@@ -62,12 +73,10 @@ impl<'a> Evaluations<'a> {
                 self.by_department
                     .entry((district, key))
                     .or_default()
-                    .push(EvalForm {
+                    .push(Joining {
                         file: &outcome.file.display,
                         year,
                         evaluation,
-                        review: evaluation.review(),
-                        pairing: None,
                         notes: outcome.diagnostics.iter().collect(),
                         report_href: report.href(&outcome.file.display, outcome.sheet.as_deref()),
                     });
@@ -85,24 +94,40 @@ impl<'a> Evaluations<'a> {
         }
     }
 
-    /// Gives every department its self-evaluations, latest year first.
+    /// Gives every department its self-evaluations, latest year first, each reviewed and
+    /// paired with its year's declaration (departments in parallel: with thousands of
+    /// self-evaluations this is most of the model's making).
     pub fn attach(mut self, districts: &mut [District<'a>]) {
         for d in districts.iter_mut() {
-            for dep in &mut d.departments {
-                if let Some(mut forms) = self
-                    .by_department
-                    .remove(&(d.folder.clone(), dep.key.clone()))
-                {
+            let waiting: Vec<Vec<Joining<'a>>> = d
+                .departments
+                .iter()
+                .map(|dep| {
+                    let key = (d.folder.clone(), dep.key.clone());
+                    self.by_department.remove(&key).unwrap_or_default()
+                })
+                .collect();
+            d.departments
+                .par_iter_mut()
+                .zip(waiting)
+                .for_each(|(dep, mut forms)| {
                     forms.sort_by(|a, b| b.year.cmp(&a.year).then_with(|| a.file.cmp(b.file)));
-                    for f in &mut forms {
-                        f.pairing = dep.declared_indicators(f.year).map(|declared| {
-                            let rows = declared.iter().map(|(l1, name, _)| (*l1, *name));
-                            pair_with(&f.evaluation.form, rows)
-                        });
-                    }
-                    dep.evaluations = forms;
-                }
-            }
+                    dep.evaluations = forms
+                        .into_iter()
+                        .map(|f| EvalForm {
+                            pairing: dep.declared_indicators(f.year).map(|declared| {
+                                let rows = declared.iter().map(|(l1, name, _)| (*l1, *name));
+                                pair_with(&f.evaluation.form, rows)
+                            }),
+                            review: f.evaluation.review(),
+                            file: f.file,
+                            year: f.year,
+                            evaluation: f.evaluation,
+                            notes: f.notes,
+                            report_href: f.report_href,
+                        })
+                        .collect();
+                });
         }
     }
 }
