@@ -227,3 +227,58 @@ fn reading_departments_again_gives_the_site_that_keeping_them_gives() {
     assert!(a.keys().any(|k| k.ends_with("-2020.json")));
     assert_eq!(a, b);
 }
+
+/// A large run lets its declarations go and reads each department's again to render its page:
+/// a form whose bytes changed since it was validated is refused (`Changed`), never published
+/// unchecked. Regression for a mutant that survived every other test: the digest guard
+/// replaced by `true`.
+#[test]
+fn a_declaration_changed_after_validation_is_refused_when_read_again() {
+    use budgetsite::ingest::{self, IngestOptions};
+    use budgetsite::load::{load_files, LoadOptions};
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("submissions");
+    let a = write_sample(&input, "x/a-2020.txt", None);
+    write_sample(&input, "x/b-2020.txt", Some("示例区妇联"));
+    let ingest = IngestOptions {
+        names_from_folder: true,
+        ..IngestOptions::default()
+    };
+    let (files, problems) = ingest::discover(std::slice::from_ref(&input), &ingest).unwrap();
+    let config = budgetsite::config::SiteConfig::default();
+    let aliases = config.aliases();
+    let load = LoadOptions {
+        aliases: &aliases,
+        keep_up_to: 0,
+        previous: None,
+        previous_started: 0,
+        records: false,
+    };
+    let (batch, _) = load_files(&files, problems, &ingest, &load);
+    let model = budgetsite::analyze::analyze(&batch, &input, &config);
+    let departments = &model.districts[0].departments;
+    assert_eq!(departments.len(), 2);
+    // Unchanged: read again, as validated.
+    for dep in departments {
+        let again = dep
+            .declarations(&ingest)
+            .expect("unchanged forms read again");
+        assert_eq!(again.len(), 1);
+    }
+    // One form's bytes change between the validation and the rendering.
+    let mut bytes = std::fs::read(&a).unwrap();
+    bytes.extend_from_slice(b"\n\n");
+    std::fs::write(&a, bytes).unwrap();
+    let outcomes: Vec<(String, bool)> = departments
+        .iter()
+        .map(|dep| (dep.name.clone(), dep.declarations(&ingest).is_err()))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            ("武汉市新洲区总工会".to_owned(), true),
+            ("示例区妇联".to_owned(), false)
+        ],
+        "only the changed form is refused"
+    );
+}
