@@ -387,8 +387,14 @@ impl<C: Vocabulary> ColumnMap<C> {
         // Most rows that do not fit where they stand have one assignment that scores what
         // no other can reach (a row short of its leading cells, moved as a whole): that one
         // is the answer of the search below, found without it.
-        let chain = unique_best::<M>(&scores, n, m, offset, &place)
-            .unwrap_or_else(|| search::<M>(&scores, n, m, offset, &place));
+        let problem = Problem {
+            scores: &scores,
+            n,
+            m,
+            offset,
+            place,
+        };
+        let chain = unique_best::<M>(&problem).unwrap_or_else(|| search::<M>(&problem));
         chain
             .into_iter()
             .map(|(k, j)| (cols[j], row.cells[cells[k]].as_str()))
@@ -421,17 +427,24 @@ fn placer<'a, M: Moves>(
     }
 }
 
-/// `assign`'s search: the best assignment of `n` cells to `m` columns in order (`scores` row
-/// by row: cell k under column j; `place`: cell k under column j after a cell that moved by
-/// a distance, at a cost a cell of changed move: its score and its move), as (cell, column)
-/// pairs in order.
-fn search<M: Moves>(
-    scores: &[i32],
+/// One row's assignment as `assign` weighs it: what each of its `n` cells fits under each of
+/// `m` columns (`scores`, cell by cell), the row's known offset, and how a placed cell scores
+/// (`placer`: cell k under column j after a cell that moved by a distance, at a cost a cell of
+/// changed move; its score and its move).
+struct Problem<'a, P> {
+    scores: &'a [i32],
     n: usize,
     m: usize,
     offset: isize,
-    place: impl Fn(usize, usize, isize, i32) -> (i32, isize),
+    place: P,
+}
+
+/// `assign`'s search: the best assignment of `p`'s cells to its columns in order, as (cell,
+/// column) pairs in order.
+fn search<M: Moves>(
+    p: &Problem<'_, impl Fn(usize, usize, isize, i32) -> (i32, isize)>,
 ) -> Vec<(usize, usize)> {
+    let (scores, n, m, offset, place) = (p.scores, p.n, p.m, p.offset, &p.place);
     // best[k][j]: the best score with cell k the last placed, under column j; the cell
     // placed before it is at most `MAX_LEFT_OUT` cells back.
     let mut best: Vec<Vec<Step>> = vec![Vec::with_capacity(m); n];
@@ -492,12 +505,9 @@ fn search<M: Moves>(
 /// on it (if no more than `MAX_LEFT_OUT` cells lie between two of its cells, as the search
 /// allows).
 fn unique_best<M: Moves>(
-    scores: &[i32],
-    n: usize,
-    m: usize,
-    offset: isize,
-    place: impl Fn(usize, usize, isize, i32) -> (i32, isize),
+    p: &Problem<'_, impl Fn(usize, usize, isize, i32) -> (i32, isize)>,
 ) -> Option<Vec<(usize, usize)>> {
+    let (scores, n, m, offset, place) = (p.scores, p.n, p.m, p.offset, &p.place);
     use std::cmp::Ordering;
     // A best bound, how many assignments reach it and where (the last placed cell and its
     // column; meaningful when one does).
@@ -835,9 +845,15 @@ mod tests {
                 // Few values, so ties are common.
                 let scores: Vec<i32> = (0..n * m).map(|_| next(7) as i32 - 4).collect();
                 let offset = [0, 0, 0, 1, -1][next(5) as usize];
-                let place = placer::<M>(&cells, &spans, &scores);
-                let searched_for = search::<M>(&scores, n, m, offset, &place);
-                match unique_best::<M>(&scores, n, m, offset, &place) {
+                let problem = Problem {
+                    scores: &scores,
+                    n,
+                    m,
+                    offset,
+                    place: placer::<M>(&cells, &spans, &scores),
+                };
+                let searched_for = search::<M>(&problem);
+                match unique_best::<M>(&problem) {
                     Some(chain) => {
                         assert_eq!(
                             chain, searched_for,
