@@ -334,6 +334,11 @@ impl Shared<'_, '_, '_> {
             let xlsx = crate::output::evaluations::table_path(d, year, "xlsx");
             self.tables(&table, &csv, &xlsx)?;
         }
+        if let Some(table) = crate::output::evaluations::changes_table(d, year) {
+            let csv = crate::output::evaluations::changes_path(d, year, "csv");
+            let xlsx = crate::output::evaluations::changes_path(d, year, "xlsx");
+            self.tables(&table, &csv, &xlsx)?;
+        }
         // The district's download is its latest year's table: the same table, made once.
         if d.latest_year() == Some(year) {
             let csv = views::district_table(d, "csv");

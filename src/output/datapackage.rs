@@ -230,6 +230,30 @@ const EVALUATION_TABLE: [FieldSpec; 19] = {
 };
 const EVALUATION_KEY: [&str; 2] = ["部门", "年度"];
 
+/// A year's changed and dropped targets (`years/<year>/changed-targets.csv`), in file order.
+const CHANGES_TABLE: [FieldSpec; 6] = {
+    const fn t(name: &'static str, title: &'static str) -> FieldSpec {
+        field(name, "string", title, title, None, "unknown:string", None)
+    }
+    [
+        t("部门", "部门名称"),
+        field(
+            "序号",
+            "integer",
+            "序号",
+            "该部门的第几条（先改动的指标，按自评表的顺序，再未自评的申报指标）",
+            None,
+            "value",
+            None,
+        ),
+        t("指标", "三级指标名称"),
+        t("申报指标值", "申报表中的预期当年实现值"),
+        t("自评指标值", "自评表所用的年度指标值；未自评的指标为空"),
+        t("情况", "指标值改动，或未自评"),
+    ]
+};
+const CHANGES_KEY: [&str; 2] = ["部门", "序号"];
+
 /// A resource name as the spec allows (`[-a-z0-9._/]`): an address's `ü` is written `v`, as
 /// pinyin is typed; anything else not allowed becomes `_`.
 fn clean(name: &str) -> String {
@@ -366,6 +390,18 @@ fn resources(d: &District<'_>, prefix: &str, folder: &str) -> Vec<Resource> {
                 None,
             );
             r.schema = Some(schema_of(&EVALUATION_TABLE, EVALUATION_KEY, None));
+            out.push(r);
+            let mut r = table(
+                format!("{prefix}changed-targets-{y}"),
+                local(crate::output::evaluations::changes_path(d, y, "csv")),
+                format!("{}{y}年度改动或未自评的指标", d.name),
+                format!(
+                    "{}{y}年度自评表中年度指标值与申报时不同的指标，以及申报了而自评表中没有的指标，每条一行。同名的 .xlsx 为同一张表的 Excel 工作簿。",
+                    d.name
+                ),
+                None,
+            );
+            r.schema = Some(schema_of(&CHANGES_TABLE, CHANGES_KEY, None));
             out.push(r);
         }
     }

@@ -2,7 +2,9 @@
 //! (`<district>/years/<year>/self-evaluations.csv` and `.xlsx`: execution, both scores, both
 //! grades, changed / dropped / added targets), and each department's `evaluations` in
 //! `district.json` (left out when it has none, so a site without self-evaluations keeps its
-//! bytes). Figures are exact until here and rounded to 2 places on output.
+//! bytes), and per evaluated year every changed or dropped target
+//! (`<district>/years/<year>/changed-targets.csv` and `.xlsx`). Figures are exact until here and
+//! rounded to 2 places on output.
 
 use crate::analyze::{Department, District};
 use crate::format::round;
@@ -15,6 +17,51 @@ use std::collections::BTreeMap;
 /// A year's self-evaluation table, relative to the site root.
 pub fn table_path(d: &District<'_>, year: i32, ext: &str) -> String {
     format!("{}/years/{year}/self-evaluations.{ext}", d.slug)
+}
+
+/// A year's changed and dropped targets, relative to the site root.
+pub fn changes_path(d: &District<'_>, year: i32, ext: &str) -> String {
+    format!("{}/years/{year}/changed-targets.{ext}", d.slug)
+}
+
+/// Every changed or dropped target of the district's self-evaluations of `year`, one row each
+/// (the dashboard lists the first `views::CHANGES_SHOWN`); `None` when the year has no
+/// self-evaluation, a table of no rows when none changed.
+pub fn changes_table(d: &District<'_>, year: i32) -> Option<Table> {
+    if !has_table(d, year) {
+        return None;
+    }
+    let mut rows = Vec::new();
+    for dep in &d.departments {
+        let Some(f) = dep.evaluations.iter().find(|e| e.year == year) else {
+            continue;
+        };
+        for (n, c) in views::target_changes(dep, f, "").into_iter().enumerate() {
+            rows.push(vec![
+                Cell::Text(c.department),
+                Cell::Integer(n as i64 + 1),
+                Cell::Text(c.indicator),
+                Cell::Text(c.declared),
+                Cell::Text(c.evaluated),
+                Cell::Text(
+                    if c.dropped {
+                        "未自评"
+                    } else {
+                        "指标值改动"
+                    }
+                    .to_owned(),
+                ),
+            ]);
+        }
+    }
+    Some(Table {
+        name: format!("{year}年改动或未自评的指标"),
+        headers: ["部门", "序号", "指标", "申报指标值", "自评指标值", "情况"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect(),
+        rows,
+    })
 }
 
 fn r2(d: Option<Decimal>) -> Option<Decimal> {

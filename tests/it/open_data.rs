@@ -169,12 +169,15 @@ fn check_packages(public: &Path) -> Vec<(PathBuf, usize)> {
                 );
             }
             // A department's row of a year: the budget tables key by 预算年度, the
-            // self-evaluations' table (issue 19) by the year evaluated, 年度.
+            // self-evaluations' table (issue 19) by the year evaluated, 年度; the changed
+            // targets of a year by department and the change's number within it.
             let key = &r["schema"]["primaryKey"];
             assert!(
                 *key == serde_json::json!(["部门", "预算年度"])
                     || (rel_name(r).contains("self-evaluations")
-                        && *key == serde_json::json!(["部门", "年度"])),
+                        && *key == serde_json::json!(["部门", "年度"]))
+                    || (rel_name(r).contains("changed-targets")
+                        && *key == serde_json::json!(["部门", "序号"])),
                 "{}: primary key {key}",
                 rel_name(r)
             );

@@ -740,3 +740,141 @@ fn a_duplicate_self_evaluation_names_the_other_file_never_itself() {
         ]
     );
 }
+
+/// The rows of the dashboard's table of changed or dropped targets: (department, indicator).
+fn listed_changes(html: &str) -> Vec<(String, String)> {
+    let Some(start) = html.find(r#"<table class="data sortable changes">"#) else {
+        return Vec::new();
+    };
+    let table = &html[start..start + html[start..].find("</table>").unwrap()];
+    table
+        .split("<tr>")
+        .skip(2) // the text before the header, the header
+        .map(|row| {
+            let between = |text: &str, open: &str, close: &str| {
+                let start = text.find(open).unwrap() + open.len();
+                let start = start + text[start..].find('>').unwrap() + 1;
+                text[start..start + text[start..].find(close).unwrap()].to_owned()
+            };
+            (between(row, "<a ", "</a>"), between(row, "<td", "</td>"))
+        })
+        .collect()
+}
+
+/// A district where more targets changed than a page lists (`CHANGES_SHOWN`, 300): the
+/// dashboard lists the first 300 in the district's order and says how many more there are;
+/// the year's `changed-targets.csv` has every one, the page's first.
+#[test]
+fn a_giant_districts_changed_targets_are_listed_in_part_and_downloaded_whole() {
+    use budgetsite_gen::self_eval::EvalOptions;
+    use budgetsite_gen::{generate, GenOptions, QuirkLevel};
+    let options = GenOptions {
+        seed: 3,
+        departments: 330,
+        years: vec![2022],
+        quirks: QuirkLevel::None,
+        evaluations: EvalOptions {
+            share: 100,
+            plant: vec!["target-changed".into()],
+            plant_count: 320,
+            sichuan_share: 0,
+            xlsx_share: 0,
+        },
+        ..GenOptions::default()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    generate(&options, &input).unwrap();
+    let out = dir.path().join("public");
+    let args = ["build", "--input", input.to_str().unwrap(), "--output"];
+    let done = run(
+        &[&args[..], &[out.to_str().unwrap(), "--no-cache"]].concat(),
+        dir.path(),
+    );
+    assert!(
+        done.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    let district = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.join("dashboard.html").is_file())
+        .expect("a district folder");
+    let csv = std::fs::read_to_string(district.join("years/2022/changed-targets.csv")).unwrap();
+    let downloaded: Vec<(String, String)> = csv
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[0].to_owned(), f[2].to_owned())
+        })
+        .collect();
+    assert!(
+        downloaded.len() >= 320,
+        "{} changes downloaded",
+        downloaded.len()
+    );
+    let page = std::fs::read_to_string(district.join("dashboard.html")).unwrap();
+    let listed = listed_changes(&page);
+    assert_eq!(
+        listed.len(),
+        300,
+        "the dashboard lists 300 of {}",
+        downloaded.len()
+    );
+    assert_eq!(
+        listed[..],
+        downloaded[..300],
+        "the page lists the download's first rows"
+    );
+    assert!(
+        page.contains(&format!("改动或未自评的指标（{}）", downloaded.len())),
+        "the heading counts every change"
+    );
+    assert!(
+        page.contains(&format!("其余 {} 条见下载", downloaded.len() - 300)),
+        "the page says how many it leaves out"
+    );
+}
+
+/// Where a district's changes fit on a page, the dashboard lists every one, as the download
+/// does (the bundled 示例区).
+#[test]
+fn the_bundled_dashboard_lists_every_change_its_download_has() {
+    let site = bundled_site();
+    let mut compared = 0;
+    for entry in std::fs::read_dir(site).unwrap() {
+        let district = entry.unwrap().path();
+        let Ok(page) = std::fs::read_to_string(district.join("dashboard.html")) else {
+            continue;
+        };
+        let Some(year) = page
+            .find("年度绩效自评（")
+            .map(|i| page[..i].chars().rev().take(4).collect::<String>())
+            .map(|y| y.chars().rev().collect::<String>())
+        else {
+            continue;
+        };
+        let csv =
+            std::fs::read_to_string(district.join(format!("years/{year}/changed-targets.csv")))
+                .unwrap();
+        let downloaded: Vec<(String, String)> = csv
+            .trim_start_matches('\u{feff}')
+            .lines()
+            .skip(1)
+            .map(|l| {
+                let f: Vec<&str> = l.split(',').collect();
+                (f[0].to_owned(), f[2].to_owned())
+            })
+            .collect();
+        assert!(
+            !downloaded.is_empty(),
+            "{year}: the sample district changed targets"
+        );
+        assert_eq!(listed_changes(&page), downloaded, "{}", district.display());
+        compared += 1;
+    }
+    assert!(compared >= 1);
+}

@@ -270,8 +270,13 @@ pub struct EvalBoard {
     pub csv_href: String,
     /// 优/良/中/差: how many departments graded themselves so, and how many the review does.
     pub grades: Vec<GradeCount>,
-    /// Every changed or dropped target of the year.
+    /// The year's changed or dropped targets in the district's order of departments, the
+    /// first `CHANGES_SHOWN` of them: a giant district's page stays readable, and the year's
+    /// table of them (`changes_csv_href`, `changes_xlsx_href`) has every one.
     pub changes: Vec<TargetChange>,
+    pub changes_total: usize,
+    pub changes_csv_href: String,
+    pub changes_xlsx_href: String,
     /// Other years with self-evaluations, latest first.
     pub other_years: Vec<i32>,
 }
@@ -312,6 +317,41 @@ pub struct TargetChange {
     pub dropped: bool,
 }
 
+/// The most changed or dropped targets a page lists (`EvalBoard::changes`).
+pub const CHANGES_SHOWN: usize = 300;
+
+/// One self-evaluation's changed targets (in its order) and then the declared targets it
+/// left out; `href` is where a listing links them.
+pub fn target_changes(dep: &Department<'_>, f: &EvalForm<'_>, href: &str) -> Vec<TargetChange> {
+    let e = &f.evaluation.form;
+    let compared = compare(dep, f);
+    let mut out = Vec::new();
+    for (i, declared) in e.indicators.iter().zip(&compared.declared) {
+        let target = evaluated_target(i, e.layout).unwrap_or_default();
+        if let Some(dt) = declared.filter(|dt| !same_target(&target, dt)) {
+            out.push(TargetChange {
+                department: dep.name.clone(),
+                href: href.to_owned(),
+                indicator: t(&i.name),
+                declared: dt.to_owned(),
+                evaluated: target,
+                dropped: false,
+            });
+        }
+    }
+    for (_, name, target) in &compared.dropped {
+        out.push(TargetChange {
+            department: dep.name.clone(),
+            href: href.to_owned(),
+            indicator: (*name).to_owned(),
+            declared: (*target).to_owned(),
+            evaluated: String::new(),
+            dropped: true,
+        });
+    }
+    out
+}
+
 /// The years of the district's published self-evaluations, latest first.
 pub fn evaluated_years(d: &District<'_>) -> Vec<i32> {
     let mut years: Vec<i32> = d
@@ -339,32 +379,10 @@ pub fn eval_board(d: &District<'_>, year: i32, root: &str) -> Option<EvalBoard> 
         let href = format!("{root}{}#e{year}", department_page(d, dep));
         let e = &f.evaluation.form;
         let r = &f.review;
-        let compared = compare(dep, f);
-        let mut changed = 0;
-        for (i, declared) in e.indicators.iter().zip(&compared.declared) {
-            let target = evaluated_target(i, e.layout).unwrap_or_default();
-            if let Some(dt) = declared.filter(|dt| !same_target(&target, dt)) {
-                changed += 1;
-                changes.push(TargetChange {
-                    department: dep.name.clone(),
-                    href: href.clone(),
-                    indicator: t(&i.name),
-                    declared: dt.to_owned(),
-                    evaluated: target,
-                    dropped: false,
-                });
-            }
-        }
-        for (_, name, target) in &compared.dropped {
-            changes.push(TargetChange {
-                department: dep.name.clone(),
-                href: href.clone(),
-                indicator: (*name).to_owned(),
-                declared: (*target).to_owned(),
-                evaluated: String::new(),
-                dropped: true,
-            });
-        }
+        let these = target_changes(dep, f, &href);
+        let changed = these.iter().filter(|c| !c.dropped).count();
+        let dropped = these.len() - changed;
+        changes.extend(these);
         let grade_index = |g: Grade| Grade::ALL.iter().position(|x| *x == g).unwrap_or(3);
         if let Some(g) = e.total.grade.as_deref().and_then(Grade::from_written) {
             written[grade_index(g)] += 1;
@@ -393,7 +411,7 @@ pub fn eval_board(d: &District<'_>, year: i32, root: &str) -> Option<EvalBoard> 
                 }),
                 review_grade: r.grade.label_zh().to_owned(),
                 changed,
-                dropped: compared.dropped.len(),
+                dropped,
             },
         ));
     }
@@ -407,6 +425,8 @@ pub fn eval_board(d: &District<'_>, year: i32, root: &str) -> Option<EvalBoard> 
     });
     let rows_total = rows.len();
     let (rows, rows_left_out) = ends(rows.into_iter().map(|(_, r)| r).collect(), BOARD_ENDS);
+    let changes_total = changes.len();
+    changes.truncate(CHANGES_SHOWN);
     Some(EvalBoard {
         year,
         rows,
@@ -427,6 +447,15 @@ pub fn eval_board(d: &District<'_>, year: i32, root: &str) -> Option<EvalBoard> 
             })
             .collect(),
         changes,
+        changes_total,
+        changes_csv_href: format!(
+            "{root}{}",
+            crate::output::evaluations::changes_path(d, year, "csv")
+        ),
+        changes_xlsx_href: format!(
+            "{root}{}",
+            crate::output::evaluations::changes_path(d, year, "xlsx")
+        ),
         other_years: evaluated_years(d)
             .into_iter()
             .filter(|y| *y != year)
