@@ -761,6 +761,20 @@ fn listed_changes(html: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The rows of a year's `changed-targets.csv`: (department, indicator).
+fn downloaded_changes(path: &std::path::Path) -> Vec<(String, String)> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[0].to_owned(), f[2].to_owned())
+        })
+        .collect()
+}
+
 /// A district where more targets changed than a page lists (`CHANGES_SHOWN`, 300): the
 /// dashboard lists the first 300 in the district's order and says how many more there are;
 /// the year's `changed-targets.csv` has every one, the page's first.
@@ -801,16 +815,7 @@ fn a_giant_districts_changed_targets_are_listed_in_part_and_downloaded_whole() {
         .map(|e| e.unwrap().path())
         .find(|p| p.join("dashboard.html").is_file())
         .expect("a district folder");
-    let csv = std::fs::read_to_string(district.join("years/2022/changed-targets.csv")).unwrap();
-    let downloaded: Vec<(String, String)> = csv
-        .trim_start_matches('\u{feff}')
-        .lines()
-        .skip(1)
-        .map(|l| {
-            let f: Vec<&str> = l.split(',').collect();
-            (f[0].to_owned(), f[2].to_owned())
-        })
-        .collect();
+    let downloaded = downloaded_changes(&district.join("years/2022/changed-targets.csv"));
     assert!(
         downloaded.len() >= 320,
         "{} changes downloaded",
@@ -857,18 +862,8 @@ fn the_bundled_dashboard_lists_every_change_its_download_has() {
         else {
             continue;
         };
-        let csv =
-            std::fs::read_to_string(district.join(format!("years/{year}/changed-targets.csv")))
-                .unwrap();
-        let downloaded: Vec<(String, String)> = csv
-            .trim_start_matches('\u{feff}')
-            .lines()
-            .skip(1)
-            .map(|l| {
-                let f: Vec<&str> = l.split(',').collect();
-                (f[0].to_owned(), f[2].to_owned())
-            })
-            .collect();
+        let downloaded =
+            downloaded_changes(&district.join(format!("years/{year}/changed-targets.csv")));
         assert!(
             !downloaded.is_empty(),
             "{year}: the sample district changed targets"
