@@ -13,6 +13,7 @@
 //! any layout, `money` the hubei family's budget table. A new label is a word in `vocab`; a
 //! new layout a module here (ARCHITECTURE.md, "A new layout").
 
+mod assign;
 mod fujian;
 pub(crate) mod header;
 mod hubei;
