@@ -11,7 +11,7 @@ use crate::ingest::IngestOptions;
 use crate::load::Batch;
 use crate::model::Declaration;
 use crate::output::datapackage;
-use crate::output::dataset::{self, DistrictJson};
+use crate::output::dataset::{self, DistrictData};
 use crate::output::feed;
 use crate::output::render::{self, Renderer};
 use crate::output::search;
@@ -33,7 +33,7 @@ const METHOD_PAGE: &str = "about";
 struct DistrictJobs<'m, 'a> {
     district: &'m District<'a>,
     figures: &'m DistrictFigures,
-    data: &'m DistrictJson,
+    data: &'m DistrictData,
 }
 
 /// One page (with its downloads) of the site to produce.
@@ -111,7 +111,7 @@ pub fn publish(
         feed::source_date_epoch(),
     );
     let figures: Vec<DistrictFigures> = model.districts.par_iter().map(stats::district).collect();
-    let data: Vec<DistrictJson> = model
+    let data: Vec<DistrictData> = model
         .districts
         .iter()
         .zip(&figures)
@@ -203,7 +203,7 @@ impl Shared<'_, '_, '_> {
         &self,
         job: &Job<'_, '_>,
         districts: &[DistrictJobs<'_, '_>],
-        data: &[DistrictJson],
+        data: &[DistrictData],
     ) -> Result<(), BuildError> {
         match *job {
             Job::Home => self.home(districts),
@@ -216,8 +216,7 @@ impl Shared<'_, '_, '_> {
             }
             Job::SiteData => {
                 let all = dataset::site(self.inputs.model, data, &self.inputs.config.title);
-                self.out
-                    .write("data/district.json", 0, dataset::to_json(&all).as_bytes())?;
+                self.out.write("data/district.json", 0, all.as_bytes())?;
                 let listed: Vec<&District<'_>> = districts.iter().map(|d| d.district).collect();
                 let package = datapackage::site(&listed, &self.inputs.config.title);
                 self.out
