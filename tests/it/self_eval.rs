@@ -873,3 +873,65 @@ fn the_bundled_dashboard_lists_every_change_its_download_has() {
     }
     assert!(compared >= 1);
 }
+
+/// A self-evaluation with an error is withheld like a declaration: its department's page shows
+/// no result for its year, and the report names the file among those not published. The near
+/// miss, the same form without the error, is published. (Regression: publishing every
+/// self-evaluation that names its department and year passed every other test.)
+#[test]
+fn a_self_evaluation_with_an_error_is_withheld_and_the_clean_one_published() {
+    let clean = eval_with(&[]);
+    let wrong_rate = eval_with(&[("98.16%", "96.16%")]);
+    for (eval, published) in [(clean, true), (wrong_rate, false)] {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in");
+        for (name, bytes) in with_declaration(eval) {
+            write(&input, name, bytes);
+        }
+        let out = dir.path().join("public");
+        let done = run(
+            &[
+                "build",
+                "--input",
+                input.to_str().unwrap(),
+                "--output",
+                out.to_str().unwrap(),
+                "--no-cache",
+            ],
+            dir.path(),
+        );
+        assert!(
+            done.status.code().is_some_and(|c| c <= 1),
+            "{}",
+            String::from_utf8_lossy(&done.stderr)
+        );
+        let page = walkdir::WalkDir::new(&out)
+            .into_iter()
+            .map(|e| e.unwrap().into_path())
+            .filter(|p| p.extension().is_some_and(|x| x == "html"))
+            .map(|p| std::fs::read_to_string(p).unwrap())
+            .find(|html| html.contains(r#"id="y2020""#))
+            .expect("the department's page");
+        assert_eq!(
+            page.contains(r#"id="e2020""#),
+            published,
+            "the 2020 self-evaluation should {}be on the department's page",
+            if published { "" } else { "not " }
+        );
+        let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+        // The list of files not published, up to the next heading.
+        let withheld = report
+            .split(r#"<ul class="unpublished">"#)
+            .nth(1)
+            .is_some_and(|list| {
+                let list = list.split("<h2").next().unwrap_or(list);
+                list.contains(&format!("<code>in/{EVAL}</code>"))
+            });
+        assert_eq!(
+            withheld,
+            !published,
+            "the report should {}name {EVAL} as not published",
+            if published { "not " } else { "" }
+        );
+    }
+}
