@@ -49,10 +49,10 @@ fn findings(files: &[(&str, Vec<u8>)]) -> Vec<(String, String)> {
         .collect()
 }
 
-struct Case {
-    code: &'static str,
-    fires: Vec<(&'static str, Vec<u8>)>,
-    passes: Vec<(&'static str, Vec<u8>)>,
+pub struct Case {
+    pub code: &'static str,
+    pub fires: Vec<(&'static str, Vec<u8>)>,
+    pub passes: Vec<(&'static str, Vec<u8>)>,
 }
 
 const EVAL: &str = "b-自评.txt";
@@ -63,7 +63,9 @@ fn with_declaration(eval: Vec<u8>) -> Vec<(&'static str, Vec<u8>)> {
     vec![(EVAL, eval), (DECL, sample_text().into_bytes())]
 }
 
-fn cases() -> Vec<Case> {
+/// Each self-evaluation rule's firing case and near miss (the report test in `rules` builds
+/// the firing ones too).
+pub fn cases() -> Vec<Case> {
     let w = |pairs: &[(&str, &str)]| with_declaration(eval_with(pairs));
     vec![
         Case {
