@@ -14,6 +14,7 @@
 use crate::analyze::{District, SiteModel};
 use crate::format::thousands;
 use crate::hash::Fnv;
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -110,32 +111,38 @@ fn digest_of(f: &crate::model::facts::Facts) -> String {
 }
 
 fn current(d: &District<'_>) -> BTreeMap<String, DepartmentState> {
-    let mut out: BTreeMap<String, DepartmentState> = BTreeMap::new();
-    for dep in &d.departments {
-        out.insert(
-            dep.key.clone(),
-            DepartmentState {
-                name: dep.name.clone(),
-                link: crate::output::views::department_page(d, dep),
-                forms: dep
-                    .forms
-                    .iter()
-                    .map(|f| {
-                        let spending = f.facts.row(crate::model::Row::ExpenditureTotal).budget;
-                        (
-                            f.year,
-                            FormState {
-                                expenditure: spending.map(|v| crate::format::round(v, 2)),
-                                indicators: f.indicator_count(),
-                                digest: digest_of(f.facts),
-                            },
-                        )
-                    })
-                    .collect(),
-                withheld: BTreeSet::new(),
-            },
-        );
-    }
+    // Departments in parallel: each form's digest serialises its facts, every build, before
+    // any page is made (7 % of a one-form rebuild's CPU, on one thread before).
+    let states: Vec<(String, DepartmentState)> = d
+        .departments
+        .par_iter()
+        .map(|dep| {
+            (
+                dep.key.clone(),
+                DepartmentState {
+                    name: dep.name.clone(),
+                    link: crate::output::views::department_page(d, dep),
+                    forms: dep
+                        .forms
+                        .iter()
+                        .map(|f| {
+                            let spending = f.facts.row(crate::model::Row::ExpenditureTotal).budget;
+                            (
+                                f.year,
+                                FormState {
+                                    expenditure: spending.map(|v| crate::format::round(v, 2)),
+                                    indicators: f.indicator_count(),
+                                    digest: digest_of(f.facts),
+                                },
+                            )
+                        })
+                        .collect(),
+                    withheld: BTreeSet::new(),
+                },
+            )
+        })
+        .collect();
+    let mut out: BTreeMap<String, DepartmentState> = states.into_iter().collect();
     for w in &d.withheld_only {
         out.entry(w.key.clone()).or_insert_with(|| DepartmentState {
             name: w.name.chars().take(60).collect(),
