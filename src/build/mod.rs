@@ -364,9 +364,11 @@ impl BuildOutcome {
 /// The input files whose metadata cannot be trusted against a build that started at
 /// `started`, with the digest of the bytes the build read.
 fn racy_inputs(batch: &Batch, started: u64) -> Vec<(PathBuf, u64)> {
+    // One `stat` per input file, at the end of every build: in parallel (order kept).
+    use rayon::prelude::*;
     batch
         .files
-        .iter()
+        .par_iter()
         .filter(|f| {
             std::fs::metadata(&f.file.path).map_or(true, |m| crate::files::is_racy(&m, started))
         })
