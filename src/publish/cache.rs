@@ -34,13 +34,20 @@ pub fn inputs_fingerprint(
     config: u64,
     options: &str,
 ) -> u64 {
+    use rayon::prelude::*;
+    // Every input's `stat`, in parallel (thousands of them before anything else happens),
+    // then hashed in order.
+    let metadata: Vec<std::io::Result<std::fs::Metadata>> = files
+        .par_iter()
+        .map(|f| std::fs::metadata(&f.path))
+        .collect();
     let mut h = Fnv::new();
     h.text(env!("CARGO_PKG_VERSION"));
     h.text(options);
-    for f in files {
+    for (f, meta) in files.iter().zip(metadata) {
         h.text(&f.display);
         h.text(&f.path.to_string_lossy());
-        match std::fs::metadata(&f.path) {
+        match meta {
             Ok(m) => {
                 let stamp = Stamp::of(&m);
                 h.write_u64(stamp.size);
