@@ -491,6 +491,27 @@ fn the_sichuan_layout_reads_by_its_own_words() {
     );
 }
 
+/// `budgetsite build --no-cache` of `input` into `out` (run in `dir`), which must finish with
+/// the site written (exit 0, or 1 for findings).
+fn build_site(input: &std::path::Path, out: &std::path::Path, dir: &std::path::Path) {
+    let done = run(
+        &[
+            "build",
+            "--input",
+            input.to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+            "--no-cache",
+        ],
+        dir,
+    );
+    assert!(
+        done.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+}
+
 /// Two JSON values equal, numbers by value (`10` is `10.00`: a workbook shows its format).
 fn same_json(a: &serde_json::Value, b: &serde_json::Value) -> bool {
     use serde_json::Value;
@@ -592,22 +613,7 @@ fn generated_self_evaluations_read_exactly_fire_their_plants_and_publish_the_ora
     }
     // Published: district.json carries both scores, the rate and the target changes.
     let out = dir.path().join("public");
-    let status = run(
-        &[
-            "build",
-            "--input",
-            input.to_str().unwrap(),
-            "--output",
-            out.to_str().unwrap(),
-            "--no-cache",
-        ],
-        dir.path(),
-    );
-    assert!(
-        status.status.code().is_some_and(|c| c <= 1),
-        "{}",
-        String::from_utf8_lossy(&status.stderr)
-    );
+    build_site(&input, &out, dir.path());
     let site: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("data/district.json")).unwrap())
             .unwrap();
@@ -802,16 +808,7 @@ fn a_giant_districts_changed_targets_are_listed_in_part_and_downloaded_whole() {
     let input = dir.path().join("in");
     generate(&options, &input).unwrap();
     let out = dir.path().join("public");
-    let args = ["build", "--input", input.to_str().unwrap(), "--output"];
-    let done = run(
-        &[&args[..], &[out.to_str().unwrap(), "--no-cache"]].concat(),
-        dir.path(),
-    );
-    assert!(
-        done.status.code().is_some_and(|c| c <= 1),
-        "{}",
-        String::from_utf8_lossy(&done.stderr)
-    );
+    build_site(&input, &out, dir.path());
     let district = std::fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -891,22 +888,7 @@ fn a_self_evaluation_with_an_error_is_withheld_and_the_clean_one_published() {
             write(&input, name, bytes);
         }
         let out = dir.path().join("public");
-        let done = run(
-            &[
-                "build",
-                "--input",
-                input.to_str().unwrap(),
-                "--output",
-                out.to_str().unwrap(),
-                "--no-cache",
-            ],
-            dir.path(),
-        );
-        assert!(
-            done.status.code().is_some_and(|c| c <= 1),
-            "{}",
-            String::from_utf8_lossy(&done.stderr)
-        );
+        build_site(&input, &out, dir.path());
         let page = walkdir::WalkDir::new(&out)
             .into_iter()
             .map(|e| e.unwrap().into_path())
