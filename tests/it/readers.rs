@@ -54,6 +54,68 @@ fn a_withheld_form_is_said_to_be_withheld_and_the_totals_say_what_they_miss() {
     assert!(overview.contains("另有 1 份申报表因错误未发布，未计入合计"));
 }
 
+/// Each department is one row of the year's table, however its forms fared: one with a
+/// published year and a withheld one, and two whose only form is withheld. (Regression: the
+/// district's list of withheld-only departments took the first, listing it twice, or
+/// dropped the second of a year, and every other test passed.)
+#[test]
+fn every_department_is_one_row_of_the_years_table_withheld_or_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write_sample(d, "submissions/区/甲局-2020.txt", Some("示例区甲局"));
+    let in_2021 = |name: &str| {
+        sample_text()
+            .replace("武汉市新洲区总工会", name)
+            .replace("2020年度", "2021年度")
+            .replace("2019年", "2020年")
+            .replace("2018年", "2019年")
+    };
+    let broken = |name: &str| in_2021(name).replacen("\t\t合计\t286.41", "\t\t合计\t999.99", 1);
+    write(d, "submissions/区/甲局-2021.txt", broken("示例区甲局"));
+    write(d, "submissions/区/丙局-2021.txt", in_2021("示例区丙局"));
+    write(d, "submissions/区/丁局-2021.txt", broken("示例区丁局"));
+    write(d, "submissions/区/戊局-2021.txt", broken("示例区戊局"));
+    let o = run(&["build", "--no-cache"], d);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let site = tree(&d.join("public"));
+    let overview = site
+        .values()
+        .map(|v| String::from_utf8_lossy(v).into_owned())
+        .find(|h| h.contains("<h1>区部门整体支出绩效目标</h1>"))
+        .expect("the district page");
+    // The departments' table (the charts' data tables come before it).
+    let table = &overview[overview
+        .find(r#"<table class="sortable data">"#)
+        .expect("the year's table")..];
+    let table = &table[..table.find("</table>").unwrap()];
+    for (name, status) in [
+        ("示例区甲局", "有错误，未发布"),
+        ("示例区丙局", "提示"),
+        ("示例区丁局", "有错误，未发布"),
+        ("示例区戊局", "有错误，未发布"),
+    ] {
+        let rows: Vec<&str> = table
+            .split("</tr>")
+            .filter(|r| r.contains(&format!(">{name}</a>")))
+            .collect();
+        assert_eq!(
+            rows.len(),
+            1,
+            "{name} should be one row of the 2021 table: {rows:?}"
+        );
+        assert!(
+            rows[0].contains(status),
+            "{name}'s row should say {status}: {}",
+            rows[0]
+        );
+    }
+}
+
 #[test]
 fn chart_data_is_folded_and_department_pages_speak_to_readers() {
     let dir = tempfile::tempdir().unwrap();
