@@ -406,3 +406,40 @@ fn a_figure_the_form_leaves_blank_is_empty_in_every_download_as_on_the_page() {
         );
     }
 }
+
+/// A department whose name reads as a district's own page (`index`, or `index-2`, the name of
+/// a long table's second page) gets a page of its own beside them, and the district page
+/// stays the district's.
+#[test]
+fn a_department_named_like_a_district_page_does_not_take_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for name in ["index", "index-2"] {
+        write(
+            d,
+            &format!("submissions/区/{name}.txt"),
+            sample_text().replace("武汉市新洲区总工会", name),
+        );
+    }
+    let o = run(&["build", "--no-cache"], d);
+    assert!(
+        o.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let read = |p: &str| std::fs::read_to_string(d.join("public").join(p)).unwrap_or_default();
+    for name in ["index", "index-2"] {
+        assert!(
+            read(&format!("qu/bumen-{name}.html")).contains(&format!("<h1>{name}</h1>")),
+            "the department {name} should have its page at qu/bumen-{name}.html"
+        );
+    }
+    assert!(
+        read("qu/index.html").contains("<h1>区部门整体支出绩效目标</h1>"),
+        "qu/index.html should be the district's page"
+    );
+    assert!(
+        !d.join("public/qu/index-2.html").exists(),
+        "two departments fill one page: there is no qu/index-2.html"
+    );
+}
