@@ -919,3 +919,80 @@ fn a_self_evaluation_with_an_error_is_withheld_and_the_clean_one_published() {
         );
     }
 }
+
+/// The department page shows the self-evaluation as the form wrote it: each indicator's
+/// actual and its score over its weight, the execution score over its weight, and the total
+/// self-score with its grade. The sample's expected JSON is the oracle (made apart from the
+/// reader and the views); the figures the tool works out itself are checked in `oracle` and
+/// `generated_self_evaluations_…`.
+#[test]
+fn the_department_page_shows_each_score_over_its_weight_as_the_form_writes_it() {
+    use crate::common::html::{between, rows};
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    for (name, bytes) in with_declaration(eval_with(&[])) {
+        write(&input, name, bytes);
+    }
+    let out = dir.path().join("public");
+    build_site(&input, &out, dir.path());
+    let page = walkdir::WalkDir::new(&out)
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .filter(|p| p.extension().is_some_and(|x| x == "html"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .find(|html| html.contains(r#"id="e2020""#))
+        .expect("the department's page with its 2020 self-evaluation");
+    let article = between(&page, r#"id="e2020""#, "</article>");
+    let want: serde_json::Value = serde_json::from_str(&expected()).unwrap();
+    // A number as the form writes it: the JSON number's text (7, 98.62, 9.82).
+    let n = |v: &serde_json::Value| v.to_string();
+    let shown = rows(between(
+        article,
+        "<table class=\"data indicators results\"",
+        "</table>",
+    ));
+    // One row per indicator in the form's order (names repeat: 服务对象满意 three times),
+    // then the total.
+    let indicators = want["indicators"].as_array().unwrap();
+    assert_eq!(shown.len(), indicators.len() + 1, "rows: {shown:?}");
+    for (i, row) in indicators.iter().zip(&shown) {
+        let name = i["name"].as_str().unwrap();
+        assert_eq!(row[0], name, "the indicators' order");
+        assert_eq!(row[3], i["actual"].as_str().unwrap(), "{name}: the actual");
+        assert_eq!(
+            row[4],
+            format!("{}/{}", n(&i["score"]), n(&i["weight"])),
+            "{name}: the score over its weight"
+        );
+    }
+    let total = shown.last().unwrap();
+    assert_eq!(
+        total[4],
+        format!(
+            "{}/{}",
+            n(&want["total"]["score"]),
+            n(&want["total"]["weight"])
+        ),
+        "the total score over the total weight"
+    );
+    let execution = rows(between(
+        article,
+        "<table class=\"data execution\"",
+        "</table>",
+    ));
+    let x = &want["execution"];
+    assert_eq!(
+        (&execution[0][5], &execution[0][6]),
+        (&n(&x["weight"]), &n(&x["score"])),
+        "the execution row's weight and self-score"
+    );
+    let self_score = between(article, "<dt>自评得分</dt><dd>", "</dd>");
+    assert!(
+        self_score.ends_with(&format!(
+            "{}（{}）",
+            n(&want["total"]["score"]),
+            want["total"]["grade"].as_str().unwrap()
+        )),
+        "the self-score and grade: {self_score}"
+    );
+}
