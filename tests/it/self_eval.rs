@@ -658,6 +658,23 @@ fn generated_self_evaluations_read_exactly_fire_their_plants_and_publish_the_ora
             e.path
         );
         assert_eq!(j["review_grade"], e.review_grade.as_str());
+        // The department page says the same review score and grade.
+        let page = std::fs::read_to_string(out.join(dep["page"].as_str().unwrap())).unwrap();
+        let article = crate::common::html::between(
+            &page,
+            &format!(r#"id="e{}""#, e.fiscal_year),
+            "</article>",
+        );
+        let review = crate::common::html::between(article, "<dt>复核得分</dt><dd>", "</dd>");
+        assert!(
+            review.ends_with(&format!(
+                "{}（{}）",
+                Decimal::new(e.review_hundredths, 2),
+                e.review_grade
+            )),
+            "{}: the page's review score {review}",
+            e.path
+        );
         assert_eq!(j["changed_targets"], e.changed.len());
         assert_eq!(j["dropped_targets"], e.dropped.len());
         assert_eq!(j["added_targets"], e.added.len());
