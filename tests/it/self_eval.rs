@@ -675,6 +675,39 @@ fn generated_self_evaluations_read_exactly_fire_their_plants_and_publish_the_ora
             "{}: the page's review score {review}",
             e.path
         );
+        // The self-score's lead over the review, and each changed and added indicator marked.
+        let lead = Decimal::new(e.self_hundredths - e.review_hundredths, 2);
+        let lead = if lead > Decimal::ZERO {
+            format!("+{lead}")
+        } else {
+            lead.to_string()
+        };
+        let at = "<dt>自评高出复核</dt><dd>";
+        let shown = &crate::common::html::between(article, at, "</dd>")[at.len()..];
+        assert_eq!(
+            shown, lead,
+            "{}: the self-score's lead over the review (page, oracle)",
+            e.path
+        );
+        let results = crate::common::html::between(
+            article,
+            "<table class=\"data indicators results\"",
+            "</table>",
+        );
+        assert_eq!(
+            results.matches("<tr class=\"changed\">").count(),
+            e.changed.len(),
+            "{}: rows marked as changed",
+            e.path
+        );
+        assert_eq!(
+            results
+                .matches("<span class=\"badge warn\">新增</span>")
+                .count(),
+            e.added.len(),
+            "{}: rows marked as added",
+            e.path
+        );
         assert_eq!(j["changed_targets"], e.changed.len());
         assert_eq!(j["dropped_targets"], e.dropped.len());
         assert_eq!(j["added_targets"], e.added.len());
@@ -1012,4 +1045,49 @@ fn the_department_page_shows_each_score_over_its_weight_as_the_form_writes_it() 
         )),
         "the self-score and grade: {self_score}"
     );
+}
+
+/// An indicator scored more than a hundredth above what the rules give is marked on the
+/// department page, and one a hundredth above is not: 135 of ≥150人 on a weight of 7 gives
+/// exactly 6.30 (spec §3), against a self-score of 7 (marked) and of 6.31 (not).
+#[test]
+fn a_score_above_the_rules_by_more_than_a_hundredth_is_marked_and_by_a_hundredth_not() {
+    use crate::common::html::between;
+    let cases = [
+        ("≥150人\t135人\t7\t7", "100\t98.62", 1),
+        ("≥150人\t135人\t7\t6.31", "100\t97.93", 0),
+    ];
+    for (row, total, marked) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in");
+        let eval = eval_with(&[("≥150人\t162人\t7\t7", row), ("100\t98.62", total)]);
+        for (name, bytes) in with_declaration(eval) {
+            write(&input, name, bytes);
+        }
+        let out = dir.path().join("public");
+        build_site(&input, &out, dir.path());
+        let page = walkdir::WalkDir::new(&out)
+            .into_iter()
+            .map(|e| e.unwrap().into_path())
+            .filter(|p| p.extension().is_some_and(|x| x == "html"))
+            .map(|p| std::fs::read_to_string(p).unwrap())
+            .find(|html| html.contains(r#"id="e2020""#))
+            .unwrap_or_else(|| panic!("{row}: the self-evaluation is not published"));
+        let table = between(
+            &page,
+            "<table class=\"data indicators results\"",
+            "</table>",
+        );
+        assert_eq!(
+            table.matches("class=\"num inflated\"").count(),
+            marked,
+            "{row}: indicators marked as scored above the rules"
+        );
+        assert!(
+            table.contains(
+                "<td class=\"num inflated\" title=\"自评得分高于按规则计算的得分\">6.30</td>"
+            ) == (marked == 1),
+            "{row}: the review score 6.30 beside it"
+        );
+    }
 }
