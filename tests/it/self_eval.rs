@@ -618,6 +618,8 @@ fn generated_self_evaluations_read_exactly_fire_their_plants_and_publish_the_ora
         serde_json::from_str(&std::fs::read_to_string(out.join("data/district.json")).unwrap())
             .unwrap();
     let mut checked = 0;
+    let mut changes_of: std::collections::BTreeMap<(String, i32), Vec<(String, String)>> =
+        Default::default();
     for e in evals.iter().filter(|e| {
         // Errors withhold a form; a self-evaluation of no declared department has no page.
         !e.planted.iter().any(|c| {
@@ -708,12 +710,40 @@ fn generated_self_evaluations_read_exactly_fire_their_plants_and_publish_the_ora
             "{}: rows marked as added",
             e.path
         );
+        // Its changed and dropped targets, for the year's download (checked below).
+        let folder = dep["page"]
+            .as_str()
+            .unwrap()
+            .split('/')
+            .next()
+            .unwrap()
+            .to_owned();
+        let listed = changes_of.entry((folder, e.fiscal_year)).or_default();
+        for name in e.changed.iter().chain(&e.dropped) {
+            listed.push((e.department.clone(), name.clone()));
+        }
         assert_eq!(j["changed_targets"], e.changed.len());
         assert_eq!(j["dropped_targets"], e.dropped.len());
         assert_eq!(j["added_targets"], e.added.len());
         checked += 1;
     }
     assert!(checked >= 25, "{checked} checked");
+    // Each year's changed-targets download lists exactly the oracle's changed and dropped
+    // targets of the published self-evaluations (department, indicator).
+    assert!(
+        changes_of.values().any(|v| !v.is_empty()),
+        "no change planted"
+    );
+    for ((folder, year), mut want) in changes_of {
+        let path = out.join(format!("{folder}/years/{year}/changed-targets.csv"));
+        let mut got = downloaded_changes(&path);
+        got.sort();
+        want.sort();
+        assert_eq!(
+            got, want,
+            "{folder} {year}: changed-targets.csv against the oracle"
+        );
+    }
 }
 
 /// A generated self-evaluation of each layout, saved as `.xlsx`, `.xls` and `.ods` (the
