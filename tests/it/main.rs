@@ -31,6 +31,7 @@ mod rules;
 mod sample;
 mod search;
 mod self_eval;
+mod self_eval_pages;
 mod serve;
 mod site;
 mod snapshots;
