@@ -600,6 +600,8 @@ fn generated_self_evaluations_read_exactly_fire_their_plants_and_publish_the_ora
     let mut checked = 0;
     let mut changes_of: std::collections::BTreeMap<(String, i32), Vec<(String, String)>> =
         Default::default();
+    let mut boards: std::collections::BTreeMap<(String, i32), Vec<Vec<String>>> =
+        Default::default();
     for e in evals.iter().filter(|e| {
         // Errors withhold a form; a self-evaluation of no declared department has no page.
         !e.planted.iter().any(|c| {
@@ -698,6 +700,21 @@ fn generated_self_evaluations_read_exactly_fire_their_plants_and_publish_the_ora
             .next()
             .unwrap()
             .to_owned();
+        // Its row on the board of the year (checked below): department,
+        // lead, self-score, review, execution rate, (self grade), review grade, changed, dropped.
+        boards
+            .entry((folder.clone(), e.fiscal_year))
+            .or_default()
+            .push(vec![
+                e.department.clone(),
+                lead.clone(),
+                format!("{}", Decimal::new(e.self_hundredths, 2)),
+                format!("{}", Decimal::new(e.review_hundredths, 2)),
+                format!("{}%", Decimal::new(e.rate_hundredths, 2)),
+                e.review_grade.clone(),
+                e.changed.len().to_string(),
+                e.dropped.len().to_string(),
+            ]);
         let listed = changes_of.entry((folder, e.fiscal_year)).or_default();
         for name in e.changed.iter().chain(&e.dropped) {
             listed.push((e.department.clone(), name.clone()));
@@ -722,6 +739,58 @@ fn generated_self_evaluations_read_exactly_fire_their_plants_and_publish_the_ora
         assert_eq!(
             got, want,
             "{folder} {year}: changed-targets.csv against the oracle"
+        );
+    }
+    // The board of each year (on its year page; the dashboard shows the latest's): a row per
+    // published self-evaluation with the oracle's figures, and the review grades counted.
+    for ((folder, year), want) in boards {
+        use crate::common::html::{between, rows};
+        let page =
+            std::fs::read_to_string(out.join(format!("{folder}/years/{year}/index.html"))).unwrap();
+        let board = between(
+            &page,
+            &format!(r#"<section aria-labelledby="eval-{year}-h">"#),
+            "</section>",
+        );
+        let shown = rows(between(
+            board,
+            "<table class=\"data sortable evaluations\">",
+            "</table>",
+        ));
+        assert_eq!(shown.len(), want.len(), "{folder} {year}: the board's rows");
+        for w in &want {
+            let row = shown
+                .iter()
+                .find(|r| r[0] == w[0])
+                .unwrap_or_else(|| panic!("{folder} {year}: no board row for {}", w[0]));
+            // Every cell but the self grade (as the form writes it, or from its score).
+            let got: Vec<&String> = row
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| *k != 5)
+                .map(|(_, c)| c)
+                .collect();
+            let expected: Vec<&String> = w.iter().collect();
+            assert_eq!(
+                got, expected,
+                "{folder} {year}: {}'s board row (page, oracle)",
+                w[0]
+            );
+        }
+        let grades = rows(between(board, "<table class=\"data grades\">", "</table>"));
+        let labels: Vec<String> = between(board, "<table class=\"data grades\">", "</thead>")
+            .split("<th scope=\"col\" class=\"num\">")
+            .skip(1)
+            .map(|c| c[..c.find('<').unwrap()].to_owned())
+            .collect();
+        let reviewed: Vec<String> = labels
+            .iter()
+            .map(|g| want.iter().filter(|w| &w[5] == g).count().to_string())
+            .collect();
+        assert_eq!(
+            grades[1][1..],
+            reviewed[..],
+            "{folder} {year}: review grades {labels:?}"
         );
     }
 }
