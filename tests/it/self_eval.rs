@@ -711,6 +711,7 @@ fn generated_self_evaluations_read_exactly_fire_their_plants_and_publish_the_ora
                 format!("{}", Decimal::new(e.self_hundredths, 2)),
                 format!("{}", Decimal::new(e.review_hundredths, 2)),
                 format!("{}%", Decimal::new(e.rate_hundredths, 2)),
+                self_grade(e),
                 e.review_grade.clone(),
                 e.changed.len().to_string(),
                 e.dropped.len().to_string(),
@@ -763,36 +764,61 @@ fn generated_self_evaluations_read_exactly_fire_their_plants_and_publish_the_ora
                 .iter()
                 .find(|r| r[0] == w[0])
                 .unwrap_or_else(|| panic!("{folder} {year}: no board row for {}", w[0]));
-            // Every cell but the self grade (as the form writes it, or from its score).
-            let got: Vec<&String> = row
-                .iter()
-                .enumerate()
-                .filter(|(k, _)| *k != 5)
-                .map(|(_, c)| c)
-                .collect();
-            let expected: Vec<&String> = w.iter().collect();
             assert_eq!(
-                got, expected,
+                row, w,
                 "{folder} {year}: {}'s board row (page, oracle)",
                 w[0]
             );
         }
+        // Largest lead first, names in code point order among equals.
+        let lead_of = |lead: &str| lead.trim_start_matches('+').parse::<Decimal>().unwrap();
+        let mut order = want.clone();
+        order.sort_by(|a, b| lead_of(&b[1]).cmp(&lead_of(&a[1])).then(a[0].cmp(&b[0])));
+        let shown_order: Vec<&String> = shown.iter().map(|r| &r[0]).collect();
+        let want_order: Vec<&String> = order.iter().map(|r| &r[0]).collect();
+        assert_eq!(
+            shown_order, want_order,
+            "{folder} {year}: the board's order"
+        );
         let grades = rows(between(board, "<table class=\"data grades\">", "</table>"));
         let labels: Vec<String> = between(board, "<table class=\"data grades\">", "</thead>")
             .split("<th scope=\"col\" class=\"num\">")
             .skip(1)
             .map(|c| c[..c.find('<').unwrap()].to_owned())
             .collect();
-        let reviewed: Vec<String> = labels
-            .iter()
-            .map(|g| want.iter().filter(|w| &w[5] == g).count().to_string())
-            .collect();
+        let count = |k: usize| -> Vec<String> {
+            labels
+                .iter()
+                .map(|g| want.iter().filter(|w| &w[k] == g).count().to_string())
+                .collect()
+        };
+        assert_eq!(
+            grades[0][1..],
+            count(5)[..],
+            "{folder} {year}: self grades {labels:?}"
+        );
         assert_eq!(
             grades[1][1..],
-            reviewed[..],
+            count(6)[..],
             "{folder} {year}: review grades {labels:?}"
         );
     }
+}
+
+/// The grade a self-evaluation gives itself: as its form writes it, or from its score (spec
+/// §3: 优 from 90, 良 from 80, 中 from 60, else 差).
+fn self_grade(e: &budgetsite_gen::self_eval::EvalTruth) -> String {
+    let expected: serde_json::Value = serde_json::from_str(&e.expected).unwrap();
+    if let Some(g) = expected["total"]["grade"].as_str() {
+        return g.to_owned();
+    }
+    match e.self_hundredths {
+        9000.. => "优",
+        8000..=8999 => "良",
+        6000..=7999 => "中",
+        _ => "差",
+    }
+    .to_owned()
 }
 
 /// A generated self-evaluation of each layout, saved as `.xlsx`, `.xls` and `.ods` (the

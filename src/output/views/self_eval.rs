@@ -277,8 +277,6 @@ pub struct EvalBoard {
     pub changes_total: usize,
     pub changes_csv_href: String,
     pub changes_xlsx_href: String,
-    /// Other years with self-evaluations, latest first.
-    pub other_years: Vec<i32>,
 }
 
 #[derive(Debug, Clone, Hash, Serialize)]
@@ -456,10 +454,6 @@ pub fn eval_board(d: &District<'_>, year: i32, root: &str) -> Option<EvalBoard> 
             "{root}{}",
             crate::output::evaluations::changes_path(d, year, "xlsx")
         ),
-        other_years: evaluated_years(d)
-            .into_iter()
-            .filter(|y| *y != year)
-            .collect(),
     })
 }
 
