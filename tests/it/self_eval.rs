@@ -780,6 +780,15 @@ fn generated_self_evaluations_read_exactly_fire_their_plants_and_publish_the_ora
             shown_order, want_order,
             "{folder} {year}: the board's order"
         );
+        // What the table sorts the lead by (its cell's `data-value`) is the lead itself.
+        let table = between(board, "<tbody>", "</tbody>");
+        let sort_keys: Vec<&str> = table
+            .split("</th><td class=\"num\" data-value=\"")
+            .skip(1)
+            .map(|c| &c[..c.find('"').unwrap()])
+            .collect();
+        let leads: Vec<&str> = order.iter().map(|r| r[1].trim_start_matches('+')).collect();
+        assert_eq!(sort_keys, leads, "{folder} {year}: the leads' sort keys");
         let grades = rows(between(board, "<table class=\"data grades\">", "</table>"));
         let labels: Vec<String> = between(board, "<table class=\"data grades\">", "</thead>")
             .split("<th scope=\"col\" class=\"num\">")
