@@ -6,23 +6,23 @@ use crate::common;
 use common::*;
 use std::path::Path;
 
-#[test]
-fn a_withheld_form_is_said_to_be_withheld_and_the_totals_say_what_they_miss() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    write_sample(d, "submissions/区/甲局-2020.txt", Some("示例区甲局"));
-    write_sample(d, "submissions/区/乙局-2020.txt", Some("示例区乙局"));
-    // 乙局's 2020 form only; 甲局's 2021 form has an arithmetic error, 乙局 filed none.
-    let in_2021 = |name: &str| {
-        sample_text()
-            .replace("武汉市新洲区总工会", name)
-            .replace("2020年度", "2021年度")
-            .replace("2019年", "2020年")
-            .replace("2018年", "2019年")
-    };
-    let broken = in_2021("示例区甲局").replacen("\t\t合计\t286.41", "\t\t合计\t999.99", 1);
-    write(d, "submissions/区/甲局-2021.txt", broken);
-    write(d, "submissions/区/丙局-2021.txt", in_2021("示例区丙局"));
+/// The sample as `name`'s 2021 form (its prior years moved on by one).
+fn in_2021(name: &str) -> String {
+    sample_text()
+        .replace("武汉市新洲区总工会", name)
+        .replace("2020年度", "2021年度")
+        .replace("2019年", "2020年")
+        .replace("2018年", "2019年")
+}
+
+/// `in_2021` with an income total that disagrees with its parts: withheld for the error.
+fn broken_2021(name: &str) -> String {
+    in_2021(name).replacen("\t\t合计\t286.41", "\t\t合计\t999.99", 1)
+}
+
+/// Builds `d/submissions` (a form with an error among them: exit 1) and gives the page of its
+/// district `区`.
+fn built_district_page(d: &Path) -> String {
     let o = run(&["build", "--no-cache"], d);
     assert_eq!(
         o.status.code(),
@@ -30,12 +30,24 @@ fn a_withheld_form_is_said_to_be_withheld_and_the_totals_say_what_they_miss() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    let site = tree(&d.join("public"));
-    let overview = site
+    tree(&d.join("public"))
         .values()
         .map(|v| String::from_utf8_lossy(v).into_owned())
         .find(|h| h.contains("<h1>区部门整体支出绩效目标</h1>"))
-        .expect("the district page");
+        .expect("the district page")
+}
+
+#[test]
+fn a_withheld_form_is_said_to_be_withheld_and_the_totals_say_what_they_miss() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write_sample(d, "submissions/区/甲局-2020.txt", Some("示例区甲局"));
+    write_sample(d, "submissions/区/乙局-2020.txt", Some("示例区乙局"));
+    // 乙局's 2020 form only; 甲局's 2021 form has an arithmetic error, 乙局 filed none.
+    let broken = broken_2021("示例区甲局");
+    write(d, "submissions/区/甲局-2021.txt", broken);
+    write(d, "submissions/区/丙局-2021.txt", in_2021("示例区丙局"));
+    let overview = built_district_page(d);
     let row = |name: &str| {
         let at = overview.find(&format!(">{name}</a>")).expect(name);
         overview[at..at + overview[at..].find("</tr>").unwrap()].to_owned()
@@ -63,31 +75,11 @@ fn every_department_is_one_row_of_the_years_table_withheld_or_not() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     write_sample(d, "submissions/区/甲局-2020.txt", Some("示例区甲局"));
-    let in_2021 = |name: &str| {
-        sample_text()
-            .replace("武汉市新洲区总工会", name)
-            .replace("2020年度", "2021年度")
-            .replace("2019年", "2020年")
-            .replace("2018年", "2019年")
-    };
-    let broken = |name: &str| in_2021(name).replacen("\t\t合计\t286.41", "\t\t合计\t999.99", 1);
-    write(d, "submissions/区/甲局-2021.txt", broken("示例区甲局"));
+    write(d, "submissions/区/甲局-2021.txt", broken_2021("示例区甲局"));
     write(d, "submissions/区/丙局-2021.txt", in_2021("示例区丙局"));
-    write(d, "submissions/区/丁局-2021.txt", broken("示例区丁局"));
-    write(d, "submissions/区/戊局-2021.txt", broken("示例区戊局"));
-    let o = run(&["build", "--no-cache"], d);
-    assert_eq!(
-        o.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let site = tree(&d.join("public"));
-    let overview = site
-        .values()
-        .map(|v| String::from_utf8_lossy(v).into_owned())
-        .find(|h| h.contains("<h1>区部门整体支出绩效目标</h1>"))
-        .expect("the district page");
+    write(d, "submissions/区/丁局-2021.txt", broken_2021("示例区丁局"));
+    write(d, "submissions/区/戊局-2021.txt", broken_2021("示例区戊局"));
+    let overview = built_district_page(d);
     // The departments' table (the charts' data tables come before it).
     let table = &overview[overview
         .find(r#"<table class="sortable data">"#)

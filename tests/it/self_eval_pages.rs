@@ -28,6 +28,29 @@ pub fn build_site(input: &std::path::Path, out: &std::path::Path, dir: &std::pat
     );
 }
 
+/// The sample's declaration beside `eval`, built into a site: the folder (kept while the
+/// result lives) and the site's path.
+fn built_with_declaration(eval: Vec<u8>) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    for (name, bytes) in with_declaration(eval) {
+        write(&input, name, bytes);
+    }
+    let out = dir.path().join("public");
+    build_site(&input, &out, dir.path());
+    (dir, out)
+}
+
+/// The first page of the site at `out` that holds `marker` (an anchor such as `id="e2020"`).
+fn page_with(out: &std::path::Path, marker: &str) -> Option<String> {
+    walkdir::WalkDir::new(out)
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .filter(|p| p.extension().is_some_and(|x| x == "html"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .find(|html| html.contains(marker))
+}
+
 /// The rows of the dashboard's table of changed or dropped targets: (department, indicator).
 fn listed_changes(html: &str) -> Vec<(String, String)> {
     let Some(start) = html.find(r#"<table class="data sortable changes">"#) else {
@@ -161,20 +184,8 @@ fn a_self_evaluation_with_an_error_is_withheld_and_the_clean_one_published() {
     let clean = eval_with(&[]);
     let wrong_rate = eval_with(&[("98.16%", "96.16%")]);
     for (eval, published) in [(clean, true), (wrong_rate, false)] {
-        let dir = tempfile::tempdir().unwrap();
-        let input = dir.path().join("in");
-        for (name, bytes) in with_declaration(eval) {
-            write(&input, name, bytes);
-        }
-        let out = dir.path().join("public");
-        build_site(&input, &out, dir.path());
-        let page = walkdir::WalkDir::new(&out)
-            .into_iter()
-            .map(|e| e.unwrap().into_path())
-            .filter(|p| p.extension().is_some_and(|x| x == "html"))
-            .map(|p| std::fs::read_to_string(p).unwrap())
-            .find(|html| html.contains(r#"id="y2020""#))
-            .expect("the department's page");
+        let (_dir, out) = built_with_declaration(eval);
+        let page = page_with(&out, r#"id="y2020""#).expect("the department's page");
         assert_eq!(
             page.contains(r#"id="e2020""#),
             published,
@@ -207,19 +218,8 @@ fn a_self_evaluation_with_an_error_is_withheld_and_the_clean_one_published() {
 #[test]
 fn the_department_page_shows_each_score_over_its_weight_as_the_form_writes_it() {
     use crate::common::html::{between, rows};
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("in");
-    for (name, bytes) in with_declaration(eval_with(&[])) {
-        write(&input, name, bytes);
-    }
-    let out = dir.path().join("public");
-    build_site(&input, &out, dir.path());
-    let page = walkdir::WalkDir::new(&out)
-        .into_iter()
-        .map(|e| e.unwrap().into_path())
-        .filter(|p| p.extension().is_some_and(|x| x == "html"))
-        .map(|p| std::fs::read_to_string(p).unwrap())
-        .find(|html| html.contains(r#"id="e2020""#))
+    let (_dir, out) = built_with_declaration(eval_with(&[]));
+    let page = page_with(&out, r#"id="e2020""#)
         .expect("the department's page with its 2020 self-evaluation");
     let article = between(&page, r#"id="e2020""#, "</article>");
     let want: serde_json::Value = serde_json::from_str(&expected()).unwrap();
@@ -287,20 +287,9 @@ fn a_score_above_the_rules_by_more_than_a_hundredth_is_marked_and_by_a_hundredth
         ("≥150人\t135人\t7\t6.31", "100\t97.93", 0),
     ];
     for (row, total, marked) in cases {
-        let dir = tempfile::tempdir().unwrap();
-        let input = dir.path().join("in");
         let eval = eval_with(&[("≥150人\t162人\t7\t7", row), ("100\t98.62", total)]);
-        for (name, bytes) in with_declaration(eval) {
-            write(&input, name, bytes);
-        }
-        let out = dir.path().join("public");
-        build_site(&input, &out, dir.path());
-        let page = walkdir::WalkDir::new(&out)
-            .into_iter()
-            .map(|e| e.unwrap().into_path())
-            .filter(|p| p.extension().is_some_and(|x| x == "html"))
-            .map(|p| std::fs::read_to_string(p).unwrap())
-            .find(|html| html.contains(r#"id="e2020""#))
+        let (_dir, out) = built_with_declaration(eval);
+        let page = page_with(&out, r#"id="e2020""#)
             .unwrap_or_else(|| panic!("{row}: the self-evaluation is not published"));
         let table = between(
             &page,
