@@ -17,6 +17,9 @@ use std::collections::BTreeMap;
 
 pub const SCHEMA: &str = "district/v1";
 
+/// The `district/v1` document's shape. The build makes it with `departments` empty, as the
+/// head of a `DistrictData` whose serialised departments are spliced in (`assemble`); whole,
+/// it is what the splice is tested against.
 #[derive(Debug, Clone, Serialize)]
 pub struct DistrictJson {
     pub schema: &'static str,
@@ -63,10 +66,9 @@ fn r2(d: Option<Decimal>) -> Option<Decimal> {
 }
 
 /// A `district/v1` document whose departments are already serialised: the pieces of
-/// `to_json`. A department's object is the larger part of the file (8 MB for 2,000
-/// departments), and the site's file repeats every district's; serialised once per build, in
-/// parallel, and copied into both, it costs a third of what two whole serialisations did, most
-/// of a one-form rebuild.
+/// `to_json`. The departments are most of the file (8 MB for 2,000 of them) and the site's
+/// file repeats every district's: each is serialised once per build, in parallel, and copied
+/// into both (two whole serialisations on one thread before).
 #[derive(Debug, Clone)]
 pub struct DistrictData {
     /// The document without its departments (`departments` empty).
@@ -194,8 +196,10 @@ fn assemble<'a>(
 ) -> String {
     let mut s = serde_json::to_string_pretty(head).expect("district JSON serialises");
     const EMPTY: &str = "[]\n}";
+    // `departments` is the struct's last field: never a document without its departments.
+    assert!(s.ends_with(EMPTY), "district/v1 ends with its departments");
     let bytes: usize = departments.clone().map(|p| p.len() + 2).sum();
-    if bytes > 0 && s.ends_with(EMPTY) {
+    if bytes > 0 {
         s.truncate(s.len() - EMPTY.len());
         s.reserve(bytes + 16);
         s.push_str("[\n");

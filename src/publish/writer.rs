@@ -427,6 +427,9 @@ pub fn files_under(root: &Path) -> Result<BTreeMap<String, OnDisk>, WriteError> 
                     }),
             )
         })
+        .collect::<Vec<_>>()
+        // The first failure in walk order, whichever thread met it: the same error every run.
+        .into_iter()
         .collect()
 }
 
