@@ -1,7 +1,7 @@
 //! Time to first results: types queries into a built site's search page in headless Chromium
 //! (real time, from `file://`) and prints, per query, the milliseconds from the `input` event
-//! to the results on screen — the first query includes loading the index scripts, and the
-//! page waits 60 ms for more keystrokes before it searches.
+//! to the results on screen — the first query includes loading the index scripts; a key after
+//! a pause searches at once, keys in a burst wait for its end (60 ms without one).
 //!
 //! ```text
 //! cargo run --release --example search_typing -- SITE QUERY…

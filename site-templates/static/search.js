@@ -7,11 +7,13 @@
 // many), which give the vocabulary words and, per token (a pair of neighbouring characters, a
 // text's last character), the departments that hold it; and one of search/<district>/x<n>.js,
 // whole texts by hash. From those it picks the candidate departments, the most
-// likely first, and loads their records (search/<district>/d<n>.js, BudgetSearch.part) to
+// likely first, and loads their records (search/<district>/d<n>.js, or b<n>.js holding eight
+// neighbouring departments' where it needs half of them; BudgetSearch.part) to
 // rank them in the page as before: a query is split into the build's jieba words and also
 // matched by character bigrams, so "职工帮扶" finds "困难职工帮扶" and "助学金" finds "金秋助学".
-// A query with only filters reads search/<district>/f.js (departments per level-1 category
-// and with vague targets).
+// A query naming a year or filtering by one reads search/<district>/y.js (each year's
+// departments); a query with only filters reads search/<district>/f.js (departments per
+// level-1 category and with vague targets).
 (function () {
   "use strict";
   var shards = {};          // slug → district: its manifest, loaded tokens and records
@@ -26,7 +28,8 @@
   // A district's manifest: it names its chunks by their characters.
   function manifest(m) {
     var ix = shards[m.slug] || (shards[m.slug] = { slug: m.slug });
-    ix.district = m.district; ix.href = m.href; ix.l1 = m.l1; ix.n = m.deps; ix.years = m.years;
+    ix.district = m.district; ix.href = m.href; ix.l1 = m.l1; ix.n = m.deps; ix.years = m.years || {};
+    ix.bundle = m.bundle || 0;
     ix.chunkOf = {}; ix.splitOf = {}; ix.xn = m.exact; ix.tokens = {}; ix.exact = {}; ix.deps = {}; ix.docs = {};
     // A key is a first character, or the first two of a character split across chunks.
     m.chunks.forEach(function (keys, i) {
@@ -45,6 +48,7 @@
       });
     }
     if (id === "f") { ix.filters = c.t; return; }
+    if (id === "y") { ix.years = c.t; return; }
     var k;
     for (k in c.t) { if (Object.prototype.hasOwnProperty.call(c.t, k)) { ix.tokens[k] = c.t[k]; } }
     for (k in c.x || {}) { if (Object.prototype.hasOwnProperty.call(c.x, k)) { ix.exact[k] = c.x[k]; } }
@@ -170,15 +174,17 @@
   // for t holds all its character pairs, or one of its Chinese bigrams, or t is a year and the
   // department has a form of it), with a weight to try the likeliest first: 4 if a text of
   // the department is t itself, plus the share of t's bigrams it holds.
+  // (Per department a weight, -1 where it is not a candidate: typed arrays, as a common word
+  // of a 20,000-department district has 20,000 candidates.)
   function termCandidates(ix, t) {
-    var found = {}, i, k, list;
+    var n = ix.n, found = new Float64Array(n).fill(-1), i, j, d, list;
     function add(s, w) {
       list = ids(s);
-      for (var j = 0; j < list.length; j++) { found[list[j]] = (found[list[j]] || 0) + w; }
+      for (j = 0; j < list.length; j++) { d = list[j]; found[d] = (found[d] < 0 ? 0 : found[d]) + w; }
     }
     var text = t.text;
     if (text.length === 1) {
-      for (k in ix.tokens) {
+      for (var k in ix.tokens) {
         if (Object.prototype.hasOwnProperty.call(ix.tokens, k) && k.charAt(0) === text) { add(ix.tokens[k], 0); }
       }
     } else {
@@ -186,16 +192,16 @@
       var all = null;
       for (i = 0; i + 1 < text.length; i++) {
         list = ids(ix.tokens[text.substr(i, 2)]);
-        var next = {};
-        for (var j = 0; j < list.length; j++) { if (!all || all[list[j]]) { next[list[j]] = true; } }
+        var next = new Uint8Array(n);
+        for (j = 0; j < list.length; j++) { if (!all || all[list[j]]) { next[list[j]] = 1; } }
         all = next;
       }
-      for (k in all) { if (Object.prototype.hasOwnProperty.call(all, k)) { found[k] = found[k] || 0; } }
+      for (d = 0; d < n; d++) { if (all[d] && found[d] < 0) { found[d] = 0; } }
       for (i = 0; i < t.bigrams.length; i++) { add(ix.tokens[t.bigrams[i]], 1 / t.bigrams.length); }
     }
     if (t.year && ix.years[t.year]) { add(ix.years[t.year], 0); }
     list = ids(ix.exact[hash(text)]);
-    for (i = 0; i < list.length; i++) { if (found[list[i]] !== undefined) { found[list[i]] += 4; } }
+    for (i = 0; i < list.length; i++) { if (found[list[i]] >= 0) { found[list[i]] += 4; } }
     return found;
   }
 
@@ -211,23 +217,23 @@
       if (!ix || !ix.tokens) { return; }
       var cat = filters.category ? ix.l1.indexOf(filters.category) : -1;
       if (filters.category && cat < 0) { return; }
-      var found = null, k, i;
+      var n = ix.n, found = null, i, d;
       for (i = 0; i < terms.length; i++) {
         var f = termCandidates(ix, terms[i]);
         if (found) {
-          for (k in found) { if (f[k] === undefined) { delete found[k]; } else { found[k] += f[k]; } }
+          for (d = 0; d < n; d++) { if (found[d] >= 0) { found[d] = f[d] < 0 ? -1 : found[d] + f[d]; } }
         } else { found = f; }
       }
       if (!terms.length) {
-        found = {};
+        found = new Float64Array(n).fill(-1);
         ids((ix.filters || {})[filters.category ? "c" + cat + (filters.vague ? "v" : "") : "v"]).forEach(function (d) { found[d] = 0; });
       }
       if (filters.year) {
-        var inYear = {};
-        ids(ix.years[filters.year]).forEach(function (d) { inYear[d] = true; });
-        for (k in found) { if (!inYear[k]) { delete found[k]; } }
+        var inYear = new Uint8Array(n);
+        ids(ix.years[filters.year]).forEach(function (d) { inYear[d] = 1; });
+        for (d = 0; d < n; d++) { if (!inYear[d]) { found[d] = -1; } }
       }
-      for (k in found) { if (Object.prototype.hasOwnProperty.call(found, k)) { out.push({ ix: ix, dep: +k, w: found[k] }); } }
+      for (d = 0; d < n; d++) { if (found[d] >= 0) { out.push({ ix: ix, dep: d, w: found[d] }); } }
     });
     out.sort(function (a, b) {
       return b.w - a.w || (a.ix.slug < b.ix.slug ? -1 : a.ix.slug > b.ix.slug ? 1 : a.dep - b.dep);
@@ -241,6 +247,65 @@
       if (list[i].slug === slug) { return list[i].src.replace(/\.js$/, "/") + name + ".js"; }
     }
     return null;
+  }
+
+  // The bundle holding a candidate's record (with its neighbours'), as "<slug>/<n>".
+  function bundleOf(c) { return c.ix.slug + "/" + (c.ix.bundle ? Math.floor(c.dep / c.ix.bundle) : "d" + c.dep); }
+
+  // The files of the records of `chosen`: a bundle where three quarters of its records or
+  // more are needed, else each record's own file (a file costs about 3 ms, a record 3 KB: a
+  // first query's bytes stay under 300 KB at 20,000 departments).
+  function recordFiles(list, chosen) {
+    var by = {}, order = [];
+    chosen.forEach(function (c) {
+      var k = bundleOf(c);
+      if (!by[k]) { by[k] = []; order.push(k); }
+      by[k].push(c);
+    });
+    var out = [];
+    order.forEach(function (k) {
+      var cs = by[k], ix = cs[0].ix;
+      if (ix.bundle && 4 * cs.length >= 3 * ix.bundle) {
+        out.push(fileOf(list, ix.slug, "b" + Math.floor(cs[0].dep / ix.bundle)));
+      } else {
+        cs.forEach(function (c) { out.push(fileOf(list, ix.slug, "d" + c.dep)); });
+      }
+    });
+    return out;
+  }
+
+  // The first `cap` of the candidates `cands` (the likeliest first). Where the cap cuts
+  // through candidates of equal weight, those whose bundle is already to be loaded come first,
+  // then whole bundles in the order of their first candidate: a browser pays per file it
+  // loads, and which of equal candidates are ranked is arbitrary anyway. In the order of
+  // `cands`.
+  function pick(cands, cap) {
+    if (cands.length <= cap) { return cands; }
+    var out = [], files = {}, i = 0, j, k;
+    function bundle(c) { return c.ix.bundle ? Math.floor(c.dep / c.ix.bundle) : -1 - c.dep; }
+    function has(c) { var f = files[c.ix.slug]; return !!f && f[bundle(c)] === true; }
+    function note(c) { (files[c.ix.slug] = files[c.ix.slug] || {})[bundle(c)] = true; }
+    while (out.length < cap && i < cands.length) {
+      for (j = i; j < cands.length && cands[j].w === cands[i].w; j++) { /* the group of equal weight */ }
+      var take = [];
+      if (out.length + j - i <= cap) {
+        for (k = i; k < j; k++) { take.push(k); }
+      } else {
+        // Those of bundles already needed, then the rest in order, which takes whole bundles:
+        // a bundle's departments are neighbours in `cands`.
+        var taken = {};
+        for (k = i; k < j && out.length + take.length < cap; k++) {
+          if (has(cands[k])) { take.push(k); taken[k] = true; }
+        }
+        for (k = i; k < j && out.length + take.length < cap; k++) {
+          if (!taken[k]) { take.push(k); }
+        }
+        take.sort(function (a, b) { return a - b; });
+      }
+      take.forEach(function (at) { out.push(cands[at]); note(cands[at]); });
+      i = j;
+    }
+    return out;
   }
 
   // Searches the districts `list` ([{slug, src}]): loads their manifests, the chunks the
@@ -264,13 +329,14 @@
           names["x" + (fnv(t) % ix.xn)] = true;
         });
         if (!terms.length && lineFilter) { names.f = true; }
+        if (filters.year || terms.some(function (t) { return term(t).year; })) { names.y = true; }
         Object.keys(names).sort().forEach(function (n) { need.push(fileOf(list, s.slug, n)); });
       });
       loadScripts(need, function () {
         var slugs = list.map(function (s) { return s.slug; });
         var cands = candidates(q, slugs, filters);
-        var chosen = cands.slice(0, cap);
-        loadScripts(chosen.map(function (c) { return fileOf(list, c.ix.slug, "d" + c.dep); }), function () {
+        var chosen = pick(cands, cap);
+        loadScripts(recordFiles(list, chosen), function () {
           var failed = list.filter(function (s) { return scripts[s.src] === "failed"; }).length;
           done(rank(q, chosen, filters), { candidates: cands.length, ranked: chosen.length, failed: failed });
         });
@@ -440,6 +506,8 @@
     if (params.get("c")) { fc.value = params.get("c"); }
     fv.checked = params.get("vague") === "1";
     var limit = PAGE, timer = null, seq = 0;
+    var quiet = 0;             // before this time a change waits for the burst to end
+    var shown = "?" + new URLSearchParams(new FormData(form)).toString();  // the form last searched
 
     function chosen() {
       var opts = Array.prototype.slice.call(fd.options).filter(function (o) {
@@ -480,15 +548,31 @@
         if (started) { box.setAttribute("data-ms", String(Math.round(performance.now() - started))); }
       });
     }
-    function changed() {
-      limit = PAGE;
+    // The first change after a pause searches at once; a change within 60 ms of the one before
+    // (keys typed in a burst, a pasted word's events) waits until the burst ends, so one
+    // search answers it. Any change makes the results of a search still loading stale.
+    // While an input method composes, the box holds its spelling (`zhigong`), not the words:
+    // the search waits for the composed text (compositionend).
+    function changed(e) {
+      if (e && e.isComposing) { return; }
       var url = "?" + new URLSearchParams(new FormData(form)).toString();
-      try { history.replaceState(null, "", url); } catch (e) { /* some file:// views refuse */ }
+      if (url === shown) { return; }
+      shown = url;
+      limit = PAGE;
+      try { history.replaceState(null, "", url); } catch (err) { /* some file:// views refuse */ }
       var started = performance.now();
       clearTimeout(timer);
-      timer = setTimeout(function () { run(started); }, 60);
+      seq += 1;
+      if (started >= quiet) {
+        run(started);
+      } else {
+        if (q.value.trim() || fc.value || fv.checked) { box.setAttribute("data-state", "waiting"); }
+        timer = setTimeout(function () { run(started); }, 60);
+      }
+      quiet = started + 60;
     }
     q.addEventListener("input", changed);
+    q.addEventListener("compositionend", changed);
     [fd, fy, fc, fv].forEach(function (f) { f.addEventListener("change", changed); });
     q.addEventListener("focus", function () { load(chosen(), function () {}); });
     form.addEventListener("submit", function (e) { e.preventDefault(); clearTimeout(timer); run(performance.now()); });
@@ -511,7 +595,8 @@
 
   window.BudgetSearch = {
     manifest: manifest, chunk: chunk, part: part,
-    load: load, search: search, district: function (slug) { return shards[slug]; }, candidates: candidates, rank: rank, parse: parse
+    load: load, search: search, district: function (slug) { return shards[slug]; }, candidates: candidates, rank: rank, parse: parse,
+    pick: pick, recordFiles: recordFiles
   };
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.getElementById("search-form");

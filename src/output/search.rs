@@ -8,8 +8,10 @@
 //! page opened from `file://`, but run a `<script src>`. A district's index is a manifest
 //! (`search/<district>.js`) and, in `search/<district>/`, token chunks by first character
 //! (`w<n>.js`: the district's jieba vocabulary and, per pair of neighbouring characters, the
-//! departments holding it), whole texts by hash (`x<n>.js`), filters (`f.js`) and a record
-//! per department (`d<n>.js`: the texts the results show and highlight). `assets/search.js`
+//! departments holding it), whole texts by hash (`x<n>.js`), each year's departments (`y.js`),
+//! filters (`f.js`) and a record
+//! per department (`d<n>.js`: the texts the results show and highlight; also eight neighbours
+//! to a bundle, `b<n>.js`, for queries that need many). `assets/search.js`
 //! adds a district's manifest only when the reader searches it, then the chunks of the query's
 //! characters, then the records of the likeliest candidate departments, and ranks those: the
 //! query is split into the vocabulary's words and also matched by character bigrams, so
@@ -80,6 +82,16 @@ type Doc<'a> = (usize, i32, String, String, Vec<Line<'a>>);
 /// own): small enough that a query of a few characters loads little, large enough that a
 /// district of 2,000 departments has tens of chunks, not thousands.
 pub const CHUNK_BYTES: usize = 8 * 1024;
+
+/// Department records per bundle (`b<n>.js` holds departments `n·8 … n·8+7`, beside each
+/// one's own `d<i>.js`). A browser pays about 3 ms per script it loads from `file://`,
+/// whatever its size, and a first query loads the records of up to 30 candidates: a common
+/// word's 30 (of thousands of equal weight) took 75–120 of a query's 110–170 ms at 2,000
+/// departments, one file each. Among candidates of equal weight the page takes whole bundles,
+/// and loads a bundle where it needs three quarters of it or more; scattered candidates still
+/// load their own files, so a query's bytes stay where they were (BENCHMARKS.md, "Chunked
+/// search").
+pub const RECORDS_PER_BUNDLE: usize = 8;
 
 /// The characters a query term never holds (the page splits the query on them): no token
 /// has one.
@@ -206,10 +218,10 @@ struct Manifest<'a> {
     href: String,
     /// Level-1 categories, sorted; lines point into it.
     l1: Vec<&'a str>,
-    /// How many departments (their records are `d<number>.js`).
+    /// How many departments.
     deps: usize,
-    /// Per year, the departments with a form of it (ids, `encode_ids`).
-    years: std::collections::BTreeMap<i32, String>,
+    /// Records per bundle: department `i`'s record is in `d<i>.js` and in `b<i / bundle>.js`.
+    bundle: usize,
     /// The keys of each chunk `w<number>.js`, space-separated: a first character, or the
     /// first two of a character split across chunks.
     chunks: Vec<String>,
@@ -228,8 +240,10 @@ struct Chunk<'a> {
 
 /// The files of a district's index, as (path from the site root, bytes), sorted by path:
 /// the manifest `search/<district>.js`; in `search/<district>/`, the token chunks
-/// `w<n>.js`, the whole texts `x<n>.js`, the filters `f.js` (departments with lines of each
-/// level-1 category, with vague targets, both), and one record per department `d<n>.js`.
+/// `w<n>.js`, the whole texts `x<n>.js`, the departments of each year `y.js`, the filters
+/// `f.js` (departments with lines of each
+/// level-1 category, with vague targets, both), and one record per department `d<n>.js`,
+/// also in bundles of `RECORDS_PER_BUNDLE` neighbours, `b<n>.js`.
 pub fn district_index(d: &District<'_>) -> Vec<(String, String)> {
     let (texts, l1) = texts_of(d);
     let vocab = texts
@@ -360,33 +374,45 @@ pub fn district_index(d: &District<'_>) -> Vec<(String, String)> {
     let folder = index_folder(d);
     let mut files = Vec::new();
     let manifest = Manifest {
-        v: 2,
+        v: 3,
         district: &d.name,
         slug,
         href: views::district_index(d),
         l1: l1.clone(),
         deps: n,
-        years: records
-            .iter()
-            .flat_map(|r| r.2.iter().map(|doc| doc.1))
-            .collect::<BTreeSet<i32>>()
-            .into_iter()
-            .map(|y| {
-                let ids: Vec<usize> = records
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, r)| r.2.iter().any(|doc| doc.1 == y))
-                    .map(|(i, _)| i)
-                    .collect();
-                (y, encode_ids(&ids, n))
-            })
-            .collect(),
+        bundle: RECORDS_PER_BUNDLE,
         chunks: chunks.iter().map(|(k, _)| k.join(" ")).collect(),
         exact,
     };
     files.push((
         index_path(d),
         format!("BudgetSearch.manifest({});\n", json(&manifest)),
+    ));
+    // Per year, the departments with a form of it: read only by a query naming a year or
+    // filtering by one (at 20,000 departments a bitmap per year, 10 KB in all, that the
+    // manifest every query loads used to carry).
+    let years: std::collections::BTreeMap<i32, String> = records
+        .iter()
+        .flat_map(|r| r.2.iter().map(|doc| doc.1))
+        .collect::<BTreeSet<i32>>()
+        .into_iter()
+        .map(|y| {
+            let ids: Vec<usize> = records
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.2.iter().any(|doc| doc.1 == y))
+                .map(|(i, _)| i)
+                .collect();
+            (y, encode_ids(&ids, n))
+        })
+        .collect();
+    files.push((
+        format!("{folder}y.js"),
+        format!(
+            "BudgetSearch.chunk({},\"y\",{{\"t\":{}}});\n",
+            json(slug),
+            json(&years)
+        ),
     ));
     for (i, (_, chunk)) in chunks.iter().enumerate() {
         files.push((
@@ -440,16 +466,22 @@ pub fn district_index(d: &District<'_>) -> Vec<(String, String)> {
             json(&filters)
         ),
     ));
-    let parts: Vec<(String, String)> = records
+    let slug_json = json(slug);
+    let parts: Vec<String> = records
         .par_iter()
         .enumerate()
-        .map(|(i, r)| {
-            (
-                format!("{folder}d{i}.js"),
-                format!("BudgetSearch.part({},{i},{});\n", json(slug), json(r)),
-            )
-        })
+        .map(|(i, r)| format!("BudgetSearch.part({slug_json},{i},{});\n", json(r)))
         .collect();
+    let bundles: Vec<(String, String)> = parts
+        .chunks(RECORDS_PER_BUNDLE)
+        .enumerate()
+        .map(|(b, bundle)| (format!("{folder}b{b}.js"), bundle.concat()))
+        .collect();
+    files.extend(bundles);
+    let parts = parts
+        .into_iter()
+        .enumerate()
+        .map(|(i, part)| (format!("{folder}d{i}.js"), part));
     files.extend(parts);
     files.sort();
     files

@@ -68,7 +68,7 @@ fn check_loaded(results: &Value, chunks: usize, how: &str) {
 
 fn check_typed(results: &Value, how: &str) {
     // Real time from the input event to the results on screen (the first query includes
-    // loading the index scripts; the page waits 60 ms for more keystrokes).
+    // loading the index scripts; a key after a pause searches at once).
     for r in results.as_array().unwrap() {
         println!("{how}: {} → {} ms, {}", r["q"], r["ms"], r["status"]);
     }
@@ -148,6 +148,110 @@ fn check_typed(results: &Value, how: &str) {
     );
 }
 
+/// A page that types into search.html (in a frame) as readers do, step by step, and records
+/// what the page did: a burst of keys (the first searched at once, the last one wins, no stale
+/// results shown), an input method's spelling (no search until it composes the words), and
+/// which candidates and record files a query of many equal candidates loads.
+const KEYS: &str = r#"<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>keys</title></head><body>
+<pre id="out"></pre>
+<iframe id="f" src="../search.html" style="width:1200px;height:900px"></iframe>
+<script>
+document.getElementById("f").addEventListener("load", function () {
+  var w = this.contentWindow, doc = this.contentDocument, S = w.BudgetSearch;
+  var box = doc.getElementById("search-results"), status = doc.getElementById("search-status"), q = doc.getElementById("q");
+  var out = {}, shown = [];
+  new w.MutationObserver(function () { if (status.textContent) { shown.push(status.textContent); } })
+    .observe(status, { childList: true, characterData: true, subtree: true });
+  function hits() { return Array.prototype.map.call(box.querySelectorAll("li.hit"), function (li) { return li.getAttribute("data-department"); }); }
+  function done(then) { var n = 0; (function p() { if (box.getAttribute("data-state") === "done" || n++ > 3000) { then(); } else { setTimeout(p, 5); } })(); }
+  function type(text, composing) { q.value = text; q.dispatchEvent(new w.InputEvent("input", { bubbles: true, isComposing: !!composing })); }
+  q.focus();
+  type("图");
+  out.first = box.getAttribute("data-state");
+  type("职工帮扶");
+  done(function () {
+    out.burst = { hits: hits(), shown: shown.slice(), url: decodeURIComponent(w.location.search) };
+    box.removeAttribute("data-state"); shown = [];
+    type("tushuguan", true);
+    setTimeout(function () {
+      out.composing = { state: box.getAttribute("data-state"), shown: shown.slice(), url: decodeURIComponent(w.location.search) };
+      type("图书馆", true);
+      q.dispatchEvent(new w.CompositionEvent("compositionend", { bubbles: true, data: "图书馆" }));
+      done(function () {
+        out.composed = { hits: hits(), url: decodeURIComponent(w.location.search) };
+        var ix = { slug: "a", bundle: 8 }, list = [{ slug: "a", src: "search/a.js" }], cands = [{ ix: ix, dep: 50, w: 3 }];
+        for (var d = 0; d < 100; d++) { if (d !== 50) { cands.push({ ix: ix, dep: d, w: 1 }); } }
+        var picked = S.pick(cands, 10);
+        out.picked = picked.map(function (c) { return c.dep; });
+        out.files = S.recordFiles(list, picked);
+        out.few = S.pick(cands.slice(0, 5), 10).map(function (c) { return c.dep; });
+        out.unbundled = S.recordFiles(list, [{ ix: { slug: "a", bundle: 0 }, dep: 3 }, { ix: { slug: "a", bundle: 0 }, dep: 4 }]);
+        out.six = S.recordFiles(list, [16, 17, 18, 19, 20, 21].map(function (d) { return { ix: ix, dep: d }; }));
+        out.five = S.recordFiles(list, [16, 17, 18, 19, 20].map(function (d) { return { ix: ix, dep: d }; }));
+        document.getElementById("out").textContent = JSON.stringify(out);
+      });
+    }, 250);
+  });
+});
+</script></body></html>"#;
+
+/// What the keys page recorded (`KEYS`) on the bundled site.
+fn check_keys(out: &Value) {
+    assert_eq!(
+        out["first"], "loading",
+        "the first key after a pause searches at once, not after a wait: {out}"
+    );
+    let burst = &out["burst"];
+    assert_eq!(
+        burst["hits"][0], "武汉市新洲区总工会",
+        "a burst of keys searches its last text, 职工帮扶: {out}"
+    );
+    let shown = burst["shown"].as_array().unwrap();
+    assert!(
+        shown.len() == 1 && burst["url"].as_str().unwrap().contains("q=职工帮扶"),
+        "the results of 图, typed just before, are never shown: {out}"
+    );
+    let composing = &out["composing"];
+    assert!(
+        composing["state"].is_null() && composing["shown"].as_array().unwrap().is_empty(),
+        "no search while an input method composes (its spelling is not the words): {out}"
+    );
+    assert!(
+        !composing["url"].as_str().unwrap().contains("tushuguan"),
+        "{out}"
+    );
+    assert_eq!(
+        out["composed"]["hits"][0], "示例区图书馆",
+        "the composed words are searched: {out}"
+    );
+    assert_eq!(
+        out["picked"],
+        serde_json::json!([50, 0, 1, 48, 49, 51, 52, 53, 54, 55]),
+        "among equal candidates, those of the bundle already needed first, then whole bundles, in candidate order: {out}"
+    );
+    assert_eq!(
+        out["files"],
+        serde_json::json!(["search/a/b6.js", "search/a/d0.js", "search/a/d1.js"]),
+        "a bundle where all of it is needed, each record's own file where a quarter: {out}"
+    );
+    assert_eq!(
+        out["six"],
+        serde_json::json!(["search/a/b2.js"]),
+        "six of a bundle's eight records: the bundle: {out}"
+    );
+    assert_eq!(
+        out["five"].as_array().map(Vec::len),
+        Some(5),
+        "five of eight: each record's own file: {out}"
+    );
+    assert_eq!(out["few"], serde_json::json!([50, 0, 1, 2, 3]), "{out}");
+    assert_eq!(
+        out["unbundled"],
+        serde_json::json!(["search/a/d3.js", "search/a/d4.js"]),
+        "a manifest without bundles: {out}"
+    );
+}
+
 /// The bundled site's submissions and a templates folder adding the typing page as an asset.
 fn bundled(dir: &Path) {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -167,6 +271,7 @@ fn bundled(dir: &Path) {
         typing_page(QUERIES),
     )
     .unwrap();
+    std::fs::write(dir.join("site-templates/static/keys.html"), KEYS).unwrap();
 }
 
 #[test]
@@ -230,6 +335,11 @@ fn typed_queries_find_departments_from_file_and_over_serve() {
     let results: Value = serde_json::from_str(&results).unwrap();
     check_typed(&results, "file://");
     check_loaded(&results, chunks, "file://");
+    let keys = run_harness(
+        &browser,
+        &format!("file://{}", public.join("assets/keys.html").display()),
+    );
+    check_keys(&serde_json::from_str(&keys).unwrap());
 
     // Filters from the address: the vague targets of one district, with no query; and one
     // level-1 category in one year.
@@ -411,21 +521,62 @@ fn generated_goal_and_indicator_names_find_their_department_in_the_top_10() {
         .filter(|p| p.extension().is_some_and(|x| x == "js"))
         .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
         .collect();
-    let records: usize = slugs
-        .iter()
-        .map(|s| {
-            std::fs::read_dir(public.join("search").join(s))
+    // Every department's record in a file of its own (`d<n>.js`) and in its bundle of
+    // `RECORDS_PER_BUNDLE` neighbours (`b<n>.js`), the same text.
+    let per = budgetsite::output::search::RECORDS_PER_BUNDLE;
+    let mut records = 0;
+    for s in &slugs {
+        let folder = public.join("search").join(s);
+        let mut bundled = 0;
+        for e in std::fs::read_dir(&folder).unwrap() {
+            let name = e.unwrap().file_name().to_string_lossy().into_owned();
+            let Some((kind, n)) = name
+                .strip_suffix(".js")
+                .and_then(|n| Some((n.chars().next()?, n[1..].parse::<usize>().ok()?)))
+                .filter(|(kind, _)| matches!(kind, 'd' | 'b'))
+            else {
+                continue;
+            };
+            let text = std::fs::read_to_string(folder.join(&name)).unwrap();
+            let ids: Vec<usize> = text
+                .lines()
+                .map(|l| l.split(',').nth(1).unwrap().parse().unwrap())
+                .collect();
+            match kind {
+                'd' => {
+                    assert_eq!(ids, [n], "{s}/{name}");
+                    records += 1;
+                }
+                _ => {
+                    let want: Vec<usize> = (n * per..n * per + ids.len()).collect();
+                    assert!(
+                        !ids.is_empty() && ids.len() <= per && ids == want,
+                        "{s}/{name}: {ids:?}"
+                    );
+                    for (k, line) in text.lines().enumerate() {
+                        let own = std::fs::read_to_string(folder.join(format!("d{}.js", want[k])))
+                            .unwrap();
+                        assert_eq!(own.trim_end(), line, "{s}/{name}: record {}", want[k]);
+                    }
+                    bundled += ids.len();
+                }
+            }
+        }
+        assert!(bundled > 0, "{s}: no bundles");
+        assert_eq!(
+            bundled,
+            std::fs::read_dir(&folder)
                 .unwrap()
-                .filter(|e| {
-                    e.as_ref()
-                        .unwrap()
-                        .file_name()
-                        .to_string_lossy()
-                        .starts_with('d')
-                })
-                .count()
-        })
-        .sum();
+                .filter(|e| e
+                    .as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with('d'))
+                .count(),
+            "{s}: every record in one bundle"
+        );
+    }
     // Chunks stay small: a character with many tokens is split by its first two characters.
     for e in walkdir::WalkDir::new(public.join("search")) {
         let e = e.unwrap();
