@@ -109,15 +109,7 @@ impl Series {
             other_bp = (other_bp + rng.range(-200, 200)).clamp(100, 3500);
             basic_bp = (basic_bp + rng.range(-300, 300)).clamp(4000, 9800);
             let mut b = split(total, has_other.then_some(other_bp), basic_bp);
-            // Keep every budget share clear of rounding ties.
-            while b.shares().is_none() {
-                b.basic += 1;
-                b.project -= 1;
-                if let Some(o) = b.other.as_mut() {
-                    *o += 1;
-                    b.fa -= 1;
-                }
-            }
+            b.clear_ties();
             let a_total = scale(total, rng.range(8500, 11000));
             let a = split(
                 a_total,
@@ -192,11 +184,30 @@ impl Col {
             other_bp.map(|b| b.max(100)),
             basic_bp.clamp(100, 9900),
         );
-        while c.shares().is_none() {
-            c.basic += 1;
-            c.project -= 1;
-        }
+        c.clear_ties();
         c
+    }
+
+    /// Keeps every share clear of rounding ties: on each side whose parts tie, one cent
+    /// moves from one part to the other. A part ties when `part × 10000 ≡ total / 2` (mod
+    /// total); one cent changes that by `10000 mod total`, which is not 0 where ties can
+    /// happen at all, so one move clears the side, and both parts of a side tie or clear
+    /// together (they sum to the total). Each side moves only for its own tie: moving both
+    /// whenever either tied never ended for a total of 4,000 or 20,000 cents with one side's
+    /// parts odd and the other's even (regression test below).
+    pub(crate) fn clear_ties(&mut self) {
+        let ties = |part: i64, total: i64| share_bp(part, total).is_none();
+        if let Some(o) = self.other.as_mut() {
+            if ties(self.fa, self.in_total) || ties(*o, self.in_total) {
+                *o += 1;
+                self.fa -= 1;
+            }
+        }
+        if ties(self.basic, self.out_total) || ties(self.project, self.out_total) {
+            self.basic += 1;
+            self.project -= 1;
+        }
+        debug_assert!(self.shares().is_some(), "{self:?}");
     }
 }
 
@@ -224,6 +235,62 @@ impl Series {
             _ => {
                 let bp = if kind == 2 { 6000 } else { 13500 };
                 self.actual[i] = self.actual[i].rescaled(scale(self.budget[i].out_total, bp));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The generator hung on `gen_district --seed 1136 --departments 125 --years
+    /// 2020,2021,2022` (the 136th district of `bench/scale.sh 20000`): a budget of 4,000 or
+    /// 20,000 cents whose income parts tied (odd) while its spending parts did not (even);
+    /// moving both sides together swapped which side tied, for ever.
+    #[test]
+    fn a_tie_on_one_side_moves_that_side_only_and_ends() {
+        // 4,000 cents: an odd part's share is exactly halfway (2999 / 4000 = 74.975 %).
+        let mut c = split(4000, Some(2500), 5000);
+        c.other = Some(1001);
+        c.fa = 2999;
+        assert!(c.shares().is_none());
+        let spending = (c.basic, c.project);
+        c.clear_ties();
+        assert!(c.shares().is_some(), "{c:?}");
+        assert_eq!((c.fa, c.other), (2998, Some(1002)));
+        assert_eq!(
+            (c.basic, c.project),
+            spending,
+            "the side without a tie stays"
+        );
+        // The spending side alone.
+        let mut c = split(20000, None, 5000);
+        c.basic = 10001;
+        c.project = 9999;
+        assert!(c.shares().is_none());
+        c.clear_ties();
+        assert_eq!((c.basic, c.project, c.fa), (10002, 9998, 20000), "{c:?}");
+        assert!(c.shares().is_some());
+        // A rescaled column whose income parts tie (the old loop moved only the spending).
+        let tied = Col {
+            fa: 2999,
+            other: Some(1001),
+            in_total: 4000,
+            basic: 2000,
+            project: 2000,
+            out_total: 4000,
+        };
+        let c = tied.rescaled(4000);
+        assert!(c.shares().is_some(), "{c:?}");
+    }
+
+    #[test]
+    fn the_series_of_the_district_that_hung_are_made() {
+        for d in 0..125 {
+            let s = Series::new(1136, d, &[2020, 2021, 2022]);
+            for y in 2018..=2022 {
+                assert!(s.budget(y).shares().is_some(), "department {d}, {y}");
             }
         }
     }
