@@ -487,6 +487,38 @@ pub fn district_index(d: &District<'_>) -> Vec<(String, String)> {
     files
 }
 
+/// The department numbers of a list `encode_ids` wrote (what the page's `ids` reads): for the
+/// tests and benches that check an index's lists.
+pub fn decode_ids(s: &str) -> Vec<usize> {
+    let digit = |c: char| ALPHABET.iter().position(|&a| a as char == c).unwrap();
+    if let Some(bits) = s.strip_prefix('*') {
+        return bits
+            .chars()
+            .enumerate()
+            .flat_map(|(i, c)| {
+                let v = digit(c);
+                (0..6)
+                    .filter(move |b| v & (1 << b) != 0)
+                    .map(move |b| i * 6 + b)
+            })
+            .collect();
+    }
+    let (mut out, mut prev, mut val, mut shift) = (Vec::new(), -1i64, 0i64, 0);
+    for c in s.chars() {
+        let v = digit(c) as i64;
+        val += (v & 31) << shift;
+        if v & 32 != 0 {
+            shift += 5;
+        } else {
+            prev += val + 1;
+            out.push(prev as usize);
+            val = 0;
+            shift = 0;
+        }
+    }
+    out
+}
+
 /// JSON made safe inside a script (`script_safe`).
 fn json<T: Serialize + ?Sized>(v: &T) -> String {
     script_safe(&serde_json::to_string(v).unwrap_or_else(|_| "null".to_owned()))
@@ -702,35 +734,6 @@ mod tests {
     }
 
     /// The page's `ids`, in Rust: gaps, or `*` and a bitmap.
-    fn decode_ids(s: &str) -> Vec<usize> {
-        let digit = |c: char| ALPHABET.iter().position(|&a| a as char == c).unwrap();
-        if let Some(bits) = s.strip_prefix('*') {
-            return bits
-                .chars()
-                .enumerate()
-                .flat_map(|(i, c)| {
-                    let v = digit(c);
-                    (0..6)
-                        .filter(move |b| v & (1 << b) != 0)
-                        .map(move |b| i * 6 + b)
-                })
-                .collect();
-        }
-        let (mut out, mut prev, mut val, mut shift) = (Vec::new(), -1i64, 0i64, 0);
-        for c in s.chars() {
-            let v = digit(c) as i64;
-            val += (v & 31) << shift;
-            if v & 32 != 0 {
-                shift += 5;
-            } else {
-                prev += val + 1;
-                out.push(prev as usize);
-                val = 0;
-                shift = 0;
-            }
-        }
-        out
-    }
 
     #[test]
     fn department_lists_read_back_as_gaps_or_as_a_bitmap_whichever_is_shorter() {

@@ -252,6 +252,51 @@ fn check_keys(out: &Value) {
     );
 }
 
+/// Each district's `y.js` lists, per year, exactly the departments whose records hold a form
+/// of that year (the year filter and a year in the query start from it).
+fn check_years(public: &Path) {
+    let payload = |text: &str| -> Value {
+        let start = text.find(",{").or_else(|| text.find(",[")).unwrap() + 1;
+        serde_json::from_str(&text[start..text.rfind(");").unwrap()]).unwrap()
+    };
+    let mut checked = 0;
+    for e in std::fs::read_dir(public.join("search")).unwrap() {
+        let folder = e.unwrap().path();
+        if !folder.is_dir() {
+            continue;
+        }
+        let mut want: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
+        for i in 0.. {
+            let Ok(text) = std::fs::read_to_string(folder.join(format!("d{i}.js"))) else {
+                break;
+            };
+            let years: std::collections::BTreeSet<String> = payload(&text)[2]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|doc| doc[1].to_string())
+                .collect();
+            for y in years {
+                want.entry(y).or_default().push(i);
+            }
+        }
+        let y = payload(&std::fs::read_to_string(folder.join("y.js")).unwrap());
+        let got: std::collections::BTreeMap<String, Vec<usize>> = y["t"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(year, ids)| {
+                let ids = budgetsite::output::search::decode_ids(ids.as_str().unwrap());
+                (year.clone(), ids)
+            })
+            .collect();
+        assert!(!want.is_empty(), "{}: no records", folder.display());
+        assert_eq!(got, want, "{}: y.js against the records", folder.display());
+        checked += 1;
+    }
+    assert!(checked >= 2, "{checked} districts");
+}
+
 /// The bundled site's submissions and a templates folder adding the typing page as an asset.
 fn bundled(dir: &Path) {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -340,6 +385,7 @@ fn typed_queries_find_departments_from_file_and_over_serve() {
         &format!("file://{}", public.join("assets/keys.html").display()),
     );
     check_keys(&serde_json::from_str(&keys).unwrap());
+    check_years(&public);
 
     // Filters from the address: the vague targets of one district, with no query; and one
     // level-1 category in one year.

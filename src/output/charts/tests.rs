@@ -83,6 +83,26 @@ fn composition() -> Chart {
     }
 }
 
+/// Shares with a key that must wrap (five long names) and a row with nothing but blanks (its
+/// bar is the word 未填, its key the blank parts).
+fn long_key() -> Chart {
+    Chart {
+        id: "chart-long-key".into(),
+        title: "2022年收入构成".into(),
+        unit: "万元".into(),
+        kind: ChartKind::Shares,
+        categories: vec!["收入".into(), "上年收入".into()],
+        series: vec![
+            series("一般公共预算财政拨款收入", &[Some("120.5"), None]),
+            series("政府性基金预算财政拨款收入", &[Some("30"), None]),
+            series("国有资本经营预算财政拨款收入", &[Some("8.25"), None]),
+            series("事业收入", &[Some("16"), None]),
+            series("其他收入", &[Some("2"), None]),
+        ],
+        blank: vec![(0, 1), (1, 1), (3, 1)],
+    }
+}
+
 /// A district's 基本/项目 structure over five years, 项目 small in one of them.
 fn structure() -> Chart {
     Chart {
@@ -722,7 +742,7 @@ fn every_segment_is_labelled_in_its_bar_or_in_the_key_beside_it() {
 /// text outside the chart and no two texts overlapping.
 #[test]
 fn labels_are_legible_and_fit_at_the_narrowest_width() {
-    let mut charts = vec![years(), growth(), composition(), structure()];
+    let mut charts = vec![years(), growth(), composition(), structure(), long_key()];
     charts.extend(all_kinds(&years()));
     charts.extend(all_kinds(&structure()));
     let mut ranking = years();
@@ -781,4 +801,34 @@ fn labels_are_legible_and_fit_at_the_narrowest_width() {
             }
         }
     }
+}
+
+/// Too many long names for their slots even at 12 px on two lines: every k-th name is drawn,
+/// k the fewest slots that hold the widest name, so the names drawn away from the chart's
+/// edges are whole (only the first and last may be cut to their room to the edge).
+#[test]
+fn crowded_category_names_are_drawn_every_kth_and_whole() {
+    let mut chart = years();
+    chart.categories = (1..=24).map(|i| format!("第{i}项重点支出项目")).collect();
+    let values: Vec<Option<&str>> = (0..24).map(|_| Some("5")).collect();
+    chart.series = vec![series("预算", &values)];
+    let drawn: Vec<String> = texts(&chart.to_svg())
+        .into_iter()
+        .filter(|t| t.starts_with('第'))
+        .collect();
+    assert!(drawn.len() >= 3, "{drawn:?}");
+    assert!(drawn.len() < 24, "not every name fits: {drawn:?}");
+    for label in &drawn[1..drawn.len() - 1] {
+        assert!(
+            chart.categories.contains(label),
+            "{label:?} is cut: every k-th name is drawn in the room of k slots ({drawn:?})"
+        );
+    }
+    // Evenly: the k-th, 2k-th, … names.
+    let at: Vec<usize> = drawn
+        .iter()
+        .filter_map(|l| chart.categories.iter().position(|c| c == l))
+        .collect();
+    let steps: std::collections::BTreeSet<usize> = at.windows(2).map(|w| w[1] - w[0]).collect();
+    assert_eq!(steps.len(), 1, "{drawn:?}");
 }

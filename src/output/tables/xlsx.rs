@@ -707,6 +707,26 @@ mod tests {
     }
 
     #[test]
+    fn a_table_as_long_as_excel_allows_passes_the_check_one_row_more_does_not() {
+        // Rows without cells: the check counts rows, and writing empty ones costs nothing.
+        let long = |n: usize| Table {
+            name: "t".into(),
+            headers: vec!["列".into()],
+            rows: vec![Vec::new(); n],
+        };
+        assert_eq!(
+            long(MAX_ROWS - 1).check_limits().unwrap(),
+            1,
+            "with its header row"
+        );
+        let err = long(MAX_ROWS).check_limits().unwrap_err().to_string();
+        assert!(
+            err.contains("表格共 1048577 行，超过 Excel 上限 1048576 行"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn xlsx_filters_from_the_header_and_silences_numbers_as_text_over_exactly_the_data() {
         let bytes = sample().to_xlsx().unwrap();
         let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
