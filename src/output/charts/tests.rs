@@ -832,3 +832,44 @@ fn crowded_category_names_are_drawn_every_kth_and_whole() {
     let steps: std::collections::BTreeSet<usize> = at.windows(2).map(|w| w[1] - w[0]).collect();
     assert_eq!(steps.len(), 1, "{drawn:?}");
 }
+
+/// A share row with nothing but blanks says so where its bar would be: the word centred on
+/// the bar's middle, as far below the row's name as the bar of a row with figures.
+#[test]
+fn a_blank_share_row_says_so_where_its_bar_would_be() {
+    let scene = scene_of(&long_key());
+    let baseline_of = |word: &str| {
+        scene
+            .shapes
+            .iter()
+            .find_map(|s| match s {
+                Shape::Text { text, baseline, .. } if text == word => Some(*baseline),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("no {word:?}"))
+    };
+    let (name0, name1, word) = (
+        baseline_of("收入"),
+        baseline_of("上年收入"),
+        baseline_of(BLANK),
+    );
+    let (y0, y1) = scene
+        .shapes
+        .iter()
+        .find_map(|s| match s {
+            Shape::Rect {
+                x0: X::Frac(_),
+                y0,
+                y1,
+                ..
+            } => Some((*y0, *y1)),
+            _ => None,
+        })
+        .expect("the first row's bar");
+    let middle = name1 + ((y0 + y1) / 2 - name0);
+    let want = super::scene::centred(middle, FS_SMALL);
+    assert_eq!(
+        word, want,
+        "{BLANK}'s baseline: centred on the bar's middle ({middle}) it is {want}"
+    );
+}
