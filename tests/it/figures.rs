@@ -288,6 +288,23 @@ fn a_district_of_many_departments_lists_them_on_numbered_pages() {
         .unwrap();
         common::write(&input, &format!("示例区/单位{i:03}-2021.json"), text);
     }
+    // One department's self-evaluation of the year (the sample's, renamed): the year's
+    // evaluation board goes on the year's first page only.
+    let mut evaluation: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/self_eval/武汉市新洲区总工会-2020-自评.expected.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    evaluation["department"] = json!("示例区单位000");
+    evaluation["fiscal_year"] = json!(2021);
+    common::write(
+        &input,
+        "示例区/单位000-2021-自评.json",
+        serde_json::to_string_pretty(&evaluation).unwrap(),
+    );
     let public = publish(dir.path(), input);
     let json: Value =
         serde_json::from_str(&std::fs::read_to_string(public.join("data/district.json")).unwrap())
@@ -332,6 +349,15 @@ fn a_district_of_many_departments_lists_them_on_numbered_pages() {
                 "{name}"
             );
             assert!(!overview || html.contains("2021年度</a>"), "{name}");
+            // The heading says which page; the year's evaluation board is on its first.
+            assert_eq!(html.contains("（第 2 页）</h1>"), i == 1, "{name}");
+            if !overview {
+                assert_eq!(
+                    html.contains("2021年度绩效自评（1 个部门）"),
+                    i == 0,
+                    "{name}: the evaluation board"
+                );
+            }
         }
         assert_eq!(names.len(), n, "{first}");
         assert_eq!(spending.len(), n, "{first}");
