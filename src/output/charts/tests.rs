@@ -152,6 +152,23 @@ fn all_kinds(chart: &Chart) -> Vec<Chart> {
     .collect()
 }
 
+/// The drawn bars and segments (the rectangles placed by fraction), top and bottom of each.
+fn bars(scene: &Scene) -> Vec<(i32, i32)> {
+    scene
+        .shapes
+        .iter()
+        .filter_map(|s| match s {
+            Shape::Rect {
+                x0: X::Frac(_),
+                y0,
+                y1,
+                ..
+            } => Some((*y0, *y1)),
+            _ => None,
+        })
+        .collect()
+}
+
 fn scene_of(chart: &Chart) -> Scene {
     match chart.kind {
         ChartKind::Grouped => vertical::layout(chart, false),
@@ -287,19 +304,7 @@ fn deterministic_and_pinned() {
         })
         .next()
         .unwrap();
-    let bars: Vec<(i32, i32)> = scene
-        .shapes
-        .iter()
-        .filter_map(|s| match s {
-            Shape::Rect {
-                x0: X::Frac(_),
-                y0,
-                y1,
-                ..
-            } => Some((*y0, *y1)),
-            _ => None,
-        })
-        .collect();
+    let bars = bars(&scene);
     let values = [1000.0, 980.1, 1100.5, 1234.56, 1200.0];
     assert_eq!(bars.len(), values.len());
     let per_unit = f64::from(bars[0].1 - bars[0].0) / 1000.0;
@@ -853,19 +858,7 @@ fn a_blank_share_row_says_so_where_its_bar_would_be() {
         baseline_of("上年收入"),
         baseline_of(BLANK),
     );
-    let (y0, y1) = scene
-        .shapes
-        .iter()
-        .find_map(|s| match s {
-            Shape::Rect {
-                x0: X::Frac(_),
-                y0,
-                y1,
-                ..
-            } => Some((*y0, *y1)),
-            _ => None,
-        })
-        .expect("the first row's bar");
+    let (y0, y1) = *bars(&scene).first().expect("the first row's bar");
     let middle = name1 + ((y0 + y1) / 2 - name0);
     let want = super::scene::centred(middle, FS_SMALL);
     assert_eq!(
