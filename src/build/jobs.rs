@@ -414,9 +414,8 @@ impl Shared<'_, '_, '_> {
         {
             return Ok(());
         }
-        for (path, bytes) in search::district_index(d) {
-            self.out.write(&path, key, bytes.as_bytes())?;
-        }
+        // Written as made, a block of records at a time: the index is never whole in memory.
+        search::write_district_index(d, |path, bytes| self.out.write(path, key, bytes.as_bytes()))?;
         Ok(())
     }
 

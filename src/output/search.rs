@@ -22,7 +22,7 @@
 //! and U+2029 as escapes. Everything is sorted and chunks are filled in code point order; the
 //! output depends on the forms only.
 
-use crate::analyze::District;
+use crate::analyze::{Department, District};
 use crate::config::SiteConfig;
 use crate::model::facts::FormText;
 use crate::model::self_evaluation::SelfEvaluation;
@@ -238,13 +238,64 @@ struct Chunk<'a> {
     x: std::collections::BTreeMap<String, String>,
 }
 
-/// The files of a district's index, as (path from the site root, bytes), sorted by path:
-/// the manifest `search/<district>.js`; in `search/<district>/`, the token chunks
-/// `w<n>.js`, the whole texts `x<n>.js`, the departments of each year `y.js`, the filters
-/// `f.js` (departments with lines of each
-/// level-1 category, with vague targets, both), and one record per department `d<n>.js`,
-/// also in bundles of `RECORDS_PER_BUNDLE` neighbours, `b<n>.js`.
+/// The files of a district's index, as (path from the site root, bytes), sorted by path
+/// (what `write_district_index` gives, collected: for tests and benches).
 pub fn district_index(d: &District<'_>) -> Vec<(String, String)> {
+    let files = std::sync::Mutex::new(Vec::new());
+    let put = |path: &str, bytes: &str| {
+        if let Ok(mut f) = files.lock() {
+            f.push((path.to_owned(), bytes.to_owned()));
+        }
+        Ok::<(), std::convert::Infallible>(())
+    };
+    match write_district_index(d, put) {
+        Ok(()) => {}
+        Err(never) => match never {},
+    }
+    let mut files = files.into_inner().unwrap_or_default();
+    files.sort();
+    files
+}
+
+/// Departments whose records and tokens are made at a time: a block's records are written
+/// as they are made and only its tokens are kept (as department numbers under each token),
+/// so an index's memory is its token lists and one block, not every department's text and
+/// records at once (20,000 departments: 132 MB of records, 5.3 million pair postings).
+/// A multiple of `RECORDS_PER_BUNDLE`, so a bundle never straddles two blocks.
+const BLOCK: usize = 64 * RECORDS_PER_BUNDLE;
+
+/// What one department adds to the index's lists: its pair tokens, whole texts, filter keys
+/// and years.
+struct DepartmentTokens {
+    pairs: BTreeSet<Pair>,
+    whole: BTreeSet<String>,
+    filters: BTreeSet<String>,
+    years: BTreeSet<i32>,
+}
+
+/// Writes a district's index through `put(path from the site root, bytes)`, which may be
+/// called from several threads in any order: the manifest `search/<district>.js`; in
+/// `search/<district>/`, the token chunks `w<n>.js`, the whole texts `x<n>.js`, the
+/// departments of each year `y.js`, the filters `f.js` (departments with lines of each
+/// level-1 category, with vague targets, both), and one record per department `d<n>.js`,
+/// also in bundles of `RECORDS_PER_BUNDLE` neighbours, `b<n>.js`. Records are made and
+/// written a block (`BLOCK`) at a time.
+pub fn write_district_index<E: Send>(
+    d: &District<'_>,
+    put: impl Fn(&str, &str) -> Result<(), E> + Sync,
+) -> Result<(), E> {
+    write_district_index_in(d, BLOCK, put)
+}
+
+/// `write_district_index` with `block` departments at a time (rounded up to whole bundles):
+/// the files do not depend on it, which the tests check with small blocks.
+#[doc(hidden)]
+pub fn write_district_index_in<E: Send>(
+    d: &District<'_>,
+    block: usize,
+    put: impl Fn(&str, &str) -> Result<(), E> + Sync,
+) -> Result<(), E> {
+    let block = block.max(1).next_multiple_of(RECORDS_PER_BUNDLE);
     let (texts, l1) = texts_of(d);
     let vocab = texts
         .par_iter()
@@ -256,48 +307,62 @@ pub fn district_index(d: &District<'_>) -> Vec<(String, String)> {
             a.extend(b);
             a
         });
+    drop(texts);
     let n = d.departments.len();
-    let docs = docs_of(d, &l1);
-    let mut records: Vec<Record<'_>> = d
-        .departments
-        .iter()
-        .map(|dep| {
-            (
-                dep.name.as_str(),
-                views::department_page(d, dep),
-                Vec::new(),
-            )
-        })
-        .collect();
-    for doc in docs {
-        records[doc.0].2.push(doc);
-    }
-    // Each department's tokens, then each token's departments.
-    let per_dep: Vec<(BTreeSet<Pair>, BTreeSet<String>)> = records
-        .par_iter()
-        .map(|(name, _, docs)| {
-            let (mut pairs, mut whole) = (BTreeSet::new(), BTreeSet::new());
-            tokens_of(name, &mut pairs, &mut whole);
-            for doc in docs {
-                tokens_of(&doc.3, &mut pairs, &mut whole);
-                for l in &doc.4 {
-                    tokens_of(l.1, &mut pairs, &mut whole);
-                    tokens_of(l.2, &mut pairs, &mut whole);
+    let slug = &d.slug;
+    let folder = index_folder(d);
+    let slug_json = json(slug);
+    // Each token's departments, numbered in order (so each list comes sorted).
+    let mut pairs: std::collections::BTreeMap<Pair, Vec<u32>> = Default::default();
+    let mut whole: std::collections::BTreeMap<String, Vec<u32>> = Default::default();
+    let mut filters: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
+    let mut years: std::collections::BTreeMap<i32, Vec<usize>> = Default::default();
+    for (b, deps) in d.departments.chunks(block).enumerate() {
+        let first = b * block;
+        let made: Vec<Vec<DepartmentTokens>> = deps
+            .par_chunks(RECORDS_PER_BUNDLE)
+            .enumerate()
+            .map(|(k, deps)| {
+                let at = first + k * RECORDS_PER_BUNDLE;
+                let mut bundle = String::new();
+                let mut tokens = Vec::with_capacity(deps.len());
+                for (j, dep) in deps.iter().enumerate() {
+                    let i = at + j;
+                    let record: Record<'_> = (
+                        dep.name.as_str(),
+                        views::department_page(d, dep),
+                        docs_of(i, dep, &l1),
+                    );
+                    let part = format!("BudgetSearch.part({slug_json},{i},{});\n", json(&record));
+                    put(&format!("{folder}d{i}.js"), &part)?;
+                    bundle.push_str(&part);
+                    tokens.push(tokens_of_record(&record));
                 }
+                put(&format!("{folder}b{}.js", at / RECORDS_PER_BUNDLE), &bundle)?;
+                Ok(tokens)
+            })
+            .collect::<Result<_, E>>()?;
+        for (j, t) in made.into_iter().flatten().enumerate() {
+            let id = first + j;
+            let id32 = u32::try_from(id).unwrap_or(u32::MAX);
+            for p in t.pairs {
+                pairs.entry(p).or_default().push(id32);
             }
-            (pairs, whole)
-        })
-        .collect();
-    let mut pairs: std::collections::BTreeMap<Pair, Vec<usize>> = Default::default();
-    let mut whole: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
-    for (id, (p, w)) in per_dep.iter().enumerate() {
-        for t in p {
-            pairs.entry(*t).or_default().push(id);
-        }
-        for t in w {
-            whole.entry(t).or_default().push(id);
+            for w in t.whole {
+                whole.entry(w).or_default().push(id32);
+            }
+            for k in t.filters {
+                filters.entry(k).or_default().push(id);
+            }
+            for y in t.years {
+                years.entry(y).or_default().push(id);
+            }
         }
     }
+    let encode = |ids: &[u32]| {
+        let ids: Vec<usize> = ids.iter().map(|&i| i as usize).collect();
+        encode_ids(&ids, n)
+    };
     // Words and pairs go to a chunk by their first character; a character with more than
     // a chunk's worth is split by the first two characters (`示` → `示例`, `示范`, …).
     let mut size_of: std::collections::BTreeMap<char, usize> = Default::default();
@@ -305,7 +370,7 @@ pub fn district_index(d: &District<'_>) -> Vec<(String, String)> {
     let pairs: Vec<(&str, String)> = pairs
         .values()
         .zip(&pair_texts)
-        .map(|(ids, t)| (t.as_str(), encode_ids(ids, n)))
+        .map(|(ids, t)| (t.as_str(), encode(ids)))
         .collect();
     for w in &vocab {
         *size_of.entry(first_char(w)).or_default() += w.len() + 1;
@@ -358,7 +423,7 @@ pub fn district_index(d: &District<'_>) -> Vec<(String, String)> {
     // Whole texts by hash, in chunks `x<n>.js` chosen by the hash: a term loads one.
     let whole: Vec<(u32, String)> = whole
         .iter()
-        .map(|(t, ids)| (fnv32(t), encode_ids(ids, n)))
+        .map(|(t, ids)| (fnv32(t), encode(ids)))
         .collect();
     let exact = whole
         .iter()
@@ -370,9 +435,6 @@ pub fn district_index(d: &District<'_>) -> Vec<(String, String)> {
     for (h, e) in whole {
         exact_chunks[h as usize % exact].x.insert(base36(h), e);
     }
-    let slug = &d.slug;
-    let folder = index_folder(d);
-    let mut files = Vec::new();
     let manifest = Manifest {
         v: 3,
         district: &d.name,
@@ -384,107 +446,84 @@ pub fn district_index(d: &District<'_>) -> Vec<(String, String)> {
         chunks: chunks.iter().map(|(k, _)| k.join(" ")).collect(),
         exact,
     };
-    files.push((
-        index_path(d),
-        format!("BudgetSearch.manifest({});\n", json(&manifest)),
-    ));
+    put(
+        &index_path(d),
+        &format!("BudgetSearch.manifest({});\n", json(&manifest)),
+    )?;
     // Per year, the departments with a form of it: read only by a query naming a year or
     // filtering by one (at 20,000 departments a bitmap per year, 10 KB in all, that the
     // manifest every query loads used to carry).
-    let years: std::collections::BTreeMap<i32, String> = records
-        .iter()
-        .flat_map(|r| r.2.iter().map(|doc| doc.1))
-        .collect::<BTreeSet<i32>>()
+    let years: std::collections::BTreeMap<i32, String> = years
         .into_iter()
-        .map(|y| {
-            let ids: Vec<usize> = records
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| r.2.iter().any(|doc| doc.1 == y))
-                .map(|(i, _)| i)
-                .collect();
-            (y, encode_ids(&ids, n))
-        })
+        .map(|(y, ids)| (y, encode_ids(&ids, n)))
         .collect();
-    files.push((
-        format!("{folder}y.js"),
-        format!(
-            "BudgetSearch.chunk({},\"y\",{{\"t\":{}}});\n",
-            json(slug),
+    put(
+        &format!("{folder}y.js"),
+        &format!(
+            "BudgetSearch.chunk({slug_json},\"y\",{{\"t\":{}}});\n",
             json(&years)
         ),
-    ));
+    )?;
     for (i, (_, chunk)) in chunks.iter().enumerate() {
-        files.push((
-            format!("{folder}w{i}.js"),
-            format!(
-                "BudgetSearch.chunk({},\"w{i}\",{});\n",
-                json(slug),
+        put(
+            &format!("{folder}w{i}.js"),
+            &format!(
+                "BudgetSearch.chunk({slug_json},\"w{i}\",{});\n",
                 json(chunk)
             ),
-        ));
+        )?;
     }
     for (i, chunk) in exact_chunks.iter().enumerate() {
-        files.push((
-            format!("{folder}x{i}.js"),
-            format!(
-                "BudgetSearch.chunk({},\"x{i}\",{});\n",
-                json(slug),
+        put(
+            &format!("{folder}x{i}.js"),
+            &format!(
+                "BudgetSearch.chunk({slug_json},\"x{i}\",{});\n",
                 json(chunk)
             ),
-        ));
+        )?;
     }
     // Filters: the departments with lines of a category (`c<n>`), with vague targets
     // (`v`), with vague targets in a category (`c<n>v`).
-    let mut filters: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
-    for (id, r) in records.iter().enumerate() {
-        let mut keys = BTreeSet::new();
-        for doc in &r.2 {
-            for l in &doc.4 {
-                if l.0 >= 0 {
-                    keys.insert(format!("c{}", l.0));
-                    if l.3 != 0 {
-                        keys.insert("v".to_owned());
-                        keys.insert(format!("c{}v", l.0));
-                    }
-                }
-            }
-        }
-        for k in keys {
-            filters.entry(k).or_default().push(id);
-        }
-    }
     let filters: std::collections::BTreeMap<String, String> = filters
         .into_iter()
         .map(|(k, ids)| (k, encode_ids(&ids, n)))
         .collect();
-    files.push((
-        format!("{folder}f.js"),
-        format!(
-            "BudgetSearch.chunk({},\"f\",{{\"t\":{}}});\n",
-            json(slug),
+    put(
+        &format!("{folder}f.js"),
+        &format!(
+            "BudgetSearch.chunk({slug_json},\"f\",{{\"t\":{}}});\n",
             json(&filters)
         ),
-    ));
-    let slug_json = json(slug);
-    let parts: Vec<String> = records
-        .par_iter()
-        .enumerate()
-        .map(|(i, r)| format!("BudgetSearch.part({slug_json},{i},{});\n", json(r)))
-        .collect();
-    let bundles: Vec<(String, String)> = parts
-        .chunks(RECORDS_PER_BUNDLE)
-        .enumerate()
-        .map(|(b, bundle)| (format!("{folder}b{b}.js"), bundle.concat()))
-        .collect();
-    files.extend(bundles);
-    let parts = parts
-        .into_iter()
-        .enumerate()
-        .map(|(i, part)| (format!("{folder}d{i}.js"), part));
-    files.extend(parts);
-    files.sort();
-    files
+    )
+}
+
+/// What a department's record adds to the lists: the tokens of its name and of every doc's
+/// title and lines, the filters it falls under and the years of its docs.
+fn tokens_of_record(record: &Record<'_>) -> DepartmentTokens {
+    let (name, _, docs) = record;
+    let mut t = DepartmentTokens {
+        pairs: BTreeSet::new(),
+        whole: BTreeSet::new(),
+        filters: BTreeSet::new(),
+        years: BTreeSet::new(),
+    };
+    tokens_of(name, &mut t.pairs, &mut t.whole);
+    for doc in docs {
+        t.years.insert(doc.1);
+        tokens_of(&doc.3, &mut t.pairs, &mut t.whole);
+        for l in &doc.4 {
+            tokens_of(l.1, &mut t.pairs, &mut t.whole);
+            tokens_of(l.2, &mut t.pairs, &mut t.whole);
+            if l.0 >= 0 {
+                t.filters.insert(format!("c{}", l.0));
+                if l.3 != 0 {
+                    t.filters.insert("v".to_owned());
+                    t.filters.insert(format!("c{}v", l.0));
+                }
+            }
+        }
+    }
+    t
 }
 
 /// The department numbers of a list `encode_ids` wrote (what the page's `ids` reads): for the
@@ -561,11 +600,12 @@ fn texts_of<'d>(d: &'d District<'_>) -> (Vec<&'d str>, Vec<&'d str>) {
     (texts, l1.into_iter().collect())
 }
 
-/// A document per form's overall goals and per goal: what a result shows and links to.
-fn docs_of<'d>(d: &'d District<'_>, l1: &[&str]) -> Vec<Doc<'d>> {
+/// A department's documents, one per form's overall goals and per goal: what a result shows
+/// and links to.
+fn docs_of<'d>(di: usize, dep: &'d Department<'_>, l1: &[&str]) -> Vec<Doc<'d>> {
     let l1_index = |s: &str| l1.iter().position(|x| *x == s).map_or(-1, |i| i as i64);
     let mut docs = Vec::new();
-    for (di, dep) in d.departments.iter().enumerate() {
+    {
         for f in &dep.forms {
             let t = &f.facts.search;
             let anchor = format!("y{}", f.year);

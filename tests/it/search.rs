@@ -699,3 +699,95 @@ next();
     );
     assert!(recall >= 196, "recall@10 {recall}/200; missed: {missed:#?}");
 }
+
+/// Issue 20: a district's index is written a block of departments at a time, so that it is
+/// never whole in memory. The files must not depend on the block: the bundled districts'
+/// indexes written eight departments at a time (one bundle) and sixteen are the ones written
+/// in one block, each file is handed over once, a department's record is in `d<i>.js` and
+/// its bundle, and a write that fails stops the index with its error.
+#[test]
+fn an_index_written_in_blocks_is_the_index_written_whole() {
+    use budgetsite::output::search::{write_district_index_in, RECORDS_PER_BUNDLE};
+    use std::sync::Mutex;
+    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("submissions");
+    let ingest = budgetsite::ingest::IngestOptions {
+        names_from_folder: true,
+        ..Default::default()
+    };
+    let batch = budgetsite::load(std::slice::from_ref(&input), &ingest).expect("bundled input");
+    let config = budgetsite::config::SiteConfig::default();
+    let model = budgetsite::analyze::analyze(&batch, &input, &config);
+    let written = |d, block| {
+        let files = Mutex::new(Vec::new());
+        write_district_index_in(d, block, |path: &str, bytes: &str| {
+            files
+                .lock()
+                .unwrap()
+                .push((path.to_owned(), bytes.to_owned()));
+            Ok::<(), ()>(())
+        })
+        .unwrap();
+        let mut files = files.into_inner().unwrap();
+        files.sort();
+        files
+    };
+    let mut blocks_seen = 0;
+    for d in &model.districts {
+        let n = d.departments.len();
+        let whole = written(d, usize::MAX / 2);
+        let paths: std::collections::BTreeSet<&str> =
+            whole.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(paths.len(), whole.len(), "{}: a file written twice", d.name);
+        let folder = format!("search/{}/", d.slug);
+        let count = |prefix: &str| {
+            paths
+                .iter()
+                .filter(|p| {
+                    p.strip_prefix(&folder)
+                        .is_some_and(|r| r.starts_with(prefix))
+                })
+                .count()
+        };
+        assert_eq!(count("d"), n, "{}: a record per department", d.name);
+        assert_eq!(
+            count("b"),
+            n.div_ceil(RECORDS_PER_BUNDLE),
+            "{}: bundles",
+            d.name
+        );
+        for block in [RECORDS_PER_BUNDLE, 2 * RECORDS_PER_BUNDLE] {
+            blocks_seen += n.div_ceil(block);
+            let in_blocks = written(d, block);
+            assert_eq!(
+                in_blocks.len(),
+                whole.len(),
+                "{}: files in blocks of {block}",
+                d.name
+            );
+            for (a, b) in in_blocks.iter().zip(&whole) {
+                assert!(a == b, "{}: {} differs in blocks of {block}", d.name, a.0);
+            }
+        }
+        // A failed write: the error comes back and the index stops short.
+        let calls = Mutex::new(0usize);
+        let failed = write_district_index_in(d, RECORDS_PER_BUNDLE, |path: &str, _: &str| {
+            let mut c = calls.lock().unwrap();
+            *c += 1;
+            if *c == 3 {
+                Err(path.to_owned())
+            } else {
+                Ok(())
+            }
+        });
+        assert!(failed.is_err(), "{}: a failed write is reported", d.name);
+        assert!(
+            *calls.lock().unwrap() < whole.len(),
+            "{}: the index went on after a failed write",
+            d.name
+        );
+    }
+    assert!(
+        blocks_seen > model.districts.len() * 2,
+        "more than one block per district"
+    );
+}
