@@ -64,9 +64,11 @@ pub fn inputs_fingerprint(
     h.finish()
 }
 
-/// The last build's result, kept so the next build redoes only what changed.
+/// The last build's result, kept so the next build redoes only what changed. Read back with
+/// its `Record`s; saved with records borrowed from the build's batch (`RecordRef`), which
+/// serialise the same.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct State {
+pub struct State<R = Record> {
     /// Fingerprint of everything the build read (`inputs_fingerprint`).
     pub inputs: u64,
     /// When the build started (ns since the epoch), for `is_racy`.
@@ -79,7 +81,7 @@ pub struct State {
     /// Everything besides the forms that shapes the pages (`site_key`).
     pub site: u64,
     /// What each input file taught the last build.
-    pub records: Vec<Record>,
+    pub records: Vec<R>,
     /// The published site; None when the last build published nothing (`--strict` refused).
     pub manifest: Option<Manifest>,
     pub districts: usize,
@@ -202,7 +204,7 @@ impl Cache {
     }
 
     /// Saves the state; a cache that cannot be written only costs the next run a build.
-    pub fn save(&self, state: &State) {
+    pub fn save<R: Serialize>(&self, state: &State<R>) {
         let Some(dir) = self.file.parent() else {
             return;
         };
@@ -248,7 +250,7 @@ mod tests {
             racy: vec![(PathBuf::from("a.txt"), 3)],
             tool: 4,
             site: 5,
-            records: Vec::new(),
+            records: Vec::<Record>::new(),
             manifest: Some(manifest),
             districts: 1,
             departments: 2,
