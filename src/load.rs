@@ -215,6 +215,9 @@ mod evaluation_as_json {
     }
 }
 
+/// An earlier run's records by display name, each file's taken by the run that reuses them.
+pub type Previous = BTreeMap<String, std::sync::Mutex<Vec<Record>>>;
+
 /// How a run loads its files.
 #[derive(Debug, Clone, Copy)]
 pub struct LoadOptions<'a> {
@@ -226,7 +229,8 @@ pub struct LoadOptions<'a> {
     /// grow with the forms' text.
     pub keep_up_to: usize,
     /// Records of an earlier run, by display name (a workbook has one per declaration sheet).
-    pub previous: Option<&'a BTreeMap<String, Vec<Record>>>,
+    /// A file whose records are reused takes them (moved into its outcomes, not copied).
+    pub previous: Option<&'a Previous>,
     /// When that run started (ns since the epoch): a file changed since shortly before is
     /// compared by its bytes (`crate::files::is_racy`).
     pub previous_started: u64,
@@ -316,6 +320,7 @@ fn reuse(
     load: &LoadOptions<'_>,
 ) -> Option<Vec<(FileOutcome, u64)>> {
     let (previous, meta) = (load.previous?.get(&file.display)?, meta?);
+    let mut previous = previous.lock().ok()?;
     let stamp = Stamp::of(meta);
     // A workbook has a record per declaration sheet; all are of the same bytes.
     let same = !previous.is_empty()
@@ -327,16 +332,16 @@ fn reuse(
             || std::fs::read(&file.path)
                 .is_ok_and(|b| crate::hash::digest(&b) == previous[0].digest));
     trusted.then(|| {
-        previous
-            .iter()
+        std::mem::take(&mut *previous)
+            .into_iter()
             .map(|r| {
                 let outcome = FileOutcome {
                     file: file.clone(),
-                    sheet: r.sheet.clone(),
+                    sheet: r.sheet,
                     declaration: None,
-                    facts: r.facts.clone(),
-                    evaluation: r.evaluation.clone(),
-                    diagnostics: r.diagnostics.clone(),
+                    facts: r.facts,
+                    evaluation: r.evaluation,
+                    diagnostics: r.diagnostics,
                     stamp: Some(r.stamp),
                     digest: r.digest,
                 };

@@ -179,8 +179,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
         records: recalled.cache.is_some(),
     };
     let (batch, fresh) = crate::load::load_files(&files, walk_problems, &ingest, &load);
-    // The last build's records serve the reading only: a form reused took its copy. Kept to
-    // the end they held every form's facts a second time (at 60,000 forms, ~200 MB).
+    // The last build's records serve the reading only: a form reused took its own. Kept to
+    // the end, those of changed files would be held for nothing.
     drop(records);
     let records = fresh;
     // An input root that vanished mid-run reads as many unreadable files: not a result.
@@ -301,12 +301,14 @@ impl Recollection {
     fn reusable(
         &mut self,
         options: &BuildOptions,
-    ) -> (Option<BTreeMap<String, Vec<Record>>>, Option<Manifest>) {
+    ) -> (Option<crate::load::Previous>, Option<Manifest>) {
         match self.previous.take() {
             Some(state) if state.tool == self.tool => {
-                let mut records: BTreeMap<String, Vec<Record>> = BTreeMap::new();
+                let mut records: BTreeMap<String, std::sync::Mutex<Vec<Record>>> = BTreeMap::new();
                 for r in state.records {
-                    records.entry(r.display.clone()).or_default().push(r);
+                    if let Ok(file) = records.entry(r.display.clone()).or_default().get_mut() {
+                        file.push(r);
+                    }
                 }
                 let manifest = state
                     .manifest
