@@ -215,8 +215,10 @@ impl Shared<'_, '_, '_> {
                 Ok(())
             }
             Job::SiteData => {
-                let all = dataset::site(self.inputs.model, data, &self.inputs.config.title);
-                self.out.write("data/district.json", 0, all.as_bytes())?;
+                let (model, title) = (self.inputs.model, &self.inputs.config.title);
+                self.out.write_with("data/district.json", 0, |w| {
+                    dataset::write_site(model, data, title, w)
+                })?;
                 let listed: Vec<&District<'_>> = districts.iter().map(|d| d.district).collect();
                 let package = datapackage::site(&listed, &self.inputs.config.title);
                 self.out
@@ -306,9 +308,9 @@ impl Shared<'_, '_, '_> {
             let at = page_view.meta.path.clone();
             self.page(Scope::DistrictWide, "district.html", &at, &page_view)?;
         }
-        let json = dataset::to_json(at.data);
-        self.out
-            .write(&views::district_json(d), 0, json.as_bytes())?;
+        self.out.write_with(&views::district_json(d), 0, |w| {
+            dataset::write_json(at.data, w)
+        })?;
         let package = datapackage::district(d);
         self.out
             .write(&datapackage::district_path(d), 0, package.as_bytes())?;

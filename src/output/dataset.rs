@@ -65,10 +65,11 @@ fn r2(d: Option<Decimal>) -> Option<Decimal> {
     d.map(|v| round(v, 2))
 }
 
-/// A `district/v1` document whose departments are already serialised: the pieces of
-/// `to_json`. The departments are most of the file (8 MB for 2,000 of them) and the site's
-/// file repeats every district's: each is serialised once per build, in parallel, and copied
-/// into both (two whole serialisations on one thread before).
+/// A `district/v1` document whose departments are already serialised: the pieces that
+/// `write_json` and `write_site` write. The departments are most of the file (8 MB for 2,000
+/// of them) and the site's file repeats every district's: each is serialised once per build,
+/// in parallel, and written into both (two whole serialisations on one thread before), piece
+/// by piece (neither file is ever whole in memory).
 #[derive(Debug, Clone)]
 pub struct DistrictData {
     /// The document without its departments (`departments` empty).
@@ -134,8 +135,23 @@ pub fn district(d: &District<'_>, figures: &DistrictFigures) -> DistrictData {
     }
 }
 
-/// The whole site as one `district/v1` document: every district's departments, years summed.
-pub fn site(model: &SiteModel<'_>, per_district: &[DistrictData], title: &str) -> String {
+/// The whole site as one `district/v1` document, every district's departments, years
+/// summed, written to `out` piece by piece.
+pub fn write_site(
+    model: &SiteModel<'_>,
+    per_district: &[DistrictData],
+    title: &str,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    assemble_into(
+        &site_head(model, title),
+        per_district.iter().flat_map(|d| d.departments.iter()),
+        out,
+    )
+}
+
+/// The site document without its departments: every district's years summed.
+fn site_head(model: &SiteModel<'_>, title: &str) -> DistrictJson {
     let mut years: BTreeMap<String, YearJson> = BTreeMap::new();
     for d in &model.districts {
         for (y, p) in &d.totals {
@@ -153,22 +169,18 @@ pub fn site(model: &SiteModel<'_>, per_district: &[DistrictData], title: &str) -
         y.budget = y.budget.map(|a| a.rounded(2));
         y.actual = y.actual.map(|a| a.rounded(2));
     }
-    let head = DistrictJson {
+    DistrictJson {
         schema: SCHEMA,
         unit: "万元",
         name: title.to_owned(),
         years,
         departments: Vec::new(),
-    };
-    assemble(
-        &head,
-        per_district.iter().flat_map(|d| d.departments.iter()),
-    )
+    }
 }
 
-/// A district's `district.json`.
-pub fn to_json(d: &DistrictData) -> String {
-    assemble(&d.head, d.departments.iter())
+/// A district's `district.json`, written to `out` piece by piece.
+pub fn write_json(d: &DistrictData, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    assemble_into(&d.head, d.departments.iter(), out)
 }
 
 /// A department's object as `serde_json::to_string_pretty` writes it two levels in (an item
@@ -189,30 +201,44 @@ fn piece(dep: &DepartmentJson) -> String {
 
 /// The document `head` with `departments` in its list, byte for byte what
 /// `serde_json::to_string_pretty` makes of the whole (and a final line break): the list is
-/// the head's last field, so its empty `[]` is replaced by the pieces.
+/// the head's last field, so its empty `[]` is replaced by the pieces. (The build writes
+/// it with `assemble_into`; this whole string is for the tests.)
+#[cfg(test)]
 fn assemble<'a>(
     head: &DistrictJson,
     departments: impl Iterator<Item = &'a String> + Clone,
 ) -> String {
-    let mut s = serde_json::to_string_pretty(head).expect("district JSON serialises");
+    let mut out = Vec::new();
+    assemble_into(head, departments, &mut out).expect("writing to memory");
+    String::from_utf8(out).expect("JSON is UTF-8")
+}
+
+/// `assemble` written to `out` piece by piece (a 20,000-department district's file is
+/// 51 MB; the build writes it without making it whole).
+fn assemble_into<'a>(
+    head: &DistrictJson,
+    departments: impl Iterator<Item = &'a String>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let s = serde_json::to_string_pretty(head).expect("district JSON serialises");
     const EMPTY: &str = "[]\n}";
     // `departments` is the struct's last field: never a document without its departments.
     assert!(s.ends_with(EMPTY), "district/v1 ends with its departments");
-    let bytes: usize = departments.clone().map(|p| p.len() + 2).sum();
-    if bytes > 0 {
-        s.truncate(s.len() - EMPTY.len());
-        s.reserve(bytes + 16);
-        s.push_str("[\n");
+    let mut departments = departments.peekable();
+    if departments.peek().is_some() {
+        out.write_all(&s.as_bytes()[..s.len() - EMPTY.len()])?;
+        out.write_all(b"[\n")?;
         for (i, p) in departments.enumerate() {
             if i > 0 {
-                s.push_str(",\n");
+                out.write_all(b",\n")?;
             }
-            s.push_str(p);
+            out.write_all(p.as_bytes())?;
         }
-        s.push_str("\n  ]\n}");
+        out.write_all(b"\n  ]\n}")?;
+    } else {
+        out.write_all(s.as_bytes())?;
     }
-    s.push('\n');
-    s
+    out.write_all(b"\n")
 }
 
 /// A district's departments in one budget year, as a download (CSV/XLSX): every department

@@ -57,6 +57,32 @@ pub(super) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ 
     }
 }
 
+/// A writer that digests what passes through it (`hash::Digest`), as `write` digests bytes.
+struct Digesting<W> {
+    inner: W,
+    digest: crate::hash::Digest,
+}
+
+impl<W: std::io::Write> Digesting<W> {
+    fn new(inner: W) -> Self {
+        Digesting {
+            inner,
+            digest: crate::hash::Digest::new(),
+        }
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for Digesting<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.digest.update(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// The `site-io` failpoint, passed by every file-system operation of the writer: `return`
 /// fails the operation, `return(enospc)` fails it as a full disk, `return(abort)` kills the
 /// process on the spot (no destructor runs, as with `kill -9` or a power loss).
@@ -322,6 +348,67 @@ impl Writer {
                 digest,
                 stamp,
                 change,
+            },
+        );
+        Ok(())
+    }
+
+    /// Writes one file as it is made: `produce` writes its bytes, in as many pieces as it
+    /// likes, so a large download (a district's `district.json`, 51 MB at 20,000
+    /// departments) is never whole in memory. Otherwise as `write`: safe from many threads,
+    /// and unchanged bytes on disk are left alone — to know that, when the last build
+    /// published the file, `produce` is run once into a digest before it is run into the file.
+    pub fn write_with(
+        &self,
+        rel: &str,
+        key: u64,
+        produce: impl Fn(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<(), WriteError> {
+        let path = match &self.target {
+            Target::Whole(s) => {
+                let path = s.staging.join(rel);
+                if let Some(dir) = path.parent() {
+                    self.folder(dir)?;
+                }
+                path
+            }
+            Target::Update(u) => {
+                if let Some(p) = u.previous.get(rel) {
+                    if u.on_disk.get(rel) == Some(&p.on_disk()) {
+                        let mut sink = Digesting::new(std::io::sink());
+                        produce(&mut sink).map_err(io(Path::new(rel)))?;
+                        if sink.digest.finish() == (p.digest, p.stamp.size) {
+                            self.record(rel, PublishedFile { key, ..*p });
+                            return Ok(());
+                        }
+                    }
+                }
+                let n = u.next.fetch_add(1, Ordering::Relaxed);
+                let name = format!("{n:08}");
+                if let Ok(mut p) = u.pending.lock() {
+                    p.push((name.clone(), rel.to_owned()));
+                }
+                u.dir.join(name)
+            }
+        };
+        failpoint().map_err(io(&path))?;
+        let file = std::fs::File::create(&path).map_err(io(&path))?;
+        let mut out = Digesting::new(std::io::BufWriter::with_capacity(1 << 16, file));
+        produce(&mut out).map_err(io(&path))?;
+        let (digest, _) = out.digest.finish();
+        let file = out
+            .inner
+            .into_inner()
+            .map_err(|e| io(&path)(e.into_error()))?;
+        let meta = file.metadata().map_err(io(&path))?;
+        self.changed.fetch_add(1, Ordering::Relaxed);
+        self.record(
+            rel,
+            PublishedFile {
+                key,
+                digest,
+                stamp: Stamp::of(&meta),
+                change: crate::files::change_of(&meta),
             },
         );
         Ok(())
@@ -660,6 +747,55 @@ mod tests {
             .into_iter()
             .collect();
         assert_eq!(names, ["a", "c", "index.html"], "no temporary file left");
+    }
+
+    /// A file written in pieces (`write_with`) is the file `write` writes: the same bytes and
+    /// manifest entry; in an update, the same bytes leave the published file alone, other
+    /// bytes replace it, and a producer's error fails the write and leaves the site as it was.
+    #[test]
+    fn a_file_written_in_pieces_is_the_file_written_whole() {
+        let pieces: [&[u8]; 4] = [b"{\n  \"a\": ", b"12345678901", b"", b"\n}\n"];
+        let produce = |w: &mut dyn std::io::Write| pieces.iter().try_for_each(|p| w.write_all(p));
+        let whole: Vec<u8> = pieces.concat();
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        let w = Writer::whole(&a).unwrap();
+        w.write_with("d/district.json", 5, produce).unwrap();
+        let (_, by_pieces) = w.commit().unwrap();
+        let w = Writer::whole(&b).unwrap();
+        w.write("d/district.json", 5, &whole).unwrap();
+        let (_, by_bytes) = w.commit().unwrap();
+        assert_eq!(std::fs::read(a.join("d/district.json")).unwrap(), whole);
+        let (p, q) = (by_pieces["d/district.json"], by_bytes["d/district.json"]);
+        assert_eq!(
+            (p.key, p.digest, p.stamp.size),
+            (q.key, q.digest, q.stamp.size)
+        );
+        // An update with the same bytes: left alone (its stamp and change kept).
+        let w = Writer::update(&a, by_pieces.clone()).unwrap();
+        w.write_with("d/district.json", 6, produce).unwrap();
+        let (stats, after) = w.commit().unwrap();
+        assert_eq!(stats.changed, 0, "same bytes: nothing written");
+        assert_eq!(after["d/district.json"].key, 6);
+        assert_eq!(after["d/district.json"].stamp, p.stamp);
+        assert_eq!(after["d/district.json"].change, p.change);
+        // Other bytes replace it.
+        let w = Writer::update(&a, after.clone()).unwrap();
+        w.write_with("d/district.json", 6, |w| w.write_all(b"{}\n"))
+            .unwrap();
+        let (stats, after) = w.commit().unwrap();
+        assert_eq!(stats.changed, 1);
+        assert_eq!(read(&a.join("d/district.json")), "{}\n");
+        assert_eq!(after["d/district.json"].digest, digest(b"{}\n"));
+        // A producer that fails: the error comes back and the site stays as it was.
+        let w = Writer::update(&a, after).unwrap();
+        let failed = w.write_with("d/district.json", 7, |w| {
+            w.write_all(b"{\"half\"")?;
+            Err(std::io::Error::other("serialiser failed"))
+        });
+        assert!(matches!(failed, Err(WriteError::Io { .. })), "{failed:?}");
+        drop(w);
+        assert_eq!(read(&a.join("d/district.json")), "{}\n");
     }
 
     #[test]
