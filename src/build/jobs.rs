@@ -221,10 +221,12 @@ impl Shared<'_, '_, '_> {
                 })?;
                 let listed: Vec<&District<'_>> = districts.iter().map(|d| d.district).collect();
                 let package = datapackage::site(&listed, &self.inputs.config.title);
+                self.out.write_with(datapackage::SITE_PATH, 0, |w| {
+                    datapackage::write(&package, w)
+                })?;
+                drop(package);
                 self.out
-                    .write(datapackage::SITE_PATH, 0, package.as_bytes())?;
-                let state = feed::state_json(self.changes);
-                self.out.write(feed::STATE_PATH, 0, state.as_bytes())?;
+                    .write_with(feed::STATE_PATH, 0, |w| feed::write_state(self.changes, w))?;
                 let atom = feed::site_feed(self.changes, &self.inputs.config.title);
                 Ok(self.out.write(feed::SITE_FEED, 0, atom.as_bytes())?)
             }
@@ -313,7 +315,10 @@ impl Shared<'_, '_, '_> {
         })?;
         let package = datapackage::district(d);
         self.out
-            .write(&datapackage::district_path(d), 0, package.as_bytes())?;
+            .write_with(&datapackage::district_path(d), 0, |w| {
+                datapackage::write(&package, w)
+            })?;
+        drop(package);
         let atom = feed::district_feed_xml(self.changes, d, &self.inputs.config.title);
         Ok(self
             .out

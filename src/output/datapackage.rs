@@ -75,7 +75,7 @@ pub const YEAR_TABLE: [FieldSpec; 17] = [
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Package {
+pub struct Package {
     profile: &'static str,
     name: String,
     title: String,
@@ -453,15 +453,16 @@ fn period(years: impl Iterator<Item = i32> + Clone) -> Option<Period> {
     })
 }
 
-fn to_json(p: &Package) -> String {
-    let mut s = serde_json::to_string_pretty(p).expect("a data package serialises");
-    s.push('\n');
-    s
+/// A package as its `datapackage.json` (pretty JSON and a final line break), written to
+/// `out` as it is serialised: a 20,000-department district's is 30 MB.
+pub fn write(p: &Package, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, p)?;
+    out.write_all(b"\n")
 }
 
 /// `<district>/datapackage.json`.
-pub fn district(d: &District<'_>) -> String {
-    to_json(&Package {
+pub fn district(d: &District<'_>) -> Package {
+    Package {
         profile: "data-package",
         name: format!("budgetsite-{}", d.slug),
         title: format!("{}部门整体支出绩效目标数据", d.name),
@@ -472,12 +473,12 @@ pub fn district(d: &District<'_>) -> String {
         country_code: "CN",
         fiscal_period: period(d.years.iter().copied()),
         resources: resources(d, "", ""),
-    })
+    }
 }
 
 /// The site's `datapackage.json`: every district's resources (named `<slug>.…`) and the
 /// site-wide `data/district.json`.
-pub fn site(districts: &[&District<'_>], title: &str) -> String {
+pub fn site(districts: &[&District<'_>], title: &str) -> Package {
     let mut resources = vec![json(
         "district".to_owned(),
         "data/district.json".to_owned(),
@@ -493,7 +494,7 @@ pub fn site(districts: &[&District<'_>], title: &str) -> String {
     for d in districts {
         resources.extend(resources_of(d));
     }
-    to_json(&Package {
+    Package {
         profile: "data-package",
         name: "budgetsite".to_owned(),
         title: format!("{title}：数据"),
@@ -501,7 +502,7 @@ pub fn site(districts: &[&District<'_>], title: &str) -> String {
         country_code: "CN",
         fiscal_period: period(districts.iter().flat_map(|d| d.years.iter().copied())),
         resources,
-    })
+    }
 }
 
 fn resources_of(d: &District<'_>) -> Vec<Resource> {

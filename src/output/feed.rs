@@ -365,9 +365,15 @@ fn uuid(a: u64, b: u64) -> String {
 }
 
 pub fn state_json(s: &State) -> String {
-    let mut out = serde_json::to_string_pretty(s).expect("the state serialises");
-    out.push('\n');
-    out
+    let mut out = Vec::new();
+    write_state(s, &mut out).expect("writing to memory");
+    String::from_utf8(out).expect("JSON is UTF-8")
+}
+
+/// `state_json` written to `out` as it is serialised (13 MB at 20,000 departments).
+pub fn write_state(s: &State, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, s)?;
+    out.write_all(b"\n")
 }
 
 fn xml(s: &str) -> String {
