@@ -127,7 +127,10 @@ fn the_last_findings_and_exit_status_are_repeated_from_the_cache() {
 
 /// The summary line's "读取 N 份输入文件，生成 M 个部门页面".
 fn work_done(dir: &Path) -> (usize, usize) {
-    let o = run(&["build"], dir);
+    summary_counts(run(&["build"], dir))
+}
+
+fn summary_counts(o: std::process::Output) -> (usize, usize) {
     let err = String::from_utf8_lossy(&o.stderr).into_owned();
     let number_before = |marker: &str| -> usize {
         let head = &err[..err
@@ -142,6 +145,40 @@ fn work_done(dir: &Path) -> (usize, usize) {
         digits.chars().rev().collect::<String>().parse().unwrap()
     };
     (number_before(" 份输入文件"), number_before(" 个部门页面"))
+}
+
+/// A rebuilt tool may read forms differently: the cache's records of the last build are
+/// not reused by another executable (its size and time are in `cache::tool_key`), though
+/// not one form changed. The same tool, run again on a touched tree, reads nothing.
+#[test]
+fn another_build_of_the_tool_reads_every_form_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for (file, name) in [("a", "示例区妇联"), ("b", "示例区残联")] {
+        let p = write_sample(d, &format!("submissions/x/{file}-2020.txt"), Some(name));
+        set_mtime(&p, 0);
+    }
+    assert_eq!(work_done(d), (2, 2), "the first build does everything");
+    // Something else changed (a template), so the build is not skipped whole: the forms'
+    // records are reused.
+    std::fs::create_dir_all(d.join("site-templates")).unwrap();
+    std::fs::write(d.join("site-templates/extra.css"), "p{}").unwrap();
+    assert_eq!(work_done(d).0, 0, "the same tool reuses every record");
+    // The same bytes as another executable (a copy has its own time).
+    let other = d.join("tool/budgetsite");
+    std::fs::create_dir_all(other.parent().unwrap()).unwrap();
+    std::fs::copy(env!("CARGO_BIN_EXE_budgetsite"), &other).unwrap();
+    set_mtime(&other, 1_000_000);
+    let o = std::process::Command::new(&other)
+        .arg("build")
+        .current_dir(d)
+        .output()
+        .unwrap();
+    assert_eq!(
+        summary_counts(o).0,
+        2,
+        "another build of the tool reads every form again"
+    );
 }
 
 #[test]
