@@ -313,43 +313,12 @@ impl Writer {
     /// many threads. Unchanged bytes on disk are left alone.
     pub fn write(&self, rel: &str, key: u64, bytes: &[u8]) -> Result<(), WriteError> {
         let digest = digest(bytes);
-        let path = match &self.target {
-            Target::Whole(s) => {
-                let path = s.staging.join(rel);
-                if let Some(dir) = path.parent() {
-                    self.folder(dir)?;
-                }
-                path
-            }
-            Target::Update(u) => {
-                if let Some(p) = u.previous.get(rel) {
-                    if p.digest == digest
-                        && p.stamp.size == bytes.len() as u64
-                        && u.on_disk.get(rel) == Some(&p.on_disk())
-                    {
-                        self.record(rel, PublishedFile { key, ..*p });
-                        return Ok(());
-                    }
-                }
-                let n = u.next.fetch_add(1, Ordering::Relaxed);
-                let name = format!("{n:08}");
-                if let Ok(mut p) = u.pending.lock() {
-                    p.push((name.clone(), rel.to_owned()));
-                }
-                u.dir.join(name)
-            }
+        let same = |p: &PublishedFile| Ok(p.digest == digest && p.stamp.size == bytes.len() as u64);
+        let Some(path) = self.destination(rel, key, same)? else {
+            return Ok(());
         };
-        let (stamp, change) = write_file(&path, bytes, false)?;
-        self.changed.fetch_add(1, Ordering::Relaxed);
-        self.record(
-            rel,
-            PublishedFile {
-                key,
-                digest,
-                stamp,
-                change,
-            },
-        );
+        let on_disk = write_file(&path, bytes, false)?;
+        self.written(rel, key, digest, on_disk);
         Ok(())
     }
 
@@ -364,32 +333,13 @@ impl Writer {
         key: u64,
         produce: impl Fn(&mut dyn std::io::Write) -> std::io::Result<()>,
     ) -> Result<(), WriteError> {
-        let path = match &self.target {
-            Target::Whole(s) => {
-                let path = s.staging.join(rel);
-                if let Some(dir) = path.parent() {
-                    self.folder(dir)?;
-                }
-                path
-            }
-            Target::Update(u) => {
-                if let Some(p) = u.previous.get(rel) {
-                    if u.on_disk.get(rel) == Some(&p.on_disk()) {
-                        let mut sink = Digesting::new(std::io::sink());
-                        produce(&mut sink).map_err(io(Path::new(rel)))?;
-                        if sink.digest.finish() == (p.digest, p.stamp.size) {
-                            self.record(rel, PublishedFile { key, ..*p });
-                            return Ok(());
-                        }
-                    }
-                }
-                let n = u.next.fetch_add(1, Ordering::Relaxed);
-                let name = format!("{n:08}");
-                if let Ok(mut p) = u.pending.lock() {
-                    p.push((name.clone(), rel.to_owned()));
-                }
-                u.dir.join(name)
-            }
+        let same = |p: &PublishedFile| {
+            let mut sink = Digesting::new(std::io::sink());
+            produce(&mut sink).map_err(io(Path::new(rel)))?;
+            Ok(sink.digest.finish() == (p.digest, p.stamp.size))
+        };
+        let Some(path) = self.destination(rel, key, same)? else {
+            return Ok(());
         };
         failpoint().map_err(io(&path))?;
         let file = std::fs::File::create(&path).map_err(io(&path))?;
@@ -401,17 +351,62 @@ impl Writer {
             .into_inner()
             .map_err(|e| io(&path)(e.into_error()))?;
         let meta = file.metadata().map_err(io(&path))?;
+        self.written(
+            rel,
+            key,
+            digest,
+            (Stamp::of(&meta), crate::files::change_of(&meta)),
+        );
+        Ok(())
+    }
+
+    /// Where `rel` is to be written: in a whole build, its place in the staging folder; in an
+    /// update, a new pending file — or nowhere, when the published file is still on disk as
+    /// written and `same` says it holds these bytes (it is then recorded as it stands). An
+    /// error of `same` is returned before anything is named.
+    fn destination(
+        &self,
+        rel: &str,
+        key: u64,
+        same: impl FnOnce(&PublishedFile) -> Result<bool, WriteError>,
+    ) -> Result<Option<PathBuf>, WriteError> {
+        match &self.target {
+            Target::Whole(s) => {
+                let path = s.staging.join(rel);
+                if let Some(dir) = path.parent() {
+                    self.folder(dir)?;
+                }
+                Ok(Some(path))
+            }
+            Target::Update(u) => {
+                if let Some(p) = u.previous.get(rel) {
+                    if u.on_disk.get(rel) == Some(&p.on_disk()) && same(p)? {
+                        self.record(rel, PublishedFile { key, ..*p });
+                        return Ok(None);
+                    }
+                }
+                let n = u.next.fetch_add(1, Ordering::Relaxed);
+                let name = format!("{n:08}");
+                if let Ok(mut p) = u.pending.lock() {
+                    p.push((name.clone(), rel.to_owned()));
+                }
+                Ok(Some(u.dir.join(name)))
+            }
+        }
+    }
+
+    /// Records a file this build wrote.
+    fn written(&self, rel: &str, key: u64, digest: u64, (stamp, change): OnDisk) {
         self.changed.fetch_add(1, Ordering::Relaxed);
         self.record(
             rel,
             PublishedFile {
                 key,
                 digest,
-                stamp: Stamp::of(&meta),
-                change: crate::files::change_of(&meta),
+                stamp,
+                change,
             },
         );
-        Ok(())
     }
 
     fn record(&self, rel: &str, published: PublishedFile) {
