@@ -793,6 +793,24 @@ mod tests {
         assert_eq!(read(&a.join("d/district.json")), "{}\n");
     }
 
+    /// Bytes are compared, not only sizes: a page whose text changed but not its length (a
+    /// figure `12.5` → `13.5`) is written again, by `write` and by `write_with`.
+    #[test]
+    fn other_bytes_of_the_same_length_are_written_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let manifest = published(&out);
+        let w = Writer::update(&out, manifest).unwrap();
+        assert!(w.keep("index.html", 1));
+        w.write("a/one.html", 2, b"ONE").unwrap();
+        w.write_with("b/two.html", 3, |w| w.write_all(b"TWO"))
+            .unwrap();
+        let (stats, _) = w.commit().unwrap();
+        assert_eq!(stats.changed, 2, "both pages written again");
+        assert_eq!(read(&out.join("a/one.html")), "ONE");
+        assert_eq!(read(&out.join("b/two.html")), "TWO");
+    }
+
     #[test]
     fn a_file_and_its_folder_are_kept_together_or_not_at_all() {
         let dir = tempfile::tempdir().unwrap();
