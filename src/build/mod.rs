@@ -26,12 +26,11 @@
 use crate::analyze::{self, SiteModel};
 use crate::config::{ConfigError, SiteConfig};
 use crate::ingest::{self, IngestError, IngestOptions};
-use crate::load::{Batch, LoadOptions, Record};
+use crate::load::{Batch, LoadOptions};
 use crate::output::render::{RenderError, Renderer};
 use crate::output::tables::TableError;
 use crate::publish::cache::{self, Cache};
 use crate::publish::writer::{Manifest, WriteError, WriteStats};
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 mod jobs;
@@ -304,7 +303,7 @@ impl Recollection {
     ) -> (Option<crate::load::Previous>, Option<Manifest>) {
         match self.previous.take() {
             Some(state) if state.tool == self.tool => {
-                let mut records: BTreeMap<String, std::sync::Mutex<Vec<Record>>> = BTreeMap::new();
+                let mut records = crate::load::Previous::new();
                 for r in state.records {
                     if let Ok(file) = records.entry(r.display.clone()).or_default().get_mut() {
                         file.push(r);

@@ -1,0 +1,86 @@
+use super::*;
+
+#[test]
+fn index_json_cannot_close_its_script_or_break_a_line() {
+    let json = serde_json::to_string(&"</script><!-- a\u{2028}b\u{2029} & >").unwrap();
+    let safe = script_safe(&json);
+    assert!(!safe.contains('<') && !safe.contains('>'));
+    assert!(!safe.contains('\u{2028}') && !safe.contains('\u{2029}'));
+    let back: String = serde_json::from_str(&safe).unwrap();
+    assert_eq!(back, "</script><!-- a\u{2028}b\u{2029} & >");
+}
+
+/// The page's `ids`, in Rust: gaps, or `*` and a bitmap.
+
+#[test]
+fn department_lists_read_back_as_gaps_or_as_a_bitmap_whichever_is_shorter() {
+    for (ids, n) in [
+        (vec![], 10),
+        (vec![0], 1),
+        (vec![3, 40, 41, 1000, 70_000], 100_000),
+        ((0..2000).collect::<Vec<_>>(), 2000),
+        ((0..20_000).step_by(3).collect(), 20_000),
+    ] {
+        let e = encode_ids(&ids, n);
+        assert_eq!(decode_ids(&e), ids, "{e}");
+        assert!(e.len() <= 1 + n.div_ceil(6) || !e.starts_with('*'));
+        assert!(e.chars().all(|c| c == '*' || ALPHABET.contains(&(c as u8))));
+    }
+    assert!(encode_ids(&(0..2000).collect::<Vec<_>>(), 2000).starts_with('*'));
+    assert!(!encode_ids(&[5, 900], 2000).starts_with('*'));
+}
+
+#[test]
+fn the_text_hash_is_fnv1a_over_utf16_as_the_page_computes_it() {
+    // 0x811c9dc5 in base 36; "a": FNV-1a 32 of one unit 0x61 = 0xe40c292c.
+    assert_eq!(text_hash(""), base36(0x811c_9dc5));
+    assert_eq!(text_hash("a"), base36(0xe40c_292c));
+    assert_ne!(text_hash("满意度"), text_hash("满意"));
+}
+
+#[test]
+fn pair_tokens_sort_as_their_texts() {
+    // The chunks and their keys are cut in the strings' order: the pairs must keep it.
+    let mut pairs = BTreeSet::new();
+    for text in [
+        "职工帮扶 PM2.5",
+        "a ab abc",
+        "\u{e000}x 丁 ~一",
+        "ÿ\u{ffee} 乙a",
+    ] {
+        tokens_of(text, &mut pairs, &mut BTreeSet::new());
+    }
+    let texts: Vec<String> = pairs.iter().map(|p| pair_text(*p)).collect();
+    let mut sorted = texts.clone();
+    sorted.sort();
+    assert_eq!(texts, sorted);
+    assert!(texts.len() > 15, "{texts:?}");
+}
+
+#[test]
+fn a_text_gives_its_pairs_its_last_character_and_itself() {
+    let (mut pairs, mut whole) = (BTreeSet::new(), BTreeSet::new());
+    tokens_of("职工帮扶 PM2.5", &mut pairs, &mut whole);
+    let pairs: Vec<String> = pairs.iter().map(|p| pair_text(*p)).collect();
+    assert_eq!(
+        pairs,
+        [".5", "2.", "5", "m2", "pm", "工帮", "帮扶", "职工"],
+        "lowercased, no pair across the space"
+    );
+    assert!(
+        whole.is_empty(),
+        "a text with a separator is never one query term"
+    );
+    tokens_of("服务对象满意度", &mut BTreeSet::new(), &mut whole);
+    assert!(whole.contains("服务对象满意度"));
+}
+
+#[test]
+fn the_vocabulary_holds_jieba_words_and_their_parts() {
+    let mut v = BTreeSet::new();
+    words_of("开展困难职工帮扶工作，金秋助学", &mut v);
+    assert!(v.contains("职工"), "{v:?}");
+    assert!(v.contains("帮扶"), "{v:?}");
+    assert!(v.contains("助学"), "{v:?}");
+    assert!(v.iter().all(|w| w.chars().count() >= 2));
+}
