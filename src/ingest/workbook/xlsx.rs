@@ -43,7 +43,7 @@ fn corrupt(why: Fault) -> WorkbookError {
 /// Every visible worksheet of an xlsx/xlsm whose zip directory passed the size checks, as
 /// grids in workbook order.
 pub(super) fn read(bytes: &[u8], archive: &mut Archive<'_>) -> Result<Vec<Grid>, WorkbookError> {
-    let mut parts = Parts::of(bytes, archive);
+    let parts = Parts::of(bytes, archive);
     let root = parts
         .get(archive, "_rels/.rels")
         .map_err(corrupt)?
@@ -115,7 +115,14 @@ pub(super) fn read(bytes: &[u8], archive: &mut Archive<'_>) -> Result<Vec<Grid>,
 struct Parts<'a> {
     bytes: &'a [u8],
     names: Vec<(String, usize)>,
-    inflater: flate2::Decompress,
+}
+
+thread_local! {
+    /// One inflater per reading thread, reset for each part: making one allocates ~40 KB of
+    /// tables that the allocator takes fresh from the kernel, which zeroes them — half of
+    /// reading a small workbook went there when each workbook made its own.
+    static INFLATER: std::cell::RefCell<flate2::Decompress> =
+        std::cell::RefCell::new(flate2::Decompress::new(false));
 }
 
 impl<'a> Parts<'a> {
@@ -127,17 +134,13 @@ impl<'a> Parts<'a> {
             .enumerate()
             .map(|(i, n)| (n, i))
             .collect();
-        Parts {
-            bytes,
-            names,
-            inflater: flate2::Decompress::new(false),
-        }
+        Parts { bytes, names }
     }
 
     /// The text of a part, `None` when the zip has no such entry. The directory's sizes were
     /// checked before (`open_zip`); the entry must inflate to exactly its declared size and
     /// checksum, or the workbook is corrupt.
-    fn get(&mut self, archive: &mut Archive<'_>, path: &str) -> Result<Option<String>, Fault> {
+    fn get(&self, archive: &mut Archive<'_>, path: &str) -> Result<Option<String>, Fault> {
         let wanted = path.trim_start_matches('/').to_ascii_lowercase();
         let Some(&(_, index)) = self.names.iter().find(|(n, _)| *n == wanted) else {
             return Ok(None);
@@ -180,10 +183,11 @@ impl<'a> Parts<'a> {
             zip::CompressionMethod::Deflated => {
                 let mut out = Vec::with_capacity(size);
                 if size > 0 {
-                    self.inflater.reset(false);
-                    let status = self
-                        .inflater
-                        .decompress_vec(data, &mut out, flate2::FlushDecompress::Finish)
+                    let status = INFLATER
+                        .with_borrow_mut(|inflater| {
+                            inflater.reset(false);
+                            inflater.decompress_vec(data, &mut out, flate2::FlushDecompress::Finish)
+                        })
                         .map_err(|e| fault(&format!("解压失败：{e}")))?;
                     if status != flate2::Status::StreamEnd || out.len() != size {
                         return Err(fault("解压后的大小与目录不符"));
