@@ -11,7 +11,7 @@ use crate::ingest::FileOutcome;
 use crate::model::identity::Aliases;
 use crate::model::review::Review;
 use crate::model::self_evaluation::Evaluation;
-use crate::rules::self_eval::{pair_with, Pairing};
+use crate::rules::self_eval::{changed_targets, pair_with, Pairing};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 
@@ -19,6 +19,12 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone)]
 pub struct EvalForm<'a> {
     pub file: &'a str,
+    /// The worksheet it came from, for a workbook.
+    pub sheet: Option<&'a str>,
+    /// Hash of its file's bytes: with the file, sheet and the tool's and config's keys, what
+    /// the pages made from it are keyed by (hashing the form itself cost a tenth of what the
+    /// self-evaluations add to a build).
+    pub digest: u64,
     pub year: i32,
     pub evaluation: &'a Evaluation,
     /// The tool's review (contract §3), made once: the department page, the dashboard and
@@ -28,6 +34,10 @@ pub struct EvalForm<'a> {
     /// for its year (`None` without a declaration that year), paired once when it joins its
     /// department: the page, the dashboard and both downloads compare the two forms.
     pub pairing: Option<Pairing>,
+    /// For each of its indicators, whether the target differs from the declared one it pairs
+    /// with (all `false` without a declaration): the page, the boards and both tables mark
+    /// or count these.
+    pub changed: Vec<bool>,
     /// Its warnings, in report order.
     pub notes: Vec<&'a Diagnostic>,
     /// Its findings on the validation report, from the site root (`report::ReportPages`).
@@ -44,6 +54,8 @@ pub struct Evaluations<'a> {
 #[derive(Debug)]
 struct Joining<'a> {
     file: &'a str,
+    sheet: Option<&'a str>,
+    digest: u64,
     year: i32,
     evaluation: &'a Evaluation,
     notes: Vec<&'a Diagnostic>,
@@ -75,6 +87,8 @@ impl<'a> Evaluations<'a> {
                     .or_default()
                     .push(Joining {
                         file: &outcome.file.display,
+                        sheet: outcome.sheet.as_deref(),
+                        digest: outcome.digest,
                         year,
                         evaluation,
                         notes: outcome.diagnostics.iter().collect(),
@@ -114,17 +128,30 @@ impl<'a> Evaluations<'a> {
                     forms.sort_by(|a, b| b.year.cmp(&a.year).then_with(|| a.file.cmp(b.file)));
                     dep.evaluations = forms
                         .into_iter()
-                        .map(|f| EvalForm {
-                            pairing: dep.declared_indicators(f.year).map(|declared| {
+                        .map(|f| {
+                            let declared = dep.declared_indicators(f.year);
+                            let pairing = declared.as_ref().map(|declared| {
                                 let rows = declared.iter().map(|(l1, name, _)| (*l1, *name));
                                 pair_with(&f.evaluation.form, rows)
-                            }),
-                            review: f.evaluation.review(),
-                            file: f.file,
-                            year: f.year,
-                            evaluation: f.evaluation,
-                            notes: f.notes,
-                            report_href: f.report_href,
+                            });
+                            let changed = match (&declared, &pairing) {
+                                (Some(declared), Some(p)) => {
+                                    changed_targets(&f.evaluation.form, declared, p)
+                                }
+                                _ => vec![false; f.evaluation.form.indicators.len()],
+                            };
+                            EvalForm {
+                                pairing,
+                                changed,
+                                review: f.evaluation.review(),
+                                file: f.file,
+                                sheet: f.sheet,
+                                digest: f.digest,
+                                year: f.year,
+                                evaluation: f.evaluation,
+                                notes: f.notes,
+                                report_href: f.report_href,
+                            }
                         })
                         .collect();
                 });

@@ -84,7 +84,7 @@ pub fn table(d: &District<'_>, year: i32) -> Option<Table> {
         .filter_map(|dep| {
             let f = dep.evaluations.iter().find(|e| e.year == year)?;
             let e = &f.evaluation.form;
-            let s = summary(dep, f);
+            let s = summary(f);
             let x = &e.execution;
             let gap = e.total.score.map(|t| t - s.review.score);
             Some(vec![
@@ -172,7 +172,7 @@ pub fn json_of(d: &District<'_>, dep: &Department<'_>) -> BTreeMap<String, Evalu
     dep.evaluations
         .iter()
         .map(|f| {
-            let s = summary(dep, f);
+            let s = summary(f);
             let e = &f.evaluation.form;
             (
                 f.year.to_string(),

@@ -25,7 +25,6 @@
 use crate::analyze::{Department, District};
 use crate::config::SiteConfig;
 use crate::model::facts::FormText;
-use crate::model::self_evaluation::SelfEvaluation;
 use crate::output::views::{self, PageMeta};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -668,9 +667,12 @@ fn docs_of<'d>(di: usize, dep: &'d Department<'_>, l1: &[&str]) -> Vec<Doc<'d>> 
 /// A department's name, slug and each form's year and text.
 type DepartmentText<'d> = (&'d str, &'d str, Vec<(i32, &'d FormText)>);
 
+/// A self-evaluation's year, file, sheet and bytes' hash.
+type EvaluationKey<'d> = (i32, &'d str, Option<&'d str>, u64);
+
 /// Everything a district's index is made from, for the build's change key.
 pub fn index_input<'d>(d: &'d District<'_>) -> impl std::hash::Hash + 'd {
-    let deps: Vec<(DepartmentText<'d>, Vec<(i32, &'d SelfEvaluation)>)> = d
+    let deps: Vec<(DepartmentText<'d>, Vec<EvaluationKey<'d>>)> = d
         .departments
         .iter()
         .map(|dep| {
@@ -679,10 +681,11 @@ pub fn index_input<'d>(d: &'d District<'_>) -> impl std::hash::Hash + 'd {
                 .iter()
                 .map(|f| (f.year, &f.facts.search))
                 .collect();
-            let evaluations: Vec<(i32, &SelfEvaluation)> = dep
+            // A self-evaluation by its bytes (the tool and config are in the build's key).
+            let evaluations: Vec<EvaluationKey<'d>> = dep
                 .evaluations
                 .iter()
-                .map(|f| (f.year, &f.evaluation.form))
+                .map(|f| (f.year, f.file, f.sheet, f.digest))
                 .collect();
             ((dep.name.as_str(), dep.slug.as_str(), forms), evaluations)
         })

@@ -354,6 +354,26 @@ pub fn evaluated_target(i: &IndicatorResult, layout: EvalLayout) -> Option<Strin
     Some(format!("{direction}{target}{unit}"))
 }
 
+/// For each evaluated indicator, whether it pairs with a declared one (`declared` as
+/// `Department::declared_indicators` gives them: level 1, name, target) whose target it
+/// changed — the `target-changed` rule's question, asked once for the site.
+pub fn changed_targets(
+    form: &SelfEvaluation,
+    declared: &[(&str, &str, &str)],
+    pairing: &Pairing,
+) -> Vec<bool> {
+    form.indicators
+        .iter()
+        .zip(&pairing.matched)
+        .map(|(i, m)| {
+            m.is_some_and(|j| {
+                let now = evaluated_target(i, form.layout).unwrap_or_default();
+                !same_target(&now, declared[j].2)
+            })
+        })
+        .collect()
+}
+
 /// How one self-evaluation's indicators pair with its declaration's.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Pairing {

@@ -239,6 +239,68 @@ fn a_changed_form_rereads_one_file_and_renders_one_department() {
     assert_same_as_clean(d, "after touching a form");
 }
 
+/// A self-evaluation's pages are keyed by its bytes, not by what was read from them: a
+/// change of the same size and another time is read again, its department's page and the
+/// search index say the new result, and the rest of the site is kept.
+#[test]
+fn a_changed_self_evaluation_renders_its_department_and_the_index_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for file in ["a-2020.txt", "b-2020.txt"] {
+        let name = (file == "a-2020.txt").then_some("示例区妇联");
+        set_mtime(&write_sample(d, &format!("submissions/x/{file}"), name), 0);
+    }
+    let eval = write(
+        d,
+        "submissions/x/b-2020-自评.txt",
+        crate::self_eval::eval_text(),
+    );
+    set_mtime(&eval, 0);
+    assert_eq!(
+        work_done(d),
+        (3, 2),
+        "the first build reads 3 files, renders 2"
+    );
+    let page = |d: &Path| {
+        let site = tree(&d.join("public"));
+        let (path, bytes) = site
+            .into_iter()
+            .find(|(k, v)| {
+                k.ends_with(".html") && String::from_utf8_lossy(v).contains("年度绩效自评</h2>")
+            })
+            .expect("the evaluated department's page");
+        (path, String::from_utf8(bytes).unwrap())
+    };
+    let index_says = |d: &Path, text: &str| {
+        tree(&d.join("public/search"))
+            .values()
+            .any(|v| String::from_utf8_lossy(v).contains(text))
+    };
+    let (path, before) = page(d);
+    assert!(before.contains("<td>162人</td>") && index_says(d, "162人"));
+    // 162 → 172 students: the same bytes' count, another time.
+    let text = crate::self_eval::eval_text();
+    assert!(text.contains("\t162人\t"));
+    std::fs::write(&eval, text.replace("\t162人\t", "\t172人\t")).unwrap();
+    set_mtime(&eval, 10);
+    assert_eq!(
+        work_done(d),
+        (1, 1),
+        "only the self-evaluation is read, its department rendered"
+    );
+    let (again, after) = page(d);
+    assert_eq!(again, path);
+    assert!(
+        after.contains("<td>172人</td>") && !after.contains("<td>162人</td>"),
+        "the page shows the new actual"
+    );
+    assert!(
+        index_says(d, "172人") && !index_says(d, "162人"),
+        "so does the search index"
+    );
+    assert_same_as_clean(d, "after changing a self-evaluation");
+}
+
 #[test]
 fn reading_departments_again_gives_the_site_that_keeping_them_gives() {
     let dir = tempfile::tempdir().unwrap();

@@ -8,7 +8,7 @@
 use super::*;
 use crate::analyze::self_eval::EvalForm;
 use crate::model::review::{self, Review};
-use crate::rules::self_eval::{evaluated_target, same_target};
+use crate::rules::self_eval::evaluated_target;
 
 /// A self-evaluation's JSON download, beside the declarations'.
 pub fn evaluation_json(d: &District<'_>, dep: &Department<'_>, year: i32) -> String {
@@ -166,14 +166,15 @@ pub fn evaluation_view(
         .iter()
         .zip(&r.indicators)
         .zip(&compared.declared)
-        .map(|((i, ir), declared)| {
+        .zip(&f.changed)
+        .map(|(((i, ir), declared), &changed)| {
             let target = evaluated_target(i, e.layout).unwrap_or_default();
             EvalIndicatorView {
                 level1: t(&i.level1),
                 level2: t(&i.level2),
                 name: t(&i.name),
                 declared: declared.map_or_else(|| "—".to_owned(), str::to_owned),
-                changed: declared.is_some_and(|dt| !same_target(&target, dt)),
+                changed,
                 added: compared.has_declaration && declared.is_none(),
                 target,
                 actual: t(&i.actual),
@@ -322,20 +323,27 @@ pub const CHANGES_SHOWN: usize = 300;
 /// left out; `href` is where a listing links them.
 pub fn target_changes(dep: &Department<'_>, f: &EvalForm<'_>, href: &str) -> Vec<TargetChange> {
     let e = &f.evaluation.form;
+    let dropped = f.pairing.as_ref().is_some_and(|p| !p.dropped.is_empty());
+    if !dropped && !f.changed.contains(&true) {
+        return Vec::new();
+    }
     let compared = compare(dep, f);
     let mut out = Vec::new();
-    for (i, declared) in e.indicators.iter().zip(&compared.declared) {
-        let target = evaluated_target(i, e.layout).unwrap_or_default();
-        if let Some(dt) = declared.filter(|dt| !same_target(&target, dt)) {
-            out.push(TargetChange {
-                department: dep.name.clone(),
-                href: href.to_owned(),
-                indicator: t(&i.name),
-                declared: dt.to_owned(),
-                evaluated: target,
-                dropped: false,
-            });
-        }
+    for ((i, declared), _) in e
+        .indicators
+        .iter()
+        .zip(&compared.declared)
+        .zip(&f.changed)
+        .filter(|(_, changed)| **changed)
+    {
+        out.push(TargetChange {
+            department: dep.name.clone(),
+            href: href.to_owned(),
+            indicator: t(&i.name),
+            declared: declared.unwrap_or_default().to_owned(),
+            evaluated: evaluated_target(i, e.layout).unwrap_or_default(),
+            dropped: false,
+        });
     }
     for (_, name, target) in &compared.dropped {
         out.push(TargetChange {
@@ -467,28 +475,16 @@ pub struct EvalSummary<'a> {
     pub has_declaration: bool,
 }
 
-pub fn summary<'a>(dep: &Department<'_>, f: &'a EvalForm<'_>) -> EvalSummary<'a> {
-    let e = &f.evaluation.form;
-    let compared = compare(dep, f);
-    let changed = e
-        .indicators
-        .iter()
-        .zip(&compared.declared)
-        .filter(|(i, declared)| {
-            let target = evaluated_target(i, e.layout).unwrap_or_default();
-            declared.is_some_and(|dt| !same_target(&target, dt))
-        })
-        .count();
-    let added = if compared.has_declaration {
-        compared.declared.iter().filter(|d| d.is_none()).count()
-    } else {
-        0
-    };
+pub fn summary<'a>(f: &'a EvalForm<'_>) -> EvalSummary<'a> {
+    let (dropped, added) = f.pairing.as_ref().map_or((0, 0), |p| {
+        let added = p.matched.iter().filter(|m| m.is_none()).count();
+        (p.dropped.len(), added)
+    });
     EvalSummary {
         review: &f.review,
-        changed,
-        dropped: compared.dropped.len(),
+        changed: f.changed.iter().filter(|c| **c).count(),
+        dropped,
         added,
-        has_declaration: compared.has_declaration,
+        has_declaration: f.pairing.is_some(),
     }
 }
