@@ -149,13 +149,17 @@ impl<C: Vocabulary> ColumnMap<C> {
     }
 
     /// `from_header` of a row already keyed (`vocab::key` of each cell).
-    pub fn from_labels(labels: &[String], allowed: &[C], min: usize) -> Option<ColumnMap<C>> {
+    pub fn from_labels<S: AsRef<str>>(
+        labels: &[S],
+        allowed: &[C],
+        min: usize,
+    ) -> Option<ColumnMap<C>> {
         let filled: Vec<usize> = (0..labels.len())
-            .filter(|&i| !labels[i].is_empty())
+            .filter(|&i| !labels[i].as_ref().is_empty())
             .collect();
         let mut columns = Vec::new();
         for (k, &i) in filled.iter().enumerate() {
-            let cell = &labels[i];
+            let cell = labels[i].as_ref();
             let (c, year) = match C::of_key(cell).filter(|c| allowed.contains(c)) {
                 Some(c) => (c, None),
                 None => match year_column(cell, allowed) {

@@ -22,7 +22,6 @@ use crate::ingest::layouts::header::ColumnMap;
 use crate::model::self_evaluation::{
     EvalLayout, EvalSource, FundPart, GoalResult, IndicatorResult, SelfEvaluation,
 };
-use crate::text::label;
 use rust_decimal::Decimal;
 use vocabulary::{
     concept_of, is_title_label, key, key_of_label, Concept, NATIONAL_WORDS, SICHUAN_WORDS,
@@ -78,17 +77,17 @@ pub fn detect(grid: &Grid) -> Option<EvalLayout> {
     let mut columns = std::collections::BTreeSet::new();
     let mut national = std::collections::BTreeSet::new();
     let mut sichuan = std::collections::BTreeSet::new();
-    for cell in grid.rows.iter().flat_map(|r| &r.cells) {
+    // Each cell as the rows key it (`RawRow::keys`, made once for `might_be`, the readers
+    // and the column assignment): the title is read from it, the key is a slice of it.
+    for (cell, l) in grid.rows.iter().flat_map(|r| r.cells.iter().zip(r.keys())) {
         if cell.is_empty() || cell.chars().count() > 60 {
             continue;
         }
-        // Labelled once: the title and the key are both read from the label.
-        let l = label(cell);
-        if is_title_label(&l) {
+        if is_title_label(l) {
             title = true;
             continue;
         }
-        let k = key_of_label(&l);
+        let k = key_of_label(l);
         if let Some(c) = concept_of(k).filter(|c| TABLE_COLUMNS.contains(c)) {
             columns.insert(c);
         }
@@ -224,9 +223,10 @@ fn split_goals(text: &str) -> Vec<String> {
 
 impl Reader<'_> {
     fn row(&mut self, row: &RawRow) {
-        // Each cell labelled once; its key is read from the label.
-        let labels: Vec<String> = row.cells.iter().map(|c| label(c)).collect();
-        let keys: Vec<String> = labels.iter().map(|l| key_of_label(l).to_owned()).collect();
+        // Each cell as the rows key it (`RawRow::keys`: no paragraph is keyed), and without a
+        // trailing note or a leading `其中：` as this form's words are looked up.
+        let labels = row.keys();
+        let keys: Vec<&str> = labels.iter().map(|l| key_of_label(l)).collect();
         let filled: Vec<usize> = (0..row.cells.len())
             .filter(|&i| !row.cells[i].is_empty())
             .collect();
@@ -258,7 +258,7 @@ impl Reader<'_> {
         }
         let concepts: Vec<(usize, Concept)> = filled
             .iter()
-            .filter_map(|&i| concept_of(&keys[i]).map(|c| (i, c)))
+            .filter_map(|&i| concept_of(keys[i]).map(|c| (i, c)))
             .collect();
         if self.fields(row, &concepts) {
             return;
@@ -288,7 +288,7 @@ impl Reader<'_> {
             // `年度总体目标 | 目标1：…目标2：… | 目标1：…`: the goals in the banner's row.
             let texts: Vec<&str> = filled
                 .iter()
-                .filter(|&&i| concept_of(&keys[i]).is_none())
+                .filter(|&&i| concept_of(keys[i]).is_none())
                 .map(|&i| row.cells[i].as_str())
                 .collect();
             if !texts.is_empty() {
@@ -335,11 +335,11 @@ impl Reader<'_> {
     }
 
     /// The rows after the table: 总分, 自评得分, 自评等级, 评价结论, 存在问题, 改进措施.
-    fn closing_rows(&mut self, row: &RawRow, keys: &[String], filled: &[usize]) -> bool {
+    fn closing_rows(&mut self, row: &RawRow, keys: &[&str], filled: &[usize]) -> bool {
         let Some(&first) = filled.first() else {
             return false;
         };
-        let concept = concept_of(&keys[first]);
+        let concept = concept_of(keys[first]);
         let next = |i: usize| row.next_filled(i).map(|(j, v)| (j, v.to_owned()));
         match concept {
             Some(Concept::TotalRow) => {
@@ -372,7 +372,7 @@ impl Reader<'_> {
         }
     }
 
-    fn grade_in(&mut self, row: &RawRow, keys: &[String]) {
+    fn grade_in(&mut self, row: &RawRow, keys: &[&str]) {
         if let Some(i) = keys
             .iter()
             .position(|k| concept_of(k) == Some(Concept::Grade))
@@ -382,7 +382,7 @@ impl Reader<'_> {
         }
     }
 
-    fn total_row(&mut self, row: &RawRow, keys: &[String], first: usize) {
+    fn total_row(&mut self, row: &RawRow, keys: &[&str], first: usize) {
         let self_score = keys
             .iter()
             .position(|k| concept_of(k) == Some(Concept::SelfScore));
@@ -458,7 +458,7 @@ impl Reader<'_> {
         }
     }
 
-    fn execution_row(&mut self, row: &RawRow, keys: &[String], filled: &[usize]) {
+    fn execution_row(&mut self, row: &RawRow, keys: &[&str], filled: &[usize]) {
         let Some(map) = self.execution.take() else {
             return;
         };
@@ -469,14 +469,14 @@ impl Reader<'_> {
     fn execution_values(
         &mut self,
         row: &RawRow,
-        keys: &[String],
+        keys: &[&str],
         filled: &[usize],
         map: &ColumnMap<Concept>,
     ) {
         // The row's label: its first filled cell that is not the block's banner.
         let Some(&at) = filled
             .iter()
-            .find(|&&i| concept_of(&keys[i]) != Some(Concept::ExecutionBlock))
+            .find(|&&i| concept_of(keys[i]) != Some(Concept::ExecutionBlock))
         else {
             return;
         };
@@ -498,7 +498,7 @@ impl Reader<'_> {
         let initial = value(self, Concept::InitialBudget, "年初预算数");
         let adjusted = value(self, Concept::AdjustedBudget, "全年预算数");
         let executed = value(self, Concept::Executed, "全年执行数");
-        if concept_of(&keys[at]) == Some(Concept::FundsTotal) {
+        if concept_of(keys[at]) == Some(Concept::FundsTotal) {
             self.source.execution = Some(row.line);
             let weight = value(self, Concept::Weight, "分值");
             let mut rate = value(self, Concept::Rate, "执行率");
@@ -545,7 +545,7 @@ impl Reader<'_> {
         }
     }
 
-    fn indicator_row(&mut self, row: &RawRow, keys: &[String]) {
+    fn indicator_row(&mut self, row: &RawRow, keys: &[&str]) {
         let Some(map) = self.table.take() else {
             return;
         };
@@ -553,14 +553,21 @@ impl Reader<'_> {
         self.table = Some(map);
     }
 
-    fn indicator_values(&mut self, row: &RawRow, keys: &[String], map: &ColumnMap<Concept>) {
-        // A banner merged down the table (`年度绩效指标`) is not a cell of the row.
-        let mut row = row.clone();
-        for (cell, k) in row.cells.iter_mut().zip(keys) {
-            if concept_of(k) == Some(Concept::IndicatorBlock) {
-                cell.clear();
+    fn indicator_values(&mut self, row: &RawRow, keys: &[&str], map: &ColumnMap<Concept>) {
+        // A banner merged down the table (`年度绩效指标`) is not a cell of the row; only the
+        // row that holds it is copied to clear it.
+        let banner = |k: &&str| concept_of(k) == Some(Concept::IndicatorBlock);
+        let row = if keys.iter().any(banner) {
+            let mut row = row.clone();
+            for (cell, k) in row.cells.iter_mut().zip(keys) {
+                if banner(k) {
+                    cell.clear();
+                }
             }
-        }
+            std::borrow::Cow::Owned(row)
+        } else {
+            std::borrow::Cow::Borrowed(row)
+        };
         if row.is_blank() {
             return;
         }

@@ -45,7 +45,7 @@ pub(super) const INDICATOR_COLUMNS: &[Concept] = &[
 ];
 
 /// A table's columns from its header row (cells keyed), complete: no year row follows.
-pub(super) fn header(keys: &[String], allowed: &[Concept]) -> ColumnMap<Concept> {
+pub(super) fn header<S: AsRef<str>>(keys: &[S], allowed: &[Concept]) -> ColumnMap<Concept> {
     let mut map = ColumnMap::from_labels(keys, allowed, 0).unwrap_or_default();
     map.close();
     map
