@@ -73,14 +73,15 @@ pub fn might_be(grid: &Grid) -> bool {
 /// layouts' words decide by count, since each layout's words are the other's synonyms
 /// (`调整后预算数` for `全年预算数`, `权重` for `分值`, `完成值` for `实际完成值`).
 pub fn detect(grid: &Grid) -> Option<EvalLayout> {
-    let mut title = false;
-    let mut columns = std::collections::BTreeSet::new();
-    let mut national = std::collections::BTreeSet::new();
-    let mut sichuan = std::collections::BTreeSet::new();
+    // What was seen, as sets of indices: `TABLE_COLUMNS`, `NATIONAL_WORDS`, `SICHUAN_WORDS`.
+    let (mut title, mut columns, mut national, mut sichuan) = (false, 0u32, 0u32, 0u32);
+    let seen =
+        |words: &[&str], k: &str| words.iter().position(|w| *w == k).map_or(0, |i| 1u32 << i);
     // Each cell as the rows key it (`RawRow::keys`, made once for `might_be`, the readers
-    // and the column assignment): the title is read from it, the key is a slice of it.
+    // and the column assignment): the title is read from it, the key is a slice of it. An
+    // empty key is an empty cell or a paragraph.
     for (cell, l) in grid.rows.iter().flat_map(|r| r.cells.iter().zip(r.keys())) {
-        if cell.is_empty() || cell.chars().count() > 60 {
+        if l.is_empty() || (cell.len() > 60 && cell.chars().count() > 60) {
             continue;
         }
         if is_title_label(l) {
@@ -88,25 +89,31 @@ pub fn detect(grid: &Grid) -> Option<EvalLayout> {
             continue;
         }
         let k = key_of_label(l);
-        if let Some(c) = concept_of(k).filter(|c| TABLE_COLUMNS.contains(c)) {
-            columns.insert(c);
+        // Every layout word is a word of the vocabulary (a test says so).
+        let Some(c) = concept_of(k) else {
+            continue;
+        };
+        if let Some(i) = TABLE_COLUMNS.iter().position(|x| *x == c) {
+            columns |= 1 << i;
         }
-        if let Some(w) = NATIONAL_WORDS.iter().find(|w| **w == k) {
-            national.insert(*w);
-        }
-        if let Some(w) = SICHUAN_WORDS.iter().find(|w| **w == k) {
-            sichuan.insert(*w);
-        }
+        national |= seen(NATIONAL_WORDS, k);
+        sichuan |= seen(SICHUAN_WORDS, k);
     }
-    if !(title && columns.len() >= 2) && national.len() + sichuan.len() < 3 {
+    let (national, sichuan) = (national.count_ones(), sichuan.count_ones());
+    if !(title && columns.count_ones() >= 2) && national + sichuan < 3 {
         return None;
     }
-    let has = |c: Concept| columns.contains(&c);
+    let has = |c: Concept| {
+        TABLE_COLUMNS
+            .iter()
+            .position(|x| *x == c)
+            .is_some_and(|i| columns & (1 << i) != 0)
+    };
     let separate = has(Concept::Direction) || has(Concept::Unit);
     let indicator_table = has(Concept::Level1) && (has(Concept::Name) || has(Concept::Target));
     Some(if separate {
         EvalLayout::Sichuan
-    } else if indicator_table || sichuan.len() <= national.len() {
+    } else if indicator_table || sichuan <= national {
         EvalLayout::National
     } else {
         EvalLayout::Sichuan
