@@ -9,6 +9,10 @@
 # machine's file system, creating files within a minute of deleting many costs several times
 # more (BENCHMARKS.md, "what the self-evaluations cost"), and that would land on whichever
 # build came next.
+# INSTRUCTIONS=1 counts instructions instead (valgrind's cachegrind, `--jobs 1`, one build
+# each): the same on every run, where this VM's wall times swing 10-20 % between identical
+# builds — the way to compare two versions' work. Slow: use a few hundred departments
+# (`INSTRUCTIONS=1 bench/self_eval.sh 200`, about a minute). Needs valgrind (apt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-2000}
@@ -37,6 +41,20 @@ run() { # run INPUT OUTPUT → "wall cpu" seconds of one full build
   t1=${EPOCHREALTIME/[.,]/}
   awk -v us=$((t1 - t0)) -v cpu="$cpu" 'BEGIN { split(cpu, c, " "); printf "%.2f %.2f", us / 1e6, c[1] + c[2] }'
 }
+if [ -n "${INSTRUCTIONS:-}" ]; then
+  command -v valgrind >/dev/null || { echo "INSTRUCTIONS=1 needs valgrind (apt-get install valgrind)" >&2; exit 2; }
+  count() { # count INPUT OUTPUT → instructions of one full build on one thread
+    valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
+      "$bin" build --input "$1" --output "$2" --no-cache --allow-shrink --jobs 1 2>&1 >/dev/null |
+      awk '/I +refs/ { gsub(",", "", $NF); print $NF }'
+  }
+  a=$(count "$work/decl/示例区" "$work/out-decl")
+  b=$(count "$work/both/示例区" "$work/out-both")
+  echo "| departments × years | self-evaluations | declarations only (instructions) | with self-evaluations | ratio |"
+  echo "| --- | --- | --- | --- | --- |"
+  awk -v n="$n" -v e="$evals" -v a="$a" -v b="$b" 'BEGIN { printf "| %s × 3 | %s | %.0f M | %.0f M | %.3f |\n", n, e, a / 1e6, b / 1e6, b / a }'
+  exit 0
+fi
 echo "| departments × years | self-evaluations | round | declarations only (s, CPU s) | with self-evaluations (s, CPU s) | ratio (wall) | ratio (CPU) |"
 echo "| --- | --- | --- | --- | --- | --- | --- |"
 ratios=()
