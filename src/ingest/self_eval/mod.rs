@@ -80,11 +80,19 @@ pub fn detect(grid: &Grid) -> Option<EvalLayout> {
     // Each cell as the rows key it (`RawRow::keys`, made once for `might_be`, the readers
     // and the column assignment): the title is read from it, the key is a slice of it. An
     // empty key is an empty cell or a paragraph.
-    for (cell, l) in grid.rows.iter().flat_map(|r| r.cells.iter().zip(r.keys())) {
+    let cells = grid.rows.iter().flat_map(|r| {
+        let at = title_at(r);
+        r.cells
+            .iter()
+            .zip(r.keys())
+            .enumerate()
+            .map(move |(i, (cell, l))| (Some(i) == at, cell, l))
+    });
+    for (is_title, cell, l) in cells {
         if l.is_empty() || (cell.len() > 60 && cell.chars().count() > 60) {
             continue;
         }
-        if is_title_label(l) {
+        if is_title {
             title = true;
             continue;
         }
@@ -118,6 +126,23 @@ pub fn detect(grid: &Grid) -> Option<EvalLayout> {
     } else {
         EvalLayout::Sichuan
     })
+}
+
+/// Where a row holds the form's title (`…绩效自评表`, keyed): its first filled cell, or the
+/// next one after an `附件3：` label. A title leads its row; a declaration's goal named
+/// `按时填报…绩效自评表` follows its label (`年度目标1：`), and was taken for a title.
+fn title_at(row: &RawRow) -> Option<usize> {
+    let keys = row.keys();
+    let mut filled = (0..keys.len()).filter(|&i| !keys[i].is_empty());
+    let first = filled.next()?;
+    let second = keys[first]
+        .starts_with("附件")
+        .then(|| filled.next())
+        .flatten();
+    [Some(first), second]
+        .into_iter()
+        .flatten()
+        .find(|&i| is_title_label(&keys[i]))
 }
 
 /// Reads a grid that `detect` recognised. `Err` is `not-a-declaration` for one it does not.
@@ -237,8 +262,9 @@ impl Reader<'_> {
         let filled: Vec<usize> = (0..row.cells.len())
             .filter(|&i| !row.cells[i].is_empty())
             .collect();
-        // Title (also its page-break repeats) and the `（2020年度）` line under it.
-        if let Some(i) = labels.iter().position(|l| is_title_label(l)) {
+        // Title (also its page-break repeats), which leads its row, and the `（2020年度）` line
+        // under it.
+        if let Some(i) = title_at(row) {
             self.source.title.get_or_insert(row.line);
             if self.form.fiscal_year.is_none() {
                 self.form.fiscal_year = year_in(&row.cells[i]);

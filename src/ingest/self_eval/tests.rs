@@ -39,6 +39,84 @@ fn declarations_and_other_files_are_not_self_evaluations() {
 }
 
 #[test]
+fn a_declaration_whose_goal_names_the_self_evaluation_form_is_a_declaration() {
+    // Found by the mutation run of the evening session (issue 22): a goal cell that names
+    // the form (`按时填报…绩效自评表`), with the declaration's 一级指标 and 二级指标 columns,
+    // read as a self-evaluation's title — the declaration was not published, and three
+    // errors were reported on a self-evaluation nobody filed. A title leads its row.
+    let decl =
+        std::fs::read_to_string("tests/fixtures/sample/武汉市新洲区总工会-2020.txt").unwrap();
+    let named = decl.replacen(
+        "年度目标1：\t金秋助学",
+        "年度目标1：\t按时填报部门整体支出绩效自评表",
+        1,
+    );
+    assert_ne!(named, decl);
+    assert!(might_be_text(&named));
+    assert_eq!(detect(&Grid::from_text(&named)), None);
+    // Nor is a note leading its row: over 60 characters, a paragraph, not a title.
+    let note = "说明：本表中的绩效目标与年度终了后填报的部门整体支出绩效自评表中的年度指标值应当保持一致，如需调整须按程序报批并说明理由。";
+    assert_eq!(note.chars().count(), 61);
+    let noted = decl.replacen("年度目标1：", &format!("{note}\n年度目标1："), 1);
+    assert_eq!(detect(&Grid::from_text(&noted)), None);
+    // Where it leads its row, as a title does, it is one.
+    let led = decl.replacen(
+        "年度目标1：\t金秋助学",
+        "2020年度部门整体支出绩效自评表\n年度目标1：\t金秋助学",
+        1,
+    );
+    assert_eq!(detect(&Grid::from_text(&led)), Some(EvalLayout::National));
+}
+
+#[test]
+fn the_title_may_follow_an_annex_label_in_its_row() {
+    // `附件3：` and the title in one row (a workbook's A1 and B1): still the title, its year
+    // the form's.
+    let joined = sample().replacen("附件3:\n\n2020年度", "附件3:\t2020年度", 1);
+    assert_ne!(joined, sample());
+    let form = parse_text(&joined, "a.txt").unwrap().form;
+    assert_eq!(form.fiscal_year, Some(2020));
+    assert_eq!(
+        form.to_canonical_json(),
+        parse_text(&sample(), "a.txt")
+            .unwrap()
+            .form
+            .to_canonical_json()
+    );
+    // Not after any other label: `说明` and the title in one row is no title row.
+    let other = sample().replacen("附件3:\n\n2020年度", "说明：\t2020年度", 1);
+    let grid = Grid::from_text(&other);
+    let row = grid
+        .rows
+        .iter()
+        .find(|r| r.cells.first().is_some_and(|c| c == "说明："))
+        .unwrap();
+    assert_eq!(title_at(row), None);
+}
+
+#[test]
+fn without_its_title_a_self_evaluation_is_known_by_three_of_its_layouts_words() {
+    // A clerk deleted the title rows: the national words (全年预算数, 全年执行数, 年度指标值,
+    // 实际完成值, …) still say what the form is.
+    let untitled: String = sample()
+        .lines()
+        .filter(|l| !l.contains("绩效自评表"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let grid = Grid::from_text(&untitled);
+    assert!(grid.rows.iter().all(|r| title_at(r).is_none()));
+    assert_eq!(detect(&grid), Some(EvalLayout::National));
+    // Two of them, among words both layouts share (分值, 得分), are not enough.
+    let two = "项目\t全年预算数\t实际完成值\t分值\t得分\n甲\t1\t2\t3\t4\n";
+    assert_eq!(detect(&Grid::from_text(two)), None);
+    let three = "项目\t全年预算数\t全年执行数\t实际完成值\t分值\t得分\n甲\t1\t2\t3\t4\t5\n";
+    assert_eq!(detect(&Grid::from_text(three)), Some(EvalLayout::National));
+    // Sichuan's own words, more of them than national's: sichuan.
+    let sichuan = "项目\t调整后预算数\t预算执行数\t完成值\t权重\t得分\n甲\t1\t2\t3\t4\t5\n";
+    assert_eq!(detect(&Grid::from_text(sichuan)), Some(EvalLayout::Sichuan));
+}
+
+#[test]
 fn a_cover_or_instructions_sheet_naming_the_form_is_no_self_evaluation() {
     // Found by the metamorphic tests (issue 19): a workbook's cover and instructions sheets
     // name the form, and were read as second, empty self-evaluations.
@@ -51,6 +129,18 @@ fn a_cover_or_instructions_sheet_naming_the_form_is_no_self_evaluation() {
     let form =
         "2021年度部门整体支出绩效自评表\n年度绩效指标\t一级指标\t二级指标\t三级指标\t指标值\n";
     assert_eq!(detect(&Grid::from_text(form)), Some(EvalLayout::National));
+    // A title naming the department too (over 60 bytes), and one of 60 characters, the
+    // longest a title may be.
+    for department in ["武汉市新洲区总工会", &"甲".repeat(43)] {
+        let titled = form.replacen("2021年度", &format!("{department}2021年度"), 1);
+        let title = titled.lines().next().unwrap();
+        assert!(title.len() > 60 && title.chars().count() <= 60, "{title}");
+        assert_eq!(
+            detect(&Grid::from_text(&titled)),
+            Some(EvalLayout::National),
+            "{title}"
+        );
+    }
 }
 
 #[test]
