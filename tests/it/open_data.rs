@@ -334,6 +334,61 @@ fn build_at(d: &Path, output: &str, epoch: Option<&str>) {
     );
 }
 
+/// A form whose goals changed, but not its budget or its count of indicators, is still news:
+/// the feed tells it by a digest of what the site shows of the form (`Facts::content_digest`),
+/// which the build cache keeps with the form's record — the unchanged department, read from
+/// the cache, is not announced; a form saved again unchanged is no news either.
+#[test]
+fn a_form_whose_goals_changed_is_an_update_and_the_unchanged_ones_are_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    sample_as(d, "甲局-2020.txt", "示例区甲局");
+    sample_as(d, "乙局-2020.txt", "示例区乙局");
+    let build = |d: &Path| {
+        let o = run(&["build"], d);
+        assert!(
+            o.status.code().unwrap() <= 1,
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        std::fs::read_to_string(d.join("public/data/changes.json")).unwrap()
+    };
+    let entries = |state: &str| -> Vec<String> {
+        let v: Value = serde_json::from_str(state).unwrap();
+        v["districts"]["qu"]["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                format!(
+                    "{}｜{}",
+                    e["title"].as_str().unwrap(),
+                    e["summary"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    let first = build(d);
+    assert_eq!(entries(&first).len(), 2, "{first}");
+    // Saved again with the same bytes, another time: read again, nothing to say.
+    let path = d.join("submissions/区/甲局-2020.txt");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, &text).unwrap();
+    set_mtime(&path, 10);
+    assert_eq!(build(d), first, "a form saved again unchanged is no news");
+    // A goal's text changed (budget and indicators as they were); 乙局 comes from the cache.
+    let changed = text.replacen("金秋助学", "金秋助学活动", 1);
+    assert_ne!(changed, text);
+    std::fs::write(&path, changed).unwrap();
+    set_mtime(&path, 20);
+    let second = entries(&build(d));
+    assert_eq!(
+        second[..second.len() - 2],
+        ["示例区甲局：申报表有更新｜2020年度申报表内容有修改（目标、指标或往年数）".to_owned()],
+        "{second:#?}"
+    );
+}
+
 #[test]
 fn the_feeds_say_what_changed_between_two_builds() {
     if python_with("feedparser").is_none() {
