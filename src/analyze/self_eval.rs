@@ -136,7 +136,7 @@ impl<'a> Evaluations<'a> {
                             });
                             let changed = match (&declared, &pairing) {
                                 (Some(declared), Some(p)) => {
-                                    changed_targets(&f.evaluation.form, declared, p)
+                                    changed_targets(&f.evaluation.form, p, |j| declared[j].2)
                                 }
                                 _ => vec![false; f.evaluation.form.indicators.len()],
                             };

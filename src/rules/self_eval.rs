@@ -354,13 +354,13 @@ pub fn evaluated_target(i: &IndicatorResult, layout: EvalLayout) -> Option<Strin
     Some(format!("{direction}{target}{unit}"))
 }
 
-/// For each evaluated indicator, whether it pairs with a declared one (`declared` as
-/// `Department::declared_indicators` gives them: level 1, name, target) whose target it
-/// changed — the `target-changed` rule's question, asked once for the site.
-pub fn changed_targets(
+/// For each evaluated indicator, whether it pairs with a declared one whose target
+/// (`declared_target` of the declared index) it changed: the `target-changed` rule's
+/// question, one definition for the rule and the site.
+pub fn changed_targets<'d>(
     form: &SelfEvaluation,
-    declared: &[(&str, &str, &str)],
     pairing: &Pairing,
+    declared_target: impl Fn(usize) -> &'d str,
 ) -> Vec<bool> {
     form.indicators
         .iter()
@@ -368,7 +368,7 @@ pub fn changed_targets(
         .map(|(i, m)| {
             m.is_some_and(|j| {
                 let now = evaluated_target(i, form.layout).unwrap_or_default();
-                !same_target(&now, declared[j].2)
+                !same_target(&now, declared_target(j))
             })
         })
         .collect()
@@ -554,12 +554,13 @@ fn cross_one(
             })
             .collect();
         let pairing = pair_with(form, declared.iter().map(|d| (d.level1, d.name)));
+        let changed = changed_targets(form, &pairing, |j| declared[j].target);
         for (k, (i, m)) in form.indicators.iter().zip(&pairing.matched).enumerate() {
             match m {
                 Some(j) => {
                     let d = &declared[*j];
-                    let now = evaluated_target(i, form.layout).unwrap_or_default();
-                    if !same_target(&now, d.target) {
+                    if changed[k] {
+                        let now = evaluated_target(i, form.layout).unwrap_or_default();
                         push(
                             Code::TargetChanged,
                             src.indicator(k),
