@@ -1,0 +1,236 @@
+//! The layouts' promises to people reading a chart (issue 12): text size, labels that fit
+//! and do not overlap at the narrowest width, a label or key entry for every segment, counts
+//! in whole departments, blanks said as blanks.
+
+use super::*;
+
+#[test]
+fn the_growth_histogram_counts_in_whole_departments() {
+    let chart = growth();
+    let drawn = texts(&chart.to_svg());
+    // The bars' labels and the axis are whole numbers: "18", never "18.00" or "2.5".
+    for n in ["1", "3", "9", "18", "6", "2"] {
+        assert!(drawn.iter().any(|t| t == n), "{n} in {drawn:?}");
+    }
+    assert!(drawn.iter().all(|t| !t.contains('.')), "{drawn:?}");
+    // The text alternative gives every band's count in 个, and no unit parenthesis for a count.
+    assert_eq!(
+        chart.summary(),
+        "2022年各部门预算增长分布（部门数）。低于-30%：1 个；-30%～-10%：3 个；-10%～0：9 个；\
+         0～10%：18 个；10%～30%：6 个；高于30%：2 个。"
+    );
+}
+
+#[test]
+fn band_labels_are_never_broken_inside_a_number() {
+    let drawn = texts(&growth().to_svg());
+    // Each band is drawn whole or broken after its "～": "-30%～" and "-10%", never
+    // "-30%～-" and "10%".
+    let joined = drawn.concat();
+    for band in [
+        "低于-30%",
+        "-30%～-10%",
+        "-10%～0",
+        "0～10%",
+        "10%～30%",
+        "高于30%",
+    ] {
+        assert!(joined.contains(band), "{band} in {drawn:?}");
+    }
+    // Drawn in order after the axis and the counts: each band whole, or in two lines broken
+    // after its "～" or before its number.
+    let labels = &drawn[drawn.iter().position(|t| t == "2").unwrap() + 1..];
+    assert_eq!(
+        labels,
+        [
+            "低于",
+            "-30%",
+            "-30%～",
+            "-10%",
+            "-10%～",
+            "0",
+            "0～10%",
+            "10%～",
+            "30%",
+            "高于30%"
+        ]
+    );
+}
+
+#[test]
+fn a_composition_is_said_in_percent_and_a_blank_is_not_zero() {
+    let chart = composition();
+    let summary = chart.summary();
+    assert_eq!(
+        summary,
+        "2020年预算收支构成（%）。收入：财政拨款占 100.00%（286.41 万元），其他资金未填；\
+         支出：基本支出占 93.58%（268.03 万元），项目支出占 6.42%（18.38 万元）。"
+    );
+    let table = chart.table();
+    assert_eq!(
+        table.rows[0],
+        vec!["收入", "286.41（100.00%）", "未填", "—", "—"]
+    );
+    assert!(!table
+        .rows
+        .concat()
+        .iter()
+        .any(|c| c.contains("0.00（0.00%）")));
+    let drawn = texts(&chart.to_svg());
+    assert!(drawn.iter().any(|t| t == "其他资金 未填"), "{drawn:?}");
+    assert!(
+        !drawn.iter().any(|t| t == "0.0%" || t.contains(" 0.0%")),
+        "{drawn:?}"
+    );
+}
+
+#[test]
+fn every_segment_is_labelled_in_its_bar_or_in_the_key_beside_it() {
+    let drawn = texts(&composition().to_svg());
+    // The big segments carry their share inside; the thin one (6.4 %) is named in the key.
+    for label in ["100.0%", "93.6%"] {
+        assert!(drawn.iter().any(|t| t == label), "{label} in {drawn:?}");
+    }
+    for label in ["财政拨款 100.0%", "基本支出 93.6%", "项目支出 6.4%"] {
+        assert!(drawn.iter().any(|t| t == label), "{label} in {drawn:?}");
+    }
+    // In a stack, every segment at least 16 px tall holds its value: here all but 2020's
+    // 9,000 项目.
+    let scene = scene_of(&structure());
+    let segments = scene
+        .shapes
+        .iter()
+        .filter(|s| matches!(s, Shape::Rect { x0: X::Frac(_), .. }))
+        .count();
+    let inside = scene
+        .shapes
+        .iter()
+        .filter(|s| matches!(s, Shape::Text { colour, .. } if *colour != super::scene::TEXT && *colour != super::scene::MUTED))
+        .count();
+    assert_eq!(segments, 10);
+    assert!(inside >= 5, "{inside} of {segments} segments labelled");
+}
+
+/// Every kind over the fixtures: all text at 12 px or more, and at the narrowest width no
+/// text outside the chart and no two texts overlapping.
+#[test]
+fn labels_are_legible_and_fit_at_the_narrowest_width() {
+    let mut charts = vec![years(), growth(), composition(), structure(), long_key()];
+    charts.extend(all_kinds(&years()));
+    charts.extend(all_kinds(&structure()));
+    let mut ranking = years();
+    ranking.kind = ChartKind::Ranking;
+    ranking.categories = vec![
+        "示例区人力资源和社会保障局".into(),
+        "示例区教育局".into(),
+        "财政局".into(),
+    ];
+    charts.push(ranking);
+    // Seven years: every year is drawn ("2017" over "年" where the slot is narrow).
+    let mut seven = years();
+    seven.categories = (2017..=2023).map(|y| format!("{y}年")).collect();
+    let values = [
+        Some("1"),
+        Some("2"),
+        Some("3"),
+        Some("4"),
+        Some("5"),
+        Some("6"),
+        Some("7"),
+    ];
+    seven.series = vec![series("预算", &values), series("实际", &values)];
+    let drawn = texts(&seven.to_svg()).concat();
+    assert!(
+        drawn.contains("2017年2018年2019年2020年2021年2022年2023年"),
+        "{drawn}"
+    );
+    charts.push(seven);
+    for chart in &charts {
+        let scene = scene_of(chart);
+        for width in [MIN_WIDTH, 700.0, 1120.0] {
+            let boxes = text_boxes(&scene, width);
+            for (t, l, r, top, bottom) in &boxes {
+                assert!(
+                    *l >= -0.5 && *r <= width + 0.5,
+                    "{}: {t:?} {l}..{r} at {width}",
+                    chart.id
+                );
+                assert!(
+                    *top >= 0.0 && *bottom <= f64::from(scene.height),
+                    "{}: {t:?}",
+                    chart.id
+                );
+            }
+            for (i, a) in boxes.iter().enumerate() {
+                for b in &boxes[i + 1..] {
+                    let apart = a.2 <= b.1 || b.2 <= a.1 || a.4 <= b.3 || b.4 <= a.3;
+                    assert!(apart, "{} at {width}: {a:?} overlaps {b:?}", chart.id);
+                }
+            }
+        }
+        for s in &scene.shapes {
+            if let Shape::Text { size, .. } = s {
+                assert!(*size >= FS_SMALL);
+            }
+        }
+    }
+}
+
+/// Too many long names for their slots even at 12 px on two lines: every k-th name is drawn,
+/// k the fewest slots that hold the widest name, so the names drawn away from the chart's
+/// edges are whole (only the first and last may be cut to their room to the edge).
+#[test]
+fn crowded_category_names_are_drawn_every_kth_and_whole() {
+    let mut chart = years();
+    chart.categories = (1..=24).map(|i| format!("第{i}项重点支出项目")).collect();
+    let values: Vec<Option<&str>> = (0..24).map(|_| Some("5")).collect();
+    chart.series = vec![series("预算", &values)];
+    let drawn: Vec<String> = texts(&chart.to_svg())
+        .into_iter()
+        .filter(|t| t.starts_with('第'))
+        .collect();
+    assert!(drawn.len() >= 3, "{drawn:?}");
+    assert!(drawn.len() < 24, "not every name fits: {drawn:?}");
+    for label in &drawn[1..drawn.len() - 1] {
+        assert!(
+            chart.categories.contains(label),
+            "{label:?} is cut: every k-th name is drawn in the room of k slots ({drawn:?})"
+        );
+    }
+    // Evenly: the k-th, 2k-th, … names.
+    let at: Vec<usize> = drawn
+        .iter()
+        .filter_map(|l| chart.categories.iter().position(|c| c == l))
+        .collect();
+    let steps: std::collections::BTreeSet<usize> = at.windows(2).map(|w| w[1] - w[0]).collect();
+    assert_eq!(steps.len(), 1, "{drawn:?}");
+}
+
+/// A share row with nothing but blanks says so where its bar would be: the word centred on
+/// the bar's middle, as far below the row's name as the bar of a row with figures.
+#[test]
+fn a_blank_share_row_says_so_where_its_bar_would_be() {
+    let scene = scene_of(&long_key());
+    let baseline_of = |word: &str| {
+        scene
+            .shapes
+            .iter()
+            .find_map(|s| match s {
+                Shape::Text { text, baseline, .. } if text == word => Some(*baseline),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("no {word:?}"))
+    };
+    let (name0, name1, word) = (
+        baseline_of("收入"),
+        baseline_of("上年收入"),
+        baseline_of(BLANK),
+    );
+    let (y0, y1) = *bars(&scene).first().expect("the first row's bar");
+    let middle = name1 + ((y0 + y1) / 2 - name0);
+    let want = super::scene::centred(middle, FS_SMALL);
+    assert_eq!(
+        word, want,
+        "{BLANK}'s baseline: centred on the bar's middle ({middle}) it is {want}"
+    );
+}
