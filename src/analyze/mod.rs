@@ -105,7 +105,7 @@ impl<'a> Department<'a> {
             form.facts
                 .search
                 .named_indicators()
-                .map(|i| (i.level1.as_str(), i.name.as_str(), i.target.as_str()))
+                .map(|i| (i.level1, i.name, i.target))
                 .collect(),
         )
     }

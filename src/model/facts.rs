@@ -4,6 +4,7 @@
 //! form (not the forms), the cross-file rules and the district figures work from them, and
 //! the build cache stores them so an unchanged file is never read again.
 
+pub use super::form_text::FormText;
 use super::quality::{self, Quality};
 use super::{Declaration, Row, SourceMap};
 use rust_decimal::Decimal;
@@ -106,67 +107,6 @@ impl RowFacts {
             .iter()
             .find(|(y, _)| *y == year)
             .and_then(|(_, v)| *v)
-    }
-}
-
-/// The searchable text of one form.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct FormText {
-    /// 年度目标 and 整体绩效目标 lines.
-    pub overall: Vec<String>,
-    pub goals: Vec<GoalText>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct GoalText {
-    pub name: String,
-    pub indicators: Vec<IndicatorText>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct IndicatorText {
-    pub level1: String,
-    pub name: String,
-    pub target: String,
-}
-
-impl FormText {
-    /// The indicators a self-evaluation is compared with (contract `self-evaluation-v1.md`
-    /// §4): the rows with a name, without the template's `___` placeholders. The rules and
-    /// the site compare against this one list.
-    pub fn named_indicators(&self) -> impl Iterator<Item = &IndicatorText> {
-        self.goals
-            .iter()
-            .flat_map(|g| &g.indicators)
-            .filter(|i| !i.name.trim().is_empty() && !i.name.contains("___"))
-    }
-
-    pub fn of(d: &Declaration) -> FormText {
-        let s = |o: &Option<String>| o.as_deref().unwrap_or("").trim().to_owned();
-        let overall = d
-            .annual_goal
-            .iter()
-            .chain(&d.overall_goals)
-            .map(|t| t.trim().to_owned())
-            .filter(|t| !t.is_empty())
-            .collect();
-        let goals = d
-            .goals
-            .iter()
-            .map(|g| GoalText {
-                name: s(&g.name),
-                indicators: g
-                    .indicators
-                    .iter()
-                    .map(|i| IndicatorText {
-                        level1: s(&i.level1),
-                        name: s(&i.name),
-                        target: s(&i.target),
-                    })
-                    .collect(),
-            })
-            .collect();
-        FormText { overall, goals }
     }
 }
 

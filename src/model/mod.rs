@@ -7,6 +7,7 @@
 pub mod amounts;
 mod declaration;
 pub mod facts;
+pub mod form_text;
 pub mod identity;
 pub mod quality;
 pub mod review;

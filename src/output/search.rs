@@ -571,15 +571,15 @@ fn texts_of<'d>(d: &'d District<'_>) -> (Vec<&'d str>, Vec<&'d str>) {
         texts.insert(&dep.name);
         for f in &dep.forms {
             let t = &f.facts.search;
-            texts.extend(t.overall.iter().map(String::as_str));
-            for g in &t.goals {
-                texts.insert(&g.name);
-                for i in &g.indicators {
+            texts.extend(t.overall());
+            for g in t.goals() {
+                texts.insert(g.name);
+                for i in g.indicators() {
                     if !i.level1.is_empty() {
-                        l1.insert(&i.level1);
+                        l1.insert(i.level1);
                     }
-                    texts.insert(&i.name);
-                    texts.insert(&i.target);
+                    texts.insert(i.name);
+                    texts.insert(i.target);
                 }
             }
         }
@@ -608,28 +608,22 @@ fn docs_of<'d>(di: usize, dep: &'d Department<'_>, l1: &[&str]) -> Vec<Doc<'d>> 
         for f in &dep.forms {
             let t = &f.facts.search;
             let anchor = format!("y{}", f.year);
-            if !t.overall.is_empty() {
-                let lines = t.overall.iter().map(|o| (-1, o.as_str(), "", 0)).collect();
+            if t.overall().len() > 0 {
+                let lines = t.overall().map(|o| (-1, o, "", 0)).collect();
                 docs.push((di, f.year, anchor.clone(), "整体绩效目标".to_owned(), lines));
             }
-            for (gi, g) in t.goals.iter().enumerate() {
+            for (gi, g) in t.goals().enumerate() {
                 let lines = g
-                    .indicators
-                    .iter()
+                    .indicators()
                     .map(|i| {
-                        let vague = !crate::model::quality::is_measurable(&i.target);
-                        (
-                            l1_index(&i.level1),
-                            i.name.as_str(),
-                            i.target.as_str(),
-                            u8::from(vague),
-                        )
+                        let vague = !crate::model::quality::is_measurable(i.target);
+                        (l1_index(i.level1), i.name, i.target, u8::from(vague))
                     })
                     .collect();
                 let title = if g.name.is_empty() {
                     "绩效指标".to_owned()
                 } else {
-                    g.name.clone()
+                    g.name.to_owned()
                 };
                 docs.push((di, f.year, format!("{anchor}-g{}", gi + 1), title, lines));
             }
@@ -740,9 +734,8 @@ pub fn view(districts: &[District<'_>], config: &SiteConfig) -> SearchView {
         .iter()
         .flat_map(|d| &d.departments)
         .flat_map(|dep| &dep.forms)
-        .flat_map(|f| &f.facts.search.goals)
-        .flat_map(|g| &g.indicators)
-        .map(|i| i.level1.clone())
+        .flat_map(|f| f.facts.search.indicators())
+        .map(|i| i.level1.to_owned())
         .filter(|l| !l.is_empty())
         .collect();
     SearchView {

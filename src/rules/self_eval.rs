@@ -548,9 +548,9 @@ fn cross_one(
             .search
             .named_indicators()
             .map(|i| Declared {
-                level1: &i.level1,
-                name: &i.name,
-                target: &i.target,
+                level1: i.level1,
+                name: i.name,
+                target: i.target,
             })
             .collect();
         let pairing = pair_with(form, declared.iter().map(|d| (d.level1, d.name)));

@@ -1,0 +1,376 @@
+//! `FormText`: the searchable text of one form — its overall goals, and per goal its name and
+//! each indicator's level 1, name and target — packed into one string with the ends of its
+//! pieces. A build holds one for every form to its end (the search index and a
+//! self-evaluation's pairing read it); as separate `String`s (2.5 million at 60,000 forms)
+//! their headers and the allocator's rounding weighed more than the text itself.
+//!
+//! It serialises as the unpacked structure did (`{"overall":[…],"goals":[{"name":…,
+//! "indicators":[{"level1":…,"name":…,"target":…}]}]}`), so the feed's change digests, made
+//! from that JSON, stay what earlier builds published.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// The searchable text of one form (`FormText::of` a declaration, or `FormText::new`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FormText {
+    /// Every piece, one after another: the overall lines, then per goal its name and each of
+    /// its indicators' level 1, name and target.
+    text: Box<str>,
+    /// Where each piece ends in `text`.
+    ends: Box<[u32]>,
+    /// How many overall lines, then per goal how many indicators.
+    counts: Box<[u32]>,
+}
+
+/// One goal of a `FormText`.
+#[derive(Debug, Clone, Copy)]
+pub struct Goal<'t> {
+    pub name: &'t str,
+    text: &'t FormText,
+    /// The index of its first indicator's first piece, and how many indicators.
+    first: usize,
+    indicators: usize,
+}
+
+/// One indicator row of a `FormText`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Indicator<'t> {
+    pub level1: &'t str,
+    pub name: &'t str,
+    pub target: &'t str,
+}
+
+/// A goal as `FormText::new` takes it: its name and its indicators (level 1, name, target).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GoalText {
+    pub name: String,
+    pub indicators: Vec<IndicatorText>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndicatorText {
+    pub level1: String,
+    pub name: String,
+    pub target: String,
+}
+
+impl Default for FormText {
+    /// No text: equal to every other empty one, however made.
+    fn default() -> FormText {
+        FormText::new(std::iter::empty(), std::iter::empty())
+    }
+}
+
+impl FormText {
+    /// Packs the overall lines and the goals as given.
+    pub fn new<'a>(
+        overall: impl IntoIterator<Item = &'a str>,
+        goals: impl IntoIterator<Item = (&'a str, Vec<[&'a str; 3]>)>,
+    ) -> FormText {
+        let mut packer = Packer::default();
+        let overall = overall.into_iter().map(|o| packer.push(o)).count();
+        packer.counts.push(count(overall));
+        for (name, indicators) in goals {
+            packer.push(name);
+            for piece in indicators.iter().flatten() {
+                packer.push(piece);
+            }
+            packer.counts.push(count(indicators.len()));
+        }
+        packer.finish()
+    }
+
+    fn piece(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        let end = self.ends.get(i).map_or(start, |&e| e as usize);
+        self.text.get(start..end).unwrap_or("")
+    }
+
+    /// The 年度目标 and 整体绩效目标 lines.
+    pub fn overall(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        let n = self.counts.first().map_or(0, |&n| n as usize);
+        (0..n).map(|i| self.piece(i))
+    }
+
+    pub fn goals(&self) -> impl Iterator<Item = Goal<'_>> + '_ {
+        let overall = self.counts.first().map_or(0, |&n| n as usize);
+        let mut next = overall;
+        self.counts.iter().skip(1).map(move |&n| {
+            let goal = Goal {
+                name: self.piece(next),
+                text: self,
+                first: next + 1,
+                indicators: n as usize,
+            };
+            next += 1 + 3 * n as usize;
+            goal
+        })
+    }
+
+    /// Every indicator row, goal by goal.
+    pub fn indicators(&self) -> impl Iterator<Item = Indicator<'_>> + '_ {
+        self.goals().flat_map(|g| g.indicators())
+    }
+
+    /// The indicators a self-evaluation is compared with (contract `self-evaluation-v1.md`
+    /// §4): the rows with a name, without the template's `___` placeholders. The rules and
+    /// the site compare against this one list.
+    pub fn named_indicators(&self) -> impl Iterator<Item = Indicator<'_>> + '_ {
+        self.indicators()
+            .filter(|i| !i.name.trim().is_empty() && !i.name.contains("___"))
+    }
+
+    /// The form's text of a declaration: trimmed, blank overall lines left out.
+    pub fn of(d: &super::Declaration) -> FormText {
+        fn s(o: &Option<String>) -> &str {
+            o.as_deref().unwrap_or("").trim()
+        }
+        let overall = d
+            .annual_goal
+            .iter()
+            .chain(&d.overall_goals)
+            .map(|t| t.trim())
+            .filter(|t| !t.is_empty());
+        let goals = d.goals.iter().map(|g| {
+            let indicators = g
+                .indicators
+                .iter()
+                .map(|i| [s(&i.level1), s(&i.name), s(&i.target)])
+                .collect();
+            (s(&g.name), indicators)
+        });
+        FormText::new(overall, goals)
+    }
+
+    /// The unpacked structure it serialises as.
+    fn unpacked(&self) -> Unpacked<'_> {
+        Unpacked {
+            overall: self.overall().collect(),
+            goals: self
+                .goals()
+                .map(|g| UnpackedGoal {
+                    name: g.name,
+                    indicators: g.indicators().collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl<'t> Goal<'t> {
+    pub fn indicators(&self) -> impl ExactSizeIterator<Item = Indicator<'t>> + 't {
+        let (text, first) = (self.text, self.first);
+        (0..self.indicators).map(move |k| {
+            let at = first + 3 * k;
+            Indicator {
+                level1: text.piece(at),
+                name: text.piece(at + 1),
+                target: text.piece(at + 2),
+            }
+        })
+    }
+}
+
+/// A form's count of lines or indicators: no form holds four billion of them (inputs are a
+/// few MB), and a count that did would be cut, not wrapped.
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+#[derive(Default)]
+struct Packer {
+    text: String,
+    ends: Vec<u32>,
+    counts: Vec<u32>,
+}
+
+impl Packer {
+    fn push(&mut self, piece: &str) {
+        // A text past 4 GB (never: inputs are limited to a few MB) keeps its pieces empty
+        // rather than ends that would cut a character.
+        if u32::try_from(self.text.len() + piece.len()).is_ok() {
+            self.text.push_str(piece);
+        }
+        self.ends.push(count(self.text.len()));
+    }
+
+    fn finish(self) -> FormText {
+        FormText {
+            text: self.text.into_boxed_str(),
+            ends: self.ends.into_boxed_slice(),
+            counts: self.counts.into_boxed_slice(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Unpacked<'t> {
+    overall: Vec<&'t str>,
+    goals: Vec<UnpackedGoal<'t>>,
+}
+
+#[derive(Serialize)]
+struct UnpackedGoal<'t> {
+    name: &'t str,
+    indicators: Vec<Indicator<'t>>,
+}
+
+/// As `IndicatorText` serialises.
+impl Serialize for Indicator<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("IndicatorText", 3)?;
+        s.serialize_field("level1", self.level1)?;
+        s.serialize_field("name", self.name)?;
+        s.serialize_field("target", self.target)?;
+        s.end()
+    }
+}
+
+impl Serialize for FormText {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.unpacked().serialize(serializer)
+    }
+}
+
+#[derive(Deserialize)]
+struct Owned {
+    overall: Vec<String>,
+    goals: Vec<GoalText>,
+}
+
+impl<'de> Deserialize<'de> for FormText {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<FormText, D::Error> {
+        let o = Owned::deserialize(deserializer)?;
+        Ok(FormText::new(
+            o.overall.iter().map(String::as_str),
+            o.goals.iter().map(|g| {
+                let indicators = g
+                    .indicators
+                    .iter()
+                    .map(|i| [i.level1.as_str(), i.name.as_str(), i.target.as_str()])
+                    .collect();
+                (g.name.as_str(), indicators)
+            }),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The structure `FormText` was before it was packed, serialised by serde's derive: the
+    /// packed one must serialise the same (the feed's digests are made from its JSON, the
+    /// cache stores it with postcard).
+    #[derive(Serialize, Deserialize, PartialEq, Debug)]
+    struct Unpacked {
+        overall: Vec<String>,
+        goals: Vec<GoalText>,
+    }
+
+    fn goal(name: &str, rows: &[[&str; 3]]) -> GoalText {
+        GoalText {
+            name: name.to_owned(),
+            indicators: rows
+                .iter()
+                .map(|[l, n, t]| IndicatorText {
+                    level1: (*l).to_owned(),
+                    name: (*n).to_owned(),
+                    target: (*t).to_owned(),
+                })
+                .collect(),
+        }
+    }
+
+    fn example() -> Unpacked {
+        Unpacked {
+            overall: vec!["全年完成职工培训".into(), "维护职工权益".into()],
+            goals: vec![
+                goal(
+                    "职工培训",
+                    &[
+                        ["产出指标", "培训人数", "≥150人"],
+                        ["", "", ""],
+                        ["满意度指标", "满意度", "≥90%"],
+                    ],
+                ),
+                goal("", &[]),
+                goal(
+                    "帮扶",
+                    &[["效益指标", "___", "x"], ["", "帮扶户数", "12户"]],
+                ),
+            ],
+        }
+    }
+
+    fn pack(u: &Unpacked) -> FormText {
+        FormText::new(
+            u.overall.iter().map(String::as_str),
+            u.goals.iter().map(|g| {
+                let rows = g
+                    .indicators
+                    .iter()
+                    .map(|i| [i.level1.as_str(), i.name.as_str(), i.target.as_str()])
+                    .collect();
+                (g.name.as_str(), rows)
+            }),
+        )
+    }
+
+    #[test]
+    fn a_packed_text_gives_back_every_piece_in_its_place() {
+        let u = example();
+        let t = pack(&u);
+        assert_eq!(t.overall().collect::<Vec<_>>(), u.overall);
+        let goals: Vec<Goal<'_>> = t.goals().collect();
+        assert_eq!(goals.len(), 3);
+        for (g, want) in goals.iter().zip(&u.goals) {
+            assert_eq!(g.name, want.name);
+            let rows: Vec<[&str; 3]> = g
+                .indicators()
+                .map(|i| [i.level1, i.name, i.target])
+                .collect();
+            let want: Vec<[&str; 3]> = want
+                .indicators
+                .iter()
+                .map(|i| [i.level1.as_str(), i.name.as_str(), i.target.as_str()])
+                .collect();
+            assert_eq!(rows, want, "the indicators of goal {:?}", g.name);
+        }
+        let named: Vec<&str> = t.named_indicators().map(|i| i.name).collect();
+        assert_eq!(named, ["培训人数", "满意度", "帮扶户数"]);
+        assert_eq!(FormText::default().overall().count(), 0);
+        assert_eq!(FormText::default().goals().count(), 0);
+        let empty: [&str; 0] = [];
+        assert_eq!(FormText::new(empty, []), FormText::default());
+    }
+
+    #[test]
+    fn it_serialises_as_the_unpacked_structure_and_reads_back_the_same() {
+        let u = example();
+        let t = pack(&u);
+        let json = serde_json::to_string(&t).unwrap();
+        assert_eq!(json, serde_json::to_string(&u).unwrap());
+        assert_eq!(serde_json::from_str::<FormText>(&json).unwrap(), t);
+        let bytes = postcard::to_stdvec(&t).unwrap();
+        assert_eq!(bytes, postcard::to_stdvec(&u).unwrap());
+        assert_eq!(postcard::from_bytes::<FormText>(&bytes).unwrap(), t);
+        let empty = FormText::default();
+        assert_eq!(
+            serde_json::to_string(&empty).unwrap(),
+            r#"{"overall":[],"goals":[]}"#
+        );
+    }
+
+    #[test]
+    fn texts_with_the_same_pieces_in_other_places_differ() {
+        let a = FormText::new(["甲"], [("乙", vec![])]);
+        let b = FormText::new(["甲", "乙"], []);
+        let c = FormText::new([], [("甲乙", vec![])]);
+        assert_ne!(a, b);
+        assert_ne!(a, c);
+        assert_ne!(b, c);
+        assert_eq!(a, FormText::new(["甲"], [("乙", vec![])]));
+    }
+}
