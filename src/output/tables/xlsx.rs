@@ -39,6 +39,20 @@ const MAX_COL_WIDTH: usize = 60;
 const COL_PADDING: usize = 2;
 /// Room for the autofilter drop-down button in the header cell.
 const FILTER_BUTTON_WIDTH: usize = 2;
+/// Tables longer than this are written a row at a time (`Memory::RowByRow`).
+const LOW_MEMORY_ROWS: usize = 5_000;
+
+/// How rust_xlsxwriter holds a sheet while it is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Memory {
+    /// Every cell until the workbook is saved (~40 MB for the year table of a district of
+    /// 20,000 departments, held while the build's other job runs).
+    Whole,
+    /// Each row flushed to a temporary file once the next begins ("low memory": strings still
+    /// shared). The same sheet but for the rows' optional `spans` hint (tested), so it is
+    /// kept for long tables and the small ones' bytes stay as published before.
+    RowByRow,
+}
 /// Height of one line of 11 pt text (Excel's default row height), and Excel's maximum.
 const LINE_HEIGHT_PT: f64 = 15.0;
 const MAX_ROW_HEIGHT_PT: f64 = 409.0;
@@ -56,6 +70,15 @@ impl Table {
     /// an explicit height, so every line shows. A text longer than Excel's 32,767 characters is
     /// cut to fit and ends with `…`. Errors: more rows or columns than Excel allows.
     pub fn to_xlsx(&self) -> Result<Vec<u8>, TableError> {
+        let memory = if self.rows.len() > LOW_MEMORY_ROWS {
+            Memory::RowByRow
+        } else {
+            Memory::Whole
+        };
+        self.to_xlsx_in(memory)
+    }
+
+    fn to_xlsx_in(&self, memory: Memory) -> Result<Vec<u8>, TableError> {
         let header_rows = usize::from(!self.headers.is_empty());
         let ncols = self.check_limits()?;
         let mut workbook = Workbook::new();
@@ -65,7 +88,10 @@ impl Table {
                 .set_title(self.name.as_str())
                 .set_creation_datetime(&created),
         );
-        let sheet = workbook.add_worksheet();
+        let sheet = match memory {
+            Memory::Whole => workbook.add_worksheet(),
+            Memory::RowByRow => workbook.add_worksheet_with_low_memory()?,
+        };
         sheet.set_name(sheet_name(&self.name))?;
         let widths = column_widths(&self.headers, &self.rows, ncols);
         for (c, width) in widths.iter().enumerate() {
@@ -780,5 +806,92 @@ mod tests {
         };
         assert!(!row("1").contains("ht="), "{}", row("1"));
         assert!(row("2").contains("ht=\"30\""), "{}", row("2"));
+    }
+
+    #[test]
+    fn a_long_table_written_row_by_row_is_the_same_sheet_but_for_the_spans_hint() {
+        let row = |i: usize| {
+            vec![
+                Cell::Text(format!("部门{i}")),
+                Cell::Text(if i.is_multiple_of(7) {
+                    "两\n行".into()
+                } else {
+                    String::new()
+                }),
+                Cell::Amount((!i.is_multiple_of(5)).then(|| Decimal::new(i as i64 * 101, 2))),
+                Cell::Percent(Some(Decimal::new(i as i64 % 10_000, 2))),
+                Cell::Integer(i as i64),
+            ]
+        };
+        let t = Table {
+            name: "部门".into(),
+            headers: vec![
+                "部门".into(),
+                "说明".into(),
+                "金额".into(),
+                "占比".into(),
+                "序号".into(),
+            ],
+            rows: (0..LOW_MEMORY_ROWS + 1).map(row).collect(),
+        };
+        let parts = |bytes: Vec<u8>| {
+            let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+            (0..zip.len())
+                .map(|i| {
+                    let mut part = zip.by_index(i).unwrap();
+                    let mut text = String::new();
+                    std::io::Read::read_to_string(&mut part, &mut text).unwrap();
+                    (part.name().unwrap().to_string(), text)
+                })
+                .collect::<Vec<_>>()
+        };
+        let whole = parts(t.to_xlsx_in(Memory::Whole).unwrap());
+        let by_row = parts(t.to_xlsx().unwrap());
+        assert_eq!(
+            by_row,
+            parts(t.to_xlsx_in(Memory::RowByRow).unwrap()),
+            "long: row by row"
+        );
+        assert_eq!(
+            whole.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+            by_row.iter().map(|(n, _)| n).collect::<Vec<_>>()
+        );
+        let without_spans = |xml: &str| {
+            let mut out = String::new();
+            let mut rest = xml;
+            while let Some(at) = rest.find(" spans=\"") {
+                out.push_str(&rest[..at]);
+                let after = &rest[at + 8..];
+                rest = &after[after.find('"').unwrap() + 1..];
+            }
+            out + rest
+        };
+        for ((name, a), (_, b)) in whole.iter().zip(&by_row) {
+            assert!(
+                without_spans(a) == without_spans(b),
+                "{name} differs beyond the rows' spans"
+            );
+        }
+        let sheet = &by_row
+            .iter()
+            .find(|(n, _)| n == "xl/worksheets/sheet1.xml")
+            .unwrap()
+            .1;
+        // Data row 7 (sheet row 9) holds two lines: its height is kept row by row too.
+        let row9 = &sheet[sheet.find("<row r=\"9\"").unwrap()..];
+        assert!(
+            row9[..row9.find('>').unwrap()].contains("ht=\"30\""),
+            "{}",
+            &row9[..80]
+        );
+        // A short table is written whole, as before.
+        let short = Table {
+            rows: t.rows[..3].to_vec(),
+            ..t.clone()
+        };
+        assert_eq!(
+            short.to_xlsx().unwrap(),
+            short.to_xlsx_in(Memory::Whole).unwrap()
+        );
     }
 }
