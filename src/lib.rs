@@ -6,7 +6,8 @@
 //!
 //! 1. base — `text` (form text normalised), `format` (numbers as published), `hash` (the
 //!    one stable hasher), `files` (stamps, the one input walker), `collate` (pinyin order),
-//!    `diagnostic` (the one finding type), `config` (`site.toml`);
+//!    `diagnostic` (the one finding type), `config` (`site.toml`), `spill` (bytes held in a
+//!    temporary file);
 //! 2. `model` — the declaration, its facts and quality, money columns, taxonomy, identity;
 //! 3. `ingest` — files to grids to declarations (spreadsheets, text exports, canonical JSON);
 //! 4. `rules` — the rule catalog over one declaration, and across files (`rules::cross`);
@@ -39,6 +40,7 @@ pub mod publish;
 pub mod report;
 pub mod rules;
 pub mod serve;
+pub mod spill;
 pub mod text;
 
 pub use diagnostic::{Code, Diagnostic, Severity};

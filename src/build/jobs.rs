@@ -116,7 +116,11 @@ pub fn publish(
         .iter()
         .zip(&figures)
         .map(|(d, f)| dataset::district(d, f))
-        .collect();
+        .collect::<std::io::Result<_>>()
+        .map_err(|source| BuildError::Spill {
+            dir: std::env::temp_dir(),
+            source,
+        })?;
     let districts: Vec<DistrictJobs<'_, '_>> = model
         .districts
         .iter()

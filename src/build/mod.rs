@@ -98,6 +98,13 @@ pub enum BuildError {
     Changed(#[from] crate::analyze::Changed),
     #[error(transparent)]
     Refused(#[from] Refusal),
+    /// A large download's pieces could not be held in a temporary file (`spill`).
+    #[error("无法在临时文件夹 {dir} 暂存构建数据：{source}；请检查该文件夹（环境变量 TMPDIR）的剩余空间和权限（已发布的网站保持原样）")]
+    Spill {
+        dir: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 /// A run that would publish less than the site holds by accident: nothing is published (the

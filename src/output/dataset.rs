@@ -10,6 +10,7 @@ use crate::model::amounts::Amounts;
 use crate::model::Row;
 use crate::output::tables::{Cell, Table};
 use crate::output::views;
+use crate::spill::{SpillWriter, Spilled, SPILL_OVER};
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -67,18 +68,33 @@ fn r2(d: Option<Decimal>) -> Option<Decimal> {
 
 /// A `district/v1` document whose departments are already serialised: the pieces that
 /// `write_json` and `write_site` write. The departments are most of the file (8 MB for 2,000
-/// of them) and the site's file repeats every district's: each is serialised once per build,
-/// in parallel, and written into both (two whole serialisations on one thread before), piece
-/// by piece (neither file is ever whole in memory).
-#[derive(Debug, Clone)]
+/// of them, 51 MB for 20,000) and the site's file repeats every district's: each is serialised
+/// once per build, in parallel, and written into both, piece by piece (neither file is ever
+/// whole in memory). Held until both are written, they go to a temporary file past
+/// `spill::SPILL_OVER` (a 20,000-department district's held 55 MB to the end of the build).
+#[derive(Debug)]
 pub struct DistrictData {
     /// The document without its departments (`departments` empty).
     head: DistrictJson,
-    /// Each department's object as it stands in the document's `departments` (`piece`).
-    departments: Vec<String>,
+    /// Each department's object as it stands in the document's `departments` (`piece`),
+    /// joined by `,\n`.
+    departments: Spilled,
 }
 
-pub fn district(d: &District<'_>, figures: &DistrictFigures) -> DistrictData {
+/// How many departments' objects are made at a time (in parallel), then written out.
+const BLOCK: usize = 512;
+
+/// A district's `district.json` pieces (the departments' objects made in parallel).
+pub fn district(d: &District<'_>, figures: &DistrictFigures) -> std::io::Result<DistrictData> {
+    district_spilling_over(d, figures, SPILL_OVER)
+}
+
+fn district_spilling_over(
+    d: &District<'_>,
+    figures: &DistrictFigures,
+    limit: usize,
+) -> std::io::Result<DistrictData> {
+    use std::io::Write;
     let years = d
         .totals
         .iter()
@@ -93,37 +109,25 @@ pub fn district(d: &District<'_>, figures: &DistrictFigures) -> DistrictData {
             )
         })
         .collect();
-    let departments = d
+    let mut departments = SpillWriter::new(limit);
+    for (deps, figures) in d
         .departments
-        .par_iter()
-        .zip(&figures.departments)
-        .map(|(dep, f)| {
-            piece(&DepartmentJson {
-                department: dep.name.clone(),
-                slug: dep.slug.clone(),
-                page: views::department_page(d, dep),
-                district: d.name.clone(),
-                series: f
-                    .years
-                    .iter()
-                    .map(|y| {
-                        (
-                            y.year.to_string(),
-                            SeriesJson {
-                                budget: y.budget.map(|a| a.rounded(2)),
-                                actual: y.actual.map(|a| a.rounded(2)),
-                                budget_growth_percent: r2(y.budget_growth),
-                                execution_percent: r2(y.execution),
-                            },
-                        )
-                    })
-                    .collect(),
-                cagr_percent: r2(f.cagr),
-                evaluations: crate::output::evaluations::json_of(d, dep),
-            })
-        })
-        .collect();
-    DistrictData {
+        .chunks(BLOCK)
+        .zip(figures.departments.chunks(BLOCK))
+    {
+        let pieces: Vec<String> = deps
+            .par_iter()
+            .zip(figures)
+            .map(|(dep, f)| piece(&department_json(d, dep, f)))
+            .collect();
+        for p in pieces {
+            if !departments.is_empty() {
+                departments.write_all(b",\n")?;
+            }
+            departments.write_all(p.as_bytes())?;
+        }
+    }
+    Ok(DistrictData {
         head: DistrictJson {
             schema: SCHEMA,
             unit: "万元",
@@ -131,7 +135,37 @@ pub fn district(d: &District<'_>, figures: &DistrictFigures) -> DistrictData {
             years,
             departments: Vec::new(),
         },
-        departments,
+        departments: departments.finish()?,
+    })
+}
+
+fn department_json(
+    d: &District<'_>,
+    dep: &crate::analyze::Department<'_>,
+    f: &crate::analyze::stats::DepartmentFigures,
+) -> DepartmentJson {
+    DepartmentJson {
+        department: dep.name.clone(),
+        slug: dep.slug.clone(),
+        page: views::department_page(d, dep),
+        district: d.name.clone(),
+        series: f
+            .years
+            .iter()
+            .map(|y| {
+                (
+                    y.year.to_string(),
+                    SeriesJson {
+                        budget: y.budget.map(|a| a.rounded(2)),
+                        actual: y.actual.map(|a| a.rounded(2)),
+                        budget_growth_percent: r2(y.budget_growth),
+                        execution_percent: r2(y.execution),
+                    },
+                )
+            })
+            .collect(),
+        cagr_percent: r2(f.cagr),
+        evaluations: crate::output::evaluations::json_of(d, dep),
     }
 }
 
@@ -145,7 +179,7 @@ pub fn write_site(
 ) -> std::io::Result<()> {
     assemble_into(
         &site_head(model, title),
-        per_district.iter().flat_map(|d| d.departments.iter()),
+        per_district.iter().map(|d| &d.departments),
         out,
     )
 }
@@ -180,7 +214,7 @@ fn site_head(model: &SiteModel<'_>, title: &str) -> DistrictJson {
 
 /// A district's `district.json`, written to `out` piece by piece.
 pub fn write_json(d: &DistrictData, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    assemble_into(&d.head, d.departments.iter(), out)
+    assemble_into(&d.head, std::iter::once(&d.departments), out)
 }
 
 /// A department's object as `serde_json::to_string_pretty` writes it two levels in (an item
@@ -204,35 +238,39 @@ fn piece(dep: &DepartmentJson) -> String {
 /// the head's last field, so its empty `[]` is replaced by the pieces. (The build writes
 /// it with `assemble_into`; this whole string is for the tests.)
 #[cfg(test)]
-fn assemble<'a>(
-    head: &DistrictJson,
-    departments: impl Iterator<Item = &'a String> + Clone,
-) -> String {
+fn assemble(head: &DistrictJson, departments: &[String], limit: usize) -> String {
+    use std::io::Write;
+    let mut joined = SpillWriter::new(limit);
+    joined
+        .write_all(departments.join(",\n").as_bytes())
+        .expect("a temporary file");
+    let joined = joined.finish().expect("a temporary file");
     let mut out = Vec::new();
-    assemble_into(head, departments, &mut out).expect("writing to memory");
+    assemble_into(head, std::iter::once(&joined), &mut out).expect("writing to memory");
     String::from_utf8(out).expect("JSON is UTF-8")
 }
 
 /// `assemble` written to `out` piece by piece (a 20,000-department district's file is
-/// 51 MB; the build writes it without making it whole).
+/// 51 MB; the build writes it without making it whole). `lists` are runs of department
+/// objects joined by `,\n` (a district's, or each district's in turn for the site's file).
 fn assemble_into<'a>(
     head: &DistrictJson,
-    departments: impl Iterator<Item = &'a String>,
+    lists: impl Iterator<Item = &'a Spilled>,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     let s = serde_json::to_string_pretty(head).expect("district JSON serialises");
     const EMPTY: &str = "[]\n}";
     // `departments` is the struct's last field: never a document without its departments.
     assert!(s.ends_with(EMPTY), "district/v1 ends with its departments");
-    let mut departments = departments.peekable();
-    if departments.peek().is_some() {
+    let mut lists = lists.filter(|l| !l.is_empty()).peekable();
+    if lists.peek().is_some() {
         out.write_all(&s.as_bytes()[..s.len() - EMPTY.len()])?;
         out.write_all(b"[\n")?;
-        for (i, p) in departments.enumerate() {
+        for (i, list) in lists.enumerate() {
             if i > 0 {
                 out.write_all(b",\n")?;
             }
-            out.write_all(p.as_bytes())?;
+            list.copy_to(out)?;
         }
         out.write_all(b"\n  ]\n}")?;
     } else {
@@ -355,12 +393,15 @@ mod tests {
                 let mut whole = head(years);
                 whole.departments = deps.clone();
                 let expected = serde_json::to_string_pretty(&whole).unwrap() + "\n";
-                assert_eq!(
-                    assemble(&head(years), pieces.iter()),
-                    expected,
-                    "district.json of {} department(s) differs from serde_json's",
-                    deps.len()
-                );
+                // In memory, and from a temporary file (the limit passed at the first byte).
+                for limit in [usize::MAX, 0] {
+                    assert_eq!(
+                        assemble(&head(years), &pieces, limit),
+                        expected,
+                        "district.json of {} department(s) differs from serde_json's",
+                        deps.len()
+                    );
+                }
             }
         }
     }

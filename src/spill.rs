@@ -1,0 +1,176 @@
+//! Spill buffers: bytes a build makes once and writes later (a district's departments in
+//! `district.json`, written into its own file and the site's), held in memory while short and
+//! in an anonymous temporary file once they pass a limit, so a province-sized district does not
+//! keep tens of MB for the whole build. The file is unlinked from the start (`tempfile`): a
+//! killed build leaves nothing behind.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Read, Seek, Write};
+use std::sync::Mutex;
+
+/// What a buffer holds in memory before it moves to a temporary file.
+pub const SPILL_OVER: usize = 1 << 20;
+
+/// Bytes appended while a build makes them (`SpillWriter`), then read back, whole, by the jobs
+/// that write them out (`Spilled::copy_to`).
+#[derive(Debug)]
+pub struct SpillWriter {
+    limit: usize,
+    memory: Vec<u8>,
+    file: Option<BufWriter<File>>,
+    len: u64,
+}
+
+/// A finished buffer.
+#[derive(Debug)]
+pub enum Spilled {
+    Memory(Vec<u8>),
+    /// The temporary file and its length; jobs on other threads read it in turn.
+    File(Mutex<File>, u64),
+}
+
+impl SpillWriter {
+    /// A buffer that moves to a temporary file once it holds more than `limit` bytes.
+    pub fn new(limit: usize) -> SpillWriter {
+        SpillWriter {
+            limit,
+            memory: Vec::new(),
+            file: None,
+            len: 0,
+        }
+    }
+
+    /// The bytes written so far.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn finish(self) -> io::Result<Spilled> {
+        Ok(match self.file {
+            None => Spilled::Memory(self.memory),
+            Some(file) => {
+                let file = file.into_inner().map_err(io::IntoInnerError::into_error)?;
+                Spilled::File(Mutex::new(file), self.len)
+            }
+        })
+    }
+}
+
+impl Write for SpillWriter {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        if self.file.is_none() && self.memory.len() + bytes.len() > self.limit {
+            // Where no temporary file can be made the bytes stay in memory: the build needs
+            // more of it but publishes the same.
+            if let Ok(file) = tempfile::tempfile() {
+                let mut file = BufWriter::new(file);
+                file.write_all(&self.memory)?;
+                self.memory = Vec::new();
+                self.file = Some(file);
+            } else {
+                self.limit = usize::MAX;
+            }
+        }
+        match &mut self.file {
+            Some(file) => file.write_all(bytes)?,
+            None => self.memory.extend_from_slice(bytes),
+        }
+        self.len += bytes.len() as u64;
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match &mut self.file {
+            Some(file) => file.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Spilled {
+    pub fn len(&self) -> u64 {
+        match self {
+            Spilled::Memory(m) => m.len() as u64,
+            Spilled::File(_, len) => *len,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Writes every byte to `out`.
+    pub fn copy_to(&self, out: &mut dyn Write) -> io::Result<()> {
+        match self {
+            Spilled::Memory(m) => out.write_all(m),
+            Spilled::File(file, len) => {
+                let mut file = file
+                    .lock()
+                    .map_err(|_| io::Error::other("temporary file poisoned"))?;
+                file.rewind()?;
+                let copied = io::copy(&mut (&mut *file).take(*len), out)?;
+                if copied == *len {
+                    Ok(())
+                } else {
+                    Err(io::Error::new(
+                        io::ErrorKind::UnexpectedEof,
+                        format!("临时文件只剩 {copied} 字节（应为 {len} 字节）"),
+                    ))
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn written(limit: usize, parts: &[&[u8]]) -> Spilled {
+        let mut w = SpillWriter::new(limit);
+        for p in parts {
+            w.write_all(p).unwrap();
+        }
+        assert_eq!(w.len(), parts.iter().map(|p| p.len() as u64).sum::<u64>());
+        w.finish().unwrap()
+    }
+
+    fn read(s: &Spilled) -> Vec<u8> {
+        let mut out = Vec::new();
+        s.copy_to(&mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn bytes_stay_in_memory_up_to_the_limit_and_move_to_a_file_past_it() {
+        let parts: [&[u8]; 3] = [b"abc", "第二段".as_bytes(), b"xyz"];
+        let all: Vec<u8> = parts.concat();
+        let at_limit = written(all.len(), &parts);
+        assert!(matches!(at_limit, Spilled::Memory(_)), "{at_limit:?}");
+        assert_eq!(read(&at_limit), all);
+        let past = written(all.len() - 1, &parts);
+        assert!(matches!(past, Spilled::File(..)), "{past:?}");
+        assert_eq!(past.len(), all.len() as u64);
+        // Read twice (a district's own file and the site's), the same bytes each time.
+        assert_eq!(read(&past), all);
+        assert_eq!(read(&past), all);
+        let empty = written(0, &[]);
+        assert!(empty.is_empty() && read(&empty).is_empty());
+    }
+
+    #[test]
+    fn a_file_read_on_several_threads_gives_each_the_whole() {
+        let big: Vec<u8> = (0..200_000u32).flat_map(|i| i.to_le_bytes()).collect();
+        let s = written(1024, &[&big]);
+        assert!(matches!(s, Spilled::File(..)));
+        std::thread::scope(|scope| {
+            let readers: Vec<_> = (0..4).map(|_| scope.spawn(|| read(&s))).collect();
+            for r in readers {
+                assert!(r.join().unwrap() == big, "a reader got other bytes");
+            }
+        });
+    }
+}
