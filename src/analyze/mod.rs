@@ -12,7 +12,7 @@ use crate::config::SiteConfig;
 use crate::diagnostic::Diagnostic;
 use crate::ingest::{FileOutcome, IngestOptions};
 use crate::load::Batch;
-use crate::model::amounts::{Amounts, YearPoint};
+use crate::model::amounts::{Amounts, Series, YearPoint};
 use crate::model::facts::Facts;
 use crate::model::Declaration;
 use std::collections::BTreeMap;
@@ -50,7 +50,7 @@ pub struct Department<'a> {
     pub forms: Vec<Form<'a>>,
     /// Budget (from the form of that year) and actual (from the latest form reporting that year
     /// as a prior year), for every year any form mentions.
-    pub series: BTreeMap<i32, YearPoint>,
+    pub series: Series,
     /// Its self-evaluations without errors, latest year first.
     pub evaluations: Vec<self_eval::EvalForm<'a>>,
 }
@@ -509,7 +509,7 @@ fn totals(departments: &[Department<'_>]) -> BTreeMap<i32, YearPoint> {
 
 /// Budget of Y from the form of Y; actual of Y from the latest form that reports Y.
 /// `forms` is sorted latest first.
-fn series(forms: &[Form<'_>]) -> BTreeMap<i32, YearPoint> {
+fn series(forms: &[Form<'_>]) -> Series {
     let mut out: BTreeMap<i32, YearPoint> = BTreeMap::new();
     for f in forms {
         let point = out.entry(f.year).or_default();
@@ -525,7 +525,7 @@ fn series(forms: &[Form<'_>]) -> BTreeMap<i32, YearPoint> {
         }
     }
     out.retain(|_, p| p.budget.is_some() || p.actual.is_some());
-    out
+    Series::from(out)
 }
 
 #[cfg(test)]

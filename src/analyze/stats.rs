@@ -6,11 +6,10 @@
 
 use crate::analyze::{Department, District, Form};
 use crate::diagnostic::Severity;
-use crate::model::amounts::{Amounts, YearPoint};
+use crate::model::amounts::{Amounts, Series, YearPoint};
 use crate::model::quality::Quality;
 use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
 use rust_decimal::Decimal;
-use std::collections::BTreeMap;
 
 /// Budget growth beyond ± this many percent is an outlier.
 pub const GROWTH_OUTLIER_PERCENT: i64 = 30;
@@ -45,7 +44,7 @@ pub struct YearFigures {
 }
 
 /// Every year of a department's series, ascending.
-pub fn department_years(series: &BTreeMap<i32, YearPoint>) -> Vec<YearFigures> {
+pub fn department_years(series: &Series) -> Vec<YearFigures> {
     series
         .iter()
         .map(|(&year, p)| year_figures(year, p, series.get(&(year - 1)).and_then(|q| q.budget)))
@@ -84,7 +83,7 @@ pub fn year_figures(year: i32, p: &YearPoint, previous: Option<Amounts>) -> Year
 /// Compound annual growth of the budget income total from the first to the last budget year:
 /// ((last ÷ first)^(1 ÷ years) − 1) × 100. The root is taken in f64 (no exact decimal root
 /// exists); inputs are exact and the result is rounded to 2 places where published.
-pub fn cagr(series: &BTreeMap<i32, YearPoint>) -> Option<Decimal> {
+pub fn cagr(series: &Series) -> Option<Decimal> {
     let budgets: Vec<(i32, Decimal)> = series
         .iter()
         .filter_map(|(y, p)| p.budget.map(|b| (*y, b.income_total)))
@@ -319,6 +318,7 @@ pub fn departments_in_year<'m>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()
@@ -358,6 +358,7 @@ mod tests {
                 actual: None,
             },
         );
+        let s = Series::from(s);
         let y = department_years(&s);
         assert_eq!(y[0].budget_growth, None, "no 2019 budget");
         assert_eq!(y[0].execution, Some(d("90")));
@@ -412,7 +413,7 @@ mod tests {
             name: key.to_owned(),
             slug: key.to_owned(),
             forms: Vec::new(),
-            series,
+            series: series.into(),
             evaluations: Vec::new(),
         }
     }
@@ -554,15 +555,24 @@ mod tests {
     #[test]
     fn cagr_needs_two_years_and_a_positive_start() {
         // One budget year: no growth to speak of.
-        assert_eq!(cagr(&incomes(&[(2021, "100")])), None);
-        assert_eq!(cagr(&BTreeMap::new()), None);
+        assert_eq!(cagr(&Series::from(incomes(&[(2021, "100")]))), None);
+        assert_eq!(cagr(&Series::default()), None);
         // A start of 0 or below has no ratio.
-        assert_eq!(cagr(&incomes(&[(2020, "0"), (2021, "50")])), None);
-        assert_eq!(cagr(&incomes(&[(2020, "-10"), (2021, "20")])), None);
-        // A negative end has no root; an end of 0 is a fall of exactly 100 % a year.
-        assert_eq!(cagr(&incomes(&[(2020, "100"), (2021, "-50")])), None);
         assert_eq!(
-            cagr(&incomes(&[(2020, "100"), (2022, "0")])),
+            cagr(&Series::from(incomes(&[(2020, "0"), (2021, "50")]))),
+            None
+        );
+        assert_eq!(
+            cagr(&Series::from(incomes(&[(2020, "-10"), (2021, "20")]))),
+            None
+        );
+        // A negative end has no root; an end of 0 is a fall of exactly 100 % a year.
+        assert_eq!(
+            cagr(&Series::from(incomes(&[(2020, "100"), (2021, "-50")]))),
+            None
+        );
+        assert_eq!(
+            cagr(&Series::from(incomes(&[(2020, "100"), (2022, "0")]))),
             Some(d("-100"))
         );
         // 100 → 150 in one year is 50 %; a year without a budget does not count.
@@ -574,6 +584,6 @@ mod tests {
                 actual: Some(amounts("1", "1")),
             },
         );
-        assert_eq!(cagr(&s), Some(d("50")));
+        assert_eq!(cagr(&s.into()), Some(d("50")));
     }
 }

@@ -146,3 +146,67 @@ pub struct YearPoint {
     pub budget: Option<Amounts>,
     pub actual: Option<Amounts>,
 }
+
+/// A department's `YearPoint`s by year, ascending, for every year any of its forms mentions.
+/// A sorted slice with a map's reading methods: a `BTreeMap` leaf allots room for eleven years
+/// (2.4 KB a department, 47 MB held at 20,000 departments) where a department has three to five.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Series(Box<[(i32, YearPoint)]>);
+
+type SeriesIter<'s> = std::iter::Map<
+    std::slice::Iter<'s, (i32, YearPoint)>,
+    fn(&'s (i32, YearPoint)) -> (&'s i32, &'s YearPoint),
+>;
+
+impl Series {
+    pub fn get(&self, year: &i32) -> Option<&YearPoint> {
+        self.0
+            .binary_search_by_key(year, |(y, _)| *y)
+            .ok()
+            .map(|i| &self.0[i].1)
+    }
+
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &i32> + '_ {
+        self.0.iter().map(|(y, _)| y)
+    }
+
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &YearPoint> + '_ {
+        self.0.iter().map(|(_, p)| p)
+    }
+
+    pub fn iter(&self) -> SeriesIter<'_> {
+        self.0.iter().map(|(y, p)| (y, p))
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl From<std::collections::BTreeMap<i32, YearPoint>> for Series {
+    fn from(map: std::collections::BTreeMap<i32, YearPoint>) -> Series {
+        Series(map.into_iter().collect())
+    }
+}
+
+impl std::ops::Index<&i32> for Series {
+    type Output = YearPoint;
+
+    /// Panics without the year, as a map's index does (tests only).
+    fn index(&self, year: &i32) -> &YearPoint {
+        self.get(year).expect("a year of the series")
+    }
+}
+
+impl<'s> IntoIterator for &'s Series {
+    type Item = (&'s i32, &'s YearPoint);
+    type IntoIter = SeriesIter<'s>;
+
+    fn into_iter(self) -> SeriesIter<'s> {
+        self.iter()
+    }
+}

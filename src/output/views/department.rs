@@ -467,7 +467,7 @@ fn figure_rows(dep: &Department<'_>, figures: &DepartmentFigures) -> Vec<FigureR
         .collect()
 }
 
-fn budget_vs_actual(id: &str, title: &str, series: &BTreeMap<i32, YearPoint>) -> Chart {
+fn budget_vs_actual(id: &str, title: &str, series: &crate::model::amounts::Series) -> Chart {
     Chart {
         id: id.to_owned(),
         title: title.to_owned(),

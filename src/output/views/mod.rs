@@ -9,7 +9,7 @@ use crate::analyze::{Department, District, Form, SiteModel};
 use crate::config::SiteConfig;
 use crate::diagnostic::{Code, Counts, Diagnostic, Severity};
 use crate::format::{money, percent, plain};
-use crate::model::amounts::{Amounts, YearPoint};
+use crate::model::amounts::Amounts;
 use crate::model::quality::Quality;
 use crate::model::taxonomy;
 use crate::model::{BudgetLine, Declaration, Row};
