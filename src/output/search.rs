@@ -138,32 +138,81 @@ const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 /// base 64 (5 bits a character, the sixth says "more follows"), or, when shorter, `*` and a
 /// bitmap of all `n` departments, 6 to a character. Nothing in it needs escaping in JSON.
 pub fn encode_ids(ids: &[usize], n: usize) -> String {
-    let mut list = String::new();
-    let mut prev: Option<usize> = None;
+    let mut list = IdList::default();
     for &id in ids {
-        let mut gap = match prev {
-            Some(p) => id - p - 1,
-            None => id,
-        };
-        prev = Some(id);
+        list.push(id);
+    }
+    list.into_encoded(n)
+}
+
+/// The value of an `ALPHABET` character.
+fn digit(c: u8) -> usize {
+    usize::from(match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'-' => 62,
+        _ => 63,
+    })
+}
+
+/// A sorted list of department numbers while an index is made, kept as `encode_ids` writes
+/// its gaps (a character for most): at 20,000 departments every token's numbers as `u32`s were
+/// 47 MB held to the end of the index.
+#[derive(Debug, Default)]
+struct IdList {
+    gaps: Vec<u8>,
+    /// The last number pushed, plus one (0: none yet).
+    next: usize,
+}
+
+impl IdList {
+    /// Adds `id`, greater than every number before it.
+    fn push(&mut self, id: usize) {
+        let mut gap = id.saturating_sub(self.next);
+        self.next = id + 1;
         while gap >= 32 {
-            list.push(ALPHABET[32 | (gap & 31)] as char);
+            self.gaps.push(ALPHABET[32 | (gap & 31)]);
             gap >>= 5;
         }
-        list.push(ALPHABET[gap] as char);
+        self.gaps.push(ALPHABET[gap]);
     }
-    let bitmap_len = 1 + n.div_ceil(6);
-    if bitmap_len >= list.len() {
-        return list;
+
+    /// The numbers back, from their gaps.
+    fn ids(&self) -> Vec<usize> {
+        let mut out = Vec::new();
+        let (mut next, mut gap, mut shift) = (0usize, 0usize, 0u32);
+        for &c in &self.gaps {
+            let v = digit(c);
+            gap |= (v & 31) << shift;
+            if v & 32 != 0 {
+                shift += 5;
+            } else {
+                let id = next + gap;
+                out.push(id);
+                next = id + 1;
+                (gap, shift) = (0, 0);
+            }
+        }
+        out
     }
-    let mut bits = vec![0u8; n.div_ceil(6)];
-    for &id in ids {
-        bits[id / 6] |= 1 << (id % 6);
+
+    /// The gaps, or `*` and a bitmap of all `n` departments when that is shorter.
+    fn into_encoded(self, n: usize) -> String {
+        let bitmap_len = 1 + n.div_ceil(6);
+        if bitmap_len >= self.gaps.len() {
+            // ALPHABET is ASCII.
+            return String::from_utf8(self.gaps).unwrap_or_default();
+        }
+        let mut bits = vec![0u8; n.div_ceil(6)];
+        for id in self.ids().into_iter().filter(|&id| id < n) {
+            bits[id / 6] |= 1 << (id % 6);
+        }
+        let mut out = String::with_capacity(bitmap_len);
+        out.push('*');
+        out.extend(bits.into_iter().map(|b| ALPHABET[b as usize] as char));
+        out
     }
-    let mut out = String::with_capacity(bitmap_len);
-    out.push('*');
-    out.extend(bits.into_iter().map(|b| ALPHABET[b as usize] as char));
-    out
 }
 
 /// The tokens a searchable text gives: every pair of neighbouring characters (lowercased,
@@ -312,8 +361,8 @@ pub fn write_district_index_in<E: Send>(
     let folder = index_folder(d);
     let slug_json = json(slug);
     // Each token's departments, numbered in order (so each list comes sorted).
-    let mut pairs: std::collections::BTreeMap<Pair, Vec<u32>> = Default::default();
-    let mut whole: std::collections::BTreeMap<String, Vec<u32>> = Default::default();
+    let mut pairs: std::collections::BTreeMap<Pair, IdList> = Default::default();
+    let mut whole: std::collections::BTreeMap<String, IdList> = Default::default();
     let mut filters: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
     let mut years: std::collections::BTreeMap<i32, Vec<usize>> = Default::default();
     for (b, deps) in d.departments.chunks(block).enumerate() {
@@ -343,12 +392,11 @@ pub fn write_district_index_in<E: Send>(
             .collect::<Result<_, E>>()?;
         for (j, t) in made.into_iter().flatten().enumerate() {
             let id = first + j;
-            let id32 = u32::try_from(id).unwrap_or(u32::MAX);
             for p in t.pairs {
-                pairs.entry(p).or_default().push(id32);
+                pairs.entry(p).or_default().push(id);
             }
             for w in t.whole {
-                whole.entry(w).or_default().push(id32);
+                whole.entry(w).or_default().push(id);
             }
             for k in t.filters {
                 filters.entry(k).or_default().push(id);
@@ -358,19 +406,14 @@ pub fn write_district_index_in<E: Send>(
             }
         }
     }
-    let encode = |ids: &[u32]| {
-        let ids: Vec<usize> = ids.iter().map(|&i| i as usize).collect();
-        encode_ids(&ids, n)
-    };
     // Words and pairs go to a chunk by their first character; a character with more than
     // a chunk's worth is split by the first two characters (`示` → `示例`, `示范`, …).
     let mut size_of: std::collections::BTreeMap<char, usize> = Default::default();
-    let pair_texts: Vec<String> = pairs.keys().map(|p| pair_text(*p)).collect();
-    let pairs: Vec<(&str, String)> = pairs
-        .values()
-        .zip(&pair_texts)
-        .map(|(ids, t)| (t.as_str(), encode(ids)))
-        .collect();
+    let (pair_texts, encoded): (Vec<String>, Vec<String>) = pairs
+        .into_iter()
+        .map(|(p, ids)| (pair_text(p), ids.into_encoded(n)))
+        .unzip();
+    let pairs: Vec<(&str, String)> = pair_texts.iter().map(String::as_str).zip(encoded).collect();
     for w in &vocab {
         *size_of.entry(first_char(w)).or_default() += w.len() + 1;
     }
@@ -421,8 +464,8 @@ pub fn write_district_index_in<E: Send>(
     }
     // Whole texts by hash, in chunks `x<n>.js` chosen by the hash: a term loads one.
     let whole: Vec<(u32, String)> = whole
-        .iter()
-        .map(|(t, ids)| (fnv32(t), encode(ids)))
+        .into_iter()
+        .map(|(t, ids)| (fnv32(&t), ids.into_encoded(n)))
         .collect();
     let exact = whole
         .iter()

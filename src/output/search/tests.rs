@@ -20,6 +20,8 @@ fn department_lists_read_back_as_gaps_or_as_a_bitmap_whichever_is_shorter() {
         (vec![3, 40, 41, 1000, 70_000], 100_000),
         ((0..2000).collect::<Vec<_>>(), 2000),
         ((0..20_000).step_by(3).collect(), 20_000),
+        // A bitmap whose gaps had to be read back, one of them several characters long.
+        ((0..3000).chain([9_999]).collect(), 10_000),
     ] {
         let e = encode_ids(&ids, n);
         assert_eq!(decode_ids(&e), ids, "{e}");
