@@ -602,6 +602,8 @@ fn generated_self_evaluations_read_exactly_fire_their_plants_and_publish_the_ora
         Default::default();
     let mut boards: std::collections::BTreeMap<(String, i32), Vec<Vec<String>>> =
         Default::default();
+    type TableRow = (String, [Decimal; 4], String, [usize; 3]);
+    let mut tables: std::collections::BTreeMap<(String, i32), Vec<TableRow>> = Default::default();
     for e in evals.iter().filter(|e| {
         // Errors withhold a form; a self-evaluation of no declared department has no page.
         !e.planted.iter().any(|c| {
@@ -716,6 +718,23 @@ fn generated_self_evaluations_read_exactly_fire_their_plants_and_publish_the_ora
                 e.changed.len().to_string(),
                 e.dropped.len().to_string(),
             ]);
+        // Its row of the year's self-evaluations.csv (checked below): department, execution
+        // rate, self-score, review, the self-score's lead, review grade, changed, dropped, added.
+        let d = |h: i64| Decimal::new(h, 2);
+        tables
+            .entry((folder.clone(), e.fiscal_year))
+            .or_default()
+            .push((
+                e.department.clone(),
+                [
+                    d(e.rate_hundredths),
+                    d(e.self_hundredths),
+                    d(e.review_hundredths),
+                    d(e.self_hundredths - e.review_hundredths),
+                ],
+                e.review_grade.clone(),
+                [e.changed.len(), e.dropped.len(), e.added.len()],
+            ));
         let listed = changes_of.entry((folder, e.fiscal_year)).or_default();
         for name in e.changed.iter().chain(&e.dropped) {
             listed.push((e.department.clone(), name.clone()));
@@ -740,6 +759,56 @@ fn generated_self_evaluations_read_exactly_fire_their_plants_and_publish_the_ora
         assert_eq!(
             got, want,
             "{folder} {year}: changed-targets.csv against the oracle"
+        );
+    }
+    // Each year's self-evaluations.csv: a row per published self-evaluation with the oracle's
+    // rate, scores, the self-score's lead over the review, grade and counts.
+    assert!(
+        tables.values().flatten().any(|r| r.1[3] != Decimal::ZERO),
+        "no self-score above its review: the lead column would go unchecked"
+    );
+    for ((folder, year), mut want) in tables {
+        let path = out.join(format!("{folder}/years/{year}/self-evaluations.csv"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut lines = text.trim_start_matches('\u{feff}').lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let col = |name: &str| {
+            header
+                .iter()
+                .position(|h| *h == name)
+                .unwrap_or_else(|| panic!("no column {name} in {header:?}"))
+        };
+        let (rate, own, review, lead) = (
+            col("预算执行率（%）"),
+            col("自评得分"),
+            col("复核得分"),
+            col("自评高出复核"),
+        );
+        let (grade, counts) = (
+            col("复核等级"),
+            [
+                col("指标值改动数"),
+                col("未自评的申报指标数"),
+                col("新增指标数"),
+            ],
+        );
+        let mut got: Vec<TableRow> = lines
+            .map(|l| {
+                let f: Vec<&str> = l.split(',').collect();
+                let n = |i: usize| f[i].parse::<Decimal>().unwrap_or_else(|_| panic!("{l}"));
+                (
+                    f[0].to_owned(),
+                    [n(rate), n(own), n(review), n(lead)],
+                    f[grade].to_owned(),
+                    counts.map(|i| f[i].parse::<usize>().unwrap()),
+                )
+            })
+            .collect();
+        got.sort();
+        want.sort();
+        assert_eq!(
+            got, want,
+            "{folder} {year}: self-evaluations.csv (rate, self-score, review, lead, grade, counts) against the oracle"
         );
     }
     // The board of each year (on its year page; the dashboard shows the latest's): a row per
