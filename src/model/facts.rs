@@ -18,8 +18,12 @@ pub struct Facts {
     pub fiscal_year: Option<i32>,
     /// The title's line (else the department cell's): where file-level findings point.
     pub anchor: Option<u32>,
-    /// The six budget rows, in `Row::ALL` order.
-    pub rows: Vec<RowFacts>,
+    /// The six budget rows, in `Row::ALL` order: where each stood and its budget (`row`).
+    rows: [RowLine; 6],
+    /// Each row's prior-year actuals, the rows' one after another (`prior_ends`): one
+    /// allocation a form, not seven (at 60,000 forms the per-row vectors were 37 MB).
+    prior: Box<[(i32, Option<Decimal>)]>,
+    prior_ends: [u16; 6],
     /// The prior years of the table, as its header gives them (latest first).
     pub prior_years: Vec<i32>,
     pub indicator_count: usize,
@@ -38,11 +42,20 @@ pub struct Facts {
     pub content_digest: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RowFacts {
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct RowLine {
+    line: Option<u32>,
+    budget: Option<Decimal>,
+}
+
+/// One budget row of a form's facts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowFacts<'f> {
+    /// Its line in the file.
     pub line: Option<u32>,
     pub budget: Option<Decimal>,
-    pub prior: Vec<(i32, Option<Decimal>)>,
+    /// Its actuals of the prior years, as the form gives them.
+    pub prior: &'f [(i32, Option<Decimal>)],
 }
 
 impl Facts {
@@ -52,17 +65,21 @@ impl Facts {
             department: d.department.clone(),
             fiscal_year: d.fiscal_year,
             anchor: source.title.or(source.department),
-            rows: Row::ALL
+            rows: Row::ALL.map(|r| RowLine {
+                line: source.row(r),
+                budget: d.budget_line(r).budget,
+            }),
+            prior: Row::ALL
                 .iter()
-                .map(|&r| {
-                    let line = d.budget_line(r);
-                    RowFacts {
-                        line: source.row(r),
-                        budget: line.budget,
-                        prior: line.prior_years.0.clone(),
-                    }
-                })
+                .flat_map(|&r| d.budget_line(r).prior_years.0.iter().copied())
                 .collect(),
+            prior_ends: {
+                let mut end = 0usize;
+                Row::ALL.map(|r| {
+                    end += d.budget_line(r).prior_years.0.len();
+                    u16::try_from(end).unwrap_or(u16::MAX)
+                })
+            },
             prior_years: d.prior_years(),
             indicator_count: d.goals.iter().map(|g| g.indicators.len()).sum(),
             quality: quality::quality(d),
@@ -75,9 +92,27 @@ impl Facts {
         facts
     }
 
-    pub fn row(&self, row: Row) -> &RowFacts {
+    pub fn row(&self, row: Row) -> RowFacts<'_> {
         let i = Row::ALL.iter().position(|&r| r == row).unwrap_or(0);
-        &self.rows[i]
+        self.row_at(i)
+    }
+
+    /// The six rows in `Row::ALL` order.
+    pub fn rows(&self) -> impl Iterator<Item = (Row, RowFacts<'_>)> + '_ {
+        Row::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, &r)| (r, self.row_at(i)))
+    }
+
+    fn row_at(&self, i: usize) -> RowFacts<'_> {
+        let start = if i == 0 { 0 } else { self.prior_ends[i - 1] };
+        let (start, end) = (usize::from(start), usize::from(self.prior_ends[i]));
+        RowFacts {
+            line: self.rows[i].line,
+            budget: self.rows[i].budget,
+            prior: self.prior.get(start..end).unwrap_or(&[]),
+        }
     }
 }
 
@@ -87,9 +122,8 @@ fn content_digest(f: &Facts) -> u64 {
     use std::hash::Hasher;
     let mut h = crate::hash::Fnv::new();
     let content = serde_json::to_string(&(
-        f.rows
-            .iter()
-            .map(|r| (&r.budget, &r.prior))
+        f.rows()
+            .map(|(_, r)| (r.budget, r.prior))
             .collect::<Vec<_>>(),
         &f.prior_years,
         &f.search,
@@ -101,7 +135,7 @@ fn content_digest(f: &Facts) -> u64 {
     h.finish()
 }
 
-impl RowFacts {
+impl RowFacts<'_> {
     pub fn prior_value(&self, year: i32) -> Option<Decimal> {
         self.prior
             .iter()

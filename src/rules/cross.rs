@@ -75,8 +75,8 @@ fn revisions(forms: &[&Entry<'_>], out: &mut Vec<Diagnostic>) {
     let mut reported: BTreeMap<(i32, Row), Vec<(&Entry<'_>, rust_decimal::Decimal)>> =
         BTreeMap::new();
     for f in forms {
-        for (&row, facts) in Row::ALL.iter().zip(&f.facts.rows) {
-            for (year, value) in &facts.prior {
+        for (row, facts) in f.facts.rows() {
+            for (year, value) in facts.prior {
                 if let Some(v) = value {
                     reported.entry((*year, row)).or_default().push((f, *v));
                 }
