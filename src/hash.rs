@@ -104,6 +104,33 @@ impl Default for Digest {
     }
 }
 
+/// A writer that digests what passes through it (`Digest`): a file written as it is made gets
+/// the `digest` of its bytes.
+pub struct Digesting<W> {
+    pub inner: W,
+    pub digest: Digest,
+}
+
+impl<W: std::io::Write> Digesting<W> {
+    pub fn new(inner: W) -> Self {
+        Digesting {
+            inner,
+            digest: Digest::new(),
+        }
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for Digesting<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.digest.update(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// A fast stable hash of bytes (FNV-1a over 8-byte words): tells a changed file from an
 /// unchanged one; not a published format.
 pub fn digest(bytes: &[u8]) -> u64 {

@@ -57,32 +57,6 @@ pub(super) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ 
     }
 }
 
-/// A writer that digests what passes through it (`hash::Digest`), as `write` digests bytes.
-struct Digesting<W> {
-    inner: W,
-    digest: crate::hash::Digest,
-}
-
-impl<W: std::io::Write> Digesting<W> {
-    fn new(inner: W) -> Self {
-        Digesting {
-            inner,
-            digest: crate::hash::Digest::new(),
-        }
-    }
-}
-
-impl<W: std::io::Write> std::io::Write for Digesting<W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.digest.update(&buf[..n]);
-        Ok(n)
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
-    }
-}
-
 /// The `site-io` failpoint, passed by every file-system operation of the writer: `return`
 /// fails the operation, `return(enospc)` fails it as a full disk, `return(abort)` kills the
 /// process on the spot (no destructor runs, as with `kill -9` or a power loss).
@@ -334,7 +308,7 @@ impl Writer {
         produce: impl Fn(&mut dyn std::io::Write) -> std::io::Result<()>,
     ) -> Result<(), WriteError> {
         let same = |p: &PublishedFile| {
-            let mut sink = Digesting::new(std::io::sink());
+            let mut sink = crate::hash::Digesting::new(std::io::sink());
             produce(&mut sink).map_err(io(Path::new(rel)))?;
             Ok(sink.digest.finish() == (p.digest, p.stamp.size))
         };
@@ -343,7 +317,7 @@ impl Writer {
         };
         failpoint().map_err(io(&path))?;
         let file = std::fs::File::create(&path).map_err(io(&path))?;
-        let mut out = Digesting::new(std::io::BufWriter::with_capacity(1 << 16, file));
+        let mut out = crate::hash::Digesting::new(std::io::BufWriter::with_capacity(1 << 16, file));
         produce(&mut out).map_err(io(&path))?;
         let (digest, _) = out.digest.finish();
         let file = out
