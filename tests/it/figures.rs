@@ -190,6 +190,39 @@ fn publish(dir: &Path, input: std::path::PathBuf) -> std::path::PathBuf {
     public
 }
 
+/// A report that fits one page has no pager and no second page: its findings are all there,
+/// and the unpublished files are listed without links to a page (mutation testing: a pager of
+/// one page, `count >= 1`, went unseen).
+#[test]
+fn a_report_of_one_page_has_no_pager() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("submissions");
+    for i in 0..3 {
+        let mut v = form(&format!("示例区单位{i:03}"), 2021, 100, "≥90%");
+        v["income"]["total"]["budget"] = json!(999);
+        let text = serde_json::to_string_pretty(&v).unwrap();
+        common::write(&input, &format!("示例区/单位{i:03}-2021.json"), text);
+    }
+    let clean = serde_json::to_string_pretty(&form("示例区甲局", 2021, 100, "≥90%")).unwrap();
+    common::write(&input, "示例区/甲局-2021.json", clean);
+    let public = publish(dir.path(), input);
+    let html = std::fs::read_to_string(public.join("report.html")).unwrap();
+    assert!(!public.join("report-2.html").exists(), "a second page");
+    assert!(
+        !html.contains("class=\"pager\""),
+        "a pager on a one-page report"
+    );
+    assert!(
+        !html.contains("第 1 页"),
+        "a page number on a one-page report"
+    );
+    assert_eq!(
+        html.matches("<details class=\"file-group\" id=\"").count(),
+        3,
+        "the three withheld forms' findings"
+    );
+}
+
 /// A build where hundreds of forms have errors (issue 20: 84 MB in one report page at 20,000)
 /// lists them on numbered report pages of at most `PAGE_GROUPS` forms, each page well under
 /// 1 MB; each form's findings stand on exactly one page, the first page keeps the summary and
