@@ -625,6 +625,17 @@ fn the_report_page_lists_every_finding_of_every_rule_as_check_reports_it() {
         })
         .collect();
     want.sort();
+    // (errors, warnings) of each file, as `check` reports them.
+    let mut severities: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+    for d in report["diagnostics"].as_array().unwrap() {
+        let entry = severities
+            .entry(d["file"].as_str().unwrap().to_owned())
+            .or_default();
+        match d["severity"].as_str().unwrap() {
+            "error" => entry.0 += 1,
+            _ => entry.1 += 1,
+        }
+    }
     let counts = code_counts(&report);
     // Every rule of the catalog (the codes `cases` of both kinds cover) has findings here.
     let self_eval = crate::self_eval::cases();
@@ -649,6 +660,23 @@ fn the_report_page_lists_every_finding_of_every_rule_as_check_reports_it() {
         ))
         .trim_start_matches("文件：")
         .to_owned();
+        // Its heading counts its errors and warnings as `check` does.
+        let counts = between(group, "<span class=\"counts\">", "</span>");
+        let n = |word: &str| -> usize {
+            let before = &counts[..counts.find(word).unwrap_or_else(|| panic!("{counts}"))];
+            let digits: String = before
+                .trim_end()
+                .chars()
+                .rev()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            digits.chars().rev().collect::<String>().parse().unwrap()
+        };
+        assert_eq!(
+            (n("个错误"), n("个警告")),
+            severities.get(&file).copied().unwrap_or_default(),
+            "{file}: the report's counts (errors, warnings) against `check --format json`"
+        );
         for row in rows(between(group, "<table", "</table>")) {
             let [line, rule, message] = &row[..] else {
                 panic!("a finding row of {file} has cells {row:?}");
