@@ -899,6 +899,28 @@ fn the_method_page_and_the_report_list_the_readmes_rule_catalog() {
     for r in &rows_of {
         assert!(!r[1].is_empty(), "about.html: rule {} has no name", r[0]);
     }
+    // The indicator taxonomy, against the spec's paragraph ("Taxonomy (…): 产出 → 数量, …;
+    // …"): each level 1 with its level-2 names, in the spec's order (mutation testing: an
+    // empty table went unseen).
+    let spec = std::fs::read_to_string("docs/spec/declaration-v1.md").unwrap();
+    let paragraph = &spec[spec.find("\nTaxonomy (").expect("the spec's taxonomy") + 1..];
+    let paragraph = &paragraph[..paragraph.find("\n\n").unwrap()];
+    let listed = paragraph[paragraph.find("): ").unwrap() + 3..].replace('\n', " ");
+    let taxonomy: Vec<Vec<String>> = listed
+        .trim_end_matches('.')
+        .split(';')
+        .map(|entry| {
+            let (l1, l2) = entry.split_once('→').unwrap();
+            let l2: Vec<String> = l2.split(',').map(|x| format!("{}指标", x.trim())).collect();
+            vec![format!("{}指标", l1.trim()), l2.join("、")]
+        })
+        .collect();
+    assert_eq!(taxonomy.len(), 4, "the spec's taxonomy: {taxonomy:?}");
+    assert_eq!(
+        rows(between(&about, "<h2 id=\"taxonomy\">", "</table>")),
+        taxonomy,
+        "about.html's indicator taxonomy (level 1, its level-2 names), against the spec"
+    );
     // The report's table per rule: every rule, in the same order, with its severity.
     let report = read(&s.public, "report.html");
     let shown: Vec<(String, String)> = rows(between(&report, "<h2 id=\"rules-h\">", "</table>"))
