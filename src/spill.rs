@@ -104,21 +104,36 @@ impl Spilled {
 
     /// Writes every byte to `out`.
     pub fn copy_to(&self, out: &mut dyn Write) -> io::Result<()> {
+        self.copy_range_to(0, self.len(), out)
+    }
+
+    /// Writes `len` bytes from `start` to `out`; a range past the end is an error.
+    pub fn copy_range_to(&self, start: u64, len: u64, out: &mut dyn Write) -> io::Result<()> {
+        let short = |had: u64| {
+            io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                format!("暂存的数据只有 {had} 字节，少于所需的 {len} 字节"),
+            )
+        };
         match self {
-            Spilled::Memory(m) => out.write_all(m),
-            Spilled::File(file, len) => {
+            Spilled::Memory(m) => {
+                let range = usize::try_from(start)
+                    .ok()
+                    .zip(usize::try_from(start + len).ok())
+                    .and_then(|(a, b)| m.get(a..b))
+                    .ok_or_else(|| short(m.len() as u64))?;
+                out.write_all(range)
+            }
+            Spilled::File(file, _) => {
                 let mut file = file
                     .lock()
                     .map_err(|_| io::Error::other("temporary file poisoned"))?;
-                file.rewind()?;
-                let copied = io::copy(&mut (&mut *file).take(*len), out)?;
-                if copied == *len {
+                file.seek(io::SeekFrom::Start(start))?;
+                let copied = io::copy(&mut (&mut *file).take(len), out)?;
+                if copied == len {
                     Ok(())
                 } else {
-                    Err(io::Error::new(
-                        io::ErrorKind::UnexpectedEof,
-                        format!("临时文件只剩 {copied} 字节（应为 {len} 字节）"),
-                    ))
+                    Err(short(copied))
                 }
             }
         }
@@ -157,6 +172,15 @@ mod tests {
         // Read twice (a district's own file and the site's), the same bytes each time.
         assert_eq!(read(&past), all);
         assert_eq!(read(&past), all);
+        // A range of it (a district's part of the site's buffer), from memory and from the
+        // file alike; past the end, an error.
+        for s in [&at_limit, &past] {
+            let mut part = Vec::new();
+            s.copy_range_to(3, 9, &mut part).unwrap();
+            assert_eq!(part, &all[3..12]);
+            let mut none = Vec::new();
+            assert!(s.copy_range_to(5, all.len() as u64, &mut none).is_err());
+        }
         let empty = written(0, &[]);
         assert!(empty.is_empty() && read(&empty).is_empty());
     }

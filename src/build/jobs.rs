@@ -111,13 +111,8 @@ pub fn publish(
         feed::source_date_epoch(),
     );
     let figures: Vec<DistrictFigures> = model.districts.par_iter().map(stats::district).collect();
-    let data: Vec<DistrictData> = model
-        .districts
-        .iter()
-        .zip(&figures)
-        .map(|(d, f)| dataset::district(d, f))
-        .collect::<std::io::Result<_>>()
-        .map_err(|source| BuildError::Spill {
+    let data: Vec<DistrictData> =
+        dataset::districts(&model.districts, &figures).map_err(|source| BuildError::Spill {
             dir: std::env::temp_dir(),
             source,
         })?;

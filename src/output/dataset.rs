@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 pub const SCHEMA: &str = "district/v1";
 
@@ -70,31 +71,77 @@ fn r2(d: Option<Decimal>) -> Option<Decimal> {
 /// `write_json` and `write_site` write. The departments are most of the file (8 MB for 2,000
 /// of them, 51 MB for 20,000) and the site's file repeats every district's: each is serialised
 /// once per build, in parallel, and written into both, piece by piece (neither file is ever
-/// whole in memory). Held until both are written, they go to a temporary file past
-/// `spill::SPILL_OVER` (a 20,000-department district's held 55 MB to the end of the build).
+/// whole in memory). Held until both are written, every district's go into one buffer, in a
+/// temporary file past `spill::SPILL_OVER` (`districts`): the site's list is the whole buffer,
+/// a district's its range of it. (A 20,000-department district's held 55 MB to the end of the
+/// build; a buffer per district kept 160 districts of 125 under the limit, in memory.)
 #[derive(Debug)]
 pub struct DistrictData {
     /// The document without its departments (`departments` empty).
     head: DistrictJson,
-    /// Each department's object as it stands in the document's `departments` (`piece`),
-    /// joined by `,\n`.
-    departments: Spilled,
+    /// Every district's department objects as they stand in the site's `departments`
+    /// (`piece`), joined by `,\n`.
+    all: Arc<Spilled>,
+    /// This district's: where they start in `all`, and how many bytes.
+    range: (u64, u64),
 }
 
 /// How many departments' objects are made at a time (in parallel), then written out.
 const BLOCK: usize = 512;
 
-/// A district's `district.json` pieces (the departments' objects made in parallel).
-pub fn district(d: &District<'_>, figures: &DistrictFigures) -> std::io::Result<DistrictData> {
-    district_spilling_over(d, figures, SPILL_OVER)
+/// The `district.json` pieces of each district (the departments' objects made in parallel).
+pub fn districts(
+    districts: &[District<'_>],
+    figures: &[DistrictFigures],
+) -> std::io::Result<Vec<DistrictData>> {
+    districts_spilling_over(districts, figures, SPILL_OVER)
 }
 
-fn district_spilling_over(
-    d: &District<'_>,
-    figures: &DistrictFigures,
+fn districts_spilling_over(
+    districts: &[District<'_>],
+    figures: &[DistrictFigures],
     limit: usize,
-) -> std::io::Result<DistrictData> {
+) -> std::io::Result<Vec<DistrictData>> {
     use std::io::Write;
+    let mut all = SpillWriter::new(limit);
+    let mut ranges = Vec::with_capacity(districts.len());
+    for (d, figures) in districts.iter().zip(figures) {
+        if !d.departments.is_empty() && !all.is_empty() {
+            all.write_all(b",\n")?;
+        }
+        let start = all.len();
+        for (deps, figures) in d
+            .departments
+            .chunks(BLOCK)
+            .zip(figures.departments.chunks(BLOCK))
+        {
+            let pieces: Vec<String> = deps
+                .par_iter()
+                .zip(figures)
+                .map(|(dep, f)| piece(&department_json(d, dep, f)))
+                .collect();
+            for p in pieces {
+                if all.len() > start {
+                    all.write_all(b",\n")?;
+                }
+                all.write_all(p.as_bytes())?;
+            }
+        }
+        ranges.push((start, all.len() - start));
+    }
+    let all = Arc::new(all.finish()?);
+    Ok(districts
+        .iter()
+        .zip(ranges)
+        .map(|(d, range)| DistrictData {
+            head: head_of(d),
+            all: Arc::clone(&all),
+            range,
+        })
+        .collect())
+}
+
+fn head_of(d: &District<'_>) -> DistrictJson {
     let years = d
         .totals
         .iter()
@@ -109,34 +156,13 @@ fn district_spilling_over(
             )
         })
         .collect();
-    let mut departments = SpillWriter::new(limit);
-    for (deps, figures) in d
-        .departments
-        .chunks(BLOCK)
-        .zip(figures.departments.chunks(BLOCK))
-    {
-        let pieces: Vec<String> = deps
-            .par_iter()
-            .zip(figures)
-            .map(|(dep, f)| piece(&department_json(d, dep, f)))
-            .collect();
-        for p in pieces {
-            if !departments.is_empty() {
-                departments.write_all(b",\n")?;
-            }
-            departments.write_all(p.as_bytes())?;
-        }
+    DistrictJson {
+        schema: SCHEMA,
+        unit: "万元",
+        name: d.name.clone(),
+        years,
+        departments: Vec::new(),
     }
-    Ok(DistrictData {
-        head: DistrictJson {
-            schema: SCHEMA,
-            unit: "万元",
-            name: d.name.clone(),
-            years,
-            departments: Vec::new(),
-        },
-        departments: departments.finish()?,
-    })
 }
 
 fn department_json(
@@ -177,11 +203,11 @@ pub fn write_site(
     title: &str,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    assemble_into(
-        &site_head(model, title),
-        per_district.iter().map(|d| &d.departments),
-        out,
-    )
+    // Every district's pieces share one buffer, the site's list whole.
+    let list = per_district
+        .first()
+        .map(|d| (d.all.as_ref(), 0, d.all.len()));
+    assemble_into(&site_head(model, title), list, out)
 }
 
 /// The site document without its departments: every district's years summed.
@@ -214,7 +240,7 @@ fn site_head(model: &SiteModel<'_>, title: &str) -> DistrictJson {
 
 /// A district's `district.json`, written to `out` piece by piece.
 pub fn write_json(d: &DistrictData, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    assemble_into(&d.head, std::iter::once(&d.departments), out)
+    assemble_into(&d.head, Some((d.all.as_ref(), d.range.0, d.range.1)), out)
 }
 
 /// A department's object as `serde_json::to_string_pretty` writes it two levels in (an item
@@ -246,32 +272,27 @@ fn assemble(head: &DistrictJson, departments: &[String], limit: usize) -> String
         .expect("a temporary file");
     let joined = joined.finish().expect("a temporary file");
     let mut out = Vec::new();
-    assemble_into(head, std::iter::once(&joined), &mut out).expect("writing to memory");
+    let list = Some((&joined, 0, joined.len()));
+    assemble_into(head, list, &mut out).expect("writing to memory");
     String::from_utf8(out).expect("JSON is UTF-8")
 }
 
 /// `assemble` written to `out` piece by piece (a 20,000-department district's file is
 /// 51 MB; the build writes it without making it whole). `lists` are runs of department
-/// objects joined by `,\n` (a district's, or each district's in turn for the site's file).
-fn assemble_into<'a>(
+/// objects joined by `,\n`: `list` is a range (start, length) of a buffer of them.
+fn assemble_into(
     head: &DistrictJson,
-    lists: impl Iterator<Item = &'a Spilled>,
+    list: Option<(&Spilled, u64, u64)>,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     let s = serde_json::to_string_pretty(head).expect("district JSON serialises");
     const EMPTY: &str = "[]\n}";
     // `departments` is the struct's last field: never a document without its departments.
     assert!(s.ends_with(EMPTY), "district/v1 ends with its departments");
-    let mut lists = lists.filter(|l| !l.is_empty()).peekable();
-    if lists.peek().is_some() {
+    if let Some((buffer, start, len)) = list.filter(|l| l.2 > 0) {
         out.write_all(&s.as_bytes()[..s.len() - EMPTY.len()])?;
         out.write_all(b"[\n")?;
-        for (i, list) in lists.enumerate() {
-            if i > 0 {
-                out.write_all(b",\n")?;
-            }
-            list.copy_to(out)?;
-        }
+        buffer.copy_range_to(start, len, out)?;
         out.write_all(b"\n  ]\n}")?;
     } else {
         out.write_all(s.as_bytes())?;
