@@ -91,15 +91,12 @@ impl Write for SpillWriter {
 }
 
 impl Spilled {
-    pub fn len(&self) -> u64 {
+    /// How many bytes it holds.
+    pub(crate) fn len(&self) -> u64 {
         match self {
             Spilled::Memory(m) => m.len() as u64,
             Spilled::File(_, len) => *len,
         }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     /// Writes every byte to `out`.
@@ -182,7 +179,7 @@ mod tests {
             assert!(s.copy_range_to(5, all.len() as u64, &mut none).is_err());
         }
         let empty = written(0, &[]);
-        assert!(empty.is_empty() && read(&empty).is_empty());
+        assert!(empty.len() == 0 && read(&empty).is_empty());
     }
 
     #[test]

@@ -177,14 +177,6 @@ impl Series {
     pub fn iter(&self) -> SeriesIter<'_> {
         self.0.iter().map(|(y, p)| (y, p))
     }
-
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
 }
 
 impl From<std::collections::BTreeMap<i32, YearPoint>> for Series {

@@ -602,3 +602,61 @@ fn a_feed_keeps_its_last_200_entries() {
 fn rel_name(r: &serde_json::Value) -> &str {
     r["path"].as_str().unwrap_or("")
 }
+
+/// The site's `data/district.json` lists every district's departments, each district's as its
+/// own `<district>/data/district.json` lists them, in one valid document (the bundled site,
+/// three districts). Both are cut from one buffer of the departments' objects
+/// (`dataset::districts`): a missing separator between two districts, or a district's range
+/// cut wrong, shows here (mutation testing: only the byte digests saw the first).
+#[test]
+fn the_sites_district_json_is_every_districts_own_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let public = dir.path().join("public");
+    let o = bin()
+        .args(["build", "--no-cache", "--input", "submissions", "--output"])
+        .arg(&public)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let read = |p: &Path| -> Value {
+        let text = std::fs::read_to_string(p).unwrap();
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+    };
+    let site = read(&public.join("data/district.json"));
+    let listed = site["departments"].as_array().unwrap();
+    // The site's departments, district by district in the order listed.
+    let mut districts: Vec<(String, Vec<Value>)> = Vec::new();
+    for dep in listed {
+        let name = dep["district"].as_str().unwrap().to_owned();
+        match districts.last_mut() {
+            Some((d, deps)) if *d == name => deps.push(dep.clone()),
+            _ => districts.push((name, vec![dep.clone()])),
+        }
+    }
+    let mut own: Vec<(String, Vec<Value>)> = std::fs::read_dir(&public)
+        .unwrap()
+        .map(|e| e.unwrap().path().join("data/district.json"))
+        .filter(|p| p.exists())
+        .map(|p| {
+            let d = read(&p);
+            (
+                d["name"].as_str().unwrap().to_owned(),
+                d["departments"].as_array().unwrap().clone(),
+            )
+        })
+        .collect();
+    assert!(own.len() >= 3, "{} districts", own.len());
+    assert_eq!(
+        districts.len(),
+        own.len(),
+        "each district once, its departments together, in the site's file"
+    );
+    for (name, deps) in &districts {
+        let at = own.iter().position(|(n, _)| n == name).unwrap();
+        let (_, theirs) = own.remove(at);
+        assert_eq!(
+            deps, &theirs,
+            "{name}: the site's departments against its own file"
+        );
+    }
+}
