@@ -189,5 +189,27 @@ mod tests {
             (4, 11, 0)
         );
         assert_eq!(facts.quality.score, "33.75".parse::<Decimal>().unwrap());
+        // Its searchable text: the four 整体绩效目标 lines, four goals, 11 indicators, each
+        // piece as the form gives it (values read off the sample's expected JSON).
+        let t = &facts.search;
+        assert_eq!(t.overall().count(), 4);
+        assert_eq!(
+            t.overall().next(),
+            Some("开展金秋助学活动，对困难职工子女正在读书的，发放助学金")
+        );
+        assert_eq!(t.goals().map(|g| g.name).next(), Some("金秋助学"));
+        assert_eq!(t.goals().count(), 4);
+        assert_eq!(t.indicators().count(), 11);
+        let first = t.indicators().next().unwrap();
+        assert_eq!(
+            (first.level1, first.name, first.target),
+            ("产出指标", "2020年发放助学金数量", "合格")
+        );
+        // A blank overall line is left out, the others trimmed.
+        let mut d = loaded.declaration.clone();
+        d.overall_goals = vec!["  ".into(), " 目标一 ".into()];
+        d.annual_goal = None;
+        let t = FormText::of(&d);
+        assert_eq!(t.overall().collect::<Vec<_>>(), ["目标一"]);
     }
 }
