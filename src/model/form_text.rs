@@ -120,6 +120,21 @@ impl FormText {
             .filter(|i| !i.name.trim().is_empty() && !i.name.contains("___"))
     }
 
+    /// Packs owned lines and goals (as the unpacked structure held them).
+    pub fn from_owned(overall: &[String], goals: &[GoalText]) -> FormText {
+        FormText::new(
+            overall.iter().map(String::as_str),
+            goals.iter().map(|g| {
+                let indicators = g
+                    .indicators
+                    .iter()
+                    .map(|i| [i.level1.as_str(), i.name.as_str(), i.target.as_str()])
+                    .collect();
+                (g.name.as_str(), indicators)
+            }),
+        )
+    }
+
     /// The form's text of a declaration: trimmed, blank overall lines left out.
     pub fn of(d: &super::Declaration) -> FormText {
         fn s(o: &Option<String>) -> &str {
@@ -242,17 +257,7 @@ struct Owned {
 impl<'de> Deserialize<'de> for FormText {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<FormText, D::Error> {
         let o = Owned::deserialize(deserializer)?;
-        Ok(FormText::new(
-            o.overall.iter().map(String::as_str),
-            o.goals.iter().map(|g| {
-                let indicators = g
-                    .indicators
-                    .iter()
-                    .map(|i| [i.level1.as_str(), i.name.as_str(), i.target.as_str()])
-                    .collect();
-                (g.name.as_str(), indicators)
-            }),
-        ))
+        Ok(FormText::from_owned(&o.overall, &o.goals))
     }
 }
 
@@ -305,17 +310,7 @@ mod tests {
     }
 
     fn pack(u: &Unpacked) -> FormText {
-        FormText::new(
-            u.overall.iter().map(String::as_str),
-            u.goals.iter().map(|g| {
-                let rows = g
-                    .indicators
-                    .iter()
-                    .map(|i| [i.level1.as_str(), i.name.as_str(), i.target.as_str()])
-                    .collect();
-                (g.name.as_str(), rows)
-            }),
-        )
+        FormText::from_owned(&u.overall, &u.goals)
     }
 
     #[test]

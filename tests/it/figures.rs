@@ -190,22 +190,29 @@ fn publish(dir: &Path, input: std::path::PathBuf) -> std::path::PathBuf {
     public
 }
 
-/// A report that fits one page has no pager and no second page: its findings are all there,
-/// and the unpublished files are listed without links to a page (mutation testing: a pager of
-/// one page, `count >= 1`, went unseen).
-#[test]
-fn a_report_of_one_page_has_no_pager() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("submissions");
-    for i in 0..3 {
+/// A district of `withheld` forms with an error each and one clean form, published under
+/// `dir`.
+fn withheld_district(dir: &std::path::Path, withheld: usize) -> std::path::PathBuf {
+    let input = dir.join("submissions");
+    for i in 0..withheld {
         let mut v = form(&format!("示例区单位{i:03}"), 2021, 100, "≥90%");
+        // The income total disagrees with its parts: an error, so the form is withheld.
         v["income"]["total"]["budget"] = json!(999);
         let text = serde_json::to_string_pretty(&v).unwrap();
         common::write(&input, &format!("示例区/单位{i:03}-2021.json"), text);
     }
     let clean = serde_json::to_string_pretty(&form("示例区甲局", 2021, 100, "≥90%")).unwrap();
     common::write(&input, "示例区/甲局-2021.json", clean);
-    let public = publish(dir.path(), input);
+    publish(dir, input)
+}
+
+/// A report that fits one page has no pager and no second page: its findings are all there,
+/// and the unpublished files are listed without links to a page (mutation testing: a pager of
+/// one page, `count >= 1`, went unseen).
+#[test]
+fn a_report_of_one_page_has_no_pager() {
+    let dir = tempfile::tempdir().unwrap();
+    let public = withheld_district(dir.path(), 3);
     let html = std::fs::read_to_string(public.join("report.html")).unwrap();
     assert!(!public.join("report-2.html").exists(), "a second page");
     assert!(
@@ -232,18 +239,8 @@ fn a_report_of_one_page_has_no_pager() {
 fn a_long_report_is_cut_into_numbered_pages_and_every_link_finds_its_page() {
     use budgetsite::analyze::report::PAGE_GROUPS;
     let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("submissions");
     let withheld = 2 * PAGE_GROUPS + 30;
-    for i in 0..withheld {
-        let mut v = form(&format!("示例区单位{i:03}"), 2021, 100, "≥90%");
-        // The income total disagrees with its parts: an error, so the form is withheld.
-        v["income"]["total"]["budget"] = json!(999);
-        let text = serde_json::to_string_pretty(&v).unwrap();
-        common::write(&input, &format!("示例区/单位{i:03}-2021.json"), text);
-    }
-    let clean = serde_json::to_string_pretty(&form("示例区甲局", 2021, 100, "≥90%")).unwrap();
-    common::write(&input, "示例区/甲局-2021.json", clean);
-    let public = publish(dir.path(), input);
+    let public = withheld_district(dir.path(), withheld);
 
     let names = ["report.html", "report-2.html", "report-3.html"];
     assert!(!public.join("report-4.html").exists(), "a fourth page");
