@@ -359,6 +359,18 @@ mod tests {
     }
 
     #[test]
+    fn long_pieces_are_kept_whole() {
+        // Two pieces whose lengths multiply past 4 GB but add to far less: both kept (the
+        // guard is on the text's length, not a product of them).
+        let long = "长".repeat(25_000);
+        let t = FormText::new([long.as_str(), long.as_str()], []);
+        assert_eq!(
+            t.overall().collect::<Vec<_>>(),
+            [long.as_str(), long.as_str()]
+        );
+    }
+
+    #[test]
     fn texts_with_the_same_pieces_in_other_places_differ() {
         let a = FormText::new(["甲"], [("乙", vec![])]);
         let b = FormText::new(["甲", "乙"], []);
