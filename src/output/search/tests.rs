@@ -86,3 +86,26 @@ fn the_vocabulary_holds_jieba_words_and_their_parts() {
     assert!(v.contains("助学"), "{v:?}");
     assert!(v.iter().all(|w| w.chars().count() >= 2));
 }
+
+#[test]
+fn an_id_lists_gaps_read_back_through_every_digit() {
+    // Gaps 0..2048 use every character of the alphabet, alone and as a continuation: the
+    // numbers read back from the gaps (as the bitmap is made) are the ones pushed.
+    let mut ids = Vec::new();
+    let mut next = 0;
+    for gap in 0..2048 {
+        next += gap;
+        ids.push(next);
+        next += 1;
+    }
+    let mut list = IdList::default();
+    for &id in &ids {
+        list.push(id);
+    }
+    let used: BTreeSet<u8> = list.gaps.iter().copied().collect();
+    assert_eq!(used.len(), 64, "every digit used");
+    assert_eq!(list.ids(), ids);
+    for (v, &c) in ALPHABET.iter().enumerate() {
+        assert_eq!(digit(c), v, "{}", c as char);
+    }
+}
