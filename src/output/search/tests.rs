@@ -28,6 +28,9 @@ fn department_lists_read_back_as_gaps_or_as_a_bitmap_whichever_is_shorter() {
         assert!(e.len() <= 1 + n.div_ceil(6) || !e.starts_with('*'));
         assert!(e.chars().all(|c| c == '*' || ALPHABET.contains(&(c as u8))));
     }
+    // A tie (the gaps as long as `*` and the bitmap) keeps the gaps.
+    assert_eq!(encode_ids(&[0, 1], 6), "AA");
+    assert_eq!(encode_ids(&[0, 1, 2], 6), "*H");
     assert!(encode_ids(&(0..2000).collect::<Vec<_>>(), 2000).starts_with('*'));
     assert!(!encode_ids(&[5, 900], 2000).starts_with('*'));
 }
