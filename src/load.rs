@@ -302,7 +302,7 @@ pub fn load_files(
         // The facts are kept to the end of a build; made on the reading threads, they sat
         // scattered among the pages of those threads' freed parsing work, which the allocator
         // could then not give back. Copied here, on this thread, and the originals dropped:
-        // 20 MB less peak at 60,000 forms (BENCHMARKS.md, "Memory", 2026-12-04 night). Not
+        // 20 MB less peak at 60,000 forms (BENCHMARKS.md, "2026-12-04 night: under 400 MB"). Not
         // where the declarations are kept: they hold those pages anyway.
         if !keep {
             if let Some(facts) = o.facts.take() {

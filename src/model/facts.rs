@@ -23,7 +23,7 @@ pub struct Facts {
     /// Each row's prior-year actuals, the rows' one after another (`prior_ends`): one
     /// allocation a form, not seven (at 60,000 forms the per-row vectors were 37 MB).
     prior: Box<[(i32, Option<Decimal>)]>,
-    prior_ends: [u16; 6],
+    prior_ends: [u32; 6],
     /// The prior years of the table, as its header gives them (latest first).
     pub prior_years: Vec<i32>,
     pub indicator_count: usize,
@@ -73,11 +73,13 @@ impl Facts {
                 .iter()
                 .flat_map(|&r| d.budget_line(r).prior_years.0.iter().copied())
                 .collect(),
+            // Ends of each row's run in `prior` (a form's few prior years: no count nears
+            // u32's range; one that did would be cut, never wrapped).
             prior_ends: {
                 let mut end = 0usize;
                 Row::ALL.map(|r| {
                     end += d.budget_line(r).prior_years.0.len();
-                    u16::try_from(end).unwrap_or(u16::MAX)
+                    u32::try_from(end).unwrap_or(u32::MAX)
                 })
             },
             prior_years: d.prior_years(),
@@ -107,7 +109,7 @@ impl Facts {
 
     fn row_at(&self, i: usize) -> RowFacts<'_> {
         let start = if i == 0 { 0 } else { self.prior_ends[i - 1] };
-        let (start, end) = (usize::from(start), usize::from(self.prior_ends[i]));
+        let (start, end) = (start as usize, self.prior_ends[i] as usize);
         RowFacts {
             line: self.rows[i].line,
             budget: self.rows[i].budget,
