@@ -467,14 +467,14 @@ mod evaluation_record_tests {
             change: 1,
             digest: 2,
             facts: None,
-            evaluation: Some(Box::new(Evaluation {
+            evaluation: Some(Box::new(Evaluation::new(
                 form,
-                source: EvalSource {
+                EvalSource {
                     total: Some(40),
                     ..EvalSource::default()
                 },
-                sheet: None,
-            })),
+                None,
+            ))),
             diagnostics: Vec::new(),
         };
         let bytes = postcard::to_stdvec(&record).unwrap();

@@ -129,21 +129,37 @@ impl<'a> Evaluations<'a> {
                     dep.evaluations = forms
                         .into_iter()
                         .map(|f| {
-                            let declared = dep.declared_indicators(f.year);
-                            let pairing = declared.as_ref().map(|declared| {
-                                let rows = declared.iter().map(|(l1, name, _)| (*l1, *name));
-                                pair_with(&f.evaluation.form, rows)
-                            });
-                            let changed = match (&declared, &pairing) {
-                                (Some(declared), Some(p)) => {
-                                    changed_targets(&f.evaluation.form, p, |j| declared[j].2)
+                            let form = &f.evaluation.form;
+                            let (pairing, changed) = match dep.form_of(f.year) {
+                                Some(declaration) => {
+                                    // The rules paired it with this declaration already,
+                                    // unless another of the year's stood first there.
+                                    let (p, changed) = f.evaluation.paired_with(
+                                        declaration.file,
+                                        declaration.source.sheet.as_deref(),
+                                        || {
+                                            let declared: Vec<(&str, &str, &str)> = declaration
+                                                .facts
+                                                .search
+                                                .named_indicators()
+                                                .map(|i| (i.level1, i.name, i.target))
+                                                .collect();
+                                            let rows =
+                                                declared.iter().map(|(l1, name, _)| (*l1, *name));
+                                            let p = pair_with(form, rows);
+                                            let changed =
+                                                changed_targets(form, &p, |j| declared[j].2);
+                                            (p, changed)
+                                        },
+                                    );
+                                    (Some(p), changed)
                                 }
-                                _ => vec![false; f.evaluation.form.indicators.len()],
+                                None => (None, vec![false; form.indicators.len()]),
                             };
                             EvalForm {
                                 pairing,
                                 changed,
-                                review: f.evaluation.review(),
+                                review: f.evaluation.review().clone(),
                                 file: f.file,
                                 sheet: f.sheet,
                                 digest: f.digest,

@@ -290,11 +290,11 @@ pub fn parse_all(file: &SourceFile, bytes: &[u8]) -> Vec<FileOutcome> {
         }
         FileOutcome {
             sheet: sheet.clone(),
-            evaluation: Some(Box::new(Evaluation {
-                form: parsed.form,
-                source: parsed.source,
+            evaluation: Some(Box::new(Evaluation::new(
+                parsed.form,
+                parsed.source,
                 sheet,
-            })),
+            ))),
             ..outcome(None, diagnostics)
         }
     };

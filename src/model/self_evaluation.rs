@@ -6,6 +6,8 @@
 //! content, so a form read back from JSON compares equal to the one read from text. The
 //! tool's own scoring of contract §3 is `model::review`.
 
+use super::once::Once;
+use super::review::Review;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -227,17 +229,77 @@ impl EvalSource {
 
 /// A self-evaluation as the run keeps it: the form, where its rows stood, and the worksheet
 /// it came from (for a workbook). Small, so kept whole (and in the build cache's records).
+/// Its review and its pairing with its declaration are worked out once, by the rules, and
+/// kept for the site (`Once`: not part of its identity or of the cache's records).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Evaluation {
     pub form: SelfEvaluation,
     pub source: EvalSource,
     pub sheet: Option<String>,
+    #[serde(skip)]
+    review: Once<Review>,
+    #[serde(skip)]
+    paired: Once<Paired>,
+}
+
+/// How a self-evaluation's indicators pair with those of one declaration.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Pairing {
+    /// For each evaluated indicator, the index of its declared one.
+    pub matched: Vec<Option<usize>>,
+    /// Declared indicators nobody evaluated.
+    pub dropped: Vec<usize>,
+}
+
+/// A pairing with the declaration it was made with (file and worksheet), and for each
+/// evaluated indicator whether it changed the declared target it pairs with.
+#[derive(Debug, Clone)]
+struct Paired {
+    declaration: (String, Option<String>),
+    pairing: Pairing,
+    changed: Vec<bool>,
 }
 
 impl Evaluation {
-    /// The tool's scoring of the form (contract §3).
-    pub fn review(&self) -> super::review::Review {
-        super::review::review(&self.form)
+    pub fn new(form: SelfEvaluation, source: EvalSource, sheet: Option<String>) -> Self {
+        Evaluation {
+            form,
+            source,
+            sheet,
+            review: Once::default(),
+            paired: Once::default(),
+        }
+    }
+
+    /// The tool's scoring of the form (contract §3), made on first use. The form must not
+    /// change after that (nothing changes a form once read).
+    pub fn review(&self) -> &Review {
+        self.review.get_or_init(|| super::review::review(&self.form))
+    }
+
+    /// Keeps the pairing with the declaration of `file` and `sheet` (and which targets
+    /// changed) for `paired_with` to give back.
+    pub fn keep_pairing(&self, file: &str, sheet: Option<&str>, pairing: &Pairing, changed: &[bool]) {
+        self.paired.keep(Paired {
+            declaration: (file.to_owned(), sheet.map(str::to_owned)),
+            pairing: pairing.clone(),
+            changed: changed.to_vec(),
+        });
+    }
+
+    /// The pairing kept for the declaration of `file` and `sheet`, else `make`'s.
+    pub fn paired_with(
+        &self,
+        file: &str,
+        sheet: Option<&str>,
+        make: impl FnOnce() -> (Pairing, Vec<bool>),
+    ) -> (Pairing, Vec<bool>) {
+        match self.paired.get() {
+            Some(p) if p.declaration.0 == file && p.declaration.1.as_deref() == sheet => {
+                (p.pairing.clone(), p.changed.clone())
+            }
+            _ => make(),
+        }
     }
 }
 

@@ -226,7 +226,7 @@ pub fn validate(e: &Evaluation, file: &str) -> Vec<Diagnostic> {
         }
     }
     // score-above-rule
-    let reviewed = review::review(form);
+    let reviewed = e.review();
     if let (Some(written), Some(due)) = (x.score, reviewed.execution_score) {
         if written - due > tolerance() && !over[0] {
             push(
@@ -374,14 +374,7 @@ pub fn changed_targets<'d>(
         .collect()
 }
 
-/// How one self-evaluation's indicators pair with its declaration's.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Pairing {
-    /// For each evaluated indicator, the index of its declared one.
-    pub matched: Vec<Option<usize>>,
-    /// Declared indicators nobody evaluated.
-    pub dropped: Vec<usize>,
-}
+pub use crate::model::self_evaluation::Pairing;
 
 /// Pairs evaluated indicators `(level1, name)` with declared ones: same level-1 and name
 /// first, then the name alone; never one declared indicator to two; in order of appearance.
@@ -555,6 +548,9 @@ fn cross_one(
             .collect();
         let pairing = pair_with(form, declared.iter().map(|d| (d.level1, d.name)));
         let changed = changed_targets(form, &pairing, |j| declared[j].target);
+        // The site shows the same comparison (`analyze::self_eval`): made once.
+        e.evaluation
+            .keep_pairing(declaration.file, declaration.sheet, &pairing, &changed);
         for (k, (i, m)) in form.indicators.iter().zip(&pairing.matched).enumerate() {
             match m {
                 Some(j) => {
