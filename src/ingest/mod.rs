@@ -290,11 +290,7 @@ pub fn parse_all(file: &SourceFile, bytes: &[u8]) -> Vec<FileOutcome> {
         }
         FileOutcome {
             sheet: sheet.clone(),
-            evaluation: Some(Box::new(Evaluation::new(
-                parsed.form,
-                parsed.source,
-                sheet,
-            ))),
+            evaluation: Some(Box::new(Evaluation::new(parsed.form, parsed.source, sheet))),
             ..outcome(None, diagnostics)
         }
     };

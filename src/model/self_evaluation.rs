@@ -274,12 +274,19 @@ impl Evaluation {
     /// The tool's scoring of the form (contract §3), made on first use. The form must not
     /// change after that (nothing changes a form once read).
     pub fn review(&self) -> &Review {
-        self.review.get_or_init(|| super::review::review(&self.form))
+        self.review
+            .get_or_init(|| super::review::review(&self.form))
     }
 
     /// Keeps the pairing with the declaration of `file` and `sheet` (and which targets
     /// changed) for `paired_with` to give back.
-    pub fn keep_pairing(&self, file: &str, sheet: Option<&str>, pairing: &Pairing, changed: &[bool]) {
+    pub fn keep_pairing(
+        &self,
+        file: &str,
+        sheet: Option<&str>,
+        pairing: &Pairing,
+        changed: &[bool],
+    ) {
         self.paired.keep(Paired {
             declaration: (file.to_owned(), sheet.map(str::to_owned)),
             pairing: pairing.clone(),

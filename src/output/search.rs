@@ -462,7 +462,7 @@ pub fn write_district_index_in<E: Send>(
 
 /// What a department's record adds to the lists: the tokens of its name and of every doc's
 /// title and lines, the filters it falls under and the years of its docs.
-fn tokens_of_record(record: &Record<'_>) -> DepartmentTokens {
+fn tokens_of_record<'r>(record: &'r Record<'_>) -> DepartmentTokens {
     let (name, _, docs) = record;
     let mut t = DepartmentTokens {
         pairs: BTreeSet::new(),
@@ -470,13 +470,25 @@ fn tokens_of_record(record: &Record<'_>) -> DepartmentTokens {
         filters: BTreeSet::new(),
         years: BTreeSet::new(),
     };
-    tokens_of(name, &mut t.pairs, &mut t.whole);
+    // A text gives the same tokens every time: a department's names and targets repeat
+    // across its years, and a self-evaluation repeats its declaration's indicator names.
+    let mut seen: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
+    let mut tokens = |text: &'r str| {
+        if seen.insert(text) {
+            tokens_of(text, &mut t.pairs, &mut t.whole);
+        }
+    };
+    tokens(name);
+    for doc in docs {
+        tokens(&doc.3);
+        for l in &doc.4 {
+            tokens(l.1);
+            tokens(l.2);
+        }
+    }
     for doc in docs {
         t.years.insert(doc.1);
-        tokens_of(&doc.3, &mut t.pairs, &mut t.whole);
         for l in &doc.4 {
-            tokens_of(l.1, &mut t.pairs, &mut t.whole);
-            tokens_of(l.2, &mut t.pairs, &mut t.whole);
             if l.0 >= 0 {
                 t.filters.insert(format!("c{}", l.0));
                 if l.3 != 0 {
