@@ -186,6 +186,31 @@ mod tests {
         assert_eq!(dp, 1);
     }
 
+    /// Two ticks are as nice as more: a span inside one step is drawn from the step below it
+    /// to the step above, not from its own ends.
+    #[test]
+    fn a_span_inside_one_step_still_ticks_on_the_step() {
+        let (t, _) = nice_ticks(d("0.3"), d("0.9"), 1, false);
+        assert_eq!(t, vec![d("0"), d("1")]);
+    }
+
+    /// Steps below 10⁻¹² stay exact: the step's power of ten is searched from 1 down.
+    #[test]
+    fn a_tiny_span_gets_a_tiny_step() {
+        assert_eq!(nice_step(d("0.0000000000003")), d("0.0000000000005"));
+        assert_eq!(nice_step(d("0.3")), d("0.5"));
+        assert_eq!(nice_step(d("30")), d("50"));
+    }
+
+    /// A domain below zero maps from its own low end: zero halfway up a −10…10 axis.
+    #[test]
+    fn a_scale_through_zero_puts_zero_in_the_middle() {
+        let s = Scale::new(d("-10"), d("10"), 0.0, 100.0);
+        assert_eq!(s.at(d("0")), 50.0);
+        assert_eq!(s.at(d("-10")), 0.0);
+        assert_eq!(s.px(d("5")), 75);
+    }
+
     #[test]
     fn counts_have_whole_ticks() {
         let (t, dp) = nice_ticks(d("0"), d("2"), 5, true);

@@ -108,7 +108,14 @@ fn every_segment_is_labelled_in_its_bar_or_in_the_key_beside_it() {
 /// text outside the chart and no two texts overlapping.
 #[test]
 fn labels_are_legible_and_fit_at_the_narrowest_width() {
-    let mut charts = vec![years(), growth(), composition(), structure(), long_key()];
+    let mut charts = vec![
+        years(),
+        growth(),
+        composition(),
+        structure(),
+        long_key(),
+        long_legend(),
+    ];
     charts.extend(all_kinds(&years()));
     charts.extend(all_kinds(&structure()));
     let mut ranking = years();
@@ -226,4 +233,66 @@ fn a_blank_share_row_says_so_where_its_bar_would_be() {
         word, want,
         "{BLANK}'s baseline: centred on the bar's middle ({middle}) it is {want}"
     );
+}
+
+/// A legend too long for one line wraps: its items stand on more than one line, each line
+/// starting at the left edge, every item inside the chart (the narrowest width).
+#[test]
+fn a_long_legend_wraps_onto_lines_of_its_own() {
+    let chart = long_legend();
+    let scene = scene_of(&chart);
+    let names: Vec<String> = chart.series.iter().map(|s| s.name.clone()).collect();
+    let boxes: Vec<_> = text_boxes(&scene, MIN_WIDTH)
+        .into_iter()
+        .filter(|b| names.contains(&b.0))
+        .collect();
+    assert_eq!(
+        boxes.len(),
+        names.len(),
+        "every series in the legend: {boxes:?}"
+    );
+    let mut lines: Vec<f64> = boxes.iter().map(|b| b.3).collect();
+    lines.dedup();
+    assert!(lines.len() >= 2, "one line of legend: {boxes:?}");
+    assert!(
+        lines.windows(2).all(|w| w[1] >= w[0] + 16.0),
+        "lines apart, going down: {lines:?}"
+    );
+    for b in &boxes {
+        assert!(b.2 <= MIN_WIDTH + 0.5, "{:?} past the right edge", b.0);
+    }
+}
+
+/// A ranking draws its first series only: no legend, the other series only in the table.
+#[test]
+fn a_ranking_draws_its_first_series_only() {
+    let mut ranking = years();
+    ranking.kind = ChartKind::Ranking;
+    let drawn = texts(&ranking.to_svg());
+    assert!(
+        !drawn.iter().any(|t| t == "实际" || t == "预算"),
+        "a legend: {drawn:?}"
+    );
+    assert!(
+        texts(&years().to_svg()).iter().any(|t| t == "实际"),
+        "grouped bars have one"
+    );
+    assert_eq!(ranking.table().header.len(), 3, "both series in the table");
+}
+
+/// A negative part has no share of a composition: the summary gives its amount, the table
+/// no percent, and the others' shares are of the non-negative total.
+#[test]
+fn a_negative_part_has_no_share() {
+    let mut chart = composition();
+    chart.series[1].values[0] = Some(d("-13.59"));
+    let summary = chart.summary();
+    assert!(summary.contains("其他资金为 "), "{summary}");
+    assert!(!summary.contains("占 -"), "{summary}");
+    assert!(summary.contains("财政拨款占 100.00%"), "{summary}");
+    // Categories are rows, series columns: 收入's 其他资金.
+    let table = chart.table();
+    assert_eq!(table.header[2], "其他资金");
+    assert_eq!(table.rows[0][2], "-13.59");
+    assert_eq!(table.rows[0][1], "286.41（100.00%）");
 }

@@ -103,6 +103,30 @@ fn long_key() -> Chart {
     }
 }
 
+/// Grouped bars of five long series names: their legend needs three lines at the narrowest
+/// width.
+fn long_legend() -> Chart {
+    let values = [Some("120.5"), Some("98")];
+    Chart {
+        id: "chart-long-legend".into(),
+        title: "2021年至2022年各项收入".into(),
+        unit: "万元".into(),
+        kind: ChartKind::Grouped,
+        categories: vec!["2021年".into(), "2022年".into()],
+        series: [
+            "一般公共预算财政拨款",
+            "政府性基金预算财政拨款",
+            "国有资本经营预算拨款",
+            "事业单位经营收入",
+            "上级补助收入",
+        ]
+        .iter()
+        .map(|n| series(n, &values))
+        .collect(),
+        blank: vec![],
+    }
+}
+
 /// A district's 基本/项目 structure over five years, 项目 small in one of them.
 fn structure() -> Chart {
     Chart {
