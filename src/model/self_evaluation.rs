@@ -314,6 +314,52 @@ impl Evaluation {
 mod tests {
     use super::*;
 
+    /// The site takes over the rules' pairing only for the declaration the rules paired it
+    /// with: another declaration of the year (a duplicate submission the department page shows
+    /// instead) is paired anew.
+    #[test]
+    fn a_kept_pairing_is_given_back_for_its_own_declaration_only() {
+        let e = Evaluation::new(
+            SelfEvaluation::new(EvalLayout::National),
+            EvalSource::default(),
+            None,
+        );
+        let kept = Pairing {
+            matched: vec![Some(1), None],
+            dropped: vec![0],
+        };
+        let made = || (Pairing::default(), vec![false]);
+        assert_eq!(
+            e.paired_with("a.txt", None, made).1,
+            vec![false],
+            "nothing kept yet"
+        );
+        e.keep_pairing("a.txt", None, &kept, &[true, false]);
+        assert_eq!(
+            e.paired_with("a.txt", None, made),
+            (kept.clone(), vec![true, false])
+        );
+        assert_eq!(
+            e.paired_with("b.txt", None, made).0,
+            Pairing::default(),
+            "another file"
+        );
+        assert_eq!(
+            e.paired_with("a.txt", Some("Sheet1"), made).0,
+            Pairing::default(),
+            "another sheet"
+        );
+        // Neither the review nor the pairing is part of the evaluation's identity.
+        assert_eq!(
+            e,
+            Evaluation::new(
+                SelfEvaluation::new(EvalLayout::National),
+                EvalSource::default(),
+                None
+            )
+        );
+    }
+
     #[test]
     fn canonical_json_reads_back_and_keeps_numbers_as_written() {
         let mut e = SelfEvaluation::new(EvalLayout::National);
