@@ -115,6 +115,7 @@ fn labels_are_legible_and_fit_at_the_narrowest_width() {
         structure(),
         long_key(),
         long_legend(),
+        big_ranking(),
     ];
     charts.extend(all_kinds(&years()));
     charts.extend(all_kinds(&structure()));
@@ -295,4 +296,152 @@ fn a_negative_part_has_no_share() {
     assert_eq!(table.header[2], "其他资金");
     assert_eq!(table.rows[0][2], "-13.59");
     assert_eq!(table.rows[0][1], "286.41（100.00%）");
+}
+
+/// A ranking's bars, left to right at the narrowest width, top to bottom.
+fn ranking_bars(scene: &Scene) -> Vec<(f64, f64, i32, i32)> {
+    scene
+        .shapes
+        .iter()
+        .filter_map(|s| match s {
+            Shape::Rect {
+                x0: x0 @ X::Frac(_),
+                x1,
+                y0,
+                y1,
+                fill,
+            } if *fill == super::scene::colour(0) => {
+                let (a, b) = (x0.at(MIN_WIDTH), x1.at(MIN_WIDTH));
+                Some((a.min(b), a.max(b), *y0, *y1))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Short names stand left of their bars, right-aligned and clear of every bar and value
+/// label; one long name puts every name above its bar, on a blank strip that covers it.
+#[test]
+fn a_ranking_names_its_bars_left_when_short_and_above_when_long() {
+    let chart = big_ranking();
+    let scene = scene_of(&chart);
+    let boxes = text_boxes(&scene, MIN_WIDTH);
+    let names: Vec<_> = boxes
+        .iter()
+        .filter(|b| chart.categories.contains(&b.0))
+        .collect();
+    assert_eq!(names.len(), 4);
+    let right = names[0].2;
+    assert!(
+        names.iter().all(|b| (b.2 - right).abs() < 0.5),
+        "right-aligned: {names:?}"
+    );
+    let others = boxes.iter().filter(|b| !chart.categories.contains(&b.0));
+    let bars = ranking_bars(&scene);
+    assert_eq!(bars.len(), 4);
+    // The texts beside the bars: not the unit above them, not the axis below.
+    let (rows_top, rows_bottom) = (f64::from(bars[0].2) - 6.0, f64::from(bars[3].3) + 6.0);
+    let leftmost = others
+        .filter(|b| b.3 >= rows_top && b.4 <= rows_bottom)
+        .map(|b| b.1)
+        .chain(bars.iter().map(|b| b.0))
+        .fold(f64::MAX, f64::min);
+    assert!(
+        right + 4.0 <= leftmost,
+        "names end at {right}, bars and labels start at {leftmost}"
+    );
+
+    let long = ranking_of(&["示例区人力资源和社会保障局", "财政局"], &["120", "80"]);
+    let scene = scene_of(&long);
+    for (name, l, r, top, bottom) in text_boxes(&scene, MIN_WIDTH) {
+        if !long.categories.contains(&name) {
+            continue;
+        }
+        assert!(l.abs() < 0.5, "{name} at the left edge: {l}");
+        let strip = scene.shapes.iter().find_map(|s| match s {
+            Shape::Rect {
+                x0: X::Px(0),
+                x1: X::Px(x1),
+                y0,
+                y1,
+                fill,
+            } if *fill == super::scene::BACKGROUND
+                && f64::from(*y0) <= top
+                && f64::from(*y1) >= bottom =>
+            {
+                Some((f64::from(*x1), *y0, *y1))
+            }
+            _ => None,
+        });
+        let (x1, y0, y1) = strip.unwrap_or_else(|| panic!("no strip under {name}"));
+        assert!(
+            x1 >= r && x1 <= r + 8.0,
+            "{name}'s strip ends at {x1}, the name at {r}"
+        );
+        assert!(f64::from(y1) <= bottom + 6.0, "{name}'s strip runs to {y1}");
+        assert!(top >= f64::from(y0), "{name} above its strip: {top} {y0}");
+    }
+}
+
+/// Value labels: two decimals for amounts under 1,000, none from 1,000 on, none for counts.
+#[test]
+fn a_ranking_labels_values_by_their_size() {
+    let texts_of = |chart: &Chart| texts(&chart.to_svg());
+    let small = texts_of(&ranking_of(&["甲", "乙"], &["980.1", "35"]));
+    assert!(
+        small.contains(&"980.10".to_owned()) && small.contains(&"35.00".to_owned()),
+        "{small:?}"
+    );
+    let big = texts_of(&big_ranking());
+    assert!(
+        big.contains(&"310,000".to_owned()) && big.contains(&"-45,001".to_owned()),
+        "{big:?}"
+    );
+    let mut counts = ranking_of(&["甲", "乙"], &["3", "5"]);
+    counts.unit = "个".into();
+    let counts = texts_of(&counts);
+    assert!(
+        counts.contains(&"3".to_owned()) && counts.contains(&"5".to_owned()),
+        "{counts:?}"
+    );
+}
+
+/// The value axis stands under the bars with as many ticks as fit at the narrowest width
+/// (here three or more), its labels apart.
+#[test]
+fn a_ranking_has_its_value_axis_under_the_bars() {
+    let chart = ranking_of(&["甲", "乙", "丙"], &["980.1", "35", "420"]);
+    let scene = scene_of(&chart);
+    let bars = ranking_bars(&scene);
+    let last_bar = bars.iter().map(|b| b.3).max().unwrap();
+    let grid: Vec<(f64, i32)> = scene
+        .shapes
+        .iter()
+        .filter_map(|s| match s {
+            Shape::Line { x0, y1, colour, .. } if *colour == super::scene::GRID => {
+                Some((x0.at(MIN_WIDTH), *y1))
+            }
+            _ => None,
+        })
+        .collect();
+    let grid_end = grid.iter().map(|g| g.1).max().unwrap_or(0);
+    assert!(grid.len() >= 3, "ticks: {grid:?}");
+    let labels: Vec<_> = text_boxes(&scene, MIN_WIDTH)
+        .into_iter()
+        .filter(|b| b.3 >= f64::from(last_bar))
+        .collect();
+    assert_eq!(
+        labels.len(),
+        grid.len(),
+        "a label under every tick: {labels:?}"
+    );
+    for w in labels.windows(2) {
+        assert!(w[1].1 >= w[0].2 + 4.0, "tick labels apart: {w:?}");
+    }
+    for l in &labels {
+        assert!(
+            l.3 >= f64::from(grid_end),
+            "{l:?} over the grid's end ({grid_end})"
+        );
+    }
 }

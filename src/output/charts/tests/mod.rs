@@ -127,6 +127,29 @@ fn long_legend() -> Chart {
     }
 }
 
+/// A ranking of `names` by one series of `values` (in 万元).
+fn ranking_of(names: &[&str], values: &[&str]) -> Chart {
+    let values: Vec<Option<&str>> = values.iter().map(|v| Some(*v)).collect();
+    Chart {
+        id: "chart-ranking".into(),
+        title: "2022年各部门预算".into(),
+        unit: "万元".into(),
+        kind: ChartKind::Ranking,
+        categories: names.iter().map(|n| (*n).to_owned()).collect(),
+        series: vec![series("预算", &values)],
+        blank: vec![],
+    }
+}
+
+/// A ranking of large amounts with a negative one: wide value labels on both sides of zero,
+/// the largest on a tick (its bar runs to the plot's right end).
+fn big_ranking() -> Chart {
+    ranking_of(
+        &["教育局", "财政局", "卫健委", "民政局"],
+        &["2000000", "890000", "-45000.5", "310000.4"],
+    )
+}
+
 /// A district's 基本/项目 structure over five years, 项目 small in one of them.
 fn structure() -> Chart {
     Chart {
