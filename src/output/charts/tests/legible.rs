@@ -116,6 +116,10 @@ fn labels_are_legible_and_fit_at_the_narrowest_width() {
         long_key(),
         long_legend(),
         big_ranking(),
+        ranking_of(
+            &["示例区人力资源和社会保障局", "财政局"],
+            &["-120.5", "-80"],
+        ),
     ];
     charts.extend(all_kinds(&years()));
     charts.extend(all_kinds(&structure()));
@@ -442,6 +446,76 @@ fn a_ranking_has_its_value_axis_under_the_bars() {
         assert!(
             l.3 >= f64::from(grid_end),
             "{l:?} over the grid's end ({grid_end})"
+        );
+    }
+}
+
+/// A ranking's rows: bars of one thickness at one pitch (24 px with the names beside them,
+/// 36 px with the names above), each bar level with its name or under its name's strip, and
+/// the grid from the first row's top to just under the last bar.
+#[test]
+fn a_rankings_rows_are_evenly_pitched_with_each_bar_by_its_name() {
+    let grid_of = |scene: &Scene| -> (i32, i32) {
+        scene
+            .shapes
+            .iter()
+            .find_map(|s| match s {
+                Shape::Line { y0, y1, colour, .. } if *colour == super::scene::GRID => {
+                    Some((*y0, *y1))
+                }
+                _ => None,
+            })
+            .expect("a grid line")
+    };
+    for (chart, pitch) in [
+        (big_ranking(), 24),
+        (
+            ranking_of(
+                &["示例区人力资源和社会保障局", "财政局", "教育局"],
+                &["120", "80", "7"],
+            ),
+            36,
+        ),
+    ] {
+        let scene = scene_of(&chart);
+        let bars = ranking_bars(&scene);
+        assert_eq!(bars.len(), chart.categories.len());
+        for b in &bars {
+            assert_eq!(b.3 - b.2, 14, "{}: a bar {b:?}", chart.id);
+        }
+        for w in bars.windows(2) {
+            assert_eq!(w[1].2 - w[0].2, pitch, "{}: pitch {w:?}", chart.id);
+        }
+        let boxes = text_boxes(&scene, MIN_WIDTH);
+        for (name, bar) in chart.categories.iter().zip(&bars) {
+            let b = boxes.iter().find(|b| &b.0 == name).expect("the name");
+            let (mid_name, mid_bar) = ((b.3 + b.4) / 2.0, f64::from(bar.2 + bar.3) / 2.0);
+            if pitch == 24 {
+                assert!(
+                    (mid_name - mid_bar).abs() <= 3.0,
+                    "{name} beside its bar: {b:?} {bar:?}"
+                );
+            } else {
+                assert!(
+                    b.4 <= f64::from(bar.2) && b.3 >= f64::from(bar.2 - pitch),
+                    "{name} above its bar: {b:?} {bar:?}"
+                );
+            }
+        }
+        let (top, bottom) = grid_of(&scene);
+        if pitch == 24 {
+            assert_eq!(
+                bars[0].2 - top,
+                5,
+                "{}: the bar centred in its row",
+                chart.id
+            );
+        }
+        let last = bars.last().unwrap().3;
+        assert!(
+            top <= bars[0].2 && bottom >= last && bottom - last <= 10,
+            "{}: grid {top}..{bottom}, bars to {last}",
+            chart.id
         );
     }
 }
