@@ -519,3 +519,58 @@ fn a_rankings_rows_are_evenly_pitched_with_each_bar_by_its_name() {
         );
     }
 }
+
+/// Each value's label stands just past its bar's end: right of a positive bar, left of a
+/// negative one; the chart ends a padding below its lowest text.
+#[test]
+fn a_rankings_values_stand_past_their_bars_ends() {
+    let chart = big_ranking();
+    let scene = scene_of(&chart);
+    let bars = ranking_bars(&scene);
+    let boxes = text_boxes(&scene, MIN_WIDTH);
+    let zero = scene
+        .shapes
+        .iter()
+        .find_map(|s| match s {
+            Shape::Line { x0, colour, .. } if *colour == super::scene::AXIS => {
+                Some(x0.at(MIN_WIDTH))
+            }
+            _ => None,
+        })
+        .expect("the zero line");
+    for (v, bar) in chart.series[0].values.iter().zip(&bars) {
+        let v = v.expect("a value");
+        let label = super::fmt_decimal(v, 0);
+        // The label level with its bar (an axis tick may print the same number).
+        let level = |b: &&(String, f64, f64, f64, f64)| {
+            let mid = (b.3 + b.4) / 2.0;
+            mid >= f64::from(bar.2) && mid <= f64::from(bar.3)
+        };
+        let b = boxes
+            .iter()
+            .filter(level)
+            .find(|b| b.0 == label)
+            .unwrap_or_else(|| panic!("no {label} beside its bar"));
+        if v.is_sign_negative() {
+            assert!((bar.1 - zero).abs() < 0.5, "{label}'s bar ends at zero");
+            let gap = bar.0 - b.2;
+            assert!(
+                (2.0..=6.0).contains(&gap),
+                "{label} left of its bar: {b:?} {bar:?}"
+            );
+        } else {
+            assert!((bar.0 - zero).abs() < 0.5, "{label}'s bar starts at zero");
+            let gap = b.1 - bar.1;
+            assert!(
+                (2.0..=6.0).contains(&gap),
+                "{label} right of its bar: {b:?} {bar:?}"
+            );
+        }
+    }
+    let lowest = boxes.iter().map(|b| b.4).fold(0.0, f64::max);
+    let below = f64::from(scene.height) - lowest;
+    assert!(
+        (0.0..=f64::from(super::scene::PAD) + 8.0).contains(&below),
+        "{below} px under the lowest text"
+    );
+}
