@@ -218,6 +218,22 @@ pub(super) mod tests {
         (x.max(y) + 0.05) / (x.min(y) + 0.05)
     }
 
+    /// A rectangle of no height or no width (a bar of 0) is not drawn: no empty `<rect>`;
+    /// given corners in either order it is drawn once, normalised.
+    #[test]
+    fn an_empty_rectangle_is_left_out() {
+        let mut scene = Scene::default();
+        scene.rect(X::Px(0), X::Px(10), 5, 5, TEXT);
+        scene.rect(X::Frac(0.3), X::Frac(0.3), 0, 9, TEXT);
+        scene.rect(X::Px(4), X::Px(4), 0, 9, TEXT);
+        assert!(scene.shapes.is_empty(), "{:?}", scene.shapes);
+        scene.rect(X::Frac(0.5), X::Frac(0.2), 9, 1, TEXT);
+        assert!(matches!(
+            scene.shapes[..],
+            [Shape::Rect { x0: X::Frac(a), x1: X::Frac(b), y0: 1, y1: 9, .. }] if a == 0.2 && b == 0.5
+        ));
+    }
+
     #[test]
     fn every_colour_stands_out_and_carries_readable_text() {
         for (i, &(c, _)) in PALETTE.iter().enumerate() {

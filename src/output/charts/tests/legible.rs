@@ -71,6 +71,10 @@ fn a_composition_is_said_in_percent_and_a_blank_is_not_zero() {
         .any(|c| c.contains("0.00（0.00%）")));
     let drawn = texts(&chart.to_svg());
     assert!(drawn.iter().any(|t| t == "其他资金 未填"), "{drawn:?}");
+    // Only a blank is said to be unfilled: 支出 has no 财政拨款 or 其他资金 at all, and 收入 no
+    // 基本支出.
+    let unfilled: Vec<&String> = drawn.iter().filter(|t| t.ends_with(" 未填")).collect();
+    assert_eq!(unfilled, ["其他资金 未填"], "{drawn:?}");
     assert!(
         !drawn.iter().any(|t| t == "0.0%" || t.contains(" 0.0%")),
         "{drawn:?}"
