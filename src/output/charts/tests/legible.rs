@@ -578,3 +578,99 @@ fn a_rankings_values_stand_past_their_bars_ends() {
         "{below} px under the lowest text"
     );
 }
+
+/// A share bar: its segments side by side with a white seam between neighbours (none at its
+/// left end), each seam as tall as the bar; a share's label inside its segment where it fits
+/// with room, level with the bar; the next category's name under the key; the chart ending at
+/// least a padding under its last text.
+#[test]
+fn a_share_bars_segments_are_seamed_and_labelled_inside() {
+    let chart = Chart {
+        id: "chart-seams".into(),
+        title: "收入构成".into(),
+        unit: "万元".into(),
+        kind: ChartKind::Shares,
+        categories: vec!["收入".into(), "上年收入".into()],
+        series: vec![
+            series("财政拨款", &[Some("70"), Some("1")]),
+            series("事业收入", &[Some("20"), None]),
+            series("其他收入", &[Some("10"), None]),
+        ],
+        blank: vec![],
+    };
+    let scene = scene_of(&chart);
+    let segments: Vec<(f64, f64, i32, i32)> = scene
+        .shapes
+        .iter()
+        .filter_map(|s| match s {
+            Shape::Rect {
+                x0: X::Frac(a),
+                x1: X::Frac(b),
+                y0,
+                y1,
+                ..
+            } if *y0 < 60 => Some((*a, *b, *y0, *y1)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(segments.len(), 3, "{segments:?}");
+    let (y0, y1) = (segments[0].2, segments[0].3);
+    let seams: Vec<(f64, i32, i32)> = scene
+        .shapes
+        .iter()
+        .filter_map(|s| match s {
+            Shape::Line {
+                x0: X::Frac(x),
+                y0,
+                y1,
+                colour,
+                ..
+            } if *colour == super::scene::BACKGROUND => Some((*x, *y0, *y1)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(seams.len(), 2, "a seam between neighbours only: {seams:?}");
+    for (seam, seg) in seams.iter().zip(&segments[1..]) {
+        assert!((seam.0 - seg.0).abs() < 1e-9, "{seam:?} at {seg:?}'s start");
+        assert_eq!((seam.1, seam.2), (y0, y1), "as tall as the bar");
+    }
+    let boxes = text_boxes(&scene, MIN_WIDTH);
+    for (label, seg) in [("70.0%", segments[0]), ("20.0%", segments[1])] {
+        let b = boxes
+            .iter()
+            .find(|b| b.0 == label && b.3 < f64::from(y1))
+            .unwrap_or_else(|| panic!("{label} not inside its segment: {boxes:?}"));
+        assert!(
+            b.1 >= seg.0 * MIN_WIDTH && b.2 <= seg.1 * MIN_WIDTH,
+            "{b:?} in {seg:?}"
+        );
+        assert!(
+            b.3 >= f64::from(y0) - 1.0 && b.4 <= f64::from(y1) + 1.0,
+            "{b:?} level with the bar {y0}..{y1}"
+        );
+    }
+    let second = boxes
+        .iter()
+        .find(|b| b.0 == "上年收入")
+        .expect("the second category");
+    // The first category's key: its last line is the lowest text above the second's name.
+    let first_key_bottom = boxes
+        .iter()
+        .filter(|b| b.4 <= second.3)
+        .map(|b| b.4)
+        .fold(0.0, f64::max);
+    assert!(
+        second.3 >= first_key_bottom + 6.0,
+        "{second:?} under the first key ({first_key_bottom})"
+    );
+    assert!(
+        second.3 <= first_key_bottom + 20.0,
+        "{second:?} far under the first key ({first_key_bottom})"
+    );
+    let lowest = boxes.iter().map(|b| b.4).fold(0.0, f64::max);
+    let below = f64::from(scene.height) - lowest;
+    assert!(
+        (f64::from(super::scene::PAD)..=f64::from(super::scene::PAD) + 8.0).contains(&below),
+        "{below} px under the lowest text"
+    );
+}
