@@ -309,3 +309,58 @@ fn a_score_above_the_rules_by_more_than_a_hundredth_is_marked_and_by_a_hundredth
         );
     }
 }
+
+/// The sample self-evaluation typed into the sheet `自评表` of a workbook behind a cover
+/// sheet, one cell per tab-separated field.
+fn eval_workbook() -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    book.add_worksheet()
+        .set_name("说明")
+        .unwrap()
+        .write_string(0, 0, "填报说明")
+        .unwrap();
+    let sheet = book.add_worksheet().set_name("自评表").unwrap();
+    for (r, line) in crate::self_eval::eval_text().lines().enumerate() {
+        for (c, cell) in line.split('\t').enumerate() {
+            if !cell.is_empty() {
+                sheet.write_string(r as u32, c as u16, cell).unwrap();
+            }
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+/// A self-evaluation read from a workbook's sheet keeps the sheet: its section on the
+/// department page links to its own entry of the report, whose heading names the sheet
+/// (the sample's one finding, `target-changed`, is there). The anchor is made from the sheet:
+/// a self-evaluation outcome that lost it linked to an entry nobody wrote.
+#[test]
+fn a_self_evaluation_in_a_workbook_sheet_links_to_its_own_report_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    write(&input, "b-自评.xlsx", eval_workbook());
+    write(&input, "a.txt", sample_text().into_bytes());
+    let out = dir.path().join("public");
+    build_site(&input, &out, dir.path());
+    let page = page_with(&out, r#"id="e2020""#).expect("the department page");
+    let section = &page[page.find(r#"id="e2020""#).unwrap()..];
+    let link = section
+        .split(r#"<p class="notes-summary">"#)
+        .nth(1)
+        .and_then(|p| p.split(r#"<a href=""#).nth(1))
+        .and_then(|a| a.split('"').next())
+        .expect("the section's link to the report");
+    let anchor = link.split('#').nth(1).expect("an anchor");
+    let report = page_with(&out, &format!(r#"id="{anchor}""#))
+        .unwrap_or_else(|| panic!("no report entry {anchor} (the link {link})"));
+    let entry = &report[report.find(&format!(r#"id="{anchor}""#)).unwrap()..];
+    let file_line = &entry[entry
+        .find(r#"<p class="file">"#)
+        .expect("the entry's file line")..];
+    let file_line = &file_line[..file_line.find("</p>").unwrap()];
+    assert!(
+        file_line.contains("b-自评.xlsx") && file_line.contains("工作表“自评表”"),
+        "{file_line}"
+    );
+    assert!(entry[..entry.find("</section>").unwrap_or(entry.len())].contains("target-changed"));
+}
