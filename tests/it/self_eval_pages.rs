@@ -332,8 +332,8 @@ fn eval_workbook() -> Vec<u8> {
 
 /// A self-evaluation read from a workbook's sheet keeps the sheet: its section on the
 /// department page links to its own entry of the report, whose heading names the sheet
-/// (the sample's one finding, `target-changed`, is there). The anchor is made from the sheet:
-/// a self-evaluation outcome that lost it linked to an entry nobody wrote.
+/// (the sample's one finding, `target-changed`, is there). An outcome that lost its sheet was
+/// reported as the whole file's.
 #[test]
 fn a_self_evaluation_in_a_workbook_sheet_links_to_its_own_report_entry() {
     let dir = tempfile::tempdir().unwrap();
