@@ -112,3 +112,34 @@ fn an_id_lists_gaps_read_back_through_every_digit() {
         assert_eq!(digit(c), v, "{}", c as char);
     }
 }
+
+/// The hash's digits are base 36 written most significant first, every digit of it.
+#[test]
+fn base36_writes_every_digit() {
+    assert_eq!(base36(0), "0");
+    assert_eq!(base36(35), "z");
+    assert_eq!(base36(36), "10");
+    assert_eq!(base36(36 * 36 + 1), "101");
+    assert_eq!(base36(u32::MAX), "1z141z3");
+}
+
+/// The vocabulary a query may be split into: jieba's dictionary words of two to eight
+/// Chinese characters, parts of long words too (search mode); no digits, Latin letters or
+/// single characters.
+#[test]
+fn the_vocabulary_holds_dictionary_words_of_chinese_only() {
+    let mut words = BTreeSet::new();
+    words_of("2020年发放助学金162人次，PM2.5达标率", &mut words);
+    for w in ["助学金", "发放", "达标率"] {
+        assert!(words.contains(w), "{w} missing from {words:?}");
+    }
+    for w in &words {
+        let n = w.chars().count();
+        assert!(
+            (2..=8).contains(&n) && w.chars().all(is_cjk),
+            "{w} in {words:?}"
+        );
+    }
+    assert!(!words.iter().any(|w| w.contains("2020") || w.contains("PM")));
+    assert!(is_cjk('助') && !is_cjk('2') && !is_cjk('，') && !is_cjk('a'));
+}
