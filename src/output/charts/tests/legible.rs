@@ -674,3 +674,46 @@ fn a_share_bars_segments_are_seamed_and_labelled_inside() {
         "{below} px under the lowest text"
     );
 }
+
+/// A share key packs its lines: items 16 px apart (a 12 px swatch, 5 px, the text), and an
+/// item starts a new line only when it would cross the right edge of the narrowest chart.
+#[test]
+fn a_share_key_wraps_only_what_does_not_fit() {
+    let chart = long_key();
+    let scene = scene_of(&chart);
+    let names: Vec<String> = chart.series.iter().map(|s| s.name.clone()).collect();
+    // The first category's key items, in drawing order: (left of swatch, right of text, top).
+    let mut items: Vec<(f64, f64, f64)> = Vec::new();
+    for b in text_boxes(&scene, MIN_WIDTH) {
+        if names.iter().any(|n| b.0.starts_with(&format!("{n} "))) {
+            if items.last().is_some_and(|l| b.3 < l.2 - 0.5) {
+                break; // the second category's key
+            }
+            items.push((b.1 - 17.0, b.2, b.3));
+        }
+    }
+    assert!(items.len() >= 3, "{items:?}");
+    let mut lines = 1;
+    for w in items.windows(2) {
+        let (prev, item) = (w[0], w[1]);
+        let width = item.1 - item.0;
+        if (item.2 - prev.2).abs() < 0.5 {
+            assert!(
+                (item.0 - (prev.1 + 16.0)).abs() <= 1.0,
+                "16 px apart: {prev:?} {item:?}"
+            );
+        } else {
+            lines += 1;
+            assert!(
+                item.0.abs() < 0.5,
+                "a line starts at the left edge: {item:?}"
+            );
+            assert!(
+                prev.1 + 16.0 + width > MIN_WIDTH,
+                "{item:?} would have fit after {prev:?}"
+            );
+        }
+        assert!(item.1 <= MIN_WIDTH + 0.5, "{item:?} past the edge");
+    }
+    assert!(lines >= 2, "the key wraps: {items:?}");
+}
