@@ -716,4 +716,29 @@ fn a_share_key_wraps_only_what_does_not_fit() {
         assert!(item.1 <= MIN_WIDTH + 0.5, "{item:?} past the edge");
     }
     assert!(lines >= 2, "the key wraps: {items:?}");
+    // Each item's swatch: 12 px square at its left, level with its text.
+    for item in &items {
+        let swatch = scene.shapes.iter().find_map(|s| match s {
+            Shape::Rect {
+                x0: X::Px(a),
+                x1: X::Px(b),
+                y0,
+                y1,
+                ..
+            } if (f64::from(*a) - item.0).abs() < 0.5
+                && f64::from(*y0) >= item.2 - super::scene::FS
+                && f64::from(*y0) <= item.2 + super::scene::FS =>
+            {
+                Some((*b - *a, *y0, *y1))
+            }
+            _ => None,
+        });
+        let (w, y0, y1) = swatch.unwrap_or_else(|| panic!("no swatch at {item:?}"));
+        assert_eq!((w, y1 - y0), (12, 12), "{item:?}");
+        let (top, bottom) = (item.2, item.2 + super::scene::FS);
+        assert!(
+            f64::from(y0) >= top - 2.0 && f64::from(y1) <= bottom + 2.0,
+            "{item:?}: {y0}..{y1}"
+        );
+    }
 }
