@@ -709,6 +709,10 @@ fn a_share_key_wraps_only_what_does_not_fit() {
                 "a line starts at the left edge: {item:?}"
             );
             assert!(
+                (item.2 - prev.2 - 22.0).abs() < 0.5,
+                "the next line 22 px down: {prev:?} {item:?}"
+            );
+            assert!(
                 prev.1 + 16.0 + width > MIN_WIDTH,
                 "{item:?} would have fit after {prev:?}"
             );
