@@ -682,16 +682,19 @@ fn a_share_key_wraps_only_what_does_not_fit() {
     let chart = long_key();
     let scene = scene_of(&chart);
     let names: Vec<String> = chart.series.iter().map(|s| s.name.clone()).collect();
-    // The first category's key items, in drawing order: (left of swatch, right of text, top).
-    let mut items: Vec<(f64, f64, f64)> = Vec::new();
-    for b in text_boxes(&scene, MIN_WIDTH) {
-        if names.iter().any(|n| b.0.starts_with(&format!("{n} "))) {
-            if items.last().is_some_and(|l| b.3 < l.2 - 0.5) {
-                break; // the second category's key
-            }
-            items.push((b.1 - 17.0, b.2, b.3));
-        }
-    }
+    // The first category's key items, in drawing order: (left of swatch, right of text, top),
+    // above the second category's name.
+    let boxes = text_boxes(&scene, MIN_WIDTH);
+    let second = boxes
+        .iter()
+        .find(|b| b.0 == chart.categories[1])
+        .map(|b| b.3)
+        .expect("the second category's name");
+    let items: Vec<(f64, f64, f64)> = boxes
+        .iter()
+        .filter(|b| b.3 < second && names.iter().any(|n| b.0.starts_with(&format!("{n} "))))
+        .map(|b| (b.1 - 17.0, b.2, b.3))
+        .collect();
     assert!(items.len() >= 3, "{items:?}");
     let mut lines = 1;
     for w in items.windows(2) {
