@@ -19,6 +19,47 @@ fn the_growth_histogram_counts_in_whole_departments() {
         "2022年各部门预算增长分布（部门数）。低于-30%：1 个；-30%～-10%：3 个；-10%～0：9 个；\
          0～10%：18 个；10%～30%：6 个；高于30%：2 个。"
     );
+    // A band left blank says so; a band with no figure at all says —.
+    let mut gaps = growth();
+    gaps.series[0].values[1] = None;
+    gaps.series[0].values[4] = None;
+    gaps.blank = vec![(0, 1)];
+    let said = gaps.summary();
+    assert!(
+        said.contains("-30%～-10%：未填；") && said.contains("10%～30%：—；"),
+        "{said}"
+    );
+}
+
+/// Category names stand under the plot, clear of the axis at zero.
+#[test]
+fn category_names_stand_under_the_axis() {
+    for chart in [years(), structure()] {
+        let scene = scene_of(&chart);
+        let axis = scene
+            .shapes
+            .iter()
+            .find_map(|s| match s {
+                Shape::Line { y0, y1, colour, .. } if *colour == super::scene::AXIS && y0 == y1 => {
+                    Some(*y0)
+                }
+                _ => None,
+            })
+            .expect("the zero axis");
+        let boxes = text_boxes(&scene, MIN_WIDTH);
+        for c in &chart.categories {
+            let b = boxes
+                .iter()
+                .find(|b| &b.0 == c)
+                .unwrap_or_else(|| panic!("{c} drawn"));
+            assert!(
+                b.3 >= f64::from(axis) + 4.0,
+                "{}: {c} at {} over the axis at {axis}",
+                chart.id,
+                b.3
+            );
+        }
+    }
 }
 
 #[test]
