@@ -148,6 +148,19 @@ mod tests {
     use super::super::scene::Ink;
     use super::*;
 
+    /// A width between a pixel and a fraction (no layout makes one) is measured at the
+    /// narrowest width, from the first to the second.
+    #[test]
+    fn a_mixed_width_is_taken_at_the_narrowest_chart() {
+        let at = |v: f64| X::Px(v.round() as i32);
+        assert_eq!(width(X::Px(10), X::Frac(0.5)), at(0.5 * MIN_WIDTH - 10.0));
+        assert_eq!(
+            width(X::Frac(0.25), X::Px(100)),
+            at(100.0 - 0.25 * MIN_WIDTH)
+        );
+        assert_eq!(width(X::Px(10), X::Px(25)), X::Px(15));
+    }
+
     #[test]
     fn positions_are_pixels_or_percentages() {
         assert_eq!(X::Frac(0.125).to_string(), "12.5%");

@@ -159,6 +159,15 @@ pub(super) fn wrap(
 mod tests {
     use super::*;
 
+    /// Capitals are estimated wider than small letters, digits narrower, Chinese a full em.
+    #[test]
+    fn widths_are_estimated_by_kind_of_character() {
+        assert_eq!(text_width("AB", 10.0), 14.0);
+        assert_eq!(text_width("ab", 10.0), 12.0);
+        assert_eq!(text_width("20", 10.0), 11.6);
+        assert_eq!(text_width("助学", 10.0), 20.0);
+    }
+
     #[test]
     fn numbers_and_their_units_are_never_broken() {
         // The growth bands: "-30%～-10%" breaks after the tilde, never inside "-10%".

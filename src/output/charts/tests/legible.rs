@@ -305,8 +305,8 @@ fn a_long_legend_wraps_onto_lines_of_its_own() {
     lines.dedup();
     assert!(lines.len() >= 2, "one line of legend: {boxes:?}");
     assert!(
-        lines.windows(2).all(|w| w[1] >= w[0] + 16.0),
-        "lines apart, going down: {lines:?}"
+        lines.windows(2).all(|w| (w[1] - w[0] - 20.0).abs() < 0.5),
+        "lines 20 px apart, going down: {lines:?}"
     );
     for b in &boxes {
         assert!(b.2 <= MIN_WIDTH + 0.5, "{:?} past the right edge", b.0);
@@ -548,6 +548,15 @@ fn a_rankings_rows_are_evenly_pitched_with_each_bar_by_its_name() {
             }
         }
         let (top, bottom) = grid_of(&scene);
+        let caption = boxes
+            .iter()
+            .find(|b| b.0.starts_with("单位："))
+            .expect("the unit");
+        assert!(
+            f64::from(top) >= caption.4 + 4.0,
+            "{}: rows from {top}, under {caption:?}",
+            chart.id
+        );
         if pitch == 24 {
             assert_eq!(
                 bars[0].2 - top,
