@@ -159,6 +159,17 @@ pub(super) fn wrap(
 mod tests {
     use super::*;
 
+    /// Where a label may break: after a space or a wide tilde, never inside a word or a
+    /// number, and between a number and the Chinese after it only when breaking loosely.
+    #[test]
+    fn a_label_breaks_where_a_reader_would() {
+        assert!(may_break(' ', 'a', false) && may_break('～', '-', false));
+        assert!(may_break('、', '年', false) && may_break('收', '入', false));
+        assert!(!may_break('a', 'b', false) && !may_break('a', 'b', true));
+        assert!(!may_break('9', '年', false) && may_break('9', '年', true));
+        assert!(!may_break('9', '%', true) && !may_break('9', '0', true));
+    }
+
     /// Capitals are estimated wider than small letters, digits narrower, Chinese a full em.
     #[test]
     fn widths_are_estimated_by_kind_of_character() {
