@@ -168,6 +168,9 @@ mod tests {
         assert!(!may_break('a', 'b', false) && !may_break('a', 'b', true));
         assert!(!may_break('9', '年', false) && may_break('9', '年', true));
         assert!(!may_break('9', '%', true) && !may_break('9', '0', true));
+        // Never before a closing mark or `%`, never after other ASCII.
+        assert!(!may_break('收', '%', false) && !may_break('收', '）', false));
+        assert!(!may_break('=', '年', false));
     }
 
     /// Capitals are estimated wider than small letters, digits narrower, Chinese a full em.
