@@ -173,6 +173,16 @@ mod tests {
         assert!(!may_break('=', '年', false));
     }
 
+    /// An empty label has no lines; one that fits is one line.
+    #[test]
+    fn an_empty_label_wraps_to_no_lines() {
+        assert_eq!(wrap("", 12.0, 100.0, 2, false), Some(Vec::new()));
+        assert_eq!(
+            wrap("收入", 12.0, 100.0, 2, false),
+            Some(vec!["收入".to_owned()])
+        );
+    }
+
     /// Capitals are estimated wider than small letters, digits narrower, Chinese a full em.
     #[test]
     fn widths_are_estimated_by_kind_of_character() {
