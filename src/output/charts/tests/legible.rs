@@ -717,6 +717,17 @@ fn a_share_bars_segments_are_seamed_and_labelled_inside() {
         second.3 <= first_key_bottom + 20.0,
         "{second:?} far under the first key ({first_key_bottom})"
     );
+    // The key starts just under its bar.
+    let key_top = boxes
+        .iter()
+        .filter(|b| b.0.starts_with("财政拨款 "))
+        .map(|b| b.3)
+        .fold(f64::MAX, f64::min);
+    let gap = key_top - f64::from(y1);
+    assert!(
+        (2.0..=12.0).contains(&gap),
+        "the key {gap} px under its bar"
+    );
     let lowest = boxes.iter().map(|b| b.4).fold(0.0, f64::max);
     let below = f64::from(scene.height) - lowest;
     assert!(
