@@ -1,6 +1,6 @@
 //! Tests of the charts as a whole: the SVG element, escaping, determinism, the text
 //! alternative and the table; the fixtures and scene helpers the layouts' tests share
-//! (`legible`).
+//! (`legible`, and `rankings` for the ranking's layout).
 
 use super::scene::{Anchor, Shape, FS_SMALL, MIN_WIDTH, X};
 use super::text::text_width;
@@ -682,3 +682,4 @@ fn counts_print_without_decimals_and_money_with_two() {
 }
 
 mod legible;
+mod rankings;
