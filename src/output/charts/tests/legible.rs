@@ -511,3 +511,22 @@ fn a_share_key_wraps_only_what_does_not_fit() {
         );
     }
 }
+
+/// A stacked chart's text alternative names the category with the largest total, the first
+/// of equal ones, as 合计最高 over several series and 最高 over one.
+#[test]
+fn a_stacked_summary_names_the_first_largest_total() {
+    let mut chart = structure();
+    chart.categories.truncate(2);
+    chart.series[0].values = vec![Some(d("300")), Some(d("200"))];
+    chart.series[1].values = vec![Some(d("100")), Some(d("200"))];
+    let said = chart.summary();
+    assert!(said.contains("2018年合计最高，为 400"), "{said}");
+    chart.series.truncate(1);
+    chart.series[0].values = vec![Some(d("250")), Some(d("250"))];
+    let said = chart.summary();
+    assert!(
+        said.contains("2018年最高，为 250") && !said.contains("合计"),
+        "{said}"
+    );
+}
