@@ -530,3 +530,50 @@ fn a_stacked_summary_names_the_first_largest_total() {
         "{said}"
     );
 }
+
+/// Grouped bars with a negative value: each value labelled with two decimals where they fit,
+/// a negative one just under its bar's end, and the category names under that label.
+#[test]
+fn a_negative_bars_label_hangs_under_it_above_the_names() {
+    let mut chart = years();
+    chart.series = vec![series("预算", &[Some("12.5"), Some("-3.25"), Some("8")])];
+    let scene = scene_of(&chart);
+    let boxes = text_boxes(&scene, MIN_WIDTH);
+    for label in ["12.50", "-3.25", "8.00"] {
+        assert!(boxes.iter().any(|b| b.0 == label), "{label} in {boxes:?}");
+    }
+    let bars: Vec<(f64, f64, i32, i32)> = scene
+        .shapes
+        .iter()
+        .filter_map(|s| match s {
+            Shape::Rect {
+                x0: X::Frac(a),
+                x1: X::Frac(b),
+                y0,
+                y1,
+                ..
+            } => Some((*a, *b, *y0, *y1)),
+            _ => None,
+        })
+        .collect();
+    let negative = boxes.iter().find(|b| b.0 == "-3.25").unwrap();
+    let bar = bars
+        .iter()
+        .find(|r| {
+            let mid = (negative.1 + negative.2) / 2.0;
+            mid >= r.0 * MIN_WIDTH && mid <= r.1 * MIN_WIDTH
+        })
+        .expect("the negative bar");
+    let gap = negative.3 - f64::from(bar.3);
+    assert!(
+        (0.0..=6.0).contains(&gap),
+        "{negative:?} {gap} px under its bar {bar:?}"
+    );
+    for c in &chart.categories {
+        let name = boxes.iter().find(|b| &b.0 == c).unwrap();
+        assert!(
+            name.3 >= negative.4,
+            "{c} {name:?} under the label {negative:?}"
+        );
+    }
+}
