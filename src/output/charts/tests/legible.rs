@@ -429,8 +429,7 @@ fn a_share_bars_segments_are_seamed_and_labelled_inside() {
         (2.0..=12.0).contains(&gap),
         "the key {gap} px under its bar"
     );
-    let lowest = boxes.iter().map(|b| b.4).fold(0.0, f64::max);
-    let below = f64::from(scene.height) - lowest;
+    let below = space_under_lowest_text(&scene);
     assert!(
         (f64::from(super::scene::PAD)..=f64::from(super::scene::PAD) + 8.0).contains(&below),
         "{below} px under the lowest text"

@@ -262,6 +262,15 @@ fn text_boxes(scene: &Scene, width: f64) -> Vec<(String, f64, f64, f64, f64)> {
         .collect()
 }
 
+/// How far the chart's bottom edge lies under its lowest text, at the narrowest width.
+fn space_under_lowest_text(scene: &Scene) -> f64 {
+    let lowest = text_boxes(scene, MIN_WIDTH)
+        .iter()
+        .map(|b| b.4)
+        .fold(0.0, f64::max);
+    f64::from(scene.height) - lowest
+}
+
 /// The texts of an SVG, unescaped enough for these tests.
 fn texts(svg: &str) -> Vec<String> {
     svg.split("<text")

@@ -295,8 +295,7 @@ fn a_rankings_values_stand_past_their_bars_ends() {
             );
         }
     }
-    let lowest = boxes.iter().map(|b| b.4).fold(0.0, f64::max);
-    let below = f64::from(scene.height) - lowest;
+    let below = space_under_lowest_text(&scene);
     assert!(
         (0.0..=f64::from(super::scene::PAD) + 8.0).contains(&below),
         "{below} px under the lowest text"
