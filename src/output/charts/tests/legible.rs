@@ -36,16 +36,7 @@ fn the_growth_histogram_counts_in_whole_departments() {
 fn category_names_stand_under_the_axis() {
     for chart in [years(), structure()] {
         let scene = scene_of(&chart);
-        let axis = scene
-            .shapes
-            .iter()
-            .find_map(|s| match s {
-                Shape::Line { y0, y1, colour, .. } if *colour == super::scene::AXIS && y0 == y1 => {
-                    Some(*y0)
-                }
-                _ => None,
-            })
-            .expect("the zero axis");
+        let axis = zero_line(&scene);
         let boxes = text_boxes(&scene, MIN_WIDTH);
         for c in &chart.categories {
             let b = boxes
@@ -254,6 +245,90 @@ fn crowded_category_names_are_drawn_every_kth_and_whole() {
         .collect();
     let steps: std::collections::BTreeSet<usize> = at.windows(2).map(|w| w[1] - w[0]).collect();
     assert_eq!(steps.len(), 1, "{drawn:?}");
+}
+
+/// From one to forty categories of long names: each name drawn stands centred under its
+/// slot, inside the chart with 2 px to spare, at least 4 px clear of the next; a name on two
+/// lines has its second line one line pitch (1.3 em) under the first; only the first and the
+/// last name drawn may be cut (to their room to the chart's edge).
+#[test]
+fn category_names_stand_centred_under_their_slots_clear_of_each_other_and_the_edges() {
+    let (mut wrapped, mut skipped) = (0, 0);
+    for n in 1..=40 {
+        let mut chart = years();
+        chart.categories = (1..=n).map(|i| format!("第{i}项重点支出项目")).collect();
+        let values: Vec<Option<&str>> = (0..n).map(|_| Some("5")).collect();
+        chart.series = vec![series("预算", &values)];
+        let scene = scene_of(&chart);
+        let centres: Vec<f64> = drawn_bars(&scene)
+            .iter()
+            .map(|b| (b.0 + b.1) / 2.0)
+            .collect();
+        assert_eq!(centres.len(), n);
+        let names: Vec<_> = text_boxes(&scene, MIN_WIDTH)
+            .into_iter()
+            .filter(|b| b.3 > f64::from(zero_line(&scene)))
+            .collect();
+        // (slot, lines drawn under it)
+        let mut under: Vec<(usize, Vec<&TextBox>)> = Vec::new();
+        for b in &names {
+            let mid = (b.1 + b.2) / 2.0;
+            let slot = centres
+                .iter()
+                .position(|c| (c - mid).abs() < 0.01)
+                .unwrap_or_else(|| panic!("{n} categories: {b:?} centred on no slot {centres:?}"));
+            assert!(
+                b.1 >= 2.0 - 1e-9 && b.2 <= MIN_WIDTH - 2.0 + 1e-9,
+                "{n} categories: {b:?} inside the chart with 2 px to spare"
+            );
+            match under.last_mut() {
+                Some((s, lines)) if *s == slot => lines.push(b),
+                _ => under.push((slot, vec![b])),
+            }
+        }
+        for pair in under.windows(2) {
+            let right = pair[0].1.iter().map(|b| b.2).fold(f64::MIN, f64::max);
+            let left = pair[1].1.iter().map(|b| b.1).fold(f64::MAX, f64::min);
+            assert!(
+                left - right >= 4.0 - 1e-9,
+                "{n} categories: {pair:?} 4 px apart"
+            );
+        }
+        for (i, (slot, lines)) in under.iter().enumerate() {
+            if lines.len() == 2 {
+                wrapped += 1;
+                let size = lines[0].4 - lines[0].3;
+                assert!(
+                    (lines[1].3 - lines[0].3 - (size * 1.3).round()).abs() < 1e-9,
+                    "{n} categories: {lines:?} one pitch apart"
+                );
+                assert_eq!(
+                    format!("{}{}", lines[0].0, lines[1].0),
+                    chart.categories[*slot],
+                    "{n} categories: the two lines make the name"
+                );
+            } else if i > 0 && i + 1 < under.len() {
+                assert_eq!(
+                    lines[0].0, chart.categories[*slot],
+                    "{n} categories: a name between the first and last is whole"
+                );
+            }
+        }
+        if under.len() < n {
+            skipped += 1;
+        }
+        // The chart ends a line pitch under the last line's top and its padding under that:
+        // between 0.2 and 0.5 em of the line's pitch left under the lowest name, then PAD.
+        let space = space_under_lowest_text(&scene) - f64::from(super::scene::PAD);
+        assert!(
+            (2.0..=6.0).contains(&space),
+            "{n} categories: {space} px under the names before the padding"
+        );
+    }
+    assert!(
+        wrapped > 0 && skipped > 0,
+        "{wrapped} wrapped, {skipped} crowded"
+    );
 }
 
 /// A share row with nothing but blanks says so where its bar would be: the word centred on

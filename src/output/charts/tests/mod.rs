@@ -1,8 +1,8 @@
 //! Tests of the charts as a whole: the SVG element, escaping, determinism, the text
 //! alternative and the table; the fixtures and scene helpers the layouts' tests share
-//! (`legible`, and `rankings` for the ranking's layout).
+//! (`legible`, `rankings` for the ranking's layout, `stacks` for the bars' geometry).
 
-use super::scene::{Anchor, Shape, FS_SMALL, MIN_WIDTH, X};
+use super::scene::{Anchor, Shape, AXIS, FS_SMALL, MIN_WIDTH, X};
 use super::text::text_width;
 use super::*;
 use std::str::FromStr;
@@ -216,6 +216,39 @@ fn bars(scene: &Scene) -> Vec<(i32, i32)> {
         .collect()
 }
 
+/// The bars and segments in the order drawn, as (left, right, top, bottom) at the narrowest
+/// width.
+fn drawn_bars(scene: &Scene) -> Vec<(f64, f64, i32, i32)> {
+    scene
+        .shapes
+        .iter()
+        .filter_map(|s| match s {
+            Shape::Rect {
+                x0: x0 @ X::Frac(_),
+                x1,
+                y0,
+                y1,
+                ..
+            } => Some((x0.at(MIN_WIDTH), x1.at(MIN_WIDTH), *y0, *y1)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The zero line's height.
+fn zero_line(scene: &Scene) -> i32 {
+    let lines: Vec<i32> = scene
+        .shapes
+        .iter()
+        .filter_map(|s| match s {
+            Shape::Line { y0, y1, colour, .. } if *colour == AXIS && y0 == y1 => Some(*y0),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(lines.len(), 1, "one zero line: {lines:?}");
+    lines[0]
+}
+
 fn scene_of(chart: &Chart) -> Scene {
     match chart.kind {
         ChartKind::Grouped => vertical::layout(chart, false),
@@ -225,9 +258,12 @@ fn scene_of(chart: &Chart) -> Scene {
     }
 }
 
+/// A text drawn: (text, left, right, top, bottom).
+type TextBox = (String, f64, f64, f64, f64);
+
 /// The texts drawn, as (text, left, right, top, bottom) on a chart `width` px wide, from the
 /// estimated widths (generous) and the em box around the baseline.
-fn text_boxes(scene: &Scene, width: f64) -> Vec<(String, f64, f64, f64, f64)> {
+fn text_boxes(scene: &Scene, width: f64) -> Vec<TextBox> {
     scene
         .shapes
         .iter()
@@ -692,3 +728,4 @@ fn counts_print_without_decimals_and_money_with_two() {
 
 mod legible;
 mod rankings;
+mod stacks;
