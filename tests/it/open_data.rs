@@ -660,3 +660,87 @@ fn the_sites_district_json_is_every_districts_own_in_order() {
         );
     }
 }
+
+/// Each package's `fiscalPeriod` spans the budget years of the forms under its folder (from
+/// the first year's 1 January to the last one's 31 December), and its country is China.
+#[test]
+fn each_package_spans_the_years_of_its_forms() {
+    let public = common::bundled_site();
+    let site = tree(public);
+    let year_of = |path: &str| -> Option<i32> {
+        let stem = path.strip_suffix(".json")?;
+        let year = stem.rsplit('-').next()?;
+        (path.contains("/data/") && year.len() == 4)
+            .then(|| year.parse().ok())
+            .flatten()
+    };
+    let packages: Vec<&String> = site
+        .keys()
+        .filter(|k| k.ends_with("datapackage.json"))
+        .collect();
+    assert_eq!(packages.len(), 4);
+    for rel in packages {
+        let folder = rel.trim_end_matches("datapackage.json");
+        let years: BTreeSet<i32> = site
+            .keys()
+            .filter(|k| k.starts_with(folder))
+            .filter_map(|k| year_of(k))
+            .collect();
+        let (first, last) = (years.first().unwrap(), years.last().unwrap());
+        let v: Value = serde_json::from_slice(&site[rel]).unwrap();
+        assert_eq!(
+            v["fiscalPeriod"],
+            serde_json::json!({"start": format!("{first}-01-01"), "end": format!("{last}-12-31")}),
+            "{rel}: the forms' years are {years:?}"
+        );
+        assert_eq!(v["countryCode"], "CN", "{rel}");
+    }
+}
+
+/// Resource names allow `[-a-z0-9._/]` only: a department whose address has `ü` (绿, lü) is
+/// named with `v`, as pinyin is typed, and one whose name then repeats another's (`lv`) takes
+/// `-2` — every name in a package is its own.
+#[test]
+fn a_resource_name_is_typed_pinyin_and_never_repeats() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    sample_as(d, "绿化管理所-2020.txt", "示例区绿化管理所");
+    sample_as(d, "lv化管理所-2020.txt", "示例区lv化管理所");
+    build_at(d, "public", None);
+    let site = tree(&d.join("public"));
+    let package = site
+        .keys()
+        .find(|k| k.ends_with("/datapackage.json"))
+        .unwrap();
+    let v: Value = serde_json::from_slice(&site[package]).unwrap();
+    let names: Vec<&str> = v["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    let forms: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| n.starts_with("form-"))
+        .collect();
+    assert_eq!(forms.len(), 2, "{names:?}");
+    let first = forms
+        .iter()
+        .find(|n| n.ends_with("-2020"))
+        .unwrap_or_else(|| panic!("{forms:?}"));
+    assert!(first.contains("lv-hua-guan-li-suo"), "{forms:?}");
+    assert!(
+        forms.contains(&format!("{first}-2").as_str()),
+        "the second takes -2: {forms:?}"
+    );
+    for n in &names {
+        assert!(
+            n.chars()
+                .all(|c| matches!(c, 'a'..='z' | '0'..='9' | '-' | '.' | '/')),
+            "{n} in {names:?}: a character cleaned to _"
+        );
+    }
+    let unique: BTreeSet<&str> = names.iter().copied().collect();
+    assert_eq!(unique.len(), names.len(), "{names:?}");
+}
