@@ -9,7 +9,9 @@
 //! the feeds are rendered from it alone. So an unchanged build leaves every byte as it was,
 //! and the same inputs over the same previous site give the same bytes. An entry's time is
 //! `SOURCE_DATE_EPOCH` when set; otherwise one second after the newest entry before it, and at
-//! least 1 January of the newest budget year (never the clock).
+//! least 1 January of the newest budget year (never the clock). A district gone from the site
+//! (its folder removed, or every form in it withheld) keeps its entries in the state, so the
+//! site's feed says what became of its departments and still lists what it said before.
 
 use crate::analyze::{District, SiteModel};
 use crate::format::thousands;
@@ -264,46 +266,19 @@ pub fn next(previous: Option<&State>, model: &SiteModel<'_>, epoch: Option<i64>)
     for d in &model.districts {
         let before = previous.districts.get(&d.slug);
         let now = current(d);
-        let mut entries = Vec::new();
         let keys: BTreeSet<&String> = now
             .keys()
             .chain(before.iter().flat_map(|b| b.departments.keys()))
             .collect();
-        for key in keys {
-            let was = before.and_then(|b| b.departments.get(key));
-            let is = now.get(key);
-            let parts = summary(was, is);
-            if parts.is_empty() {
-                continue;
-            }
-            let dep = is.or(was).expect("a department on one side");
-            let summary = parts.join("；");
-            let mut h = Fnv::new();
-            for s in [&d.slug, key, &updated, &summary] {
-                h.text(s);
-            }
-            let a = h.finish();
-            h.text("second half");
-            let b = h.finish();
-            entries.push(Entry {
-                id: uuid(a, b),
-                updated: updated.clone(),
-                seconds,
-                department: dep.name.clone(),
-                title: format!("{}：{}", dep.name, headline(&parts)),
-                summary,
-                // A department gone from the site: its district's page.
-                link: if is.is_some() {
-                    dep.link.clone()
-                } else {
-                    crate::output::views::district_index(d)
-                },
-            });
-        }
-        // Newest first: this build's entries by name, then the earlier ones as they were.
-        entries.sort_by(|x, y| crate::collate::names(&x.department, &y.department));
-        entries.extend(before.iter().flat_map(|b| b.entries.iter().cloned()));
-        entries.truncate(KEEP);
+        // A department gone from the site: its district's page.
+        let gone = crate::output::views::district_index(d);
+        let changes = keys.into_iter().map(|key| Change {
+            key,
+            was: before.and_then(|b| b.departments.get(key)),
+            is: now.get(key),
+            gone: &gone,
+        });
+        let entries = entries(&d.slug, changes, &updated, seconds, before);
         districts.insert(
             d.slug.clone(),
             DistrictState {
@@ -313,10 +288,115 @@ pub fn next(previous: Option<&State>, model: &SiteModel<'_>, epoch: Option<i64>)
             },
         );
     }
+    // A district gone from the site (its folder removed, or every form in it withheld for
+    // errors) has no page and no feed of its own: the site's feed says its departments were
+    // taken down (for errors, where a withheld form names them), and keeps its entries.
+    let withheld: BTreeSet<(&str, i32)> = model
+        .unpublished
+        .iter()
+        .filter_map(|u| Some((u.department.as_deref()?, u.year?)))
+        .collect();
+    for (slug, before) in &previous.districts {
+        if districts.contains_key(slug) {
+            continue;
+        }
+        let taken_down: Vec<(&String, DepartmentState)> = before
+            .departments
+            .iter()
+            .map(|(key, was)| {
+                let years = was.forms.keys().chain(&was.withheld);
+                let now = DepartmentState {
+                    withheld: years
+                        .filter(|y| withheld.contains(&(key.as_str(), **y)))
+                        .copied()
+                        .collect(),
+                    ..DepartmentState::default()
+                };
+                (key, now)
+            })
+            .collect();
+        let changes = taken_down.iter().map(|(key, now)| {
+            let was = before.departments.get(key.as_str());
+            Change {
+                key,
+                was,
+                is: Some(now),
+                gone: "index.html",
+            }
+        });
+        let entries = entries(slug, changes, &updated, seconds, Some(before));
+        if !entries.is_empty() {
+            districts.insert(
+                slug.clone(),
+                DistrictState {
+                    name: before.name.clone(),
+                    departments: BTreeMap::new(),
+                    entries,
+                },
+            );
+        }
+    }
     State {
         schema: SCHEMA.to_owned(),
         districts,
     }
+}
+
+/// One department's state before and after this build, by its key; `gone` is where its entry
+/// links when the department is no longer on the site.
+struct Change<'k> {
+    key: &'k str,
+    was: Option<&'k DepartmentState>,
+    is: Option<&'k DepartmentState>,
+    gone: &'k str,
+}
+
+/// A district's entries after this build: one per department whose state changed, by name,
+/// then `before`'s, the last [`KEEP`].
+fn entries<'k>(
+    slug: &str,
+    changes: impl Iterator<Item = Change<'k>>,
+    updated: &str,
+    seconds: i64,
+    before: Option<&DistrictState>,
+) -> Vec<Entry> {
+    let mut entries = Vec::new();
+    for Change { key, was, is, gone } in changes {
+        let parts = summary(was, is);
+        if parts.is_empty() {
+            continue;
+        }
+        let dep = is
+            .filter(|d| !d.name.is_empty())
+            .or(was)
+            .expect("a department on one side");
+        let summary = parts.join("；");
+        let mut h = Fnv::new();
+        for s in [slug, key, updated, &summary] {
+            h.text(s);
+        }
+        let a = h.finish();
+        h.text("second half");
+        let b = h.finish();
+        entries.push(Entry {
+            id: uuid(a, b),
+            updated: updated.to_owned(),
+            seconds,
+            department: dep.name.clone(),
+            title: format!("{}：{}", dep.name, headline(&parts)),
+            summary,
+            // Its page (or its findings) while it is on the site, else `gone`.
+            link: match is {
+                Some(d) if !d.link.is_empty() => d.link.clone(),
+                _ => gone.to_owned(),
+            },
+        });
+    }
+    // Newest first: this build's entries by name, then the earlier ones as they were.
+    entries.sort_by(|x, y| crate::collate::names(&x.department, &y.department));
+    entries.extend(before.iter().flat_map(|b| b.entries.iter().cloned()));
+    entries.truncate(KEEP);
+    entries
 }
 
 fn headline(parts: &[String]) -> &'static str {

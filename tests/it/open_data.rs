@@ -744,3 +744,133 @@ fn a_resource_name_is_typed_pinyin_and_never_repeats() {
     let unique: BTreeSet<&str> = names.iter().copied().collect();
     assert_eq!(unique.len(), names.len(), "{names:?}");
 }
+
+/// A published form that comes back with an error is said to be taken down for it (not only
+/// withdrawn); the state keeps each department under its whole key, and a key longer than 200
+/// characters (a withheld form's overlong name) as its first 60 and a digest.
+#[test]
+fn a_form_taken_down_for_an_error_is_said_so_and_overlong_keys_are_shortened() {
+    if python_with("feedparser").is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    sample_as(d, "甲局-2020.txt", "示例区甲局");
+    sample_as(d, "乙局-2020.txt", "示例区乙局");
+    let long = format!("示例区{}局", "长".repeat(250));
+    sample_as(d, "长局-2020.txt", &long);
+    build_at(d, "public", None);
+    let site = d.join("public");
+    let state: Value =
+        serde_json::from_slice(&std::fs::read(site.join("data/changes.json")).unwrap()).unwrap();
+    let keys: Vec<&String> = state["districts"]["qu"]["departments"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    assert_eq!(keys.len(), 3, "{keys:?}");
+    assert!(keys.iter().any(|k| *k == "示例区甲局"), "{keys:?}");
+    let short = keys
+        .iter()
+        .find(|k| !k.starts_with("示例区甲") && !k.starts_with("示例区乙"))
+        .unwrap();
+    let (head, digest) = short.split_once('…').expect("shortened");
+    assert_eq!(head, long.chars().take(60).collect::<String>());
+    assert!(
+        digest.len() == 16 && digest.chars().all(|c| c.is_ascii_hexdigit()),
+        "{short}"
+    );
+
+    write(d, "submissions/区/甲局-2020.txt", broken("示例区甲局"));
+    build_at(d, "public", None);
+    let feed = parse_feed(&site.join("feed.xml"));
+    assert_eq!(
+        feed["entries"][0]["title"],
+        "示例区甲局：申报表有错误，未发布"
+    );
+    assert_eq!(
+        feed["entries"][0]["summary"], "2020年度申报表有错误，已撤下，未发布",
+        "{feed:#}"
+    );
+}
+
+/// The sample as `name`'s form with its total budget wrong (an error: withheld).
+fn broken(name: &str) -> String {
+    sample_text().replace("武汉市新洲区总工会", name).replacen(
+        "\t\t合计\t286.41",
+        "\t\t合计\t999.99",
+        1,
+    )
+}
+
+/// A district gone from the site — every form in it withheld for errors, or its folder
+/// removed — has no page or feed of its own any more, but the site's feed says what happened
+/// to each of its departments and keeps the district's earlier entries; when it comes back,
+/// its departments are new again.
+#[test]
+fn a_district_gone_from_the_site_is_said_so_in_the_sites_feed() {
+    if python_with("feedparser").is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    sample_as(d, "甲局-2020.txt", "示例区甲局");
+    write_sample(d, "submissions/县/丁局-2020.txt", Some("示例县丁局"));
+    write_sample(d, "submissions/县/戊局-2020.txt", Some("示例县戊局"));
+    build_at(d, "public", None);
+    let site = d.join("public");
+    let first = parse_feed(&site.join("feed.xml"));
+    assert_eq!(first["entries"].as_array().unwrap().len(), 3, "{first:#}");
+
+    // 丁局 comes back with an error, 戊局 is withdrawn: nothing of 县 is published.
+    write(d, "submissions/县/丁局-2020.txt", broken("示例县丁局"));
+    std::fs::remove_file(d.join("submissions/县/戊局-2020.txt")).unwrap();
+    build_at(d, "public", None);
+    assert!(!site.join("xian").exists(), "the district's folder is gone");
+    let second = parse_feed(&site.join("feed.xml"));
+    let entries = second["entries"].as_array().unwrap();
+    let said: Vec<(&str, &str)> = entries
+        .iter()
+        .map(|e| (e["title"].as_str().unwrap(), e["summary"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        said[..2],
+        [
+            (
+                "示例县丁局：申报表有错误，未发布",
+                "2020年度申报表有错误，已撤下，未发布"
+            ),
+            ("示例县戊局：申报表撤下", "2020年度申报表已撤下"),
+        ],
+        "{second:#}"
+    );
+    assert_eq!(
+        entries[2..],
+        first["entries"].as_array().unwrap()[..],
+        "earlier entries kept"
+    );
+    for e in &entries[..2] {
+        let link = e["link"].as_str().unwrap();
+        assert!(link.ends_with("/index.html"), "{link}: the site's home");
+        let path = link.strip_prefix("file:").unwrap().trim_start_matches('/');
+        assert!(
+            Path::new(&format!("/{}", percent_decode(path))).is_file(),
+            "{link}"
+        );
+    }
+
+    // An unchanged build says nothing new; the district's return makes its departments new.
+    build_at(d, "public", None);
+    assert_eq!(
+        parse_feed(&site.join("feed.xml"))["entries"],
+        second["entries"]
+    );
+    write_sample(d, "submissions/县/丁局-2020.txt", Some("示例县丁局"));
+    build_at(d, "public", None);
+    let third = parse_feed(&site.join("feed.xml"));
+    assert_eq!(
+        third["entries"][0]["title"], "示例县丁局：新增申报表",
+        "{third:#}"
+    );
+    assert_eq!(third["entries"].as_array().unwrap().len(), 6);
+}
