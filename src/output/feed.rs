@@ -403,7 +403,12 @@ fn headline(parts: &[String]) -> &'static str {
     let any = |w: &str| parts.iter().any(|p| p.contains(w));
     if any("有错误") {
         "申报表有错误，未发布"
-    } else if any("新增") && parts.iter().all(|p| p.starts_with("新增")) {
+    } else if parts
+        .iter()
+        .all(|p| p.starts_with("新增") && p.contains("年度申报表："))
+    {
+        // Only new forms (`新增2021年度申报表：…`), not a form that gained indicators
+        // (`新增 2 项指标`).
         "新增申报表"
     } else if any("撤下") {
         "申报表撤下"
@@ -536,6 +541,76 @@ mod tests {
         assert_eq!(new_year(1970), 0);
         assert_eq!(timestamp(new_year(2024)), "2024-01-01T00:00:00Z");
         assert_eq!(timestamp(new_year(2001)), "2001-01-01T00:00:00Z");
+        // Across the century and 400-year rules, and before 1970 (from Python's datetime).
+        for (seconds, date) in [
+            (4_107_456_000, "2100-02-28"),
+            (4_107_542_400, "2100-03-01"),
+            (13_569_379_200, "2399-12-31"),
+            (13_574_563_200, "2400-02-29"),
+            (13_574_649_600, "2400-03-01"),
+            (-2_203_977_600, "1900-02-28"),
+            (-2_203_891_200, "1900-03-01"),
+            (-86_400 + 59, "1969-12-31"),
+        ] {
+            let want = if seconds < 0 && seconds % 86_400 != 0 {
+                format!("{date}T00:00:59Z")
+            } else {
+                format!("{date}T00:00:00Z")
+            };
+            assert_eq!(timestamp(seconds), want, "{seconds}");
+        }
+    }
+
+    /// The headline names a new form only when every part is a new form: a form that gained
+    /// indicators is updated, not new.
+    #[test]
+    fn the_headline_says_new_only_for_new_forms() {
+        let form = |indicators, spending: &str| FormState {
+            expenditure: Some(spending.parse().unwrap()),
+            indicators,
+            digest: format!("{indicators}-{spending}"),
+        };
+        let state = |forms: Vec<(i32, FormState)>| DepartmentState {
+            name: "甲".into(),
+            link: "a.html".into(),
+            forms: forms.into_iter().collect(),
+            withheld: BTreeSet::new(),
+        };
+        let headline_of = |was: &DepartmentState, is: &DepartmentState| {
+            let parts = summary(Some(was), Some(is));
+            (headline(&parts), parts.join("；"))
+        };
+        let before = state(vec![(2020, form(11, "286.41"))]);
+        assert_eq!(
+            headline_of(&before, &state(vec![(2020, form(13, "286.41"))])),
+            ("申报表有更新", "新增 2 项指标".to_owned())
+        );
+        assert_eq!(
+            headline_of(&before, &state(vec![(2020, form(13, "300"))])),
+            (
+                "申报表有更新",
+                "2020年预算支出 286.41 → 300.00 万元；新增 2 项指标".to_owned()
+            )
+        );
+        assert_eq!(
+            headline_of(
+                &before,
+                &state(vec![(2020, form(11, "286.41")), (2021, form(12, "300"))])
+            ),
+            (
+                "新增申报表",
+                "新增2021年度申报表：预算支出 300.00 万元，12 项指标".to_owned()
+            )
+        );
+        assert_eq!(
+            headline_of(
+                &before,
+                &state(vec![(2020, form(12, "286.41")), (2021, form(12, "300"))])
+            )
+            .0,
+            "申报表有更新",
+            "a new form and an updated one"
+        );
     }
 
     #[test]
@@ -544,6 +619,11 @@ mod tests {
         assert_eq!(id.len(), "urn:uuid:".len() + 36);
         assert_eq!(&id[9 + 14..9 + 15], "8", "version 8: {id}");
         assert!(matches!(&id[9 + 19..9 + 20], "8" | "9" | "a" | "b"), "{id}");
+        // The hashes' bits but the version's four and the variant's two.
+        assert_eq!(
+            uuid(0x0123_4567_89ab_cdef, 0xfedc_ba98_7654_3210),
+            "urn:uuid:01234567-89ab-8def-bedc-ba9876543210"
+        );
     }
 
     #[test]
