@@ -290,6 +290,22 @@ mod tests {
         assert!(html.contains("<h2 id=\"quality\">得分</h2>"), "{html}");
     }
 
+    /// Pages may use tables and footnotes; only the first `# heading` is the title, read
+    /// whole (its emphasis too), and later ones stay in the page.
+    #[test]
+    fn markdown_reads_tables_footnotes_and_one_title() {
+        let (title, html) = markdown(
+            "# 关于*本站*\n\n| 年度 | 部门 |\n| --- | --- |\n| 2020 | 12 |\n\n见注释[^1]。\n\n[^1]: 注释正文。\n\n# 附录\n\n附录正文\n",
+        );
+        assert_eq!(title.as_deref(), Some("关于本站"));
+        assert!(html.contains("<table>") && html.contains("<td>12</td>"), "{html}");
+        assert!(html.contains("注释正文"), "{html}");
+        assert!(html.contains("<sup"), "a footnote reference: {html}");
+        assert!(html.contains("<h1>附录</h1>"), "{html}");
+        assert!(!html.contains("本站"), "the title's words stay out of the body: {html}");
+        assert!(!html.contains("<em>"), "{html}");
+    }
+
     #[test]
     fn builtin_templates_parse() {
         let dir = tempfile::tempdir().unwrap();
