@@ -242,4 +242,35 @@ mod paging_tests {
         assert_eq!(p.len(), 3);
         assert!(p[1].current && !p[0].current && p[2].href == "a/index-3.html");
     }
+
+    /// A further page has its own path and canonical link in the same folder, and its title
+    /// says which page of how many; a listing of one page keeps its title.
+    #[test]
+    fn a_further_pages_meta_names_it() {
+        let meta = PageMeta {
+            site_title: "公开".into(),
+            title: "示例区".into(),
+            root: "../".into(),
+            path: "qu/index.html".into(),
+            canonical: Some("https://example.org/site/qu/index.html".into()),
+            footer: String::new(),
+            section: "district".into(),
+            sample_data: false,
+            nav: Vec::new(),
+            district_feed: None,
+        };
+        let second = meta.for_page("qu/index-2.html", 2, 3);
+        assert_eq!(second.title, "示例区（第 2 页，共 3 页）");
+        assert_eq!(second.path, "qu/index-2.html");
+        assert_eq!(
+            second.canonical.as_deref(),
+            Some("https://example.org/site/qu/index-2.html")
+        );
+        assert_eq!(second.root, "../");
+        assert_eq!(meta.for_page("qu/index.html", 1, 1).title, "示例区");
+        assert_eq!(
+            meta.for_page("qu/index.html", 1, 2).title,
+            "示例区（第 1 页，共 2 页）"
+        );
+    }
 }
