@@ -224,6 +224,12 @@ mod paging_tests {
             (vec![1, 2, 3, 5, 6, 7], 1)
         );
         assert_eq!(ends(Vec::<u8>::new(), 3), (vec![], 0));
+        // Shorter than both ends together: whole, nothing left out.
+        assert_eq!(
+            ends((1..=5).collect::<Vec<_>>(), 3),
+            (vec![1, 2, 3, 4, 5], 0)
+        );
+        assert_eq!(ends((1..=7).collect::<Vec<_>>(), 4), ((1..=7).collect(), 0));
     }
 
     #[test]
