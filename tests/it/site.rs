@@ -352,12 +352,42 @@ fn a_template_override_changes_only_that_template() {
         "site-templates/static/style.css",
         "body{color:red}",
     );
+    // Beside them, what is not a page or an asset: a note, a folder of drafts, an editor's
+    // hidden file.
+    write(dir.path(), "site-templates/content/说明.txt", "不是页面");
+    write(
+        dir.path(),
+        "site-templates/content/drafts/草稿.md",
+        "# 草稿\n",
+    );
+    write(dir.path(), "site-templates/static/.DS_Store", "x");
     let o = build(dir.path(), &[]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let site = tree(&dir.path().join("public"));
     assert!(String::from_utf8_lossy(&site["contact.html"]).contains("<h1>联系我们</h1>"));
     assert_eq!(site["assets/style.css"], b"body{color:red}");
     assert!(site.contains_key("about.html"), "built-in content stays");
+    let stray: Vec<&String> = site
+        .keys()
+        .filter(|k| {
+            k.contains("说明")
+                || k.contains("草稿")
+                || k.contains("drafts")
+                || k.contains(".DS_Store")
+        })
+        .collect();
+    assert!(stray.is_empty(), "{stray:?}");
+    assert!(
+        !site
+            .values()
+            .any(|v| String::from_utf8_lossy(v).contains("不是页面")),
+        "the note is published nowhere"
+    );
 }
 
 #[test]
