@@ -298,11 +298,17 @@ mod tests {
             "# 关于*本站*\n\n| 年度 | 部门 |\n| --- | --- |\n| 2020 | 12 |\n\n见注释[^1]。\n\n[^1]: 注释正文。\n\n# 附录\n\n附录正文\n",
         );
         assert_eq!(title.as_deref(), Some("关于本站"));
-        assert!(html.contains("<table>") && html.contains("<td>12</td>"), "{html}");
+        assert!(
+            html.contains("<table>") && html.contains("<td>12</td>"),
+            "{html}"
+        );
         assert!(html.contains("注释正文"), "{html}");
         assert!(html.contains("<sup"), "a footnote reference: {html}");
         assert!(html.contains("<h1>附录</h1>"), "{html}");
-        assert!(!html.contains("本站"), "the title's words stay out of the body: {html}");
+        assert!(
+            !html.contains("本站"),
+            "the title's words stay out of the body: {html}"
+        );
         assert!(!html.contains("<em>"), "{html}");
     }
 

@@ -153,8 +153,6 @@ pub struct GoalView {
 #[derive(Debug, Clone, Hash, Serialize)]
 pub struct IndicatorView {
     pub level1: String,
-    /// Whether this row starts a new level-1 group (the template merges the cell visually).
-    pub first_of_level1: bool,
     pub level2: String,
     pub name: String,
     pub prior: Vec<String>,
@@ -261,9 +259,8 @@ fn form_view(
     }
 }
 
-/// A goal's indicator table; the level-1 category is shown once per run of its rows.
+/// A goal's indicator table.
 fn goal_view(g: &crate::model::Goal) -> GoalView {
-    let mut previous: Option<&str> = None;
     GoalView {
         number: g.number,
         name: text(&g.name),
@@ -272,11 +269,8 @@ fn goal_view(g: &crate::model::Goal) -> GoalView {
             .iter()
             .map(|i| {
                 let l1 = i.level1.as_deref().unwrap_or("");
-                let first = previous != Some(l1);
-                previous = Some(l1);
                 IndicatorView {
                     level1: l1.to_owned(),
-                    first_of_level1: first,
                     level2: text(&i.level2),
                     name: text(&i.name),
                     prior: i.prior_years.0.iter().map(|(_, v)| text(v)).collect(),
