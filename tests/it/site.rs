@@ -488,3 +488,54 @@ fn several_districts_get_a_home_page_listing_them_and_sample_data_is_marked() {
         }
     }
 }
+
+/// Each year page of the bundled site marks its own year as the current one in its years'
+/// navigation, and links every other year of its district.
+#[test]
+fn each_year_page_marks_its_own_year_and_links_the_others() {
+    let site = tree(common::bundled_site());
+    let mut seen = 0;
+    for (path, bytes) in &site {
+        let Some(rest) = path.split_once("/years/").map(|(_, r)| r) else {
+            continue;
+        };
+        let Some(year) = rest.strip_suffix("/index.html") else {
+            continue;
+        };
+        let district = path.split("/years/").next().unwrap();
+        let years: Vec<String> = site
+            .keys()
+            .filter_map(|k| {
+                k.strip_prefix(&format!("{district}/years/"))?
+                    .strip_suffix("/index.html")
+                    .map(str::to_owned)
+            })
+            .collect();
+        let html = String::from_utf8_lossy(bytes);
+        let nav = html
+            .split("<nav class=\"years\"")
+            .nth(1)
+            .and_then(|n| n.split("</nav>").next())
+            .unwrap_or_else(|| panic!("{path}: no years' navigation"));
+        assert_eq!(
+            nav.matches("aria-current=\"page\"").count(),
+            1,
+            "{path}: {nav}"
+        );
+        assert!(
+            nav.contains(&format!("<strong aria-current=\"page\">{year}年</strong>")),
+            "{path}: {nav}"
+        );
+        for other in years.iter().filter(|y| *y != year) {
+            assert!(
+                nav.contains(&format!(
+                    "href=\"{}{district}/years/{other}/index.html\">{other}年</a>",
+                    "../".repeat(path.matches('/').count())
+                )),
+                "{path}: {other} linked in {nav}"
+            );
+        }
+        seen += 1;
+    }
+    assert!(seen >= 7, "{seen} year pages");
+}
