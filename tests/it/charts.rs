@@ -62,6 +62,36 @@ fn published_charts_say_what_they_show() {
     assert!(desc.contains("其他资金未填"), "{desc}");
     assert!(desc.contains("项目支出占 6.42%（18.38 万元）"), "{desc}");
     assert_eq!(table[0][2], "未填", "{table:?}");
+    // Each source in the income row and each kind in the spending row, with its share, as
+    // the sample's expected JSON has them; the other row's cell empty (—), not blank.
+    let json = common::expected_json();
+    let cell = |block: &str, row: &str| {
+        let v = &json[block][row];
+        format!(
+            "{:.2}（{:.2}%）",
+            v["budget"].as_f64().unwrap(),
+            v["share_percent"].as_f64().unwrap()
+        )
+    };
+    assert_eq!(
+        table,
+        [
+            vec![
+                "收入".to_owned(),
+                cell("income", "fiscal_appropriation"),
+                "未填".to_owned(),
+                "—".to_owned(),
+                "—".to_owned()
+            ],
+            vec![
+                "支出".to_owned(),
+                "—".to_owned(),
+                "—".to_owned(),
+                cell("expenditure", "basic"),
+                cell("expenditure", "project")
+            ],
+        ]
+    );
     assert!(
         !table.concat().iter().any(|c| c.contains("0.00（0.00%）")),
         "{table:?}"

@@ -408,6 +408,18 @@ fn pages_show_what_each_layout_has_and_never_a_zero_for_what_it_lacks() {
     ] {
         assert!(fujian.contains(words), "fujian page lacks {words}");
     }
+    // Its composition has no income row figures: "—" (none in this layout), never 未填 (a
+    // cell the form left blank).
+    let structure = common::html::between(
+        &fujian,
+        "<figure class=\"chart-figure\" id=\"chart-structure\">",
+        "</figure>",
+    );
+    let income = common::html::rows(structure)
+        .into_iter()
+        .find(|r| r[0] == "收入")
+        .expect("an income row");
+    assert!(income[1..].iter().all(|c| c == "—"), "{income:?}");
     // The trend table has no income figure for the year, not 0.00.
     let trend = &fujian[fujian.find("trend-h").unwrap()..fujian.find("</table>").unwrap()];
     assert!(!trend.contains("<td class=\"num\">0.00</td>"), "{trend}");
