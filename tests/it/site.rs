@@ -539,3 +539,28 @@ fn each_year_page_marks_its_own_year_and_links_the_others() {
     }
     assert!(seen >= 7, "{seen} year pages");
 }
+
+/// What a district's totals leave out is said only when something is: no page of the bundled
+/// site notes "0 个部门" or "0 份申报表" left out.
+#[test]
+fn a_totals_note_never_counts_nothing() {
+    let site = tree(common::bundled_site());
+    let mut notes = 0;
+    for (path, bytes) in site.iter().filter(|(k, _)| k.ends_with(".html")) {
+        let html = String::from_utf8_lossy(bytes);
+        for note in html.split("注：").skip(1) {
+            let note = note.split('。').next().unwrap();
+            if !note.contains("未计入") {
+                continue;
+            }
+            notes += 1;
+            for part in note.split('；') {
+                assert!(
+                    !part.starts_with("0 ") && !part.contains("另有 0 "),
+                    "{path}: {note}"
+                );
+            }
+        }
+    }
+    assert!(notes > 0, "the bundled site has a totals note somewhere");
+}
