@@ -76,6 +76,7 @@ fn every_department_is_one_row_of_the_years_table_withheld_or_not() {
     let d = dir.path();
     write_sample(d, "submissions/区/甲局-2020.txt", Some("示例区甲局"));
     write(d, "submissions/区/甲局-2021.txt", broken_2021("示例区甲局"));
+    write_sample(d, "submissions/区/乙局-2020.txt", Some("示例区乙局"));
     write(d, "submissions/区/丙局-2021.txt", in_2021("示例区丙局"));
     write(d, "submissions/区/丁局-2021.txt", broken_2021("示例区丁局"));
     write(d, "submissions/区/戊局-2021.txt", broken_2021("示例区戊局"));
@@ -87,6 +88,7 @@ fn every_department_is_one_row_of_the_years_table_withheld_or_not() {
     let table = &table[..table.find("</table>").unwrap()];
     for (name, status) in [
         ("示例区甲局", "有错误，未发布"),
+        ("示例区乙局", "未报送2021年度"),
         ("示例区丙局", "提示"),
         ("示例区丁局", "有错误，未发布"),
         ("示例区戊局", "有错误，未发布"),

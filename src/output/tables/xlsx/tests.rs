@@ -53,6 +53,15 @@ fn column_widths_fit_content_within_bounds() {
         column_widths(&headers, &rows, 4),
         vec![14, 16, MAX_COL_WIDTH, MIN_COL_WIDTH]
     );
+    // A percentage is as wide as its digits and its "%".
+    assert_eq!(
+        column_widths(
+            &["率".to_owned()],
+            &[vec![Cell::Percent(Some(dec("123456.78")))]],
+            1
+        ),
+        vec!["123456.78%".len() + COL_PADDING]
+    );
 }
 
 #[test]
