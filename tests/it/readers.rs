@@ -437,3 +437,53 @@ fn a_department_named_like_a_district_page_does_not_take_its_place() {
         "two departments fill one page: there is no qu/index-2.html"
     );
 }
+
+/// On the district's page (its latest year's table), a department whose only form is
+/// withheld is a row if the form is of that year ("有错误，未发布"), or of a year without any
+/// published form (no table of its own: "2019年度有错误，未发布"); one whose withheld form is of
+/// another year with a table is not.
+#[test]
+fn withheld_only_departments_stand_in_the_table_of_their_year() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write_sample(d, "submissions/区/甲局-2020.txt", Some("示例区甲局"));
+    write(d, "submissions/区/甲局-2021.txt", in_2021("示例区甲局"));
+    write(d, "submissions/区/丁局-2021.txt", broken_2021("示例区丁局"));
+    let broken = |text: String| text.replacen("\t\t合计\t286.41", "\t\t合计\t999.99", 1);
+    let in_2019 = sample_text()
+        .replace("武汉市新洲区总工会", "示例区己局")
+        .replace("2018年", "2017年")
+        .replace("2019年", "2018年")
+        .replace("2020年度", "2019年度");
+    write(d, "submissions/区/己局-2019.txt", broken(in_2019));
+    write(
+        d,
+        "submissions/区/庚局-2020.txt",
+        broken(sample_text().replace("武汉市新洲区总工会", "示例区庚局")),
+    );
+    let overview = built_district_page(d);
+    let table = &overview[overview
+        .find(r#"<table class="sortable data">"#)
+        .expect("the year's table")..];
+    let table = &table[..table.find("</table>").unwrap()];
+    let row = |name: &str| -> Option<&str> {
+        let rows: Vec<&str> = table
+            .split("</tr>")
+            .filter(|r| r.contains(&format!(">{name}</a>")))
+            .collect();
+        assert!(rows.len() <= 1, "{name}: {rows:?}");
+        rows.first().copied()
+    };
+    let ding = row("示例区丁局").expect("示例区丁局");
+    assert!(
+        ding.contains("有错误，未发布") && !ding.contains("年度有错误"),
+        "{ding}"
+    );
+    let ji = row("示例区己局").expect("示例区己局");
+    assert!(ji.contains("2019年度有错误，未发布"), "{ji}");
+    assert_eq!(
+        row("示例区庚局"),
+        None,
+        "2020 has a table of its own: {table}"
+    );
+}

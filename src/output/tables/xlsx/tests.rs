@@ -146,6 +146,12 @@ fn xlsx_rejects_nothing_for_odd_tables() {
         rows: vec![],
     };
     assert!(empty.to_xlsx().is_ok());
+    let empty_rows = Table {
+        name: "t".into(),
+        headers: vec![],
+        rows: vec![vec![], vec![]],
+    };
+    assert!(empty_rows.to_xlsx().is_ok(), "rows without a cell");
     let wide_rows = Table {
         name: "t".into(),
         headers: vec!["a".into()],
