@@ -105,3 +105,32 @@ fn published_charts_say_what_they_show() {
         assert!(drawn.iter().any(|t| t == label), "{label}: {drawn:?}");
     }
 }
+
+/// A district's ranking compares departments: none on a district of one department, one
+/// bar per department from two on.
+#[test]
+fn a_ranking_needs_two_departments() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    common::write_sample(d, "submissions/区/甲局-2020.txt", Some("示例区甲局"));
+    let overview = |d: &std::path::Path| {
+        let o = common::run(&["build", "--no-cache", "--allow-shrink"], d);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        std::fs::read_to_string(d.join("public/qu/index.html")).unwrap()
+    };
+    assert!(!overview(d).contains("id=\"chart-ranking\""));
+    common::write_sample(d, "submissions/区/乙局-2020.txt", Some("示例区乙局"));
+    let page = overview(d);
+    let (_, _, table) = figure(&page, "chart-ranking");
+    let names: Vec<&str> = table.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(names.len(), 2, "{table:?}");
+    assert!(
+        names.contains(&"示例区甲局") && names.contains(&"示例区乙局"),
+        "{names:?}"
+    );
+}
