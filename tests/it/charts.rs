@@ -133,4 +133,10 @@ fn a_ranking_needs_two_departments() {
         names.contains(&"示例区甲局") && names.contains(&"示例区乙局"),
         "{names:?}"
     );
+    // Both shown: the title does not speak of a first and last few.
+    assert!(
+        page.contains("<figcaption>2020年各部门预算支出排名</figcaption>"),
+        "{}",
+        common::html::between(&page, "id=\"chart-ranking\">", "</figcaption>")
+    );
 }
