@@ -564,3 +564,35 @@ fn a_totals_note_never_counts_nothing() {
     }
     assert!(notes > 0, "the bundled site has a totals note somewhere");
 }
+
+/// A department page's growth sentence names the years it spans, first to last.
+#[test]
+fn a_growth_rate_names_the_years_it_spans() {
+    let site = tree(common::bundled_site());
+    let mut said = 0;
+    for (path, bytes) in site.iter().filter(|(k, _)| k.ends_with(".html")) {
+        let html = String::from_utf8_lossy(bytes);
+        for s in html.split("<p>").skip(1) {
+            let Some(before) = s
+                .split("预算收入年均增长")
+                .next()
+                .filter(|b| b.len() < s.len())
+            else {
+                continue;
+            };
+            said += 1;
+            let span = before
+                .strip_suffix('年')
+                .unwrap_or_else(|| panic!("{path}: {s}"));
+            let (a, b) = span
+                .split_once('—')
+                .unwrap_or_else(|| panic!("{path}: {s}"));
+            let (a, b): (i32, i32) = (a.parse().unwrap(), b.parse().unwrap());
+            assert!(a < b, "{path}: {s}");
+        }
+    }
+    assert!(
+        said > 0,
+        "the bundled site has departments of several years"
+    );
+}

@@ -396,6 +396,13 @@ fn pages_show_what_each_layout_has_and_never_a_zero_for_what_it_lacks() {
             .unwrap_or_else(|| panic!("no page for {name}"))
     };
     let fujian = page("示例县林业局");
+    // Its indicators have no standard: no column for one (a three-level layout shows it only
+    // when some indicator has one).
+    assert!(
+        !fujian.contains("<th scope=\"col\">绩效标准</th>")
+            && !fujian.contains("<th scope=\"col\">评（扣）分标准</th>"),
+        "an empty standard column"
+    );
     for words in [
         "表式：福建表式",
         "部门预算编码：301001",
