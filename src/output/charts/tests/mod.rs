@@ -216,9 +216,12 @@ fn bars(scene: &Scene) -> Vec<(i32, i32)> {
         .collect()
 }
 
-/// The bars and segments in the order drawn, as (left, right, top, bottom) at the narrowest
-/// width.
-fn drawn_bars(scene: &Scene) -> Vec<(f64, f64, i32, i32)> {
+/// The rectangles placed by fraction whose fill `keep` accepts, in the order drawn, as
+/// (left, right, top, bottom) at the narrowest width.
+fn frac_rects(
+    scene: &Scene,
+    keep: impl Fn(&super::scene::Rgb) -> bool,
+) -> Vec<(f64, f64, i32, i32)> {
     scene
         .shapes
         .iter()
@@ -228,11 +231,17 @@ fn drawn_bars(scene: &Scene) -> Vec<(f64, f64, i32, i32)> {
                 x1,
                 y0,
                 y1,
-                ..
-            } => Some((x0.at(MIN_WIDTH), x1.at(MIN_WIDTH), *y0, *y1)),
+                fill,
+            } if keep(fill) => Some((x0.at(MIN_WIDTH), x1.at(MIN_WIDTH), *y0, *y1)),
             _ => None,
         })
         .collect()
+}
+
+/// The bars and segments in the order drawn, as (left, right, top, bottom) at the narrowest
+/// width.
+fn drawn_bars(scene: &Scene) -> Vec<(f64, f64, i32, i32)> {
+    frac_rects(scene, |_| true)
 }
 
 /// The zero line's height.

@@ -23,23 +23,7 @@ fn a_ranking_draws_its_first_series_only() {
 
 /// A ranking's bars, left to right at the narrowest width, top to bottom.
 fn ranking_bars(scene: &Scene) -> Vec<(f64, f64, i32, i32)> {
-    scene
-        .shapes
-        .iter()
-        .filter_map(|s| match s {
-            Shape::Rect {
-                x0: x0 @ X::Frac(_),
-                x1,
-                y0,
-                y1,
-                fill,
-            } if *fill == super::scene::colour(0) => {
-                let (a, b) = (x0.at(MIN_WIDTH), x1.at(MIN_WIDTH));
-                Some((a.min(b), a.max(b), *y0, *y1))
-            }
-            _ => None,
-        })
-        .collect()
+    frac_rects(scene, |fill| *fill == super::scene::colour(0))
 }
 
 /// Short names stand left of their bars, right-aligned and clear of every bar and value
