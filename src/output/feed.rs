@@ -157,23 +157,43 @@ fn wan(v: Option<Decimal>) -> String {
     v.map_or_else(|| "未填".to_owned(), |v| format!("{} 万元", thousands(v)))
 }
 
-/// What changed for one department, in words; empty when nothing did.
-fn summary(before: Option<&DepartmentState>, now: Option<&DepartmentState>) -> Vec<String> {
+/// What a part of an entry's summary says happened to a form: its headline follows from these.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Happened {
+    New,
+    Withdrawn,
+    /// Withheld for errors (taken down, or never published).
+    Errors,
+    Updated,
+}
+
+/// What changed for one department, in words, each part with its kind; empty when nothing
+/// did.
+fn summary(
+    before: Option<&DepartmentState>,
+    now: Option<&DepartmentState>,
+) -> Vec<(Happened, String)> {
     let empty = DepartmentState::default();
     let (b, n) = (before.unwrap_or(&empty), now.unwrap_or(&empty));
     let mut parts = Vec::new();
     let years: BTreeSet<i32> = b.forms.keys().chain(n.forms.keys()).copied().collect();
     for y in years.iter().rev() {
         match (b.forms.get(y), n.forms.get(y)) {
-            (None, Some(f)) => parts.push(format!(
-                "新增{y}年度申报表：预算支出 {}，{} 项指标",
-                wan(f.expenditure),
-                f.indicators
+            (None, Some(f)) => parts.push((
+                Happened::New,
+                format!(
+                    "新增{y}年度申报表：预算支出 {}，{} 项指标",
+                    wan(f.expenditure),
+                    f.indicators
+                ),
             )),
             (Some(_), None) if n.withheld.contains(y) => {
-                parts.push(format!("{y}年度申报表有错误，已撤下，未发布"));
+                parts.push((
+                    Happened::Errors,
+                    format!("{y}年度申报表有错误，已撤下，未发布"),
+                ));
             }
-            (Some(_), None) => parts.push(format!("{y}年度申报表已撤下")),
+            (Some(_), None) => parts.push((Happened::Withdrawn, format!("{y}年度申报表已撤下"))),
             (Some(old), Some(f)) if old != f => {
                 let mut said = Vec::new();
                 if old.expenditure != f.expenditure {
@@ -195,14 +215,14 @@ fn summary(before: Option<&DepartmentState>, now: Option<&DepartmentState>) -> V
                 if said.is_empty() {
                     said.push(format!("{y}年度申报表内容有修改（目标、指标或往年数）"));
                 }
-                parts.extend(said);
+                parts.extend(said.into_iter().map(|s| (Happened::Updated, s)));
             }
             _ => {}
         }
     }
     for y in n.withheld.difference(&b.withheld) {
         if !b.forms.contains_key(y) || n.forms.contains_key(y) {
-            parts.push(format!("{y}年度申报表有错误，未发布"));
+            parts.push((Happened::Errors, format!("{y}年度申报表有错误，未发布")));
         }
     }
     parts
@@ -300,29 +320,29 @@ pub fn next(previous: Option<&State>, model: &SiteModel<'_>, epoch: Option<i64>)
         if districts.contains_key(slug) {
             continue;
         }
-        let taken_down: Vec<(&String, DepartmentState)> = before
+        // Each department as it is now: no forms, no page; withheld where a form names it.
+        let now: Vec<(&String, &DepartmentState, DepartmentState)> = before
             .departments
             .iter()
             .map(|(key, was)| {
                 let years = was.forms.keys().chain(&was.withheld);
-                let now = DepartmentState {
-                    withheld: years
-                        .filter(|y| withheld.contains(&(key.as_str(), **y)))
-                        .copied()
-                        .collect(),
+                let withheld = years
+                    .filter(|y| withheld.contains(&(key.as_str(), **y)))
+                    .copied()
+                    .collect();
+                let is = DepartmentState {
+                    name: was.name.clone(),
+                    withheld,
                     ..DepartmentState::default()
                 };
-                (key, now)
+                (key, was, is)
             })
             .collect();
-        let changes = taken_down.iter().map(|(key, now)| {
-            let was = before.departments.get(key.as_str());
-            Change {
-                key,
-                was,
-                is: Some(now),
-                gone: "index.html",
-            }
+        let changes = now.iter().map(|(key, was, is)| Change {
+            key,
+            was: Some(was),
+            is: Some(is),
+            gone: "index.html",
         });
         let entries = entries(slug, changes, &updated, seconds, Some(before));
         if !entries.is_empty() {
@@ -366,11 +386,8 @@ fn entries<'k>(
         if parts.is_empty() {
             continue;
         }
-        let dep = is
-            .filter(|d| !d.name.is_empty())
-            .or(was)
-            .expect("a department on one side");
-        let summary = parts.join("；");
+        let dep = is.or(was).expect("a department on one side");
+        let summary = joined(&parts);
         let mut h = Fnv::new();
         for s in [slug, key, updated, &summary] {
             h.text(s);
@@ -399,18 +416,22 @@ fn entries<'k>(
     entries
 }
 
-fn headline(parts: &[String]) -> &'static str {
-    let any = |w: &str| parts.iter().any(|p| p.contains(w));
-    if any("有错误") {
-        "申报表有错误，未发布"
-    } else if parts
+/// The summary's parts as the entry says them.
+fn joined(parts: &[(Happened, String)]) -> String {
+    parts
         .iter()
-        .all(|p| p.starts_with("新增") && p.contains("年度申报表："))
-    {
-        // Only new forms (`新增2021年度申报表：…`), not a form that gained indicators
-        // (`新增 2 项指标`).
+        .map(|p| p.1.as_str())
+        .collect::<Vec<_>>()
+        .join("；")
+}
+
+fn headline(parts: &[(Happened, String)]) -> &'static str {
+    let any = |c: Happened| parts.iter().any(|p| p.0 == c);
+    if any(Happened::Errors) {
+        "申报表有错误，未发布"
+    } else if parts.iter().all(|p| p.0 == Happened::New) {
         "新增申报表"
-    } else if any("撤下") {
+    } else if any(Happened::Withdrawn) {
         "申报表撤下"
     } else {
         "申报表有更新"
@@ -578,7 +599,7 @@ mod tests {
         };
         let headline_of = |was: &DepartmentState, is: &DepartmentState| {
             let parts = summary(Some(was), Some(is));
-            (headline(&parts), parts.join("；"))
+            (headline(&parts), joined(&parts))
         };
         let before = state(vec![(2020, form(11, "286.41"))]);
         assert_eq!(
