@@ -216,7 +216,7 @@ mod evaluation_as_json {
 }
 
 /// An earlier run's records by display name, each file's taken by the run that reuses them.
-pub type Previous = BTreeMap<String, std::sync::Mutex<Vec<Record>>>;
+pub type Previous = BTreeMap<String, std::sync::Mutex<Vec<Box<Record>>>>;
 
 /// How a run loads its files.
 #[derive(Debug, Clone, Copy)]
@@ -348,6 +348,7 @@ fn reuse(
         std::mem::take(&mut *previous)
             .into_iter()
             .map(|r| {
+                let r = *r;
                 let outcome = FileOutcome {
                     file: file.clone(),
                     sheet: r.sheet,
