@@ -567,14 +567,29 @@ fn the_dashboard_shows_the_oracles_totals_spread_outliers_and_scores() {
 #[test]
 fn year_pages_show_the_oracles_rows_and_sort_values() {
     let s = site();
-    let mut checked = 0;
+    let (mut checked, mut withheld_rows) = (0, 0);
     for year in oracle::form_years(&s.truth) {
         let page = read(&s.public, &format!("{}years/{year}/index.html", s.district));
         let want = oracle::year_rows(&s.truth, year);
         let table = between(&page, "<table class=\"sortable data\">", "</table>");
         let (shown, values) = (rows(table), data_values(table));
-        assert_eq!(shown.len(), want.len(), "{year}: rows");
-        for (cells, values) in shown.iter().zip(&values) {
+        // The year's withheld forms stand in its table too, one row a department, no figures.
+        let withheld = shown
+            .iter()
+            .filter(|cells| cells.last().is_some_and(|s| s == "有错误，未发布"))
+            .count();
+        assert_eq!(
+            withheld,
+            oracle::withheld_in(&s.truth, year).len(),
+            "{year}: withheld"
+        );
+        withheld_rows += withheld;
+        assert_eq!(shown.len(), want.len() + withheld, "{year}: rows");
+        let published = shown
+            .iter()
+            .zip(&values)
+            .filter(|(cells, _)| cells.last().is_some_and(|s| s != "有错误，未发布"));
+        for (cells, values) in published {
             let w = &want[&cells[0]];
             let b = &w.budget;
             let two = |d: Option<Decimal>| d.map(r2);
@@ -641,6 +656,10 @@ fn year_pages_show_the_oracles_rows_and_sort_values() {
         );
     }
     assert!(checked > 100, "{checked}");
+    assert!(
+        withheld_rows > 0,
+        "the planted errors withhold forms of years with a page"
+    );
 }
 
 #[test]

@@ -64,6 +64,26 @@ fn a_withheld_form_is_said_to_be_withheld_and_the_totals_say_what_they_miss() {
         row("示例区乙局")
     );
     assert!(overview.contains("另有 1 份申报表因错误未发布，未计入合计"));
+    // The 2021 page lists who filed for 2021: 甲局's withheld form with 丙局's, not 乙局.
+    let site = tree(&d.join("public"));
+    let (_, page) = site
+        .iter()
+        .find(|(path, _)| path.ends_with("years/2021/index.html"))
+        .expect("the 2021 page");
+    let page = String::from_utf8_lossy(page);
+    let table = &page[page.find("<table").unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    let at = table
+        .find(">示例区甲局</a>")
+        .expect("甲局 on the 2021 page");
+    assert!(table[at..]
+        .split("</tr>")
+        .next()
+        .unwrap()
+        .contains("有错误，未发布"));
+    assert!(table.contains(">示例区丙局</a>") && !table.contains(">示例区乙局</a>"));
+    // Its totals say what they leave out, as the district page's do.
+    assert!(page.contains("另有 1 份申报表因错误未发布，未计入合计"));
 }
 
 /// Each department is one row of the year's table, however its forms fared: one with a
@@ -486,4 +506,41 @@ fn withheld_only_departments_stand_in_the_table_of_their_year() {
         None,
         "2020 has a table of its own: {table}"
     );
+    // The year pages list the year's forms, published or withheld: 庚局 stands in 2020's
+    // table (linking to its findings), 丁局 in 2021's, each only there; a form of a year
+    // without a page (己局, 2019) only on the district page.
+    let site = tree(&d.join("public"));
+    let year_table = |year: i32| -> String {
+        let (_, page) = site
+            .iter()
+            .find(|(path, _)| path.ends_with(&format!("years/{year}/index.html")))
+            .unwrap_or_else(|| panic!("the {year} page"));
+        let page = String::from_utf8_lossy(page).into_owned();
+        let table = &page[page.find("<table").expect("a table")..];
+        table[..table.find("</table>").unwrap()].to_owned()
+    };
+    let (t2020, t2021) = (year_table(2020), year_table(2021));
+    let row_in = |table: &str, name: &str| -> Option<String> {
+        let at = table.find(&format!(">{name}</a>"))?;
+        Some(table[at..at + table[at..].find("</tr>").unwrap()].to_owned())
+    };
+    let geng = row_in(&t2020, "示例区庚局").expect("庚局 in the 2020 table");
+    assert!(
+        geng.contains("有错误，未发布") && !geng.contains("年度有错误"),
+        "{geng}"
+    );
+    let link = &t2020[..t2020.find(">示例区庚局</a>").unwrap()];
+    let href = &link[link.rfind("href=\"").unwrap()..];
+    assert!(href.contains("report.html#f-"), "{href}");
+    assert!(row_in(&t2020, "示例区甲局").is_some(), "{t2020}");
+    let ding = row_in(&t2021, "示例区丁局").expect("丁局 in the 2021 table");
+    assert!(ding.contains("有错误，未发布"), "{ding}");
+    for (table, absent) in [
+        (&t2020, "示例区丁局"),
+        (&t2020, "示例区己局"),
+        (&t2021, "示例区庚局"),
+        (&t2021, "示例区己局"),
+    ] {
+        assert_eq!(row_in(table, absent), None, "{absent}: {table}");
+    }
 }

@@ -224,6 +224,27 @@ pub fn year_rows(truth: &Truth, year: i32) -> BTreeMap<String, YearRow> {
 }
 
 /// The years that have a year table (some department filed a published form).
+/// The departments (by key) with a form of `year` withheld for a planted error and no
+/// published form of that year: the year page's "有错误，未发布" rows.
+pub fn withheld_in(truth: &Truth, year: i32) -> std::collections::BTreeSet<String> {
+    let published: std::collections::BTreeSet<String> = published(truth)
+        .into_iter()
+        .filter(|p| p.year == year)
+        .map(|p| p.key)
+        .collect();
+    truth
+        .files
+        .iter()
+        .filter(|f| f.planted.iter().any(|c| ERROR_CODES.contains(&c.as_str())))
+        .filter_map(|f| {
+            let decl = f.expected.as_ref()?;
+            let name = decl.department.as_deref()?;
+            (decl.fiscal_year? == year).then(|| key_of(truth, name))
+        })
+        .filter(|k| !published.contains(k))
+        .collect()
+}
+
 pub fn form_years(truth: &Truth) -> Vec<i32> {
     let mut y: Vec<i32> = published(truth).iter().map(|p| p.year).collect();
     y.sort_unstable();

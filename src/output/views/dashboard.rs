@@ -248,6 +248,8 @@ pub struct YearView {
     pub overview_href: String,
     pub dashboard_href: String,
     pub totals: Option<YearTotalsRow>,
+    /// What the totals leave out (`totals_note`), as the district page says it.
+    pub totals_note: Option<String>,
     pub rows: Vec<YearRow>,
     pub csv_href: String,
     pub xlsx_href: String,
@@ -307,10 +309,14 @@ pub fn year(
     meta.sample_data = d.sample_data;
     meta.district_feed = Some(format!("{}{}/feed.xml", meta.root, d.slug));
     let root = meta.root.clone();
-    let rows: Vec<YearRow> = year_rows(d, figures, year, &root)
+    // The forms of the year: those published, and those filed but withheld for errors (an
+    // auditor reads the year's page to see who filed; the district page lists only the
+    // latest year's).
+    let mut rows: Vec<YearRow> = year_rows(d, figures, year, &root)
         .into_iter()
-        .filter(|r| r.filed)
+        .filter(|r| r.filed || r.status == WITHHELD)
         .collect();
+    rows.extend(withheld_rows_of_year(d, year, &root));
     YearView {
         name: d.name.clone(),
         year,
@@ -322,6 +328,7 @@ pub fn year(
         totals: year_totals(d, figures, &root)
             .into_iter()
             .find(|t| t.year == year),
+        totals_note: totals_note(d, year),
         rows,
         csv_href: format!("{root}{}", year_table(d, year, "csv")),
         xlsx_href: format!("{root}{}", year_table(d, year, "xlsx")),

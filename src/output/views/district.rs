@@ -199,7 +199,7 @@ pub(super) fn year_rows(
             let budget = y.and_then(|y| y.budget).filter(|_| r.form.is_some());
             let warnings = r.warnings();
             let status = match (r.form, warnings) {
-                (None, _) if d.is_withheld(&r.department.key, year) => "有错误，未发布".to_owned(),
+                (None, _) if d.is_withheld(&r.department.key, year) => WITHHELD.to_owned(),
                 (None, _) => format!("未报送{year}年度"),
                 (Some(_), 0) => "通过".to_owned(),
                 (Some(_), n) => format!("{n} 条提示"),
@@ -245,15 +245,33 @@ pub(super) fn year_rows(
         .collect()
 }
 
+/// The status of a department whose form of the year was withheld for its errors.
+pub(super) const WITHHELD: &str = "有错误，未发布";
+
 /// Departments whose only forms were withheld for errors, listed after the others (by name)
-/// as "有错误，未发布" with a link to their findings on the report: those of `year`, and those
-/// of a year with no published form (which has no year table of its own).
+/// as "有错误，未发布" with a link to their findings on the report: on the district page,
+/// those of `year` and those of a year with no published form (which has no year table of
+/// its own).
 pub(super) fn withheld_rows(d: &District<'_>, year: i32, root: &str) -> Vec<YearRow> {
-    let mut listed: Vec<&crate::analyze::WithheldForm> = d
-        .withheld_only
-        .iter()
-        .filter(|w| w.year == year || !d.years.contains(&w.year))
-        .collect();
+    withheld_rows_where(d, year, root, |w| {
+        w.year == year || !d.years.contains(&w.year)
+    })
+}
+
+/// Those of `year` alone: a year page's (a form withheld in a year that has a table stands in
+/// that year's table, not the district page's).
+pub(super) fn withheld_rows_of_year(d: &District<'_>, year: i32, root: &str) -> Vec<YearRow> {
+    withheld_rows_where(d, year, root, |w| w.year == year)
+}
+
+fn withheld_rows_where(
+    d: &District<'_>,
+    year: i32,
+    root: &str,
+    listed: impl Fn(&crate::analyze::WithheldForm) -> bool,
+) -> Vec<YearRow> {
+    let mut listed: Vec<&crate::analyze::WithheldForm> =
+        d.withheld_only.iter().filter(|w| listed(w)).collect();
     listed.sort_by(|a, b| crate::collate::names(&a.name, &b.name).then(a.year.cmp(&b.year)));
     listed
         .into_iter()
@@ -289,9 +307,9 @@ pub(super) fn withheld_rows(d: &District<'_>, year: i32, root: &str) -> Vec<Year
                 score_sort: String::new(),
                 warnings: 0,
                 status: if w.year == year {
-                    "有错误，未发布".to_owned()
+                    WITHHELD.to_owned()
                 } else {
-                    format!("{}年度有错误，未发布", w.year)
+                    format!("{}年度{WITHHELD}", w.year)
                 },
             }
         })
