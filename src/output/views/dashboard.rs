@@ -314,7 +314,7 @@ pub fn year(
     // latest year's).
     let mut rows: Vec<YearRow> = year_rows(d, figures, year, &root)
         .into_iter()
-        .filter(|r| r.filed || r.status == WITHHELD)
+        .filter(|r| r.filed || r.withheld)
         .collect();
     rows.extend(withheld_rows_of_year(d, year, &root));
     YearView {

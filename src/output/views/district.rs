@@ -152,6 +152,8 @@ pub struct YearRow {
     pub name: String,
     pub href: String,
     pub filed: bool,
+    /// Its form of the year was withheld for errors (filed, not published).
+    pub withheld: bool,
     pub income: String,
     pub income_sort: String,
     pub expenditure: String,
@@ -198,8 +200,9 @@ pub(super) fn year_rows(
             let y = r.figures;
             let budget = y.and_then(|y| y.budget).filter(|_| r.form.is_some());
             let warnings = r.warnings();
+            let withheld = r.form.is_none() && d.is_withheld(&r.department.key, year);
             let status = match (r.form, warnings) {
-                (None, _) if d.is_withheld(&r.department.key, year) => WITHHELD.to_owned(),
+                (None, _) if withheld => WITHHELD.to_owned(),
                 (None, _) => format!("未报送{year}年度"),
                 (Some(_), 0) => "通过".to_owned(),
                 (Some(_), n) => format!("{n} 条提示"),
@@ -221,6 +224,7 @@ pub(super) fn year_rows(
                 name: r.department.name.clone(),
                 href: format!("{root}{}", department_page(d, r.department)),
                 filed: r.form.is_some(),
+                withheld,
                 income,
                 income_sort,
                 expenditure,
@@ -246,7 +250,7 @@ pub(super) fn year_rows(
 }
 
 /// The status of a department whose form of the year was withheld for its errors.
-pub(super) const WITHHELD: &str = "有错误，未发布";
+const WITHHELD: &str = "有错误，未发布";
 
 /// Departments whose only forms were withheld for errors, listed after the others (by name)
 /// as "有错误，未发布" with a link to their findings on the report: on the district page,
@@ -288,6 +292,7 @@ fn withheld_rows_where(
                 name: super::report::shorten(&w.name, 60),
                 href: format!("{root}{}", w.report_href),
                 filed: false,
+                withheld: true,
                 income,
                 income_sort,
                 expenditure,
