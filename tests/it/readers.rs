@@ -499,6 +499,7 @@ fn withheld_only_departments_stand_in_the_table_of_their_year() {
         ding.contains("有错误，未发布") && !ding.contains("年度有错误"),
         "{ding}"
     );
+    assert!(ding.contains(r#"<span class="badge error">"#), "{ding}");
     let ji = row("示例区己局").expect("示例区己局");
     assert!(ji.contains("2019年度有错误，未发布"), "{ji}");
     assert_eq!(
@@ -535,6 +536,10 @@ fn withheld_only_departments_stand_in_the_table_of_their_year() {
     assert!(row_in(&t2020, "示例区甲局").is_some(), "{t2020}");
     let ding = row_in(&t2021, "示例区丁局").expect("丁局 in the 2021 table");
     assert!(ding.contains("有错误，未发布"), "{ding}");
+    // Marked as an error on the year pages, never as passed.
+    for row in [&geng, &ding] {
+        assert!(row.contains(r#"<span class="badge error">"#), "{row}");
+    }
     for (table, absent) in [
         (&t2020, "示例区丁局"),
         (&t2020, "示例区己局"),
