@@ -307,6 +307,16 @@ fn sample_as(d: &Path, file: &str, name: &str) {
     write_sample(d, &format!("submissions/区/{file}"), Some(name));
 }
 
+/// The feed tests' start: 甲局's and 乙局's 2020 forms in a fresh folder; None without
+/// Python's feedparser, which they read the feeds with.
+fn two_departments_for_feeds() -> Option<tempfile::TempDir> {
+    python_with("feedparser")?;
+    let dir = tempfile::tempdir().unwrap();
+    sample_as(dir.path(), "甲局-2020.txt", "示例区甲局");
+    sample_as(dir.path(), "乙局-2020.txt", "示例区乙局");
+    Some(dir)
+}
+
 /// The sample with its budget raised to 300.00 (basic 270.00, project 30.00, shares to match).
 fn raised(name: &str) -> String {
     let text = sample_text()
@@ -391,13 +401,10 @@ fn a_form_whose_goals_changed_is_an_update_and_the_unchanged_ones_are_not() {
 
 #[test]
 fn the_feeds_say_what_changed_between_two_builds() {
-    if python_with("feedparser").is_none() {
+    let Some(dir) = two_departments_for_feeds() else {
         return;
-    }
-    let dir = tempfile::tempdir().unwrap();
+    };
     let d = dir.path();
-    sample_as(d, "甲局-2020.txt", "示例区甲局");
-    sample_as(d, "乙局-2020.txt", "示例区乙局");
     build_at(d, "public", None);
     let site = d.join("public");
     let first = parse_feed(&site.join("feed.xml"));
@@ -747,13 +754,10 @@ fn a_resource_name_is_typed_pinyin_and_never_repeats() {
 /// characters (a withheld form's overlong name) as its first 60 and a digest.
 #[test]
 fn a_form_taken_down_for_an_error_is_said_so_and_overlong_keys_are_shortened() {
-    if python_with("feedparser").is_none() {
+    let Some(dir) = two_departments_for_feeds() else {
         return;
-    }
-    let dir = tempfile::tempdir().unwrap();
+    };
     let d = dir.path();
-    sample_as(d, "甲局-2020.txt", "示例区甲局");
-    sample_as(d, "乙局-2020.txt", "示例区乙局");
     let long = format!("示例区{}局", "长".repeat(250));
     sample_as(d, "长局-2020.txt", &long);
     build_at(d, "public", None);

@@ -20,6 +20,34 @@ fn broken_2021(name: &str) -> String {
     in_2021(name).replacen("\t\t合计\t286.41", "\t\t合计\t999.99", 1)
 }
 
+/// A page's sortable table (the year's departments), from its opening tag to its end.
+fn year_table(page: &str) -> &str {
+    let table = &page[page
+        .find(r#"<table class="sortable data">"#)
+        .expect("the year's table")..];
+    &table[..table.find("</table>").unwrap()]
+}
+
+/// A department's row in a table: the one row linking its name (a second is an error).
+fn row_of<'t>(table: &'t str, name: &str) -> Option<&'t str> {
+    let rows: Vec<&str> = table
+        .split("</tr>")
+        .filter(|r| r.contains(&format!(">{name}</a>")))
+        .collect();
+    assert!(rows.len() <= 1, "{name}: {rows:?}");
+    rows.first().copied()
+}
+
+/// The page of `year` of the site built under `d/public`.
+fn year_page(d: &Path, year: i32) -> String {
+    let site = tree(&d.join("public"));
+    let (_, page) = site
+        .iter()
+        .find(|(path, _)| path.ends_with(&format!("years/{year}/index.html")))
+        .unwrap_or_else(|| panic!("the {year} page"));
+    String::from_utf8_lossy(page).into_owned()
+}
+
 /// Builds `d/submissions` (a form with an error among them: exit 1) and gives the page of its
 /// district `区`.
 fn built_district_page(d: &Path) -> String {
@@ -48,10 +76,7 @@ fn a_withheld_form_is_said_to_be_withheld_and_the_totals_say_what_they_miss() {
     write(d, "submissions/区/甲局-2021.txt", broken);
     write(d, "submissions/区/丙局-2021.txt", in_2021("示例区丙局"));
     let overview = built_district_page(d);
-    let row = |name: &str| {
-        let at = overview.find(&format!(">{name}</a>")).expect(name);
-        overview[at..at + overview[at..].find("</tr>").unwrap()].to_owned()
-    };
+    let row = |name: &str| row_of(year_table(&overview), name).expect(name);
     // The 2021 table: 甲局 withheld, 乙局 did not file.
     assert!(
         row("示例区甲局").contains("有错误，未发布"),
@@ -65,23 +90,11 @@ fn a_withheld_form_is_said_to_be_withheld_and_the_totals_say_what_they_miss() {
     );
     assert!(overview.contains("另有 1 份申报表因错误未发布，未计入合计"));
     // The 2021 page lists who filed for 2021: 甲局's withheld form with 丙局's, not 乙局.
-    let site = tree(&d.join("public"));
-    let (_, page) = site
-        .iter()
-        .find(|(path, _)| path.ends_with("years/2021/index.html"))
-        .expect("the 2021 page");
-    let page = String::from_utf8_lossy(page);
-    let table = &page[page.find("<table").unwrap()..];
-    let table = &table[..table.find("</table>").unwrap()];
-    let at = table
-        .find(">示例区甲局</a>")
-        .expect("甲局 on the 2021 page");
-    assert!(table[at..]
-        .split("</tr>")
-        .next()
-        .unwrap()
-        .contains("有错误，未发布"));
-    assert!(table.contains(">示例区丙局</a>") && !table.contains(">示例区乙局</a>"));
+    let page = year_page(d, 2021);
+    let table = year_table(&page);
+    let jia = row_of(table, "示例区甲局").expect("甲局 on the 2021 page");
+    assert!(jia.contains("有错误，未发布"), "{jia}");
+    assert!(row_of(table, "示例区丙局").is_some() && row_of(table, "示例区乙局").is_none());
     // Its totals say what they leave out, as the district page's do.
     assert!(page.contains("另有 1 份申报表因错误未发布，未计入合计"));
 }
@@ -482,18 +495,8 @@ fn withheld_only_departments_stand_in_the_table_of_their_year() {
         broken(sample_text().replace("武汉市新洲区总工会", "示例区庚局")),
     );
     let overview = built_district_page(d);
-    let table = &overview[overview
-        .find(r#"<table class="sortable data">"#)
-        .expect("the year's table")..];
-    let table = &table[..table.find("</table>").unwrap()];
-    let row = |name: &str| -> Option<&str> {
-        let rows: Vec<&str> = table
-            .split("</tr>")
-            .filter(|r| r.contains(&format!(">{name}</a>")))
-            .collect();
-        assert!(rows.len() <= 1, "{name}: {rows:?}");
-        rows.first().copied()
-    };
+    let table = year_table(&overview);
+    let row = |name: &str| row_of(table, name);
     let ding = row("示例区丁局").expect("示例区丁局");
     assert!(
         ding.contains("有错误，未发布") && !ding.contains("年度有错误"),
@@ -510,42 +513,28 @@ fn withheld_only_departments_stand_in_the_table_of_their_year() {
     // The year pages list the year's forms, published or withheld: 庚局 stands in 2020's
     // table (linking to its findings), 丁局 in 2021's, each only there; a form of a year
     // without a page (己局, 2019) only on the district page.
-    let site = tree(&d.join("public"));
-    let year_table = |year: i32| -> String {
-        let (_, page) = site
-            .iter()
-            .find(|(path, _)| path.ends_with(&format!("years/{year}/index.html")))
-            .unwrap_or_else(|| panic!("the {year} page"));
-        let page = String::from_utf8_lossy(page).into_owned();
-        let table = &page[page.find("<table").expect("a table")..];
-        table[..table.find("</table>").unwrap()].to_owned()
-    };
-    let (t2020, t2021) = (year_table(2020), year_table(2021));
-    let row_in = |table: &str, name: &str| -> Option<String> {
-        let at = table.find(&format!(">{name}</a>"))?;
-        Some(table[at..at + table[at..].find("</tr>").unwrap()].to_owned())
-    };
-    let geng = row_in(&t2020, "示例区庚局").expect("庚局 in the 2020 table");
+    let (p2020, p2021) = (year_page(d, 2020), year_page(d, 2021));
+    let (t2020, t2021) = (year_table(&p2020), year_table(&p2021));
+    let geng = row_of(t2020, "示例区庚局").expect("庚局 in the 2020 table");
     assert!(
         geng.contains("有错误，未发布") && !geng.contains("年度有错误"),
         "{geng}"
     );
-    let link = &t2020[..t2020.find(">示例区庚局</a>").unwrap()];
-    let href = &link[link.rfind("href=\"").unwrap()..];
+    let href = &geng[geng.rfind("href=\"").unwrap()..];
     assert!(href.contains("report.html#f-"), "{href}");
-    assert!(row_in(&t2020, "示例区甲局").is_some(), "{t2020}");
-    let ding = row_in(&t2021, "示例区丁局").expect("丁局 in the 2021 table");
+    assert!(row_of(t2020, "示例区甲局").is_some(), "{t2020}");
+    let ding = row_of(t2021, "示例区丁局").expect("丁局 in the 2021 table");
     assert!(ding.contains("有错误，未发布"), "{ding}");
     // Marked as an error on the year pages, never as passed.
-    for row in [&geng, &ding] {
+    for row in [geng, ding] {
         assert!(row.contains(r#"<span class="badge error">"#), "{row}");
     }
     for (table, absent) in [
-        (&t2020, "示例区丁局"),
-        (&t2020, "示例区己局"),
-        (&t2021, "示例区庚局"),
-        (&t2021, "示例区己局"),
+        (t2020, "示例区丁局"),
+        (t2020, "示例区己局"),
+        (t2021, "示例区庚局"),
+        (t2021, "示例区己局"),
     ] {
-        assert_eq!(row_in(table, absent), None, "{absent}: {table}");
+        assert_eq!(row_of(table, absent), None, "{absent}: {table}");
     }
 }
