@@ -33,6 +33,16 @@ impl Batch {
         self.files.iter().filter(|f| f.facts.is_some()).count()
     }
 
+    /// Takes the declarations the run kept out of its outcomes (`Kept`).
+    pub fn take_kept(&mut self) -> Kept {
+        Kept(
+            self.files
+                .iter_mut()
+                .map(|f| std::sync::Mutex::new(f.declaration.take()))
+                .collect(),
+        )
+    }
+
     /// How many self-evaluations were read.
     pub fn evaluations(&self) -> usize {
         self.files.iter().filter(|f| f.evaluation.is_some()).count()
@@ -50,6 +60,22 @@ impl Batch {
         } else {
             0
         }
+    }
+}
+
+/// The declarations a build kept (`LoadOptions::keep_up_to`), taken out of its batch by the
+/// outcome's index: each is handed once to its department's page and let go when that page is
+/// made, so what they hold falls as the pages are rendered instead of lasting to the build's
+/// end (at 6,000 forms they were ~40 MB of the peak, beside jieba's dictionary).
+#[derive(Debug, Default)]
+pub struct Kept(Vec<std::sync::Mutex<Option<Box<ingest::Loaded>>>>);
+
+impl Kept {
+    /// The declaration of the batch's outcome `index`, if it was kept and not taken yet.
+    pub fn take(&self, index: usize) -> Option<Box<ingest::Loaded>> {
+        let slot = self.0.get(index)?;
+        // A page that panicked while holding the lock left nothing half-done in the slot.
+        slot.lock().unwrap_or_else(|e| e.into_inner()).take()
     }
 }
 
@@ -251,14 +277,18 @@ pub fn load_files(
     fail::fail_point!("load-discovered");
     let keep = files.len() <= load.keep_up_to;
     let read = std::sync::atomic::AtomicUsize::new(0);
-    let mut read_outcomes: Vec<(FileOutcome, u64)> = files
+    // Each outcome with the change it was read at, and whether it was read now (not reused).
+    let mut read_outcomes: Vec<(FileOutcome, u64, bool)> = files
         .par_iter()
         .flat_map_iter(|file| {
             // Taken before the file is read: a change while it is read shows next time.
             let meta = std::fs::metadata(&file.path).ok();
             let change = meta.as_ref().map_or(0, crate::files::change_of);
             if let Some(reused) = reuse(file, meta.as_ref(), change, load) {
-                return reused;
+                return reused
+                    .into_iter()
+                    .map(|(o, c)| (o, c, false))
+                    .collect::<Vec<_>>();
             }
             read.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let mut outcomes = ingest::read_one(file, options);
@@ -268,17 +298,18 @@ pub fn load_files(
                     outcome.declaration = None;
                 }
             }
-            outcomes.into_iter().map(|o| (o, change)).collect()
+            outcomes.into_iter().map(|o| (o, change, true)).collect()
         })
         .collect();
     // Files come sorted; a workbook's sheets follow in workbook order. The identity of an
     // outcome is its file's display name and its sheet.
     read_outcomes
-        .sort_by(|(a, _), (b, _)| (&a.file.display, &a.sheet).cmp(&(&b.file.display, &b.sheet)));
+        .sort_by(|(a, ..), (b, ..)| (&a.file.display, &a.sheet).cmp(&(&b.file.display, &b.sheet)));
     // Taken apart in place (`unzip` made a second vector of every outcome, 25 MB at 60,000
     // forms, while the first was still held).
-    let changes: Vec<u64> = read_outcomes.iter().map(|(_, c)| *c).collect();
-    let mut outcomes: Vec<FileOutcome> = read_outcomes.into_iter().map(|(o, _)| o).collect();
+    let changes: Vec<u64> = read_outcomes.iter().map(|(_, c, _)| *c).collect();
+    let fresh: Vec<bool> = read_outcomes.iter().map(|(.., f)| *f).collect();
+    let mut outcomes: Vec<FileOutcome> = read_outcomes.into_iter().map(|(o, ..)| o).collect();
     // What the cache needs beyond each outcome: the change it was read at and its findings
     // before the cross-file rules. Its facts and self-evaluation stay in the outcome and are
     // saved from there (`Remembered::records`), not copied: at 60,000 forms a copy was
@@ -296,15 +327,17 @@ pub fn load_files(
         })
         .collect();
     cross_validate(&mut outcomes, load.aliases);
-    for o in &mut outcomes {
+    for (o, fresh) in outcomes.iter_mut().zip(fresh) {
         annotate(o);
         diagnostic::sort(&mut o.diagnostics);
         // The facts are kept to the end of a build; made on the reading threads, they sat
         // scattered among the pages of those threads' freed parsing work, which the allocator
         // could then not give back. Copied here, on this thread, and the originals dropped:
-        // 20 MB less peak at 60,000 forms (BENCHMARKS.md, "2026-12-04 night: under 400 MB"). Not
-        // where the declarations are kept: they hold those pages anyway.
-        if !keep {
+        // 20 MB less peak at 60,000 forms (BENCHMARKS.md, "2026-12-04 night: under 400 MB").
+        // Where the declarations are kept too: the pages let them go one by one (`Kept`), and
+        // only pages that held no facts could then be given back (6,000 forms: 124 → 110 MB).
+        // A reused record's facts were decoded on this thread already.
+        if fresh {
             if let Some(facts) = o.facts.take() {
                 o.facts = Some(facts.clone());
             }

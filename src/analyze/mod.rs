@@ -11,7 +11,7 @@ pub mod stats;
 use crate::config::SiteConfig;
 use crate::diagnostic::Diagnostic;
 use crate::ingest::{FileOutcome, IngestOptions};
-use crate::load::Batch;
+use crate::load::{Batch, Kept};
 use crate::model::amounts::{Amounts, Series, YearPoint};
 use crate::model::facts::Facts;
 use crate::model::Declaration;
@@ -27,6 +27,8 @@ pub struct Form<'a> {
     /// Where it was read from: its declaration, if the run kept it, else the file to read
     /// again when its department's page is rendered.
     pub source: &'a FileOutcome,
+    /// The outcome's index in the batch (where `load::Kept` holds a kept declaration).
+    pub outcome: usize,
     /// Its warnings, in report order (shown as quality notes).
     pub notes: Vec<&'a Diagnostic>,
     /// Its findings on the validation report, from the site root (`report::ReportPages`).
@@ -61,29 +63,36 @@ pub struct Department<'a> {
 pub struct Changed(pub String);
 
 impl<'a> Department<'a> {
-    /// Its declarations, in `forms` order: those the run kept, the others read again (and
+    /// Its declarations, in `forms` order: those the run kept — taken from `kept` when the
+    /// build moved them there, else borrowed from the batch —, the others read again (and
     /// checked to be the bytes the run validated). The run keeps facts, not forms, when it is
     /// large (`build::KEEP_DECLARATIONS_UP_TO`).
     pub fn declarations(
         &self,
         ingest: &IngestOptions,
+        kept: &Kept,
     ) -> Result<Vec<std::borrow::Cow<'a, Declaration>>, Changed> {
         use std::borrow::Cow;
         self.forms
             .iter()
-            .map(|f| match &f.source.declaration {
-                Some(loaded) => Ok(Cow::Borrowed(&loaded.declaration)),
-                None => {
-                    let again = crate::ingest::read_one(&f.source.file, ingest)
-                        .into_iter()
-                        .find(|o| o.sheet == f.source.sheet);
-                    match again {
-                        Some(FileOutcome {
-                            declaration: Some(loaded),
-                            digest,
-                            ..
-                        }) if digest == f.source.digest => Ok(Cow::Owned(loaded.declaration)),
-                        _ => Err(Changed(f.source.file.display.clone())),
+            .map(|f| {
+                if let Some(loaded) = kept.take(f.outcome) {
+                    return Ok(Cow::Owned(loaded.declaration));
+                }
+                match &f.source.declaration {
+                    Some(loaded) => Ok(Cow::Borrowed(&loaded.declaration)),
+                    None => {
+                        let again = crate::ingest::read_one(&f.source.file, ingest)
+                            .into_iter()
+                            .find(|o| o.sheet == f.source.sheet);
+                        match again {
+                            Some(FileOutcome {
+                                declaration: Some(loaded),
+                                digest,
+                                ..
+                            }) if digest == f.source.digest => Ok(Cow::Owned(loaded.declaration)),
+                            _ => Err(Changed(f.source.file.display.clone())),
+                        }
                     }
                 }
             })
@@ -279,7 +288,7 @@ pub fn analyze<'a>(batch: &'a Batch, input: &Path, config: &SiteConfig) -> SiteM
     // district folder → department key → forms
     let mut grouped: BTreeMap<String, BTreeMap<String, Vec<Form<'a>>>> = BTreeMap::new();
     let mut evaluations = self_eval::Evaluations::default();
-    for outcome in &batch.files {
+    for (index, outcome) in batch.files.iter().enumerate() {
         let errors: Vec<&Diagnostic> = outcome
             .diagnostics
             .iter()
@@ -318,6 +327,7 @@ pub fn analyze<'a>(batch: &'a Batch, input: &Path, config: &SiteConfig) -> SiteM
                         year,
                         facts,
                         source: outcome,
+                        outcome: index,
                         notes: outcome.diagnostics.iter().collect(),
                         report_href: report.href(&outcome.file.display, outcome.sheet.as_deref()),
                     });

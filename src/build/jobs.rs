@@ -8,7 +8,7 @@ use crate::analyze::{Department, District, SiteModel};
 use crate::config::SiteConfig;
 use crate::hash::Fnv;
 use crate::ingest::IngestOptions;
-use crate::load::Batch;
+use crate::load::{Batch, Kept};
 use crate::model::Declaration;
 use crate::output::datapackage;
 use crate::output::dataset::{self, DistrictData};
@@ -74,6 +74,8 @@ pub struct Inputs<'m, 'a> {
     pub config: &'m SiteConfig,
     pub renderer: &'m Renderer,
     pub ingest: &'m IngestOptions,
+    /// The declarations the run kept, each taken by its department's page.
+    pub kept: &'m Kept,
     /// `cache::site_key`: part of every page's key.
     pub site_key: u64,
 }
@@ -160,7 +162,6 @@ pub fn publish(
 
 fn jobs<'m, 'a>(renderer: &'m Renderer, districts: &[DistrictJobs<'m, 'a>]) -> Vec<Job<'m, 'a>> {
     let mut jobs = vec![Job::Home, Job::Report, Job::SiteData, Job::SearchPage];
-    jobs.extend(districts.iter().map(|d| Job::SearchIndex(d.district)));
     jobs.extend(renderer.content.keys().map(|k| Job::Content(k.as_str())));
     jobs.extend(renderer.assets.keys().map(|k| Job::Asset(k.as_str())));
     for &at in districts {
@@ -179,6 +180,9 @@ fn jobs<'m, 'a>(renderer: &'m Renderer, districts: &[DistrictJobs<'m, 'a>]) -> V
                 }),
         );
     }
+    // Last: the department pages before them let their declarations go (`load::Kept`), and
+    // only then is jieba's dictionary loaded for the indexes.
+    jobs.extend(districts.iter().map(|d| Job::SearchIndex(d.district)));
     jobs
 }
 
@@ -383,7 +387,7 @@ impl Shared<'_, '_, '_> {
             return Ok(());
         }
         self.rendered.fetch_add(1, Ordering::Relaxed);
-        let declarations = dep.declarations(self.inputs.ingest)?;
+        let declarations = dep.declarations(self.inputs.ingest, self.inputs.kept)?;
         let refs: Vec<&Declaration> = declarations.iter().map(AsRef::as_ref).collect();
         let view = views::department(d, dep, figures, config, &refs);
         self.render(Scope::OneDepartment, "department.html", &path, &view, key)?;

@@ -184,7 +184,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
         previous_started,
         records: recalled.cache.is_some(),
     };
-    let (batch, fresh) = crate::load::load_files(&files, walk_problems, &ingest, &load);
+    let (mut batch, fresh) = crate::load::load_files(&files, walk_problems, &ingest, &load);
+    // Each department's page takes its kept declarations and lets them go once made.
+    let kept = batch.take_kept();
     // The last build's records serve the reading only: a form reused took its own. Kept to
     // the end, those of changed files would be held for nothing.
     drop(records);
@@ -209,6 +211,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
             config: &config,
             renderer: &renderer,
             ingest: &ingest,
+            kept: &kept,
             site_key: recalled.site_key,
         };
         let done = jobs::publish(&inputs, &options.output, manifest, options.progress)?;
@@ -271,10 +274,6 @@ impl Recollection {
             .map(|dir| Cache::new(dir, &options.output));
         let tool = cache::tool_key(&format!("max_file_bytes={}", options.ingest.max_file_bytes));
         let previous = cache.as_ref().and_then(Cache::load);
-        if previous.is_none() {
-            // A full build makes every district's search index: load the segmenter meanwhile.
-            crate::output::search::warm_up();
-        }
         let run = format!(
             "tool={tool} strict={} config_required={}",
             options.strict, options.config_required

@@ -46,17 +46,12 @@ pub fn index_folder(d: &District<'_>) -> String {
     format!("search/{}/", d.slug)
 }
 
+/// jieba's dictionary (~25 MB), loaded by the first index made. Not ahead of time: a build
+/// makes its search indexes last (`build::jobs`), once the department pages have let their
+/// declarations go, so the two are not held at once.
 fn jieba() -> &'static jieba_rs::Jieba {
     static JIEBA: OnceLock<jieba_rs::Jieba> = OnceLock::new();
     JIEBA.get_or_init(jieba_rs::Jieba::new)
-}
-
-/// Loads jieba's dictionary (about 0.2 s) on a thread of its own, so that it overlaps reading
-/// the forms instead of adding to the build's end.
-pub fn warm_up() {
-    std::thread::spawn(|| {
-        jieba();
-    });
 }
 
 fn is_cjk(c: char) -> bool {

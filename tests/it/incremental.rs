@@ -360,7 +360,7 @@ fn a_declaration_changed_after_validation_is_refused_when_read_again() {
     // Unchanged: read again, as validated.
     for dep in departments {
         let again = dep
-            .declarations(&ingest)
+            .declarations(&ingest, &Default::default())
             .expect("unchanged forms read again");
         assert_eq!(again.len(), 1);
     }
@@ -370,7 +370,12 @@ fn a_declaration_changed_after_validation_is_refused_when_read_again() {
     std::fs::write(&a, bytes).unwrap();
     let outcomes: Vec<(String, bool)> = departments
         .iter()
-        .map(|dep| (dep.name.clone(), dep.declarations(&ingest).is_err()))
+        .map(|dep| {
+            (
+                dep.name.clone(),
+                dep.declarations(&ingest, &Default::default()).is_err(),
+            )
+        })
         .collect();
     assert_eq!(
         outcomes,
@@ -380,4 +385,46 @@ fn a_declaration_changed_after_validation_is_refused_when_read_again() {
         ],
         "only the changed form is refused"
     );
+}
+
+/// A build takes the declarations it kept out of the batch (`load::Kept`) and each department's
+/// page takes its own, once, so they are let go as the pages are made: the batch no longer
+/// holds them, a second ask reads the file again (the same declaration), and a form never
+/// kept is read again as before.
+#[test]
+fn kept_declarations_are_handed_out_once_then_read_again() {
+    use budgetsite::ingest::{self, IngestOptions};
+    use budgetsite::load::{load_files, LoadOptions};
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("submissions");
+    write_sample(&input, "x/a-2020.txt", None);
+    write_sample(&input, "x/b-2020.txt", Some("示例区妇联"));
+    let ingest = IngestOptions {
+        names_from_folder: true,
+        ..IngestOptions::default()
+    };
+    let (files, problems) = ingest::discover(std::slice::from_ref(&input), &ingest).unwrap();
+    let config = budgetsite::config::SiteConfig::default();
+    let aliases = config.aliases();
+    let load = LoadOptions {
+        aliases: &aliases,
+        keep_up_to: usize::MAX,
+        previous: None,
+        previous_started: 0,
+        records: false,
+    };
+    let (mut batch, _) = load_files(&files, problems, &ingest, &load);
+    assert!(batch.files.iter().all(|f| f.declaration.is_some()));
+    let kept = batch.take_kept();
+    assert!(batch.files.iter().all(|f| f.declaration.is_none()));
+    let model = budgetsite::analyze::analyze(&batch, &input, &config);
+    let dep = &model.districts[0].departments[0];
+    // Taken: the kept declaration itself, owned; the slot is empty afterwards.
+    let first = dep.declarations(&ingest, &kept).unwrap();
+    assert!(matches!(first[0], std::borrow::Cow::Owned(_)));
+    assert!(kept.take(dep.forms[0].outcome).is_none(), "handed out once");
+    // Asked again (nothing kept): read from the file, the same declaration.
+    let again = dep.declarations(&ingest, &kept).unwrap();
+    assert_eq!(first[0].as_ref(), again[0].as_ref());
+    assert_eq!(first[0].department.as_deref(), Some(dep.name.as_str()));
 }

@@ -82,7 +82,7 @@ fn views_of_the_bundled_site() {
         names_from_folder: true,
         ..IngestOptions::default()
     };
-    let declarations = dep.declarations(&ingest).unwrap();
+    let declarations = dep.declarations(&ingest, &Default::default()).unwrap();
     let refs: Vec<&budgetsite::Declaration> = declarations.iter().map(AsRef::as_ref).collect();
     insta::assert_json_snapshot!(
         "view_department",
