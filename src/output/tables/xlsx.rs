@@ -154,7 +154,7 @@ impl Table {
             .set_align(FormatAlign::VerticalCenter);
         let mut lines = 1;
         for (c, header) in self.headers.iter().enumerate() {
-            write_text(sheet, 0, col_num(c), header, &format)?;
+            write_text(sheet, 0, col_num(c), header, Some(&format))?;
             lines = lines.max(wrapped_lines(header, FILTER_BUTTON_WIDTH, widths[c]));
         }
         set_row_lines(sheet, 0, lines)
@@ -193,11 +193,9 @@ fn write_row(
         match cell {
             Cell::Text(s) => {
                 let cell_lines = wrapped_lines(s, 0, widths[c]);
-                let format = if cell_lines > 1 {
-                    &formats.wrap
-                } else {
-                    &Format::default()
-                };
+                // Without a format the cell takes the default style (index 0), as it did with
+                // `Format::default()`, whose lookup hashed the whole format for every cell.
+                let format = (cell_lines > 1).then_some(&formats.wrap);
                 write_text(sheet, row, col, s, format)?;
                 lines = lines.max(cell_lines);
             }
@@ -266,7 +264,7 @@ fn write_text(
     row: RowNum,
     col: ColNum,
     text: &str,
-    format: &Format,
+    format: Option<&Format>,
 ) -> Result<(), TableError> {
     if text.is_empty() {
         return Ok(());
@@ -287,7 +285,10 @@ fn write_text(
     };
     // rust_xlsxwriter escapes control characters as `_xHHHH_` and protects literal
     // `_xHHHH_` text as `_x005F_xHHHH_`, as Excel does; the round-trip test checks it.
-    sheet.write_string_with_format(row, col, text, format)?;
+    match format {
+        Some(format) => sheet.write_string_with_format(row, col, text, format)?,
+        None => sheet.write_string(row, col, text)?,
+    };
     Ok(())
 }
 
