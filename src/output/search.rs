@@ -48,7 +48,7 @@ pub fn index_folder(d: &District<'_>) -> String {
 
 /// jieba's dictionary (~25 MB), loaded by the first index made. Not ahead of time: a build
 /// makes its search indexes last (`build::jobs`), once the department pages have let their
-/// declarations go, so the two are not held at once.
+/// kept declarations go, so the two are not held at once.
 fn jieba() -> &'static jieba_rs::Jieba {
     static JIEBA: OnceLock<jieba_rs::Jieba> = OnceLock::new();
     JIEBA.get_or_init(jieba_rs::Jieba::new)
