@@ -4,9 +4,12 @@
 //! self-evaluation's pairing read it); as separate `String`s (2.5 million at 60,000 forms)
 //! their headers and the allocator's rounding weighed more than the text itself.
 //!
-//! It serialises as the unpacked structure did (`{"overall":[…],"goals":[{"name":…,
+//! In JSON it serialises as the unpacked structure did (`{"overall":[…],"goals":[{"name":…,
 //! "indicators":[{"level1":…,"name":…,"target":…}]}]}`), so the feed's change digests, made
-//! from that JSON, stay what earlier builds published.
+//! from that JSON, stay what earlier builds published. In a binary format (the build cache's
+//! postcard) it is written as it is held — the text, its pieces' ends, the counts —, which a
+//! rebuild reads back with three copies instead of a string per piece (that decoding was half
+//! of the cache's load) and checks before use (`FormText::from_parts`).
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -244,7 +247,13 @@ impl Serialize for Indicator<'_> {
 
 impl Serialize for FormText {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.unpacked().serialize(serializer)
+        if serializer.is_human_readable() {
+            self.unpacked().serialize(serializer)
+        } else {
+            // Each piece's length rather than its end: a byte or two each, as the unpacked
+            // strings' lengths were, where ends grow to three.
+            (&*self.text, Lengths(&self.ends), &*self.counts).serialize(serializer)
+        }
     }
 }
 
@@ -256,8 +265,51 @@ struct Owned {
 
 impl<'de> Deserialize<'de> for FormText {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<FormText, D::Error> {
-        let o = Owned::deserialize(deserializer)?;
-        Ok(FormText::from_owned(&o.overall, &o.goals))
+        if deserializer.is_human_readable() {
+            let o = Owned::deserialize(deserializer)?;
+            return Ok(FormText::from_owned(&o.overall, &o.goals));
+        }
+        let (text, lengths, counts) = <(String, Vec<u32>, Vec<u32>)>::deserialize(deserializer)?;
+        FormText::from_parts(text, lengths, counts)
+            .ok_or_else(|| serde::de::Error::custom("inconsistent packed form text"))
+    }
+}
+
+/// The pieces' lengths, from their ends, serialised as a sequence.
+struct Lengths<'t>(&'t [u32]);
+
+impl Serialize for Lengths<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let starts = std::iter::once(0).chain(self.0.iter().copied());
+        serializer.collect_seq(
+            self.0
+                .iter()
+                .zip(starts)
+                .map(|(&end, start)| end.saturating_sub(start)),
+        )
+    }
+}
+
+impl FormText {
+    /// A packed text as `Serialize` wrote it in a binary format (its pieces' lengths), if it
+    /// is one `new` could have made: as many pieces as the counts call for, each ending
+    /// within the text on a character's boundary.
+    fn from_parts(text: String, mut ends: Vec<u32>, counts: Vec<u32>) -> Option<FormText> {
+        let (&overall, goals) = counts.split_first()?;
+        let pieces = goals.iter().try_fold(overall as usize, |n, &k| {
+            n.checked_add(1)?.checked_add((k as usize).checked_mul(3)?)
+        })?;
+        let mut end = 0u32;
+        for length in &mut ends {
+            end = end.checked_add(*length)?;
+            *length = end;
+        }
+        let sound = ends.len() == pieces && ends.iter().all(|&e| text.is_char_boundary(e as usize));
+        sound.then(|| FormText {
+            text: text.into_boxed_str(),
+            ends: ends.into_boxed_slice(),
+            counts: counts.into_boxed_slice(),
+        })
     }
 }
 
@@ -348,13 +400,51 @@ mod tests {
         let json = serde_json::to_string(&t).unwrap();
         assert_eq!(json, serde_json::to_string(&u).unwrap());
         assert_eq!(serde_json::from_str::<FormText>(&json).unwrap(), t);
-        let bytes = postcard::to_stdvec(&t).unwrap();
-        assert_eq!(bytes, postcard::to_stdvec(&u).unwrap());
-        assert_eq!(postcard::from_bytes::<FormText>(&bytes).unwrap(), t);
         let empty = FormText::default();
         assert_eq!(
             serde_json::to_string(&empty).unwrap(),
             r#"{"overall":[],"goals":[]}"#
+        );
+    }
+
+    /// In the cache (postcard, not human-readable) it is written packed and read back equal;
+    /// shorter than the unpacked structure, whose strings each carried a length.
+    #[test]
+    fn in_a_binary_format_it_is_written_packed_and_reads_back_the_same() {
+        let u = example();
+        let t = pack(&u);
+        let bytes = postcard::to_stdvec(&t).unwrap();
+        assert_ne!(bytes, postcard::to_stdvec(&u).unwrap());
+        assert_eq!(postcard::from_bytes::<FormText>(&bytes).unwrap(), t);
+        let empty = FormText::default();
+        let bytes = postcard::to_stdvec(&empty).unwrap();
+        assert_eq!(postcard::from_bytes::<FormText>(&bytes).unwrap(), empty);
+    }
+
+    /// Packed parts that `new` could not have made are refused (the cache is then ignored),
+    /// never taken as text whose pieces cut characters or run past its end.
+    #[test]
+    fn inconsistent_packed_parts_are_refused() {
+        let parts = |t: &str, ends: &[u32], counts: &[u32]| {
+            let bytes = postcard::to_stdvec(&(t, ends, counts)).unwrap();
+            postcard::from_bytes::<FormText>(&bytes).ok()
+        };
+        // The pieces' lengths: 甲 is 3 bytes, one overall line, then a goal 乙 with no
+        // indicators.
+        assert_eq!(
+            parts("甲乙", &[3, 3], &[1, 0]),
+            Some(FormText::new(["甲"], [("乙", vec![])]))
+        );
+        assert_eq!(parts("甲乙", &[3], &[1, 0]), None, "a piece missing");
+        assert_eq!(parts("甲乙", &[3, 3, 0], &[1, 0]), None, "a piece too many");
+        assert_eq!(parts("甲乙", &[1, 5], &[1, 0]), None, "inside a character");
+        assert_eq!(parts("甲乙", &[3, 6], &[1, 0]), None, "past the text");
+        assert_eq!(parts("甲乙", &[3, u32::MAX], &[1, 0]), None, "past 4 GB");
+        assert_eq!(parts("", &[], &[]), None, "no counts");
+        assert_eq!(
+            parts("", &[], &[0, u32::MAX]),
+            None,
+            "a count past any pieces"
         );
     }
 
