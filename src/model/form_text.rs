@@ -407,8 +407,8 @@ mod tests {
         );
     }
 
-    /// In the cache (postcard, not human-readable) it is written packed and read back equal;
-    /// shorter than the unpacked structure, whose strings each carried a length.
+    /// In the cache (postcard, not human-readable) it is written packed, not as the unpacked
+    /// structure, and read back equal.
     #[test]
     fn in_a_binary_format_it_is_written_packed_and_reads_back_the_same() {
         let u = example();

@@ -333,27 +333,9 @@ fn reading_departments_again_gives_the_site_that_keeping_them_gives() {
 /// replaced by `true`.
 #[test]
 fn a_declaration_changed_after_validation_is_refused_when_read_again() {
-    use budgetsite::ingest::{self, IngestOptions};
-    use budgetsite::load::{load_files, LoadOptions};
     let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("submissions");
-    let a = write_sample(&input, "x/a-2020.txt", None);
-    write_sample(&input, "x/b-2020.txt", Some("示例区妇联"));
-    let ingest = IngestOptions {
-        names_from_folder: true,
-        ..IngestOptions::default()
-    };
-    let (files, problems) = ingest::discover(std::slice::from_ref(&input), &ingest).unwrap();
+    let (input, a, ingest, batch) = two_departments_loaded(dir.path(), 0);
     let config = budgetsite::config::SiteConfig::default();
-    let aliases = config.aliases();
-    let load = LoadOptions {
-        aliases: &aliases,
-        keep_up_to: 0,
-        previous: None,
-        previous_started: 0,
-        records: false,
-    };
-    let (batch, _) = load_files(&files, problems, &ingest, &load);
     let model = budgetsite::analyze::analyze(&batch, &input, &config);
     let departments = &model.districts[0].departments;
     assert_eq!(departments.len(), 2);
@@ -389,31 +371,12 @@ fn a_declaration_changed_after_validation_is_refused_when_read_again() {
 
 /// A build takes the declarations it kept out of the batch (`load::Kept`) and each department's
 /// page takes its own, once, so they are let go as the pages are made: the batch no longer
-/// holds them, a second ask reads the file again (the same declaration), and a form never
-/// kept is read again as before.
+/// holds them, and a second ask reads the file again (the same declaration).
 #[test]
 fn kept_declarations_are_handed_out_once_then_read_again() {
-    use budgetsite::ingest::{self, IngestOptions};
-    use budgetsite::load::{load_files, LoadOptions};
     let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("submissions");
-    write_sample(&input, "x/a-2020.txt", None);
-    write_sample(&input, "x/b-2020.txt", Some("示例区妇联"));
-    let ingest = IngestOptions {
-        names_from_folder: true,
-        ..IngestOptions::default()
-    };
-    let (files, problems) = ingest::discover(std::slice::from_ref(&input), &ingest).unwrap();
+    let (input, _, ingest, mut batch) = two_departments_loaded(dir.path(), usize::MAX);
     let config = budgetsite::config::SiteConfig::default();
-    let aliases = config.aliases();
-    let load = LoadOptions {
-        aliases: &aliases,
-        keep_up_to: usize::MAX,
-        previous: None,
-        previous_started: 0,
-        records: false,
-    };
-    let (mut batch, _) = load_files(&files, problems, &ingest, &load);
     assert!(batch.files.iter().all(|f| f.declaration.is_some()));
     let kept = batch.take_kept();
     assert!(batch.files.iter().all(|f| f.declaration.is_none()));
@@ -427,4 +390,39 @@ fn kept_declarations_are_handed_out_once_then_read_again() {
     let again = dep.declarations(&ingest, &kept).unwrap();
     assert_eq!(first[0].as_ref(), again[0].as_ref());
     assert_eq!(first[0].department.as_deref(), Some(dep.name.as_str()));
+}
+
+/// Two departments' forms under `dir/submissions` (`x/a-2020.txt`, the sample's, and
+/// `x/b-2020.txt`, 示例区妇联's) read and checked, their declarations kept when the run has at
+/// most `keep_up_to` files: the input folder, the first form's path, the reading options and
+/// the batch.
+fn two_departments_loaded(
+    dir: &Path,
+    keep_up_to: usize,
+) -> (
+    std::path::PathBuf,
+    std::path::PathBuf,
+    budgetsite::ingest::IngestOptions,
+    budgetsite::load::Batch,
+) {
+    use budgetsite::ingest::{self, IngestOptions};
+    use budgetsite::load::{load_files, LoadOptions};
+    let input = dir.join("submissions");
+    let a = write_sample(&input, "x/a-2020.txt", None);
+    write_sample(&input, "x/b-2020.txt", Some("示例区妇联"));
+    let ingest = IngestOptions {
+        names_from_folder: true,
+        ..IngestOptions::default()
+    };
+    let (files, problems) = ingest::discover(std::slice::from_ref(&input), &ingest).unwrap();
+    let aliases = budgetsite::config::SiteConfig::default().aliases();
+    let load = LoadOptions {
+        aliases: &aliases,
+        keep_up_to,
+        previous: None,
+        previous_started: 0,
+        records: false,
+    };
+    let (batch, _) = load_files(&files, problems, &ingest, &load);
+    (input, a, ingest, batch)
 }
