@@ -27,17 +27,17 @@ pub struct Amounts {
 /// [`Amounts`] as published: a figure the form left blank is `null`.
 #[derive(Serialize)]
 struct Published {
-    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    #[serde(with = "crate::format::json_number")]
     income_total: Option<Decimal>,
-    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    #[serde(with = "crate::format::json_number")]
     fiscal_appropriation: Option<Decimal>,
-    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    #[serde(with = "crate::format::json_number")]
     other: Option<Decimal>,
-    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    #[serde(with = "crate::format::json_number")]
     expenditure_total: Option<Decimal>,
-    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    #[serde(with = "crate::format::json_number")]
     basic: Option<Decimal>,
-    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    #[serde(with = "crate::format::json_number")]
     project: Option<Decimal>,
 }
 

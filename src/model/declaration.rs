@@ -38,9 +38,9 @@ impl<T> YearMap<T> {
 /// the prior years. `None` is an empty cell ("not filled"), never zero.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct BudgetLine {
-    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    #[serde(with = "crate::format::json_number")]
     pub budget: Option<Decimal>,
-    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    #[serde(with = "crate::format::json_number")]
     pub share_percent: Option<Decimal>,
     pub prior_years: YearMap<Option<Decimal>>,
 }
@@ -170,7 +170,7 @@ pub struct Duty {
     /// 支出项目名称.
     pub project: Option<String>,
     /// 预算金额（万元）.
-    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    #[serde(with = "crate::format::json_number")]
     pub amount: Option<Decimal>,
 }
 
@@ -403,7 +403,7 @@ pub trait CellValue {
 
 impl CellValue for Option<Decimal> {
     fn serialize_cell<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rust_decimal::serde::arbitrary_precision_option::serialize(self, serializer)
+        crate::format::json_number::serialize(self, serializer)
     }
 }
 

@@ -53,7 +53,7 @@ impl EvalLayout {
 /// Serde of `Option<Decimal>` as a plain JSON number (`286.41`, not `"286.41"`), read back
 /// exactly from the number's text.
 mod number {
-    pub use rust_decimal::serde::arbitrary_precision_option::serialize;
+    pub use crate::format::json_number::serialize;
     use rust_decimal::Decimal;
     use serde::{Deserialize, Deserializer};
 

@@ -46,7 +46,7 @@ pub struct DepartmentJson {
     pub page: String,
     pub district: String,
     pub series: BTreeMap<String, SeriesJson>,
-    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    #[serde(with = "crate::format::json_number")]
     pub cagr_percent: Option<Decimal>,
     /// Its self-evaluations by year (left out when it has none).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
@@ -57,9 +57,9 @@ pub struct DepartmentJson {
 pub struct SeriesJson {
     pub budget: Option<Amounts>,
     pub actual: Option<Amounts>,
-    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    #[serde(with = "crate::format::json_number")]
     pub budget_growth_percent: Option<Decimal>,
-    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    #[serde(with = "crate::format::json_number")]
     pub execution_percent: Option<Decimal>,
 }
 

@@ -146,17 +146,17 @@ pub fn table(d: &District<'_>, year: i32) -> Option<Table> {
 /// One self-evaluation in `district.json`.
 #[derive(Debug, Clone, Serialize)]
 pub struct EvaluationJson {
-    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    #[serde(with = "crate::format::json_number")]
     pub initial_budget: Option<Decimal>,
-    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    #[serde(with = "crate::format::json_number")]
     pub adjusted_budget: Option<Decimal>,
-    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    #[serde(with = "crate::format::json_number")]
     pub executed: Option<Decimal>,
-    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    #[serde(with = "crate::format::json_number")]
     pub execution_percent: Option<Decimal>,
-    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    #[serde(with = "crate::format::json_number")]
     pub self_score: Option<Decimal>,
-    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    #[serde(with = "crate::format::json_number")]
     pub review_score: Option<Decimal>,
     pub grade: Option<String>,
     pub review_grade: String,
