@@ -21,7 +21,9 @@
 //!
 //! Memory (RAM): the build keeps each form's facts, not the form. A department's declarations are
 //! read again when its page is rendered, unless the run is small enough to keep them all
-//! (`BuildOptions::keep_declarations`).
+//! (`BuildOptions::keep_declarations`); kept, they are moved out of the batch (`load::Kept`) and
+//! each department's page lets its own go, before the search indexes (the last jobs) load
+//! jieba's dictionary.
 
 use crate::analyze::{self, SiteModel};
 use crate::config::{ConfigError, SiteConfig};
