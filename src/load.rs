@@ -341,7 +341,7 @@ pub fn load_files(
         // only pages that held no facts could then be given back (6,000 forms: 124 → 110 MB).
         // A reused record's facts were decoded on this thread, among the record's other parts
         // that are dropped now: copied too in a large run (a one-form rebuild at 20,000
-        // departments 384 MB with the copy, 408 without), not in a small one, where the
+        // departments 360–362 MB with the copy, 406–408 without), not in a small one, where the
         // rebuild's time counts more than its memory.
         if fresh || !keep {
             if let Some(facts) = o.facts.take() {
