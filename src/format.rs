@@ -37,42 +37,14 @@ pub fn thousands(d: Decimal) -> String {
 
 /// `d.to_string()`, made without `fmt`: a build formats hundreds of thousands of amounts (a
 /// tenth of a one-form rebuild's instructions went to `Decimal`'s `Display`). Every digit
-/// of the scale, as `Display` writes them; a zero, or a mantissa past 64 bits, is left to it.
+/// of the scale, as `Display` writes them (`write_fixed`); a zero is left to it.
 pub fn decimal_string(d: Decimal) -> String {
-    let Ok(mut n) = u64::try_from(d.mantissa().unsigned_abs()) else {
-        return d.to_string();
-    };
-    if n == 0 {
+    let digits = d.mantissa().unsigned_abs();
+    if digits == 0 {
         return d.to_string();
     }
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    while n > 0 {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-    }
-    let digits = &buf[i..];
-    let scale = d.scale() as usize;
-    let mut out = String::with_capacity(digits.len() + scale + 3);
-    if d.is_sign_negative() {
-        out.push('-');
-    }
-    fn ascii(b: &[u8]) -> impl Iterator<Item = char> + '_ {
-        b.iter().map(|&c| char::from(c))
-    }
-    if scale == 0 {
-        out.extend(ascii(digits));
-    } else if digits.len() > scale {
-        let (int, frac) = digits.split_at(digits.len() - scale);
-        out.extend(ascii(int));
-        out.push('.');
-        out.extend(ascii(frac));
-    } else {
-        out.push_str("0.");
-        out.extend(std::iter::repeat_n('0', scale - digits.len()));
-        out.extend(ascii(digits));
-    }
+    let mut out = String::with_capacity(48);
+    write_fixed(&mut out, (d.is_sign_negative(), digits), d.scale(), false);
     out
 }
 
@@ -106,7 +78,14 @@ fn fixed(value: Decimal, dp: u32) -> Option<(bool, u128)> {
 fn write_fixed(out: &mut String, (negative, digits): (bool, u128), dp: u32, group: bool) {
     let mut buf = [b'0'; 48];
     let mut i = buf.len();
-    let mut n = digits;
+    // 128-bit division is a library call: only for the digits above 64 bits (rare).
+    let mut wide = digits;
+    while wide > u128::from(u64::MAX) {
+        i -= 1;
+        buf[i] = b'0' + (wide % 10) as u8;
+        wide /= 10;
+    }
+    let mut n = wide as u64;
     loop {
         i -= 1;
         buf[i] = b'0' + (n % 10) as u8;
