@@ -243,11 +243,10 @@ impl Shared<'_, '_, '_> {
                     dataset::write_site(model, data, title, w)
                 })?;
                 let listed: Vec<&District<'_>> = districts.iter().map(|d| d.district).collect();
-                let package = datapackage::site(&listed, &self.inputs.config.title);
-                self.out.write_with(datapackage::SITE_PATH, 0, |w| {
-                    datapackage::write(&package, w)
+                let key = datapackage::key(listed.iter().copied(), title);
+                self.package(datapackage::SITE_PATH, key, || {
+                    datapackage::site(&listed, title)
                 })?;
-                drop(package);
                 self.out
                     .write_with(feed::STATE_PATH, 0, |w| feed::write_state(self.changes, w))?;
                 let atom = feed::site_feed(self.changes, &self.inputs.config.title);
@@ -336,12 +335,10 @@ impl Shared<'_, '_, '_> {
         self.out.write_with(&views::district_json(d), 0, |w| {
             dataset::write_json(at.data, w)
         })?;
-        let package = datapackage::district(d);
-        self.out
-            .write_with(&datapackage::district_path(d), 0, |w| {
-                datapackage::write(&package, w)
-            })?;
-        drop(package);
+        let key = datapackage::key([d], "");
+        self.package(&datapackage::district_path(d), key, || {
+            datapackage::district(d)
+        })?;
         let atom = feed::district_feed_xml(self.changes, d, &self.inputs.config.title);
         Ok(self
             .out
@@ -480,6 +477,27 @@ impl Shared<'_, '_, '_> {
         let _one_at_a_time = (scope == Scope::DistrictWide).then(|| self.district_wide.lock());
         let html = self.inputs.renderer.render(template, path, view)?;
         self.out.write(path, key, html.as_bytes())?;
+        Ok(())
+    }
+
+    /// A data package, unless the published one was made from the same forms' identities
+    /// (`datapackage::key`, here with the templates', config's and tool's).
+    fn package<'p>(
+        &self,
+        path: &str,
+        key: u64,
+        make: impl FnOnce() -> datapackage::Package<'p>,
+    ) -> Result<(), BuildError> {
+        let mut h = Fnv::new();
+        h.write_u64(self.inputs.site_key);
+        h.write_u64(key);
+        let key = h.finish();
+        if self.out.keep(path, key) {
+            return Ok(());
+        }
+        let package = make();
+        self.out
+            .write_with(path, key, |w| datapackage::write(&package, w))?;
         Ok(())
     }
 
