@@ -426,3 +426,44 @@ fn two_departments_loaded(
     let (batch, _) = load_files(&files, problems, &ingest, &load);
     (input, a, ingest, batch)
 }
+
+/// The data packages are kept while no form's or self-evaluation's identity changes
+/// (`datapackage::key`): a self-evaluation added, then removed, changes what they list, and
+/// each rebuild still equals a clean build.
+#[test]
+fn the_data_packages_follow_the_self_evaluations_they_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for file in ["a-2020.txt", "b-2020.txt"] {
+        let name = (file == "a-2020.txt").then_some("示例区妇联");
+        set_mtime(&write_sample(d, &format!("submissions/x/{file}"), name), 0);
+    }
+    let lists_evaluation = |d: &Path| {
+        let site = tree(&d.join("public"));
+        let packages: Vec<String> = site
+            .iter()
+            .filter(|(k, _)| k.ends_with("datapackage.json"))
+            .map(|(_, v)| String::from_utf8_lossy(v).into_owned())
+            .collect();
+        assert_eq!(packages.len(), 2, "the site's and the district's");
+        packages
+            .iter()
+            .map(|p| p.contains("self-evaluation.json") && p.contains("self-evaluations.csv"))
+            .collect::<Vec<bool>>()
+    };
+    assert!(!cached(d, &[]).0);
+    assert_eq!(lists_evaluation(d), [false, false]);
+    let eval = write(
+        d,
+        "submissions/x/b-2020-自评.txt",
+        crate::self_eval::eval_text(),
+    );
+    set_mtime(&eval, 10);
+    assert!(!cached(d, &[]).0);
+    assert_eq!(lists_evaluation(d), [true, true]);
+    assert_same_as_clean(d, "after adding a self-evaluation");
+    std::fs::remove_file(&eval).unwrap();
+    assert!(!cached(d, &[]).0);
+    assert_eq!(lists_evaluation(d), [false, false]);
+    assert_same_as_clean(d, "after removing it");
+}
