@@ -91,7 +91,9 @@ pub fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.starts_with('.') || name.starts_with("~$")
 }
 
-/// Every entry under `root` in file-name order, following links, without hidden entries
+/// Every entry under `root`, in the order the folders list them (callers sort: sorting each
+/// folder by name here cost 80 M instructions at 6,000 forms, `Path::file_name` per
+/// comparison, for an order nothing kept), following links, without hidden entries
 /// (`is_hidden`) and without the folders in `skip` (canonical paths; only folders pay for
 /// `canonicalize`). Errors (a symlink loop, a folder without permission) are yielded for the
 /// caller to report.
@@ -101,7 +103,6 @@ pub fn walk<'a>(
 ) -> impl Iterator<Item = walkdir::Result<walkdir::DirEntry>> + 'a {
     walkdir::WalkDir::new(root)
         .follow_links(true)
-        .sort_by_file_name()
         .into_iter()
         .filter_entry(move |e| {
             e.depth() == 0
@@ -144,6 +145,8 @@ mod tests {
                     .into_owned()
             })
             .collect();
+        let mut files = files;
+        files.sort();
         assert_eq!(files, ["a.txt", "b.txt", "sub/c.txt"]);
     }
 
