@@ -2,15 +2,15 @@
 //! full-width characters, and the `[aliases]` table of `site.toml` maps old names to new ones
 //! (机构改革 renames departments), so a renamed department keeps one series and one page.
 
-use crate::text::to_half_width;
+use crate::text::half_width;
 use std::collections::BTreeMap;
 
 /// The key departments are matched by: half-width, no spaces.
 pub fn normalise(name: &str) -> String {
-    to_half_width(name)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect()
+    // One pass into one allocation: every form's name is matched twice a build.
+    let mut key = String::with_capacity(name.len());
+    key.extend(name.chars().map(half_width).filter(|c| !c.is_whitespace()));
+    key
 }
 
 /// Old name → new name, both normalised. Chains (A → B → C) resolve to the last name.

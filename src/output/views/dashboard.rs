@@ -163,10 +163,13 @@ fn scoreboard(
             })
         })
         .collect();
-    scoreboard.sort_by(|a, b| {
-        b.score_value
-            .cmp(&a.score_value)
-            .then_with(|| crate::collate::names(&a.department, &b.department))
+    // Scores tie often: each name's pinyin made once, not at every comparison.
+    scoreboard.sort_by_cached_key(|r| {
+        (
+            std::cmp::Reverse(r.score_value),
+            crate::collate::key(&r.department),
+            r.department.clone(),
+        )
     });
     scoreboard
 }
