@@ -217,9 +217,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
         refuse_shrinking(options, &batch, &model, before)?;
     }
     let mut outcome = BuildOutcome::of(&model, batch.files_read);
-    let published = if options.strict && batch.exit_code(true) != 0 {
+    let remembered = crate::load::Remembered::records(&batch, &records);
+    let (published, saving) = if options.strict && batch.exit_code(true) != 0 {
         // Refused: the site stays as the last build left it, and so does its manifest.
-        manifest
+        (manifest, recalled.begin_save(&remembered))
     } else {
         let inputs = jobs::Inputs {
             batch: &batch,
@@ -230,13 +231,30 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
             kept: &kept,
             site_key: recalled.site_key,
         };
-        let done = jobs::publish(&inputs, &options.output, manifest, options.progress)?;
+        // The cache's records are written while the site is: nothing there changes them.
+        let (done, saving) = rayon::join(
+            || jobs::publish(&inputs, &options.output, manifest, options.progress),
+            || recalled.begin_save(&remembered),
+        );
+        let done = done?;
         outcome.written = Some(done.stats);
         outcome.departments_rendered = done.departments_rendered;
-        Some(done.manifest)
+        (Some(done.manifest), saving)
     };
     drop(model);
-    recalled.save(&batch, records, published, &outcome);
+    drop(remembered);
+    if let Some(saving) = saving {
+        saving.finish(&cache::Tail {
+            racy: &racy_inputs(&batch, recalled.started),
+            manifest: published.as_ref(),
+            districts: outcome.districts,
+            departments: outcome.departments,
+            published_forms: outcome.published_forms,
+            unpublished_files: outcome.unpublished_files,
+            diagnostics: &batch.diagnostics,
+        });
+    }
+    drop(records);
     Ok(BuildOutcome { batch, ..outcome })
 }
 
@@ -337,29 +355,16 @@ impl Recollection {
         }
     }
 
-    fn save(
-        &self,
-        batch: &Batch,
-        records: Vec<crate::load::Remembered>,
-        manifest: Option<Manifest>,
-        outcome: &BuildOutcome,
-    ) {
-        if let (Some(cache), Some(inputs)) = (&self.cache, self.fingerprint) {
-            cache.save(&cache::State {
-                inputs,
-                started: self.started,
-                racy: racy_inputs(batch, self.started),
-                tool: self.tool,
-                site: self.site_key,
-                records: crate::load::Remembered::records(batch, &records),
-                manifest,
-                districts: outcome.districts,
-                departments: outcome.departments,
-                published_forms: outcome.published_forms,
-                unpublished_files: outcome.unpublished_files,
-                diagnostics: batch.diagnostics.clone(),
-            });
-        }
+    /// Starts saving this run's state to the cache, with `records` (`cache::Cache::begin`).
+    fn begin_save(&self, records: &[crate::load::RecordRef<'_>]) -> Option<cache::Saving> {
+        let (cache, inputs) = (self.cache.as_ref()?, self.fingerprint?);
+        let head = cache::Head {
+            inputs,
+            started: self.started,
+            tool: self.tool,
+            site: self.site_key,
+        };
+        cache.begin(&head, records)
     }
 }
 

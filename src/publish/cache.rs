@@ -76,15 +76,16 @@ pub struct State<R = Box<Record>> {
     pub inputs: u64,
     /// When the build started (ns since the epoch), for `is_racy`.
     pub started: u64,
-    /// Input files that were racy when the build started, with the digest of the bytes it
-    /// read: an unchanged run compares their bytes, not their metadata.
-    pub racy: Vec<(PathBuf, u64)>,
     /// The tool and the reading options the records were made with (`tool_key`).
     pub tool: u64,
     /// Everything besides the forms that shapes the pages (`site_key`).
     pub site: u64,
-    /// What each input file taught the last build.
+    /// What each input file taught the last build. Before everything known only once the
+    /// site is published: the build writes the cache this far while it publishes (`Saving`).
     pub records: Vec<R>,
+    /// Input files that were racy when the build started, with the digest of the bytes it
+    /// read: an unchanged run compares their bytes, not their metadata.
+    pub racy: Vec<(PathBuf, u64)>,
     /// The published site; None when the last build published nothing (`--strict` refused).
     pub manifest: Option<Manifest>,
     pub districts: usize,
@@ -160,7 +161,7 @@ pub struct Cache {
 
 /// Bumped when `State` changes shape: an old cache file is then ignored. The format line is
 /// followed by the body's checksum (16 hex digits and a newline), then the body.
-const FORMAT: &[u8] = b"budgetsite-cache-5\n";
+const FORMAT: &[u8] = b"budgetsite-cache-6\n";
 
 /// FNV-1a over 8-byte words (`ingest::digest`, fast enough for a cache of tens of MB): a
 /// single changed byte always changes it (each step is a bijection of its state), and other
@@ -212,45 +213,125 @@ impl Cache {
 
     /// Saves the state; a cache that cannot be written only costs the next run a build.
     pub fn save<R: Serialize>(&self, state: &State<R>) {
-        let Some(dir) = self.file.parent() else {
-            return;
+        let head = Head {
+            inputs: state.inputs,
+            started: state.started,
+            tool: state.tool,
+            site: state.site,
         };
-        if std::fs::create_dir_all(dir).is_err() {
-            return;
-        }
-        let tmp = self.file.with_extension("bin.tmp");
-        if Self::write(&tmp, state).is_ok() {
-            let _ = std::fs::rename(&tmp, &self.file);
-        } else {
-            let _ = std::fs::remove_file(&tmp);
+        if let Some(saving) = self.begin(&head, &state.records) {
+            saving.finish(&Tail {
+                racy: &state.racy,
+                manifest: state.manifest.as_ref(),
+                districts: state.districts,
+                departments: state.departments,
+                published_forms: state.published_forms,
+                unpublished_files: state.unpublished_files,
+                diagnostics: &state.diagnostics,
+            });
         }
     }
 
-    /// The cache file's bytes, written as the state is serialised: the format line, the body's
-    /// checksum (a placeholder, filled in once the body is written) and the body. Made whole
-    /// in memory first, the body and its copy with the header were ~190 MB at 60,000 forms,
-    /// the peak of a full build with the cache.
-    fn write<R: Serialize>(path: &Path, state: &State<R>) -> std::io::Result<()> {
-        use std::io::{Seek, Write};
-        let mut file = std::fs::File::create(path)?;
-        file.write_all(FORMAT)?;
-        file.write_all(&[b'\n'; 17])?;
-        // postcard writes a few bytes at a time: buffered before they are digested.
-        let mut body = std::io::BufWriter::with_capacity(
-            1 << 16,
-            crate::hash::Digesting::new(std::io::BufWriter::new(file)),
-        );
-        postcard::to_io(state, &mut body).map_err(std::io::Error::other)?;
-        let digesting = body
-            .into_inner()
-            .map_err(std::io::IntoInnerError::into_error)?;
-        let sum = sum_of(digesting.digest.finish().0);
-        let mut file = digesting
-            .inner
-            .into_inner()
-            .map_err(std::io::IntoInnerError::into_error)?;
-        file.seek(std::io::SeekFrom::Start(FORMAT.len() as u64))?;
-        file.write_all(&sum)
+    /// Starts saving a state: its head and records are written (to a temporary file) while
+    /// the build publishes, `Saving::finish` writes the rest once it has. The records are
+    /// almost all of the file: written after the site, they were an eighth of a rebuild's
+    /// time after one changed form, with nothing else left to do. None when the cache
+    /// cannot be written (the next run builds in full).
+    pub fn begin<R: Serialize>(&self, head: &Head, records: &[R]) -> Option<Saving> {
+        use std::io::Write;
+        let dir = self.file.parent()?;
+        std::fs::create_dir_all(dir).ok()?;
+        let tmp = self.file.with_extension("bin.tmp");
+        let begun = (|| -> std::io::Result<Body> {
+            let mut file = std::fs::File::create(&tmp)?;
+            file.write_all(FORMAT)?;
+            file.write_all(&[b'\n'; 17])?;
+            // postcard writes a few bytes at a time: buffered before they are digested.
+            let body = std::io::BufWriter::with_capacity(
+                1 << 16,
+                crate::hash::Digesting::new(std::io::BufWriter::new(file)),
+            );
+            let body = postcard::to_io(head, body).map_err(std::io::Error::other)?;
+            postcard::to_io(records, body).map_err(std::io::Error::other)
+        })();
+        match begun {
+            Ok(body) => Some(Saving {
+                tmp,
+                file: self.file.clone(),
+                body: Some(body),
+            }),
+            Err(_) => {
+                let _ = std::fs::remove_file(&tmp);
+                None
+            }
+        }
+    }
+}
+
+type Body = std::io::BufWriter<crate::hash::Digesting<std::io::BufWriter<std::fs::File>>>;
+
+/// The fields of a `State` before its records, as they are serialised.
+#[derive(Debug, Serialize)]
+pub struct Head {
+    pub inputs: u64,
+    pub started: u64,
+    pub tool: u64,
+    pub site: u64,
+}
+
+/// The fields of a `State` after its records, as they are serialised.
+#[derive(Debug, Serialize)]
+pub struct Tail<'a> {
+    pub racy: &'a [(PathBuf, u64)],
+    pub manifest: Option<&'a Manifest>,
+    pub districts: usize,
+    pub departments: usize,
+    pub published_forms: usize,
+    pub unpublished_files: usize,
+    pub diagnostics: &'a [Diagnostic],
+}
+
+/// A cache file being written: the format line, a placeholder for the body's checksum, and
+/// the body as far as `Cache::begin` got. Dropped unfinished (the build failed), the
+/// temporary file is removed and the last cache stays.
+pub struct Saving {
+    tmp: PathBuf,
+    file: PathBuf,
+    body: Option<Body>,
+}
+
+impl Saving {
+    /// Writes the rest of the state, the checksum, and puts the file in place.
+    pub fn finish(mut self, tail: &Tail<'_>) {
+        let Some(body) = self.body.take() else {
+            return;
+        };
+        let written = (|| -> std::io::Result<()> {
+            use std::io::{Seek, Write};
+            let body = postcard::to_io(tail, body).map_err(std::io::Error::other)?;
+            let digesting = body
+                .into_inner()
+                .map_err(std::io::IntoInnerError::into_error)?;
+            let sum = sum_of(digesting.digest.finish().0);
+            let mut file = digesting
+                .inner
+                .into_inner()
+                .map_err(std::io::IntoInnerError::into_error)?;
+            file.seek(std::io::SeekFrom::Start(FORMAT.len() as u64))?;
+            file.write_all(&sum)
+        })();
+        if written.is_ok() && std::fs::rename(&self.tmp, &self.file).is_ok() {
+            return;
+        }
+        let _ = std::fs::remove_file(&self.tmp);
+    }
+}
+
+impl Drop for Saving {
+    fn drop(&mut self) {
+        if self.body.take().is_some() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
     }
 }
 
@@ -307,6 +388,52 @@ mod tests {
         for len in 0..good.len() {
             assert!(Cache::decode(&good[..len]).is_none(), "cut at {len}");
         }
+    }
+
+    /// A save begun while the site is published and dropped unfinished (the build failed)
+    /// leaves the last cache as it was and no temporary file.
+    #[test]
+    fn a_save_left_unfinished_keeps_the_last_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path(), &dir.path().join("public"));
+        let state = |inputs| State {
+            inputs,
+            started: 2,
+            tool: 4,
+            site: 5,
+            records: Vec::<Record>::new(),
+            racy: Vec::new(),
+            manifest: None,
+            districts: 0,
+            departments: 0,
+            published_forms: 0,
+            unpublished_files: 0,
+            diagnostics: Vec::new(),
+        };
+        cache.save(&state(1));
+        let head = Head {
+            inputs: 9,
+            started: 2,
+            tool: 4,
+            site: 5,
+        };
+        let saving = cache.begin(&head, &Vec::<Record>::new()).unwrap();
+        assert!(cache.file().with_extension("bin.tmp").exists());
+        drop(saving);
+        assert!(!cache.file().with_extension("bin.tmp").exists());
+        assert_eq!(cache.load().unwrap().inputs, 1);
+        let saving = cache.begin(&head, &Vec::<Record>::new()).unwrap();
+        saving.finish(&Tail {
+            racy: &[],
+            manifest: None,
+            districts: 0,
+            departments: 0,
+            published_forms: 0,
+            unpublished_files: 0,
+            diagnostics: &[],
+        });
+        assert_eq!(cache.load().unwrap().inputs, 9);
+        assert!(!cache.file().with_extension("bin.tmp").exists());
     }
 
     /// Records are read back boxed, and a box serialises as what it holds: a cache written
