@@ -208,19 +208,30 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
         let path = options.input.clone();
         return Err(Refusal::InputGone { path, source }.into());
     }
-    // How many departments the published site has, read while the batch is analysed.
-    let (model, published) = rayon::join(
+    // How many departments the published site has: as the cache recorded it, else read
+    // while the batch is analysed.
+    let listed = || {
+        recalled
+            .published_departments
+            .unwrap_or_else(|| published_departments(&options.output))
+    };
+    let (model, before) = rayon::join(
         || analyze::analyze(&batch, &options.input, &config),
-        || (!options.allow_shrink).then(|| published_departments(&options.output)),
+        || (!options.allow_shrink).then(listed),
     );
-    if let Some(before) = published {
+    if let Some(before) = before {
         refuse_shrinking(options, &batch, &model, before)?;
     }
     let mut outcome = BuildOutcome::of(&model, batch.files_read);
     let remembered = crate::load::Remembered::records(&batch, &records);
-    let (published, saving) = if options.strict && batch.exit_code(true) != 0 {
-        // Refused: the site stays as the last build left it, and so does its manifest.
-        (manifest, recalled.begin_save(&remembered))
+    let (published, saving, listed) = if options.strict && batch.exit_code(true) != 0 {
+        // Refused: the site stays as the last build left it, and so do its manifest and the
+        // departments it lists.
+        (
+            manifest,
+            recalled.begin_save(&remembered),
+            before.unwrap_or_else(listed),
+        )
     } else {
         let inputs = jobs::Inputs {
             batch: &batch,
@@ -239,7 +250,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
         let done = done?;
         outcome.written = Some(done.stats);
         outcome.departments_rendered = done.departments_rendered;
-        (Some(done.manifest), saving)
+        (Some(done.manifest), saving, outcome.departments)
     };
     drop(model);
     drop(remembered);
@@ -252,6 +263,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
             published_forms: outcome.published_forms,
             unpublished_files: outcome.unpublished_files,
             diagnostics: &batch.diagnostics,
+            published_departments: listed,
         });
     }
     drop(records);
@@ -291,6 +303,9 @@ struct Recollection {
     tool: u64,
     site_key: u64,
     started: u64,
+    /// How many departments the published site lists, as the last build recorded it, while
+    /// its `data/district.json` is still as that build left it (`reusable`).
+    published_departments: Option<usize>,
 }
 
 impl Recollection {
@@ -319,6 +334,7 @@ impl Recollection {
             tool,
             site_key: cache::site_key(tool, templates, config),
             started,
+            published_departments: None,
         }
     }
 
@@ -338,6 +354,13 @@ impl Recollection {
         &mut self,
         options: &BuildOptions,
     ) -> (Option<crate::load::Previous>, Option<Manifest>) {
+        let listed = self.previous.as_ref().and_then(|state| {
+            let written = state.manifest.as_ref()?.get(SITE_DATA)?;
+            written
+                .still_at(&options.output.join(SITE_DATA))
+                .then_some(state.published_departments)
+        });
+        self.published_departments = listed;
         match self.previous.take() {
             Some(state) if state.tool == self.tool => {
                 let mut records = crate::load::Previous::new();
@@ -442,13 +465,16 @@ fn refuse_shrinking(
     Ok(())
 }
 
+/// The site-wide data download, whose departments the shrink check counts.
+const SITE_DATA: &str = "data/district.json";
+
 /// How many departments the site at `output` publishes (its `data/district.json`; 0 without).
 fn published_departments(output: &Path) -> usize {
     #[derive(serde::Deserialize)]
     struct Published {
         departments: Vec<serde::de::IgnoredAny>,
     }
-    std::fs::read(output.join("data/district.json"))
+    std::fs::read(output.join(SITE_DATA))
         .ok()
         .and_then(|bytes| serde_json::from_slice::<Published>(&bytes).ok())
         .map_or(0, |p| p.departments.len())

@@ -164,6 +164,13 @@ impl PublishedFile {
     fn on_disk(&self) -> OnDisk {
         (self.stamp, self.change)
     }
+
+    /// Whether `path` is still this file as it was published (size, times, inode), as `keep`
+    /// compares it.
+    pub fn still_at(&self, path: &Path) -> bool {
+        std::fs::symlink_metadata(path)
+            .is_ok_and(|meta| (Stamp::of(&meta), crate::files::change_of(&meta)) == self.on_disk())
+    }
 }
 
 /// Every file of a published site, by path relative to the output (with `/`).

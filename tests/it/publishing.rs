@@ -174,6 +174,35 @@ fn a_site_that_would_lose_more_than_half_its_departments_is_refused() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
+/// The cache records how many departments the published site lists, and a `--strict`
+/// refusal records the site's (unchanged), not the refused build's: the next build compares
+/// with the site as it stands.
+#[test]
+fn after_a_strict_refusal_the_shrink_check_counts_the_site_as_it_stayed() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    three_departments(d);
+    assert_eq!(build(d, &[]).status.code(), Some(0));
+    let three = tree(&d.join("public"));
+    // 2 of 3 and a file that is no form: refused by --strict, the site kept with 3.
+    std::fs::remove_file(d.join("submissions/x/c-2020.txt")).unwrap();
+    write(d, "submissions/x/junk.txt", "不是申报表");
+    let o = build(d, &["--strict"]);
+    assert_ne!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(tree(&d.join("public")), three);
+    // 1 of the 3 the site lists: refused, though it is half of the refused build's 2.
+    std::fs::remove_file(d.join("submissions/x/b-2020.txt")).unwrap();
+    std::fs::remove_file(d.join("submissions/x/junk.txt")).unwrap();
+    let o = build(d, &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("1 个部门") && err.contains("3 个部门"),
+        "{err}"
+    );
+    assert_eq!(tree(&d.join("public")), three);
+}
+
 // ---------------------------------------------------------------- finding 2: input vanishes
 
 #[test]
