@@ -458,9 +458,14 @@ fn district_departments<'a>(
         .iter()
         .map(|s| (*s).to_owned())
         .collect();
-    // A BTreeMap iterates in key order: the slugs' collision order.
-    departments
+    // Each department's forms, name, address and series in parallel (pinyin and the series
+    // were a rebuild's longest step on one thread); the addresses' collisions then in key
+    // order (a BTreeMap iterates in key order).
+    use rayon::prelude::*;
+    let made: Vec<(Department<'a>, String)> = departments
         .into_iter()
+        .collect::<Vec<_>>()
+        .into_par_iter()
         .map(|(key, mut forms)| {
             forms.sort_by(|a, b| b.year.cmp(&a.year).then_with(|| a.file.cmp(b.file)));
             let name = forms[0]
@@ -480,16 +485,22 @@ fn district_departments<'a>(
             } else {
                 base
             };
-            let slug = unique_slug(&base, &mut used_slugs);
             let series = series(&forms);
-            Department {
+            let department = Department {
                 key,
                 name,
-                slug,
+                slug: String::new(),
                 forms,
                 series,
                 evaluations: Vec::new(),
-            }
+            };
+            (department, base)
+        })
+        .collect();
+    made.into_iter()
+        .map(|(mut department, base)| {
+            department.slug = unique_slug(&base, &mut used_slugs);
+            department
         })
         .collect()
 }
