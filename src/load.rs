@@ -135,6 +135,8 @@ pub fn load_with_aliases(
         previous: None,
         previous_started: 0,
         records: false,
+        started: 0,
+        stats: None,
     };
     let (files, walk_problems) = ingest::discover(paths, options)?;
     Ok(load_files(&files, walk_problems, options, &load).0)
@@ -168,10 +170,31 @@ pub struct Record {
 pub struct Remembered {
     outcome: usize,
     change: u64,
+    /// Its file's times were too close to the run's start to be trusted (`files::is_racy`).
+    racy: bool,
     diagnostics: Vec<Diagnostic>,
 }
 
 impl Remembered {
+    /// The input files whose metadata the next run cannot trust, with the digest of the bytes
+    /// this run read: those racy by the `stat` taken before each was read, and any whose
+    /// metadata could not be read. (A `stat` of every input at the end of the build said the
+    /// same: a file changed after its `stat` has another stamp next time, or was changed
+    /// within the timestamp tick that makes it racy already.)
+    pub fn racy(batch: &Batch, remembered: &[Remembered]) -> Vec<(PathBuf, u64)> {
+        let mut racy = vec![true; batch.files.len()];
+        for r in remembered {
+            racy[r.outcome] = r.racy;
+        }
+        batch
+            .files
+            .iter()
+            .zip(racy)
+            .filter(|(_, racy)| *racy)
+            .map(|(f, _)| (f.file.path.clone(), f.digest))
+            .collect()
+    }
+
     /// The records of `remembered` as the cache saves them, borrowing the batch's facts and
     /// self-evaluations. `batch` is the one `load_files` gave with them.
     pub fn records<'a>(batch: &'a Batch, remembered: &'a [Remembered]) -> Vec<RecordRef<'a>> {
@@ -265,6 +288,12 @@ pub struct LoadOptions<'a> {
     pub previous_started: u64,
     /// Return this run's records (for the build cache).
     pub records: bool,
+    /// When this run started (ns since the epoch): a file changed shortly before, by the
+    /// `stat` taken before it is read, is racy for the next run (`Remembered::racy`).
+    pub started: u64,
+    /// Each file's `stat` (in `files`' order), when the run took them already after it
+    /// started (for the cache's fingerprint): read from here, not taken again.
+    pub stats: Option<&'a [std::io::Result<std::fs::Metadata>]>,
 }
 
 /// Reads and validates files already found by `ingest::discover` (with the entries its walk
@@ -280,17 +309,25 @@ pub fn load_files(
     fail::fail_point!("load-discovered");
     let keep = files.len() <= load.keep_up_to;
     let read = std::sync::atomic::AtomicUsize::new(0);
-    // Each outcome with the change it was read at, and whether it was read now (not reused).
-    let mut read_outcomes: Vec<(FileOutcome, u64, bool)> = files
+    // Each outcome with the change it was read at and whether its file was racy then, and
+    // whether it was read now (not reused).
+    let mut read_outcomes: Vec<(FileOutcome, (u64, bool), bool)> = files
         .par_iter()
-        .flat_map_iter(|file| {
+        .enumerate()
+        .flat_map_iter(|(i, file)| {
             // Taken before the file is read: a change while it is read shows next time.
-            let meta = std::fs::metadata(&file.path).ok();
+            let meta = match load.stats.and_then(|stats| stats.get(i)) {
+                Some(stat) => stat.as_ref().ok().cloned(),
+                None => std::fs::metadata(&file.path).ok(),
+            };
             let change = meta.as_ref().map_or(0, crate::files::change_of);
+            let racy = meta
+                .as_ref()
+                .is_none_or(|m| crate::files::is_racy(m, load.started));
             if let Some(reused) = reuse(file, meta.as_ref(), change, load) {
                 return reused
                     .into_iter()
-                    .map(|(o, c)| (o, c, false))
+                    .map(|(o, c)| (o, (c, racy), false))
                     .collect::<Vec<_>>();
             }
             read.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -301,7 +338,10 @@ pub fn load_files(
                     outcome.declaration = None;
                 }
             }
-            outcomes.into_iter().map(|o| (o, change, true)).collect()
+            outcomes
+                .into_iter()
+                .map(|o| (o, (change, racy), true))
+                .collect()
         })
         .collect();
     // Files come sorted; a workbook's sheets follow in workbook order. The identity of an
@@ -310,7 +350,7 @@ pub fn load_files(
         .sort_by(|(a, ..), (b, ..)| (&a.file.display, &a.sheet).cmp(&(&b.file.display, &b.sheet)));
     // Taken apart in place (`unzip` made a second vector of every outcome, 25 MB at 60,000
     // forms, while the first was still held).
-    let changes: Vec<u64> = read_outcomes.iter().map(|(_, c, _)| *c).collect();
+    let changes: Vec<(u64, bool)> = read_outcomes.iter().map(|(_, c, _)| *c).collect();
     let fresh: Vec<bool> = read_outcomes.iter().map(|(.., f)| *f).collect();
     let mut outcomes: Vec<FileOutcome> = read_outcomes.into_iter().map(|(o, ..)| o).collect();
     // What the cache needs beyond each outcome: the change it was read at and its findings
@@ -323,9 +363,10 @@ pub fn load_files(
         .enumerate()
         .filter(|_| load.records)
         .filter(|(_, (o, _))| o.stamp.is_some())
-        .map(|(outcome, (o, &change))| Remembered {
+        .map(|(outcome, (o, &(change, racy)))| Remembered {
             outcome,
             change,
+            racy,
             diagnostics: o.diagnostics.clone(),
         })
         .collect();
@@ -488,7 +529,7 @@ fn annotate(outcome: &mut FileOutcome) {
 }
 
 #[cfg(test)]
-mod evaluation_record_tests {
+mod record_tests {
     use super::*;
     use crate::model::self_evaluation::{EvalLayout, EvalSource, Evaluation, SelfEvaluation};
 
@@ -553,6 +594,8 @@ mod evaluation_record_tests {
             previous: None,
             previous_started: 0,
             records: true,
+            started: 0,
+            stats: None,
         };
         let (batch, remembered) = load_files(&files, Vec::new(), &IngestOptions::default(), &load);
         let refs = Remembered::records(&batch, &remembered);
@@ -584,5 +627,46 @@ mod evaluation_record_tests {
                 assert!(found, "{}: {d:?}", o.file.display);
             }
         }
+    }
+
+    /// A file is racy for the next run by the `stat` taken before it was read: changed less
+    /// than `RACY_NS` before this run started (every file just written, against now), not
+    /// when the run started well after; a file that vanished before it was read is racy too.
+    #[test]
+    fn racy_inputs_are_judged_by_the_stat_before_reading() {
+        let dir = tempfile::tempdir().unwrap();
+        let files: Vec<SourceFile> = ["a.txt", "b.txt", "gone.txt"]
+            .iter()
+            .map(|name| {
+                let path = dir.path().join(name);
+                std::fs::write(&path, "不是申报表").unwrap();
+                SourceFile {
+                    display: (*name).to_owned(),
+                    path,
+                }
+            })
+            .collect();
+        std::fs::remove_file(&files[2].path).unwrap();
+        let aliases = Aliases::default();
+        let racy_at = |started: u64| {
+            let load = LoadOptions {
+                aliases: &aliases,
+                keep_up_to: 0,
+                previous: None,
+                previous_started: 0,
+                records: true,
+                started,
+                stats: None,
+            };
+            let (batch, remembered) =
+                load_files(&files, Vec::new(), &IngestOptions::default(), &load);
+            Remembered::racy(&batch, &remembered)
+                .into_iter()
+                .map(|(path, _)| path.file_name().unwrap().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+        };
+        let now = crate::files::now_ns();
+        assert_eq!(racy_at(now), ["a.txt", "b.txt", "gone.txt"]);
+        assert_eq!(racy_at(now + 2 * crate::files::RACY_NS), ["gone.txt"]);
     }
 }

@@ -195,6 +195,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
         previous: records.as_ref(),
         previous_started,
         records: recalled.cache.is_some(),
+        started: recalled.started,
+        stats: recalled.stats.as_deref(),
     };
     let (mut batch, fresh) = crate::load::load_files(&files, walk_problems, &ingest, &load);
     // Each department's page takes its kept declarations and lets them go once made.
@@ -256,7 +258,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
     drop(remembered);
     if let Some(saving) = saving {
         saving.finish(&cache::Tail {
-            racy: &racy_inputs(&batch, recalled.started),
+            racy: &crate::load::Remembered::racy(&batch, &records),
             manifest: published.as_ref(),
             districts: outcome.districts,
             departments: outcome.departments,
@@ -300,6 +302,8 @@ struct Recollection {
     previous: Option<cache::State>,
     /// What this build reads, when there is a cache to compare it with.
     fingerprint: Option<u64>,
+    /// Each input file's `stat` the fingerprint was made from (with a cache).
+    stats: Option<Vec<std::io::Result<std::fs::Metadata>>>,
     tool: u64,
     site_key: u64,
     started: u64,
@@ -324,13 +328,17 @@ impl Recollection {
             "tool={tool} strict={} config_required={}",
             options.strict, options.config_required
         );
-        let fingerprint = cache
-            .as_ref()
-            .map(|_| cache::inputs_fingerprint(files, walk_problems, templates, config, &run));
+        // Taken after `started`, before anything is read: the reading takes its stamps and
+        // racy marks from these too (`LoadOptions::stats`), not from another `stat` each.
+        let stats = cache.as_ref().map(|_| cache::stat_inputs(files));
+        let fingerprint = stats.as_ref().map(|stats| {
+            cache::inputs_fingerprint(files, stats, walk_problems, templates, config, &run)
+        });
         Recollection {
             cache,
             previous,
             fingerprint,
+            stats,
             tool,
             site_key: cache::site_key(tool, templates, config),
             started,
@@ -411,21 +419,6 @@ impl BuildOutcome {
             },
         }
     }
-}
-
-/// The input files whose metadata cannot be trusted against a build that started at
-/// `started`, with the digest of the bytes the build read.
-fn racy_inputs(batch: &Batch, started: u64) -> Vec<(PathBuf, u64)> {
-    // One `stat` per input file, at the end of every build: in parallel (order kept).
-    use rayon::prelude::*;
-    batch
-        .files
-        .par_iter()
-        .filter(|f| {
-            std::fs::metadata(&f.file.path).map_or(true, |m| crate::files::is_racy(&m, started))
-        })
-        .map(|f| (f.file.path.clone(), f.digest))
-        .collect()
 }
 
 /// The outcome of an unchanged run, from the last build's state.

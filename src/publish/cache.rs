@@ -24,23 +24,27 @@ use serde::{Deserialize, Serialize};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
-/// What a build reads: the discovered submissions (each one's name, stamp and change, and
-/// the entries the walk could not read), the templates and config (by the hashes their
-/// loaders took of their bytes), the tool and its options.
+/// Every input's `stat`, in parallel (thousands of them before anything else happens), in
+/// the files' order: the fingerprint's, and then the reading's (`load::LoadOptions::stats`).
+pub fn stat_inputs(files: &[SourceFile]) -> Vec<std::io::Result<std::fs::Metadata>> {
+    use rayon::prelude::*;
+    files
+        .par_iter()
+        .map(|f| std::fs::metadata(&f.path))
+        .collect()
+}
+
+/// What a build reads: the discovered submissions (each one's name, stamp and change, from
+/// `metadata`, its `stat_inputs`; and the entries the walk could not read), the templates
+/// and config (by the hashes their loaders took of their bytes), the tool and its options.
 pub fn inputs_fingerprint(
     files: &[SourceFile],
+    metadata: &[std::io::Result<std::fs::Metadata>],
     walk_problems: &[Diagnostic],
     templates: u64,
     config: u64,
     options: &str,
 ) -> u64 {
-    use rayon::prelude::*;
-    // Every input's `stat`, in parallel (thousands of them before anything else happens),
-    // then hashed in order.
-    let metadata: Vec<std::io::Result<std::fs::Metadata>> = files
-        .par_iter()
-        .map(|f| std::fs::metadata(&f.path))
-        .collect();
     let mut h = Fnv::new();
     h.text(env!("CARGO_PKG_VERSION"));
     h.text(options);
@@ -49,10 +53,10 @@ pub fn inputs_fingerprint(
         h.text(&f.path.to_string_lossy());
         match meta {
             Ok(m) => {
-                let stamp = Stamp::of(&m);
+                let stamp = Stamp::of(m);
                 h.write_u64(stamp.size);
                 h.write_u64(stamp.modified);
-                h.write_u64(change_of(&m));
+                h.write_u64(change_of(m));
             }
             // A file that vanished or cannot be read is part of what the build sees.
             Err(e) => h.text(&e.kind().to_string()),
@@ -500,7 +504,7 @@ mod tests {
             )
             .unwrap();
             let (_, config) = crate::config::SiteConfig::read(&config, false).unwrap();
-            inputs_fingerprint(&files, &problems, 7, config, opts)
+            inputs_fingerprint(&files, &stat_inputs(&files), &problems, 7, config, opts)
         };
         let first = fp("");
         assert_eq!(first, fp(""));
@@ -520,8 +524,8 @@ mod tests {
         )
         .unwrap();
         assert_ne!(
-            inputs_fingerprint(&files, &problems, 7, 1, ""),
-            inputs_fingerprint(&files, &problems, 8, 1, ""),
+            inputs_fingerprint(&files, &stat_inputs(&files), &problems, 7, 1, ""),
+            inputs_fingerprint(&files, &stat_inputs(&files), &problems, 8, 1, ""),
             "templates"
         );
     }

@@ -422,6 +422,8 @@ fn two_departments_loaded(
         previous: None,
         previous_started: 0,
         records: false,
+        started: 0,
+        stats: None,
     };
     let (batch, _) = load_files(&files, problems, &ingest, &load);
     (input, a, ingest, batch)
