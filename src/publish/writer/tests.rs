@@ -210,3 +210,45 @@ fn a_file_edited_by_hand_is_written_again() {
     assert_eq!(read(&out.join("a/one.html")), "one");
     assert!(!out.join("stray.html").exists());
 }
+
+/// Every file under the output, hidden ones and links too (a link stamped as itself, a
+/// linked folder not entered), named from the output with `/`, stamped as `symlink_metadata`
+/// stamps it.
+#[test]
+fn files_under_lists_every_file_with_its_own_stamp() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    for (rel, text) in [
+        ("index.html", "home"),
+        (".hidden", "x"),
+        ("a/b/c.html", "deep"),
+        ("a/d.json", "{}"),
+    ] {
+        let path = out.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(out.join("index.html"), out.join("link.html")).unwrap();
+        std::os::unix::fs::symlink(out.join("a"), out.join("folder-link")).unwrap();
+    }
+    let listed = files_under(&out).unwrap();
+    let mut expected = vec![".hidden", "a/b/c.html", "a/d.json", "index.html"];
+    if cfg!(unix) {
+        expected.extend(["folder-link", "link.html"]);
+    }
+    expected.sort_unstable();
+    assert_eq!(
+        listed.keys().map(String::as_str).collect::<Vec<_>>(),
+        expected
+    );
+    for (rel, on_disk) in &listed {
+        let meta = std::fs::symlink_metadata(out.join(rel)).unwrap();
+        assert_eq!(
+            *on_disk,
+            (Stamp::of(&meta), crate::files::change_of(&meta)),
+            "{rel}"
+        );
+    }
+}
