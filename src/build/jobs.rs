@@ -78,6 +78,9 @@ pub struct Inputs<'m, 'a> {
     pub kept: &'m Kept,
     /// `cache::site_key`: part of every page's key.
     pub site_key: u64,
+    /// Where the published `data/district.json` holds each department's object, when it is
+    /// still as the last build wrote it (`dataset::Reuse`).
+    pub pieces: Option<&'m dataset::Pieces>,
 }
 
 /// What the jobs share while they run.
@@ -96,6 +99,8 @@ pub struct Publication {
     pub stats: WriteStats,
     pub manifest: Manifest,
     pub departments_rendered: usize,
+    /// Where the new `data/district.json` holds each department's object.
+    pub pieces: dataset::Pieces,
 }
 
 /// Renders and writes the site: whole, or as an update of the site `previous` describes.
@@ -123,7 +128,15 @@ pub fn publish(
                 || {
                     let figures: Vec<DistrictFigures> =
                         model.districts.par_iter().map(stats::district).collect();
-                    let data = dataset::districts(&model.districts, &figures);
+                    // A department's object is made from what its page is: copied from the
+                    // published file while that key is unchanged.
+                    let reuse = inputs
+                        .pieces
+                        .and_then(|p| dataset::Reuse::open(&output.join(dataset::SITE_PATH), p));
+                    let key = |d: &District<'_>, dep: &Department<'_>| {
+                        department_key(inputs.site_key, d, dep)
+                    };
+                    let data = dataset::districts(&model.districts, &figures, &key, reuse.as_ref());
                     (figures, data)
                 },
             )
@@ -134,10 +147,11 @@ pub fn publish(
         },
     );
     let (figures, data) = computed;
-    let data: Vec<DistrictData> = data.map_err(|source| BuildError::Spill {
+    let (data, mut pieces): (Vec<DistrictData>, _) = data.map_err(|source| BuildError::Spill {
         dir: std::env::temp_dir(),
         source,
     })?;
+    pieces.list_start = dataset::site_list_start(model, &inputs.config.title);
     let out = out?;
     let districts: Vec<DistrictJobs<'_, '_>> = model
         .districts
@@ -174,6 +188,7 @@ pub fn publish(
         stats,
         manifest,
         departments_rendered,
+        pieces,
     })
 }
 
@@ -239,7 +254,7 @@ impl Shared<'_, '_, '_> {
             }
             Job::SiteData => {
                 let (model, title) = (self.inputs.model, &self.inputs.config.title);
-                self.out.write_with("data/district.json", 0, |w| {
+                self.out.write_with(dataset::SITE_PATH, 0, |w| {
                     dataset::write_site(model, data, title, w)
                 })?;
                 let listed: Vec<&District<'_>> = districts.iter().map(|d| d.district).collect();

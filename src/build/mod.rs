@@ -29,6 +29,7 @@ use crate::analyze::{self, SiteModel};
 use crate::config::{ConfigError, SiteConfig};
 use crate::ingest::{self, IngestError, IngestOptions};
 use crate::load::{Batch, LoadOptions};
+use crate::output::dataset;
 use crate::output::render::{RenderError, Renderer};
 use crate::output::tables::TableError;
 use crate::publish::cache::{self, Cache};
@@ -226,14 +227,15 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
     }
     let mut outcome = BuildOutcome::of(&model, batch.files_read);
     let remembered = crate::load::Remembered::records(&batch, &records);
-    let (published, saving, listed) = if options.strict && batch.exit_code(true) != 0 {
-        // Refused: the site stays as the last build left it, and so do its manifest and the
-        // departments it lists.
-        (
+    let (site, saving) = if options.strict && batch.exit_code(true) != 0 {
+        // Refused: the site stays as the last build left it, and so do its manifest, the
+        // departments it lists and where its `data/district.json` holds them.
+        let site = SiteState {
             manifest,
-            recalled.begin_save(&remembered),
-            before.unwrap_or_else(listed),
-        )
+            departments: before.unwrap_or_else(listed),
+            pieces: recalled.pieces.take().unwrap_or_default(),
+        };
+        (site, recalled.begin_save(&remembered))
     } else {
         let inputs = jobs::Inputs {
             batch: &batch,
@@ -243,6 +245,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
             ingest: &ingest,
             kept: &kept,
             site_key: recalled.site_key,
+            pieces: recalled.pieces.as_ref(),
         };
         // The cache's records are written while the site is: nothing there changes them.
         let (done, saving) = rayon::join(
@@ -252,24 +255,40 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
         let done = done?;
         outcome.written = Some(done.stats);
         outcome.departments_rendered = done.departments_rendered;
-        (Some(done.manifest), saving, outcome.departments)
+        let site = SiteState {
+            manifest: Some(done.manifest),
+            departments: outcome.departments,
+            pieces: done.pieces,
+        };
+        (site, saving)
     };
     drop(model);
     drop(remembered);
     if let Some(saving) = saving {
         saving.finish(&cache::Tail {
             racy: &crate::load::Remembered::racy(&batch, &records),
-            manifest: published.as_ref(),
+            manifest: site.manifest.as_ref(),
             districts: outcome.districts,
             departments: outcome.departments,
             published_forms: outcome.published_forms,
             unpublished_files: outcome.unpublished_files,
             diagnostics: &batch.diagnostics,
-            published_departments: listed,
+            published_departments: site.departments,
+            pieces: &site.pieces,
         });
     }
     drop(records);
     Ok(BuildOutcome { batch, ..outcome })
+}
+
+/// What the cache records of the site as the build leaves it (published, or kept by a
+/// `--strict` refusal).
+struct SiteState {
+    manifest: Option<Manifest>,
+    /// How many departments its `data/district.json` lists.
+    departments: usize,
+    /// Where that file holds each one's object.
+    pieces: dataset::Pieces,
 }
 
 /// The build locks (in the cache folder and beside the output): one build at a time; a
@@ -310,6 +329,8 @@ struct Recollection {
     /// How many departments the published site lists, as the last build recorded it, while
     /// its `data/district.json` is still as that build left it (`reusable`).
     published_departments: Option<usize>,
+    /// Where that file holds each department's object (`dataset::Pieces`), alike.
+    pieces: Option<dataset::Pieces>,
 }
 
 impl Recollection {
@@ -343,6 +364,7 @@ impl Recollection {
             site_key: cache::site_key(tool, templates, config),
             started,
             published_departments: None,
+            pieces: None,
         }
     }
 
@@ -362,13 +384,19 @@ impl Recollection {
         &mut self,
         options: &BuildOptions,
     ) -> (Option<crate::load::Previous>, Option<Manifest>) {
-        let listed = self.previous.as_ref().and_then(|state| {
-            let written = state.manifest.as_ref()?.get(SITE_DATA)?;
-            written
-                .still_at(&options.output.join(SITE_DATA))
-                .then_some(state.published_departments)
+        // What the last build recorded of the site's `data/district.json`, while the file
+        // is still as that build left it.
+        let intact = self.previous.as_ref().is_some_and(|state| {
+            state
+                .manifest
+                .as_ref()
+                .and_then(|m| m.get(SITE_DATA))
+                .is_some_and(|written| written.still_at(&options.output.join(SITE_DATA)))
         });
-        self.published_departments = listed;
+        if let Some(state) = self.previous.as_mut().filter(|_| intact) {
+            self.published_departments = Some(state.published_departments);
+            self.pieces = Some(std::mem::take(&mut state.pieces));
+        }
         match self.previous.take() {
             Some(state) if state.tool == self.tool => {
                 let mut records = crate::load::Previous::new();
@@ -459,7 +487,7 @@ fn refuse_shrinking(
 }
 
 /// The site-wide data download, whose departments the shrink check counts.
-const SITE_DATA: &str = "data/district.json";
+const SITE_DATA: &str = dataset::SITE_PATH;
 
 /// How many departments the site at `output` publishes (its `data/district.json`; 0 without).
 fn published_departments(output: &Path) -> usize {

@@ -108,6 +108,8 @@ pub struct State<R = Box<Record>> {
     /// next build's shrink check takes it while that file is still as written, instead of
     /// parsing it (5 MB at 2,000 departments, 4 % of a rebuild's instructions).
     pub published_departments: usize,
+    /// Where that file holds each department's object (`dataset::Reuse`).
+    pub pieces: crate::output::dataset::Pieces,
 }
 
 impl State {
@@ -301,6 +303,7 @@ impl Cache {
                 unpublished_files: state.unpublished_files,
                 diagnostics: &state.diagnostics,
                 published_departments: state.published_departments,
+                pieces: &state.pieces,
             });
         }
     }
@@ -363,6 +366,7 @@ pub struct Tail<'a> {
     pub unpublished_files: usize,
     pub diagnostics: &'a [Diagnostic],
     pub published_departments: usize,
+    pub pieces: &'a crate::output::dataset::Pieces,
 }
 
 /// A cache file being written: the format line, a placeholder for the body's checksum, and
@@ -444,6 +448,7 @@ mod tests {
             unpublished_files: 0,
             diagnostics: Vec::new(),
             published_departments: 2,
+            pieces: Default::default(),
         });
         let good = std::fs::read(cache.file()).unwrap();
         assert!(Cache::decode(&good).is_some());
@@ -485,6 +490,7 @@ mod tests {
             unpublished_files: 0,
             diagnostics: Vec::new(),
             published_departments: 0,
+            pieces: Default::default(),
         };
         cache.save(&state(1));
         let head = Head {
@@ -508,6 +514,7 @@ mod tests {
             unpublished_files: 0,
             diagnostics: &[],
             published_departments: 0,
+            pieces: &Default::default(),
         });
         assert_eq!(cache.load().unwrap().inputs, 9);
         assert!(!cache.file().with_extension("bin.tmp").exists());
@@ -541,6 +548,7 @@ mod tests {
             unpublished_files: 0,
             diagnostics: Vec::new(),
             published_departments: 0,
+            pieces: Default::default(),
         };
         let bytes = postcard::to_stdvec(&plain).unwrap();
         let boxed: State = postcard::from_bytes(&bytes).unwrap();

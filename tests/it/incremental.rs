@@ -469,3 +469,56 @@ fn the_data_packages_follow_the_self_evaluations_they_list() {
     assert_eq!(lists_evaluation(d), [false, false]);
     assert_same_as_clean(d, "after removing it");
 }
+
+/// `data/district.json`'s department objects are copied from the published file while what
+/// each is made from is unchanged (`dataset::Reuse`): a changed figure is made again, and a
+/// published file edited by hand is never copied from.
+#[test]
+fn district_json_copies_only_unchanged_departments_from_an_intact_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for (file, name) in [
+        ("a", "示例区妇联"),
+        ("b", "示例区残联"),
+        ("c", "示例区科协"),
+    ] {
+        let p = write_sample(d, &format!("submissions/x/{file}-2020.txt"), Some(name));
+        set_mtime(&p, 0);
+    }
+    assert!(!cached(d, &[]).0);
+    let site_json =
+        |d: &Path| std::fs::read_to_string(d.join("public/data/district.json")).unwrap();
+    assert!(site_json(d).contains("234.35"));
+    // b's actuals of 2019 (income and spending, sums kept): its object changes, the others
+    // are copied.
+    let b = d.join("submissions/x/b-2020.txt");
+    let text = std::fs::read_to_string(&b).unwrap();
+    assert_eq!(text.matches("\t234.35\t").count(), 3);
+    let text = text
+        .replace("\t234.35\t", "\t244.35\t")
+        .replacen("\t202.09\t", "\t212.09\t", 1);
+    std::fs::write(&b, text).unwrap();
+    set_mtime(&b, 10);
+    assert!(!cached(d, &[]).0);
+    assert!(site_json(d).contains("244.35"), "b's new figure");
+    assert_same_as_clean(d, "after changing a figure");
+    // The published file edited by hand, its size kept, inside a department's object: the
+    // next build makes every object again (and the file equals a clean build's).
+    let published = d.join("public/data/district.json");
+    let json = site_json(d);
+    let list = json.find("\"departments\": [").unwrap();
+    let at = list + json[list..].find("234.35").unwrap();
+    let mut tampered = json.clone();
+    tampered.replace_range(at..at + 6, "999.99");
+    std::fs::write(&published, tampered).unwrap();
+    let c = d.join("submissions/x/c-2020.txt");
+    let text = std::fs::read_to_string(&c).unwrap();
+    std::fs::write(&c, text.replacen("提高", "提升", 1)).unwrap();
+    set_mtime(&c, 20);
+    assert!(!cached(d, &[]).0);
+    assert!(
+        !site_json(d).contains("999.99"),
+        "nothing copied from the edited file"
+    );
+    assert_same_as_clean(d, "after editing the published file");
+}
