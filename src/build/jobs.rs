@@ -34,6 +34,8 @@ struct DistrictJobs<'m, 'a> {
     district: &'m District<'a>,
     figures: &'m DistrictFigures,
     data: &'m DistrictData,
+    /// Each department's `department_key`, in the district's order.
+    keys: &'m [u64],
 }
 
 /// One page (with its downloads) of the site to produce.
@@ -52,6 +54,7 @@ enum Job<'m, 'a> {
         at: DistrictJobs<'m, 'a>,
         department: &'m Department<'a>,
         figures: &'m DepartmentFigures,
+        key: u64,
     },
     /// The search page, and a district's search index (`search`).
     SearchPage,
@@ -128,16 +131,24 @@ pub fn publish(
                 || {
                     let figures: Vec<DistrictFigures> =
                         model.districts.par_iter().map(stats::district).collect();
+                    let keys: Vec<Vec<u64>> = model
+                        .districts
+                        .iter()
+                        .map(|d| {
+                            d.departments
+                                .par_iter()
+                                .map(|dep| department_key(inputs.site_key, d, dep))
+                                .collect()
+                        })
+                        .collect();
                     // A department's object is made from what its page is: copied from the
                     // published file while that key is unchanged.
                     let reuse = inputs
                         .pieces
                         .and_then(|p| dataset::Reuse::open(&output.join(dataset::SITE_PATH), p));
-                    let key = |d: &District<'_>, dep: &Department<'_>| {
-                        department_key(inputs.site_key, d, dep)
-                    };
-                    let data = dataset::districts(&model.districts, &figures, &key, reuse.as_ref());
-                    (figures, data)
+                    let data =
+                        dataset::districts(&model.districts, &figures, &keys, reuse.as_ref());
+                    (figures, keys, data)
                 },
             )
         },
@@ -146,7 +157,7 @@ pub fn publish(
             None => Writer::whole(output),
         },
     );
-    let (figures, data) = computed;
+    let (figures, keys, data) = computed;
     let (data, mut pieces): (Vec<DistrictData>, _) = data.map_err(|source| BuildError::Spill {
         dir: std::env::temp_dir(),
         source,
@@ -158,10 +169,12 @@ pub fn publish(
         .iter()
         .zip(&figures)
         .zip(&data)
-        .map(|((district, figures), data)| DistrictJobs {
+        .zip(&keys)
+        .map(|(((district, figures), data), keys)| DistrictJobs {
             district,
             figures,
             data,
+            keys,
         })
         .collect();
     let jobs = jobs(inputs.renderer, &districts);
@@ -205,10 +218,12 @@ fn jobs<'m, 'a>(renderer: &'m Renderer, districts: &[DistrictJobs<'m, 'a>]) -> V
                 .departments
                 .iter()
                 .zip(&at.figures.departments)
-                .map(|(department, figures)| Job::Department {
+                .zip(at.keys)
+                .map(|((department, figures), &key)| Job::Department {
                     at,
                     department,
                     figures,
+                    key,
                 }),
         );
     }
@@ -284,7 +299,8 @@ impl Shared<'_, '_, '_> {
                 at,
                 department,
                 figures,
-            } => self.department(at, department, figures),
+                key,
+            } => self.department(at, department, figures, key),
             Job::SearchPage => {
                 let view = search::view(&self.inputs.model.districts, self.inputs.config);
                 self.page(Scope::DistrictWide, "search.html", search::PAGE, &view)
@@ -393,9 +409,9 @@ impl Shared<'_, '_, '_> {
         at: DistrictJobs<'_, '_>,
         dep: &Department<'_>,
         figures: &DepartmentFigures,
+        key: u64,
     ) -> Result<(), BuildError> {
         let (d, config) = (at.district, self.inputs.config);
-        let key = department_key(self.inputs.site_key, d, dep);
         let path = views::department_page(d, dep);
         let json: Vec<String> = dep
             .forms

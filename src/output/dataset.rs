@@ -149,21 +149,22 @@ fn read_at(_: &std::fs::File, _: &mut [u8], _: u64) -> std::io::Result<()> {
 }
 
 /// The `district.json` pieces of each district (the departments' objects made in parallel,
-/// or copied through `reuse` where their `key` is unchanged), with their `Pieces` for the
-/// next build (`list_start` to be set once the site's head is known: `site_list_start`).
+/// or copied through `reuse` where their key in `keys` is unchanged: a key per department,
+/// in the districts' order), with their `Pieces` for the next build (`list_start` to be set
+/// once the site's head is known: `site_list_start`).
 pub fn districts(
     districts: &[District<'_>],
     figures: &[DistrictFigures],
-    key: &(dyn Fn(&District<'_>, &crate::analyze::Department<'_>) -> u64 + Sync),
+    keys: &[Vec<u64>],
     reuse: Option<&Reuse>,
 ) -> std::io::Result<(Vec<DistrictData>, Pieces)> {
-    districts_spilling_over(districts, figures, key, reuse, SPILL_OVER)
+    districts_spilling_over(districts, figures, keys, reuse, SPILL_OVER)
 }
 
 fn districts_spilling_over(
     districts: &[District<'_>],
     figures: &[DistrictFigures],
-    key: &(dyn Fn(&District<'_>, &crate::analyze::Department<'_>) -> u64 + Sync),
+    keys: &[Vec<u64>],
     reuse: Option<&Reuse>,
     limit: usize,
 ) -> std::io::Result<(Vec<DistrictData>, Pieces)> {
@@ -171,21 +172,22 @@ fn districts_spilling_over(
     let mut all = SpillWriter::new(limit);
     let mut ranges = Vec::with_capacity(districts.len());
     let mut entries = Vec::new();
-    for (d, figures) in districts.iter().zip(figures) {
+    for ((d, figures), keys) in districts.iter().zip(figures).zip(keys) {
         if !d.departments.is_empty() && !all.is_empty() {
             all.write_all(b",\n")?;
         }
         let start = all.len();
-        for (deps, figures) in d
+        for ((deps, figures), keys) in d
             .departments
             .chunks(BLOCK)
             .zip(figures.departments.chunks(BLOCK))
+            .zip(keys.chunks(BLOCK))
         {
             let pieces: Vec<(u64, String)> = deps
                 .par_iter()
                 .zip(figures)
-                .map(|(dep, f)| {
-                    let key = key(d, dep);
+                .zip(keys)
+                .map(|((dep, f), &key)| {
                     let piece = reuse
                         .and_then(|r| r.piece(key))
                         .unwrap_or_else(|| piece(&department_json(d, dep, f)));
