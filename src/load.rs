@@ -293,7 +293,7 @@ pub struct LoadOptions<'a> {
     pub started: u64,
     /// Each file's `stat` (in `files`' order), when the run took them already after it
     /// started (for the cache's fingerprint): read from here, not taken again.
-    pub stats: Option<&'a [std::io::Result<std::fs::Metadata>]>,
+    pub stats: Option<&'a [Result<crate::files::Stat, std::io::ErrorKind>]>,
 }
 
 /// Reads and validates files already found by `ingest::discover` (with the entries its walk
@@ -316,15 +316,15 @@ pub fn load_files(
         .enumerate()
         .flat_map_iter(|(i, file)| {
             // Taken before the file is read: a change while it is read shows next time.
-            let meta = match load.stats.and_then(|stats| stats.get(i)) {
-                Some(stat) => stat.as_ref().ok().cloned(),
-                None => std::fs::metadata(&file.path).ok(),
+            let stat = match load.stats.and_then(|stats| stats.get(i)) {
+                Some(stat) => stat.as_ref().ok().copied(),
+                None => std::fs::metadata(&file.path)
+                    .ok()
+                    .map(|m| crate::files::Stat::of(&m)),
             };
-            let change = meta.as_ref().map_or(0, crate::files::change_of);
-            let racy = meta
-                .as_ref()
-                .is_none_or(|m| crate::files::is_racy(m, load.started));
-            if let Some(reused) = reuse(file, meta.as_ref(), change, load) {
+            let change = stat.map_or(0, |s| s.change);
+            let racy = stat.is_none_or(|s| s.is_racy(load.started));
+            if let Some(reused) = reuse(file, stat.as_ref(), change, load) {
                 return reused
                     .into_iter()
                     .map(|(o, c)| (o, (c, racy), false))
@@ -408,20 +408,20 @@ pub fn load_files(
 /// tick of the last run's start, the same bytes.
 fn reuse(
     file: &SourceFile,
-    meta: Option<&std::fs::Metadata>,
+    stat: Option<&crate::files::Stat>,
     change: u64,
     load: &LoadOptions<'_>,
 ) -> Option<Vec<(FileOutcome, u64)>> {
-    let (previous, meta) = (load.previous?.get(&file.display)?, meta?);
+    let (previous, stat) = (load.previous?.get(&file.display)?, stat?);
     let mut previous = previous.lock().ok()?;
-    let stamp = Stamp::of(meta);
+    let stamp = stat.stamp;
     // A workbook has a record per declaration sheet; all are of the same bytes.
     let same = !previous.is_empty()
         && previous
             .iter()
             .all(|r| r.stamp == stamp && r.change == change);
     let trusted = same
-        && (!crate::files::is_racy(meta, load.previous_started)
+        && (!stat.is_racy(load.previous_started)
             || std::fs::read(&file.path)
                 .is_ok_and(|b| crate::hash::digest(&b) == previous[0].digest));
     trusted.then(|| {

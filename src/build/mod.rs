@@ -200,6 +200,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
         stats: recalled.stats.as_deref(),
     };
     let (mut batch, fresh) = crate::load::load_files(&files, walk_problems, &ingest, &load);
+    // The inputs' stats served the reading: not kept to the end.
+    recalled.stats = None;
     // Each department's page takes its kept declarations and lets them go once made.
     let kept = batch.take_kept();
     // The last build's records serve the reading only: a form reused took its own. Kept to
@@ -322,7 +324,7 @@ struct Recollection {
     /// What this build reads, when there is a cache to compare it with.
     fingerprint: Option<u64>,
     /// Each input file's `stat` the fingerprint was made from (with a cache).
-    stats: Option<Vec<std::io::Result<std::fs::Metadata>>>,
+    stats: Option<Vec<Result<crate::files::Stat, std::io::ErrorKind>>>,
     tool: u64,
     site_key: u64,
     started: u64,

@@ -15,7 +15,7 @@
 //! disk or written by another version is treated as absent (a full build), never trusted.
 
 use crate::diagnostic::Diagnostic;
-use crate::files::{change_of, Stamp};
+use crate::files::{Stamp, Stat};
 use crate::hash::{digest, Fnv};
 use crate::ingest::SourceFile;
 use crate::load::Record;
@@ -26,11 +26,15 @@ use std::path::{Path, PathBuf};
 
 /// Every input's `stat`, in parallel (thousands of them before anything else happens), in
 /// the files' order: the fingerprint's, and then the reading's (`load::LoadOptions::stats`).
-pub fn stat_inputs(files: &[SourceFile]) -> Vec<std::io::Result<std::fs::Metadata>> {
+pub fn stat_inputs(files: &[SourceFile]) -> Vec<Result<Stat, std::io::ErrorKind>> {
     use rayon::prelude::*;
     files
         .par_iter()
-        .map(|f| std::fs::metadata(&f.path))
+        .map(|f| {
+            std::fs::metadata(&f.path)
+                .map(|m| Stat::of(&m))
+                .map_err(|e| e.kind())
+        })
         .collect()
 }
 
@@ -39,7 +43,7 @@ pub fn stat_inputs(files: &[SourceFile]) -> Vec<std::io::Result<std::fs::Metadat
 /// and config (by the hashes their loaders took of their bytes), the tool and its options.
 pub fn inputs_fingerprint(
     files: &[SourceFile],
-    metadata: &[std::io::Result<std::fs::Metadata>],
+    metadata: &[Result<Stat, std::io::ErrorKind>],
     walk_problems: &[Diagnostic],
     templates: u64,
     config: u64,
@@ -52,14 +56,13 @@ pub fn inputs_fingerprint(
         h.text(&f.display);
         h.text(&f.path.to_string_lossy());
         match meta {
-            Ok(m) => {
-                let stamp = Stamp::of(m);
-                h.write_u64(stamp.size);
-                h.write_u64(stamp.modified);
-                h.write_u64(change_of(m));
+            Ok(stat) => {
+                h.write_u64(stat.stamp.size);
+                h.write_u64(stat.stamp.modified);
+                h.write_u64(stat.change);
             }
             // A file that vanished or cannot be read is part of what the build sees.
-            Err(e) => h.text(&e.kind().to_string()),
+            Err(kind) => h.text(&kind.to_string()),
         }
     }
     walk_problems.hash(&mut h);
