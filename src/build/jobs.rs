@@ -17,7 +17,7 @@ use crate::output::render::{self, Renderer};
 use crate::output::search;
 use crate::output::tables::Table;
 use crate::output::views;
-use crate::publish::writer::{Manifest, WriteStats, Writer};
+use crate::publish::writer::{Manifest, Survey, WriteStats, Writer};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::hash::{Hash, Hasher};
@@ -110,7 +110,7 @@ pub struct Publication {
 pub fn publish(
     inputs: &Inputs<'_, '_>,
     output: &std::path::Path,
-    previous: Option<Manifest>,
+    previous: Option<(Manifest, Survey)>,
     progress: bool,
 ) -> Result<Publication, BuildError> {
     let model = inputs.model;
@@ -153,7 +153,7 @@ pub fn publish(
             )
         },
         || match previous {
-            Some(manifest) => Writer::update(output, manifest),
+            Some((manifest, survey)) => Writer::update_surveyed(output, manifest, survey),
             None => Writer::whole(output),
         },
     );

@@ -189,6 +189,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
     }
     let previous_started = recalled.previous.as_ref().map_or(0, |s| s.started);
     let (records, manifest) = recalled.reusable(options);
+    // The published files' stamps, taken while the input is read and analysed.
+    let survey = manifest
+        .as_ref()
+        .map(|_| crate::publish::writer::Survey::start(&options.output));
     let aliases = config.aliases();
     let load = LoadOptions {
         aliases: &aliases,
@@ -251,7 +255,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
         };
         // The cache's records are written while the site is: nothing there changes them.
         let (done, saving) = rayon::join(
-            || jobs::publish(&inputs, &options.output, manifest, options.progress),
+            || {
+                let previous = manifest.zip(survey);
+                jobs::publish(&inputs, &options.output, previous, options.progress)
+            },
             || recalled.begin_save(&remembered),
         );
         let done = done?;
