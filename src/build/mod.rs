@@ -15,9 +15,12 @@
 //! department's page and JSON downloads are rendered again only when one of its forms, its
 //! findings, the templates, the config or the tool changed; the district-wide pages' views
 //! are made every time (they sum every form), but a page is rendered only when its view's hash
-//! differs from the one the published page was made from (`jobs`' `page`); and
-//! the published site is updated in place (see `publish::writer`). The result is byte-for-byte the
-//! site a clean build makes, which the tests check after every kind of change.
+//! differs from the one the published page was made from (`jobs`' `page`); a department's
+//! `district.json` object is copied from the published file under the same key as its page
+//! (`dataset::Reuse`); and the published site is updated in place (see `publish::writer`), its
+//! files' stamps taken while the input is read (`writer::Survey`). The cache's records are
+//! written while the site is published, the rest of its state after. The result is
+//! byte-for-byte the site a clean build makes, which the tests check after every kind of change.
 //!
 //! Memory (RAM): the build keeps each form's facts, not the form. A department's declarations are
 //! read again when its page is rendered, unless the run is small enough to keep them all
