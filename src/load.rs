@@ -531,6 +531,20 @@ fn annotate(outcome: &mut FileOutcome) {
 #[cfg(test)]
 mod record_tests {
     use super::*;
+
+    /// Options of a run that keeps no declaration, reuses nothing and returns its records,
+    /// started at `started`.
+    fn recording(aliases: &Aliases, started: u64) -> LoadOptions<'_> {
+        LoadOptions {
+            aliases,
+            keep_up_to: 0,
+            previous: None,
+            previous_started: 0,
+            records: true,
+            started,
+            stats: None,
+        }
+    }
     use crate::model::self_evaluation::{EvalLayout, EvalSource, Evaluation, SelfEvaluation};
 
     #[test]
@@ -588,15 +602,7 @@ mod record_tests {
             "the sample's declaration and self-evaluation"
         );
         let aliases = Aliases::default();
-        let load = LoadOptions {
-            aliases: &aliases,
-            keep_up_to: 0,
-            previous: None,
-            previous_started: 0,
-            records: true,
-            started: 0,
-            stats: None,
-        };
+        let load = recording(&aliases, 0);
         let (batch, remembered) = load_files(&files, Vec::new(), &IngestOptions::default(), &load);
         let refs = Remembered::records(&batch, &remembered);
         assert_eq!(refs.len(), files.len());
@@ -649,15 +655,7 @@ mod record_tests {
         std::fs::remove_file(&files[2].path).unwrap();
         let aliases = Aliases::default();
         let racy_at = |started: u64| {
-            let load = LoadOptions {
-                aliases: &aliases,
-                keep_up_to: 0,
-                previous: None,
-                previous_started: 0,
-                records: true,
-                started,
-                stats: None,
-            };
+            let load = recording(&aliases, started);
             let (batch, remembered) =
                 load_files(&files, Vec::new(), &IngestOptions::default(), &load);
             Remembered::racy(&batch, &remembered)

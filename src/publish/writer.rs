@@ -510,36 +510,20 @@ pub fn files_under(root: &Path) -> Result<BTreeMap<String, OnDisk>, WriteError> 
 fn files_under_here(root: &Path) -> Result<BTreeMap<String, OnDisk>, WriteError> {
     let mut stamped = BTreeMap::new();
     let mut failed: Option<(String, WriteError)> = None;
-    let mut folders = vec![(root.to_path_buf(), String::new())];
-    while let Some((dir, prefix)) = folders.pop() {
-        for entry in std::fs::read_dir(&dir).map_err(io(&dir))? {
-            let entry = entry.map_err(io(&dir))?;
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let rel = if prefix.is_empty() {
-                name
-            } else {
-                format!("{prefix}/{name}")
+    each_file(root, |rel, entry| match stamp(&(rel, entry)) {
+        Ok((rel, on_disk)) => {
+            stamped.insert(rel, on_disk);
+        }
+        Err(e) => {
+            let at = match &e {
+                WriteError::Io { path, .. } => path.to_string_lossy().into_owned(),
+                _ => String::new(),
             };
-            if entry.file_type().map_err(io(&entry.path()))?.is_dir() {
-                folders.push((entry.path(), rel));
-                continue;
-            }
-            match stamp(&(rel, entry)) {
-                Ok((rel, on_disk)) => {
-                    stamped.insert(rel, on_disk);
-                }
-                Err(e) => {
-                    let rel = match &e {
-                        WriteError::Io { path, .. } => path.to_string_lossy().into_owned(),
-                        _ => String::new(),
-                    };
-                    if failed.as_ref().is_none_or(|(first, _)| rel < *first) {
-                        failed = Some((rel, e));
-                    }
-                }
+            if failed.as_ref().is_none_or(|(first, _)| at < *first) {
+                failed = Some((at, e));
             }
         }
-    }
+    })?;
     match failed {
         Some((_, e)) => Err(e),
         None => Ok(stamped),
@@ -547,10 +531,21 @@ fn files_under_here(root: &Path) -> Result<BTreeMap<String, OnDisk>, WriteError>
 }
 
 /// Every file under `root` by its path from there (with `/`), in name order, so that of two
-/// failures the same one is reported every run. The folders are read one by one (each
-/// entry's type comes with it).
+/// failures the same one is reported every run.
 fn listing(root: &Path) -> Result<Vec<(String, std::fs::DirEntry)>, WriteError> {
     let mut files: Vec<(String, std::fs::DirEntry)> = Vec::new();
+    each_file(root, |rel, entry| files.push((rel, entry)))?;
+    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    Ok(files)
+}
+
+/// Calls `visit` with every file under `root` (anything but a folder; links not followed)
+/// and its path from there (with `/`). The folders are read one by one, each entry's type
+/// coming with it.
+fn each_file(
+    root: &Path,
+    mut visit: impl FnMut(String, std::fs::DirEntry),
+) -> Result<(), WriteError> {
     let mut folders = vec![(root.to_path_buf(), String::new())];
     while let Some((dir, prefix)) = folders.pop() {
         for entry in std::fs::read_dir(&dir).map_err(io(&dir))? {
@@ -564,12 +559,11 @@ fn listing(root: &Path) -> Result<Vec<(String, std::fs::DirEntry)>, WriteError> 
             if entry.file_type().map_err(io(&entry.path()))?.is_dir() {
                 folders.push((entry.path(), rel));
             } else {
-                files.push((rel, entry));
+                visit(rel, entry);
             }
         }
     }
-    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    Ok(files)
+    Ok(())
 }
 
 /// A listed file's stamp, by its `stat` relative to its folder's open handle

@@ -181,10 +181,8 @@ fn another_build_of_the_tool_reads_every_form_again() {
     );
 }
 
-#[test]
-fn a_changed_form_rereads_one_file_and_renders_one_department() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
+/// Three departments' forms (a, b, c), their modification time the epoch.
+fn three_departments_filed_long_ago(d: &Path) {
     for (file, name) in [
         ("a", "示例区妇联"),
         ("b", "示例区残联"),
@@ -193,6 +191,13 @@ fn a_changed_form_rereads_one_file_and_renders_one_department() {
         let p = write_sample(d, &format!("submissions/x/{file}-2020.txt"), Some(name));
         set_mtime(&p, 0);
     }
+}
+
+#[test]
+fn a_changed_form_rereads_one_file_and_renders_one_department() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    three_departments_filed_long_ago(d);
     assert_eq!(work_done(d), (3, 3), "the first build does everything");
     let pages = |d: &Path| -> Vec<std::path::PathBuf> {
         let mut v: Vec<_> = walkdir::WalkDir::new(d.join("public"))
@@ -477,14 +482,7 @@ fn the_data_packages_follow_the_self_evaluations_they_list() {
 fn district_json_copies_only_unchanged_departments_from_an_intact_file() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    for (file, name) in [
-        ("a", "示例区妇联"),
-        ("b", "示例区残联"),
-        ("c", "示例区科协"),
-    ] {
-        let p = write_sample(d, &format!("submissions/x/{file}-2020.txt"), Some(name));
-        set_mtime(&p, 0);
-    }
+    three_departments_filed_long_ago(d);
     assert!(!cached(d, &[]).0);
     let site_json =
         |d: &Path| std::fs::read_to_string(d.join("public/data/district.json")).unwrap();

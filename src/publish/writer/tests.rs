@@ -194,43 +194,31 @@ fn a_failed_update_leaves_the_old_site_exactly() {
     assert_eq!(files_under(&out).unwrap().len(), 3);
 }
 
+/// A file edited by hand is written again, an untouched one kept, a stray removed: by an
+/// update that stamps the published files at once, and by one whose files were surveyed on
+/// a thread of their own (`Survey`, as a build starts it before reading its input).
 #[test]
 fn a_file_edited_by_hand_is_written_again() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("public");
-    let manifest = published(&out);
-    std::fs::write(out.join("a/one.html"), "edited by hand").unwrap();
-    std::fs::write(out.join("stray.html"), "not ours").unwrap();
-    let w = Writer::update(&out, manifest).unwrap();
-    assert!(!w.keep("a/one.html", 2));
-    w.write("a/one.html", 2, b"one").unwrap();
-    assert!(w.keep("index.html", 1));
-    assert!(w.keep("b/two.html", 3));
-    w.commit().unwrap();
-    assert_eq!(read(&out.join("a/one.html")), "one");
-    assert!(!out.join("stray.html").exists());
-}
-
-/// An update whose published files were surveyed on a thread of their own (`Survey`, as a
-/// build starts it before reading its input) keeps and rewrites what one surveyed at once
-/// does: a file edited by hand is written again, an untouched one kept, a stray removed.
-#[test]
-fn a_surveyed_update_keeps_what_an_update_keeps() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("public");
-    let manifest = published(&out);
-    std::fs::write(out.join("a/one.html"), "edited by hand").unwrap();
-    std::fs::write(out.join("stray.html"), "not ours").unwrap();
-    let survey = Survey::start(&out);
-    let w = Writer::update_surveyed(&out, manifest, survey).unwrap();
-    assert!(!w.keep("a/one.html", 2));
-    w.write("a/one.html", 2, b"one").unwrap();
-    assert!(w.keep("index.html", 1));
-    assert!(w.keep("b/two.html", 3));
-    w.commit().unwrap();
-    assert_eq!(read(&out.join("a/one.html")), "one");
-    assert!(!out.join("stray.html").exists());
-    assert_eq!(files_under(&out).unwrap().len(), 3);
+    for surveyed in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let manifest = published(&out);
+        std::fs::write(out.join("a/one.html"), "edited by hand").unwrap();
+        std::fs::write(out.join("stray.html"), "not ours").unwrap();
+        let w = if surveyed {
+            Writer::update_surveyed(&out, manifest, Survey::start(&out)).unwrap()
+        } else {
+            Writer::update(&out, manifest).unwrap()
+        };
+        assert!(!w.keep("a/one.html", 2), "surveyed: {surveyed}");
+        w.write("a/one.html", 2, b"one").unwrap();
+        assert!(w.keep("index.html", 1));
+        assert!(w.keep("b/two.html", 3));
+        w.commit().unwrap();
+        assert_eq!(read(&out.join("a/one.html")), "one");
+        assert!(!out.join("stray.html").exists());
+        assert_eq!(files_under(&out).unwrap().len(), 3);
+    }
 }
 
 /// Every file under the output, hidden ones and links too (a link stamped as itself, a
