@@ -476,17 +476,25 @@ pub(super) fn write_file(path: &Path, bytes: &[u8], durable: bool) -> Result<OnD
 /// when a build knows it will update the site: ~10,000 `stat`s at 2,000 departments, the
 /// longest of the steps a rebuild after one changed form took between reading and
 /// publishing, now made while it reads and analyses its input (often on one thread).
-pub struct Survey(std::thread::JoinHandle<Result<BTreeMap<String, OnDisk>, WriteError>>);
+pub struct Survey(Option<std::thread::JoinHandle<Result<BTreeMap<String, OnDisk>, WriteError>>>);
 
 impl Survey {
     pub fn start(output: &Path) -> Survey {
         let output = output.to_owned();
-        Survey(std::thread::spawn(move || files_under_here(&output)))
+        let thread = std::thread::Builder::new()
+            .name("survey".to_owned())
+            .spawn(move || files_under_here(&output));
+        // No thread to be had: the stamps are taken when the writer is made.
+        Survey(thread.ok())
     }
 
-    /// The stamps, once taken (taken again here should the thread have failed).
+    /// The stamps, once taken (taken here should there be no thread, or should it have
+    /// failed).
     fn finish(self, output: &Path) -> Result<BTreeMap<String, OnDisk>, WriteError> {
-        self.0.join().unwrap_or_else(|_| files_under(output))
+        match self.0.map(std::thread::JoinHandle::join) {
+            Some(Ok(stamps)) => stamps,
+            _ => files_under(output),
+        }
     }
 }
 
