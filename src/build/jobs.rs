@@ -94,7 +94,14 @@ struct Shared<'i, 'm, 'a> {
     out: &'i Writer,
     rendered: AtomicUsize,
     district_wide: Mutex<()>,
+    /// Held while a page listing every department of a district larger than
+    /// `LARGE_DISTRICT` is made (its view, not only its rendering): two such views at once
+    /// (20,000 rows each) were ~20 MB of a one-form rebuild's peak at 20,000 departments.
+    listing_large: Mutex<()>,
 }
+
+/// A district with more departments than this has its listing pages made one at a time.
+const LARGE_DISTRICT: usize = 5_000;
 
 /// What publishing wrote: the writer's figures, the new manifest, how many department pages
 /// were rendered (the others were kept).
@@ -185,6 +192,7 @@ pub fn publish(
         out: &out,
         rendered: AtomicUsize::new(0),
         district_wide: Mutex::new(()),
+        listing_large: Mutex::new(()),
     };
     // Each job stealable on its own: the district-wide jobs stand first in the list, and in
     // halves a rebuild's few pages to make (its department pages kept) ran one after another
@@ -258,6 +266,14 @@ impl Shared<'_, '_, '_> {
         districts: &[DistrictJobs<'_, '_>],
         data: &[DistrictData],
     ) -> Result<(), BuildError> {
+        let large = |d: &District<'_>| d.departments.len() > LARGE_DISTRICT;
+        let lists_a_large_district = match *job {
+            // A site of one district lists its departments on the home page too.
+            Job::Home => matches!(districts, [only] if large(only.district)),
+            Job::District(at) | Job::Year(at, _) => large(at.district),
+            _ => false,
+        };
+        let _one_at_a_time = lists_a_large_district.then(|| self.listing_large.lock());
         match *job {
             Job::Home => self.home(districts),
             Job::Report => {
