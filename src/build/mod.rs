@@ -402,8 +402,8 @@ impl Recollection {
             state
                 .manifest
                 .as_ref()
-                .and_then(|m| m.get(SITE_DATA))
-                .is_some_and(|written| written.still_at(&options.output.join(SITE_DATA)))
+                .and_then(|m| m.get(dataset::SITE_PATH))
+                .is_some_and(|written| written.still_at(&options.output.join(dataset::SITE_PATH)))
         });
         if let Some(state) = self.previous.as_mut().filter(|_| intact) {
             self.published_departments = Some(state.published_departments);
@@ -498,16 +498,13 @@ fn refuse_shrinking(
     Ok(())
 }
 
-/// The site-wide data download, whose departments the shrink check counts.
-const SITE_DATA: &str = dataset::SITE_PATH;
-
 /// How many departments the site at `output` publishes (its `data/district.json`; 0 without).
 fn published_departments(output: &Path) -> usize {
     #[derive(serde::Deserialize)]
     struct Published {
         departments: Vec<serde::de::IgnoredAny>,
     }
-    std::fs::read(output.join(SITE_DATA))
+    std::fs::read(output.join(dataset::SITE_PATH))
         .ok()
         .and_then(|bytes| serde_json::from_slice::<Published>(&bytes).ok())
         .map_or(0, |p| p.departments.len())
