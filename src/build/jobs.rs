@@ -153,8 +153,7 @@ pub fn publish(
                     let reuse = inputs
                         .pieces
                         .and_then(|p| dataset::Reuse::open(&output.join(dataset::SITE_PATH), p));
-                    let data =
-                        dataset::districts(&model.districts, &figures, &keys, reuse.as_ref());
+                    let data = dataset::districts(&model.districts, &figures, &keys, reuse);
                     (figures, keys, data)
                 },
             )
@@ -285,9 +284,12 @@ impl Shared<'_, '_, '_> {
             }
             Job::SiteData => {
                 let (model, title) = (self.inputs.model, &self.inputs.config.title);
-                self.out.write_with(dataset::SITE_PATH, 0, |w| {
-                    dataset::write_site(model, data, title, w)
-                })?;
+                let key = self.keyed(dataset::site_key(model, data, title));
+                if !self.out.keep(dataset::SITE_PATH, key) {
+                    self.out.write_with(dataset::SITE_PATH, key, |w| {
+                        dataset::write_site(model, data, title, w)
+                    })?;
+                }
                 let listed: Vec<&District<'_>> = districts.iter().map(|d| d.district).collect();
                 let key = datapackage::key(listed.iter().copied(), title);
                 self.package(datapackage::SITE_PATH, key, || {
@@ -379,9 +381,11 @@ impl Shared<'_, '_, '_> {
             let at = page_view.meta.path.clone();
             self.page(Scope::DistrictWide, "district.html", &at, &page_view)?;
         }
-        self.out.write_with(&views::district_json(d), 0, |w| {
-            dataset::write_json(at.data, w)
-        })?;
+        let (json, key) = (views::district_json(d), self.keyed(at.data.key()));
+        if !self.out.keep(&json, key) {
+            self.out
+                .write_with(&json, key, |w| dataset::write_json(at.data, w))?;
+        }
         let key = datapackage::key([d], "");
         self.package(&datapackage::district_path(d), key, || {
             datapackage::district(d)
@@ -535,10 +539,7 @@ impl Shared<'_, '_, '_> {
         key: u64,
         make: impl FnOnce() -> datapackage::Package<'p>,
     ) -> Result<(), BuildError> {
-        let mut h = Fnv::new();
-        h.write_u64(self.inputs.site_key);
-        h.write_u64(key);
-        let key = h.finish();
+        let key = self.keyed(key);
         if self.out.keep(path, key) {
             return Ok(());
         }
@@ -546,6 +547,14 @@ impl Shared<'_, '_, '_> {
         self.out
             .write_with(path, key, |w| datapackage::write(&package, w))?;
         Ok(())
+    }
+
+    /// A file's key made with the templates', config's and tool's (`Inputs::site_key`).
+    fn keyed(&self, key: u64) -> u64 {
+        let mut h = Fnv::new();
+        h.write_u64(self.inputs.site_key);
+        h.write_u64(key);
+        h.finish()
     }
 
     /// A table as CSV and XLSX; the XLSX (compressed, the costly one) only when the table

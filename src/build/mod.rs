@@ -16,8 +16,9 @@
 //! findings, the templates, the config or the tool changed; the district-wide pages' views
 //! are made every time (they sum every form), but a page is rendered only when its view's hash
 //! differs from the one the published page was made from (`jobs`' `page`); a department's
-//! `district.json` object is copied from the published file under the same key as its page
-//! (`dataset::Reuse`); and the published site is updated in place (see `publish::writer`), its
+//! `district.json` object is left in the published file under the same key as its page
+//! (`dataset::Reuse`), and the file is written only when one of its objects' digests changed;
+//! and the published site is updated in place (see `publish::writer`), its
 //! files' stamps taken while the input is read (`writer::Survey`). The cache's records are
 //! written while the site is published, the rest of its state after. The result is
 //! byte-for-byte the site a clean build makes, which the tests check after every kind of change.

@@ -71,22 +71,42 @@ fn r2(d: Option<Decimal>) -> Option<Decimal> {
 }
 
 /// A `district/v1` document whose departments are already serialised: the pieces that
-/// `write_json` and `write_site` write. The departments are most of the file (8 MB for 2,000
-/// of them, 51 MB for 20,000) and the site's file repeats every district's: each is serialised
-/// once per build, in parallel, and written into both, piece by piece (neither file is ever
-/// whole in memory). Held until both are written, every district's go into one buffer, in a
-/// temporary file past `spill::SPILL_OVER` (`districts`): the site's list is the whole buffer,
-/// a district's its range of it. (A 20,000-department district's held 55 MB to the end of the
-/// build; a buffer per district kept 160 districts of 125 under the limit, in memory.)
+/// `write_json` and `write_site` write. The departments are most of the file (5 MB for 2,000
+/// of them, 51 MB for 20,000) and the site's file repeats every district's: each object is
+/// serialised once per build, in parallel, and written into both (neither file is ever whole
+/// in memory). The objects made this build are held until both are written, in one buffer
+/// for every district, in a temporary file past `spill::SPILL_OVER`; those of unchanged
+/// departments are not read at all, but left where the published site's file holds them
+/// (`Reuse`) and copied from there only if a file has to be written — its key (`key`,
+/// `site_key`) says whether: the objects' digests, not their bytes.
 #[derive(Debug)]
 pub struct DistrictData {
     /// The document without its departments (`departments` empty).
     head: DistrictJson,
-    /// Every district's department objects as they stand in the site's `departments`
-    /// (`piece`), joined by `,\n`.
-    all: Arc<Spilled>,
-    /// This district's: where they start in `all`, and how many bytes.
-    range: (u64, u64),
+    /// Every district's department objects, in the site's order.
+    all: Arc<Objects>,
+    /// This district's: which of `all.list`.
+    range: std::ops::Range<usize>,
+}
+
+/// The department objects of a build: their bytes, where they are held, their digests.
+#[derive(Debug)]
+struct Objects {
+    /// The objects made this build, one after the other (`Object::at` in here).
+    made: Spilled,
+    /// The published `data/district.json` the others are copied from (`Object::at` in there).
+    published: Option<std::fs::File>,
+    list: Vec<Object>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Object {
+    /// Made this build (in `Objects::made`), else in the published file.
+    made: bool,
+    at: u64,
+    len: u32,
+    /// `hash::digest` of its bytes.
+    digest: u64,
 }
 
 /// How many departments' objects are made at a time (in parallel), then written out.
@@ -94,22 +114,23 @@ const BLOCK: usize = 512;
 
 /// Where each department's object stands in the site's `data/district.json`, by the key of
 /// what it is made from (the department's page key, `build::jobs::department_key`): the
-/// next build copies an unchanged department's object from the published file instead of
-/// making it again (`Reuse`). At 2,000 departments making them was ~24 ms of CPU in a
-/// rebuild after one changed form.
+/// next build takes an unchanged department's object from the published file instead of
+/// making it again (`Reuse`), and knows its bytes by their digest. At 2,000 departments
+/// making them was ~24 ms of CPU in a rebuild after one changed form, and copying them ~11.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Pieces {
     /// Where the list of objects starts in the file.
     pub list_start: u64,
-    /// Each object's key, where it starts (from `list_start`) and its length.
-    pub entries: Vec<(u64, u64, u32)>,
+    /// Each object's key, where it starts (from `list_start`), its length and its digest.
+    pub entries: Vec<(u64, u64, u32, u64)>,
 }
 
-/// The published site's `data/district.json` with its `Pieces`: objects to copy.
+/// The published site's `data/district.json` with its `Pieces`: objects to leave where they
+/// are.
 pub struct Reuse {
     file: std::fs::File,
     list_start: u64,
-    by_key: std::collections::HashMap<u64, (u64, u32)>,
+    by_key: std::collections::HashMap<u64, (u64, u32, u64)>,
 }
 
 impl Reuse {
@@ -122,19 +143,20 @@ impl Reuse {
             by_key: pieces
                 .entries
                 .iter()
-                .map(|&(key, at, len)| (key, (at, len)))
+                .map(|&(key, at, len, digest)| (key, (at, len, digest)))
                 .collect(),
         })
     }
 
-    /// The object made from `key` last time, read back from the file; None if there is
-    /// none, or what is there does not read as one (then it is made again).
-    fn piece(&self, key: u64) -> Option<String> {
-        let &(at, len) = self.by_key.get(&key)?;
-        let mut bytes = vec![0; len as usize];
-        read_at(&self.file, &mut bytes, self.list_start.checked_add(at)?).ok()?;
-        let piece = String::from_utf8(bytes).ok()?;
-        (piece.starts_with("    {") && piece.ends_with('}')).then_some(piece)
+    /// The object made from `key` last time, where the file holds it; None if there is none.
+    fn object(&self, key: u64) -> Option<Object> {
+        let &(at, len, digest) = self.by_key.get(&key)?;
+        Some(Object {
+            made: false,
+            at: self.list_start.checked_add(at)?,
+            len,
+            digest,
+        })
     }
 }
 
@@ -149,14 +171,14 @@ fn read_at(_: &std::fs::File, _: &mut [u8], _: u64) -> std::io::Result<()> {
 }
 
 /// The `district.json` pieces of each district (the departments' objects made in parallel,
-/// or copied through `reuse` where their key in `keys` is unchanged: a key per department,
-/// in the districts' order), with their `Pieces` for the next build (`list_start` to be set
-/// once the site's head is known: `site_list_start`).
+/// or left in the published file through `reuse` where their key in `keys` is unchanged: a
+/// key per department, in the districts' order), with their `Pieces` for the next build
+/// (`list_start` to be set once the site's head is known: `site_list_start`).
 pub fn districts(
     districts: &[District<'_>],
     figures: &[DistrictFigures],
     keys: &[Vec<u64>],
-    reuse: Option<&Reuse>,
+    reuse: Option<Reuse>,
 ) -> std::io::Result<(Vec<DistrictData>, Pieces)> {
     districts_spilling_over(districts, figures, keys, reuse, SPILL_OVER)
 }
@@ -165,46 +187,64 @@ fn districts_spilling_over(
     districts: &[District<'_>],
     figures: &[DistrictFigures],
     keys: &[Vec<u64>],
-    reuse: Option<&Reuse>,
+    reuse: Option<Reuse>,
     limit: usize,
 ) -> std::io::Result<(Vec<DistrictData>, Pieces)> {
     use std::io::Write;
-    let mut all = SpillWriter::new(limit);
+    let mut made = SpillWriter::new(limit);
+    let mut list = Vec::new();
     let mut ranges = Vec::with_capacity(districts.len());
     let mut entries = Vec::new();
+    // Where the next object stands in the site's list (objects joined by `,\n`).
+    let mut at = 0;
     for ((d, figures), keys) in districts.iter().zip(figures).zip(keys) {
-        if !d.departments.is_empty() && !all.is_empty() {
-            all.write_all(b",\n")?;
-        }
-        let start = all.len();
+        let start = list.len();
         for ((deps, figures), keys) in d
             .departments
             .chunks(BLOCK)
             .zip(figures.departments.chunks(BLOCK))
             .zip(keys.chunks(BLOCK))
         {
-            let pieces: Vec<(u64, String)> = deps
+            let objects: Vec<Result<Object, String>> = deps
                 .par_iter()
                 .zip(figures)
                 .zip(keys)
-                .map(|((dep, f), &key)| {
-                    let piece = reuse
-                        .and_then(|r| r.piece(key))
-                        .unwrap_or_else(|| piece(&department_json(d, dep, f)));
-                    (key, piece)
-                })
+                .map(
+                    |((dep, f), &key)| match reuse.as_ref().and_then(|r| r.object(key)) {
+                        Some(object) => Ok(object),
+                        None => Err(piece(&department_json(d, dep, f))),
+                    },
+                )
                 .collect();
-            for (key, p) in pieces {
-                if all.len() > start {
-                    all.write_all(b",\n")?;
+            for (key, object) in keys.iter().zip(objects) {
+                let object = match object {
+                    Ok(object) => object,
+                    Err(bytes) => {
+                        let object = Object {
+                            made: true,
+                            at: made.len(),
+                            len: u32::try_from(bytes.len()).map_err(std::io::Error::other)?,
+                            digest: crate::hash::digest(bytes.as_bytes()),
+                        };
+                        made.write_all(bytes.as_bytes())?;
+                        object
+                    }
+                };
+                if !list.is_empty() {
+                    at += 2;
                 }
-                entries.push((key, all.len(), p.len() as u32));
-                all.write_all(p.as_bytes())?;
+                entries.push((*key, at, object.len, object.digest));
+                at += u64::from(object.len);
+                list.push(object);
             }
         }
-        ranges.push((start, all.len() - start));
+        ranges.push(start..list.len());
     }
-    let all = Arc::new(all.finish()?);
+    let all = Arc::new(Objects {
+        made: made.finish()?,
+        published: reuse.map(|r| r.file),
+        list,
+    });
     let data = districts
         .iter()
         .zip(ranges)
@@ -221,6 +261,69 @@ fn districts_spilling_over(
             entries,
         },
     ))
+}
+
+impl Objects {
+    /// The objects of `range` joined by `,\n`, copied to `out`: those made this build from
+    /// their buffer, the others from the published file, a run of them standing one after
+    /// another there (joined the same way) in one piece.
+    fn copy_to(
+        &self,
+        range: std::ops::Range<usize>,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        let list = &self.list[range];
+        let mut i = 0;
+        while let Some(first) = list.get(i) {
+            if i > 0 {
+                out.write_all(b",\n")?;
+            }
+            let mut end = first.at + u64::from(first.len);
+            i += 1;
+            if first.made {
+                self.made
+                    .copy_range_to(first.at, u64::from(first.len), out)?;
+                continue;
+            }
+            while let Some(next) = list.get(i).filter(|n| !n.made && n.at == end + 2) {
+                end = next.at + u64::from(next.len);
+                i += 1;
+            }
+            let file = self
+                .published
+                .as_ref()
+                .ok_or_else(|| std::io::Error::other("已发布的 data/district.json 未打开"))?;
+            copy_file_range_to(file, first.at, end - first.at, out)?;
+        }
+        Ok(())
+    }
+
+    /// What the objects of `range` are, for a file's key: each one's digest and length.
+    fn hash_into(&self, range: std::ops::Range<usize>, h: &mut crate::hash::Fnv) {
+        use std::hash::Hasher;
+        for o in &self.list[range] {
+            h.write_u64(o.digest);
+            h.write_u32(o.len);
+        }
+    }
+}
+
+/// Copies `len` bytes of `file` from `at` to `out`.
+fn copy_file_range_to(
+    file: &std::fs::File,
+    mut at: u64,
+    len: u64,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let mut buf = vec![0; len.min(1 << 16) as usize];
+    let end = at + len;
+    while at < end {
+        let n = (end - at).min(buf.len() as u64) as usize;
+        read_at(file, &mut buf[..n], at)?;
+        out.write_all(&buf[..n])?;
+        at += n as u64;
+    }
+    Ok(())
 }
 
 fn head_of(d: &District<'_>) -> DistrictJson {
@@ -284,7 +387,7 @@ pub fn site_list_start(model: &SiteModel<'_>, title: &str) -> u64 {
 
 /// Where `assemble_into` starts the list of departments after `head`.
 fn list_start(head: &DistrictJson) -> u64 {
-    let s = serde_json::to_string_pretty(head).expect("district JSON serialises");
+    let s = head_text(head);
     (s.len() - EMPTY.len() + b"[\n".len()) as u64
 }
 
@@ -299,11 +402,22 @@ pub fn write_site(
     title: &str,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    // Every district's pieces share one buffer, the site's list whole.
+    // Every district's objects share one list, the site's whole.
     let list = per_district
         .first()
-        .map(|d| (d.all.as_ref(), 0, d.all.len()));
+        .map(|d| (d.all.as_ref(), 0..d.all.list.len()));
     assemble_into(&site_head(model, title), list, out)
+}
+
+/// What the site's `data/district.json` is made of (`write_site`): its head and every
+/// object's digest. Equal keys, equal bytes: the file need not be made to be compared.
+pub fn site_key(model: &SiteModel<'_>, per_district: &[DistrictData], title: &str) -> u64 {
+    let mut h = crate::hash::Fnv::new();
+    h.text(&head_text(&site_head(model, title)));
+    if let Some(d) = per_district.first() {
+        d.all.hash_into(0..d.all.list.len(), &mut h);
+    }
+    std::hash::Hasher::finish(&h)
 }
 
 /// The site document without its departments: every district's years summed.
@@ -336,7 +450,17 @@ fn site_head(model: &SiteModel<'_>, title: &str) -> DistrictJson {
 
 /// A district's `district.json`, written to `out` piece by piece.
 pub fn write_json(d: &DistrictData, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    assemble_into(&d.head, Some((d.all.as_ref(), d.range.0, d.range.1)), out)
+    assemble_into(&d.head, Some((d.all.as_ref(), d.range.clone())), out)
+}
+
+impl DistrictData {
+    /// What the district's `district.json` is made of (`write_json`), as `site_key`.
+    pub fn key(&self) -> u64 {
+        let mut h = crate::hash::Fnv::new();
+        h.text(&head_text(&self.head));
+        self.all.hash_into(self.range.clone(), &mut h);
+        std::hash::Hasher::finish(&h)
+    }
 }
 
 /// A department's object as `serde_json::to_string_pretty` writes it two levels in (an item
@@ -362,32 +486,48 @@ fn piece(dep: &DepartmentJson) -> String {
 #[cfg(test)]
 fn assemble(head: &DistrictJson, departments: &[String], limit: usize) -> String {
     use std::io::Write;
-    let mut joined = SpillWriter::new(limit);
-    joined
-        .write_all(departments.join(",\n").as_bytes())
-        .expect("a temporary file");
-    let joined = joined.finish().expect("a temporary file");
+    let mut made = SpillWriter::new(limit);
+    let mut list = Vec::new();
+    for d in departments {
+        list.push(Object {
+            made: true,
+            at: made.len(),
+            len: d.len() as u32,
+            digest: crate::hash::digest(d.as_bytes()),
+        });
+        made.write_all(d.as_bytes()).expect("a temporary file");
+    }
+    let objects = Objects {
+        made: made.finish().expect("a temporary file"),
+        published: None,
+        list,
+    };
     let mut out = Vec::new();
-    let list = Some((&joined, 0, joined.len()));
+    let list = Some((&objects, 0..objects.list.len()));
     assemble_into(head, list, &mut out).expect("writing to memory");
     String::from_utf8(out).expect("JSON is UTF-8")
 }
 
+/// The document without its departments, as `serde_json::to_string_pretty` writes it.
+fn head_text(head: &DistrictJson) -> String {
+    serde_json::to_string_pretty(head).expect("district JSON serialises")
+}
+
 /// `assemble` written to `out` piece by piece (a 20,000-department district's file is
-/// 51 MB; the build writes it without making it whole). `lists` are runs of department
-/// objects joined by `,\n`: `list` is a range (start, length) of a buffer of them.
+/// 51 MB; the build writes it without making it whole). `list` is a range of the build's
+/// department objects.
 fn assemble_into(
     head: &DistrictJson,
-    list: Option<(&Spilled, u64, u64)>,
+    list: Option<(&Objects, std::ops::Range<usize>)>,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    let s = serde_json::to_string_pretty(head).expect("district JSON serialises");
+    let s = head_text(head);
     // `departments` is the struct's last field: never a document without its departments.
     assert!(s.ends_with(EMPTY), "district/v1 ends with its departments");
-    if let Some((buffer, start, len)) = list.filter(|l| l.2 > 0) {
+    if let Some((objects, range)) = list.filter(|l| !l.1.is_empty()) {
         out.write_all(&s.as_bytes()[..s.len() - EMPTY.len()])?;
         out.write_all(b"[\n")?;
-        buffer.copy_range_to(start, len, out)?;
+        objects.copy_to(range, out)?;
         out.write_all(b"\n  ]\n}")?;
     } else {
         out.write_all(s.as_bytes())?;
@@ -494,6 +634,112 @@ mod tests {
             years: y,
             departments: Vec::new(),
         }
+    }
+
+    /// `Pieces` as a build records them for `pieces` joined in the list after `head`.
+    fn recorded(head: &DistrictJson, pieces: &[String]) -> Pieces {
+        let mut at = 0;
+        let entries = pieces
+            .iter()
+            .enumerate()
+            .map(|(k, p)| {
+                if k > 0 {
+                    at += 2;
+                }
+                let entry = (
+                    k as u64,
+                    at,
+                    p.len() as u32,
+                    crate::hash::digest(p.as_bytes()),
+                );
+                at += p.len() as u64;
+                entry
+            })
+            .collect();
+        Pieces {
+            list_start: list_start(head),
+            entries,
+        }
+    }
+
+    #[test]
+    fn objects_left_in_the_published_file_are_copied_from_it() {
+        use std::io::Write;
+        let names = ["甲", "乙", "丙", "丁"];
+        let pieces: Vec<String> = names.iter().map(|n| piece(&department(n, true))).collect();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("district.json");
+        std::fs::write(&path, assemble(&head(true), &pieces, usize::MAX)).unwrap();
+        let reuse = Reuse::open(&path, &recorded(&head(true), &pieces)).unwrap();
+        assert!(reuse.object(9).is_none(), "no object for an unknown key");
+        // 甲 and 乙 (standing one after the other there: one copy), 丁 (not next to 乙
+        // there), one made this build, then 丙 (before 丁 there).
+        let new = piece(&department("戊", false));
+        for limit in [usize::MAX, 0] {
+            let mut made = SpillWriter::new(limit);
+            made.write_all(new.as_bytes()).unwrap();
+            let fresh = Object {
+                made: true,
+                at: 0,
+                len: new.len() as u32,
+                digest: crate::hash::digest(new.as_bytes()),
+            };
+            let old = |k| reuse.object(k).unwrap();
+            let objects = Objects {
+                made: made.finish().unwrap(),
+                published: Some(std::fs::File::open(&path).unwrap()),
+                list: vec![old(0), old(1), old(3), fresh, old(2)],
+            };
+            let mut out = Vec::new();
+            objects.copy_to(0..5, &mut out).unwrap();
+            let expected = [&pieces[0], &pieces[1], &pieces[3], &new, &pieces[2]];
+            let expected: Vec<&str> = expected.iter().map(|p| p.as_str()).collect();
+            assert_eq!(String::from_utf8(out).unwrap(), expected.join(",\n"));
+            let mut part = Vec::new();
+            objects.copy_to(1..4, &mut part).unwrap();
+            assert_eq!(String::from_utf8(part).unwrap(), expected[1..4].join(",\n"));
+        }
+    }
+
+    #[test]
+    fn a_files_key_follows_its_head_and_its_objects_bytes() {
+        let data = |head: DistrictJson, names: &[&str]| {
+            let pieces: Vec<String> = names.iter().map(|n| piece(&department(n, true))).collect();
+            let list = recorded(&head, &pieces)
+                .entries
+                .iter()
+                .map(|&(_, at, len, digest)| Object {
+                    made: true,
+                    at,
+                    len,
+                    digest,
+                })
+                .collect();
+            let all = Arc::new(Objects {
+                made: Spilled::Memory(pieces.join(",\n").into_bytes()),
+                published: None,
+                list,
+            });
+            DistrictData {
+                head,
+                range: 0..all.list.len(),
+                all,
+            }
+        };
+        let key = data(head(true), &["甲", "乙"]).key();
+        assert_eq!(key, data(head(true), &["甲", "乙"]).key());
+        assert_ne!(
+            key,
+            data(head(true), &["甲", "丙"]).key(),
+            "an object changed"
+        );
+        assert_ne!(key, data(head(true), &["乙", "甲"]).key(), "their order");
+        assert_ne!(key, data(head(true), &["甲"]).key(), "one gone");
+        assert_ne!(
+            key,
+            data(head(false), &["甲", "乙"]).key(),
+            "the head changed"
+        );
     }
 
     #[test]
