@@ -557,14 +557,15 @@ impl Shared<'_, '_, '_> {
         h.finish()
     }
 
-    /// A table as CSV and XLSX; the XLSX (compressed, the costly one) only when the table
-    /// changed.
+    /// A table as CSV and XLSX, each made only when the table changed.
     fn tables(&self, table: &Table, csv: &str, xlsx: &str) -> Result<(), BuildError> {
         let mut h = Fnv::new();
         h.write_u64(self.inputs.site_key);
         table.hash(&mut h);
         let key = h.finish();
-        self.out.write(csv, key, &table.to_csv())?;
+        if !self.out.keep(csv, key) {
+            self.out.write(csv, key, &table.to_csv())?;
+        }
         if !self.out.keep(xlsx, key) {
             let bytes = {
                 let _one_at_a_time = self.district_wide.lock();

@@ -97,6 +97,24 @@ fn unchanged_runs_answer_from_the_cache_and_changes_rebuild_exactly() {
     std::fs::remove_file(&index).unwrap();
     assert!(!cached(d, &[]).0);
     assert!(index.exists());
+    // Alike the downloads kept by their keys: a table's CSV, both `district.json` files.
+    let kept: Vec<String> = tree(&d.join("public"))
+        .into_keys()
+        .filter(|p| p.ends_with(".csv") || p.ends_with("district.json"))
+        .collect();
+    assert!(
+        kept.iter().filter(|p| p.ends_with(".csv")).count() >= 2,
+        "{kept:?}"
+    );
+    assert_eq!(
+        kept.iter().filter(|p| p.ends_with("district.json")).count(),
+        2
+    );
+    for p in &kept {
+        std::fs::write(d.join("public").join(p), "tampered").unwrap();
+    }
+    assert!(!cached(d, &[]).0);
+    assert_same_as_clean(d, "after tampering with the downloads");
 
     // --no-cache always builds.
     assert!(!cached(d, &["--no-cache"]).0);
