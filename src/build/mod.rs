@@ -174,19 +174,27 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
         .cache
         .as_ref()
         .map(|dir| Cache::new(dir, &options.output));
-    // The walk and the last build's state at once: both only read, and in a rebuild after a
-    // small change they are a fifth of its time.
+    let started = crate::files::now_ns();
+    // The walk with the inputs' stats, and the last build's state, at once: all only read,
+    // and in a rebuild after a small change they are a fifth of its time. (The stats are
+    // taken after `started`, before anything is read: the reading takes its stamps and racy
+    // marks from them too, `LoadOptions::stats`, not from another `stat` each.)
     let (walked, previous) = rayon::join(
-        || ingest::discover(std::slice::from_ref(&options.input), &ingest),
+        || {
+            let (files, problems) =
+                ingest::discover(std::slice::from_ref(&options.input), &ingest)?;
+            let stats = cache.as_ref().map(|_| cache::stat_inputs(&files));
+            Ok::<_, BuildError>((files, problems, stats))
+        },
         || cache.as_ref().and_then(Cache::load),
     );
-    let (files, walk_problems) = walked?;
+    let (files, walk_problems, stats) = walked?;
     let mut recalled = Recollection::recall(
         options,
         (cache, previous),
-        &files,
-        &walk_problems,
+        (&files, &walk_problems, stats),
         (renderer.digest, config_digest),
+        started,
     );
     if let Some(unchanged) = recalled.unchanged(options) {
         return Ok(unchanged);
@@ -335,7 +343,7 @@ struct Recollection {
     /// What this build reads, when there is a cache to compare it with.
     fingerprint: Option<u64>,
     /// Each input file's `stat` the fingerprint was made from (with a cache).
-    stats: Option<Vec<Result<crate::files::Stat, std::io::ErrorKind>>>,
+    stats: Stats,
     tool: u64,
     site_key: u64,
     started: u64,
@@ -346,25 +354,30 @@ struct Recollection {
     pieces: Option<dataset::Pieces>,
 }
 
+/// Each input file's `stat` (`cache::stat_inputs`), in the files' order, when the build has a
+/// cache.
+type Stats = Option<Vec<Result<crate::files::Stat, std::io::ErrorKind>>>;
+
 impl Recollection {
     /// The cache and the state it held (`Cache::load`), with this build's keys made from the
-    /// files found and the templates' and config's digests.
+    /// files found (with their stats, taken with a cache) and the templates' and config's
+    /// digests.
     fn recall(
         options: &BuildOptions,
         (cache, previous): (Option<Cache>, Option<cache::State>),
-        files: &[ingest::SourceFile],
-        walk_problems: &[crate::diagnostic::Diagnostic],
+        (files, walk_problems, stats): (
+            &[ingest::SourceFile],
+            &[crate::diagnostic::Diagnostic],
+            Stats,
+        ),
         (templates, config): (u64, u64),
+        started: u64,
     ) -> Recollection {
-        let started = crate::files::now_ns();
         let tool = cache::tool_key(&format!("max_file_bytes={}", options.ingest.max_file_bytes));
         let run = format!(
             "tool={tool} strict={} config_required={}",
             options.strict, options.config_required
         );
-        // Taken after `started`, before anything is read: the reading takes its stamps and
-        // racy marks from these too (`LoadOptions::stats`), not from another `stat` each.
-        let stats = cache.as_ref().map(|_| cache::stat_inputs(files));
         let fingerprint = stats.as_ref().map(|stats| {
             cache::inputs_fingerprint(files, stats, walk_problems, templates, config, &run)
         });
