@@ -488,16 +488,14 @@ pub fn district_pages(mut view: DistrictView, first: &str) -> Vec<DistrictView> 
         return vec![view];
     }
     let count = view.rows.len().div_ceil(TABLE_PAGE_ROWS);
-    let all = std::mem::take(&mut view.rows);
-    all.chunks(TABLE_PAGE_ROWS)
-        .map(<[YearRow]>::to_vec)
-        .enumerate()
-        .map(|(i, rows)| {
-            let n = i + 1;
+    // Moved into their pages, not copied.
+    let mut all = std::mem::take(&mut view.rows).into_iter();
+    (1..=count)
+        .map(|n| {
             let rest = n > 1;
             DistrictView {
                 meta: view.meta.for_page(&paged(&view.meta.path, n), n, count),
-                rows,
+                rows: all.by_ref().take(TABLE_PAGE_ROWS).collect(),
                 charts: if rest {
                     Vec::new()
                 } else {
