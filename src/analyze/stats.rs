@@ -200,7 +200,12 @@ pub fn department(dep: &Department<'_>) -> DepartmentFigures {
 }
 
 pub fn district(d: &District<'_>) -> DistrictFigures {
-    let departments: Vec<DepartmentFigures> = d.departments.iter().map(department).collect();
+    // In parallel: ~6 ms of CPU at 2,000 departments, made in every build beside the feed
+    // and the published files' check.
+    let departments: Vec<DepartmentFigures> = {
+        use rayon::prelude::*;
+        d.departments.par_iter().map(department).collect()
+    };
     let years = d
         .totals
         .iter()
