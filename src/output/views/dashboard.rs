@@ -68,7 +68,7 @@ pub fn dashboard(
     meta.sample_data = d.sample_data;
     meta.district_feed = Some(format!("{}{}/feed.xml", meta.root, d.slug));
     let root = meta.root.clone();
-    let link = |dep: &Department<'_>| format!("{root}{}", department_page(d, dep));
+    let link = |dep: &Department<'_>| super::department_href(&root, d, dep);
     let outliers = outliers(d, figures, &link);
     let scoreboard = scoreboard(d, figures, &link);
     let scoreboard_total = scoreboard.len();

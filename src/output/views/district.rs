@@ -222,7 +222,7 @@ pub(super) fn year_rows(
             let (score, score_sort) = pair(r.quality.map(|q| q.score), score_text);
             YearRow {
                 name: r.department.name.clone(),
-                href: format!("{root}{}", department_page(d, r.department)),
+                href: super::department_href(root, d, r.department),
                 filed: r.form.is_some(),
                 withheld,
                 income,

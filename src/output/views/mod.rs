@@ -116,7 +116,14 @@ pub fn district_index(d: &District<'_>) -> String {
     format!("{}/index.html", d.slug)
 }
 pub fn department_page(d: &District<'_>, dep: &Department<'_>) -> String {
-    format!("{}/{}.html", d.slug, dep.slug)
+    department_href("", d, dep)
+}
+
+/// `department_page` from a page whose way to the site's root is `root`: joined without
+/// `format!`, as a district's tables make one per department and year (its machinery was a
+/// seventh of making a year's rows).
+pub fn department_href(root: &str, d: &District<'_>, dep: &Department<'_>) -> String {
+    [root, &d.slug, "/", &dep.slug, ".html"].concat()
 }
 pub fn declaration_json(d: &District<'_>, dep: &Department<'_>, year: i32) -> String {
     format!("{}/data/{}-{year}.json", d.slug, dep.slug)
