@@ -284,7 +284,7 @@ impl Shared<'_, '_, '_> {
             }
             Job::SiteData => {
                 let (model, title) = (self.inputs.model, &self.inputs.config.title);
-                let key = self.keyed(dataset::site_key(model, data, title));
+                let key = self.keyed(dataset::site_file_key(model, data, title));
                 if !self.out.keep(dataset::SITE_PATH, key) {
                     self.out.write_with(dataset::SITE_PATH, key, |w| {
                         dataset::write_site(model, data, title, w)

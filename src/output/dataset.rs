@@ -78,7 +78,7 @@ fn r2(d: Option<Decimal>) -> Option<Decimal> {
 /// for every district, in a temporary file past `spill::SPILL_OVER`; those of unchanged
 /// departments are not read at all, but left where the published site's file holds them
 /// (`Reuse`) and copied from there only if a file has to be written — its key (`key`,
-/// `site_key`) says whether: the objects' digests, not their bytes.
+/// `site_file_key`) says whether: the objects' digests, not their bytes.
 #[derive(Debug)]
 pub struct DistrictData {
     /// The document without its departments (`departments` empty).
@@ -137,6 +137,10 @@ impl Reuse {
     /// The objects of the file at `path` as `pieces` says (the caller has checked that the
     /// file is still as the build that recorded them published it).
     pub fn open(path: &std::path::Path, pieces: &Pieces) -> Option<Reuse> {
+        // Where a file cannot be read at an offset (`read_at`), every object is made.
+        if !cfg!(unix) {
+            return None;
+        }
         Some(Reuse {
             file: std::fs::File::open(path).ok()?,
             list_start: pieces.list_start,
@@ -411,7 +415,7 @@ pub fn write_site(
 
 /// What the site's `data/district.json` is made of (`write_site`): its head and every
 /// object's digest. Equal keys, equal bytes: the file need not be made to be compared.
-pub fn site_key(model: &SiteModel<'_>, per_district: &[DistrictData], title: &str) -> u64 {
+pub fn site_file_key(model: &SiteModel<'_>, per_district: &[DistrictData], title: &str) -> u64 {
     let mut h = crate::hash::Fnv::new();
     h.text(&head_text(&site_head(model, title)));
     if let Some(d) = per_district.first() {
@@ -454,7 +458,7 @@ pub fn write_json(d: &DistrictData, out: &mut dyn std::io::Write) -> std::io::Re
 }
 
 impl DistrictData {
-    /// What the district's `district.json` is made of (`write_json`), as `site_key`.
+    /// What the district's `district.json` is made of (`write_json`), as `site_file_key`.
     pub fn key(&self) -> u64 {
         let mut h = crate::hash::Fnv::new();
         h.text(&head_text(&self.head));
