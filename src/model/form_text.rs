@@ -7,7 +7,7 @@
 //! In JSON it serialises as the unpacked structure did (`{"overall":[…],"goals":[{"name":…,
 //! "indicators":[{"level1":…,"name":…,"target":…}]}]}`), so the feed's change digests, made
 //! from that JSON, stay what earlier builds published. In a binary format (the build cache's
-//! postcard) it is written as it is held — the text, its pieces' ends, the counts —, which a
+//! postcard) it is written as it is held — the text, its pieces' ends, the counts, its digest —, which a
 //! rebuild reads back with three copies instead of a string per piece (that decoding was half
 //! of the cache's load) and checks before use (`FormText::from_parts`).
 
@@ -23,6 +23,25 @@ pub struct FormText {
     ends: Box<[u32]>,
     /// How many overall lines, then per goal how many indicators.
     counts: Box<[u32]>,
+    /// The three above as one `hash::digest`-like value (`digest_of`), made once where the
+    /// text is made and kept in the cache with it: what the text is hashed by.
+    digest: u64,
+}
+
+/// What `FormText::digest` is: the text a word at a time, then its pieces' ends and the
+/// counts two to a word, each part after its length.
+fn digest_of(text: &str, ends: &[u32], counts: &[u32]) -> u64 {
+    let mut h = crate::hash::Digest::new();
+    h.update(&(text.len() as u64).to_le_bytes());
+    h.update(text.as_bytes());
+    for part in [ends, counts] {
+        h.update(&(part.len() as u64).to_le_bytes());
+        for pair in part.chunks(2) {
+            let word = u64::from(pair[0]) | pair.get(1).map_or(0, |&e| u64::from(e) << 32);
+            h.update(&word.to_le_bytes());
+        }
+    }
+    h.finish().0
 }
 
 /// One goal of a `FormText`.
@@ -214,6 +233,7 @@ impl Packer {
 
     fn finish(self) -> FormText {
         FormText {
+            digest: digest_of(&self.text, &self.ends, &self.counts),
             text: self.text.into_boxed_str(),
             ends: self.ends.into_boxed_slice(),
             counts: self.counts.into_boxed_slice(),
@@ -251,8 +271,9 @@ impl Serialize for FormText {
             self.unpacked().serialize(serializer)
         } else {
             // Each piece's length rather than its end: a byte or two each, as the unpacked
-            // strings' lengths were, where ends grow to three.
-            (&*self.text, Lengths(&self.ends), &*self.counts).serialize(serializer)
+            // strings' lengths were, where ends grow to three. The digest with them: made
+            // again at every load, it was the most of hashing a district's text.
+            (&*self.text, Lengths(&self.ends), &*self.counts, self.digest).serialize(serializer)
         }
     }
 }
@@ -269,29 +290,19 @@ impl<'de> Deserialize<'de> for FormText {
             let o = Owned::deserialize(deserializer)?;
             return Ok(FormText::from_owned(&o.overall, &o.goals));
         }
-        let (text, lengths, counts) = <(String, Vec<u32>, Vec<u32>)>::deserialize(deserializer)?;
-        FormText::from_parts(text, lengths, counts)
+        let (text, lengths, counts, digest) =
+            <(String, Vec<u32>, Vec<u32>, u64)>::deserialize(deserializer)?;
+        FormText::from_parts(text, lengths, counts, Some(digest))
             .ok_or_else(|| serde::de::Error::custom("inconsistent packed form text"))
     }
 }
 
-/// Hashed by the text's digest (`hash::digest`, a word at a time), not byte by byte: a
-/// district's search index is keyed by every form's text (9 ms of a one-form rebuild at
-/// 2,000 departments went to hashing it).
+/// Hashed by its digest, made once (`digest_of`), not byte by byte: a district's search index
+/// is keyed by every form's text (9 ms of a one-form rebuild at 2,000 departments went to
+/// hashing it byte by byte, ~3 ms to its digest at every build).
 impl std::hash::Hash for FormText {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        state.write_u64(crate::hash::digest(self.text.as_bytes()));
-        state.write_usize(self.text.len());
-        // The pieces' ends, two to a word (through `Fnv` a byte at a time they cost as much
-        // as the text's digest).
-        state.write_usize(self.ends.len());
-        let mut h = crate::hash::Digest::new();
-        for pair in self.ends.chunks(2) {
-            let word = u64::from(pair[0]) | pair.get(1).map_or(0, |&e| u64::from(e) << 32);
-            h.update(&word.to_le_bytes());
-        }
-        state.write_u64(h.finish().0);
-        self.counts.hash(state);
+        state.write_u64(self.digest);
     }
 }
 
@@ -314,7 +325,13 @@ impl FormText {
     /// A packed text as `Serialize` wrote it in a binary format (its pieces' lengths), if it
     /// is one `new` could have made: as many pieces as the counts call for, each ending
     /// within the text on a character's boundary.
-    fn from_parts(text: String, mut ends: Vec<u32>, counts: Vec<u32>) -> Option<FormText> {
+    /// `digest` is the one the cache kept with it (`None`: made here).
+    fn from_parts(
+        text: String,
+        mut ends: Vec<u32>,
+        counts: Vec<u32>,
+        digest: Option<u64>,
+    ) -> Option<FormText> {
         let (&overall, goals) = counts.split_first()?;
         let pieces = goals.iter().try_fold(overall as usize, |n, &k| {
             n.checked_add(1)?.checked_add((k as usize).checked_mul(3)?)
@@ -326,6 +343,7 @@ impl FormText {
         }
         let sound = ends.len() == pieces && ends.iter().all(|&e| text.is_char_boundary(e as usize));
         sound.then(|| FormText {
+            digest: digest.unwrap_or_else(|| digest_of(&text, &ends, &counts)),
             text: text.into_boxed_str(),
             ends: ends.into_boxed_slice(),
             counts: counts.into_boxed_slice(),
@@ -445,8 +463,17 @@ mod tests {
     /// never taken as text whose pieces cut characters or run past its end.
     #[test]
     fn inconsistent_packed_parts_are_refused() {
-        let parts = |t: &str, ends: &[u32], counts: &[u32]| {
-            let bytes = postcard::to_stdvec(&(t, ends, counts)).unwrap();
+        let parts = |t: &str, lengths: &[u32], counts: &[u32]| {
+            // With the digest a sound text of these parts has (the cache's is trusted).
+            let ends: Vec<u32> = lengths
+                .iter()
+                .scan(0u32, |end, &l| {
+                    *end = end.saturating_add(l);
+                    Some(*end)
+                })
+                .collect();
+            let digest = digest_of(t, &ends, counts);
+            let bytes = postcard::to_stdvec(&(t, lengths, counts, digest)).unwrap();
             postcard::from_bytes::<FormText>(&bytes).ok()
         };
         // The pieces' lengths: 甲 is 3 bytes, one overall line, then a goal 乙 with no
@@ -501,6 +528,11 @@ mod tests {
         assert_ne!(key(&a), key(&c));
         assert_ne!(key(&b), key(&c));
         assert_ne!(key(&moved("甲乙", "丙")), key(&moved("甲", "乙丙")));
+        assert_ne!(
+            key(&moved("甲", "乙")),
+            key(&moved("甲", "丙")),
+            "a character"
+        );
         assert_eq!(key(&moved("甲", "乙丙")), key(&moved("甲", "乙丙")));
     }
 }

@@ -238,7 +238,7 @@ pub struct Cache {
 
 /// Bumped when `State` changes shape: an old cache file is then ignored. The format line is
 /// followed by the body's checksum (16 hex digits and a newline), then the body.
-const FORMAT: &[u8] = b"budgetsite-cache-7\n";
+const FORMAT: &[u8] = b"budgetsite-cache-8\n";
 
 /// FNV-1a over 8-byte words (`ingest::digest`, fast enough for a cache of tens of MB): a
 /// single changed byte always changes it (each step is a bijection of its state), and other
