@@ -404,22 +404,24 @@ impl Shared<'_, '_, '_> {
             self.page(Scope::DistrictWide, "year.html", &at, &view)?;
         }
         let table = dataset::year_table(d, at.figures, year);
+        let key = self.table_key(&table);
         let csv = views::year_table(d, year, "csv");
-        self.tables(&table, &csv, &views::year_table(d, year, "xlsx"))?;
+        self.tables(&table, key, &csv, &views::year_table(d, year, "xlsx"))?;
         if let Some(table) = crate::output::evaluations::table(d, year) {
             let csv = crate::output::evaluations::table_path(d, year, "csv");
             let xlsx = crate::output::evaluations::table_path(d, year, "xlsx");
-            self.tables(&table, &csv, &xlsx)?;
+            self.tables(&table, self.table_key(&table), &csv, &xlsx)?;
         }
         if let Some(table) = crate::output::evaluations::changes_table(d, year) {
             let csv = crate::output::evaluations::changes_path(d, year, "csv");
             let xlsx = crate::output::evaluations::changes_path(d, year, "xlsx");
-            self.tables(&table, &csv, &xlsx)?;
+            self.tables(&table, self.table_key(&table), &csv, &xlsx)?;
         }
-        // The district's download is its latest year's table: the same table, made once.
+        // The district's download is its latest year's table: the same table, made and
+        // hashed once.
         if d.latest_year() == Some(year) {
             let csv = views::district_table(d, "csv");
-            self.tables(&table, &csv, &views::district_table(d, "xlsx"))?;
+            self.tables(&table, key, &csv, &views::district_table(d, "xlsx"))?;
         }
         Ok(())
     }
@@ -557,12 +559,16 @@ impl Shared<'_, '_, '_> {
         h.finish()
     }
 
-    /// A table as CSV and XLSX, each made only when the table changed.
-    fn tables(&self, table: &Table, csv: &str, xlsx: &str) -> Result<(), BuildError> {
+    /// What a table's files are made from: its cells (and the templates, config and tool).
+    fn table_key(&self, table: &Table) -> u64 {
         let mut h = Fnv::new();
         h.write_u64(self.inputs.site_key);
         table.hash(&mut h);
-        let key = h.finish();
+        h.finish()
+    }
+
+    /// A table as CSV and XLSX (`key` its `table_key`), each made only when the table changed.
+    fn tables(&self, table: &Table, key: u64, csv: &str, xlsx: &str) -> Result<(), BuildError> {
         if !self.out.keep(csv, key) {
             self.out.write(csv, key, &table.to_csv())?;
         }
