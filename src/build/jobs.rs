@@ -332,12 +332,10 @@ impl Shared<'_, '_, '_> {
         let mut view = views::home(model, config);
         if let [only] = districts {
             let d = only.district;
-            let whole = views::district(d, only.figures, config, "index.html");
             // The first page of the district's table; the pager leads to the district's own.
-            let mut single = views::district_pages(whole, &views::district_index(d))
-                .into_iter()
-                .next()
-                .expect("a first page");
+            let first = views::district_index(d);
+            let mut single =
+                views::district_first_page(d, only.figures, config, "index.html", &first);
             single.meta = view.meta.clone();
             view.meta.sample_data = only.district.sample_data;
             view.single = Some(single);

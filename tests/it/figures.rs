@@ -399,6 +399,18 @@ fn a_district_of_many_departments_lists_them_on_numbered_pages() {
             .join(first.replace("index.html", "index-3.html"))
             .exists());
     }
+    // The site's home page (one district) shows the district's first page, its rows made
+    // alone (`district_first_page`): the same departments in the same order, the whole
+    // count, a pager to the district's pages.
+    let home = std::fs::read_to_string(public.join("index.html")).unwrap();
+    let first = std::fs::read_to_string(folder.join("index.html")).unwrap();
+    let names =
+        |html: &str| -> Vec<String> { rows(html).into_iter().map(|r| r[0].clone()).collect() };
+    assert_eq!(names(&home).len(), TABLE_PAGE_ROWS);
+    assert_eq!(names(&home), names(&first));
+    assert!(home.contains(&format!("共 {n} 个部门")));
+    let pager = between(&home, "<nav class=\"pager\"", "</nav>");
+    assert!(pager.contains("index-2.html"), "{pager}");
     // Rankings show their ends: the quality board its first and last BOARD_ENDS rows, the
     // ranking chart its first and last CHART_ENDS bars, each saying how many there are.
     use budgetsite::output::views::{BOARD_ENDS, CHART_ENDS};

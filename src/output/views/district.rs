@@ -183,6 +183,18 @@ pub(super) fn year_rows(
     year: i32,
     root: &str,
 ) -> Vec<YearRow> {
+    year_rows_upto(d, figures, year, root, usize::MAX).0
+}
+
+/// The first `limit` of `year_rows` (all of them sorted, only those made), and how many
+/// there are.
+fn year_rows_upto(
+    d: &District<'_>,
+    figures: &DistrictFigures,
+    year: i32,
+    root: &str,
+    limit: usize,
+) -> (Vec<YearRow>, usize) {
     let mut rows = crate::analyze::stats::departments_in_year(d, figures, year);
     let spent = |r: &YearFiguresRow<'_>| {
         r.form
@@ -195,7 +207,10 @@ pub(super) fn year_rows(
             .cmp(&spent(a))
             .then_with(|| crate::collate::names(&a.department.name, &b.department.name))
     });
-    rows.into_iter()
+    let total = rows.len();
+    let rows = rows
+        .into_iter()
+        .take(limit)
         .map(|r| {
             let y = r.figures;
             let budget = y.and_then(|y| y.budget).filter(|_| r.form.is_some());
@@ -246,7 +261,8 @@ pub(super) fn year_rows(
                 status,
             }
         })
-        .collect()
+        .collect();
+    (rows, total)
 }
 
 /// The status of a department whose form of the year was withheld for its errors.
@@ -431,11 +447,53 @@ pub fn district(
     config: &SiteConfig,
     path: &str,
 ) -> DistrictView {
+    district_upto(d, figures, config, path, usize::MAX)
+}
+
+/// The first page of `district`'s pages (`district_pages`, `first` the first page's path),
+/// its rows past that page not made: the home page of a site of one district shows it (at
+/// 20,000 departments making every row was most of that page's 58 ms, in a rebuild's
+/// one-at-a-time listing pages).
+pub fn district_first_page(
+    d: &District<'_>,
+    figures: &DistrictFigures,
+    config: &SiteConfig,
+    path: &str,
+    first: &str,
+) -> DistrictView {
+    let mut view = district_upto(d, figures, config, path, TABLE_PAGE_ROWS);
+    if view.rows_total <= TABLE_PAGE_ROWS {
+        return view;
+    }
+    let count = view.rows_total.div_ceil(TABLE_PAGE_ROWS);
+    let rows = std::mem::take(&mut view.rows);
+    page_of(&view, rows, 1, count, first)
+}
+
+/// `district` with at most `limit` rows made (`rows_total` counting them all).
+fn district_upto(
+    d: &District<'_>,
+    figures: &DistrictFigures,
+    config: &SiteConfig,
+    path: &str,
+    limit: usize,
+) -> DistrictView {
     let mut meta = PageMeta::new(config, &d.name, path, "district");
     meta.sample_data = d.sample_data;
     meta.district_feed = Some(format!("{}{}/feed.xml", meta.root, d.slug));
     let year = d.latest_year();
     let root = meta.root.clone();
+    let (rows, rows_total) = year.map_or_else(
+        || (Vec::new(), 0),
+        |y| {
+            let (mut rows, total) = year_rows_upto(d, figures, y, &root, limit);
+            let withheld = withheld_rows(d, y, &root);
+            let total = total + withheld.len();
+            rows.extend(withheld);
+            rows.truncate(limit);
+            (rows, total)
+        },
+    );
     let mut charts = Vec::new();
     if let Some(c) = year.and_then(|y| ranking_chart(d, figures, y)) {
         charts.push(ChartView::from(c));
@@ -453,11 +511,8 @@ pub fn district(
             .and_then(|p| p.budget.as_ref())
             .map(TotalsView::from),
         totals_note: year.and_then(|y| totals_note(d, y)),
-        rows: year.map_or_else(Vec::new, |y| {
-            let mut rows = year_rows(d, figures, y, &root);
-            rows.extend(withheld_rows(d, y, &root));
-            rows
-        }),
+        rows,
+        rows_total,
         charts,
         csv_href: format!("{root}{}", district_table(d, "csv")),
         xlsx_href: format!("{root}{}", district_table(d, "xlsx")),
@@ -467,15 +522,6 @@ pub fn district(
         meta,
         page: 1,
         pages: Vec::new(),
-        rows_total: 0,
-    }
-    .counted()
-}
-
-impl DistrictView {
-    fn counted(mut self) -> DistrictView {
-        self.rows_total = self.rows.len();
-        self
     }
 }
 
@@ -492,19 +538,30 @@ pub fn district_pages(mut view: DistrictView, first: &str) -> Vec<DistrictView> 
     let mut all = std::mem::take(&mut view.rows).into_iter();
     (1..=count)
         .map(|n| {
-            let rest = n > 1;
-            DistrictView {
-                meta: view.meta.for_page(&paged(&view.meta.path, n), n, count),
-                rows: all.by_ref().take(TABLE_PAGE_ROWS).collect(),
-                charts: if rest {
-                    Vec::new()
-                } else {
-                    view.charts.clone()
-                },
-                page: n,
-                pages: pager(first, count, n),
-                ..view.clone()
-            }
+            let rows = all.by_ref().take(TABLE_PAGE_ROWS).collect();
+            page_of(&view, rows, n, count, first)
         })
         .collect()
+}
+
+/// Page `n` of `count` of a district's page `view` (its rows taken out), holding `rows`.
+fn page_of(
+    view: &DistrictView,
+    rows: Vec<YearRow>,
+    n: usize,
+    count: usize,
+    first: &str,
+) -> DistrictView {
+    DistrictView {
+        meta: view.meta.for_page(&paged(&view.meta.path, n), n, count),
+        rows,
+        charts: if n > 1 {
+            Vec::new()
+        } else {
+            view.charts.clone()
+        },
+        page: n,
+        pages: pager(first, count, n),
+        ..view.clone()
+    }
 }
