@@ -148,8 +148,9 @@ pub fn publish(
                                 .collect()
                         })
                         .collect();
-                    // A department's object is made from what its page is: copied from the
-                    // published file while that key is unchanged.
+                    // A department's object is made from what its page is: left in the
+                    // published file while that key is unchanged (and copied from there only
+                    // if a file that holds it has to be written).
                     let reuse = inputs
                         .pieces
                         .and_then(|p| dataset::Reuse::open(&output.join(dataset::SITE_PATH), p));
