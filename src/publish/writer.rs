@@ -504,8 +504,8 @@ pub fn files_under(root: &Path) -> Result<BTreeMap<String, OnDisk>, WriteError> 
     use rayon::prelude::*;
     // Each file's `stat` in parallel: most of the time with 10,000 files.
     listing(root)?
-        .par_iter()
-        .map(stamp)
+        .into_par_iter()
+        .map(|(rel, entry)| Ok((rel, stamp(&entry)?)))
         .collect::<Vec<_>>()
         // The first failure in name order, whichever thread met it.
         .into_iter()
@@ -518,8 +518,8 @@ pub fn files_under(root: &Path) -> Result<BTreeMap<String, OnDisk>, WriteError> 
 fn files_under_here(root: &Path) -> Result<BTreeMap<String, OnDisk>, WriteError> {
     let mut stamped = BTreeMap::new();
     let mut failed: Option<(String, WriteError)> = None;
-    each_file(root, |rel, entry| match stamp(&(rel, entry)) {
-        Ok((rel, on_disk)) => {
+    each_file(root, |rel, entry| match stamp(&entry) {
+        Ok(on_disk) => {
             stamped.insert(rel, on_disk);
         }
         Err(e) => {
@@ -576,15 +576,10 @@ fn each_file(
 
 /// A listed file's stamp, by its `stat` relative to its folder's open handle
 /// (`DirEntry::metadata`), not by its whole path.
-fn stamp((rel, entry): &(String, std::fs::DirEntry)) -> Result<(String, OnDisk), WriteError> {
+fn stamp(entry: &std::fs::DirEntry) -> Result<OnDisk, WriteError> {
     entry
         .metadata()
-        .map(|meta| {
-            (
-                rel.clone(),
-                (Stamp::of(&meta), crate::files::change_of(&meta)),
-            )
-        })
+        .map(|meta| (Stamp::of(&meta), crate::files::change_of(&meta)))
         .map_err(|e| WriteError::Io {
             path: entry.path(),
             source: e,
