@@ -296,8 +296,14 @@ impl Shared<'_, '_, '_> {
                 self.package(datapackage::SITE_PATH, key, || {
                     datapackage::site(&listed, title)
                 })?;
-                self.out
-                    .write_with(feed::STATE_PATH, 0, |w| feed::write_state(self.changes, w))?;
+                // The state changes with every form that does: made once, not first into a
+                // digest to find it unchanged.
+                let key = self.keyed(feed::key(self.changes));
+                if !self.out.keep(feed::STATE_PATH, key) {
+                    self.out.replace_with(feed::STATE_PATH, key, |w| {
+                        feed::write_state(self.changes, w)
+                    })?;
+                }
                 let atom = feed::site_feed(self.changes, &self.inputs.config.title);
                 Ok(self.out.write(feed::SITE_FEED, 0, atom.as_bytes())?)
             }

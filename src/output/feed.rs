@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
-use std::hash::Hasher;
+use std::hash::{Hash, Hasher};
 
 pub const SCHEMA: &str = "changes/v1";
 /// The state file, from the site root.
@@ -29,14 +29,14 @@ pub const SITE_FEED: &str = "feed.xml";
 /// Entries kept per feed.
 pub const KEEP: usize = 200;
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Hash, Serialize, Deserialize)]
 pub struct State {
     pub schema: String,
     /// By district address.
     pub districts: BTreeMap<String, DistrictState>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Hash, Serialize, Deserialize)]
 pub struct DistrictState {
     pub name: String,
     /// By department key.
@@ -45,7 +45,7 @@ pub struct DistrictState {
     pub entries: Vec<Entry>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Hash, Serialize, Deserialize)]
 pub struct DepartmentState {
     pub name: String,
     /// The department's page from the site root, or the report's anchor for a department
@@ -68,7 +68,17 @@ pub struct FormState {
     pub digest: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// As it is written: `286.4` and `286.40` are equal decimals (and hash alike as such), but
+/// not the same text in the state.
+impl Hash for FormState {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.expenditure.map(|v| v.serialize()).hash(state);
+        self.indicators.hash(state);
+        self.digest.hash(state);
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Hash, Serialize, Deserialize)]
 pub struct Entry {
     pub id: String,
     /// RFC 3339, UTC.
@@ -452,6 +462,14 @@ fn uuid(a: u64, b: u64) -> String {
     )
 }
 
+/// What `write_state` makes of `s`, as a key (`publish::writer::Writer::keep`): another key,
+/// other bytes.
+pub fn key(s: &State) -> u64 {
+    let mut h = Fnv::new();
+    s.hash(&mut h);
+    h.finish()
+}
+
 pub fn state_json(s: &State) -> String {
     let mut out = Vec::new();
     write_state(s, &mut out).expect("writing to memory");
@@ -683,6 +701,26 @@ mod tests {
         let text = state_json(&state);
         let back: State = serde_json::from_str(&text).unwrap();
         assert_eq!(back, state);
+        // The key follows the text: the same after a round trip, another for another scale
+        // of an equal figure, or another count.
+        assert_eq!(key(&back), key(&state));
+        fn form(s: &mut State) -> &mut FormState {
+            let d = s.districts.get_mut("qu").unwrap();
+            d.departments
+                .get_mut("甲")
+                .unwrap()
+                .forms
+                .get_mut(&2020)
+                .unwrap()
+        }
+        let mut other = state.clone();
+        form(&mut other).expenditure = Some("286.410".parse().unwrap());
+        assert_eq!(other, state, "equal decimals");
+        assert_ne!(state_json(&other), text);
+        assert_ne!(key(&other), key(&state));
+        let mut other = state.clone();
+        form(&mut other).indicators = 12;
+        assert_ne!(key(&other), key(&state));
     }
 
     #[test]

@@ -125,6 +125,35 @@ fn a_file_written_in_pieces_is_the_file_written_whole() {
     assert_eq!(read(&a.join("d/district.json")), "{}\n");
 }
 
+/// `replace_with` makes its file once, straight into the site (`write_with` makes a published
+/// file into a digest first), and records it as `write_with` does.
+#[test]
+fn a_replaced_file_is_made_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    let manifest = published(&out);
+    let made = std::sync::atomic::AtomicUsize::new(0);
+    let produce = |w: &mut dyn std::io::Write| {
+        made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        w.write_all(b"changes")
+    };
+    let w = Writer::update(&out, manifest.clone()).unwrap();
+    assert!(!w.keep("index.html", 8));
+    w.replace_with("index.html", 8, produce).unwrap();
+    w.write_with("a/one.html", 9, produce).unwrap();
+    let (stats, after) = w.commit().unwrap();
+    assert_eq!(
+        made.into_inner(),
+        3,
+        "once replaced, twice written with a check"
+    );
+    assert_eq!(stats.changed, 3, "two written, b/two.html removed");
+    assert_eq!(read(&out.join("index.html")), "changes");
+    assert_eq!(after["index.html"].key, 8);
+    assert_eq!(after["index.html"].digest, digest(b"changes"));
+    assert_eq!(after["index.html"].digest, after["a/one.html"].digest);
+}
+
 /// Bytes are compared, not only sizes: a page whose text changed but not its length (a
 /// figure `12.5` → `13.5`) is written again, by `write` and by `write_with`.
 #[test]
