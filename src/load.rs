@@ -13,7 +13,6 @@ use crate::model::identity::Aliases;
 use crate::rules;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// Everything a run learnt about its inputs.
@@ -173,6 +172,8 @@ pub struct Remembered {
     /// Its file's times were too close to the run's start to be trusted (`files::is_racy`).
     racy: bool,
     diagnostics: Vec<Diagnostic>,
+    /// Where its record was among the last run's (`Previous`), when it was reused.
+    from: Option<usize>,
 }
 
 impl Remembered {
@@ -211,6 +212,7 @@ impl Remembered {
                     facts: &o.facts,
                     evaluation: &o.evaluation,
                     diagnostics: &r.diagnostics,
+                    from: r.from,
                 })
             })
             .collect()
@@ -230,6 +232,9 @@ pub struct RecordRef<'a> {
     #[serde(serialize_with = "evaluation_as_json::serialize_ref")]
     pub evaluation: &'a Option<Box<crate::model::self_evaluation::Evaluation>>,
     pub diagnostics: &'a [Diagnostic],
+    /// Where the record was among the last run's, reused as it was (`cache::Reused`).
+    #[serde(skip)]
+    pub from: Option<usize>,
 }
 
 /// A record's self-evaluation as JSON text inside the cache's own format.
@@ -267,8 +272,47 @@ mod evaluation_as_json {
     }
 }
 
-/// An earlier run's records by display name, each file's taken by the run that reuses them.
-pub type Previous = BTreeMap<String, std::sync::Mutex<Vec<Box<Record>>>>;
+/// An earlier run's records in their order (by display name, then sheet, as a run saves
+/// them), each taken by the file that reuses it, with its place among them (`cache::Reused`).
+/// Looked up by binary search: a map of them cost a copy of every name, in the serial part of
+/// every rebuild.
+#[derive(Debug, Default)]
+pub struct Previous(Vec<PreviousRecord>);
+
+#[derive(Debug)]
+struct PreviousRecord {
+    /// The record's display name, moved out of it (a reused record's outcome names its file).
+    display: String,
+    at: usize,
+    record: std::sync::Mutex<Option<Box<Record>>>,
+}
+
+impl Previous {
+    pub fn new(records: Vec<Box<Record>>) -> Previous {
+        let mut list: Vec<PreviousRecord> = records
+            .into_iter()
+            .enumerate()
+            .map(|(at, mut r)| PreviousRecord {
+                display: std::mem::take(&mut r.display),
+                at,
+                record: std::sync::Mutex::new(Some(r)),
+            })
+            .collect();
+        // In order as saved; a cache that says otherwise is put in order (stably: a
+        // workbook's sheets stay in theirs).
+        if !list.is_sorted_by(|a, b| a.display <= b.display) {
+            list.sort_by(|a, b| a.display.cmp(&b.display));
+        }
+        Previous(list)
+    }
+
+    /// The records of one file (a workbook has one per declaration sheet).
+    fn of(&self, display: &str) -> &[PreviousRecord] {
+        let start = self.0.partition_point(|r| r.display.as_str() < display);
+        let len = self.0[start..].partition_point(|r| r.display == display);
+        &self.0[start..start + len]
+    }
+}
 
 /// How a run loads its files.
 #[derive(Debug, Clone, Copy)]
@@ -310,8 +354,8 @@ pub fn load_files(
     let keep = files.len() <= load.keep_up_to;
     let read = std::sync::atomic::AtomicUsize::new(0);
     // Each outcome with the change it was read at and whether its file was racy then, and
-    // whether it was read now (not reused).
-    let mut read_outcomes: Vec<(FileOutcome, (u64, bool), bool)> = files
+    // where its record was among the last run's, reused (None: read now).
+    let mut read_outcomes: Vec<(FileOutcome, (u64, bool), Option<usize>)> = files
         .par_iter()
         .enumerate()
         .flat_map_iter(|(i, file)| {
@@ -327,7 +371,7 @@ pub fn load_files(
             if let Some(reused) = reuse(file, stat.as_ref(), change, load) {
                 return reused
                     .into_iter()
-                    .map(|(o, c)| (o, (c, racy), false))
+                    .map(|(o, c, at)| (o, (c, racy), Some(at)))
                     .collect::<Vec<_>>();
             }
             read.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -340,7 +384,7 @@ pub fn load_files(
             }
             outcomes
                 .into_iter()
-                .map(|o| (o, (change, racy), true))
+                .map(|o| (o, (change, racy), None))
                 .collect()
         })
         .collect();
@@ -351,7 +395,7 @@ pub fn load_files(
     // Taken apart in place (`unzip` made a second vector of every outcome, 25 MB at 60,000
     // forms, while the first was still held).
     let changes: Vec<(u64, bool)> = read_outcomes.iter().map(|(_, c, _)| *c).collect();
-    let fresh: Vec<bool> = read_outcomes.iter().map(|(.., f)| *f).collect();
+    let origins: Vec<Option<usize>> = read_outcomes.iter().map(|(.., at)| *at).collect();
     let mut outcomes: Vec<FileOutcome> = read_outcomes.into_iter().map(|(o, ..)| o).collect();
     // What the cache needs beyond each outcome: the change it was read at and its findings
     // before the cross-file rules. Its facts and self-evaluation stay in the outcome and are
@@ -360,18 +404,21 @@ pub fn load_files(
     let records = outcomes
         .iter()
         .zip(&changes)
+        .zip(&origins)
         .enumerate()
         .filter(|_| load.records)
-        .filter(|(_, (o, _))| o.stamp.is_some())
-        .map(|(outcome, (o, &(change, racy)))| Remembered {
+        .filter(|(_, ((o, _), _))| o.stamp.is_some())
+        .map(|(outcome, ((o, &(change, racy)), &from))| Remembered {
             outcome,
             change,
             racy,
             diagnostics: o.diagnostics.clone(),
+            from,
         })
         .collect();
     cross_validate(&mut outcomes, load.aliases);
-    for (o, fresh) in outcomes.iter_mut().zip(fresh) {
+    for (o, from) in outcomes.iter_mut().zip(origins) {
+        let fresh = from.is_none();
         annotate(o);
         diagnostic::sort(&mut o.diagnostics);
         // The facts are kept to the end of a build; made on the reading threads, they sat
@@ -411,23 +458,30 @@ fn reuse(
     stat: Option<&crate::files::Stat>,
     change: u64,
     load: &LoadOptions<'_>,
-) -> Option<Vec<(FileOutcome, u64)>> {
-    let (previous, stat) = (load.previous?.get(&file.display)?, stat?);
-    let mut previous = previous.lock().ok()?;
+) -> Option<Vec<(FileOutcome, u64, usize)>> {
+    let (previous, stat) = (load.previous?.of(&file.display), stat?);
+    let mut taken = previous
+        .iter()
+        .map(|p| p.record.lock().ok())
+        .collect::<Option<Vec<_>>>()?;
     let stamp = stat.stamp;
     // A workbook has a record per declaration sheet; all are of the same bytes.
-    let same = !previous.is_empty()
-        && previous
-            .iter()
-            .all(|r| r.stamp == stamp && r.change == change);
+    let same = !taken.is_empty()
+        && taken.iter().all(|r| {
+            r.as_ref()
+                .is_some_and(|r| r.stamp == stamp && r.change == change)
+        });
     let trusted = same
         && (!stat.is_racy(load.previous_started)
-            || std::fs::read(&file.path)
-                .is_ok_and(|b| crate::hash::digest(&b) == previous[0].digest));
+            || std::fs::read(&file.path).is_ok_and(|b| {
+                Some(crate::hash::digest(&b)) == taken[0].as_ref().map(|r| r.digest)
+            }));
     trusted.then(|| {
-        std::mem::take(&mut *previous)
-            .into_iter()
-            .map(|r| {
+        taken
+            .iter_mut()
+            .zip(previous)
+            .filter_map(|(r, p)| Some((r.take()?, p.at)))
+            .map(|(r, at)| {
                 let r = *r;
                 let outcome = FileOutcome {
                     file: file.clone(),
@@ -439,7 +493,7 @@ fn reuse(
                     stamp: Some(r.stamp),
                     digest: r.digest,
                 };
-                (outcome, change)
+                (outcome, change, at)
             })
             .collect()
     })
@@ -531,6 +585,45 @@ fn annotate(outcome: &mut FileOutcome) {
 #[cfg(test)]
 mod record_tests {
     use super::*;
+
+    /// The last run's records are found by their file's name (a workbook's all, in sheet
+    /// order), with their places, whatever order the cache held them in.
+    #[test]
+    fn previous_records_are_found_by_name_with_their_places() {
+        let record = |display: &str, sheet: &str| {
+            Box::new(Record {
+                display: display.into(),
+                sheet: Some(sheet.into()),
+                stamp: crate::files::Stamp {
+                    size: 1,
+                    modified: 2,
+                },
+                change: 3,
+                digest: 4,
+                facts: None,
+                evaluation: None,
+                diagnostics: Vec::new(),
+            })
+        };
+        let previous = Previous::new(vec![
+            record("b.txt", ""),
+            record("a.xlsx", "表1"),
+            record("a.xlsx", "表2"),
+            record("c.txt", ""),
+        ]);
+        let found = |name: &str| -> Vec<(usize, String)> {
+            (previous.of(name).iter())
+                .map(|p| {
+                    let r = p.record.lock().unwrap();
+                    (p.at, r.as_ref().unwrap().sheet.clone().unwrap())
+                })
+                .collect()
+        };
+        assert_eq!(found("a.xlsx"), [(1, "表1".into()), (2, "表2".into())]);
+        assert_eq!(found("b.txt"), [(0, String::new())]);
+        assert_eq!(found("c.txt"), [(3, String::new())]);
+        assert!(found("a.txt").is_empty() && found("d.txt").is_empty());
+    }
 
     /// Options of a run that keeps no declaration, reuses nothing and returns its records,
     /// started at `started`.

@@ -245,6 +245,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
     }
     let mut outcome = BuildOutcome::of(&model, batch.files_read);
     let remembered = crate::load::Remembered::records(&batch, &records);
+    // Closed once the save has begun: the finished cache file replaces it.
+    let laid = recalled.laid.take();
     let (site, saving) = if options.strict && batch.exit_code(true) != 0 {
         // Refused: the site stays as the last build left it, and so do its manifest, the
         // departments it lists and where its `data/district.json` holds them.
@@ -253,7 +255,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
             departments: before.unwrap_or_else(listed),
             pieces: recalled.pieces.take().unwrap_or_default(),
         };
-        (site, recalled.begin_save(&remembered))
+        (site, recalled.begin_save(&remembered, laid))
     } else {
         let inputs = jobs::Inputs {
             batch: &batch,
@@ -271,7 +273,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
                 let previous = manifest.zip(survey);
                 jobs::publish(&inputs, &options.output, previous, options.progress)
             },
-            || recalled.begin_save(&remembered),
+            || recalled.begin_save(&remembered, laid),
         );
         let done = done?;
         outcome.written = Some(done.stats);
@@ -352,7 +354,13 @@ struct Recollection {
     published_departments: Option<usize>,
     /// Where that file holds each department's object (`dataset::Pieces`), alike.
     pieces: Option<dataset::Pieces>,
+    /// The last cache file, open, and where its record blocks lie in it, when its records
+    /// serve this build: the save copies those it would only make again (`cache::Reused`).
+    laid: Option<Laid>,
 }
+
+/// A cache file, open, and where its record blocks lie in it.
+type Laid = (std::sync::Arc<std::fs::File>, Vec<cache::Block>);
 
 /// Each input file's `stat` (`cache::stat_inputs`), in the files' order, when the build has a
 /// cache.
@@ -391,6 +399,7 @@ impl Recollection {
             started,
             published_departments: None,
             pieces: None,
+            laid: None,
         }
     }
 
@@ -425,12 +434,8 @@ impl Recollection {
         }
         match self.previous.take() {
             Some(state) if state.tool == self.tool => {
-                let mut records = crate::load::Previous::new();
-                for r in state.records {
-                    if let Ok(file) = records.entry(r.display.clone()).or_default().get_mut() {
-                        file.push(r);
-                    }
-                }
+                let records = crate::load::Previous::new(state.records.list);
+                self.laid = state.file.map(|file| (file, state.records.blocks));
                 let manifest = state
                     .manifest
                     .filter(|_| state.site == self.site_key && options.output.is_dir());
@@ -441,7 +446,11 @@ impl Recollection {
     }
 
     /// Starts saving this run's state to the cache, with `records` (`cache::Cache::begin`).
-    fn begin_save(&self, records: &[crate::load::RecordRef<'_>]) -> Option<cache::Saving> {
+    fn begin_save(
+        &self,
+        records: &[crate::load::RecordRef<'_>],
+        laid: Option<Laid>,
+    ) -> Option<cache::Saving> {
         let (cache, inputs) = (self.cache.as_ref()?, self.fingerprint?);
         let head = cache::Head {
             inputs,
@@ -449,7 +458,13 @@ impl Recollection {
             tool: self.tool,
             site: self.site_key,
         };
-        cache.begin(&head, records)
+        let origins: Vec<Option<usize>> = records.iter().map(|r| r.from).collect();
+        let reused = laid.as_ref().map(|(file, blocks)| cache::Reused {
+            file,
+            blocks,
+            origins: &origins,
+        });
+        cache.begin(&head, records, reused.as_ref())
     }
 }
 
