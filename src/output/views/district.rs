@@ -3,6 +3,8 @@
 //! ranking and structure charts.
 
 use super::*;
+use crate::format::compact;
+use compact_str::{format_compact, CompactString};
 
 /// What a year's district totals leave out: departments whose layout has no income block
 /// (Fujian) or no money at all (Hunan), and forms withheld for errors. `None` when nothing is
@@ -154,25 +156,25 @@ pub struct YearRow {
     pub filed: bool,
     /// Its form of the year was withheld for errors (filed, not published).
     pub withheld: bool,
-    pub income: String,
-    pub income_sort: String,
-    pub expenditure: String,
-    pub expenditure_sort: String,
-    pub basic_share: String,
-    pub basic_share_sort: String,
-    pub project_share: String,
-    pub project_share_sort: String,
-    pub fiscal_dependence: String,
-    pub fiscal_dependence_sort: String,
-    pub growth: String,
-    pub growth_sort: String,
-    pub execution: String,
-    pub execution_sort: String,
+    pub income: CompactString,
+    pub income_sort: CompactString,
+    pub expenditure: CompactString,
+    pub expenditure_sort: CompactString,
+    pub basic_share: CompactString,
+    pub basic_share_sort: CompactString,
+    pub project_share: CompactString,
+    pub project_share_sort: CompactString,
+    pub fiscal_dependence: CompactString,
+    pub fiscal_dependence_sort: CompactString,
+    pub growth: CompactString,
+    pub growth_sort: CompactString,
+    pub execution: CompactString,
+    pub execution_sort: CompactString,
     pub indicators: usize,
-    pub score: String,
-    pub score_sort: String,
+    pub score: CompactString,
+    pub score_sort: CompactString,
     pub warnings: usize,
-    pub status: String,
+    pub status: CompactString,
 }
 
 /// A district's departments in one year, largest budget first (departments without a budget
@@ -217,14 +219,17 @@ fn year_rows_upto(
             let warnings = r.warnings();
             let withheld = r.form.is_none() && d.is_withheld(&r.department.key, year);
             let status = match (r.form, warnings) {
-                (None, _) if withheld => WITHHELD.to_owned(),
-                (None, _) => format!("未报送{year}年度"),
-                (Some(_), 0) => "通过".to_owned(),
-                (Some(_), n) => format!("{n} 条提示"),
+                (None, _) if withheld => WITHHELD.into(),
+                (None, _) => format_compact!("未报送{year}年度"),
+                (Some(_), 0) => "通过".into(),
+                (Some(_), n) => format_compact!("{n} 条提示"),
             };
-            let pair = |v: Option<Decimal>, f: fn(Option<Decimal>) -> String| (f(v), plain(v));
+            let pair = |v: Option<Decimal>, f: fn(Option<Decimal>) -> CompactString| {
+                (f(v), compact::plain(v))
+            };
             let has_income = r.form.is_some_and(|f| f.facts.has_income);
             let income_budget = budget.filter(|_| has_income);
+            let (money, percent) = (compact::money, compact::percent);
             let (income, income_sort) = pair(income_budget.map(|b| b.income_total), money);
             let (expenditure, expenditure_sort) = pair(budget.map(|b| b.expenditure_total), money);
             let (basic_share, basic_share_sort) = pair(y.and_then(|y| y.basic_share), percent);
@@ -234,7 +239,7 @@ fn year_rows_upto(
                 pair(y.and_then(|y| y.fiscal_dependence), percent);
             let (growth, growth_sort) = pair(y.and_then(|y| y.budget_growth), percent);
             let (execution, execution_sort) = pair(y.and_then(|y| y.execution), percent);
-            let (score, score_sort) = pair(r.quality.map(|q| q.score), score_text);
+            let (score, score_sort) = pair(r.quality.map(|q| q.score), score_cell);
             YearRow {
                 name: r.department.name.clone(),
                 href: super::department_href(root, d, r.department),
@@ -296,7 +301,7 @@ fn withheld_rows_where(
     listed
         .into_iter()
         .map(|w| {
-            let none = || (money(None), plain(None));
+            let none = || (compact::money(None), compact::plain(None));
             let ((income, income_sort), (expenditure, expenditure_sort)) = (none(), none());
             let ((basic_share, basic_share_sort), (project_share, project_share_sort)) =
                 (none(), none());
@@ -324,17 +329,25 @@ fn withheld_rows_where(
                 execution,
                 execution_sort,
                 indicators: 0,
-                score: score_text(None),
-                score_sort: String::new(),
+                score: score_cell(None),
+                score_sort: CompactString::default(),
                 warnings: 0,
                 status: if w.year == year {
-                    WITHHELD.to_owned()
+                    WITHHELD.into()
                 } else {
-                    format!("{}年度{WITHHELD}", w.year)
+                    format_compact!("{}年度{WITHHELD}", w.year)
                 },
             }
         })
         .collect()
+}
+
+/// `score_text` in a table's cell.
+fn score_cell(v: Option<Decimal>) -> CompactString {
+    v.map_or_else(
+        || "—".into(),
+        |s| format_compact!("{:.1}", crate::format::round(s, 1)),
+    )
 }
 
 /// A quality score for people: one decimal.
