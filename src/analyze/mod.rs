@@ -15,6 +15,7 @@ use crate::load::{Batch, Kept};
 use crate::model::amounts::{Amounts, Series, YearPoint};
 use crate::model::facts::Facts;
 use crate::model::Declaration;
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -280,6 +281,16 @@ fn district_folder(file: &FileOutcome, input: &Path) -> String {
     }
 }
 
+/// One outcome's part of the site model that depends on it alone (`analyze`).
+struct Prepared<'a> {
+    district: String,
+    errors: Vec<&'a Diagnostic>,
+    /// Its department's key (`Aliases::key`), when it names one.
+    key: Option<String>,
+    /// Its findings' place on the report, when it is published.
+    report_href: Option<String>,
+}
+
 pub fn analyze<'a>(batch: &'a Batch, input: &Path, config: &SiteConfig) -> SiteModel<'a> {
     let aliases = config.aliases();
     let report_groups = report::groups(batch);
@@ -288,14 +299,57 @@ pub fn analyze<'a>(batch: &'a Batch, input: &Path, config: &SiteConfig) -> SiteM
     // district folder → department key → forms
     let mut grouped: BTreeMap<String, BTreeMap<String, Vec<Form<'a>>>> = BTreeMap::new();
     let mut evaluations = self_eval::Evaluations::default();
-    for (index, outcome) in batch.files.iter().enumerate() {
-        let errors: Vec<&Diagnostic> = outcome
-            .diagnostics
-            .iter()
-            .filter(|d| d.is_error())
-            .collect();
-        if let Some(evaluation) = &outcome.evaluation {
+    // What each outcome needs that depends on it alone (its folder, findings, department
+    // key, link on the report), in parallel: made in the loop below, they were most of a
+    // serial step of every build (102 ms of a rebuild at 20,000 departments).
+    let prepared: Vec<Prepared<'a>> = batch
+        .files
+        .par_iter()
+        .map(|outcome| {
+            let errors: Vec<&Diagnostic> = outcome
+                .diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .collect();
             let district = district_folder(outcome, input);
+            if outcome.evaluation.is_some() {
+                return Prepared {
+                    district,
+                    errors,
+                    key: None,
+                    report_href: None,
+                };
+            }
+            let key = outcome
+                .facts
+                .as_ref()
+                .and_then(|f| f.department.as_deref())
+                .map(|n| aliases.key(n))
+                .filter(|k| !k.is_empty());
+            let publishable = errors.is_empty()
+                && key.is_some()
+                && outcome
+                    .facts
+                    .as_ref()
+                    .is_some_and(|f| f.fiscal_year.is_some());
+            let report_href =
+                publishable.then(|| report.href(&outcome.file.display, outcome.sheet.as_deref()));
+            Prepared {
+                district,
+                errors,
+                key,
+                report_href,
+            }
+        })
+        .collect();
+    for (index, (outcome, prepared)) in batch.files.iter().zip(prepared).enumerate() {
+        let Prepared {
+            district,
+            errors,
+            key,
+            report_href,
+        } = prepared;
+        if let Some(evaluation) = &outcome.evaluation {
             if let Some(u) =
                 evaluations.add(outcome, evaluation, district, errors, &aliases, &report)
             {
@@ -303,22 +357,15 @@ pub fn analyze<'a>(batch: &'a Batch, input: &Path, config: &SiteConfig) -> SiteM
             }
             continue;
         }
-        let publishable =
-            outcome
-                .facts
-                .as_ref()
-                .and_then(|d| match (&d.department, d.fiscal_year) {
-                    (Some(name), Some(year))
-                        if errors.is_empty() && !aliases.key(name).is_empty() =>
-                    {
-                        Some((aliases.key(name), year, d))
-                    }
-                    _ => None,
-                });
-        match publishable {
-            Some((key, year, facts)) => {
+        let publishable = outcome
+            .facts
+            .as_ref()
+            .and_then(|f| Some((f.fiscal_year?, f)))
+            .zip(report_href);
+        match (publishable, key) {
+            (Some(((year, facts), report_href)), Some(key)) => {
                 grouped
-                    .entry(district_folder(outcome, input))
+                    .entry(district)
                     .or_default()
                     .entry(key)
                     .or_default()
@@ -329,19 +376,14 @@ pub fn analyze<'a>(batch: &'a Batch, input: &Path, config: &SiteConfig) -> SiteM
                         source: outcome,
                         outcome: index,
                         notes: outcome.diagnostics.iter().collect(),
-                        report_href: report.href(&outcome.file.display, outcome.sheet.as_deref()),
+                        report_href,
                     });
             }
-            None => unpublished.push(Unpublished {
+            (_, key) => unpublished.push(Unpublished {
                 file: &outcome.file.display,
                 errors,
-                district: district_folder(outcome, input),
-                department: outcome
-                    .facts
-                    .as_ref()
-                    .and_then(|f| f.department.as_deref())
-                    .map(|n| aliases.key(n))
-                    .filter(|k| !k.is_empty()),
+                district,
+                department: key,
                 year: outcome.facts.as_ref().and_then(|f| f.fiscal_year),
                 name: outcome.facts.as_ref().and_then(|f| f.department.as_deref()),
                 sheet: outcome.sheet.as_deref(),
