@@ -653,6 +653,25 @@ impl Drop for Saving {
 mod tests {
     use super::*;
 
+    /// The tail of a state with nothing published.
+    fn empty_tail() -> Tail<'static> {
+        static PIECES: crate::output::dataset::Pieces = crate::output::dataset::Pieces {
+            list_start: 0,
+            entries: Vec::new(),
+        };
+        Tail {
+            racy: &[],
+            manifest: None,
+            districts: 0,
+            departments: 0,
+            published_forms: 0,
+            unpublished_files: 0,
+            diagnostics: &[],
+            published_departments: 0,
+            pieces: &PIECES,
+        }
+    }
+
     fn record(display: &str, size: u64) -> Record {
         Record {
             display: display.into(),
@@ -779,17 +798,7 @@ mod tests {
         assert!(!cache.file().with_extension("bin.tmp").exists());
         assert_eq!(cache.load().unwrap().inputs, 1);
         let saving = cache.begin(&head, &Vec::<Record>::new(), None).unwrap();
-        saving.finish(&Tail {
-            racy: &[],
-            manifest: None,
-            districts: 0,
-            departments: 0,
-            published_forms: 0,
-            unpublished_files: 0,
-            diagnostics: &[],
-            published_departments: 0,
-            pieces: &Default::default(),
-        });
+        saving.finish(&empty_tail());
         assert_eq!(cache.load().unwrap().inputs, 9);
         assert!(!cache.file().with_extension("bin.tmp").exists());
     }
@@ -842,17 +851,7 @@ mod tests {
             tool: 4,
             site: 5,
         };
-        let tail = Tail {
-            racy: &[],
-            manifest: None,
-            districts: 0,
-            departments: 0,
-            published_forms: 0,
-            unpublished_files: 0,
-            diagnostics: &[],
-            published_departments: 0,
-            pieces: &Default::default(),
-        };
+        let tail = empty_tail();
         let n = 2 * blocks::BLOCK + 44;
         let old: Vec<Record> = (0..n).map(|i| record(&format!("{i:04}.txt"), 1)).collect();
         cache.begin(&head, &old, None).unwrap().finish(&tail);
