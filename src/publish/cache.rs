@@ -11,8 +11,10 @@
 //! compared (`State::racy`). Anything that differs means a rebuild, so a cached result can
 //! never differ from a clean build's.
 //!
-//! The cache file carries a checksum of its body: a file that was cut short, flipped on
-//! disk or written by another version is treated as absent (a full build), never trusted.
+//! The cache file carries a checksum of its body (each block of records counted by its own
+//! digest, so that a save copies unchanged blocks from the last file unread, `Reused`): a
+//! file that was cut short, flipped on disk or written by another version is treated as
+//! absent (a full build), never trusted.
 
 use crate::diagnostic::Diagnostic;
 use crate::files::{Stamp, Stat};
