@@ -262,6 +262,40 @@ fn a_changed_form_rereads_one_file_and_renders_one_department() {
     assert_same_as_clean(d, "after touching a form");
 }
 
+/// More forms than a block of the cache's records (128, `cache::blocks::BLOCK`): a build
+/// after one changed form copies the other block from the last cache file unread, and the
+/// next build trusts the file so saved (one form read again, not all 130; a wrong checksum
+/// would make it read every form). Each build is a clean build's site.
+#[test]
+fn a_cache_saved_with_copied_blocks_serves_the_next_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let n = 130;
+    for i in 0..n {
+        let name = format!("示例区单位{i:03}");
+        let p = write_sample(d, &format!("submissions/x/f{i:03}-2020.txt"), Some(&name));
+        set_mtime(&p, 0);
+    }
+    assert_eq!(work_done(d), (n, n), "the first build does everything");
+    let edit = |i: usize, time: i64| {
+        let p = d.join(format!("submissions/x/f{i:03}-2020.txt"));
+        let text = std::fs::read_to_string(&p).unwrap();
+        std::fs::write(&p, text.replacen("提高", "提升", 1)).unwrap();
+        set_mtime(&p, time);
+    };
+    // The second block changes; the first is copied.
+    edit(129, 10);
+    assert_eq!(work_done(d), (1, 1));
+    assert_same_as_clean(d, "after a change in the second block");
+    // The first block changes; the second is copied from a file whose first was copied.
+    edit(0, 20);
+    assert_eq!(work_done(d), (1, 1), "the last cache file is trusted");
+    assert_same_as_clean(d, "after a change in the first block");
+    edit(64, 30);
+    assert_eq!(work_done(d), (1, 1), "and the one before it");
+    assert_same_as_clean(d, "after another change in the first block");
+}
+
 /// A self-evaluation's pages are keyed by its bytes, not by what was read from them: a
 /// change of the same size and another time is read again, its department's page and the
 /// search index say the new result, and the rest of the site is kept.
