@@ -135,18 +135,19 @@ fn base36(mut v: u32) -> String {
 /// neither a separator nor outside the Basic Multilingual Plane, as the page reads UTF-16),
 /// the last character alone (so a one-character query finds it at the end of a text too),
 /// and the whole text as `x` (its hash; a query term that is a whole name ranks it first).
-fn tokens_of(text: &str, pairs: &mut BTreeSet<Pair>, whole: &mut BTreeSet<String>) {
+/// Pairs are pushed as found, repeats and all (`tokens_of_record` sorts them once).
+fn tokens_of(text: &str, pairs: &mut Vec<Pair>, whole: &mut BTreeSet<String>) {
     let low = lower(text);
     let chars: Vec<char> = low.chars().collect();
     let ok = |c: char| !separator(c) && (c as u32) < 0x1_0000;
     for w in chars.windows(2) {
         if ok(w[0]) && ok(w[1]) {
-            pairs.insert((w[0], Some(w[1])));
+            pairs.push((w[0], Some(w[1])));
         }
     }
     if let Some(&c) = chars.last() {
         if ok(c) {
-            pairs.insert((c, None));
+            pairs.push((c, None));
         }
     }
     if !low.is_empty() && chars.iter().all(|&c| ok(c)) {
@@ -231,7 +232,8 @@ const BLOCK: usize = 64 * RECORDS_PER_BUNDLE;
 /// What one department adds to the index's lists: its pair tokens, whole texts, filter keys
 /// and years.
 struct DepartmentTokens {
-    pairs: BTreeSet<Pair>,
+    /// Sorted, without repeats.
+    pairs: Vec<Pair>,
     whole: BTreeSet<String>,
     filters: BTreeSet<String>,
     years: BTreeSet<i32>,
@@ -260,68 +262,23 @@ pub fn write_district_index_in<E: Send>(
     put: impl Fn(&str, &str) -> Result<(), E> + Sync,
 ) -> Result<(), E> {
     let block = block.max(1).next_multiple_of(RECORDS_PER_BUNDLE);
-    let (texts, l1) = texts_of(d);
-    let vocab = texts
-        .par_iter()
-        .fold(BTreeSet::new, |mut v, t| {
-            words_of(t, &mut v);
-            v
-        })
-        .reduce(BTreeSet::new, |mut a, b| {
-            a.extend(b);
-            a
-        });
-    drop(texts);
+    let l1 = level1_of(d);
     let n = d.departments.len();
     let slug = &d.slug;
     let folder = index_folder(d);
     let slug_json = json(slug);
-    // Each token's departments, numbered in order (so each list comes sorted).
-    let mut pairs: std::collections::BTreeMap<Pair, IdList> = Default::default();
-    let mut whole: std::collections::BTreeMap<String, IdList> = Default::default();
-    let mut filters: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
-    let mut years: std::collections::BTreeMap<i32, Vec<usize>> = Default::default();
-    for (b, deps) in d.departments.chunks(block).enumerate() {
-        let first = b * block;
-        let made: Vec<Vec<DepartmentTokens>> = deps
-            .par_chunks(RECORDS_PER_BUNDLE)
-            .enumerate()
-            .map(|(k, deps)| {
-                let at = first + k * RECORDS_PER_BUNDLE;
-                let mut bundle = String::new();
-                let mut tokens = Vec::with_capacity(deps.len());
-                for (j, dep) in deps.iter().enumerate() {
-                    let i = at + j;
-                    let record: Record<'_> = (
-                        dep.name.as_str(),
-                        views::department_page(d, dep),
-                        docs_of(i, dep, &l1),
-                    );
-                    let part = format!("BudgetSearch.part({slug_json},{i},{});\n", json(&record));
-                    put(&format!("{folder}d{i}.js"), &part)?;
-                    bundle.push_str(&part);
-                    tokens.push(tokens_of_record(&record));
-                }
-                put(&format!("{folder}b{}.js", at / RECORDS_PER_BUNDLE), &bundle)?;
-                Ok(tokens)
-            })
-            .collect::<Result<_, E>>()?;
-        for (j, t) in made.into_iter().flatten().enumerate() {
-            let id = first + j;
-            for p in t.pairs {
-                pairs.entry(p).or_default().push(id);
-            }
-            for w in t.whole {
-                whole.entry(w).or_default().push(id);
-            }
-            for k in t.filters {
-                filters.entry(k).or_default().push(id);
-            }
-            for y in t.years {
-                years.entry(y).or_default().push(id);
-            }
-        }
-    }
+    // The vocabulary (jieba's dictionary loaded first: ~90 ms on one thread) beside the
+    // records and their tokens, which need no dictionary.
+    let (vocab, lists) = rayon::join(
+        || vocabulary(d),
+        || records(d, block, &l1, &folder, &slug_json, &put),
+    );
+    let Lists {
+        pairs,
+        whole,
+        filters,
+        years,
+    } = lists?;
     // Words and pairs go to a chunk by their first character; a character with more than
     // a chunk's worth is split by the first two characters (`示` → `示例`, `示范`, …).
     let mut size_of: std::collections::BTreeMap<char, usize> = Default::default();
@@ -455,12 +412,102 @@ pub fn write_district_index_in<E: Send>(
     )
 }
 
+/// Each token's departments (numbered in order, so each list comes sorted): pairs in their
+/// texts' order, whole texts, filter keys and years.
+struct Lists {
+    pairs: Vec<(Pair, IdList)>,
+    whole: std::collections::BTreeMap<String, IdList>,
+    filters: std::collections::BTreeMap<String, Vec<usize>>,
+    years: std::collections::BTreeMap<i32, Vec<usize>>,
+}
+
+/// The district's vocabulary: the words of its texts (`words_of`).
+fn vocabulary(d: &District<'_>) -> BTreeSet<String> {
+    texts_of(d)
+        .par_iter()
+        .fold(BTreeSet::new, |mut v, t| {
+            words_of(t, &mut v);
+            v
+        })
+        .reduce(BTreeSet::new, |mut a, b| {
+            a.extend(b);
+            a
+        })
+}
+
+/// Writes the district's department records (`d<n>.js`, `b<n>.js`) a block at a time, and
+/// gives what they add to the lists.
+fn records<E: Send>(
+    d: &District<'_>,
+    block: usize,
+    l1: &[&str],
+    folder: &str,
+    slug_json: &str,
+    put: &(impl Fn(&str, &str) -> Result<(), E> + Sync),
+) -> Result<Lists, E> {
+    // A hash map while every department adds its pairs (millions of insertions at 2,000
+    // departments), sorted once at the end.
+    let mut pairs: rustc_hash::FxHashMap<Pair, IdList> = Default::default();
+    let mut whole: std::collections::BTreeMap<String, IdList> = Default::default();
+    let mut filters: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
+    let mut years: std::collections::BTreeMap<i32, Vec<usize>> = Default::default();
+    for (b, deps) in d.departments.chunks(block).enumerate() {
+        let first = b * block;
+        let made: Vec<Vec<DepartmentTokens>> = deps
+            .par_chunks(RECORDS_PER_BUNDLE)
+            .enumerate()
+            .map(|(k, deps)| {
+                let at = first + k * RECORDS_PER_BUNDLE;
+                let mut bundle = String::new();
+                let mut tokens = Vec::with_capacity(deps.len());
+                for (j, dep) in deps.iter().enumerate() {
+                    let i = at + j;
+                    let record: Record<'_> = (
+                        dep.name.as_str(),
+                        views::department_page(d, dep),
+                        docs_of(i, dep, l1),
+                    );
+                    let part = format!("BudgetSearch.part({slug_json},{i},{});\n", json(&record));
+                    put(&format!("{folder}d{i}.js"), &part)?;
+                    bundle.push_str(&part);
+                    tokens.push(tokens_of_record(&record));
+                }
+                put(&format!("{folder}b{}.js", at / RECORDS_PER_BUNDLE), &bundle)?;
+                Ok(tokens)
+            })
+            .collect::<Result<_, E>>()?;
+        for (j, t) in made.into_iter().flatten().enumerate() {
+            let id = first + j;
+            for p in t.pairs {
+                pairs.entry(p).or_default().push(id);
+            }
+            for w in t.whole {
+                whole.entry(w).or_default().push(id);
+            }
+            for k in t.filters {
+                filters.entry(k).or_default().push(id);
+            }
+            for y in t.years {
+                years.entry(y).or_default().push(id);
+            }
+        }
+    }
+    let mut pairs: Vec<(Pair, IdList)> = pairs.into_iter().collect();
+    pairs.sort_unstable_by_key(|&(p, _)| p);
+    Ok(Lists {
+        pairs,
+        whole,
+        filters,
+        years,
+    })
+}
+
 /// What a department's record adds to the lists: the tokens of its name and of every doc's
 /// title and lines, the filters it falls under and the years of its docs.
 fn tokens_of_record<'r>(record: &'r Record<'_>) -> DepartmentTokens {
     let (name, _, docs) = record;
     let mut t = DepartmentTokens {
-        pairs: BTreeSet::new(),
+        pairs: Vec::new(),
         whole: BTreeSet::new(),
         filters: BTreeSet::new(),
         years: BTreeSet::new(),
@@ -481,6 +528,10 @@ fn tokens_of_record<'r>(record: &'r Record<'_>) -> DepartmentTokens {
             tokens(l.2);
         }
     }
+    // One sort of a department's few thousand pairs, not a tree insertion each (the index's
+    // largest cost after jieba's dictionary).
+    t.pairs.sort_unstable();
+    t.pairs.dedup();
     for doc in docs {
         t.years.insert(doc.1);
         for l in &doc.4 {
@@ -503,8 +554,7 @@ fn json<T: Serialize + ?Sized>(v: &T) -> String {
 
 /// The district's distinct texts that hold Chinese (to segment into its vocabulary; names
 /// and targets repeat across its forms), and its level-1 categories, sorted.
-fn texts_of<'d>(d: &'d District<'_>) -> (Vec<&'d str>, Vec<&'d str>) {
-    let mut l1: BTreeSet<&str> = BTreeSet::new();
+fn texts_of<'d>(d: &'d District<'_>) -> Vec<&'d str> {
     let mut texts: BTreeSet<&str> = BTreeSet::new();
     for dep in &d.departments {
         texts.insert(&dep.name);
@@ -514,9 +564,6 @@ fn texts_of<'d>(d: &'d District<'_>) -> (Vec<&'d str>, Vec<&'d str>) {
             for g in t.goals() {
                 texts.insert(g.name);
                 for i in g.indicators() {
-                    if !i.level1.is_empty() {
-                        l1.insert(i.level1);
-                    }
                     texts.insert(i.name);
                     texts.insert(i.target);
                 }
@@ -535,7 +582,20 @@ fn texts_of<'d>(d: &'d District<'_>) -> (Vec<&'d str>, Vec<&'d str>) {
         .into_iter()
         .filter(|t| t.chars().any(is_cjk))
         .collect();
-    (texts, l1.into_iter().collect())
+    texts
+}
+
+/// The district's level-1 categories, sorted: a line names its category by its place here.
+fn level1_of<'d>(d: &'d District<'_>) -> Vec<&'d str> {
+    let mut l1: BTreeSet<&str> = BTreeSet::new();
+    for dep in &d.departments {
+        for f in &dep.forms {
+            for g in f.facts.search.goals() {
+                l1.extend(g.indicators().map(|i| i.level1).filter(|l| !l.is_empty()));
+            }
+        }
+    }
+    l1.into_iter().collect()
 }
 
 /// A department's documents, one per form's overall goals and per goal: what a result shows
