@@ -10,7 +10,9 @@ use crate::files::Stamp;
 use crate::ingest::{self, FileOutcome, IngestError, IngestOptions, SourceFile};
 use crate::model::facts::Facts;
 use crate::model::identity::Aliases;
+use crate::model::Declaration;
 use crate::rules;
+use crate::spill::Place;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -25,6 +27,19 @@ pub struct Batch {
     pub diagnostics: Vec<Diagnostic>,
     /// Files read in this run (the others' outcomes came from an earlier run's records).
     pub files_read: usize,
+    /// The declarations a large run let go, where it wrote them while reading (`Shelved`).
+    pub shelved: Option<Shelved>,
+}
+
+/// The declarations a run too large to keep them (`LoadOptions::keep_up_to`) let go once
+/// their facts were taken, written as compact canonical JSON to a temporary file while they
+/// were read (`spill::Store`): a department's page reads its forms' JSON back (a tenth of
+/// reading and validating a form again) instead of the forms. Each outcome's place, in
+/// `files`' order; none for a form not read this run or where the store failed (read again).
+#[derive(Debug)]
+pub struct Shelved {
+    store: crate::spill::Store,
+    places: Vec<Option<crate::spill::Place>>,
 }
 
 impl Batch {
@@ -34,15 +49,21 @@ impl Batch {
 
     /// Takes the declarations the run kept out of its outcomes (`Kept`).
     pub fn take_kept(&mut self) -> Kept {
+        let shelved = self.shelved.take();
         if self.files.iter().all(|f| f.declaration.is_none()) {
-            return Kept::default();
+            return Kept {
+                shelved,
+                ..Kept::default()
+            };
         }
-        Kept(
-            self.files
+        Kept {
+            memory: self
+                .files
                 .iter_mut()
                 .map(|f| std::sync::Mutex::new(f.declaration.take()))
                 .collect(),
-        )
+            shelved,
+        }
     }
 
     /// How many self-evaluations were read.
@@ -69,15 +90,31 @@ impl Batch {
 /// outcome's index: each is handed once to its department's page and let go when that page is
 /// made, so what they hold falls as the pages are rendered instead of lasting to the build's
 /// end (at 6,000 forms they were ~40 MB of the peak, beside jieba's dictionary).
+/// In a run too large to keep them, the declarations it wrote out instead (`Shelved`).
 #[derive(Debug, Default)]
-pub struct Kept(Vec<std::sync::Mutex<Option<Box<ingest::Loaded>>>>);
+pub struct Kept {
+    memory: Vec<std::sync::Mutex<Option<Box<ingest::Loaded>>>>,
+    shelved: Option<Shelved>,
+}
 
 impl Kept {
     /// The declaration of the batch's outcome `index`, if it was kept and not taken yet.
     pub fn take(&self, index: usize) -> Option<Box<ingest::Loaded>> {
-        let slot = self.0.get(index)?;
+        let slot = self.memory.get(index)?;
         // A page that panicked while holding the lock left nothing half-done in the slot.
         slot.lock().unwrap_or_else(|e| e.into_inner()).take()
+    }
+
+    /// The declaration of the batch's outcome `index` as the run wrote it out (`Shelved`);
+    /// `None` where it was not, or cannot be read back (the caller reads the form again).
+    pub fn shelved(&self, index: usize, file: &str) -> Option<Declaration> {
+        let shelved = self.shelved.as_ref()?;
+        let place = (*shelved.places.get(index)?)?;
+        let bytes = shelved.store.read(place).ok()?;
+        let text = std::str::from_utf8(&bytes).ok()?;
+        ingest::canonical::parse(text, file)
+            .ok()
+            .map(|p| p.declaration)
     }
 }
 
@@ -352,10 +389,14 @@ pub fn load_files(
     // Tests pause here (`sleep`) to change the input while a run reads it.
     fail::fail_point!("load-discovered");
     let keep = files.len() <= load.keep_up_to;
+    // Where no temporary file can be made, the pages read their forms again.
+    let store = (!keep).then(crate::spill::Store::new).and_then(Result::ok);
     let read = std::sync::atomic::AtomicUsize::new(0);
-    // Each outcome with the change it was read at and whether its file was racy then, and
-    // where its record was among the last run's, reused (None: read now).
-    let mut read_outcomes: Vec<(FileOutcome, (u64, bool), Option<usize>)> = files
+    // Each outcome with the change it was read at and whether its file was racy then, where
+    // its record was among the last run's, reused (None: read now), and where its declaration
+    // was shelved.
+    type Read = (FileOutcome, (u64, bool), Option<usize>, Option<Place>);
+    let mut read_outcomes: Vec<Read> = files
         .par_iter()
         .enumerate()
         .flat_map_iter(|(i, file)| {
@@ -371,20 +412,28 @@ pub fn load_files(
             if let Some(reused) = reuse(file, stat.as_ref(), change, load) {
                 return reused
                     .into_iter()
-                    .map(|(o, c, at)| (o, (c, racy), Some(at)))
+                    .map(|(o, c, at)| (o, (c, racy), Some(at), None))
                     .collect::<Vec<_>>();
             }
             read.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let mut outcomes = ingest::read_one(file, options);
-            for outcome in &mut outcomes {
-                validate_file(outcome);
-                if !keep {
-                    outcome.declaration = None;
-                }
-            }
-            outcomes
+            ingest::read_one(file, options)
                 .into_iter()
-                .map(|o| (o, (change, racy), None))
+                .map(|mut outcome| {
+                    validate_file(&mut outcome);
+                    let mut place = None;
+                    if !keep {
+                        let loaded = outcome.declaration.take();
+                        if let (Some(store), Some(loaded)) = (&store, loaded) {
+                            // Only a form with facts becomes a department's page.
+                            if outcome.facts.is_some() {
+                                place = serde_json::to_vec(&loaded.declaration)
+                                    .ok()
+                                    .and_then(|json| store.append(&json).ok());
+                            }
+                        }
+                    }
+                    (outcome, (change, racy), None, place)
+                })
                 .collect()
         })
         .collect();
@@ -394,8 +443,12 @@ pub fn load_files(
         .sort_by(|(a, ..), (b, ..)| (&a.file.display, &a.sheet).cmp(&(&b.file.display, &b.sheet)));
     // Taken apart in place (`unzip` made a second vector of every outcome, 25 MB at 60,000
     // forms, while the first was still held).
-    let changes: Vec<(u64, bool)> = read_outcomes.iter().map(|(_, c, _)| *c).collect();
-    let origins: Vec<Option<usize>> = read_outcomes.iter().map(|(.., at)| *at).collect();
+    let changes: Vec<(u64, bool)> = read_outcomes.iter().map(|(_, c, ..)| *c).collect();
+    let origins: Vec<Option<usize>> = read_outcomes.iter().map(|(_, _, at, _)| *at).collect();
+    let shelved = store.map(|store| Shelved {
+        store,
+        places: read_outcomes.iter().map(|(.., place)| *place).collect(),
+    });
     let mut outcomes: Vec<FileOutcome> = read_outcomes.into_iter().map(|(o, ..)| o).collect();
     // What the cache needs beyond each outcome: the change it was read at and its findings
     // before the cross-file rules. Its facts and self-evaluation stay in the outcome and are
@@ -445,6 +498,7 @@ pub fn load_files(
             files: outcomes,
             diagnostics: all,
             files_read: read.into_inner(),
+            shelved,
         },
         records,
     )

@@ -1,11 +1,13 @@
 //! Spill buffers: bytes a build makes once and writes later (a district's departments in
 //! `district.json`, written into its own file and the site's), held in memory while short and
 //! in an anonymous temporary file once they pass a limit, so a province-sized district does not
-//! keep tens of MB for the whole build. The file is unlinked from the start (`tempfile`): a
-//! killed build leaves nothing behind.
+//! keep tens of MB for the whole build; and a `Store` of records appended from many threads and
+//! read back by their place (the declarations a large build lets go, `load::Kept`). The files
+//! are unlinked from the start (`tempfile`): a killed build leaves nothing behind.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Seek, Write};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 /// What a buffer holds in memory before it moves to a temporary file.
@@ -137,6 +139,70 @@ impl Spilled {
     }
 }
 
+/// Records appended by many threads at once, each written at once at a place reserved for
+/// it, and read back by that place in any order: no lock on either side. (Gathered into
+/// megabyte writes under a lock instead, a 20,000-department build took 0.8 s longer: the
+/// threads waited on each other's writes.)
+#[derive(Debug)]
+pub struct Store {
+    file: File,
+    end: AtomicU64,
+}
+
+/// Where `Store::append` put a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    at: u64,
+    len: u32,
+}
+
+impl Store {
+    /// An empty store in a new anonymous temporary file; an error where none can be made or
+    /// where a file cannot be written at an offset (not Unix).
+    pub fn new() -> io::Result<Store> {
+        if !cfg!(unix) {
+            return Err(io::ErrorKind::Unsupported.into());
+        }
+        Ok(Store {
+            file: tempfile::tempfile()?,
+            end: AtomicU64::new(0),
+        })
+    }
+
+    pub fn append(&self, bytes: &[u8]) -> io::Result<Place> {
+        let len = u32::try_from(bytes.len()).map_err(|_| io::ErrorKind::FileTooLarge)?;
+        let at = self.end.fetch_add(u64::from(len), Ordering::Relaxed);
+        write_at(&self.file, bytes, at)?;
+        Ok(Place { at, len })
+    }
+
+    pub fn read(&self, place: Place) -> io::Result<Vec<u8>> {
+        let mut bytes = vec![0; place.len as usize];
+        read_at(&self.file, &mut bytes, place.at)?;
+        Ok(bytes)
+    }
+}
+
+#[cfg(unix)]
+fn write_at(file: &File, bytes: &[u8], at: u64) -> io::Result<()> {
+    std::os::unix::fs::FileExt::write_all_at(file, bytes, at)
+}
+
+#[cfg(unix)]
+fn read_at(file: &File, bytes: &mut [u8], at: u64) -> io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, bytes, at)
+}
+
+#[cfg(not(unix))]
+fn write_at(_: &File, _: &[u8], _: u64) -> io::Result<()> {
+    Err(io::ErrorKind::Unsupported.into())
+}
+
+#[cfg(not(unix))]
+fn read_at(_: &File, _: &mut [u8], _: u64) -> io::Result<()> {
+    Err(io::ErrorKind::Unsupported.into())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,5 +259,37 @@ mod tests {
                 assert!(r.join().unwrap() == big, "a reader got other bytes");
             }
         });
+    }
+
+    #[test]
+    fn records_appended_from_several_threads_read_back_by_their_places() {
+        let store = Store::new().unwrap();
+        let records: Vec<Vec<u8>> = (0..64u32)
+            .map(|i| format!("记录{i}：").repeat(i as usize % 7 + 1).into_bytes())
+            .collect();
+        let places: Vec<Place> = std::thread::scope(|scope| {
+            let halves: Vec<_> = records
+                .chunks(32)
+                .map(|half| {
+                    let store = &store;
+                    scope.spawn(move || {
+                        half.iter()
+                            .map(|r| store.append(r).unwrap())
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            halves.into_iter().flat_map(|h| h.join().unwrap()).collect()
+        });
+        // Every record has a place of its own, and reads back as written, in any order.
+        let mut starts: Vec<u64> = places.iter().map(|p| p.at).collect();
+        starts.sort_unstable();
+        starts.dedup();
+        assert_eq!(starts.len(), records.len());
+        for (place, record) in places.iter().zip(&records).rev() {
+            assert_eq!(&store.read(*place).unwrap(), record);
+        }
+        let empty = store.append(b"").unwrap();
+        assert!(store.read(empty).unwrap().is_empty());
     }
 }

@@ -65,7 +65,8 @@ pub struct Changed(pub String);
 
 impl<'a> Department<'a> {
     /// Its declarations, in `forms` order: those the run kept — taken from `kept` when the
-    /// build moved them there, else borrowed from the batch —, the others read again (and
+    /// build moved them there, else borrowed from the batch —, those a large run shelved
+    /// read back from where it wrote them (`load::Shelved`), the others read again (and
     /// checked to be the bytes the run validated). The run keeps facts, not forms, when it is
     /// large (`build::KEEP_DECLARATIONS_UP_TO`).
     pub fn declarations(
@@ -79,6 +80,9 @@ impl<'a> Department<'a> {
             .map(|f| {
                 if let Some(loaded) = kept.take(f.outcome) {
                     return Ok(Cow::Owned(loaded.declaration));
+                }
+                if let Some(declaration) = kept.shelved(f.outcome, &f.source.file.display) {
+                    return Ok(Cow::Owned(declaration));
                 }
                 match &f.source.declaration {
                     Some(loaded) => Ok(Cow::Borrowed(&loaded.declaration)),

@@ -485,6 +485,7 @@ impl BuildOutcome {
                 files: Vec::new(),
                 diagnostics: Vec::new(),
                 files_read: 0,
+                shelved: None,
             },
         }
     }
@@ -505,6 +506,7 @@ fn from_state(state: &cache::State) -> BuildOutcome {
             files: Vec::new(),
             diagnostics: state.diagnostics.clone(),
             files_read: 0,
+            shelved: None,
         },
     }
 }

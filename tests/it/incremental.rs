@@ -449,6 +449,47 @@ fn kept_declarations_are_handed_out_once_then_read_again() {
     assert_eq!(first[0].department.as_deref(), Some(dep.name.as_str()));
 }
 
+/// A run too large to keep its declarations writes them out as it reads them
+/// (`load::Shelved`), and a department's page reads that back, not its forms: the same
+/// declarations as reading the forms again, and still served after a form changes on disk
+/// (the run publishes what it validated; reading the form again would refuse it).
+#[test]
+fn a_large_run_reads_back_the_declarations_it_shelved_not_the_forms() {
+    let dir = tempfile::tempdir().unwrap();
+    let (input, a, ingest, mut batch) = two_departments_loaded(dir.path(), 0);
+    let config = budgetsite::config::SiteConfig::default();
+    assert!(batch.files.iter().all(|f| f.declaration.is_none()));
+    let kept = batch.take_kept();
+    let model = budgetsite::analyze::analyze(&batch, &input, &config);
+    let departments = &model.districts[0].departments;
+    let declarations = |kept: &budgetsite::load::Kept| {
+        departments
+            .iter()
+            .map(|dep| {
+                dep.declarations(&ingest, kept)
+                    .map(|d| d[0].clone().into_owned())
+            })
+            .collect::<Result<Vec<_>, _>>()
+    };
+    let shelved = declarations(&kept).unwrap();
+    let read_again = declarations(&Default::default()).unwrap();
+    assert_eq!(shelved.len(), 2);
+    assert_eq!(shelved, read_again);
+    assert_eq!(shelved[0].department.as_deref(), Some("武汉市新洲区总工会"));
+    let mut bytes = std::fs::read(&a).unwrap();
+    bytes.extend_from_slice(b"\n\n");
+    std::fs::write(&a, bytes).unwrap();
+    assert!(
+        declarations(&Default::default()).is_err(),
+        "read again: refused"
+    );
+    assert_eq!(
+        declarations(&kept).unwrap(),
+        shelved,
+        "from the shelf, as validated"
+    );
+}
+
 /// Two departments' forms under `dir/submissions` (`x/a-2020.txt`, the sample's, and
 /// `x/b-2020.txt`, 示例区妇联's) read and checked, their declarations kept when the run has at
 /// most `keep_up_to` files: the input folder, the first form's path, the reading options and
