@@ -264,7 +264,22 @@ pub mod json_number {
     use rust_decimal::Decimal;
     use serde::Serializer;
 
-    pub use rust_decimal::serde::arbitrary_precision_option::deserialize;
+    /// Reads back what `serialize` wrote: `null`, or a number exactly as its text says (its
+    /// decimal places too).
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Decimal>, D::Error> {
+        use serde::de::Error;
+        use serde::Deserialize;
+        let Some(n) = Option::<serde_json::Number>::deserialize(d)? else {
+            return Ok(None);
+        };
+        let text = n.as_str();
+        text.parse::<Decimal>()
+            .or_else(|_| Decimal::from_scientific(text))
+            .map(Some)
+            .map_err(|_| D::Error::custom(format!("数字 {text} 超出范围")))
+    }
 
     /// The name serde_json (with `arbitrary_precision`) gives a `Number` serialised as the
     /// struct of its digits, which its serialiser writes bare.

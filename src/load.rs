@@ -33,8 +33,9 @@ pub struct Batch {
 
 /// The declarations a run too large to keep them (`LoadOptions::keep_up_to`) let go once
 /// their facts were taken, written as compact canonical JSON to a temporary file while they
-/// were read (`spill::Store`): a department's page reads its forms' JSON back (a tenth of
-/// reading and validating a form again) instead of the forms. Each outcome's place, in
+/// were read (`spill::Store`): a department's page reads its forms' JSON back
+/// (`Declaration::from_own_json`, a small part of reading and validating a form again)
+/// instead of the forms. Each outcome's place, in
 /// `files`' order; none for a form not read this run or where the store failed (read again).
 #[derive(Debug)]
 pub struct Shelved {
@@ -107,14 +108,11 @@ impl Kept {
 
     /// The declaration of the batch's outcome `index` as the run wrote it out (`Shelved`);
     /// `None` where it was not, or cannot be read back (the caller reads the form again).
-    pub fn shelved(&self, index: usize, file: &str) -> Option<Declaration> {
+    pub fn shelved(&self, index: usize) -> Option<Declaration> {
         let shelved = self.shelved.as_ref()?;
         let place = (*shelved.places.get(index)?)?;
         let bytes = shelved.store.read(place).ok()?;
-        let text = std::str::from_utf8(&bytes).ok()?;
-        ingest::canonical::parse(text, file)
-            .ok()
-            .map(|p| p.declaration)
+        Declaration::from_own_json(&bytes).ok()
     }
 }
 

@@ -81,7 +81,7 @@ impl<'a> Department<'a> {
                 if let Some(loaded) = kept.take(f.outcome) {
                     return Ok(Cow::Owned(loaded.declaration));
                 }
-                if let Some(declaration) = kept.shelved(f.outcome, &f.source.file.display) {
+                if let Some(declaration) = kept.shelved(f.outcome) {
                     return Ok(Cow::Owned(declaration));
                 }
                 match &f.source.declaration {

@@ -3,7 +3,7 @@
 //! declaration read back from canonical JSON compares equal to the one read from text.
 
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The form's name, as printed in its title and in canonical JSON.
 pub const FORM_NAME: &str = "部门整体支出绩效目标申报表";
@@ -36,7 +36,7 @@ impl<T> YearMap<T> {
 
 /// One row of the budget table: the budget-year amount, its declared share, and the actuals of
 /// the prior years. `None` is an empty cell ("not filled"), never zero.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct BudgetLine {
     #[serde(with = "crate::format::json_number")]
     pub budget: Option<Decimal>,
@@ -45,14 +45,14 @@ pub struct BudgetLine {
     pub prior_years: YearMap<Option<Decimal>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Income {
     pub fiscal_appropriation: BudgetLine,
     pub other: BudgetLine,
     pub total: BudgetLine,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Expenditure {
     pub basic: BudgetLine,
     pub project: BudgetLine,
@@ -62,7 +62,7 @@ pub struct Expenditure {
 /// One indicator row. `name` is the 三级指标 where a layout has three levels (the sample's
 /// `指标名称`). The last four fields exist only in layouts with such columns and are left out
 /// of canonical JSON when absent, so a `hubei` declaration keeps the v1 shape exactly.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Indicator {
     pub level1: Option<String>,
     pub level2: Option<String>,
@@ -100,7 +100,7 @@ impl Indicator {
 
 /// A goal's indicator table. Layouts with one table for the whole department give one goal
 /// without number or name (spec §5).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Goal {
     pub number: Option<u32>,
     pub name: Option<String>,
@@ -118,7 +118,7 @@ impl Goal {
 }
 
 /// The province layout a form was printed in (spec §5). Recognised by its labels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Layout {
     Hubei,
@@ -161,7 +161,7 @@ impl Layout {
 }
 
 /// A row of Fujian's `年度履职目标` table.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Duty {
     /// 部门职能.
     pub function: Option<String>,
@@ -175,9 +175,14 @@ pub struct Duty {
 }
 
 /// A department's declaration for one budget year, as canonical JSON v1 describes it.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+/// `Deserialize` reads back what `Serialize` wrote, exactly and without checks
+/// (`Declaration::from_own_json`); a canonical file handed in is read by `ingest::canonical`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Declaration {
+    /// Constants: read back as themselves (the JSON's are not looked at).
+    #[serde(skip_deserializing, default = "schema")]
     pub schema: &'static str,
+    #[serde(skip_deserializing, default = "form_name")]
     pub form: &'static str,
     pub fiscal_year: Option<i32>,
     pub department: Option<String>,
@@ -201,8 +206,16 @@ pub struct Declaration {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub budget_code: Option<String>,
     /// Fujian's `年度履职目标` rows.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub duties: Vec<Duty>,
+}
+
+fn schema() -> &'static str {
+    SCHEMA
+}
+
+fn form_name() -> &'static str {
+    FORM_NAME
 }
 
 /// An empty budget line: what a row of an absent money block reads as.
@@ -259,6 +272,13 @@ impl Declaration {
     }
 
     /// Canonical JSON v1, pretty-printed, with a trailing newline.
+    /// Reads back JSON that `Serialize` wrote (compact or canonical): the same declaration,
+    /// figures with their decimal places. No check is made: a file handed in is read by
+    /// `ingest::canonical`, which reports what is wrong with it.
+    pub fn from_own_json(json: &[u8]) -> serde_json::Result<Declaration> {
+        serde_json::from_slice(json)
+    }
+
     pub fn to_canonical_json(&self) -> String {
         // Serialising plain structs of strings and numbers cannot fail.
         let mut s = serde_json::to_string_pretty(self).expect("declaration serialises");
@@ -397,19 +417,32 @@ impl SourceMap {
 }
 
 /// How a cell value is written in canonical JSON: amounts as exact numbers, texts as strings.
-pub trait CellValue {
+pub trait CellValue: Sized {
     fn serialize_cell<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error>;
+    fn deserialize_cell<'de, D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error>;
 }
 
 impl CellValue for Option<Decimal> {
     fn serialize_cell<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::format::json_number::serialize(self, serializer)
     }
+    fn deserialize_cell<'de, D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::format::json_number::deserialize(deserializer)
+    }
 }
 
 impl CellValue for Option<String> {
     fn serialize_cell<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize(serializer)
+    }
+    fn deserialize_cell<'de, D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        Option::<String>::deserialize(deserializer)
     }
 }
 
@@ -429,5 +462,92 @@ impl<T: CellValue> Serialize for YearMap<T> {
             map.serialize_entry(&year.to_string(), &Cell(value))?;
         }
         map.end()
+    }
+}
+
+/// Years in the order written.
+impl<'de, T: CellValue> Deserialize<'de> for YearMap<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Years<T>(std::marker::PhantomData<T>);
+        struct Value<T>(std::marker::PhantomData<T>);
+        impl<'de, T: CellValue> serde::de::DeserializeSeed<'de> for Value<T> {
+            type Value = T;
+            fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+                T::deserialize_cell(d)
+            }
+        }
+        impl<'de, T: CellValue> serde::de::Visitor<'de> for Years<T> {
+            type Value = YearMap<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object keyed by year")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut years = Vec::new();
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    let year = key.parse::<i32>().map_err(|_| {
+                        serde::de::Error::invalid_value(serde::de::Unexpected::Str(&key), &"a year")
+                    })?;
+                    years.push((year, map.next_value_seed(Value(std::marker::PhantomData))?));
+                }
+                Ok(YearMap(years))
+            }
+        }
+        deserializer.deserialize_map(Years(std::marker::PhantomData))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What this program wrote reads back as the same declaration, to the decimal places of
+    /// its figures (a shelved declaration renders the page a kept one does): canonical and
+    /// compact JSON, for the sample and every layout's fixture (absent blocks, duties,
+    /// budget codes, the optional indicator columns).
+    #[test]
+    fn own_json_reads_back_as_written() {
+        let mut declarations = vec![
+            crate::ingest::layouts::parse_text(
+                include_str!("../../tests/fixtures/sample/武汉市新洲区总工会-2020.txt"),
+                "s.txt",
+            )
+            .unwrap()
+            .declaration,
+        ];
+        let layouts = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/layouts");
+        for entry in std::fs::read_dir(layouts).unwrap() {
+            let path = entry.unwrap().path();
+            if path.to_string_lossy().ends_with(".expected.json") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                let parsed = crate::ingest::canonical::parse(&text, "x.json").unwrap();
+                declarations.push(parsed.declaration);
+            }
+        }
+        assert_eq!(declarations.len(), 5, "the sample and four layouts");
+        assert!(declarations.iter().any(|d| d.income.is_none()));
+        assert!(declarations.iter().any(|d| !d.duties.is_empty()));
+        assert!(declarations.iter().any(|d| d.budget_code.is_some()));
+        // Trailing zeros are part of a figure as written.
+        let mut scaled = declarations[0].clone();
+        let line = &mut scaled.income.as_mut().unwrap().total;
+        line.budget = Some(Decimal::new(28640, 2));
+        line.prior_years.0[0].1 = Some(Decimal::new(-100, 2));
+        declarations.push(scaled);
+        for d in &declarations {
+            let canonical = d.to_canonical_json();
+            let compact = serde_json::to_vec(d).unwrap();
+            for json in [canonical.as_bytes(), &compact] {
+                let back = Declaration::from_own_json(json)
+                    .map_err(|e| format!("{e}: {}", String::from_utf8_lossy(json)))
+                    .unwrap();
+                assert_eq!(&back, d);
+                assert_eq!(back.to_canonical_json(), canonical);
+            }
+        }
+        assert!(declarations[5].to_canonical_json().contains("286.40"));
+        assert!(Declaration::from_own_json(b"{\"schema\":1}").is_err());
     }
 }

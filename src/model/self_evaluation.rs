@@ -53,24 +53,7 @@ impl EvalLayout {
 /// Serde of `Option<Decimal>` as a plain JSON number (`286.41`, not `"286.41"`), read back
 /// exactly from the number's text.
 mod number {
-    pub use crate::format::json_number::serialize;
-    use rust_decimal::Decimal;
-    use serde::{Deserialize, Deserializer};
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
-        use serde::de::Error;
-        match serde_json::Value::deserialize(d)? {
-            serde_json::Value::Null => Ok(None),
-            serde_json::Value::Number(n) => {
-                let text = n.to_string();
-                text.parse::<Decimal>()
-                    .or_else(|_| Decimal::from_scientific(&text))
-                    .map(Some)
-                    .map_err(|_| D::Error::custom(format!("数字 {text} 超出范围")))
-            }
-            other => Err(D::Error::custom(format!("应为数字或 null，实际为 {other}"))),
-        }
-    }
+    pub use crate::format::json_number::{deserialize, serialize};
 }
 
 /// One part of the year's funds (`其中：财政拨款`, `上年结转资金`, …).
