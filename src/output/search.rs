@@ -54,6 +54,20 @@ fn jieba() -> &'static jieba_rs::Jieba {
     JIEBA.get_or_init(jieba_rs::Jieba::new)
 }
 
+/// Characters that lowercase to themselves and that forms use beside Chinese: CJK and
+/// general punctuation (—, “”, …), arrows and mathematical operators (≥, ≤), full-width
+/// digits and punctuation (％, （）, ，) but not the full-width letters.
+fn caseless(c: char) -> bool {
+    is_cjk(c)
+        || matches!(c,
+            '\u{2000}'..='\u{206f}'
+            | '\u{2190}'..='\u{22ff}'
+            | '\u{3000}'..='\u{303f}'
+            | '\u{ff01}'..='\u{ff20}'
+            | '\u{ff3b}'..='\u{ff40}'
+            | '\u{ff5b}'..='\u{ff65}')
+}
+
 fn is_cjk(c: char) -> bool {
     matches!(c, '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}')
 }
@@ -97,9 +111,18 @@ fn separator(c: char) -> bool {
     c.is_whitespace() || matches!(c, ',' | '，' | '、' | ';' | '；')
 }
 
-/// Lowercased as the page does (`toLowerCase`), for the characters the forms hold.
-fn lower(s: &str) -> String {
-    s.to_lowercase()
+/// Lowercased as the page does (`toLowerCase`), for the characters the forms hold. A text of
+/// ASCII and caseless characters (nearly every text of a form) has only ASCII letters to
+/// lower: borrowed where it has none.
+fn lower(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().all(|c| c.is_ascii() || caseless(c)) {
+        return std::borrow::Cow::Owned(s.to_lowercase());
+    }
+    if s.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(s.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
 }
 
 /// FNV-1a, 32 bits, over a text's UTF-16 code units: the page computes the same
@@ -138,20 +161,22 @@ fn base36(mut v: u32) -> String {
 /// Pairs are pushed as found, repeats and all (`tokens_of_record` sorts them once).
 fn tokens_of(text: &str, pairs: &mut Vec<Pair>, whole: &mut BTreeSet<String>) {
     let low = lower(text);
-    let chars: Vec<char> = low.chars().collect();
     let ok = |c: char| !separator(c) && (c as u32) < 0x1_0000;
-    for w in chars.windows(2) {
-        if ok(w[0]) && ok(w[1]) {
-            pairs.push((w[0], Some(w[1])));
+    let mut all_ok = true;
+    let mut last: Option<char> = None;
+    for c in low.chars() {
+        let fits = ok(c);
+        all_ok &= fits;
+        if let Some(p) = last.filter(|&p| fits && ok(p)) {
+            pairs.push((p, Some(c)));
         }
+        last = Some(c);
     }
-    if let Some(&c) = chars.last() {
-        if ok(c) {
-            pairs.push((c, None));
-        }
+    if let Some(c) = last.filter(|&c| ok(c)) {
+        pairs.push((c, None));
     }
-    if !low.is_empty() && chars.iter().all(|&c| ok(c)) {
-        whole.insert(low);
+    if !low.is_empty() && all_ok {
+        whole.insert(low.into_owned());
     }
 }
 

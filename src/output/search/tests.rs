@@ -146,3 +146,36 @@ fn the_vocabulary_holds_dictionary_words_of_chinese_only() {
     assert!(!words.iter().any(|w| w.contains("2020") || w.contains("PM")));
     assert!(is_cjk('助') && !is_cjk('2') && !is_cjk('，') && !is_cjk('a'));
 }
+
+/// `lower` is `to_lowercase`, borrowing where that changes nothing: every character it
+/// counts as caseless lowercases to itself, and texts with cased letters of any script
+/// (a final sigma too) go the long way.
+#[test]
+fn lowering_is_to_lowercase_and_borrows_the_caseless() {
+    for c in (0..=0x10ffff)
+        .filter_map(char::from_u32)
+        .filter(|&c| caseless(c))
+    {
+        assert!(
+            c.to_lowercase().eq(std::iter::once(c)),
+            "{c:?} ({:x}) is not caseless",
+            c as u32
+        );
+    }
+    for s in [
+        "职工帮扶 PM2.5",
+        "服务对象满意度≥95％（含）",
+        "ΟΔΟΣ Σ",
+        "İstanbul",
+        "ＰＭ２．５",
+        "“培训”—…",
+        "",
+    ] {
+        assert_eq!(lower(s), s.to_lowercase(), "{s}");
+    }
+    assert!(matches!(
+        lower("服务对象满意度≥95％（含）“一”"),
+        std::borrow::Cow::Borrowed(_)
+    ));
+    assert!(matches!(lower("ＰＭ２．５"), std::borrow::Cow::Owned(_)));
+}
