@@ -408,10 +408,32 @@ impl Shared<'_, '_, '_> {
 
     fn year(&self, at: DistrictJobs<'_, '_>, year: i32) -> Result<(), BuildError> {
         let d = at.district;
-        let view = views::year(d, at.figures, self.inputs.config, year);
-        for view in views::year_pages(view) {
-            let at = view.meta.path.clone();
-            self.page(Scope::DistrictWide, "year.html", &at, &view)?;
+        let plan = views::YearPlan::new(d, at.figures, self.inputs.config, year);
+        for page in 1..=plan.pages() {
+            // Keyed by what the page's rows are made of (each department's key, covering its
+            // forms, findings and figures), not by the rows: only a page whose departments
+            // changed has its rows made.
+            let skeleton = plan.skeleton(page);
+            let mut h = Fnv::new();
+            h.write_u64(self.inputs.site_key);
+            h.text("year.html");
+            skeleton.hash(&mut h);
+            for slot in plan.slots(page) {
+                match slot {
+                    views::YearSlot::Department(i, withheld) => {
+                        h.write_u8(0);
+                        h.write_u64(at.keys[i]);
+                        h.write_u8(u8::from(withheld));
+                    }
+                    withheld => withheld.hash(&mut h),
+                }
+            }
+            let key = h.finish();
+            let path = &skeleton.meta.path;
+            if !self.out.keep(path, key) {
+                let view = plan.page(page);
+                self.render(Scope::DistrictWide, "year.html", path, &view, key)?;
+            }
         }
         let table = dataset::year_table(d, at.figures, year);
         let key = self.table_key(&table);

@@ -13,7 +13,7 @@ use std::path::Path;
 /// A canonical declaration (`declaration/v1`) spending `total` (万元): 10 on projects, the
 /// rest basic; income all appropriated; no prior years, no shares; two measurable indicators,
 /// the second's target `target`.
-fn form(department: &str, year: i32, total: i64, target: &str) -> Value {
+pub(crate) fn form(department: &str, year: i32, total: i64, target: &str) -> Value {
     let line = |v: i64| json!({ "budget": v, "share_percent": null, "prior_years": {} });
     let empty = json!({ "budget": null, "share_percent": null, "prior_years": {} });
     let indicator = |l1: &str, l2: &str, target: &str| {
@@ -466,4 +466,88 @@ fn the_totals_count_the_forms_withheld_for_errors() {
         html.contains("另有 2 份申报表因错误未发布，未计入合计"),
         "{html}"
     );
+}
+
+/// A year's page made page by page (`views::YearPlan`, the build's way: a page keyed by its
+/// departments, its rows made only when the key changed) is the year's whole view cut into
+/// pages (`views::year_pages`): pages, rows, skeletons and slots, with ties in the spending
+/// order, a withheld form of a department that has others, and departments whose only form
+/// was withheld (listed at the end).
+#[test]
+fn a_year_plan_makes_the_pages_the_whole_view_is_cut_into() {
+    use budgetsite::output::views::{self, YearPlan, YearSlot, TABLE_PAGE_ROWS};
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("submissions");
+    let n = TABLE_PAGE_ROWS + 9;
+    let put = |name: &str, year: i32, total: i64, broken: bool| {
+        let mut v = form(name, year, total, "≥90%");
+        if broken {
+            v["income"]["total"]["budget"] = json!(999_999);
+        }
+        let text = serde_json::to_string_pretty(&v).unwrap();
+        common::write(&input, &format!("示例区/{name}-{year}.json"), text);
+    };
+    for i in 0..n {
+        // Every third department ties with its neighbour.
+        put(
+            &format!("示例区单位{i:03}"),
+            2021,
+            100 + (i / 3) as i64,
+            i == 4,
+        );
+        if i < 6 {
+            put(&format!("示例区单位{i:03}"), 2020, 50, false);
+        }
+    }
+    for j in 0..3 {
+        put(&format!("示例区撤销{j}"), 2021, 10, true);
+    }
+    let config = budgetsite::config::SiteConfig::default();
+    let ingest = budgetsite::ingest::IngestOptions {
+        names_from_folder: true,
+        ..Default::default()
+    };
+    let batch = budgetsite::load::load(std::slice::from_ref(&input), &ingest).unwrap();
+    let model = budgetsite::analyze::analyze(&batch, &input, &config);
+    let d = &model.districts[0];
+    let figures = budgetsite::analyze::stats::district(d);
+    let json = |v: &views::YearView| serde_json::to_value(v).unwrap();
+    for &year in &d.years {
+        let whole = views::year_pages(views::year(d, &figures, &config, year));
+        let plan = YearPlan::new(d, &figures, &config, year);
+        assert_eq!(plan.pages(), whole.len(), "{year}");
+        let mut withheld_rows = 0;
+        for (k, page) in whole.iter().enumerate() {
+            assert_eq!(json(&plan.page(k + 1)), json(page), "{year} page {}", k + 1);
+            let mut skeleton = page.clone();
+            skeleton.rows.clear();
+            assert_eq!(json(&plan.skeleton(k + 1)), json(&skeleton));
+            let slots: Vec<YearSlot<'_>> = plan.slots(k + 1).collect();
+            assert_eq!(slots.len(), page.rows.len());
+            for (slot, row) in slots.iter().zip(&page.rows) {
+                match slot {
+                    YearSlot::Department(i, withheld) => {
+                        assert_eq!(d.departments[*i].name, row.name);
+                        assert_eq!(*withheld, row.withheld);
+                    }
+                    YearSlot::Withheld(r) => {
+                        assert_eq!(r.name, row.name);
+                        withheld_rows += 1;
+                    }
+                }
+            }
+        }
+        if year == 2021 {
+            assert_eq!(whole.len(), 2);
+            assert_eq!(
+                withheld_rows, 3,
+                "the departments whose only form was withheld"
+            );
+            assert!(whole[0]
+                .rows
+                .iter()
+                .chain(&whole[1].rows)
+                .any(|r| r.withheld && r.name == "示例区单位004"));
+        }
+    }
 }

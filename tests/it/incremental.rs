@@ -613,3 +613,45 @@ fn district_json_copies_only_unchanged_departments_from_an_intact_file() {
     );
     assert_same_as_clean(d, "after editing the published file");
 }
+
+/// A year's pages are keyed by their departments' keys (`views::YearPlan`), not by their
+/// rows: a rebuild after a change that moves a department to another page (and every row
+/// after it), a form withheld for an error, and a department whose only form is withheld
+/// is still the clean build's site.
+#[test]
+fn year_pages_keyed_by_their_departments_follow_every_change() {
+    use budgetsite::output::views::TABLE_PAGE_ROWS;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let n = TABLE_PAGE_ROWS + 7;
+    let put = |name: &str, year: i32, total: i64, broken: bool, step: i64| {
+        let mut v = crate::figures::form(name, year, total, "≥90%");
+        if broken {
+            v["income"]["total"]["budget"] = serde_json::json!(999_999);
+        }
+        let text = serde_json::to_string_pretty(&v).unwrap();
+        let path = write(d, &format!("submissions/示例区/{name}-{year}.json"), text);
+        set_mtime(&path, step);
+    };
+    for i in 0..n {
+        put(&format!("示例区单位{i:03}"), 2021, 100 + i as i64, false, 0);
+    }
+    put("示例区单位005", 2020, 50, false, 0);
+    assert_eq!(cached(d, &[]), (false, 0));
+    // The smallest department (last on the second page) and the largest (first on the
+    // first) swap budgets: the year's totals stay, the rows of both pages move.
+    let last = format!("示例区单位{:03}", n - 1);
+    put("示例区单位000", 2021, 100 + n as i64 - 1, false, 10);
+    put(&last, 2021, 100, false, 10);
+    assert_eq!(cached(d, &[]), (false, 0));
+    assert_same_as_clean(d, "two departments swapped pages");
+    // A form withheld for an error, of a department with another year's form: its row
+    // stays and says so.
+    put("示例区单位005", 2021, 105, true, 20);
+    assert_eq!(cached(d, &[]), (false, 1));
+    assert_same_as_clean(d, "a form withheld");
+    // A department whose only form is withheld joins the end of the table.
+    put("示例区新单位", 2021, 1, true, 30);
+    assert_eq!(cached(d, &[]), (false, 1));
+    assert_same_as_clean(d, "a department whose only form is withheld");
+}

@@ -299,58 +299,176 @@ pub fn year(
     config: &SiteConfig,
     year: i32,
 ) -> YearView {
-    let path = year_page(d, year);
-    let mut meta = PageMeta::new(
-        config,
-        &format!("{}{}年度部门预算", d.name, year),
-        &path,
-        "district",
-    );
-    meta.sample_data = d.sample_data;
-    meta.district_feed = Some(format!("{}{}/feed.xml", meta.root, d.slug));
-    let root = meta.root.clone();
-    // The forms of the year: those published, and those filed but withheld for errors (an
-    // auditor reads the year's page to see who filed; the district page lists only the
-    // latest year's).
-    let mut rows: Vec<YearRow> = year_rows(d, figures, year, &root)
-        .into_iter()
-        .filter(|r| r.filed || r.withheld)
-        .collect();
-    rows.extend(withheld_rows_of_year(d, year, &root));
-    YearView {
-        name: d.name.clone(),
-        year,
-        page: 1,
-        pages: Vec::new(),
-        rows_total: rows.len(),
-        overview_href: format!("{root}{}", district_index(d)),
-        dashboard_href: format!("{root}{}", dashboard_page(d)),
-        totals: year_totals(d, figures, &root)
-            .into_iter()
-            .find(|t| t.year == year),
-        totals_note: totals_note(d, year),
-        rows,
-        csv_href: format!("{root}{}", year_table(d, year, "csv")),
-        xlsx_href: format!("{root}{}", year_table(d, year, "xlsx")),
-        other_years: d
-            .years
+    let plan = YearPlan::new(d, figures, config, year);
+    let mut view = plan.view.clone();
+    view.rows = plan.rows(0..plan.len());
+    view
+}
+
+/// A year's page before its table's rows are made: the page without them, and which rows
+/// the table holds in its order — the departments with a form of the year or one withheld
+/// for errors (by their place in the district, `year_order`), then those whose only forms
+/// were withheld. A page of the table is keyed by its departments' keys (`build::jobs`), so
+/// only the pages whose rows may have changed are made (at 20,000 departments, making every
+/// row of three years to hash them was a fifth of a one-form rebuild).
+pub struct YearPlan<'m> {
+    d: &'m District<'m>,
+    year: i32,
+    /// The page whole but for its rows (`rows_total` counts them).
+    view: YearView,
+    order: Vec<(usize, YearFiguresRow<'m>)>,
+    withheld: Vec<YearRow>,
+}
+
+/// What stands in a row of a year's table, for a page's key: a department (its place in the
+/// district, and whether its row says its form was withheld), or the row of one whose only
+/// forms were withheld.
+#[derive(Debug, Hash)]
+pub enum YearSlot<'p> {
+    Department(usize, bool),
+    Withheld(&'p YearRow),
+}
+
+impl<'m> YearPlan<'m> {
+    pub fn new(
+        d: &'m District<'m>,
+        figures: &'m DistrictFigures,
+        config: &SiteConfig,
+        year: i32,
+    ) -> YearPlan<'m> {
+        let path = year_page(d, year);
+        let mut meta = PageMeta::new(
+            config,
+            &format!("{}{}年度部门预算", d.name, year),
+            &path,
+            "district",
+        );
+        meta.sample_data = d.sample_data;
+        meta.district_feed = Some(format!("{}{}/feed.xml", meta.root, d.slug));
+        let root = meta.root.clone();
+        // The forms of the year: those published, and those filed but withheld for errors (an
+        // auditor reads the year's page to see who filed; the district page lists only the
+        // latest year's).
+        let mut order = year_order(d, figures, year);
+        order.retain(|(_, r)| r.form.is_some() || is_withheld_row(d, year, r));
+        let withheld = withheld_rows_of_year(d, year, &root);
+        let view = YearView {
+            name: d.name.clone(),
+            year,
+            page: 1,
+            pages: Vec::new(),
+            rows_total: order.len() + withheld.len(),
+            overview_href: format!("{root}{}", district_index(d)),
+            dashboard_href: format!("{root}{}", dashboard_page(d)),
+            totals: year_totals(d, figures, &root)
+                .into_iter()
+                .find(|t| t.year == year),
+            totals_note: totals_note(d, year),
+            rows: Vec::new(),
+            csv_href: format!("{root}{}", year_table(d, year, "csv")),
+            xlsx_href: format!("{root}{}", year_table(d, year, "xlsx")),
+            other_years: d
+                .years
+                .iter()
+                .rev()
+                .map(|&y| NavLink {
+                    label: format!("{y}年"),
+                    href: format!("{root}{}", year_page(d, y)),
+                    current: y == year,
+                })
+                .collect(),
+            evaluations: eval_board(d, year, &root),
+            evaluations_csv_href: format!(
+                "{root}{}",
+                crate::output::evaluations::table_path(d, year, "csv")
+            ),
+            evaluations_xlsx_href: format!(
+                "{root}{}",
+                crate::output::evaluations::table_path(d, year, "xlsx")
+            ),
+            meta,
+        };
+        YearPlan {
+            d,
+            year,
+            view,
+            order,
+            withheld,
+        }
+    }
+
+    /// Rows of the whole table.
+    pub fn len(&self) -> usize {
+        self.view.rows_total
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// How many pages the table is cut into (`year_pages`): one when it fits.
+    pub fn pages(&self) -> usize {
+        self.len().div_ceil(TABLE_PAGE_ROWS).max(1)
+    }
+
+    /// The table's rows `range` (of the table's order) on page `page`.
+    fn range_of(&self, page: usize) -> std::ops::Range<usize> {
+        if self.pages() == 1 {
+            return 0..self.len();
+        }
+        let start = (page - 1) * TABLE_PAGE_ROWS;
+        start..(start + TABLE_PAGE_ROWS).min(self.len())
+    }
+
+    /// Page `page` (from 1) without its rows, as `year_pages` makes it.
+    pub fn skeleton(&self, page: usize) -> YearView {
+        let count = self.pages();
+        if count == 1 {
+            return self.view.clone();
+        }
+        let first = &self.view.meta.path;
+        YearView {
+            meta: self.view.meta.for_page(&paged(first, page), page, count),
+            evaluations: if page == 1 {
+                self.view.evaluations.clone()
+            } else {
+                None
+            },
+            page,
+            pages: pager(first, count, page),
+            ..self.view.clone()
+        }
+    }
+
+    /// What stands in each row of page `page`.
+    pub fn slots(&self, page: usize) -> impl Iterator<Item = YearSlot<'_>> {
+        let range = self.range_of(page);
+        let split = self.order.len();
+        let departments = self.order[range.start.min(split)..range.end.min(split)]
             .iter()
-            .rev()
-            .map(|&y| NavLink {
-                label: format!("{y}年"),
-                href: format!("{root}{}", year_page(d, y)),
-                current: y == year,
-            })
-            .collect(),
-        evaluations: eval_board(d, year, &root),
-        evaluations_csv_href: format!(
-            "{root}{}",
-            crate::output::evaluations::table_path(d, year, "csv")
-        ),
-        evaluations_xlsx_href: format!(
-            "{root}{}",
-            crate::output::evaluations::table_path(d, year, "xlsx")
-        ),
-        meta,
+            .map(|(i, r)| YearSlot::Department(*i, is_withheld_row(self.d, self.year, r)));
+        let withheld = self.withheld[range.start.max(split) - split..range.end.max(split) - split]
+            .iter()
+            .map(YearSlot::Withheld);
+        departments.chain(withheld)
+    }
+
+    /// Page `page` whole.
+    pub fn page(&self, page: usize) -> YearView {
+        let mut view = self.skeleton(page);
+        view.rows = self.rows(self.range_of(page));
+        view
+    }
+
+    fn rows(&self, range: std::ops::Range<usize>) -> Vec<YearRow> {
+        let root = &self.view.meta.root;
+        let split = self.order.len();
+        let departments = self.order[range.start.min(split)..range.end.min(split)]
+            .iter()
+            .map(|(_, r)| year_row(self.d, self.year, root, r));
+        let withheld = self.withheld[range.start.max(split) - split..range.end.max(split) - split]
+            .iter()
+            .cloned();
+        departments.chain(withheld).collect()
     }
 }

@@ -177,19 +177,8 @@ pub struct YearRow {
     pub status: CompactString,
 }
 
-/// A district's departments in one year, largest budget first (departments without a budget
-/// that year last), then by name in pinyin order.
-pub(super) fn year_rows(
-    d: &District<'_>,
-    figures: &DistrictFigures,
-    year: i32,
-    root: &str,
-) -> Vec<YearRow> {
-    year_rows_upto(d, figures, year, root, usize::MAX).0
-}
-
-/// The first `limit` of `year_rows` (all of them sorted, only those made), and how many
-/// there are.
+/// The first `limit` rows of a year's table (`year_order`: all of them sorted, only those
+/// made), and how many there are.
 fn year_rows_upto(
     d: &District<'_>,
     figures: &DistrictFigures,
@@ -197,77 +186,102 @@ fn year_rows_upto(
     root: &str,
     limit: usize,
 ) -> (Vec<YearRow>, usize) {
-    let mut rows = crate::analyze::stats::departments_in_year(d, figures, year);
+    let rows = year_order(d, figures, year);
+    let total = rows.len();
+    let rows = rows
+        .iter()
+        .take(limit)
+        .map(|(_, r)| year_row(d, year, root, r))
+        .collect();
+    (rows, total)
+}
+
+/// A district's departments in one year, largest budget first (departments without a budget
+/// that year last), then by name in pinyin order, each with its place in the district: the
+/// order of a year's table, before any row is made (a year page's key is made of them,
+/// `YearPlan`).
+pub(crate) fn year_order<'m>(
+    d: &'m District<'m>,
+    figures: &'m DistrictFigures,
+    year: i32,
+) -> Vec<(usize, YearFiguresRow<'m>)> {
+    let mut rows: Vec<(usize, YearFiguresRow<'m>)> =
+        crate::analyze::stats::departments_in_year(d, figures, year)
+            .into_iter()
+            .enumerate()
+            .collect();
     let spent = |r: &YearFiguresRow<'_>| {
         r.form
             .and(r.figures)
             .and_then(|y| y.budget)
             .map(|b| b.expenditure_total)
     };
-    rows.sort_by(|a, b| {
+    rows.sort_by(|(_, a), (_, b)| {
         spent(b)
             .cmp(&spent(a))
             .then_with(|| crate::collate::names(&a.department.name, &b.department.name))
     });
-    let total = rows.len();
-    let rows = rows
-        .into_iter()
-        .take(limit)
-        .map(|r| {
-            let y = r.figures;
-            let budget = y.and_then(|y| y.budget).filter(|_| r.form.is_some());
-            let warnings = r.warnings();
-            let withheld = r.form.is_none() && d.is_withheld(&r.department.key, year);
-            let status = match (r.form, warnings) {
-                (None, _) if withheld => WITHHELD.into(),
-                (None, _) => format_compact!("未报送{year}年度"),
-                (Some(_), 0) => "通过".into(),
-                (Some(_), n) => format_compact!("{n} 条提示"),
-            };
-            let pair = |v: Option<Decimal>, f: fn(Option<Decimal>) -> CompactString| {
-                (f(v), compact::plain(v))
-            };
-            let has_income = r.form.is_some_and(|f| f.facts.has_income);
-            let income_budget = budget.filter(|_| has_income);
-            let (money, percent) = (compact::money, compact::percent);
-            let (income, income_sort) = pair(income_budget.map(|b| b.income_total), money);
-            let (expenditure, expenditure_sort) = pair(budget.map(|b| b.expenditure_total), money);
-            let (basic_share, basic_share_sort) = pair(y.and_then(|y| y.basic_share), percent);
-            let (project_share, project_share_sort) =
-                pair(y.and_then(|y| y.project_share), percent);
-            let (fiscal_dependence, fiscal_dependence_sort) =
-                pair(y.and_then(|y| y.fiscal_dependence), percent);
-            let (growth, growth_sort) = pair(y.and_then(|y| y.budget_growth), percent);
-            let (execution, execution_sort) = pair(y.and_then(|y| y.execution), percent);
-            let (score, score_sort) = pair(r.quality.map(|q| q.score), score_cell);
-            YearRow {
-                name: r.department.name.clone(),
-                href: super::department_href(root, d, r.department),
-                filed: r.form.is_some(),
-                withheld,
-                income,
-                income_sort,
-                expenditure,
-                expenditure_sort,
-                basic_share,
-                basic_share_sort,
-                project_share,
-                project_share_sort,
-                fiscal_dependence,
-                fiscal_dependence_sort,
-                growth,
-                growth_sort,
-                execution,
-                execution_sort,
-                indicators: r.form.map_or(0, Form::indicator_count),
-                score,
-                score_sort,
-                warnings,
-                status,
-            }
-        })
-        .collect();
-    (rows, total)
+    rows
+}
+
+/// Whether the row of `r` in a year's table says its form was withheld for errors.
+pub(crate) fn is_withheld_row(d: &District<'_>, year: i32, r: &YearFiguresRow<'_>) -> bool {
+    r.form.is_none() && d.is_withheld(&r.department.key, year)
+}
+
+/// A department's row of a year's table. It depends on the department alone (its forms,
+/// their findings, its figures: what `build::jobs`' department key covers), the district's
+/// place and the year, and whether the row is withheld (`is_withheld_row`).
+pub(crate) fn year_row(d: &District<'_>, year: i32, root: &str, r: &YearFiguresRow<'_>) -> YearRow {
+    let y = r.figures;
+    let budget = y.and_then(|y| y.budget).filter(|_| r.form.is_some());
+    let warnings = r.warnings();
+    let withheld = is_withheld_row(d, year, r);
+    let status = match (r.form, warnings) {
+        (None, _) if withheld => WITHHELD.into(),
+        (None, _) => format_compact!("未报送{year}年度"),
+        (Some(_), 0) => "通过".into(),
+        (Some(_), n) => format_compact!("{n} 条提示"),
+    };
+    let pair =
+        |v: Option<Decimal>, f: fn(Option<Decimal>) -> CompactString| (f(v), compact::plain(v));
+    let has_income = r.form.is_some_and(|f| f.facts.has_income);
+    let income_budget = budget.filter(|_| has_income);
+    let (money, percent) = (compact::money, compact::percent);
+    let (income, income_sort) = pair(income_budget.map(|b| b.income_total), money);
+    let (expenditure, expenditure_sort) = pair(budget.map(|b| b.expenditure_total), money);
+    let (basic_share, basic_share_sort) = pair(y.and_then(|y| y.basic_share), percent);
+    let (project_share, project_share_sort) = pair(y.and_then(|y| y.project_share), percent);
+    let (fiscal_dependence, fiscal_dependence_sort) =
+        pair(y.and_then(|y| y.fiscal_dependence), percent);
+    let (growth, growth_sort) = pair(y.and_then(|y| y.budget_growth), percent);
+    let (execution, execution_sort) = pair(y.and_then(|y| y.execution), percent);
+    let (score, score_sort) = pair(r.quality.map(|q| q.score), score_cell);
+    YearRow {
+        name: r.department.name.clone(),
+        href: super::department_href(root, d, r.department),
+        filed: r.form.is_some(),
+        withheld,
+        income,
+        income_sort,
+        expenditure,
+        expenditure_sort,
+        basic_share,
+        basic_share_sort,
+        project_share,
+        project_share_sort,
+        fiscal_dependence,
+        fiscal_dependence_sort,
+        growth,
+        growth_sort,
+        execution,
+        execution_sort,
+        indicators: r.form.map_or(0, Form::indicator_count),
+        score,
+        score_sort,
+        warnings,
+        status,
+    }
 }
 
 /// The status of a department whose form of the year was withheld for its errors.
