@@ -382,15 +382,21 @@ impl Shared<'_, '_, '_> {
     fn district(&self, at: DistrictJobs<'_, '_>) -> Result<(), BuildError> {
         let d = at.district;
         let path = views::district_index(d);
-        let view = views::district(d, at.figures, self.inputs.config, &path);
-        for view in views::district_pages(view, &path) {
-            let page_view = views::DistrictPage {
-                meta: view.meta.clone(),
-                d: view,
-            };
-            let at = page_view.meta.path.clone();
-            self.page(Scope::DistrictWide, "district.html", &at, &page_view)?;
-        }
+        let plan = views::DistrictPlan::new(d, at.figures, self.inputs.config, &path);
+        let page_view = |view: views::DistrictView| views::DistrictPage {
+            meta: view.meta.clone(),
+            d: view,
+        };
+        self.listing(
+            "district.html",
+            plan.table(),
+            at.keys,
+            |page| {
+                let view = page_view(plan.skeleton(page));
+                (view.meta.path.clone(), view)
+            },
+            |page| page_view(plan.page(page)),
+        )?;
         let (json, key) = (views::district_json(d), self.keyed(at.data.key()));
         if !self.out.keep(&json, key) {
             self.out
@@ -409,32 +415,16 @@ impl Shared<'_, '_, '_> {
     fn year(&self, at: DistrictJobs<'_, '_>, year: i32) -> Result<(), BuildError> {
         let d = at.district;
         let plan = views::YearPlan::new(d, at.figures, self.inputs.config, year);
-        for page in 1..=plan.pages() {
-            // Keyed by what the page's rows are made of (each department's key, covering its
-            // forms, findings and figures), not by the rows: only a page whose departments
-            // changed has its rows made.
-            let skeleton = plan.skeleton(page);
-            let mut h = Fnv::new();
-            h.write_u64(self.inputs.site_key);
-            h.text("year.html");
-            skeleton.hash(&mut h);
-            for slot in plan.slots(page) {
-                match slot {
-                    views::YearSlot::Department(i, withheld) => {
-                        h.write_u8(0);
-                        h.write_u64(at.keys[i]);
-                        h.write_u8(u8::from(withheld));
-                    }
-                    withheld => withheld.hash(&mut h),
-                }
-            }
-            let key = h.finish();
-            let path = &skeleton.meta.path;
-            if !self.out.keep(path, key) {
-                let view = plan.page(page);
-                self.render(Scope::DistrictWide, "year.html", path, &view, key)?;
-            }
-        }
+        self.listing(
+            "year.html",
+            plan.table(),
+            at.keys,
+            |page| {
+                let view = plan.skeleton(page);
+                (view.meta.path.clone(), view)
+            },
+            |page| plan.page(page),
+        )?;
         let table = dataset::year_table(d, at.figures, year);
         let key = self.table_key(&table);
         let csv = views::year_table(d, year, "csv");
@@ -454,6 +444,42 @@ impl Shared<'_, '_, '_> {
         if d.latest_year() == Some(year) {
             let csv = views::district_table(d, "csv");
             self.tables(&table, key, &csv, &views::district_table(d, "xlsx"))?;
+        }
+        Ok(())
+    }
+
+    /// The pages of a listing (a year's page, a district's), each keyed by the page without
+    /// its rows (`skeleton`) and what its rows are made of (`views::TablePlan::slots`: each
+    /// department's key, covering its forms, findings and figures, or a withheld-only row
+    /// itself), not by the rows: only a page whose key changed has its rows made (`page`).
+    fn listing<V: Serialize + Hash>(
+        &self,
+        template: &str,
+        table: &views::TablePlan<'_>,
+        keys: &[u64],
+        skeleton: impl Fn(usize) -> (String, V),
+        page: impl Fn(usize) -> V,
+    ) -> Result<(), BuildError> {
+        for n in 1..=table.pages() {
+            let (path, skeleton) = skeleton(n);
+            let mut h = Fnv::new();
+            h.write_u64(self.inputs.site_key);
+            h.text(template);
+            skeleton.hash(&mut h);
+            for slot in table.slots(n) {
+                match slot {
+                    views::YearSlot::Department(i, withheld) => {
+                        h.write_u8(0);
+                        h.write_u64(keys[i]);
+                        h.write_u8(u8::from(withheld));
+                    }
+                    withheld => withheld.hash(&mut h),
+                }
+            }
+            let key = h.finish();
+            if !self.out.keep(&path, key) {
+                self.render(Scope::DistrictWide, template, &path, &page(n), key)?;
+            }
         }
         Ok(())
     }

@@ -515,14 +515,14 @@ fn a_year_plan_makes_the_pages_the_whole_view_is_cut_into() {
     for &year in &d.years {
         let whole = views::year_pages(views::year(d, &figures, &config, year));
         let plan = YearPlan::new(d, &figures, &config, year);
-        assert_eq!(plan.pages(), whole.len(), "{year}");
+        assert_eq!(plan.table().pages(), whole.len(), "{year}");
         let mut withheld_rows = 0;
         for (k, page) in whole.iter().enumerate() {
             assert_eq!(json(&plan.page(k + 1)), json(page), "{year} page {}", k + 1);
             let mut skeleton = page.clone();
             skeleton.rows.clear();
             assert_eq!(json(&plan.skeleton(k + 1)), json(&skeleton));
-            let slots: Vec<YearSlot<'_>> = plan.slots(k + 1).collect();
+            let slots: Vec<YearSlot<'_>> = plan.table().slots(k + 1).collect();
             assert_eq!(slots.len(), page.rows.len());
             for (slot, row) in slots.iter().zip(&page.rows) {
                 match slot {
@@ -549,5 +549,24 @@ fn a_year_plan_makes_the_pages_the_whole_view_is_cut_into() {
                 .chain(&whole[1].rows)
                 .any(|r| r.withheld && r.name == "示例区单位004"));
         }
+    }
+    // The district's page likewise (its latest year's departments, filed or not).
+    let path = views::district_index(d);
+    let whole = views::district_pages(views::district(d, &figures, &config, &path), &path);
+    let plan = views::DistrictPlan::new(d, &figures, &config, &path);
+    assert_eq!(plan.table().pages(), whole.len());
+    assert_eq!(whole.len(), 2);
+    let json = |v: &views::DistrictView| serde_json::to_value(v).unwrap();
+    for (k, page) in whole.iter().enumerate() {
+        assert_eq!(
+            json(&plan.page(k + 1)),
+            json(page),
+            "district page {}",
+            k + 1
+        );
+        let mut skeleton = page.clone();
+        skeleton.rows.clear();
+        assert_eq!(json(&plan.skeleton(k + 1)), json(&skeleton));
+        assert_eq!(plan.table().slots(k + 1).count(), page.rows.len());
     }
 }

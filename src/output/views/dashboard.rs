@@ -301,7 +301,7 @@ pub fn year(
 ) -> YearView {
     let plan = YearPlan::new(d, figures, config, year);
     let mut view = plan.view.clone();
-    view.rows = plan.rows(0..plan.len());
+    view.rows = plan.table.rows_in(0..plan.table.len());
     view
 }
 
@@ -312,21 +312,9 @@ pub fn year(
 /// only the pages whose rows may have changed are made (at 20,000 departments, making every
 /// row of three years to hash them was a fifth of a one-form rebuild).
 pub struct YearPlan<'m> {
-    d: &'m District<'m>,
-    year: i32,
     /// The page whole but for its rows (`rows_total` counts them).
     view: YearView,
-    order: Vec<(usize, YearFiguresRow<'m>)>,
-    withheld: Vec<YearRow>,
-}
-
-/// What stands in a row of a year's table, for a page's key: a department (its place in the
-/// district, and whether its row says its form was withheld), or the row of one whose only
-/// forms were withheld.
-#[derive(Debug, Hash)]
-pub enum YearSlot<'p> {
-    Department(usize, bool),
-    Withheld(&'p YearRow),
+    table: TablePlan<'m>,
 }
 
 impl<'m> YearPlan<'m> {
@@ -351,13 +339,15 @@ impl<'m> YearPlan<'m> {
         // latest year's).
         let mut order = year_order(d, figures, year);
         order.retain(|(_, r)| r.form.is_some() || is_withheld_row(d, year, r));
-        let withheld = withheld_rows_of_year(d, year, &root);
+        let table = TablePlan::new(d, year, &root, order, |root| {
+            withheld_rows_of_year(d, year, root)
+        });
         let view = YearView {
             name: d.name.clone(),
             year,
             page: 1,
             pages: Vec::new(),
-            rows_total: order.len() + withheld.len(),
+            rows_total: table.len(),
             overview_href: format!("{root}{}", district_index(d)),
             dashboard_href: format!("{root}{}", dashboard_page(d)),
             totals: year_totals(d, figures, &root)
@@ -388,41 +378,17 @@ impl<'m> YearPlan<'m> {
             ),
             meta,
         };
-        YearPlan {
-            d,
-            year,
-            view,
-            order,
-            withheld,
-        }
+        YearPlan { view, table }
     }
 
-    /// Rows of the whole table.
-    pub fn len(&self) -> usize {
-        self.view.rows_total
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// How many pages the table is cut into (`year_pages`): one when it fits.
-    pub fn pages(&self) -> usize {
-        self.len().div_ceil(TABLE_PAGE_ROWS).max(1)
-    }
-
-    /// The table's rows `range` (of the table's order) on page `page`.
-    fn range_of(&self, page: usize) -> std::ops::Range<usize> {
-        if self.pages() == 1 {
-            return 0..self.len();
-        }
-        let start = (page - 1) * TABLE_PAGE_ROWS;
-        start..(start + TABLE_PAGE_ROWS).min(self.len())
+    /// The table's rows and pages.
+    pub fn table(&self) -> &TablePlan<'m> {
+        &self.table
     }
 
     /// Page `page` (from 1) without its rows, as `year_pages` makes it.
     pub fn skeleton(&self, page: usize) -> YearView {
-        let count = self.pages();
+        let count = self.table.pages();
         if count == 1 {
             return self.view.clone();
         }
@@ -440,35 +406,104 @@ impl<'m> YearPlan<'m> {
         }
     }
 
-    /// What stands in each row of page `page`.
-    pub fn slots(&self, page: usize) -> impl Iterator<Item = YearSlot<'_>> {
-        let range = self.range_of(page);
-        let split = self.order.len();
-        let departments = self.order[range.start.min(split)..range.end.min(split)]
-            .iter()
-            .map(|(i, r)| YearSlot::Department(*i, is_withheld_row(self.d, self.year, r)));
-        let withheld = self.withheld[range.start.max(split) - split..range.end.max(split) - split]
-            .iter()
-            .map(YearSlot::Withheld);
-        departments.chain(withheld)
-    }
-
     /// Page `page` whole.
     pub fn page(&self, page: usize) -> YearView {
         let mut view = self.skeleton(page);
-        view.rows = self.rows(self.range_of(page));
+        view.rows = self.table.rows(page);
         view
     }
+}
 
-    fn rows(&self, range: std::ops::Range<usize>) -> Vec<YearRow> {
-        let root = &self.view.meta.root;
-        let split = self.order.len();
-        let departments = self.order[range.start.min(split)..range.end.min(split)]
+/// The rows of a year's table (a year's page, or the district's page for its latest year)
+/// before they are made, cut into pages of `TABLE_PAGE_ROWS`: departments in the table's order
+/// (`year_order`), then the rows of those whose only forms were withheld.
+pub struct TablePlan<'m> {
+    d: &'m District<'m>,
+    year: i32,
+    root: String,
+    order: Vec<(usize, YearFiguresRow<'m>)>,
+    withheld: Vec<YearRow>,
+}
+
+/// What stands in a row of a year's table, for a page's key: a department (its place in the
+/// district, and whether its row says its form was withheld), or the row of one whose only
+/// forms were withheld.
+#[derive(Debug, Hash)]
+pub enum YearSlot<'p> {
+    Department(usize, bool),
+    Withheld(&'p YearRow),
+}
+
+impl<'m> TablePlan<'m> {
+    /// The table of `year`: the departments in `order`, then the rows `withheld(root)` makes.
+    pub(super) fn new(
+        d: &'m District<'m>,
+        year: i32,
+        root: &str,
+        order: Vec<(usize, YearFiguresRow<'m>)>,
+        withheld: impl FnOnce(&str) -> Vec<YearRow>,
+    ) -> TablePlan<'m> {
+        TablePlan {
+            d,
+            year,
+            root: root.to_owned(),
+            order,
+            withheld: withheld(root),
+        }
+    }
+
+    /// Rows of the whole table.
+    pub fn len(&self) -> usize {
+        self.order.len() + self.withheld.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// How many pages the table is cut into: one when it fits.
+    pub fn pages(&self) -> usize {
+        self.len().div_ceil(TABLE_PAGE_ROWS).max(1)
+    }
+
+    /// The rows on page `page` (from 1), as places in the table's order.
+    fn range_of(&self, page: usize) -> std::ops::Range<usize> {
+        if self.pages() == 1 {
+            return 0..self.len();
+        }
+        let start = (page - 1) * TABLE_PAGE_ROWS;
+        start..(start + TABLE_PAGE_ROWS).min(self.len())
+    }
+
+    /// What stands in each row of page `page`.
+    pub fn slots(&self, page: usize) -> impl Iterator<Item = YearSlot<'_>> {
+        let (departments, withheld) = self.split(self.range_of(page));
+        let departments = departments
             .iter()
-            .map(|(_, r)| year_row(self.d, self.year, root, r));
-        let withheld = self.withheld[range.start.max(split) - split..range.end.max(split) - split]
+            .map(|(i, r)| YearSlot::Department(*i, is_withheld_row(self.d, self.year, r)));
+        departments.chain(withheld.iter().map(YearSlot::Withheld))
+    }
+
+    /// The rows of page `page`, made.
+    pub fn rows(&self, page: usize) -> Vec<YearRow> {
+        self.rows_in(self.range_of(page))
+    }
+
+    fn rows_in(&self, range: std::ops::Range<usize>) -> Vec<YearRow> {
+        let (departments, withheld) = self.split(range);
+        let departments = departments
             .iter()
-            .cloned();
-        departments.chain(withheld).collect()
+            .map(|(_, r)| year_row(self.d, self.year, &self.root, r));
+        departments.chain(withheld.iter().cloned()).collect()
+    }
+
+    /// The departments and withheld-only rows of a range of the table.
+    #[allow(clippy::type_complexity)]
+    fn split(&self, range: std::ops::Range<usize>) -> (&[(usize, YearFiguresRow<'_>)], &[YearRow]) {
+        let at = self.order.len();
+        (
+            &self.order[range.start.min(at)..range.end.min(at)],
+            &self.withheld[range.start.max(at) - at..range.end.max(at) - at],
+        )
     }
 }

@@ -505,22 +505,88 @@ fn district_upto(
     path: &str,
     limit: usize,
 ) -> DistrictView {
+    district_with(d, figures, config, path, |root| {
+        d.latest_year().map_or_else(
+            || (Vec::new(), 0),
+            |y| {
+                let (mut rows, total) = year_rows_upto(d, figures, y, root, limit);
+                let withheld = withheld_rows(d, y, root);
+                let total = total + withheld.len();
+                rows.extend(withheld);
+                rows.truncate(limit);
+                (rows, total)
+            },
+        )
+    })
+}
+
+/// A district's page before its table's rows are made (`TablePlan`: the latest year's
+/// departments, each of them whether it filed or not, then those whose only forms were
+/// withheld), as `YearPlan` is a year's: its pages keyed by their departments.
+pub struct DistrictPlan<'m> {
+    /// The page whole but for its rows.
+    view: DistrictView,
+    table: TablePlan<'m>,
+}
+
+impl<'m> DistrictPlan<'m> {
+    pub fn new(
+        d: &'m District<'m>,
+        figures: &'m DistrictFigures,
+        config: &SiteConfig,
+        path: &str,
+    ) -> DistrictPlan<'m> {
+        let mut table = None;
+        let view = district_with(d, figures, config, path, |root| {
+            let plan = match d.latest_year() {
+                Some(y) => TablePlan::new(d, y, root, year_order(d, figures, y), |root| {
+                    withheld_rows(d, y, root)
+                }),
+                None => TablePlan::new(d, 0, root, Vec::new(), |_| Vec::new()),
+            };
+            let total = plan.len();
+            table = Some(plan);
+            (Vec::new(), total)
+        });
+        let table = table.expect("made with the view");
+        DistrictPlan { view, table }
+    }
+
+    pub fn table(&self) -> &TablePlan<'m> {
+        &self.table
+    }
+
+    /// Page `page` (from 1) without its rows, as `district_pages` makes it.
+    pub fn skeleton(&self, page: usize) -> DistrictView {
+        let count = self.table.pages();
+        if count == 1 {
+            return self.view.clone();
+        }
+        page_of(&self.view, Vec::new(), page, count, &self.view.meta.path)
+    }
+
+    /// Page `page` whole.
+    pub fn page(&self, page: usize) -> DistrictView {
+        let mut view = self.skeleton(page);
+        view.rows = self.table.rows(page);
+        view
+    }
+}
+
+/// A district's page with the rows `rows(root)` gives (and how many its whole table has).
+fn district_with(
+    d: &District<'_>,
+    figures: &DistrictFigures,
+    config: &SiteConfig,
+    path: &str,
+    rows: impl FnOnce(&str) -> (Vec<YearRow>, usize),
+) -> DistrictView {
     let mut meta = PageMeta::new(config, &d.name, path, "district");
     meta.sample_data = d.sample_data;
     meta.district_feed = Some(format!("{}{}/feed.xml", meta.root, d.slug));
     let year = d.latest_year();
     let root = meta.root.clone();
-    let (rows, rows_total) = year.map_or_else(
-        || (Vec::new(), 0),
-        |y| {
-            let (mut rows, total) = year_rows_upto(d, figures, y, &root, limit);
-            let withheld = withheld_rows(d, y, &root);
-            let total = total + withheld.len();
-            rows.extend(withheld);
-            rows.truncate(limit);
-            (rows, total)
-        },
-    );
+    let (rows, rows_total) = rows(&root);
     let mut charts = Vec::new();
     if let Some(c) = year.and_then(|y| ranking_chart(d, figures, y)) {
         charts.push(ChartView::from(c));
