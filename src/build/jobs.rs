@@ -332,8 +332,17 @@ impl Shared<'_, '_, '_> {
                 key,
             } => self.department(at, department, figures, key),
             Job::SearchPage => {
-                let view = search::view(&self.inputs.model.districts, self.inputs.config);
-                self.page(Scope::DistrictWide, "search.html", search::PAGE, &view)
+                let districts = &self.inputs.model.districts;
+                let mut h = Fnv::new();
+                h.write_u64(self.inputs.site_key);
+                h.text("search.html");
+                search::page_input(districts).hash(&mut h);
+                let key = h.finish();
+                if self.out.keep(search::PAGE, key) {
+                    return Ok(());
+                }
+                let view = search::view(districts, self.inputs.config);
+                self.render(Scope::DistrictWide, "search.html", search::PAGE, &view, key)
             }
             Job::SearchIndex(d) => self.search_index(d),
         }

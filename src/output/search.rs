@@ -750,6 +750,29 @@ pub struct DistrictOption {
 
 pub const PAGE: &str = "search.html";
 
+/// What the search page's view (`view`) is made of besides the config: each district's name,
+/// address, size and years, whether it is sample data, and every form's search text (by its
+/// digest, which covers the level-1 categories the page offers). A rebuild keys the page by
+/// it and makes the view only when it changed: the categories are a scan of every indicator
+/// (40 ms at 60,000 forms).
+pub fn page_input<'d>(districts: &'d [District<'_>]) -> impl std::hash::Hash + 'd {
+    districts
+        .iter()
+        .map(|d| {
+            let texts: Vec<&FormText> = d
+                .departments
+                .iter()
+                .flat_map(|dep| &dep.forms)
+                .map(|f| &f.facts.search)
+                .collect();
+            (
+                (d.name.as_str(), d.slug.as_str(), d.sample_data),
+                (d.departments.len(), &d.years, texts),
+            )
+        })
+        .collect::<Vec<_>>()
+}
+
 pub fn view(districts: &[District<'_>], config: &SiteConfig) -> SearchView {
     let mut meta = PageMeta::new(config, "搜索", PAGE, "search");
     meta.sample_data = districts.iter().any(|d| d.sample_data);

@@ -655,3 +655,34 @@ fn year_pages_keyed_by_their_departments_follow_every_change() {
     assert_eq!(cached(d, &[]), (false, 1));
     assert_same_as_clean(d, "a department whose only form is withheld");
 }
+
+/// The search page is keyed by what its view is made of (`search::page_input`: the districts
+/// and every form's search text), not by the view: a rebuild after a form's indicator moves
+/// to a category no other form has offers it on the page, as a clean build does; a change
+/// outside the search text keeps the page.
+#[test]
+fn the_search_page_follows_the_categories_of_the_forms() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let put = |name: &str, category: &str, functions: &str, step: i64| {
+        let mut v = crate::figures::form(name, 2021, 100, "≥90%");
+        v["goals"][0]["indicators"][1]["level1"] = serde_json::json!(category);
+        v["functions"] = serde_json::json!([functions]);
+        let text = serde_json::to_string_pretty(&v).unwrap();
+        let path = write(d, &format!("submissions/示例区/{name}-2021.json"), text);
+        set_mtime(&path, step);
+    };
+    put("示例区甲局", "效益指标", "职能", 0);
+    put("示例区乙局", "效益指标", "职能", 0);
+    assert_eq!(cached(d, &[]), (false, 0));
+    let page = || std::fs::read_to_string(d.join("public/search.html")).unwrap();
+    assert!(!page().contains("满意度指标"));
+    let before = identity(&d.join("public/search.html"));
+    put("示例区乙局", "效益指标", "另一项职能", 10);
+    cached(d, &[]);
+    assert_eq!(identity(&d.join("public/search.html")), before, "kept");
+    put("示例区乙局", "满意度指标", "另一项职能", 20);
+    cached(d, &[]);
+    assert!(page().contains("满意度指标"), "the new category is offered");
+    assert_same_as_clean(d, "an indicator moved to a new category");
+}
