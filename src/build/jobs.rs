@@ -596,7 +596,7 @@ impl Shared<'_, '_, '_> {
     ) -> Result<(), BuildError> {
         let _one_at_a_time = (scope == Scope::DistrictWide).then(|| self.district_wide.lock());
         let html = self.inputs.renderer.render(template, path, view)?;
-        self.out.write(path, key, html.as_bytes())?;
+        self.out.write(path, key, &html)?;
         Ok(())
     }
 

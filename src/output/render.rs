@@ -197,24 +197,27 @@ impl Renderer {
     }
 
     /// Renders `template` with `view` as the context (its fields are top-level variables).
+    /// The page's bytes (UTF-8: Tera writes only the templates' text and escaped values).
+    /// Rendered into a buffer, not a `String`: the conversion checked every byte of every
+    /// page again (4 % of a province build's CPU). Sized for a department's page (30–45 KB),
+    /// so that one grows once at most.
     pub fn render<T: Serialize>(
         &self,
         template: &str,
         page: &str,
         view: &T,
-    ) -> Result<String, RenderError> {
-        let context = tera::Context::from_serialize(view).map_err(|e| RenderError::Render {
+    ) -> Result<Vec<u8>, RenderError> {
+        let failed = |e: &dyn std::error::Error| RenderError::Render {
             page: page.to_owned(),
             template: template.to_owned(),
-            message: error_chain(&e),
-        })?;
+            message: error_chain(e),
+        };
+        let context = tera::Context::from_serialize(view).map_err(|e| failed(&e))?;
+        let mut html = Vec::with_capacity(48 * 1024);
         self.tera
-            .render(template, &context)
-            .map_err(|e| RenderError::Render {
-                page: page.to_owned(),
-                template: template.to_owned(),
-                message: error_chain(&e),
-            })
+            .render_to(template, &context, &mut html)
+            .map_err(|e| failed(&e))?;
+        Ok(html)
     }
 }
 
