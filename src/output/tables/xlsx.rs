@@ -9,6 +9,11 @@ use rust_xlsxwriter::{
     Worksheet, XlsxError,
 };
 
+/// The workbooks' zip compression (rust_xlsxwriter's default is 6): at 3 a 2,000-row
+/// table is 12 % larger (217 against 192 KB) and a 2,000-department build takes 5 % less CPU
+/// (deflate was a sixth of it at 6; at 1 the files are 60 % larger and the build no faster).
+const ZIP_LEVEL: u8 = 3;
+
 impl From<XlsxError> for TableError {
     fn from(e: XlsxError) -> Self {
         TableError::Xlsx(e.to_string())
@@ -82,6 +87,7 @@ impl Table {
         let header_rows = usize::from(!self.headers.is_empty());
         let ncols = self.check_limits()?;
         let mut workbook = Workbook::new();
+        workbook.set_zip_compression_level(ZIP_LEVEL);
         let created = ExcelDateTime::from_ymd(CREATED.0, CREATED.1, CREATED.2)?;
         workbook.set_properties(
             &DocProperties::new()
