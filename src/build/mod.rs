@@ -15,7 +15,9 @@
 //! department's page and JSON downloads are rendered again only when one of its forms, its
 //! findings, the templates, the config or the tool changed; the district-wide pages' views
 //! are made every time (they sum every form), but a page is rendered only when its view's hash
-//! differs from the one the published page was made from (`jobs`' `page`); a department's
+//! differs from the one the published page was made from (`jobs`' `page`) — except the pages
+//! of a district's or a year's table, keyed by their departments' keys without making their
+//! rows (`jobs`' `listing`), and the search page, keyed by the forms' texts; a department's
 //! `district.json` object is left in the published file under the same key as its page
 //! (`dataset::Reuse`), and the file is written only when one of its objects' digests changed;
 //! and the published site is updated in place (see `publish::writer`), its
@@ -23,11 +25,11 @@
 //! written while the site is published, the rest of its state after. The result is
 //! byte-for-byte the site a clean build makes, which the tests check after every kind of change.
 //!
-//! Memory (RAM): the build keeps each form's facts, not the form. A department's declarations are
-//! read again when its page is rendered, unless the run is small enough to keep them all
-//! (`BuildOptions::keep_declarations`); kept, they are moved out of the batch (`load::Kept`) and
-//! each department's page lets its own go, before the search indexes (the last jobs) load
-//! jieba's dictionary.
+//! Memory (RAM): the build keeps each form's facts, not the form. A run small enough to keep
+//! every declaration (`BuildOptions::keep_declarations`) moves them out of the batch
+//! (`load::Kept`) and each department's page lets its own go, before the search indexes (the
+//! last jobs) load jieba's dictionary; a larger run writes each to a temporary file as it
+//! reads it (`load::Shelved`), and a department's page reads its own back.
 
 use crate::analyze::{self, SiteModel};
 use crate::config::{ConfigError, SiteConfig};
