@@ -271,7 +271,8 @@ pub struct YearView {
 }
 
 /// A year's page cut into pages of at most `TABLE_PAGE_ROWS` rows of its table, in the
-/// table's order; the self-evaluations' board stays on the first.
+/// table's order; the self-evaluations' board stays on the first. The build makes the same
+/// pages one at a time (`YearPlan`); the tests compare the two.
 pub fn year_pages(mut view: YearView) -> Vec<YearView> {
     if view.rows.len() <= TABLE_PAGE_ROWS {
         return vec![view];

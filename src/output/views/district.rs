@@ -621,7 +621,8 @@ fn district_with(
 /// A district's page cut into pages of at most `TABLE_PAGE_ROWS` rows of its table (in the
 /// table's order), `first` being the first page's path: the first page keeps the totals, the
 /// years' table and the charts; the others hold their rows, under the same heading, links and
-/// downloads.
+/// downloads. The build makes the same pages one at a time (`DistrictPlan`); the tests
+/// compare the two.
 pub fn district_pages(mut view: DistrictView, first: &str) -> Vec<DistrictView> {
     if view.rows.len() <= TABLE_PAGE_ROWS {
         return vec![view];
