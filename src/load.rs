@@ -10,12 +10,14 @@ use crate::files::Stamp;
 use crate::ingest::{self, FileOutcome, IngestError, IngestOptions, SourceFile};
 use crate::model::facts::Facts;
 use crate::model::identity::Aliases;
-use crate::model::Declaration;
 use crate::rules;
 use crate::spill::Place;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
+
+mod kept;
+pub use kept::{Kept, Shelved};
 
 /// Everything a run learnt about its inputs.
 #[derive(Debug)]
@@ -31,18 +33,6 @@ pub struct Batch {
     pub shelved: Option<Shelved>,
 }
 
-/// The declarations a run too large to keep them (`LoadOptions::keep_up_to`) let go once
-/// their facts were taken, written as compact canonical JSON to a temporary file while they
-/// were read (`spill::Store`): a department's page reads its forms' JSON back
-/// (`Declaration::from_own_json`, a small part of reading and validating a form again)
-/// instead of the forms. Each outcome's place, in
-/// `files`' order; none for a form not read this run or where the store failed (read again).
-#[derive(Debug)]
-pub struct Shelved {
-    store: crate::spill::Store,
-    places: Vec<Option<crate::spill::Place>>,
-}
-
 impl Batch {
     pub fn declarations(&self) -> usize {
         self.files.iter().filter(|f| f.facts.is_some()).count()
@@ -50,21 +40,7 @@ impl Batch {
 
     /// Takes the declarations the run kept out of its outcomes (`Kept`).
     pub fn take_kept(&mut self) -> Kept {
-        let shelved = self.shelved.take();
-        if self.files.iter().all(|f| f.declaration.is_none()) {
-            return Kept {
-                shelved,
-                ..Kept::default()
-            };
-        }
-        Kept {
-            memory: self
-                .files
-                .iter_mut()
-                .map(|f| std::sync::Mutex::new(f.declaration.take()))
-                .collect(),
-            shelved,
-        }
+        Kept::take_from(self)
     }
 
     /// How many self-evaluations were read.
@@ -84,35 +60,6 @@ impl Batch {
         } else {
             0
         }
-    }
-}
-
-/// The declarations a build kept (`LoadOptions::keep_up_to`), taken out of its batch by the
-/// outcome's index: each is handed once to its department's page and let go when that page is
-/// made, so what they hold falls as the pages are rendered instead of lasting to the build's
-/// end (at 6,000 forms they were ~40 MB of the peak, beside jieba's dictionary).
-/// In a run too large to keep them, the declarations it wrote out instead (`Shelved`).
-#[derive(Debug, Default)]
-pub struct Kept {
-    memory: Vec<std::sync::Mutex<Option<Box<ingest::Loaded>>>>,
-    shelved: Option<Shelved>,
-}
-
-impl Kept {
-    /// The declaration of the batch's outcome `index`, if it was kept and not taken yet.
-    pub fn take(&self, index: usize) -> Option<Box<ingest::Loaded>> {
-        let slot = self.memory.get(index)?;
-        // A page that panicked while holding the lock left nothing half-done in the slot.
-        slot.lock().unwrap_or_else(|e| e.into_inner()).take()
-    }
-
-    /// The declaration of the batch's outcome `index` as the run wrote it out (`Shelved`);
-    /// `None` where it was not, or cannot be read back (the caller reads the form again).
-    pub fn shelved(&self, index: usize) -> Option<Declaration> {
-        let shelved = self.shelved.as_ref()?;
-        let place = (*shelved.places.get(index)?)?;
-        let bytes = shelved.store.read(place).ok()?;
-        Declaration::from_own_json(&bytes).ok()
     }
 }
 
@@ -418,18 +365,9 @@ pub fn load_files(
                 .into_iter()
                 .map(|mut outcome| {
                     validate_file(&mut outcome);
-                    let mut place = None;
-                    if !keep {
-                        let loaded = outcome.declaration.take();
-                        if let (Some(store), Some(loaded)) = (&store, loaded) {
-                            // Only a form with facts becomes a department's page.
-                            if outcome.facts.is_some() {
-                                place = serde_json::to_vec(&loaded.declaration)
-                                    .ok()
-                                    .and_then(|json| store.append(&json).ok());
-                            }
-                        }
-                    }
+                    let place = (!keep)
+                        .then(|| kept::let_go(&mut outcome, store.as_ref()))
+                        .flatten();
                     (outcome, (change, racy), None, place)
                 })
                 .collect()
@@ -443,9 +381,11 @@ pub fn load_files(
     // forms, while the first was still held).
     let changes: Vec<(u64, bool)> = read_outcomes.iter().map(|(_, c, ..)| *c).collect();
     let origins: Vec<Option<usize>> = read_outcomes.iter().map(|(_, _, at, _)| *at).collect();
-    let shelved = store.map(|store| Shelved {
-        store,
-        places: read_outcomes.iter().map(|(.., place)| *place).collect(),
+    let shelved = store.map(|store| {
+        Shelved::new(
+            store,
+            read_outcomes.iter().map(|(.., place)| *place).collect(),
+        )
     });
     let mut outcomes: Vec<FileOutcome> = read_outcomes.into_iter().map(|(o, ..)| o).collect();
     // What the cache needs beyond each outcome: the change it was read at and its findings
