@@ -152,6 +152,50 @@ fn a_save_left_unfinished_keeps_the_last_cache() {
     assert!(!cache.file().with_extension("bin.tmp").exists());
 }
 
+/// The cache file is mapped to be read: an empty, a cut or a foreign file at its place
+/// loads as no cache (a full build), and one saved over the mapped one while its state is
+/// in use leaves that state whole.
+#[test]
+fn a_mapped_cache_file_that_is_empty_cut_or_replaced_is_read_safely() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = Cache::new(dir.path(), &dir.path().join("public"));
+    let state = |inputs, n: usize| State {
+        inputs,
+        started: 2,
+        tool: 4,
+        site: 5,
+        records: (0..n)
+            .map(|i| record(&format!("a/{i}.txt"), i as u64))
+            .collect::<Vec<_>>()
+            .into(),
+        racy: Vec::new(),
+        manifest: None,
+        districts: 0,
+        departments: 0,
+        published_forms: 0,
+        unpublished_files: 0,
+        diagnostics: Vec::new(),
+        published_departments: 0,
+        pieces: Default::default(),
+        file: None,
+    };
+    cache.save(&state(1, 300));
+    let whole = std::fs::read(cache.file()).unwrap();
+    for len in [0, FORMAT.len(), whole.len() / 2, whole.len() - 1] {
+        std::fs::write(cache.file(), &whole[..len]).unwrap();
+        assert!(cache.load().is_none(), "cut at {len}");
+    }
+    std::fs::write(cache.file(), b"not a cache file").unwrap();
+    assert!(cache.load().is_none());
+    std::fs::write(cache.file(), &whole).unwrap();
+    let loaded = cache.load().unwrap();
+    cache.save(&state(2, 5));
+    assert_eq!(cache.load().unwrap().records.list.len(), 5);
+    assert_eq!(loaded.inputs, 1);
+    assert_eq!(loaded.records.list.len(), 300);
+    assert_eq!(loaded.records.list[299].stamp.size, 299);
+}
+
 /// Records are read back boxed, and a box is saved as what it holds: a cache saved with
 /// plain records reads back the same, and saved again from the boxes is the same file.
 #[test]
