@@ -188,16 +188,30 @@ pub fn report(
 /// The report's groups with their pages (`analyze::report::groups`), each linked to its
 /// department's page when published.
 fn file_groups(model: &SiteModel<'_>) -> Vec<(usize, FileGroup)> {
-    let mut pages: BTreeMap<(&str, Option<&str>), String> = BTreeMap::new();
-    for d in &model.districts {
-        for dep in &d.departments {
-            for f in &dep.forms {
-                let key = (f.file, f.source.sheet.as_deref());
-                pages.insert(key, format!("{}#y{}", department_page(d, dep), f.year));
-            }
-            for e in &dep.evaluations {
-                let key = (e.file, e.evaluation.sheet.as_deref());
-                pages.insert(key, format!("{}#e{}", department_page(d, dep), e.year));
+    // Where each file with findings is published: only those files' links are made (every
+    // form's, in a tree, was most of a one-form rebuild's report job at 20,000 departments,
+    // for a report of a few files). Looked up, never iterated: no order reaches the page.
+    let mut pages: rustc_hash::FxHashMap<(&str, Option<&str>), Option<String>> = model
+        .report_groups
+        .iter()
+        .map(|g| ((g.file, g.sheet), None))
+        .collect();
+    if !pages.is_empty() {
+        for d in &model.districts {
+            for dep in &d.departments {
+                let forms = dep
+                    .forms
+                    .iter()
+                    .map(|f| (f.file, f.source.sheet.as_deref(), 'y', f.year));
+                let evaluations = dep
+                    .evaluations
+                    .iter()
+                    .map(|e| (e.file, e.evaluation.sheet.as_deref(), 'e', e.year));
+                for (file, sheet, mark, year) in forms.chain(evaluations) {
+                    if let Some(href) = pages.get_mut(&(file, sheet)) {
+                        *href = Some(format!("{}#{mark}{year}", department_page(d, dep)));
+                    }
+                }
             }
         }
     }
@@ -205,7 +219,7 @@ fn file_groups(model: &SiteModel<'_>) -> Vec<(usize, FileGroup)> {
         .report_groups
         .iter()
         .map(|g| {
-            let href = pages.get(&(g.file, g.sheet)).cloned();
+            let href = pages.get(&(g.file, g.sheet)).cloned().flatten();
             (g.page, file_group(g, href))
         })
         .collect()
