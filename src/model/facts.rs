@@ -22,6 +22,7 @@ pub struct Facts {
     rows: [RowLine; 6],
     /// Each row's prior-year actuals, the rows' one after another (`prior_ends`): one
     /// allocation a form, not seven (at 60,000 forms the per-row vectors were 37 MB).
+    #[serde(with = "super::binary_decimal::prior")]
     prior: Box<[(i32, Option<Decimal>)]>,
     prior_ends: [u32; 6],
     /// The prior years of the table, as its header gives them (latest first).
@@ -45,6 +46,7 @@ pub struct Facts {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 struct RowLine {
     line: Option<u32>,
+    #[serde(with = "super::binary_decimal::option")]
     budget: Option<Decimal>,
 }
 

@@ -5,6 +5,7 @@
 //! scoring of it (`review`).
 
 pub mod amounts;
+pub mod binary_decimal;
 mod declaration;
 pub mod facts;
 pub mod form_text;

@@ -19,9 +19,11 @@ pub struct Quality {
     pub goals: usize,
     pub indicators: usize,
     /// Indicators per goal.
+    #[serde(with = "super::binary_decimal::option")]
     pub per_goal: Option<Decimal>,
     pub measurable: usize,
     /// Measurable targets ÷ indicators × 100.
+    #[serde(with = "super::binary_decimal::option")]
     pub measurable_share: Option<Decimal>,
     /// Distinct level-2 categories of the taxonomy used (under a valid level 1).
     pub level2_coverage: usize,
@@ -29,6 +31,7 @@ pub struct Quality {
     pub complete_goals: usize,
     /// 0–100: 50 × measurable share + 25 × coverage (of 6 categories) + 15 × indicators per
     /// goal (of 3) + 10 × complete goals share. See the method page.
+    #[serde(with = "super::binary_decimal")]
     pub score: Decimal,
 }
 

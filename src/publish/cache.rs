@@ -195,7 +195,7 @@ pub struct Cache {
 
 /// Bumped when `State` changes shape: an old cache file is then ignored. The format line is
 /// followed by the body's checksum (16 hex digits and a newline), then the body.
-const FORMAT: &[u8] = b"budgetsite-cache-9\n";
+const FORMAT: &[u8] = b"budgetsite-cache-10\n";
 
 /// The body's checksum: FNV-1a over 8-byte words (`hash::digest`) of the body with each
 /// record block's bytes standing as that block's own digest (`blocks` are where they lie in
