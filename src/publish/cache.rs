@@ -32,15 +32,8 @@ mod blocks;
 /// Every input's `stat`, in parallel (thousands of them before anything else happens), in
 /// the files' order: the fingerprint's, and then the reading's (`load::LoadOptions::stats`).
 pub fn stat_inputs(files: &[SourceFile]) -> Vec<Result<Stat, std::io::ErrorKind>> {
-    use rayon::prelude::*;
-    files
-        .par_iter()
-        .map(|f| {
-            std::fs::metadata(&f.path)
-                .map(|m| Stat::of(&m))
-                .map_err(|e| e.kind())
-        })
-        .collect()
+    let paths: Vec<&Path> = files.iter().map(|f| f.path.as_path()).collect();
+    crate::files::stats(&paths)
 }
 
 /// What a build reads: the discovered submissions (each one's name, stamp and change, from
@@ -54,21 +47,34 @@ pub fn inputs_fingerprint(
     config: u64,
     options: &str,
 ) -> u64 {
+    use rayon::prelude::*;
+    // Each file hashed apart, in parallel, then the hashes in the files' order: one hash of
+    // every name and path, byte by byte, was a serial 13 ms of a rebuild at 60,000 forms.
+    let each: Vec<u64> = files
+        .par_iter()
+        .zip(metadata)
+        .map(|(f, meta)| {
+            let mut h = Fnv::new();
+            h.text(&f.display);
+            h.text(&f.path.to_string_lossy());
+            match meta {
+                Ok(stat) => {
+                    h.write_u64(stat.stamp.size);
+                    h.write_u64(stat.stamp.modified);
+                    h.write_u64(stat.change);
+                }
+                // A file that vanished or cannot be read is part of what the build sees.
+                Err(kind) => h.text(&kind.to_string()),
+            }
+            h.finish()
+        })
+        .collect();
     let mut h = Fnv::new();
     h.text(env!("CARGO_PKG_VERSION"));
     h.text(options);
-    for (f, meta) in files.iter().zip(metadata) {
-        h.text(&f.display);
-        h.text(&f.path.to_string_lossy());
-        match meta {
-            Ok(stat) => {
-                h.write_u64(stat.stamp.size);
-                h.write_u64(stat.stamp.modified);
-                h.write_u64(stat.change);
-            }
-            // A file that vanished or cannot be read is part of what the build sees.
-            Err(kind) => h.text(&kind.to_string()),
-        }
+    h.write_usize(each.len());
+    for file in each {
+        h.write_u64(file);
     }
     walk_problems.hash(&mut h);
     h.write_u64(templates);
