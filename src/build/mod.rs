@@ -303,7 +303,20 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, BuildError> {
         });
     }
     drop(records);
+    // The rest of the build's state is freed on a thread of its own: the site's manifest
+    // (100,000 paths at 20,000 departments), the inputs' list, the last build's
+    // recollection. Freed here, one by one, it was 20 ms at the end of a one-form rebuild
+    // with nothing else left to do; the command ends meanwhile (and the system takes the
+    // memory back at once), a longer-lived caller (`serve`) gets it freed beside.
+    drop_beside((site, recalled, files, kept));
     Ok(BuildOutcome { batch, ..outcome })
+}
+
+/// Drops `value` on a new thread (here, should no thread be had).
+fn drop_beside<T: Send + 'static>(value: T) {
+    let _ = std::thread::Builder::new()
+        .name("drop".to_owned())
+        .spawn(move || drop(value));
 }
 
 /// What the cache records of the site as the build leaves it (published, or kept by a
