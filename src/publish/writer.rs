@@ -444,18 +444,17 @@ impl Writer {
     }
 
     fn folder(&self, dir: &Path) -> Result<(), WriteError> {
-        let known = self
-            .folders
-            .lock()
-            .map(|f| f.contains(dir))
-            .unwrap_or(false);
-        if known {
+        // Made under the lock: two threads writing the first files of one folder make it
+        // once, so a build takes the same file-system steps every run (the crash-safety
+        // tests kill it at each step by its number).
+        let Ok(mut known) = self.folders.lock() else {
+            return fs::create_dir_all(dir).map_err(io(dir));
+        };
+        if known.contains(dir) {
             return Ok(());
         }
         fs::create_dir_all(dir).map_err(io(dir))?;
-        if let Ok(mut f) = self.folders.lock() {
-            f.insert(dir.to_path_buf());
-        }
+        known.insert(dir.to_path_buf());
         Ok(())
     }
 
