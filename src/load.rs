@@ -136,7 +136,7 @@ pub struct Record {
     /// `crate::files::change_of` the file, taken before it was read.
     pub change: u64,
     pub digest: u64,
-    pub facts: Option<Facts>,
+    pub facts: Option<Box<Facts>>,
     /// The self-evaluation of the file (or sheet), when it held one; kept as its JSON text,
     /// whatever format the cache uses (its numbers are JSON numbers).
     #[serde(default, with = "evaluation_as_json")]
@@ -210,7 +210,7 @@ pub struct RecordRef<'a> {
     pub stamp: Stamp,
     pub change: u64,
     pub digest: u64,
-    pub facts: &'a Option<Facts>,
+    pub facts: &'a Option<Box<Facts>>,
     #[serde(serialize_with = "evaluation_as_json::serialize_ref")]
     pub evaluation: &'a Option<Box<crate::model::self_evaluation::Evaluation>>,
     pub diagnostics: &'a [Diagnostic],
@@ -418,11 +418,11 @@ pub fn load_files(
         // 20 MB less peak at 60,000 forms (BENCHMARKS.md, "2026-12-04 night: under 400 MB").
         // Where the declarations are kept too: the pages let them go one by one (`Kept`), and
         // only pages that held no facts could then be given back (6,000 forms: 124 → 110 MB).
-        // A reused record's facts were decoded on this thread, among the record's other parts
-        // that are dropped now: copied too in a large run (a one-form rebuild at 20,000
-        // departments 360–362 MB with the copy, 406–408 without), not in a small one, where the
-        // rebuild's time counts more than its memory.
-        if fresh || !keep {
+        // A reused record's facts are not copied: decoded from the cache, boxed, they lie
+        // among little else (when they were held inline in a record of ~700 bytes that was then
+        // dropped, a one-form rebuild at 20,000 departments peaked at 406–408 MB without the
+        // copy; boxed, 362 MB without it, 354 with it, for 20 ms of copying).
+        if fresh {
             if let Some(facts) = o.facts.take() {
                 o.facts = Some(facts.clone());
             }
@@ -501,11 +501,11 @@ pub fn validate_file(outcome: &mut FileOutcome) {
     if let Some(loaded) = &outcome.declaration {
         let found = rules::validate(&loaded.declaration, &loaded.source, &outcome.file.display);
         outcome.diagnostics.extend(found);
-        outcome.facts = Some(Facts::of(
+        outcome.facts = Some(Box::new(Facts::of(
             &loaded.declaration,
             &loaded.source,
             loaded.sheet.as_deref(),
-        ));
+        )));
     }
 }
 

@@ -88,9 +88,7 @@ pub mod prior {
         serializer.collect_seq(value.iter().map(|&(year, v)| (year, v.map(Figure))))
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Pairs, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Pairs, D::Error> {
         let pairs = Vec::<(i32, Option<Figure>)>::deserialize(deserializer)?;
         Ok(pairs
             .into_iter()
