@@ -32,6 +32,27 @@ fn record(display: &str, size: u64) -> Record {
     }
 }
 
+/// A state with these records and nothing published.
+fn state_with(inputs: u64, records: Vec<Record>) -> State<Record> {
+    State {
+        inputs,
+        started: 2,
+        tool: 4,
+        site: 5,
+        records: records.into(),
+        racy: Vec::new(),
+        manifest: None,
+        districts: 0,
+        departments: 0,
+        published_forms: 0,
+        unpublished_files: 0,
+        diagnostics: Vec::new(),
+        published_departments: 0,
+        pieces: Default::default(),
+        file: None,
+    }
+}
+
 #[test]
 fn a_cache_file_with_any_byte_flipped_is_treated_as_absent() {
     let dir = tempfile::tempdir().unwrap();
@@ -62,21 +83,13 @@ fn a_cache_file_with_any_byte_flipped_is_treated_as_absent() {
         },
     );
     cache.save(&State {
-        inputs: 1,
-        started: 2,
         racy: vec![(PathBuf::from("a.txt"), 3)],
-        tool: 4,
-        site: 5,
-        records: vec![record("a.txt", 1), record("b.txt", 2)].into(),
         manifest: Some(manifest),
         districts: 1,
         departments: 2,
         published_forms: 3,
-        unpublished_files: 0,
-        diagnostics: Vec::new(),
         published_departments: 2,
-        pieces: Default::default(),
-        file: None,
+        ..state_with(1, vec![record("a.txt", 1), record("b.txt", 2)])
     });
     let good = std::fs::read(cache.file()).unwrap();
     assert!(Cache::decode(&good).is_some());
@@ -117,24 +130,7 @@ fn a_cache_file_with_any_byte_flipped_is_treated_as_absent() {
 fn a_save_left_unfinished_keeps_the_last_cache() {
     let dir = tempfile::tempdir().unwrap();
     let cache = Cache::new(dir.path(), &dir.path().join("public"));
-    let state = |inputs| State {
-        inputs,
-        started: 2,
-        tool: 4,
-        site: 5,
-        records: Vec::<Record>::new().into(),
-        racy: Vec::new(),
-        manifest: None,
-        districts: 0,
-        departments: 0,
-        published_forms: 0,
-        unpublished_files: 0,
-        diagnostics: Vec::new(),
-        published_departments: 0,
-        pieces: Default::default(),
-        file: None,
-    };
-    cache.save(&state(1));
+    cache.save(&state_with(1, Vec::new()));
     let head = Head {
         inputs: 9,
         started: 2,
@@ -159,25 +155,9 @@ fn a_save_left_unfinished_keeps_the_last_cache() {
 fn a_mapped_cache_file_that_is_empty_cut_or_replaced_is_read_safely() {
     let dir = tempfile::tempdir().unwrap();
     let cache = Cache::new(dir.path(), &dir.path().join("public"));
-    let state = |inputs, n: usize| State {
-        inputs,
-        started: 2,
-        tool: 4,
-        site: 5,
-        records: (0..n)
-            .map(|i| record(&format!("a/{i}.txt"), i as u64))
-            .collect::<Vec<_>>()
-            .into(),
-        racy: Vec::new(),
-        manifest: None,
-        districts: 0,
-        departments: 0,
-        published_forms: 0,
-        unpublished_files: 0,
-        diagnostics: Vec::new(),
-        published_departments: 0,
-        pieces: Default::default(),
-        file: None,
+    let state = |inputs, n: usize| {
+        let records = (0..n).map(|i| record(&format!("a/{i}.txt"), i as u64));
+        state_with(inputs, records.collect())
     };
     cache.save(&state(1, 300));
     let whole = std::fs::read(cache.file()).unwrap();
@@ -207,21 +187,10 @@ fn records_read_back_boxed_from_the_bytes_of_plain_ones() {
         Cache::new(&dir.path().join("boxed"), &public),
     );
     let plain = State {
-        inputs: 1,
-        started: 2,
-        racy: Vec::new(),
-        tool: 4,
-        site: 5,
-        records: vec![record("a.txt", 10), record("b.xlsx", 20)].into(),
-        manifest: None,
         districts: 1,
         departments: 2,
         published_forms: 2,
-        unpublished_files: 0,
-        diagnostics: Vec::new(),
-        published_departments: 0,
-        pieces: Default::default(),
-        file: None,
+        ..state_with(1, vec![record("a.txt", 10), record("b.xlsx", 20)])
     };
     plain_cache.save(&plain);
     let boxed: State = plain_cache.load().unwrap();
