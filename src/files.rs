@@ -140,38 +140,49 @@ impl Stat {
 /// that folder's open handle, not by their whole path: a path's lookup, component by
 /// component, was two fifths of taking 60,000 inputs' stats on the path of every rebuild.
 pub fn stats(paths: &[&Path]) -> Vec<Result<Stat, std::io::ErrorKind>> {
+    stats_by_folder(paths, 16)
+}
+
+/// `stats`, a folder opened for runs of at least `run` consecutive paths in it.
+fn stats_by_folder(paths: &[&Path], run: usize) -> Vec<Result<Stat, std::io::ErrorKind>> {
     use rayon::prelude::*;
     #[cfg(target_os = "linux")]
     {
-        // The folders, each opened once (consecutive paths mostly share theirs).
-        let mut folders: Vec<(&Path, Option<std::os::fd::OwnedFd>)> = Vec::new();
+        // The folders of runs of at least `run` consecutive paths (the paths come sorted, a
+        // folder's files together), each opened once, at most `FOLDERS` of them: a tree of a
+        // folder per department would otherwise hold thousands of handles open at once.
+        const FOLDERS: usize = 256;
+        let min_run = run;
+        fn parent<'p>(path: &&'p Path) -> Option<&'p Path> {
+            path.parent().filter(|_| path.file_name().is_some())
+        }
+        let mut folders: Vec<std::os::fd::OwnedFd> = Vec::new();
         let mut folder_of: Vec<Option<usize>> = Vec::with_capacity(paths.len());
-        for path in paths {
-            let parent = path.parent().filter(|_| path.file_name().is_some());
-            folder_of.push(parent.map(|parent| {
-                if folders.last().is_none_or(|(last, _)| *last != parent) {
-                    let dir = if parent.as_os_str().is_empty() {
+        for run in paths.chunk_by(|a, b| parent(a) == parent(b)) {
+            let open = parent(&run[0])
+                .filter(|_| run.len() >= min_run && folders.len() < FOLDERS)
+                .and_then(|dir| {
+                    let dir = if dir.as_os_str().is_empty() {
                         Path::new(".")
                     } else {
-                        parent
+                        dir
                     };
-                    let fd = rustix::fs::open(
-                        dir,
-                        rustix::fs::OFlags::PATH
-                            | rustix::fs::OFlags::DIRECTORY
-                            | rustix::fs::OFlags::CLOEXEC,
-                        rustix::fs::Mode::empty(),
-                    );
-                    folders.push((parent, fd.ok()));
-                }
+                    let flags = rustix::fs::OFlags::PATH
+                        | rustix::fs::OFlags::DIRECTORY
+                        | rustix::fs::OFlags::CLOEXEC;
+                    rustix::fs::open(dir, flags, rustix::fs::Mode::empty()).ok()
+                });
+            let at = open.map(|fd| {
+                folders.push(fd);
                 folders.len() - 1
-            }));
+            });
+            folder_of.extend(std::iter::repeat_n(at, run.len()));
         }
         paths
             .par_iter()
             .zip(folder_of)
             .map(|(path, folder)| {
-                let fd = folder.and_then(|i| folders[i].1.as_ref());
+                let fd = folder.map(|i| &folders[i]);
                 match (fd, path.file_name()) {
                     (Some(fd), Some(name)) => rustix::fs::statx(
                         fd,
@@ -190,6 +201,7 @@ pub fn stats(paths: &[&Path]) -> Vec<Result<Stat, std::io::ErrorKind>> {
     }
     #[cfg(not(target_os = "linux"))]
     {
+        let _ = run;
         paths
             .par_iter()
             .map(|path| {
@@ -273,16 +285,34 @@ mod tests {
         .map(|f| root.join(f))
         .chain([PathBuf::from("Cargo.toml"), PathBuf::from("no-such-file")])
         .collect();
+        let metadata = |paths: &[&Path]| -> Vec<Result<Stat, std::io::ErrorKind>> {
+            paths
+                .iter()
+                .map(|p| {
+                    std::fs::metadata(p)
+                        .map(|m| Stat::of(&m))
+                        .map_err(|e| e.kind())
+                })
+                .collect()
+        };
         let paths: Vec<&Path> = owned.iter().map(PathBuf::as_path).collect();
-        let expected: Vec<Result<Stat, std::io::ErrorKind>> = paths
-            .iter()
-            .map(|p| {
-                std::fs::metadata(p)
-                    .map(|m| Stat::of(&m))
-                    .map_err(|e| e.kind())
-            })
-            .collect();
+        let expected = metadata(&paths);
+        // Every path by its folder's handle, then as `stats` takes them (runs of 16: here
+        // none, all by their paths).
+        assert_eq!(stats_by_folder(&paths, 1), expected);
         assert_eq!(stats(&paths), expected);
+        // A folder of many files (half of them missing), a run among others.
+        let mut many: Vec<PathBuf> = (0..40)
+            .map(|i| root.join(format!("a/b/{i:02}.txt")))
+            .collect();
+        for (i, f) in many.iter().enumerate().step_by(2) {
+            std::fs::write(f, "x".repeat(i)).unwrap();
+        }
+        many.insert(0, root.join("a/1.txt"));
+        many.push(PathBuf::from("Cargo.toml"));
+        let paths: Vec<&Path> = many.iter().map(PathBuf::as_path).collect();
+        assert_eq!(stats(&paths), metadata(&paths));
+        assert_eq!(stats_by_folder(&paths, 1), metadata(&paths));
         assert!(expected[0].is_ok() && expected[5].is_err() && expected[9].is_ok());
         assert_eq!(expected[3].unwrap().stamp.size, 6, "the link's target");
     }
