@@ -1,7 +1,8 @@
 //! What the tool knows about files on disk, below every stage: a file's stamp (size,
 //! modification time) and change fingerprint (change time, inode), whether its metadata can
-//! be trusted (`is_racy`), and the one walker over an input tree (sorted, following links,
-//! hidden entries and office owner files left out, given folders skipped).
+//! be trusted (`is_racy`), the stats of many files at once (`stats`, by their folders'
+//! handles), and the one walker over an input tree (sorted, following links, hidden entries
+//! and office owner files left out, given folders skipped).
 
 use std::hash::Hasher;
 use std::path::{Path, PathBuf};
@@ -107,6 +108,13 @@ impl Stat {
         }
     }
 
+    /// A file's, by its whole path (links followed), its error as its kind.
+    pub fn by_path(path: &Path) -> Result<Stat, std::io::ErrorKind> {
+        std::fs::metadata(path)
+            .map(|m| Stat::of(&m))
+            .map_err(|e| e.kind())
+    }
+
     /// The same from a `statx` (as std makes a `Metadata` of one: the device from its
     /// major and minor numbers).
     #[cfg(target_os = "linux")]
@@ -192,9 +200,7 @@ fn stats_by_folder(paths: &[&Path], run: usize) -> Vec<Result<Stat, std::io::Err
                     )
                     .map(|x| Stat::of_statx(&x))
                     .map_err(|e| std::io::Error::from(e).kind()),
-                    _ => std::fs::metadata(path)
-                        .map(|m| Stat::of(&m))
-                        .map_err(|e| e.kind()),
+                    _ => Stat::by_path(path),
                 }
             })
             .collect()
@@ -202,14 +208,7 @@ fn stats_by_folder(paths: &[&Path], run: usize) -> Vec<Result<Stat, std::io::Err
     #[cfg(not(target_os = "linux"))]
     {
         let _ = run;
-        paths
-            .par_iter()
-            .map(|path| {
-                std::fs::metadata(path)
-                    .map(|m| Stat::of(&m))
-                    .map_err(|e| e.kind())
-            })
-            .collect()
+        paths.par_iter().map(|path| Stat::by_path(path)).collect()
     }
 }
 

@@ -348,9 +348,7 @@ pub fn load_files(
             // Taken before the file is read: a change while it is read shows next time.
             let stat = match load.stats.and_then(|stats| stats.get(i)) {
                 Some(stat) => stat.as_ref().ok().copied(),
-                None => std::fs::metadata(&file.path)
-                    .ok()
-                    .map(|m| crate::files::Stat::of(&m)),
+                None => crate::files::Stat::by_path(&file.path).ok(),
             };
             let change = stat.map_or(0, |s| s.change);
             let racy = stat.is_none_or(|s| s.is_racy(load.started));
@@ -419,7 +417,7 @@ pub fn load_files(
         // Where the declarations are kept too: the pages let them go one by one (`Kept`), and
         // only pages that held no facts could then be given back (6,000 forms: 124 → 110 MB).
         // A reused record's facts are not copied: decoded from the cache, boxed, they lie
-        // among little else (when they were held inline in a record of ~700 bytes that was then
+        // among little else (when they were held inline in a record of ~600 bytes that was then
         // dropped, a one-form rebuild at 20,000 departments peaked at 406–408 MB without the
         // copy; boxed, 362 MB without it, 354 with it, for 20 ms of copying).
         if fresh {
