@@ -24,8 +24,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 /// Freed memory goes back to the system after 10 ms instead of mimalloc's 1 s. A build lets
-/// its forms' declarations go page by page (`load::Kept`) before it loads jieba's dictionary
-/// for the search indexes; held for a second, the freed pages stayed in a 6,000-form build's
+/// its forms' declarations go page by page (`load::Kept`) before the search indexes; held for
+/// a second, the freed pages stayed in a 6,000-form build's
 /// peak (153 → 109 MB, for ~3 % more wall in system time; 60,000 forms 351 → 346 MB:
 /// BENCHMARKS.md, "2026-12-05 afternoon"). `MIMALLOC_PURGE_DELAY` in the environment still
 /// wins.

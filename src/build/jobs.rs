@@ -240,8 +240,7 @@ fn jobs<'m, 'a>(renderer: &'m Renderer, districts: &[DistrictJobs<'m, 'a>]) -> V
                 }),
         );
     }
-    // Last: the department pages before them let their kept declarations go (`load::Kept`),
-    // and only then is jieba's dictionary loaded for the indexes.
+    // Last: the department pages before them let their kept declarations go (`load::Kept`).
     jobs.extend(districts.iter().map(|d| Job::SearchIndex(d.district)));
     jobs
 }

@@ -37,7 +37,7 @@ pub(super) fn let_go(outcome: &mut FileOutcome, store: Option<&Store>) -> Option
 /// The declarations a build kept (`LoadOptions::keep_up_to`), taken out of its batch by the
 /// outcome's index: each is handed once to its department's page and let go when that page is
 /// made, so what they hold falls as the pages are rendered instead of lasting to the build's
-/// end (at 6,000 forms they were ~40 MB of the peak, beside jieba's dictionary).
+/// end (at 6,000 forms they were ~40 MB of the peak).
 /// In a run too large to keep them, the declarations it wrote out instead (`Shelved`).
 #[derive(Debug, Default)]
 pub struct Kept {

@@ -32,7 +32,6 @@ use ids::{digit, ALPHABET};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeSet;
-use std::sync::OnceLock;
 
 /// The manifest of a district's index (the page adds it first): `search/<district>.js`. Its
 /// chunks and department records sit in the folder `search/<district>/` (`index_folder`).
@@ -43,14 +42,6 @@ pub fn index_path(d: &District<'_>) -> String {
 /// The folder of a district's chunks and department records (with its trailing `/`).
 pub fn index_folder(d: &District<'_>) -> String {
     format!("search/{}/", d.slug)
-}
-
-/// jieba's dictionary (~25 MB), loaded by the first index made. Not ahead of time: a build
-/// makes its search indexes last (`build::jobs`), once the department pages have let their
-/// kept declarations go, so the two are not held at once.
-fn jieba() -> &'static jieba_rs::Jieba {
-    static JIEBA: OnceLock<jieba_rs::Jieba> = OnceLock::new();
-    JIEBA.get_or_init(jieba_rs::Jieba::new)
 }
 
 /// Characters that lowercase to themselves and that forms use beside Chinese: CJK and
@@ -72,16 +63,15 @@ fn is_cjk(c: char) -> bool {
 }
 
 /// The words of a text a query may be split into: jieba's dictionary words (search mode, so
-/// long words also give their parts) of two or more Chinese characters. Without its HMM for
-/// unknown words, which costs time: the page's bigram matching finds those.
-fn words_of(text: &str, into: &mut BTreeSet<String>) {
-    for t in jieba().cut_for_search(text, false) {
-        let w = t.word;
+/// long words also give their parts; `words`) of two to eight Chinese characters. Without its
+/// HMM for unknown words, which costs time: the page's bigram matching finds those.
+fn words_of(text: &str, seg: &mut words::Segmenter, into: &mut BTreeSet<String>) {
+    seg.for_search(text, |w| {
         let n = w.chars().count();
-        if (2..=8).contains(&n) && w.chars().all(is_cjk) {
+        if (2..=8).contains(&n) && w.chars().all(is_cjk) && !into.contains(w) {
             into.insert(w.to_owned());
         }
-    }
+    });
 }
 
 /// A line of a goal: `[level1 or -1, name, target, vague]`.
@@ -291,8 +281,7 @@ pub fn write_district_index_in<E: Send>(
     let slug = &d.slug;
     let folder = index_folder(d);
     let slug_json = json(slug);
-    // The vocabulary (jieba's dictionary loaded first: ~90 ms on one thread) beside the
-    // records and their tokens, which need no dictionary.
+    // The vocabulary beside the records and their tokens.
     let (vocab, lists) = rayon::join(
         || vocabulary(d),
         || records(d, block, &l1, &folder, &slug_json, &put),
@@ -449,10 +438,14 @@ struct Lists {
 fn vocabulary(d: &District<'_>) -> BTreeSet<String> {
     texts_of(d)
         .par_iter()
-        .fold(BTreeSet::new, |mut v, t| {
-            words_of(t, &mut v);
-            v
-        })
+        .fold(
+            || (BTreeSet::new(), words::Segmenter::default()),
+            |(mut v, mut seg), t| {
+                words_of(t, &mut seg, &mut v);
+                (v, seg)
+            },
+        )
+        .map(|(v, _)| v)
         .reduce(BTreeSet::new, |mut a, b| {
             a.extend(b);
             a
@@ -553,7 +546,7 @@ fn tokens_of_record<'r>(record: &'r Record<'_>) -> DepartmentTokens {
         }
     }
     // One sort of a department's few thousand pairs, not a tree insertion each (the index's
-    // largest cost after jieba's dictionary).
+    // largest cost when jieba's dictionary was loaded at every run).
     t.pairs.sort_unstable();
     t.pairs.dedup();
     for doc in docs {
@@ -730,6 +723,7 @@ pub fn script_safe(json: &str) -> String {
 
 mod ids;
 mod page;
+mod words;
 pub use page::{page_input, view, DistrictOption, SearchView, PAGE};
 #[cfg(test)]
 mod tests;

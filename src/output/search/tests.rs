@@ -86,7 +86,11 @@ fn a_text_gives_its_pairs_its_last_character_and_itself() {
 #[test]
 fn the_vocabulary_holds_jieba_words_and_their_parts() {
     let mut v = BTreeSet::new();
-    words_of("开展困难职工帮扶工作，金秋助学", &mut v);
+    words_of(
+        "开展困难职工帮扶工作，金秋助学",
+        &mut Default::default(),
+        &mut v,
+    );
     assert!(v.contains("职工"), "{v:?}");
     assert!(v.contains("帮扶"), "{v:?}");
     assert!(v.contains("助学"), "{v:?}");
@@ -132,7 +136,11 @@ fn base36_writes_every_digit() {
 #[test]
 fn the_vocabulary_holds_dictionary_words_of_chinese_only() {
     let mut words = BTreeSet::new();
-    words_of("2020年发放助学金162人次，PM2.5达标率", &mut words);
+    words_of(
+        "2020年发放助学金162人次，PM2.5达标率",
+        &mut Default::default(),
+        &mut words,
+    );
     for w in ["助学金", "发放", "达标率"] {
         assert!(words.contains(w), "{w} missing from {words:?}");
     }
