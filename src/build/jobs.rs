@@ -220,6 +220,11 @@ pub fn publish(
 
 fn jobs<'m, 'a>(renderer: &'m Renderer, districts: &[DistrictJobs<'m, 'a>]) -> Vec<Job<'m, 'a>> {
     let mut jobs = vec![Job::Home, Job::Report, Job::SiteData, Job::SearchPage];
+    // The search indexes early: a district's index is the longest job (at 2,000 departments
+    // it ended the build alone when it came last). They came last while they loaded jieba's
+    // dictionary, to keep it from being held beside the declarations the department pages had
+    // not yet let go; nothing is loaded now (`output::search::words`).
+    jobs.extend(districts.iter().map(|d| Job::SearchIndex(d.district)));
     jobs.extend(renderer.content.keys().map(|k| Job::Content(k.as_str())));
     jobs.extend(renderer.assets.keys().map(|k| Job::Asset(k.as_str())));
     for &at in districts {
@@ -240,8 +245,6 @@ fn jobs<'m, 'a>(renderer: &'m Renderer, districts: &[DistrictJobs<'m, 'a>]) -> V
                 }),
         );
     }
-    // Last: the department pages before them let their kept declarations go (`load::Kept`).
-    jobs.extend(districts.iter().map(|d| Job::SearchIndex(d.district)));
     jobs
 }
 
