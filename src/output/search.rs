@@ -157,27 +157,38 @@ fn tokens_of(text: &str, pairs: &mut Vec<Pair>, whole: &mut BTreeSet<String>) {
         let fits = ok(c);
         all_ok &= fits;
         if let Some(p) = last.filter(|&p| fits && ok(p)) {
-            pairs.push((p, Some(c)));
+            pairs.push(Pair::new(p, Some(c)));
         }
         last = Some(c);
     }
     if let Some(c) = last.filter(|&c| ok(c)) {
-        pairs.push((c, None));
+        pairs.push(Pair::new(c, None));
     }
     if !low.is_empty() && all_ok {
         whole.insert(low.into_owned());
     }
 }
 
-/// A pair token (`tokens_of`): two characters, or a last character alone. Kept as characters,
-/// not strings, while every department's text is tokenised (a `String` per pair, compared
-/// byte by byte in a `BTreeSet`, was the index's largest cost); the order is the strings'
-/// (UTF-8 keeps code point order, and `(c, None)` sorts before `(c, Some(_))` as `c` before
-/// `cx`).
-type Pair = (char, Option<char>);
+/// A pair token (`tokens_of`): two characters, or a last character alone. Kept as a number,
+/// not a string, while every department's text is tokenised (a `String` per pair, compared
+/// byte by byte in a `BTreeSet`, was the index's largest cost; a `(char, Option<char>)`
+/// compared field by field, its sort's): the first character's code point above the second's
+/// plus one, 0 for none. The order is the strings' (UTF-8 keeps code point order, and a
+/// character alone sorts before it with any other as `c` before `cx`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+struct Pair(u64);
 
-fn pair_text((a, b): Pair) -> String {
-    std::iter::once(a).chain(b).collect()
+impl Pair {
+    fn new(a: char, b: Option<char>) -> Pair {
+        Pair(u64::from(a) << 32 | b.map_or(0, |b| u64::from(b) + 1))
+    }
+}
+
+fn pair_text(p: Pair) -> String {
+    // Both parts were characters: they read back as such.
+    let a = char::from_u32((p.0 >> 32) as u32);
+    let b = (p.0 as u32).checked_sub(1).and_then(char::from_u32);
+    a.into_iter().chain(b).collect()
 }
 
 /// One department's record: `[name, page, docs]` (a doc as in `Doc`).

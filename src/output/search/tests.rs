@@ -52,6 +52,7 @@ fn pair_tokens_sort_as_their_texts() {
         "a ab abc",
         "\u{e000}x 丁 ~一",
         "ÿ\u{ffee} 乙a",
+        "a\u{ffff} \u{ffff}b \u{ffff}",
     ] {
         tokens_of(text, &mut pairs, &mut BTreeSet::new());
     }
