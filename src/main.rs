@@ -23,17 +23,18 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// Rust bindings name only some options). A test checks it by its default.
 const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
-/// Freed memory goes back to the system after 10 ms instead of mimalloc's 1 s. A build lets
-/// its forms' declarations go page by page (`load::Kept`) before the search indexes; held for
-/// a second, the freed pages stayed in a 6,000-form build's
-/// peak (153 → 109 MB, for ~3 % more wall in system time; 60,000 forms 351 → 346 MB:
-/// BENCHMARKS.md, "2026-12-05 afternoon"). `MIMALLOC_PURGE_DELAY` in the environment still
-/// wins.
+/// Freed memory goes back to the system after 50 ms instead of mimalloc's 1 s. A build lets
+/// its forms' declarations go page by page (`load::Kept`); held for a second, the freed pages
+/// stayed in a 6,000-form build's peak (153 → 109 MB with 10 ms, for ~3 % more wall in system
+/// time: BENCHMARKS.md, "2026-12-05 afternoon"). 50 ms since jieba-rs's dictionary is no
+/// longer loaded (2026-12-05, "session 40"): 6,000 forms 105 → 107 MB and 3 % less wall than
+/// 10 ms (1 s: 118 MB); 60,000 forms 313 → 318 MB. `MIMALLOC_PURGE_DELAY` in the environment
+/// still wins.
 fn tune_allocator() {
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
         // SAFETY: `mi_option_set` is not thread safe; this runs first in `main`, before any
         // other thread exists.
-        unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, 10) }
+        unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, 50) }
     }
 }
 
