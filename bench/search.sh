@@ -3,8 +3,8 @@
 # making it costs a full build, and what a first query loads and takes, beside Pagefind.
 # Usage: bench/search.sh [DEPARTMENTS…]   (default: 200 2000)
 # Each size is one generated district of DEPARTMENTS × 3 years (quirks mixed), as bench/run.sh.
-# examples/search_cost.rs prints the figures (best of 3 runs, each a fresh process so jieba's
-# dictionary loads cold). Then it builds the site and types queries into its search page in
+# examples/search_cost.rs prints the figures (best of 3 runs, each a fresh process so the
+# dictionary's pages are read cold). Then it builds the site and types queries into its search page in
 # headless Chromium (examples/search_typing), printing the time from typing to the results.
 # Then examples/search_compare: five typed queries and 200 recall queries, each the first
 # query of a fresh page (bytes loaded, time to results, recall@10). With PAGEFIND set to a

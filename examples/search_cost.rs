@@ -5,10 +5,10 @@
 //! ```
 //!
 //! 1. Reads and analyses INPUT_DIR as `build` does (untimed).
-//! 2. Times making every district's index in a fresh process: jieba's dictionary loaded cold,
-//!    then the segmentation (`index cold`), and again warm (`index warm`).
-//! 3. Times a full `build` into a temporary folder (jieba already loaded, so the build pays the
-//!    warm index time only).
+//! 2. Times making every district's index in a fresh process (`index cold`: the dictionary's
+//!    pages first read from the binary, `output::search::words`), and again (`index warm`).
+//! 3. Times a full `build` into a temporary folder (the dictionary's pages already read, so the
+//!    build pays the warm index time only).
 //! 4. Prints the index size against the department pages it covers, and the overhead: the
 //!    cold index time ÷ (the build − the warm index time), an upper bound, since the build
 //!    makes the index on one thread while the other renders pages.

@@ -7,8 +7,8 @@
 //! An index file is a script, not JSON fetched: browsers refuse `fetch()` of a file next to a
 //! page opened from `file://`, but run a `<script src>`. A district's index is a manifest
 //! (`search/<district>.js`) and, in `search/<district>/`, token chunks by first character
-//! (`w<n>.js`: the district's jieba vocabulary and, per pair of neighbouring characters, the
-//! departments holding it), whole texts by hash (`x<n>.js`), each year's departments (`y.js`),
+//! (`w<n>.js`: the district's vocabulary — jieba's words, `words` — and, per pair of
+//! neighbouring characters, the departments holding it), whole texts by hash (`x<n>.js`), each year's departments (`y.js`),
 //! filters (`f.js`) and a record
 //! per department (`d<n>.js`: the texts the results show and highlight; also eight neighbours
 //! to a bundle, `b<n>.js`, for queries that need many). `assets/search.js`
