@@ -291,3 +291,20 @@ fn files_under_lists_every_file_with_its_own_stamp() {
         );
     }
 }
+
+/// The survey's thread lowers its own priority, not the build's: the thread that spawned it
+/// keeps its nice value.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_survey_alone_yields_to_the_build() {
+    let here = || rustix::process::getpriority_process(None).expect("own nice value");
+    let before = here();
+    let inside = std::thread::spawn(move || {
+        super::below_the_build();
+        here()
+    })
+    .join()
+    .expect("thread");
+    assert!(inside >= 10, "the survey's nice value: {inside}");
+    assert_eq!(here(), before, "the build's own threads keep theirs");
+}
