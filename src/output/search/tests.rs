@@ -86,7 +86,7 @@ fn a_text_gives_its_pairs_its_last_character_and_itself() {
 
 #[test]
 fn the_vocabulary_holds_jieba_words_and_their_parts() {
-    let mut v = BTreeSet::new();
+    let mut v = rustc_hash::FxHashSet::default();
     words_of(
         "开展困难职工帮扶工作，金秋助学",
         &mut Default::default(),
@@ -136,7 +136,7 @@ fn base36_writes_every_digit() {
 /// single characters.
 #[test]
 fn the_vocabulary_holds_dictionary_words_of_chinese_only() {
-    let mut words = BTreeSet::new();
+    let mut words = rustc_hash::FxHashSet::default();
     words_of(
         "2020年发放助学金162人次，PM2.5达标率",
         &mut Default::default(),
