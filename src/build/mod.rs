@@ -27,8 +27,9 @@
 //!
 //! Memory (RAM): the build keeps each form's facts, not the form. A run small enough to keep
 //! every declaration (`BuildOptions::keep_declarations`) moves them out of the batch
-//! (`load::Kept`) and each department's page lets its own go; a larger run writes each to a temporary file as it
-//! reads it (`load::Shelved`), and a department's page reads its own back.
+//! (`load::Kept`) and each department's page lets its own go; a larger run writes each to a
+//! temporary file as it reads it (`load::Shelved`), and a department's page reads its own
+//! back.
 
 use crate::analyze::{self, SiteModel};
 use crate::config::{ConfigError, SiteConfig};

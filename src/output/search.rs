@@ -8,8 +8,8 @@
 //! page opened from `file://`, but run a `<script src>`. A district's index is a manifest
 //! (`search/<district>.js`) and, in `search/<district>/`, token chunks by first character
 //! (`w<n>.js`: the district's vocabulary — jieba's words, `words` — and, per pair of
-//! neighbouring characters, the departments holding it), whole texts by hash (`x<n>.js`), each year's departments (`y.js`),
-//! filters (`f.js`) and a record
+//! neighbouring characters, the departments holding it), whole texts by hash (`x<n>.js`),
+//! each year's departments (`y.js`), filters (`f.js`) and a record
 //! per department (`d<n>.js`: the texts the results show and highlight; also eight neighbours
 //! to a bundle, `b<n>.js`, for queries that need many). `assets/search.js`
 //! adds a district's manifest only when the reader searches it, then the chunks of the query's
