@@ -98,6 +98,9 @@ struct Shared<'i, 'm, 'a> {
     /// `LARGE_DISTRICT` is made (its view, not only its rendering), to bound the memory of
     /// two such views at once.
     listing_large: Mutex<()>,
+    /// The words of the texts the districts' indexes have segmented, shared between them
+    /// (texts repeat across districts); none with one district.
+    words: Option<search::TextWords<'m>>,
 }
 
 /// A district with more departments than this has its listing pages made one at a time.
@@ -198,6 +201,7 @@ pub fn publish(
         rendered: AtomicUsize::new(0),
         district_wide: Mutex::new(()),
         listing_large: Mutex::new(()),
+        words: (districts.len() > 1).then(search::TextWords::default),
     };
     // Each job stealable on its own: the district-wide jobs stand first in the list, and in
     // halves a rebuild's few pages to make (its department pages kept) ran one after another
@@ -266,10 +270,10 @@ struct ContentView {
     taxonomy: Vec<views::TaxonomyRow>,
 }
 
-impl Shared<'_, '_, '_> {
+impl<'m, 'a> Shared<'_, 'm, 'a> {
     fn run(
         &self,
-        job: &Job<'_, '_>,
+        job: &Job<'m, 'a>,
         districts: &[DistrictJobs<'_, '_>],
         data: &[DistrictData],
     ) -> Result<(), BuildError> {
@@ -549,7 +553,7 @@ impl Shared<'_, '_, '_> {
         Ok(())
     }
 
-    fn search_index(&self, d: &District<'_>) -> Result<(), BuildError> {
+    fn search_index(&self, d: &'m District<'a>) -> Result<(), BuildError> {
         let path = search::index_path(d);
         let mut h = Fnv::new();
         h.write_u64(self.inputs.site_key);
@@ -564,7 +568,11 @@ impl Shared<'_, '_, '_> {
             return Ok(());
         }
         // Written as made, a block of records at a time: the index is never whole in memory.
-        search::write_district_index(d, |path, bytes| self.out.write(path, key, bytes.as_bytes()))?;
+        let put = |path: &str, bytes: &str| self.out.write(path, key, bytes.as_bytes());
+        match &self.words {
+            Some(memo) => search::write_district_index_with(d, memo, put)?,
+            None => search::write_district_index(d, put)?,
+        }
         Ok(())
     }
 

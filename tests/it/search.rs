@@ -703,11 +703,14 @@ next();
 /// Issue 20: a district's index is written a block of departments at a time, so that it is
 /// never whole in memory. The files must not depend on the block: the bundled districts'
 /// indexes written eight departments at a time (one bundle) and sixteen are the ones written
-/// in one block (and the ones `district_index` collects), each file is handed over once, a department's record is in `d<i>.js` and
-/// its bundle, and a write that fails stops the index with its error.
+/// in one block (and the ones `district_index` collects), each file is handed over once, a
+/// department's record is in `d<i>.js` and its bundle, and a write that fails stops the index
+/// with its error. Nor on the words other districts' indexes segmented (`TextWords`, as a
+/// build shares them): the blocks of eight are written with one memo for every district,
+/// which holds each district's texts by then, the others' before it.
 #[test]
 fn an_index_written_in_blocks_is_the_index_written_whole() {
-    use budgetsite::output::search::{write_district_index_in, RECORDS_PER_BUNDLE};
+    use budgetsite::output::search::{write_district_index_in, TextWords, RECORDS_PER_BUNDLE};
     use std::sync::Mutex;
     let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("submissions");
     let ingest = budgetsite::ingest::IngestOptions {
@@ -717,9 +720,10 @@ fn an_index_written_in_blocks_is_the_index_written_whole() {
     let batch = budgetsite::load(std::slice::from_ref(&input), &ingest).expect("bundled input");
     let config = budgetsite::config::SiteConfig::default();
     let model = budgetsite::analyze::analyze(&batch, &input, &config);
-    let written = |d, block| {
+    let memo = TextWords::default();
+    let written = |d, block, memo| {
         let files = Mutex::new(Vec::new());
-        write_district_index_in(d, block, |path: &str, bytes: &str| {
+        write_district_index_in(d, block, memo, |path: &str, bytes: &str| {
             files
                 .lock()
                 .unwrap()
@@ -737,7 +741,7 @@ fn an_index_written_in_blocks_is_the_index_written_whole() {
         // `district_index` (for benches and tests) collects what the build writes.
         let whole = budgetsite::output::search::district_index(d);
         assert!(
-            written(d, usize::MAX / 2) == whole,
+            written(d, usize::MAX / 2, None) == whole,
             "{}: district_index is the index written in one block",
             d.name
         );
@@ -763,7 +767,8 @@ fn an_index_written_in_blocks_is_the_index_written_whole() {
         );
         for block in [RECORDS_PER_BUNDLE, 2 * RECORDS_PER_BUNDLE] {
             blocks_seen += n.div_ceil(block);
-            let in_blocks = written(d, block);
+            let shared = (block == RECORDS_PER_BUNDLE).then_some(&memo);
+            let in_blocks = written(d, block, shared);
             assert_eq!(
                 in_blocks.len(),
                 whole.len(),
@@ -776,7 +781,7 @@ fn an_index_written_in_blocks_is_the_index_written_whole() {
         }
         // A failed write: the error comes back and the index stops short.
         let calls = Mutex::new(0usize);
-        let failed = write_district_index_in(d, RECORDS_PER_BUNDLE, |path: &str, _: &str| {
+        let failed = write_district_index_in(d, RECORDS_PER_BUNDLE, None, |path: &str, _: &str| {
             let mut c = calls.lock().unwrap();
             *c += 1;
             if *c == 3 {
