@@ -533,7 +533,8 @@ impl Survey {
 /// took its share from them while what it makes is wanted only at publishing. Nice 10 (on
 /// Linux a thread's own): a one-form rebuild at 2,000 departments 68 → 64 ms, at 20,000
 /// 662 → 651 ms (BENCHMARKS.md, "session 40"). If the survey is still running when the
-/// writer wants it, the writer waits and the survey has the machine.
+/// writer wants it, the writer's thread waits for it, and it runs beside whatever the build
+/// has left (the district figures, computed beside the writer's making in `build::jobs`).
 fn below_the_build() {
     #[cfg(target_os = "linux")]
     {
